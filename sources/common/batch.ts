@@ -1,0 +1,106 @@
+/**
+ * Declared batch operations: "to fetch `getProduct` for many ids, call
+ * `listProductsByIds` once with all of them". Shared by every source kind,
+ * because matching answers back to keys does not depend on the protocol.
+ */
+import { SourceError } from './errors.js';
+import type { Args, CallContext, Operation, OperationBatch } from './source.js';
+
+/** How one operation is answered for many keys at once. Written in the source's config. */
+export interface BatchDeclaration {
+  /** The operation that answers many keys in one call. @default the operation itself */
+  via?: string;
+  /** The argument of the single operation that varies per key, e.g. "id". */
+  key: string;
+  /** The argument of `via` that takes the list of keys. @default the value of `key` */
+  listArgument?: string;
+  /** Dot path, in each item of `via`'s answer, to the value that matches a key, e.g. "id". */
+  itemKey: string;
+  /** Dot path to the list in `via`'s answer, when it is wrapped (e.g. "items"). @default the answer itself */
+  resultPath?: string;
+  /**
+   * When one key may match several items (stock rows per warehouse), each
+   * key's place holds the list of its items instead of one item. @default false
+   */
+  many?: boolean;
+}
+
+function readPath(value: unknown, path: string | undefined): unknown {
+  if (path === undefined || path === '') return value;
+  let current = value;
+  for (const segment of path.split('.')) {
+    if (current === null || typeof current !== 'object') return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
+}
+
+/** Keys are matched by their string form: "42" and 42 are the same product. */
+function keyOf(value: unknown): string {
+  return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
+}
+
+/** Builds the `batch` member of `operation` from a declaration; throws on a declaration that names nothing real. */
+export function createOperationBatch(init: {
+  source: string;
+  operation: Operation;
+  declaration: BatchDeclaration;
+  operations: ReadonlyMap<string, Operation>;
+}): OperationBatch {
+  const { source, operation, declaration } = init;
+  const via = init.operations.get(declaration.via ?? operation.name);
+  if (via === undefined) {
+    throw new TypeError(
+      `Batch declaration for ${source}.${operation.name} names operation "${declaration.via}", which ${source} does not have.`,
+    );
+  }
+  const listArgument = declaration.listArgument ?? declaration.key;
+  const contractError = (safeMessage: string): SourceError =>
+    new SourceError({ code: 'SOURCE_BATCH_CONTRACT', source, operation: via.name, safeMessage });
+
+  return {
+    key: declaration.key,
+    async invokeMany(keys: readonly unknown[], ctx: CallContext, args: Args = {}): Promise<unknown[]> {
+      const answer = await via.invoke({ ...args, [listArgument]: [...keys] }, ctx);
+      const items = readPath(answer, declaration.resultPath);
+      if (!Array.isArray(items)) {
+        throw contractError(
+          `${source}.${via.name} should answer a list${declaration.resultPath ? ` at "${declaration.resultPath}"` : ''} for a batch of ${keys.length} keys, instead got ${items === null ? 'null' : typeof items}.`,
+        );
+      }
+      const byKey = new Map<string, unknown[]>();
+      for (const item of items) {
+        const itemKey = readPath(item, declaration.itemKey);
+        if (itemKey === undefined || itemKey === null) {
+          throw contractError(`An item answered by ${source}.${via.name} has no "${declaration.itemKey}" to match it to a key.`);
+        }
+        const bucket = byKey.get(keyOf(itemKey));
+        if (bucket) bucket.push(item);
+        else byKey.set(keyOf(itemKey), [item]);
+      }
+      // Same length and order as `keys`: the DataLoader contract.
+      return keys.map((key) => {
+        const matched = byKey.get(keyOf(key));
+        if (declaration.many) return matched ?? [];
+        return matched?.[0] ?? null;
+      });
+    },
+  };
+}
+
+/** Returns `operations` with a `batch` attached to each operation named in `declarations`. */
+export function withBatches(
+  source: string,
+  operations: ReadonlyMap<string, Operation>,
+  declarations: Readonly<Record<string, BatchDeclaration>> = {},
+): ReadonlyMap<string, Operation> {
+  const result = new Map(operations);
+  for (const [name, declaration] of Object.entries(declarations)) {
+    const operation = operations.get(name);
+    if (operation === undefined) {
+      throw new TypeError(`Batch declared for ${source}.${name}, but ${source} has no operation "${name}". Known: ${[...operations.keys()].slice(0, 20).join(', ')}.`);
+    }
+    result.set(name, { ...operation, batch: createOperationBatch({ source, operation, declaration, operations }) });
+  }
+  return result;
+}

@@ -1,0 +1,111 @@
+/**
+ * Typed errors shared by every source kind.
+ *
+ * `code` is the API: callers and tests match on it. `safeMessage` is what a
+ * caller may read (it never holds a URL, a credential, a stack or a backend
+ * body). `cause` is for the logs only and never reaches a response.
+ */
+
+/** Every error Switchboard raises on purpose carries a stable code. */
+export abstract class SwitchboardError extends Error {
+  abstract readonly code: string;
+  /** A sentence the caller may read: no URLs, credentials, stacks or backend bodies. */
+  readonly safeMessage: string;
+
+  constructor(safeMessage: string, options?: { cause?: unknown }) {
+    super(safeMessage, options);
+    this.safeMessage = safeMessage;
+    this.name = new.target.name;
+  }
+}
+
+export type SourceErrorCode =
+  /** The backend did not answer within the configured time. */
+  | 'SOURCE_TIMEOUT'
+  /** The backend could not be reached, or answered 5xx / UNAVAILABLE. */
+  | 'SOURCE_UNAVAILABLE'
+  /** The backend refused the call (4xx, SOAP client fault, INVALID_ARGUMENT...). */
+  | 'SOURCE_REJECTED'
+  /** The backend said the thing asked for does not exist. */
+  | 'SOURCE_NOT_FOUND'
+  /** The backend refused our credentials. */
+  | 'SOURCE_UNAUTHENTICATED'
+  /** The backend asked us to slow down (429, RESOURCE_EXHAUSTED...). */
+  | 'SOURCE_RATE_LIMITED'
+  /** The backend answered something that does not match its contract. */
+  | 'SOURCE_BAD_RESPONSE'
+  /** A batch call broke the DataLoader contract (wrong length or order). */
+  | 'SOURCE_BATCH_CONTRACT'
+  /** The caller's arguments cannot be turned into a valid backend call. */
+  | 'SOURCE_BAD_INPUT';
+
+/** Extra facts a caller may see in `extensions` (status codes, fault codes). */
+export type SafeDetails = Readonly<Record<string, string | number | boolean | null>>;
+
+export interface SourceErrorInit {
+  code: SourceErrorCode;
+  /** The source's configured name, e.g. "erp". */
+  source: string;
+  /** The operation's GraphQL name, e.g. "getItem". */
+  operation: string;
+  safeMessage: string;
+  /** May the pipeline retry the call (for idempotent operations)? @default false */
+  retryable?: boolean;
+  /** How long the backend asked us to wait before trying again, in ms. */
+  retryAfterMs?: number;
+  /** Protocol facts safe to show: `httpStatus`, `faultcode`, `grpcCode`... */
+  details?: SafeDetails;
+  cause?: unknown;
+}
+
+/** A failed call to a backend. Every failure that leaves a source is one of these. */
+export class SourceError extends SwitchboardError {
+  readonly code: SourceErrorCode;
+  readonly source: string;
+  readonly operation: string;
+  readonly retryable: boolean;
+  readonly retryAfterMs: number | undefined;
+  readonly details: SafeDetails;
+
+  constructor(init: SourceErrorInit) {
+    super(init.safeMessage, { cause: init.cause });
+    this.code = init.code;
+    this.source = init.source;
+    this.operation = init.operation;
+    this.retryable = init.retryable ?? false;
+    this.retryAfterMs = init.retryAfterMs;
+    this.details = init.details ?? {};
+  }
+}
+
+export type ContractErrorCode =
+  /** The contract could not be read at all (missing file, bad URL, not JSON/YAML/XML). */
+  | 'CONTRACT_UNREADABLE'
+  /** The contract was read but is not a document of the expected kind. */
+  | 'CONTRACT_INVALID';
+
+/** A backend contract (OpenAPI, WSDL, .proto) that cannot be turned into a subgraph. */
+export class ContractError extends SwitchboardError {
+  readonly code: ContractErrorCode;
+  readonly source: string;
+  /** Where in the contract the problem is: a file, a JSON pointer, a line. */
+  readonly location: string | undefined;
+
+  constructor(init: { code: ContractErrorCode; source: string; safeMessage: string; location?: string; cause?: unknown }) {
+    super(init.safeMessage, { cause: init.cause });
+    this.code = init.code;
+    this.source = init.source;
+    this.location = init.location;
+  }
+}
+
+/** A part of a contract that was left out of the subgraph, and why. The rest still works. */
+export interface SourceWarning {
+  /** Where: a JSON pointer (`#/paths/~1pets/get`), a WSDL operation, a proto RPC. */
+  readonly path: string;
+  readonly message: string;
+}
+
+export function isSourceError(value: unknown): value is SourceError {
+  return value instanceof SourceError;
+}

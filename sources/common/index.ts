@@ -1,0 +1,28 @@
+export type { Args, CallContext, Operation, OperationBatch, OperationKind, Source, SourceHealth, SourceKind } from './source.js';
+export {
+  SwitchboardError,
+  SourceError,
+  ContractError,
+  isSourceError,
+  type SourceErrorCode,
+  type SourceErrorInit,
+  type ContractErrorCode,
+  type SafeDetails,
+  type SourceWarning,
+} from './errors.js';
+export { isValidGraphQLName, splitWords, toTypeName, toFieldName, toEnumValue, createNameAllocator, type NameAllocator } from './naming.js';
+export {
+  scalars,
+  DateTimeScalar,
+  DateScalar,
+  DurationScalar,
+  BigIntScalar,
+  DecimalScalar,
+  Base64Scalar,
+  JSONScalar,
+  type CustomScalarName,
+} from './scalars.js';
+export { createOperationBatch, withBatches, type BatchDeclaration } from './batch.js';
+export { createHttpClient, classifyHttpStatus, parseRetryAfterMs, HTTP_DEFAULTS, type HttpClient, type HttpClientOptions, type HttpRequest, type HttpResponse } from './http.js';
+export { createHttpAuth, type HttpAuth, type HttpAuthOptions } from './auth.js';
+export type { CommonSourceOptions } from './options.js';

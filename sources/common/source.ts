@@ -1,0 +1,98 @@
+import type { DocumentNode } from 'graphql';
+import type { SourceWarning } from './errors.js';
+
+/** The protocol family of a source. The gateway never branches on it. */
+export type SourceKind = 'rest' | 'soap' | 'grpc';
+
+/** Where an operation appears in the subgraph. */
+export type OperationKind = 'query' | 'mutation' | 'subscription';
+
+/**
+ * Arguments of one call, shaped as the subgraph's GraphQL arguments: field
+ * names, enum values and input objects as in `typeDefs`, never the wire shape.
+ */
+export type Args = Readonly<Record<string, unknown>>;
+
+/** What travels with one call from the gateway to a source. */
+export interface CallContext {
+  /** Aborted when the caller goes away or the gateway's deadline passes. */
+  readonly signal?: AbortSignal;
+  /** The gateway's id for the request, forwarded for correlation in backend logs. */
+  readonly requestId?: string;
+  /**
+   * Sent to backends that honour one (REST `Idempotency-Key`, a SOAP header,
+   * gRPC metadata), so a retried write is applied once.
+   */
+  readonly idempotencyKey?: string;
+}
+
+/** The answer of `Source.health()`. */
+export interface SourceHealth {
+  /** Did the backend answer at all? */
+  readonly ok: boolean;
+  /** Round trip of the probe, in ms. */
+  readonly latencyMs: number;
+  /** A safe sentence on what went wrong, when `ok` is false. */
+  readonly message?: string;
+}
+
+/**
+ * Answers many keys in one backend call, under the DataLoader contract:
+ * the result has the length and the order of `keys`; the place of a key that
+ * failed holds an `Error`, and the place of a key the backend does not know
+ * holds `null`. A call that fails as a whole rejects.
+ */
+export interface OperationBatch {
+  /** The argument of the single operation that varies per key, e.g. "sku". */
+  readonly key: string;
+  /**
+   * @param keys the values of `key`, already deduplicated by the caller
+   * @param args the other arguments, the same for every key of the batch
+   */
+  invokeMany(keys: readonly unknown[], ctx: CallContext, args?: Args): Promise<Array<unknown>>;
+}
+
+/** One backend operation, exposed as one field of the subgraph. */
+export interface Operation {
+  /** The field name in the subgraph: stable across builds, valid GraphQL. */
+  readonly name: string;
+  readonly kind: OperationKind;
+  /** May the call be retried blindly? Always explicit: GET/Get* yes, writes no. */
+  readonly idempotent: boolean;
+  /** From the contract's own documentation, when it has some. */
+  readonly description?: string;
+  /**
+   * Calls the backend once. Resolves to a value in the subgraph's shape
+   * (field names, enum values, `__typename` on union members as in `typeDefs`).
+   * Rejects only with a `SourceError`.
+   */
+  invoke(args: Args, ctx: CallContext): Promise<unknown>;
+  /** For `kind: 'subscription'`: a stream of values in the subgraph's shape. */
+  subscribe?(args: Args, ctx: CallContext): AsyncIterable<unknown>;
+  /** Present when the backend can answer many keys in one call. */
+  readonly batch?: OperationBatch;
+}
+
+/**
+ * A backend plus its contract. Every kind of source (rest, soap, grpc)
+ * produces this shape, so the gateway never knows the protocol.
+ */
+export interface Source {
+  /** The configured name, e.g. "storefront". Valid GraphQL, camelCase. */
+  readonly name: string;
+  readonly kind: SourceKind;
+  /**
+   * The subgraph derived from the contract: a `Query` type with one field per
+   * query operation, `Mutation` and `Subscription` when there are any, and the
+   * types they use. Custom scalars come from `sources/common/scalars.ts`.
+   */
+  readonly typeDefs: DocumentNode;
+  /** By GraphQL field name. */
+  readonly operations: ReadonlyMap<string, Operation>;
+  /** Parts of the contract that were left out, and why. */
+  readonly warnings: readonly SourceWarning[];
+  /** Probes the backend; never rejects. */
+  health(): Promise<SourceHealth>;
+  /** Releases connections and timers. Safe to call more than once. */
+  close(): Promise<void>;
+}
