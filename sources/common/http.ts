@@ -103,7 +103,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
       }
     },
     close() {
-      closed ??= agent.close();
+      closed ??= agent.close().then(() => undefined);
       return closed;
     },
   };

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { SourceError, withBatches, type Args, type Operation } from '../../../../sources/common/index.js';
+
+/** A real operation over an in-memory table, counting its calls. */
+function tableOperation(name: string, rows: Array<Record<string, unknown>>, calls: Args[], shape: (items: unknown[]) => unknown = (items) => items): Operation {
+  return {
+    name,
+    kind: 'query',
+    idempotent: true,
+    async invoke(args) {
+      calls.push(args);
+      const wanted = new Set((args.skus as string[]).map(String));
+      return shape(rows.filter((row) => wanted.has(String(row.sku))));
+    },
+  };
+}
+
+const single: Operation = { name: 'getPrice', kind: 'query', idempotent: true, invoke: async () => null };
+
+describe('withBatches (the DataLoader contract)', () => {
+  const rows = [
+    { sku: 'A', amount: 1 },
+    { sku: 'B', amount: 2 },
+    { sku: 'B', amount: 3 },
+  ];
+
+  it('answers in the order and length of the keys, null for unknown keys, in one call', async () => {
+    const calls: Args[] = [];
+    const operations = withBatches('billing', new Map([['getPrice', single], ['listPrices', tableOperation('listPrices', rows, calls)]]), {
+      getPrice: { via: 'listPrices', key: 'sku', listArgument: 'skus', itemKey: 'sku' },
+    });
+    const batch = operations.get('getPrice')?.batch;
+    expect(batch?.key).toBe('sku');
+    const answer = await batch!.invokeMany(['B', 'Z', 'A'], {}, { currency: 'USD' });
+    expect(answer).toEqual([{ sku: 'B', amount: 2 }, null, { sku: 'A', amount: 1 }]);
+    expect(calls).toEqual([{ currency: 'USD', skus: ['B', 'Z', 'A'] }]);
+  });
+
+  it('groups every matching item per key with many: true', async () => {
+    const calls: Args[] = [];
+    const operations = withBatches('erp', new Map([['listPrices', tableOperation('listPrices', rows, calls, (items) => ({ rows: items }))]]), {
+      listPrices: { key: 'skus', itemKey: 'sku', resultPath: 'rows', many: true },
+    });
+    const answer = await operations.get('listPrices')!.batch!.invokeMany(['B', 'C'], {});
+    expect(answer).toEqual([[{ sku: 'B', amount: 2 }, { sku: 'B', amount: 3 }], []]);
+  });
+
+  it('names the contract, source and operation when the answer is not a list', async () => {
+    const operations = withBatches('billing', new Map([['listPrices', tableOperation('listPrices', rows, [], () => ({ nope: true }))]]), {
+      listPrices: { key: 'skus', itemKey: 'sku' },
+    });
+    const failure = await operations.get('listPrices')!.batch!.invokeMany(['A'], {}).catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(SourceError);
+    expect(failure).toMatchObject({ code: 'SOURCE_BATCH_CONTRACT', source: 'billing', operation: 'listPrices' });
+    expect((failure as SourceError).message).toMatch(/should answer a list for a batch of 1 keys, instead got object/);
+  });
+
+  it('refuses an item without the key it is matched by', async () => {
+    const operations = withBatches('billing', new Map([['listPrices', tableOperation('listPrices', [{ sku: 'A' }], [], () => [{ amount: 1 }])]]), {
+      listPrices: { key: 'skus', itemKey: 'sku' },
+    });
+    await expect(operations.get('listPrices')!.batch!.invokeMany(['A'], {})).rejects.toMatchObject({ code: 'SOURCE_BATCH_CONTRACT' });
+  });
+
+  it('refuses a declaration that names an operation the source lacks', () => {
+    expect(() => withBatches('billing', new Map([['getPrice', single]]), { getPrices: { key: 'sku', itemKey: 'sku' } })).toThrow(
+      /billing has no operation "getPrices"/,
+    );
+    expect(() => withBatches('billing', new Map([['getPrice', single]]), { getPrice: { via: 'nope', key: 'sku', itemKey: 'sku' } })).toThrow(
+      /names operation "nope"/,
+    );
+  });
+});
