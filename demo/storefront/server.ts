@@ -1,0 +1,188 @@
+/**
+ * The storefront demo system: a node:http server that answers the
+ * operations of openapi.yaml from an in-memory store. Each request goes:
+ * count → misbehave → rate limit → route → authenticate → read body →
+ * (idempotency) → handler → respond.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { createCallCounter, createMisbehaviourControl, type DemoSystem, type MisbehaviourControl } from '../common/system.js';
+import { createAuthGuard, type AuthGuard } from './auth.js';
+import { parseJsonBody, readBody } from './body.js';
+import { customerRoutes } from './handlers/customers.js';
+import { orderRoutes } from './handlers/orders.js';
+import { productRoutes } from './handlers/products.js';
+import { handleTokenRequest } from './handlers/token.js';
+import { createIdempotencyStore, fingerprintOf, type IdempotencyStore, type Outcome } from './idempotency.js';
+import { resolveStorefrontOptions, type ResolvedStorefrontConfig, type StorefrontOptions } from './options.js';
+import { HttpProblem, badRequest, tooManyRequests } from './problem.js';
+import { createRateLimit, type RateLimit } from './rate-limit.js';
+import { sendJson, sendPlainJson, sendProblem } from './respond.js';
+import { createRouter, type Route, type Router } from './router.js';
+import { createStore, type StorefrontStore } from './store.js';
+
+/** Absolute path of the contract this server implements. */
+export const STOREFRONT_CONTRACT = fileURLToPath(new URL('./openapi.yaml', import.meta.url));
+
+/** Counter keys for requests that match no operation of the contract. */
+export const UNMATCHED = 'unmatched';
+export const TOKEN_ENDPOINT = 'oauthToken';
+const TOKEN_PATH = '/oauth/token';
+const ROUTES: readonly Route[] = [...productRoutes, ...customerRoutes, ...orderRoutes];
+
+/** Every operation the server answers, as openapi.yaml names it; tests compare the two. */
+export const STOREFRONT_OPERATIONS: ReadonlyArray<Pick<Route, 'method' | 'path' | 'operationId'>> = ROUTES.map(({ method, path, operationId }) => ({ method, path, operationId }));
+const HEALTH_PATH = '/health';
+
+interface Parts {
+  config: ResolvedStorefrontConfig;
+  router: Router;
+  store: StorefrontStore;
+  auth: AuthGuard;
+  rateLimit: RateLimit;
+  idempotency: IdempotencyStore;
+  misbehaviour: MisbehaviourControl;
+  counter: DemoSystem['counter'];
+}
+
+function verdictProblem(verdict: 'error' | 'rate-limited' | 'unavailable'): HttpProblem {
+  switch (verdict) {
+    case 'error':
+      return new HttpProblem(500, 'internal-error', 'The storefront failed to answer; try again.');
+    case 'rate-limited':
+      return tooManyRequests(1);
+    case 'unavailable':
+      return new HttpProblem(503, 'unavailable', 'The storefront is unavailable; try again later.', { headers: { 'retry-after': '1' } });
+  }
+}
+
+function cacheControlOf(route: Route, config: ResolvedStorefrontConfig): string | undefined {
+  if (route.method !== 'GET') return undefined;
+  const publicly = route.cache === 'public';
+  const seconds = Math.floor((publicly ? config.publicMaxAgeMs : config.privateMaxAgeMs) / 1000);
+  return `${publicly ? 'public' : 'private'}, max-age=${seconds}`;
+}
+
+function answer(req: IncomingMessage, res: ServerResponse, outcome: Outcome, path: string, cacheControl: string | undefined, extra: Record<string, string>): void {
+  if ('problem' in outcome) {
+    const { problem } = outcome;
+    return sendProblem(res, new HttpProblem(problem.status, problem.kind, problem.detail, { ...(problem.errors ? { errors: problem.errors } : {}), headers: { ...problem.headers, ...extra } }), path);
+  }
+  sendJson(req, res, { ...outcome.reply, headers: { ...outcome.reply.headers, ...extra } }, cacheControl);
+}
+
+/**
+ * The request target as a URL. Prefixing the origin (rather than passing it as
+ * a base) keeps "//other/products" a path here instead of a host.
+ */
+function parseTarget(target: string | undefined): URL | undefined {
+  if (target === undefined || !target.startsWith('/')) return undefined;
+  try {
+    return new URL(`http://storefront${target}`);
+  } catch {
+    return undefined;
+  }
+}
+
+async function handle(parts: Parts, req: IncomingMessage, res: ServerResponse, target: URL): Promise<void> {
+  const method = req.method ?? 'GET';
+  const path = target.pathname;
+  const query = target.searchParams;
+  const match = parts.router.match(method, path);
+  const isToken = path === TOKEN_PATH && parts.auth.issuesTokens;
+  parts.counter.hit(match.kind === 'route' ? match.route.operationId : isToken ? TOKEN_ENDPOINT : UNMATCHED);
+
+  const verdict = await parts.misbehaviour.decide();
+  if (verdict !== 'ok') throw verdictProblem(verdict);
+  await parts.rateLimit.consume(req.socket.remoteAddress ?? 'unknown');
+
+  if (isToken) {
+    if (method !== 'POST') throw new HttpProblem(405, 'method-not-allowed', 'Use POST for the token endpoint.', { headers: { allow: 'POST' } });
+    return handleTokenRequest(req, res, await readBody(req, parts.config.maxBodyBytes), parts.auth);
+  }
+  if (match.kind === 'none') throw new HttpProblem(404, 'not-found', 'No such resource; see openapi.yaml for the paths this API serves.');
+  if (match.kind === 'method-not-allowed') {
+    throw new HttpProblem(405, 'method-not-allowed', `Use ${match.allowed.join(' or ')} on this path.`, { headers: { allow: match.allowed.join(', ') } });
+  }
+
+  const principal = parts.auth.authenticate(req);
+  const { route, params } = match;
+  const body = method === 'GET' ? undefined : parseJsonBody(req, await readBody(req, parts.config.maxBodyBytes));
+  const write = () => route.handle({ params, query, body, store: parts.store, now: new Date() });
+  const cacheControl = cacheControlOf(route, parts.config);
+
+  const rawKey = req.headers['idempotency-key'];
+  const key = Array.isArray(rawKey) ? rawKey[0] : rawKey;
+  if (method === 'GET' || key === undefined) return sendJson(req, res, write(), cacheControl);
+  const outcome = parts.idempotency.run(principal, key, fingerprintOf(method, path, body), write);
+  answer(req, res, outcome, path, cacheControl, outcome.replayed ? { 'idempotent-replayed': 'true' } : {});
+}
+
+/**
+ * Starts the storefront on 127.0.0.1 (port 0 by default: a free port).
+ * `counter` counts each request under the operationId it matched,
+ * "oauthToken" for the token endpoint and "unmatched" for anything else;
+ * GET /health is not counted. Throws TypeError on out-of-range options.
+ *
+ * @example
+ * const storefront = await startStorefront({ rateLimit: { points: 5 } });
+ * await fetch(`${storefront.url}/products/prod_00001`);
+ * storefront.counter.snapshot(); // { getProduct: 1 }
+ * await storefront.close();
+ */
+export async function startStorefront(options: StorefrontOptions = {}): Promise<DemoSystem> {
+  const config = resolveStorefrontOptions(options);
+  const parts: Parts = {
+    config,
+    router: createRouter(ROUTES),
+    store: createStore(),
+    auth: createAuthGuard(config.auth),
+    rateLimit: createRateLimit(config.rateLimit),
+    idempotency: createIdempotencyStore({ ttlMs: config.idempotencyTtlMs, maxKeys: config.idempotencyMaxKeys }),
+    misbehaviour: createMisbehaviourControl(),
+    counter: createCallCounter(),
+  };
+
+  const server = createServer((req, res) => {
+    const target = parseTarget(req.url);
+    if (target === undefined) return sendProblem(res, badRequest('The request target must be a path, e.g. /products.'), '/');
+    const path = target.pathname;
+    // Health reads the misbehaviour without calling decide(), so probes neither count nor shift errorRate's sequence.
+    if (path === HEALTH_PATH && req.method === 'GET') {
+      const down = parts.misbehaviour.current().unavailable;
+      return sendPlainJson(res, down ? 503 : 200, { status: down ? 'unavailable' : 'ok', system: 'storefront' }, { 'cache-control': 'no-store' });
+    }
+    handle(parts, req, res, target).catch((error: unknown) => {
+      // Unexpected errors become a bare 500: the message or stack never reaches the client.
+      const problem = error instanceof HttpProblem ? error : new HttpProblem(500, 'internal-error', 'The storefront failed to answer; try again.');
+      sendProblem(res, problem, path);
+    });
+  });
+  server.requestTimeout = 30_000; // 30 s: a client that never finishes its body cannot hold a socket forever
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.port;
+  let closed: Promise<void> | undefined;
+  return {
+    name: 'storefront',
+    url: `http://${config.host}:${port}`,
+    port,
+    contract: STOREFRONT_CONTRACT,
+    counter: parts.counter,
+    misbehaviour: parts.misbehaviour,
+    close() {
+      closed ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return closed;
+    },
+  };
+}
