@@ -39,6 +39,22 @@ export type SourceErrorCode =
   /** The caller's arguments cannot be turned into a valid backend call. */
   | 'SOURCE_BAD_INPUT';
 
+/** Every SourceErrorCode at run time, for docs checks and exhaustive tests. */
+export const SOURCE_ERROR_CODES = Object.freeze([
+  'SOURCE_TIMEOUT',
+  'SOURCE_UNAVAILABLE',
+  'SOURCE_REJECTED',
+  'SOURCE_NOT_FOUND',
+  'SOURCE_UNAUTHENTICATED',
+  'SOURCE_RATE_LIMITED',
+  'SOURCE_BAD_RESPONSE',
+  'SOURCE_BATCH_CONTRACT',
+  'SOURCE_BAD_INPUT',
+] as const satisfies readonly SourceErrorCode[]);
+// Fails to compile when a code is added to the union but not to the list.
+const sourceCodesComplete: Exclude<SourceErrorCode, (typeof SOURCE_ERROR_CODES)[number]> extends never ? true : never = true;
+void sourceCodesComplete;
+
 /** Extra facts a caller may see in `extensions` (status codes, fault codes). */
 export type SafeDetails = Readonly<Record<string, string | number | boolean | null>>;
 
@@ -83,6 +99,11 @@ export type ContractErrorCode =
   | 'CONTRACT_UNREADABLE'
   /** The contract was read but is not a document of the expected kind. */
   | 'CONTRACT_INVALID';
+
+/** Every ContractErrorCode at run time, for docs checks and exhaustive tests. */
+export const CONTRACT_ERROR_CODES = Object.freeze(['CONTRACT_UNREADABLE', 'CONTRACT_INVALID'] as const satisfies readonly ContractErrorCode[]);
+const contractCodesComplete: Exclude<ContractErrorCode, (typeof CONTRACT_ERROR_CODES)[number]> extends never ? true : never = true;
+void contractCodesComplete;
 
 /** A backend contract (OpenAPI, WSDL, .proto) that cannot be turned into a subgraph. */
 export class ContractError extends SwitchboardError {

@@ -4,6 +4,8 @@ export {
   SourceError,
   ContractError,
   isSourceError,
+  SOURCE_ERROR_CODES,
+  CONTRACT_ERROR_CODES,
   type SourceErrorCode,
   type SourceErrorInit,
   type ContractErrorCode,

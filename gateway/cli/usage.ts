@@ -1,0 +1,12 @@
+export const USAGE = `Usage: switchboard <command> [options]
+
+Commands:
+  start [--config <file>] [--port <n>] [--host <h>]
+      Serve the gateway. Default config: ./switchboard.config.ts.
+  print-subgraph --rest <file-or-url> | --soap <wsdl> | --grpc <proto> [--include <dir>]... | --grpc-reflect <host:port>
+      Print the GraphQL subgraph a contract yields (SDL on stdout, warnings on stderr).
+      [--name <source name>] names the source (default "api").
+
+Options:
+  -h, --help   Show this help.
+`;

@@ -1,0 +1,117 @@
+/**
+ * Checks a config against its expected shape and fills defaults. Written by
+ * hand: the shape is small, and each message must name the option's path,
+ * what was expected and what arrived, which generic validators word poorly.
+ */
+import { isValidGraphQLName, type Source } from '../sources/common/index.js';
+import type { DEFAULTS as Defaults, PlaygroundTab, ResolvedConfig } from './config.js';
+import { GatewayError } from './errors.js';
+import { LOG_LEVELS, type LogLevel } from './logger.js';
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'an array';
+  if (typeof value === 'string') return `"${value.slice(0, 40)}"`;
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return typeof value === 'object' ? 'an object' : typeof value;
+}
+
+function invalid(path: string, expected: string, value: unknown): GatewayError {
+  return new GatewayError({
+    code: 'CONFIG_INVALID',
+    safeMessage: `Config option "${path}" should be ${expected}, instead got ${describe(value)}.`,
+    details: { path },
+  });
+}
+
+type Shape = Record<string, unknown>;
+
+function section(root: Shape, key: string, allowed: readonly string[]): Shape {
+  const value = root[key];
+  if (value === undefined) return {};
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalid(key, 'an object', value);
+  for (const name of Object.keys(value)) {
+    if (!allowed.includes(name)) throw invalid(`${key}.${name}`, `one of the known options (${allowed.join(', ')})`, name);
+  }
+  return value as Shape;
+}
+
+function integer(shape: Shape, path: string, key: string, fallback: number, min: number, max = Number.MAX_SAFE_INTEGER): number {
+  const value = shape[key];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
+    throw invalid(`${path}.${key}`, `an integer from ${min} to ${max}`, value);
+  }
+  return value;
+}
+
+function checkSource(value: unknown, index: number): Source {
+  const path = `sources[${index}]`;
+  if (typeof value !== 'object' || value === null) throw invalid(path, 'a source (e.g. createRestSource(...))', value);
+  const source = value as Partial<Record<keyof Source, unknown>>;
+  if (typeof source.name !== 'string' || !isValidGraphQLName(source.name)) throw invalid(`${path}.name`, 'a valid GraphQL name such as "storefront"', source.name);
+  if (typeof source.typeDefs !== 'object' || source.typeDefs === null || (source.typeDefs as { kind?: unknown }).kind !== 'Document') {
+    throw invalid(`${path}.typeDefs`, 'a GraphQL DocumentNode', source.typeDefs);
+  }
+  if (!(source.operations instanceof Map)) throw invalid(`${path}.operations`, 'a Map of operations', source.operations);
+  for (const member of ['health', 'close'] as const) {
+    if (typeof source[member] !== 'function') throw invalid(`${path}.${member}`, 'a function', source[member]);
+  }
+  return value as Source;
+}
+
+function checkTabs(value: unknown): readonly PlaygroundTab[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) throw invalid('playground.defaultTabs', 'an array of { query, variables? }', value);
+  return value.map((tab: unknown, index) => {
+    const { query, variables } = (tab ?? {}) as { query?: unknown; variables?: unknown };
+    if (typeof query !== 'string') throw invalid(`playground.defaultTabs[${index}].query`, 'a string', query);
+    if (variables !== undefined && typeof variables !== 'string') throw invalid(`playground.defaultTabs[${index}].variables`, 'a string of JSON', variables);
+    return variables === undefined ? { query } : { query, variables };
+  });
+}
+
+export function validateConfig(config: Shape, defaults: typeof Defaults): ResolvedConfig {
+  for (const key of Object.keys(config)) {
+    if (!['sources', 'server', 'limits', 'playground', 'logging'].includes(key)) throw invalid(key, 'one of sources, server, limits, playground, logging', key);
+  }
+  if ((config.sources as unknown[]).length === 0) throw invalid('sources', 'at least one source', config.sources);
+  const sources = (config.sources as unknown[]).map(checkSource);
+  const seen = new Set<string>();
+  sources.forEach((source, index) => {
+    if (seen.has(source.name)) throw invalid(`sources[${index}].name`, 'a name no other source has', source.name);
+    seen.add(source.name);
+  });
+
+  const server = section(config, 'server', ['host', 'port']);
+  if (server.host !== undefined && (typeof server.host !== 'string' || server.host === '')) throw invalid('server.host', 'a host name or IP address', server.host);
+
+  const limits = section(config, 'limits', Object.keys(defaults.limits));
+  const playground = section(config, 'playground', ['enabled', 'title', 'defaultTabs']);
+  if (playground.enabled !== undefined && typeof playground.enabled !== 'boolean') throw invalid('playground.enabled', 'true or false', playground.enabled);
+  if (playground.title !== undefined && typeof playground.title !== 'string') throw invalid('playground.title', 'a string', playground.title);
+  const logging = section(config, 'logging', ['level']);
+  if (logging.level !== undefined && !LOG_LEVELS.includes(logging.level as LogLevel)) {
+    throw invalid('logging.level', `one of ${LOG_LEVELS.map((level) => `"${level}"`).join(', ')}`, logging.level);
+  }
+  const l = defaults.limits;
+  return {
+    sources,
+    server: { host: (server.host as string | undefined) ?? defaults.server.host, port: integer(server, 'server', 'port', defaults.server.port, 0, 65535) },
+    limits: {
+      maxDepth: integer(limits, 'limits', 'maxDepth', l.maxDepth, 1),
+      maxAliases: integer(limits, 'limits', 'maxAliases', l.maxAliases, 0),
+      maxCost: integer(limits, 'limits', 'maxCost', l.maxCost, 1),
+      maxTokens: integer(limits, 'limits', 'maxTokens', l.maxTokens, 1),
+      maxBodyBytes: integer(limits, 'limits', 'maxBodyBytes', l.maxBodyBytes, 1),
+      requestTimeoutMs: integer(limits, 'limits', 'requestTimeoutMs', l.requestTimeoutMs, 1),
+    },
+    playground: {
+      enabled: (playground.enabled as boolean | undefined) ?? defaults.playground.enabled,
+      title: (playground.title as string | undefined) ?? defaults.playground.title,
+      defaultTabs: checkTabs(playground.defaultTabs) ?? defaults.playground.defaultTabs,
+    },
+    logging: { level: (logging.level as LogLevel | undefined) ?? defaults.logging.level },
+    resolved: true,
+  };
+}

@@ -1,0 +1,14 @@
+/** What every resolver receives: the request's id, its deadline signal and its loaders. */
+import type { Loaders } from './loaders.js';
+
+export interface GatewayContext {
+  /** The id in the response's `x-request-id` header and in every log line of the request. */
+  readonly requestId: string;
+  /** Aborted when the caller goes away or `limits.requestTimeoutMs` passes. */
+  readonly signal: AbortSignal;
+  /** Aborted only when the caller goes away; subscriptions use it, as they outlive any deadline. */
+  readonly requestSignal: AbortSignal;
+  /** Milliseconds the deadline allows, for error messages. */
+  readonly requestTimeoutMs: number;
+  readonly loaders: Loaders;
+}

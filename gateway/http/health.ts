@@ -1,0 +1,45 @@
+/**
+ * /healthz says the process is up; /readyz asks every source's backend.
+ * Neither says where a backend lives: messages lose anything shaped like a URL.
+ */
+import type { Source, SourceHealth } from '../../sources/common/index.js';
+import { json } from './responses.js';
+
+export function healthResponse(): Response {
+  return json(200, { status: 'ok' });
+}
+
+/** Defence in depth: a source's health message should be safe, but a URL must never pass. */
+function redact(message: string): string {
+  return message.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<address>').replace(/\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b/g, '<address>');
+}
+
+async function probe(source: Source, timeoutMs: number): Promise<SourceHealth> {
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<SourceHealth>((resolve) => {
+    timer = setTimeout(() => resolve({ ok: false, latencyMs: timeoutMs, message: `${source.name} did not answer its health probe within ${timeoutMs} ms.` }), timeoutMs);
+  });
+  try {
+    return await Promise.race([
+      source.health().catch((): SourceHealth => ({ ok: false, latencyMs: 0, message: `${source.name} health probe failed.` })),
+      timedOut,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+export async function readinessResponse(sources: readonly Source[], timeoutMs: number): Promise<Response> {
+  const results = await Promise.all(sources.map(async (source) => [source.name, await probe(source, timeoutMs)] as const));
+  const ready = results.every(([, health]) => health.ok);
+  const body = {
+    status: ready ? 'ok' : 'unavailable',
+    sources: Object.fromEntries(
+      results.map(([name, health]) => [
+        name,
+        { ok: health.ok, latencyMs: Math.round(health.latencyMs), ...(health.message === undefined ? {} : { message: redact(health.message) }) },
+      ]),
+    ),
+  };
+  return json(ready ? 200 : 503, body);
+}

@@ -1,0 +1,9 @@
+/** The gateway's public entry. */
+export { defineConfig, resolveConfig, DEFAULTS, type SwitchboardConfig, type ResolvedConfig, type PlaygroundTab } from './config.js';
+export { createGateway, subgraphPath, NAMESPACED_PATH, type Gateway } from './server.js';
+export { GatewayError, isGatewayError, toGraphQLError, GATEWAY_ERROR_CODES, type GatewayErrorCode } from './errors.js';
+export { createSubgraphSchema } from './subgraph.js';
+export { createNamespacedSchema, namespaceOf } from './namespace.js';
+export { createLoaders, type Loaders } from './loaders.js';
+export { createLogger, type Logger, type LogLevel } from './logger.js';
+export type { GatewayContext } from './context.js';

@@ -1,0 +1,216 @@
+/**
+ * createGateway(): the composition root. Builds every endpoint once at
+ * start-up, then routes each request: health checks, the body-size guard,
+ * and one Yoga server per GraphQL endpoint (one per source plus the
+ * namespaced view). The router is hand-written because it is four prefixes;
+ * everything GraphQL is Yoga's.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createServerAdapter } from '@whatwg-node/server';
+import type { GraphQLSchema } from 'graphql';
+import { createYoga, type YogaServerInstance } from 'graphql-yoga';
+import type { Source } from '../sources/common/index.js';
+import { resolveConfig, type ResolvedConfig, type SwitchboardConfig } from './config.js';
+import type { GatewayContext } from './context.js';
+import { GatewayError } from './errors.js';
+import { limitBody } from './http/body-limit.js';
+import { healthResponse, readinessResponse } from './http/health.js';
+import { requestIdOf } from './http/request-id.js';
+import { graphqlErrorResponse, json } from './http/responses.js';
+import { createLoaders } from './loaders.js';
+import { createLogger, type Logger } from './logger.js';
+import { createNamespacedSchema } from './namespace.js';
+import { exampleQuery, playgroundOptions, renderGraphiQL } from './playground.js';
+import { useLimits } from './plugins/limits.js';
+import { createMaskedErrors } from './plugins/masked-errors.js';
+import { createSubgraphSchema } from './subgraph.js';
+
+export interface Gateway {
+  /** Handles one request (WHATWG Request/Response), for tests and embedding. */
+  fetch(request: Request): Promise<Response>;
+  /** Listens on node:http; resolves to the base URL, e.g. "http://127.0.0.1:54321". Port 0 picks a free one. */
+  listen(options?: { port?: number; host?: string }): Promise<string>;
+  /** Stops listening, drops keep-alive connections, closes every source (Source.close()). Safe twice. */
+  close(): Promise<void>;
+}
+
+/** What the router hands Yoga with each request; resolvers see it on their context. */
+type ServerContext = Omit<GatewayContext, 'loaders'>;
+
+interface Endpoint {
+  path: string;
+  yoga: YogaServerInstance<ServerContext, Pick<GatewayContext, 'loaders'>>;
+}
+
+/** The path of a source's own subgraph. */
+export function subgraphPath(sourceName: string): string {
+  return `/graphql/${sourceName}`;
+}
+
+export const NAMESPACED_PATH = '/graphql';
+
+function buildSubgraphs(sources: readonly Source[]): Array<{ source: Source; schema: GraphQLSchema }> {
+  return sources.map((source, index) => {
+    try {
+      return { source, schema: createSubgraphSchema(source) };
+    } catch (cause) {
+      const why = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
+      throw new GatewayError({ code: 'CONFIG_INVALID', safeMessage: `The subgraph of source "${source.name}" is not a valid schema: ${why}`, details: { path: `sources[${index}]` }, cause });
+    }
+  });
+}
+
+function yogaLogger(logger: Logger): Record<'debug' | 'info' | 'warn' | 'error', (...args: unknown[]) => void> {
+  const adapt = (log: Logger['info']) => (...args: unknown[]) => {
+    const [first, ...rest] = args;
+    log(typeof first === 'string' ? first : 'graphql-yoga', { from: 'graphql-yoga', ...(rest.length > 0 || typeof first !== 'string' ? { details: typeof first === 'string' ? rest : args } : {}) });
+  };
+  return { debug: adapt(logger.debug), info: adapt(logger.info), warn: adapt(logger.warn), error: adapt(logger.error) };
+}
+
+function createEndpoint(init: {
+  path: string;
+  schema: GraphQLSchema;
+  title: string;
+  tabs: ReadonlyArray<{ query: string; variables?: string }>;
+  config: ResolvedConfig;
+  logger: Logger;
+  currentRequestId: () => string | undefined;
+}): Endpoint {
+  const { config, logger } = init;
+  const yoga = createYoga<ServerContext, Pick<GatewayContext, 'loaders'>>({
+    schema: init.schema,
+    graphqlEndpoint: init.path,
+    landingPage: false,
+    graphiql: config.playground.enabled ? playgroundOptions({ title: init.title, tabs: init.tabs }) : false,
+    // Inlined GraphiQL: the page needs nothing from a CDN (see playground.ts).
+    renderGraphiQL,
+    maskedErrors: createMaskedErrors(logger, init.currentRequestId),
+    logging: yogaLogger(logger),
+    // Loaders live for one request: batching and deduplication never cross callers.
+    context: () => ({ loaders: createLoaders() }),
+    plugins: [
+      useLimits(config.limits),
+    ],
+  });
+  return { path: init.path, yoga };
+}
+
+/**
+ * Builds the gateway: resolves the config, turns each source into its
+ * subgraph, and serves them. Rejects with CONFIG_INVALID (or the source's
+ * own ContractError) before anything listens.
+ * @example
+ * const gateway = await createGateway(config);
+ * const url = await gateway.listen({ port: 0 });
+ * // POST `${url}/graphql` … then
+ * await gateway.close();
+ */
+export async function createGateway(config: SwitchboardConfig | ResolvedConfig): Promise<Gateway> {
+  const resolved = await resolveConfig(config);
+  const logger = createLogger({ level: resolved.logging.level });
+  const requests = new AsyncLocalStorage<{ requestId: string }>();
+  const currentRequestId = (): string | undefined => requests.getStore()?.requestId;
+  const endpoints = new Map<string, Endpoint>();
+  try {
+    const subgraphs = buildSubgraphs(resolved.sources);
+    for (const { source, schema } of subgraphs) {
+      const path = subgraphPath(source.name);
+      const example = exampleQuery(schema);
+      endpoints.set(path, createEndpoint({ path, schema, title: `${resolved.playground.title}: ${source.name}`, tabs: example ? [{ query: example }] : [], config: resolved, logger, currentRequestId }));
+    }
+    const namespaced = createNamespacedSchema(subgraphs);
+    const examples = subgraphs.flatMap(({ source }) => exampleQuery(namespaced, source.name) ?? []).map((query) => ({ query }));
+    const tabs = resolved.playground.defaultTabs.length > 0 ? resolved.playground.defaultTabs : examples;
+    endpoints.set(NAMESPACED_PATH, createEndpoint({ path: NAMESPACED_PATH, schema: namespaced, title: resolved.playground.title, tabs, config: resolved, logger, currentRequestId }));
+  } catch (error) {
+    await Promise.allSettled(resolved.sources.map((source) => source.close()));
+    throw error;
+  }
+
+  const route = async (request: Request, requestId: string): Promise<Response> => {
+    const { pathname } = new URL(request.url);
+    if (pathname === '/healthz') return healthResponse();
+    if (pathname === '/readyz') return readinessResponse(resolved.sources, Math.min(resolved.limits.requestTimeoutMs, 5_000));
+    if (pathname === '/') return new Response(null, { status: 302, headers: { location: NAMESPACED_PATH } });
+    const endpoint = endpoints.get(pathname.length > 1 ? pathname.replace(/\/$/, '') : pathname);
+    if (endpoint === undefined) {
+      return json(404, { errors: [{ message: `Nothing at ${pathname.slice(0, 100)}. GraphQL is served at ${[...endpoints.keys()].join(', ')}.`, extensions: { code: 'NOT_FOUND' } }] });
+    }
+    const limited = await limitBody(request, resolved.limits.maxBodyBytes);
+    if (limited instanceof Response) return limited;
+    // The deadline covers queries and mutations; subscriptions end when the caller leaves.
+    // A plain (ref'd) timer rather than AbortSignal.timeout, whose unref'd timer
+    // would not fire in a process kept alive by nothing else (embedding, tests).
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(), resolved.limits.requestTimeoutMs);
+    const context: ServerContext = {
+      requestId,
+      signal: AbortSignal.any([limited.signal, deadline.signal]),
+      requestSignal: limited.signal,
+      requestTimeoutMs: resolved.limits.requestTimeoutMs,
+    };
+    try {
+      return await endpoint.yoga.fetch(limited, context);
+    } finally {
+      // A JSON answer is complete here; a stream (SSE) does not use the deadline.
+      clearTimeout(timer);
+    }
+  };
+
+  const handle = async (request: Request): Promise<Response> => {
+    const requestId = requestIdOf(request);
+    let response: Response;
+    try {
+      response = await requests.run({ requestId }, () => route(request, requestId));
+    } catch (error) {
+      logger.error('Unexpected error while routing a request', { requestId, error });
+      response = graphqlErrorResponse(500, 'Unexpected error.', { code: 'INTERNAL_SERVER_ERROR', requestId });
+    }
+    response.headers.set('x-request-id', requestId);
+    logger.debug('request', { requestId, method: request.method, path: new URL(request.url).pathname, status: response.status });
+    return response;
+  };
+
+  const adapter = createServerAdapter(handle);
+  const servers = new Set<Server>();
+  let closing: Promise<void> | undefined;
+
+  return {
+    fetch: handle,
+    async listen(options = {}) {
+      const server = createServer(adapter);
+      const host = options.host ?? resolved.server.host;
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject);
+        server.listen(options.port ?? resolved.server.port, host, () => {
+          server.off('error', reject);
+          resolve();
+        });
+      });
+      servers.add(server);
+      const { port } = server.address() as AddressInfo;
+      const shownHost = host.includes(':') ? `[${host}]` : host;
+      return `http://${shownHost}:${port}`;
+    },
+    close() {
+      closing ??= (async () => {
+        await Promise.all(
+          [...servers].map(
+            (server) =>
+              new Promise<void>((resolve) => {
+                server.close(() => resolve());
+                server.closeAllConnections();
+              }),
+          ),
+        );
+        await Promise.allSettled([...endpoints.values()].map(({ yoga }) => yoga.dispose()));
+        const closed = await Promise.allSettled(resolved.sources.map((source) => source.close()));
+        for (const result of closed) if (result.status === 'rejected') logger.warn('A source failed to close', { error: result.reason });
+      })();
+      return closing;
+    },
+  };
+}

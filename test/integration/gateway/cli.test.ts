@@ -1,0 +1,101 @@
+/** The `switchboard` command, spawned as a real child process against real files. */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { startSystems } from '../../harness/index.js';
+
+const ROOT = resolve(import.meta.dirname, '../../..');
+const BIN = join(ROOT, 'bin/switchboard.js');
+const children = new Set<ReturnType<typeof spawn>>();
+const scratch = mkdtempSync(join(tmpdir(), 'switchboard-cli-'));
+
+afterAll(() => {
+  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  rmSync(scratch, { recursive: true, force: true });
+});
+
+function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+describe('switchboard CLI', () => {
+  it('--help prints usage and exits 0', async () => {
+    const { code, stdout } = await run(['--help']);
+    expect(code).toBe(0);
+    expect(stdout).toContain('print-subgraph --rest');
+  });
+
+  it('print-subgraph --rest prints the SDL on stdout and warnings on stderr', async () => {
+    const { code, stdout, stderr } = await run(['print-subgraph', '--rest', 'demo/storefront/openapi.yaml', '--name', 'storefront']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/type Query \{/);
+    expect(stdout).toContain('getProduct(');
+    expect(stderr).toMatch(/^warning: /m);
+  });
+
+  it('a missing contract exits 1 with a one-line reason and no stack', async () => {
+    const { code, stdout, stderr } = await run(['print-subgraph', '--rest', 'no/such/openapi.yaml']);
+    expect(code).toBe(1);
+    expect(stdout).toBe('');
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/^switchboard: CONTRACT_/);
+    expect(stderr).not.toMatch(/\bat .*:\d+:\d+/);
+  });
+
+  it('a wrong command line exits 2', async () => {
+    expect((await run(['print-subgraph', '--bogus', 'x'])).code).toBe(2);
+    expect((await run(['print-subgraph'])).code).toBe(2);
+    expect((await run(['fly'])).code).toBe(2);
+  });
+
+  it('start serves the config file, prints the playground URL and stops cleanly on SIGTERM', async () => {
+    const systems = await startSystems(['storefront']);
+    try {
+      const config = join(scratch, 'switchboard.config.ts');
+      // As in a real project: an ESM package, so the config loads as a module.
+      writeFileSync(join(scratch, 'package.json'), '{ "type": "module" }\n');
+      writeFileSync(
+        config,
+        `import { defineConfig } from ${JSON.stringify(join(ROOT, 'gateway/index.ts'))};
+import { createRestSource } from ${JSON.stringify(join(ROOT, 'sources/rest/index.ts'))};
+export default defineConfig({
+  sources: [createRestSource({ name: 'storefront', contract: ${JSON.stringify(systems.storefront.contract)}, url: ${JSON.stringify(systems.storefront.url)} })],
+  logging: { level: 'silent' },
+});
+`,
+      );
+      const child = spawn(process.execPath, [BIN, 'start', '--config', config, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      children.add(child);
+      const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+      const url = await new Promise<string>((done, fail) => {
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          out += chunk.toString();
+          const match = /Playground: (http:\/\/127\.0\.0\.1:\d+)\/graphql/.exec(out);
+          if (match) done(match[1] as string);
+        });
+        child.on('close', (code) => fail(new Error(`switchboard start exited ${code} before listening`)));
+      });
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ storefront { getProduct(productId: "prod_00003") { sku } } }' }),
+      });
+      expect(await response.json()).toEqual({ data: { storefront: { getProduct: { sku: 'SKU-00003' } } } });
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      await systems.close();
+    }
+  });
+});
