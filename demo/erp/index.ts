@@ -1,0 +1,1 @@
+export { startErp, ERP_WSDL_PATH, type ErpOptions } from './server.js';

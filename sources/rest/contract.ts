@@ -1,0 +1,128 @@
+/**
+ * Reads an OpenAPI contract: a file or an http(s) URL, JSON or YAML, plus
+ * every neighbouring file its `$ref`s name. Anything that keeps us from
+ * having a document fails here with one ContractError; everything after
+ * this point degrades to warnings instead.
+ */
+import { readFile, stat } from 'node:fs/promises';
+import { resolve as resolvePath } from 'node:path';
+import { request } from 'undici';
+import { parse as parseYaml } from 'yaml';
+import { ContractError } from '../common/index.js';
+import { externalFiles, isObject, type DocumentSet } from './refs.js';
+
+export type ContractVersion = 'swagger2' | 'openapi3.0' | 'openapi3.1';
+
+export interface Contract extends DocumentSet {
+  readonly version: ContractVersion;
+}
+
+/** Largest contract file we read, in bytes: GitHub's full document is 13 MB. @default 64 MiB */
+export const MAX_CONTRACT_BYTES = 64 * 1024 * 1024;
+/** Neighbouring files one contract may pull in through `$ref`. */
+const MAX_CONTRACT_FILES = 200;
+/** Deadline for fetching a contract over HTTP, in ms. */
+const CONTRACT_FETCH_TIMEOUT_MS = 15_000;
+
+class ContractTooLarge extends Error {}
+
+function isUrl(location: string): boolean {
+  return /^https?:\/\//i.test(location);
+}
+
+async function readText(location: string): Promise<string> {
+  if (isUrl(location)) {
+    const response = await request(location, { method: 'GET', signal: AbortSignal.timeout(CONTRACT_FETCH_TIMEOUT_MS) });
+    const body = Buffer.from(await response.body.arrayBuffer());
+    if (response.statusCode !== 200) throw new Error(`HTTP ${response.statusCode}`);
+    if (body.length > MAX_CONTRACT_BYTES) throw new ContractTooLarge();
+    return body.toString('utf8');
+  }
+  // Checked before reading, so a huge file is refused without being loaded.
+  if ((await stat(location)).size > MAX_CONTRACT_BYTES) throw new ContractTooLarge();
+  const buffer = await readFile(location);
+  return buffer.toString('utf8');
+}
+
+/** JSON when it looks like JSON (fast path for big documents), YAML otherwise. */
+export function parseDocument(text: string): unknown {
+  const trimmed = text.trimStart();
+  if (trimmed.startsWith('{') || trimmed.startsWith('[')) {
+    try {
+      return JSON.parse(trimmed);
+    } catch {
+      // YAML flow style also starts with "{"; fall through.
+    }
+  }
+  // maxAliasCount stops "billion laughs" alias bombs.
+  return parseYaml(text, { maxAliasCount: 100, prettyErrors: false });
+}
+
+function detectVersion(document: unknown): ContractVersion | undefined {
+  if (!isObject(document)) return undefined;
+  if (document.swagger === '2.0' || document.swagger === 2) return 'swagger2';
+  if (typeof document.openapi === 'string') {
+    if (document.openapi.startsWith('3.0')) return 'openapi3.0';
+    if (document.openapi.startsWith('3.1')) return 'openapi3.1';
+  }
+  return undefined;
+}
+
+/**
+ * Reads and checks the contract at `location`, then loads the files its refs name.
+ * @throws ContractError CONTRACT_UNREADABLE (missing, unreachable, not JSON/YAML)
+ *   or CONTRACT_INVALID (not OpenAPI 3.0/3.1 or Swagger 2.0)
+ */
+export async function readContract(source: string, location: string): Promise<Contract> {
+  const root = isUrl(location) ? new URL(location).href : resolvePath(location);
+  const shown = isUrl(location) ? 'the contract URL' : location;
+  let text: string;
+  try {
+    text = await readText(root);
+  } catch (cause) {
+    const why = cause instanceof ContractTooLarge ? ` (it is larger than ${MAX_CONTRACT_BYTES / 1024 / 1024} MiB)` : '';
+    throw new ContractError({ code: 'CONTRACT_UNREADABLE', source, location: shown, safeMessage: `The OpenAPI contract of ${source} could not be read from ${shown}${why}.`, cause });
+  }
+  let document: unknown;
+  try {
+    document = parseDocument(text);
+  } catch (cause) {
+    throw new ContractError({ code: 'CONTRACT_UNREADABLE', source, location: shown, safeMessage: `The contract of ${source} (${shown}) is neither JSON nor YAML.`, cause });
+  }
+  const version = detectVersion(document);
+  if (version === undefined) {
+    throw new ContractError({
+      code: 'CONTRACT_INVALID',
+      source,
+      location: shown,
+      safeMessage: `The contract of ${source} (${shown}) is not an OpenAPI 3.0/3.1 or Swagger 2.0 document: it needs "openapi: 3.x" or "swagger: 2.0" at the top.`,
+    });
+  }
+  const paths = (document as Record<string, unknown>).paths;
+  if (paths !== undefined && !isObject(paths)) {
+    throw new ContractError({ code: 'CONTRACT_INVALID', source, location: shown, safeMessage: `The contract of ${source} (${shown}) has a "paths" that is not an object.` });
+  }
+  const files = new Map<string, unknown>([[root, document]]);
+  await loadNeighbours(files, root, document);
+  return { root, files, version };
+}
+
+/** Breadth-first over the files refs name; a file that cannot be read is left out (its refs become warnings). */
+async function loadNeighbours(files: Map<string, unknown>, root: string, document: unknown): Promise<void> {
+  const queue = externalFiles(document, root);
+  const tried = new Set<string>([root]);
+  while (queue.length > 0 && tried.size <= MAX_CONTRACT_FILES) {
+    const file = queue.shift() as string;
+    if (tried.has(file)) continue;
+    tried.add(file);
+    // A local contract may only pull in local files, and a remote one only remote files.
+    if (isUrl(file) !== isUrl(root)) continue;
+    try {
+      const neighbour = parseDocument(await readText(file));
+      files.set(file, neighbour);
+      queue.push(...externalFiles(neighbour, file));
+    } catch {
+      // Reported where a ref needs it, as a warning with its pointer.
+    }
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * The HTTP call of a REST source: the shared pooled client from
+ * sources/common/http.ts, credentials from sources/common/auth.ts, one
+ * retry after a 401 when the credentials are a token we can fetch again,
+ * and every non-2xx answer turned into a SourceError that carries the status
+ * and nothing of the backend's headers or body.
+ */
+import {
+  SourceError,
+  classifyHttpStatus,
+  createHttpAuth,
+  createHttpClient,
+  parseRetryAfterMs,
+  type CallContext,
+  type HttpAuth,
+  type HttpAuthOptions,
+  type HttpClient,
+  type HttpResponse,
+  type SourceHealth,
+} from '../common/index.js';
+import type { BuiltRequest } from './request.js';
+
+export interface RestTransportOptions {
+  readonly source: string;
+  /** Absolute base URL, or undefined when neither the config nor the contract names one. */
+  readonly baseUrl: string | undefined;
+  readonly timeoutMs?: number;
+  readonly maxResponseBytes?: number;
+  readonly auth?: HttpAuthOptions;
+  readonly headers?: Readonly<Record<string, string>>;
+}
+
+export interface RestTransport {
+  readonly baseUrl: string | undefined;
+  /** Sends one request; resolves with a 2xx answer, rejects with a SourceError otherwise. */
+  send(operation: string, method: string, built: BuiltRequest, ctx: CallContext): Promise<HttpResponse>;
+  /** Any HTTP answer from the base URL counts as reachable. Never rejects. */
+  probe(timeoutMs: number): Promise<SourceHealth>;
+  close(): Promise<void>;
+}
+
+/** Methods that are safe to send an Idempotency-Key with no effect: reads never carry one. */
+const READ_METHODS = new Set(['get', 'head', 'options']);
+
+export function isAbsoluteHttpUrl(url: string | undefined): url is string {
+  return url !== undefined && /^https?:\/\/[^/]/i.test(url);
+}
+
+export function createRestTransport(options: RestTransportOptions): RestTransport {
+  const { source } = options;
+  // Created on first use: building a source (e.g. to print its subgraph) opens nothing.
+  let client: HttpClient | undefined;
+  let auth: HttpAuth | undefined;
+  let closed = false;
+  const http = (): HttpClient => {
+    client ??= createHttpClient({ source, timeoutMs: options.timeoutMs, maxResponseBytes: options.maxResponseBytes });
+    return client;
+  };
+  const credentials = (): HttpAuth => {
+    auth ??= createHttpAuth(source, options.auth, http());
+    return auth;
+  };
+  const unavailable = (operation: string, safeMessage: string): SourceError => new SourceError({ code: 'SOURCE_UNAVAILABLE', source, operation, safeMessage });
+
+  const attempt = async (operation: string, method: string, built: BuiltRequest, ctx: CallContext): Promise<HttpResponse> => {
+    const url = new URL(built.url);
+    const headers: Record<string, string> = { accept: 'application/json', ...lowerCase(options.headers), ...built.headers };
+    if (ctx.requestId !== undefined) headers['x-request-id'] = ctx.requestId;
+    if (ctx.idempotencyKey !== undefined && !READ_METHODS.has(method)) headers['idempotency-key'] = ctx.idempotencyKey;
+    await credentials().apply(headers, url, operation, ctx.signal);
+    return http().send({ operation, method: method.toUpperCase(), url, headers, body: built.body, signal: ctx.signal });
+  };
+
+  return {
+    baseUrl: options.baseUrl,
+    async send(operation, method, built, ctx) {
+      if (closed) throw unavailable(operation, `${source} is closed.`);
+      if (!isAbsoluteHttpUrl(options.baseUrl)) throw unavailable(operation, `${source} has no backend URL configured.`);
+      let response = await attempt(operation, method, built, ctx);
+      if (response.status === 401 && options.auth?.type === 'oauth2ClientCredentials') {
+        // The token may have been revoked before its expiry: fetch a new one and try once more.
+        credentials().invalidate();
+        response = await attempt(operation, method, built, ctx);
+      }
+      if (response.status >= 200 && response.status < 300) return response;
+      const { code, retryable } = classifyHttpStatus(response.status);
+      throw new SourceError({
+        code,
+        source,
+        operation,
+        retryable,
+        retryAfterMs: parseRetryAfterMs(response.headers['retry-after']),
+        safeMessage: `${source} answered ${operation} with HTTP ${response.status}.`,
+        details: { httpStatus: response.status },
+      });
+    },
+    async probe(timeoutMs) {
+      const started = performance.now();
+      const latency = (): number => Math.round(performance.now() - started);
+      if (closed) return { ok: false, latencyMs: 0, message: `${source} is closed.` };
+      if (!isAbsoluteHttpUrl(options.baseUrl)) return { ok: false, latencyMs: 0, message: `${source} has no backend URL configured.` };
+      try {
+        await http().send({ operation: 'health', method: 'GET', url: new URL(options.baseUrl), headers: { ...lowerCase(options.headers) }, signal: AbortSignal.timeout(timeoutMs) });
+        return { ok: true, latencyMs: latency() };
+      } catch (error) {
+        return { ok: false, latencyMs: latency(), message: error instanceof SourceError ? error.safeMessage : `${source} could not be reached.` };
+      }
+    },
+    async close() {
+      closed = true;
+      await client?.close();
+    },
+  };
+}
+
+function lowerCase(headers: Readonly<Record<string, string>> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+}

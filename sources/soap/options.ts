@@ -1,0 +1,41 @@
+import type { CommonSourceOptions } from '../common/index.js';
+
+/** Credentials for a SOAP backend: HTTP headers, or a WS-Security header inside the envelope. */
+export type SoapAuthOptions =
+  | { type: 'basic'; username: string; password: string }
+  | { type: 'bearer'; token: string }
+  | {
+      /** OASIS WS-Security UsernameToken in a soap:Header. */
+      type: 'wsSecurity';
+      username: string;
+      password: string;
+      /** 'digest' sends Base64(SHA-1(nonce + created + password)), never the password. @default 'digest' */
+      passwordType?: 'text' | 'digest';
+    };
+
+export interface SoapSourceOptions extends CommonSourceOptions {
+  auth?: SoapAuthOptions;
+  /** Which binding to use when a portType has both. @default '1.1' */
+  soapVersion?: '1.1' | '1.2';
+  /**
+   * Query or mutation, by WSDL operation name ("GetItem") or field name ("getItem").
+   * @default query when the name's first word is Get, List, Find, Search, Query or Check; mutation otherwise
+   */
+  operationKinds?: Readonly<Record<string, 'query' | 'mutation'>>;
+  /** Largest response accepted, in bytes. @default 10485760 (10 MiB) */
+  maxResponseBytes?: number;
+  /** Deepest element nesting accepted in a response. @default 64 */
+  maxDepth?: number;
+  /** Keep-alive connections to the backend. @default 32 */
+  connections?: number;
+  /** Extra HTTP headers sent with every call (never secrets: use `auth`). */
+  headers?: Readonly<Record<string, string>>;
+}
+
+export const SOAP_DEFAULTS = Object.freeze({
+  soapVersion: '1.1' as const,
+  maxDepth: 64,
+});
+
+/** First words of operation names that read without side effects. */
+export const QUERY_VERBS: ReadonlySet<string> = new Set(['get', 'list', 'find', 'search', 'query', 'check']);

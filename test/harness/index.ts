@@ -1,0 +1,22 @@
+/**
+ * The shared test harness: real demo systems and a real gateway on
+ * 127.0.0.1 port 0, a GraphQL client over real HTTP, child processes for
+ * entry points, and one cleanup that stops all of it, even after a failure.
+ *
+ * @example
+ * useHarness(); // once per file: closeAll() in afterAll
+ *
+ * it('costs one storefront call', async () => {
+ *   const systems = await startSystems(['storefront']);
+ *   const gateway = await startGatewayOn(demoConfig(systems));
+ *   const { body } = await gateway.graphql('{ storefront { getProduct(productId: "prod_00001") { title } } }');
+ *   expect(body.data?.storefront.getProduct.title).toBe(catalogue().products[0].title);
+ *   expect(systems.counts().storefront).toEqual({ getProduct: 1 });
+ * });
+ */
+export { useHarness, closeAll, track, untrack, trackedCount, type Closeable } from './cleanup.js';
+export { freePorts, isPortFree } from './ports.js';
+export { spawnProcess, type TestProcess, type ProcessExit, type SpawnOptions } from './process.js';
+export { startSystems, availableSystems, type Systems, type StartSystemsOptions } from './systems.js';
+export { startGatewayOn, type TestGateway, type GraphQLResult, type GraphQLResponse, type GraphQLCallOptions } from './gateway.js';
+export { demoConfig } from './demo-config.js';
