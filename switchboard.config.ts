@@ -5,6 +5,7 @@
  */
 import { defineConfig } from './gateway/index.js';
 import { createRestSource } from './sources/rest/index.js';
+import { createSoapSource } from './sources/soap/index.js';
 
 export default defineConfig({
   sources: [
@@ -12,6 +13,18 @@ export default defineConfig({
       name: 'storefront',
       contract: 'demo/storefront/openapi.yaml',
       url: process.env.STOREFRONT_URL ?? 'http://127.0.0.1:4001',
+      // Fetching many products by id is one listProducts call with ids=a,b,c.
+      batch: { getProduct: { via: 'listProducts', key: 'productId', listArgument: 'ids', itemKey: 'id', resultPath: 'items' } },
+    }),
+    createSoapSource({
+      name: 'erp',
+      contract: 'demo/erp/erp.wsdl',
+      url: process.env.ERP_URL ?? 'http://127.0.0.1:4002/erp',
+      // Stock for many item codes is one GetStockLevels call; each code has a row per warehouse.
+      batch: {
+        getItem: { via: 'getItems', key: 'itemCode', itemKey: 'itemCode' },
+        getStockLevels: { key: 'itemCode', itemKey: 'itemCode', many: true },
+      },
     }),
   ],
   playground: {

@@ -31,7 +31,12 @@ export function createLoaders(): Loaders {
       const loaderId = `${source}\u0000${operation.name}\u0000${JSON.stringify(rest)}`;
       let loader = loaders.get(loaderId);
       if (loader === undefined) {
-        loader = new DataLoader<unknown, unknown, string>((keys) => batch.invokeMany(keys, ctx, rest), { cacheKeyFn: keyOf });
+        // A batch of one goes to the single operation: the same one call, with
+        // that operation's own answer (a 404 stays SOURCE_NOT_FOUND, not a null).
+        const single = async (key: unknown): Promise<unknown[]> => [await operation.invoke({ ...rest, [batch.key]: key }, ctx).catch((error: unknown) => error)];
+        loader = new DataLoader<unknown, unknown, string>((keys) => (keys.length === 1 ? single(keys[0]) : batch.invokeMany(keys, ctx, rest)), {
+          cacheKeyFn: keyOf,
+        });
         loaders.set(loaderId, loader);
       }
       return loader.load(key);

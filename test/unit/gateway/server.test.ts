@@ -114,6 +114,15 @@ describe('batching', () => {
     expect(shop.batches).toEqual([['p1', 'p2', 'p9']]);
   });
 
+  it('sends a batch of one key to the single operation, keeping its own errors', async () => {
+    shop.batches.length = 0;
+    const before = shop.calls.get('product') ?? 0;
+    const { body } = await graphql('/graphql/shop', '{ a: product(id: "p2") { id } b: product(id: "p2") { id } }');
+    expect(body.data).toEqual({ a: { id: 'p2' }, b: { id: 'p2' } });
+    expect((shop.calls.get('product') ?? 0) - before).toBe(1);
+    expect(shop.batches).toEqual([]);
+  });
+
   it('fails only the key the batch answered with an error (SOURCE_NOT_FOUND → null)', async () => {
     const { body } = await graphql('/graphql/shop', '{ a: product(id: "p1") { id } b: product(id: "missing") { id } }');
     expect(body.data).toEqual({ a: { id: 'p1' }, b: null });
