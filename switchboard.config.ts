@@ -5,6 +5,7 @@
  */
 import { defineConfig } from './gateway/index.js';
 import { createRestSource } from './sources/rest/index.js';
+import { createGrpcSource } from './sources/grpc/index.js';
 import { createSoapSource } from './sources/soap/index.js';
 
 export default defineConfig({
@@ -25,6 +26,14 @@ export default defineConfig({
         getItem: { via: 'getItems', key: 'itemCode', itemKey: 'itemCode' },
         getStockLevels: { key: 'itemCode', itemKey: 'itemCode', many: true },
       },
+    }),
+    createGrpcSource({
+      name: 'billing',
+      contract: 'demo/billing/proto/billing/v1/billing.proto',
+      includeDirs: ['demo/billing/proto'],
+      url: process.env.BILLING_URL ?? '127.0.0.1:4003',
+      // Prices of many SKUs are one BatchGetPrices call.
+      batch: { getPrice: { via: 'batchGetPrices', key: 'sku', listArgument: 'skus', itemKey: 'sku', resultPath: 'prices' } },
     }),
   ],
   playground: {

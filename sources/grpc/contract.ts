@@ -1,0 +1,68 @@
+/** Reads a .proto file and its imports into one resolved protobufjs Root, offline. */
+import { existsSync } from 'node:fs';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import protobuf from 'protobufjs';
+import { ContractError } from '../common/index.js';
+
+/** How many parent folders of the contract are searched for imports when no includeDirs are given. */
+const DEFAULT_ANCESTOR_DEPTH = 4;
+
+/** The folder of `file` and a few of its parents: "billing/v1/types.proto" resolves from the proto root. */
+function defaultIncludeDirs(file: string): string[] {
+  const dirs: string[] = [];
+  let dir = dirname(file);
+  for (let i = 0; i <= DEFAULT_ANCESTOR_DEPTH; i += 1) {
+    dirs.push(dir);
+    const parent = dirname(dir);
+    if (parent === dir) break;
+    dir = parent;
+  }
+  return dirs;
+}
+
+/** Parse options shared with reflection: proto field names are kept as written, comments become descriptions. */
+export const PARSE_OPTIONS = Object.freeze({ keepCase: true, alternateCommentMode: true });
+
+/**
+ * Loads `contract` and everything it imports. Imports are looked up in
+ * `includeDirs` in order; google/protobuf/* well-known types fall back to the
+ * copies bundled with protobufjs. Throws ContractError (CONTRACT_UNREADABLE
+ * for a missing file, CONTRACT_INVALID for a syntax error or an unresolved type).
+ */
+export function loadProtoContract(source: string, contract: string, includeDirs?: readonly string[]): protobuf.Root {
+  if (/^[a-z]+:\/\//i.test(contract)) {
+    throw new ContractError({ code: 'CONTRACT_UNREADABLE', source, safeMessage: `${source}: a gRPC contract must be a local .proto file, or use reflection.` });
+  }
+  const file = resolve(contract);
+  if (!existsSync(file)) {
+    throw new ContractError({ code: 'CONTRACT_UNREADABLE', source, safeMessage: `${source}: the .proto file ${contract} does not exist.`, location: contract });
+  }
+  const dirs = (includeDirs ?? defaultIncludeDirs(file)).map((dir) => resolve(dir));
+  const root = new protobuf.Root();
+  root.resolvePath = (origin, target) => {
+    if (isAbsolute(target)) return target;
+    const relative = origin ? join(dirname(origin), target) : target;
+    if (origin && existsSync(relative)) return relative;
+    for (const dir of dirs) {
+      const candidate = join(dir, target);
+      if (existsSync(candidate)) return candidate;
+    }
+    // protobufjs serves google/protobuf/*.proto from its bundled copies when the name is returned as is.
+    return target;
+  };
+  try {
+    root.loadSync(file, PARSE_OPTIONS);
+    root.resolveAll();
+  } catch (cause) {
+    // The operator's own file names stay in the message: a ContractError is read at start-up, never by a caller.
+    const reason = cause instanceof Error ? cause.message : 'unreadable';
+    throw new ContractError({
+      code: /ENOENT|no such file/i.test(reason) ? 'CONTRACT_UNREADABLE' : 'CONTRACT_INVALID',
+      source,
+      safeMessage: `${source}: the .proto contract could not be read: ${reason.slice(0, 200)}`,
+      location: contract,
+      cause,
+    });
+  }
+  return root;
+}
