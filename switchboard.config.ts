@@ -14,8 +14,13 @@ export default defineConfig({
       name: 'storefront',
       contract: 'demo/storefront/openapi.yaml',
       url: process.env.STOREFRONT_URL ?? 'http://127.0.0.1:4001',
-      // Fetching many products by id is one listProducts call with ids=a,b,c.
-      batch: { getProduct: { via: 'listProducts', key: 'productId', listArgument: 'ids', itemKey: 'id', resultPath: 'items' } },
+      // Many products, customers or orders by key are one list call with ids=a,b,c (at most 100 keys).
+      batch: {
+        getProduct: { via: 'listProducts', key: 'productId', listArgument: 'ids', itemKey: 'id', resultPath: 'items', maxKeys: 100 },
+        getProductBySku: { via: 'listProducts', key: 'sku', listArgument: 'skus', itemKey: 'sku', resultPath: 'items', maxKeys: 100 },
+        getCustomer: { via: 'listCustomers', key: 'customerId', listArgument: 'ids', itemKey: 'id', resultPath: 'items', maxKeys: 100 },
+        getOrder: { via: 'listOrders', key: 'orderId', listArgument: 'ids', itemKey: 'id', resultPath: 'items', maxKeys: 100 },
+      },
     }),
     createSoapSource({
       name: 'erp',
@@ -33,7 +38,7 @@ export default defineConfig({
       includeDirs: ['demo/billing/proto'],
       url: process.env.BILLING_URL ?? '127.0.0.1:4003',
       // Prices of many SKUs are one BatchGetPrices call.
-      batch: { getPrice: { via: 'batchGetPrices', key: 'sku', listArgument: 'skus', itemKey: 'sku', resultPath: 'prices' } },
+      batch: { getPrice: { via: 'batchGetPrices', key: 'sku', listArgument: 'skus', itemKey: 'sku', resultPath: 'prices', maxKeys: 1000 } },
     }),
   ],
   playground: {

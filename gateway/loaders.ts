@@ -36,6 +36,7 @@ export function createLoaders(): Loaders {
         const single = async (key: unknown): Promise<unknown[]> => [await operation.invoke({ ...rest, [batch.key]: key }, ctx).catch((error: unknown) => error)];
         loader = new DataLoader<unknown, unknown, string>((keys) => (keys.length === 1 ? single(keys[0]) : batch.invokeMany(keys, ctx, rest)), {
           cacheKeyFn: keyOf,
+          ...(batch.maxKeys === undefined ? {} : { maxBatchSize: batch.maxKeys }),
         });
         loaders.set(loaderId, loader);
       }

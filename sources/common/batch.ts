@@ -23,6 +23,8 @@ export interface BatchDeclaration {
    * key's place holds the list of its items instead of one item. @default false
    */
   many?: boolean;
+  /** Most keys `via` accepts in one call; larger batches are split. @default no limit */
+  maxKeys?: number;
 }
 
 function readPath(value: unknown, path: string | undefined): unknown {
@@ -58,8 +60,12 @@ export function createOperationBatch(init: {
   const contractError = (safeMessage: string): SourceError =>
     new SourceError({ code: 'SOURCE_BATCH_CONTRACT', source, operation: via.name, safeMessage });
 
+  if (declaration.maxKeys !== undefined && !(Number.isInteger(declaration.maxKeys) && declaration.maxKeys > 0)) {
+    throw new TypeError(`Batch declaration for ${source}.${operation.name}: maxKeys should be a whole number above 0, instead got ${String(declaration.maxKeys)}.`);
+  }
   return {
     key: declaration.key,
+    ...(declaration.maxKeys === undefined ? {} : { maxKeys: declaration.maxKeys }),
     async invokeMany(keys: readonly unknown[], ctx: CallContext, args: Args = {}): Promise<unknown[]> {
       const answer = await via.invoke({ ...args, [listArgument]: [...keys] }, ctx);
       const items = readPath(answer, declaration.resultPath);

@@ -45,6 +45,8 @@ export interface SourceHealth {
 export interface OperationBatch {
   /** The argument of the single operation that varies per key, e.g. "sku". */
   readonly key: string;
+  /** Most keys one `invokeMany` may be given; callers split larger batches. Undefined: no limit. */
+  readonly maxKeys?: number;
   /**
    * @param keys the values of `key`, already deduplicated by the caller
    * @param args the other arguments, the same for every key of the batch
