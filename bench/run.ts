@@ -1,0 +1,26 @@
+/**
+ * `npm run bench`: every benchmark, one after another, each in its own
+ * process so one's memory and event loop do not colour another's figures.
+ * Timings live here, never in tests.
+ */
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const STEPS: ReadonlyArray<{ title: string; script: string; args?: string[] }> = [
+  { title: 'REST source: converting a ~1,200-operation OpenAPI document', script: 'bench/rest-conversion.ts' },
+  { title: 'SOAP source: calls per second against the demo erp', script: 'bench/soap-calls.ts' },
+  { title: 'gRPC source: calls per second against the demo billing', script: 'bench/grpc-calls.ts' },
+  { title: 'Gateway vs direct backend calls', script: 'bench/gateway-vs-direct.ts' },
+];
+
+let failed = 0;
+for (const step of STEPS) {
+  console.log(`\n=== ${step.title} (${step.script})`);
+  const result = spawnSync(process.execPath, ['--import', 'tsx', step.script, ...(step.args ?? [])], { cwd: ROOT, stdio: 'inherit' });
+  if (result.status !== 0) {
+    failed += 1;
+    console.log(`!!! ${step.script} exited with ${result.status ?? result.signal}`);
+  }
+}
+process.exit(failed === 0 ? 0 : 1);
