@@ -21,6 +21,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
     switch (command) {
       case 'start':
         return await start(rest, io);
+      case 'check': {
+        // Loaded on demand: composition is only needed here, and `start` / `print-subgraph` should not pay for it.
+        const { check } = await import('./check.js');
+        return await check(rest, io);
+      }
       case 'print-subgraph':
         return await printSubgraph(rest, io);
       default:

@@ -9,7 +9,8 @@ import { EXIT, type CliIo } from './output.js';
 
 export const DEFAULT_CONFIG_FILE = 'switchboard.config.ts';
 
-async function loadConfig(file: string): Promise<SwitchboardConfig> {
+/** Imports a config file (TypeScript through tsx) and returns its default export; `check` shares it. */
+export async function loadConfig(file: string): Promise<SwitchboardConfig> {
   const path = resolve(file);
   let loaded: { default?: unknown };
   try {
