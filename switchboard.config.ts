@@ -3,12 +3,23 @@
  * record, known only by their contract files and URLs. Secrets, when a
  * backend needs them, come from environment variables read here.
  */
+import { readdirSync, readFileSync } from 'node:fs';
 import { defineConfig } from './gateway/index.js';
 import { createRestSource } from './sources/rest/index.js';
 import { createGrpcSource } from './sources/grpc/index.js';
 import { createSoapSource } from './sources/soap/index.js';
 
+/** The playground opens with the schema's example queries, in file-name order. */
+function exampleTabs(folder: string): Array<{ query: string }> {
+  return readdirSync(folder)
+    .filter((name) => name.endsWith('.graphql'))
+    .sort()
+    .map((name) => ({ query: readFileSync(`${folder}/${name}`, 'utf8') }));
+}
+
 export default defineConfig({
+  // The unified commerce schema at /graphql; each source stays at /graphql/<name>.
+  schema: 'schema/commerce.graphql',
   sources: [
     createRestSource({
       name: 'storefront',
@@ -43,18 +54,6 @@ export default defineConfig({
   ],
   playground: {
     title: 'Switchboard demo',
-    defaultTabs: [
-      {
-        query: `query ProductsAndOrders($customerId: String!) {
-  storefront {
-    listProducts(limit: 5) { items { id sku title status } nextCursor }
-    getCustomer(customerId: $customerId) { id email }
-    listCustomerOrders(customerId: $customerId, limit: 3) { items { id status createdAt } }
-  }
-}
-`,
-        variables: '{ "customerId": "cus_0001" }',
-      },
-    ],
+    defaultTabs: exampleTabs('schema/examples'),
   },
 });

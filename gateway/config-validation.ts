@@ -71,9 +71,22 @@ function checkTabs(value: unknown): readonly PlaygroundTab[] | undefined {
   });
 }
 
+/** One SDL file path or a list of them; an empty string names nothing. */
+function checkSchema(value: unknown): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  const files = typeof value === 'string' ? [value] : value;
+  if (!Array.isArray(files)) throw invalid('schema', 'a file path or an array of file paths', value);
+  return Object.freeze(
+    files.map((file: unknown, index) => {
+      if (typeof file !== 'string' || file === '') throw invalid(typeof value === 'string' ? 'schema' : `schema[${index}]`, 'a non-empty file path', file);
+      return file;
+    }),
+  );
+}
+
 export function validateConfig(config: Shape, defaults: typeof Defaults): ResolvedConfig {
   for (const key of Object.keys(config)) {
-    if (!['sources', 'server', 'limits', 'playground', 'logging'].includes(key)) throw invalid(key, 'one of sources, server, limits, playground, logging', key);
+    if (!['sources', 'server', 'limits', 'playground', 'logging', 'schema'].includes(key)) throw invalid(key, 'one of sources, server, limits, playground, logging, schema', key);
   }
   if ((config.sources as unknown[]).length === 0) throw invalid('sources', 'at least one source', config.sources);
   const sources = (config.sources as unknown[]).map(checkSource);
@@ -97,6 +110,7 @@ export function validateConfig(config: Shape, defaults: typeof Defaults): Resolv
   const l = defaults.limits;
   return {
     sources,
+    schema: checkSchema(config.schema) ?? defaults.schema,
     server: { host: (server.host as string | undefined) ?? defaults.server.host, port: integer(server, 'server', 'port', defaults.server.port, 0, 65535) },
     limits: {
       maxDepth: integer(limits, 'limits', 'maxDepth', l.maxDepth, 1),

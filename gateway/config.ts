@@ -18,6 +18,13 @@ export interface PlaygroundTab {
 export interface SwitchboardConfig {
   /** The systems of record. A source factory's promise may be passed as is. */
   sources: ReadonlyArray<Source | Promise<Source>>;
+  /**
+   * The unified schema's SDL files (paths relative to the working directory),
+   * bound to the sources with the directives of docs/directives.md. When set,
+   * `/graphql` serves the unified schema and the gateway refuses to start on a
+   * broken binding (COMPOSITION_FAILED); when empty, `/graphql` serves the
+   * namespaced view of every source. @default [] */
+  schema?: string | readonly string[];
   server?: {
     /** Interface to listen on. @default "127.0.0.1" */
     host?: string;
@@ -55,6 +62,8 @@ export interface SwitchboardConfig {
 
 export interface ResolvedConfig {
   readonly sources: readonly Source[];
+  /** Unified schema files; empty for the namespaced view. */
+  readonly schema: readonly string[];
   readonly server: { readonly host: string; readonly port: number };
   readonly limits: {
     readonly maxDepth: number;
@@ -72,6 +81,7 @@ export interface ResolvedConfig {
 
 /** Every default, with units in the names. docs/configuration.md is checked against it. */
 export const DEFAULTS = Object.freeze({
+  schema: Object.freeze([]) as readonly string[],
   server: Object.freeze({ host: '127.0.0.1', port: 4000 }),
   limits: Object.freeze({
     maxDepth: 12,

@@ -8,6 +8,8 @@ import { SourceError, SwitchboardError, type SafeDetails } from '../sources/comm
 /** Every GatewayErrorCode at run time; docs/errors.md is checked against it. */
 export const GATEWAY_ERROR_CODES = Object.freeze([
   'CONFIG_INVALID',
+  'COMPOSITION_FAILED',
+  'BINDING_VALUE_INVALID',
   'REQUEST_TIMEOUT',
   'REQUEST_TOO_LARGE',
   'LIMIT_DEPTH_EXCEEDED',

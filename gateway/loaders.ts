@@ -1,17 +1,32 @@
 /**
  * Per-request DataLoaders: one per batchable operation (and per set of the
  * other arguments), so all the keys one tick asks for go out as a single
- * `invokeMany`, deduplicated. Built per request so nothing leaks between callers.
+ * `invokeMany`, deduplicated. Queries without a batch are deduplicated by
+ * their arguments and run at most `maxConcurrentCalls` at a time per source.
+ * Built per request so nothing leaks between callers.
  */
 import DataLoader from 'dataloader';
 import type { Args, CallContext, Operation } from '../sources/common/index.js';
 
+/** Calls without a batch that one request runs at once against one source. */
+export const DEFAULT_MAX_CONCURRENT_CALLS = 8;
+
+export interface LoaderCallOptions {
+  /**
+   * The batch key argument is list-typed in the operation (erp's
+   * getStockLevels(itemCode: [String!]!)): a batch of one then sends `[key]`.
+   * @default false
+   */
+  keyIsList?: boolean;
+}
+
 export interface Loaders {
   /**
    * Calls `operation` for `args` through its batch when it has one and the
-   * key argument is a single value; otherwise invokes it directly.
+   * key argument is a single value; otherwise invokes it directly (queries
+   * deduplicated and concurrency-capped, mutations and subscriptions as they come).
    */
-  call(source: string, operation: Operation, args: Args, ctx: CallContext): Promise<unknown>;
+  call(source: string, operation: Operation, args: Args, ctx: CallContext, options?: LoaderCallOptions): Promise<unknown>;
 }
 
 /** Keys are matched by string form, as sources/common/batch.ts does: "42" and 42 are one key. */
@@ -19,21 +34,60 @@ function keyOf(value: unknown): string {
   return typeof value === 'object' && value !== null ? JSON.stringify(value) : String(value);
 }
 
-export function createLoaders(): Loaders {
+/** Runs at most `limit` tasks at once, in arrival order. */
+function createLimiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: Array<() => void> = [];
+  const release = (): void => {
+    running -= 1;
+    waiting.shift()?.();
+  };
+  return async (task) => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    running += 1;
+    try {
+      return await task();
+    } finally {
+      release();
+    }
+  };
+}
+
+export function createLoaders(options: { maxConcurrentCalls?: number } = {}): Loaders {
+  const maxConcurrentCalls = options.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS;
   const loaders = new Map<string, DataLoader<unknown, unknown, string>>();
+  const inFlight = new Map<string, Promise<unknown>>();
+  const limiters = new Map<string, <T>(task: () => Promise<T>) => Promise<T>>();
+  const direct = (source: string, operation: Operation, args: Args, ctx: CallContext): Promise<unknown> => {
+    // Writes are never merged: two identical placeOrder calls are two orders.
+    if (operation.kind !== 'query') return operation.invoke(args, ctx);
+    const id = `${source}\u0000${operation.name}\u0000${JSON.stringify(args)}`;
+    let call = inFlight.get(id);
+    if (call === undefined) {
+      let limit = limiters.get(source);
+      if (limit === undefined) {
+        limit = createLimiter(maxConcurrentCalls);
+        limiters.set(source, limit);
+      }
+      call = limit(() => operation.invoke(args, ctx));
+      inFlight.set(id, call);
+    }
+    return call;
+  };
   return {
-    call(source, operation, args, ctx) {
+    call(source, operation, args, ctx, callOptions = {}) {
       const batch = operation.batch;
       const key = batch === undefined ? undefined : args[batch.key];
-      if (batch === undefined || key === undefined || key === null || Array.isArray(key)) return operation.invoke(args, ctx);
+      if (batch === undefined || key === undefined || key === null || Array.isArray(key)) return direct(source, operation, args, ctx);
       const { [batch.key]: _key, ...rest } = args;
       // Keys share one batch only when every other argument is the same.
-      const loaderId = `${source}\u0000${operation.name}\u0000${JSON.stringify(rest)}`;
+      const loaderId = `${source}\u0000${operation.name}\u0000${JSON.stringify(rest)}\u0000${callOptions.keyIsList === true}`;
       let loader = loaders.get(loaderId);
       if (loader === undefined) {
         // A batch of one goes to the single operation: the same one call, with
         // that operation's own answer (a 404 stays SOURCE_NOT_FOUND, not a null).
-        const single = async (key: unknown): Promise<unknown[]> => [await operation.invoke({ ...rest, [batch.key]: key }, ctx).catch((error: unknown) => error)];
+        const wrap = callOptions.keyIsList === true;
+        const single = async (key: unknown): Promise<unknown[]> => [await operation.invoke({ ...rest, [batch.key]: wrap ? [key] : key }, ctx).catch((error: unknown) => error)];
         loader = new DataLoader<unknown, unknown, string>((keys) => (keys.length === 1 ? single(keys[0]) : batch.invokeMany(keys, ctx, rest)), {
           cacheKeyFn: keyOf,
           ...(batch.maxKeys === undefined ? {} : { maxBatchSize: batch.maxKeys }),

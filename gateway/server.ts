@@ -5,12 +5,14 @@
  * namespaced view). The router is hand-written because it is four prefixes;
  * everything GraphQL is Yoga's.
  */
+import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServerAdapter } from '@whatwg-node/server';
 import type { GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Source } from '../sources/common/index.js';
+import { composeSchema, formatCompositionIssue } from './composition/index.js';
 import { resolveConfig, type ResolvedConfig, type SwitchboardConfig } from './config.js';
 import type { GatewayContext } from './context.js';
 import { GatewayError } from './errors.js';
@@ -58,6 +60,36 @@ function buildSubgraphs(sources: readonly Source[]): Array<{ source: Source; sch
       const why = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
       throw new GatewayError({ code: 'CONFIG_INVALID', safeMessage: `The subgraph of source "${source.name}" is not a valid schema: ${why}`, details: { path: `sources[${index}]` }, cause });
     }
+  });
+}
+
+/** Most issues listed in a COMPOSITION_FAILED message; `switchboard check` lists them all. */
+const MAX_LISTED_ISSUES = 50;
+
+/**
+ * Reads the unified schema's files and composes them with the sources.
+ * Rejects with CONFIG_INVALID for an unreadable file and COMPOSITION_FAILED
+ * (every issue, formatted, in the message) for a broken binding.
+ */
+async function composeUnified(config: ResolvedConfig, logger: Logger): Promise<GraphQLSchema> {
+  const documents = await Promise.all(
+    config.schema.map(async (file, index) => {
+      try {
+        return { file, sdl: await readFile(file, 'utf8') };
+      } catch (cause) {
+        throw new GatewayError({ code: 'CONFIG_INVALID', safeMessage: `Config option "schema" names "${file}", which cannot be read.`, details: { path: config.schema.length === 1 ? 'schema' : `schema[${index}]` }, cause });
+      }
+    }),
+  );
+  const composition = composeSchema({ documents, sources: config.sources });
+  for (const warning of composition.warnings) logger.warn(formatCompositionIssue(warning));
+  if (composition.ok) return composition.schema;
+  const listed = composition.errors.slice(0, MAX_LISTED_ISSUES).map(formatCompositionIssue);
+  const more = composition.errors.length - listed.length;
+  throw new GatewayError({
+    code: 'COMPOSITION_FAILED',
+    safeMessage: `The unified schema does not compose (${composition.errors.length} problem${composition.errors.length === 1 ? '' : 's'}):\n${listed.join('\n')}${more > 0 ? `\n...and ${more} more (run \`npx switchboard check\`).` : ''}`,
+    details: { issues: composition.errors.length },
   });
 }
 
@@ -123,10 +155,16 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
       const example = exampleQuery(schema);
       endpoints.set(path, createEndpoint({ path, schema, title: `${resolved.playground.title}: ${source.name}`, tabs: example ? [{ query: example }] : [], config: resolved, logger }));
     }
-    const namespaced = createNamespacedSchema(subgraphs);
-    const examples = subgraphs.flatMap(({ source }) => exampleQuery(namespaced, source.name) ?? []).map((query) => ({ query }));
-    const tabs = resolved.playground.defaultTabs.length > 0 ? resolved.playground.defaultTabs : examples;
-    endpoints.set(NAMESPACED_PATH, createEndpoint({ path: NAMESPACED_PATH, schema: namespaced, title: resolved.playground.title, tabs, config: resolved, logger }));
+    if (resolved.schema.length > 0) {
+      // The unified schema replaces the namespaced view; each source stays at /graphql/<name>.
+      const unified = await composeUnified(resolved, logger);
+      endpoints.set(NAMESPACED_PATH, createEndpoint({ path: NAMESPACED_PATH, schema: unified, title: resolved.playground.title, tabs: resolved.playground.defaultTabs, config: resolved, logger }));
+    } else {
+      const namespaced = createNamespacedSchema(subgraphs);
+      const examples = subgraphs.flatMap(({ source }) => exampleQuery(namespaced, source.name) ?? []).map((query) => ({ query }));
+      const tabs = resolved.playground.defaultTabs.length > 0 ? resolved.playground.defaultTabs : examples;
+      endpoints.set(NAMESPACED_PATH, createEndpoint({ path: NAMESPACED_PATH, schema: namespaced, title: resolved.playground.title, tabs, config: resolved, logger }));
+    }
   } catch (error) {
     await Promise.allSettled(resolved.sources.map((source) => source.close()));
     throw error;

@@ -22,7 +22,7 @@ export function exposeError(error: unknown): unknown {
  * Settles with `work`, or rejects with REQUEST_TIMEOUT once the request's
  * signal aborts, so a source that ignores its signal cannot hang the answer.
  */
-function withDeadline<T>(work: Promise<T>, ctx: GatewayContext): Promise<T> {
+export function withDeadline<T>(work: Promise<T>, ctx: GatewayContext): Promise<T> {
   const { signal } = ctx;
   const timeout = (): GatewayError =>
     new GatewayError({ code: 'REQUEST_TIMEOUT', safeMessage: `The request was stopped after ${ctx.requestTimeoutMs} ms or when the caller went away.` });
@@ -68,7 +68,7 @@ function subscribeResolver(source: Source, operation: Operation): Resolver {
 }
 
 /** A stream that fails later fails the way a call does: with its safe message and code. */
-async function* exposeStreamErrors(stream: AsyncIterable<unknown>): AsyncGenerator<unknown> {
+export async function* exposeStreamErrors(stream: AsyncIterable<unknown>): AsyncGenerator<unknown> {
   try {
     yield* stream;
   } catch (error) {

@@ -3,6 +3,7 @@
  * each pointed at that system's contract file and URL, exactly as
  * switchboard.config.ts points at the launched demo.
  */
+import { fileURLToPath } from 'node:url';
 import type { SwitchboardConfig } from '../../gateway/index.js';
 import type { Source } from '../../sources/common/index.js';
 import { createGrpcSource } from '../../sources/grpc/index.js';
@@ -26,4 +27,53 @@ export function demoConfig(systems: Systems, overrides: Partial<SwitchboardConfi
     sources.push(createGrpcSource({ name: 'billing', contract: systems.billing.contract, url: systems.billing.url }));
   }
   return { sources, logging: { level: 'silent' }, ...overrides };
+}
+
+/** The unified commerce schema of the repository, by absolute path. */
+export const COMMERCE_SCHEMA = fileURLToPath(new URL('../../schema/commerce.graphql', import.meta.url));
+
+/**
+ * The demo as `npm start` serves it: the unified schema at /graphql and the
+ * same batch declarations as switchboard.config.ts (keep the two equal), so
+ * tests count the calls a real deployment makes.
+ * @param overrides as for demoConfig; `schema` too, to bind a fixture schema instead.
+ */
+export function unifiedDemoConfig(systems: Systems, overrides: Partial<SwitchboardConfig> = {}): SwitchboardConfig {
+  const sources: Array<Promise<Source>> = [];
+  if (systems.has('storefront')) {
+    sources.push(
+      createRestSource({
+        name: 'storefront',
+        contract: systems.storefront.contract,
+        url: systems.storefront.url,
+        batch: {
+          getProduct: { via: 'listProducts', key: 'productId', listArgument: 'ids', itemKey: 'id', resultPath: 'items', maxKeys: 100 },
+          getProductBySku: { via: 'listProducts', key: 'sku', listArgument: 'skus', itemKey: 'sku', resultPath: 'items', maxKeys: 100 },
+          getCustomer: { via: 'listCustomers', key: 'customerId', listArgument: 'ids', itemKey: 'id', resultPath: 'items', maxKeys: 100 },
+          getOrder: { via: 'listOrders', key: 'orderId', listArgument: 'ids', itemKey: 'id', resultPath: 'items', maxKeys: 100 },
+        },
+      }),
+    );
+  }
+  if (systems.has('erp')) {
+    sources.push(
+      createSoapSource({
+        name: 'erp',
+        contract: systems.erp.contract,
+        url: systems.erp.url,
+        batch: { getItem: { via: 'getItems', key: 'itemCode', itemKey: 'itemCode' }, getStockLevels: { key: 'itemCode', itemKey: 'itemCode', many: true } },
+      }),
+    );
+  }
+  if (systems.has('billing')) {
+    sources.push(
+      createGrpcSource({
+        name: 'billing',
+        contract: systems.billing.contract,
+        url: systems.billing.url,
+        batch: { getPrice: { via: 'batchGetPrices', key: 'sku', listArgument: 'skus', itemKey: 'sku', resultPath: 'prices', maxKeys: 1000 } },
+      }),
+    );
+  }
+  return { sources, schema: COMMERCE_SCHEMA, logging: { level: 'silent' }, ...overrides };
 }

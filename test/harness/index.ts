@@ -19,4 +19,4 @@ export { freePorts, isPortFree } from './ports.js';
 export { spawnProcess, type TestProcess, type ProcessExit, type SpawnOptions } from './process.js';
 export { startSystems, availableSystems, type Systems, type StartSystemsOptions } from './systems.js';
 export { startGatewayOn, type TestGateway, type GraphQLResult, type GraphQLResponse, type GraphQLCallOptions } from './gateway.js';
-export { demoConfig } from './demo-config.js';
+export { demoConfig, unifiedDemoConfig, COMMERCE_SCHEMA } from './demo-config.js';

@@ -66,13 +66,14 @@ describe('npm start (demo/start.ts)', { timeout: 90_000 }, () => {
     const answer = await fetch(playground as string, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
-      body: JSON.stringify({ query: `{ storefront { getProduct(productId: "${product.id}") { title } } }` }),
+      // /graphql serves the unified schema (switchboard.config.ts sets `schema`).
+      body: JSON.stringify({ query: `{ product(sku: "${product.sku}") { title } }` }),
     });
     expect(answer.status).toBe(200);
-    expect(await answer.json()).toEqual({ data: { storefront: { getProduct: { title: product.title } } } });
+    expect(await answer.json()).toEqual({ data: { product: { title: product.title } } });
 
     const counts = (await (await fetch(stats as string)).json()) as Record<string, Record<string, number>>;
-    expect(counts.storefront).toEqual({ getProduct: 1 });
+    expect(counts.storefront).toEqual({ getProductBySku: 1 });
 
     demo.signal(signal);
     expect(await demo.exited).toEqual({ code: 0, signal: null });

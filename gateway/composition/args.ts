@@ -1,0 +1,83 @@
+/**
+ * Compiles @fetch's `args` into one function per binding, once at start-up:
+ * (parent source value, field arguments) → the operation's arguments.
+ * Only `$args` and `$parent` reach the call, and only as values the source
+ * then encodes: a caller never picks the source, operation or address.
+ */
+import { getNullableType, isInputObjectType, isListType, type GraphQLInputType } from 'graphql';
+import type { Args } from '../../sources/common/index.js';
+import type { ArgTemplate } from './bindings.js';
+import { readPath } from './path.js';
+
+type Build = (parent: unknown, args: Readonly<Record<string, unknown>>) => unknown;
+
+/** A single value where the operation wants a list is wrapped: `itemCode: "$parent.sku"` → ["SKU-1"]. */
+function wrapForList(type: GraphQLInputType | undefined, build: Build): Build {
+  if (type === undefined || !isListType(getNullableType(type))) return build;
+  return (parent, args) => {
+    const value = build(parent, args);
+    return value === undefined || value === null || Array.isArray(value) ? value : [value];
+  };
+}
+
+function compile(template: ArgTemplate, type: GraphQLInputType | undefined): Build {
+  switch (template.kind) {
+    case 'literal': {
+      const { value } = template;
+      return () => value;
+    }
+    case 'ref': {
+      const { path } = template;
+      const [first, ...rest] = path;
+      if (template.root === 'args') {
+        if (rest.length === 0) return wrapForList(type, (_parent, args) => args[first as string]);
+        return wrapForList(type, (_parent, args) => {
+          const value = readPath(args[first as string], rest);
+          return value === null && args[first as string] === undefined ? undefined : value;
+        });
+      }
+      return wrapForList(type, (parent) => readPath(parent, path));
+    }
+    case 'object': {
+      const named = type === undefined ? undefined : getNullableType(type);
+      const fields = isInputObjectType(named) ? named.getFields() : {};
+      const entries = [...template.fields].map(([name, { template: inner }]) => [name, compile(inner, fields[name]?.type)] as const);
+      return (parent, args) => {
+        const result: Record<string, unknown> = {};
+        // An argument the caller left out is left out of the call too (not sent as null).
+        for (const [name, build] of entries) {
+          const value = build(parent, args);
+          if (value !== undefined) result[name] = value;
+        }
+        return result;
+      };
+    }
+    case 'list': {
+      const nullable = type === undefined ? undefined : getNullableType(type);
+      const item = isListType(nullable) ? (nullable.ofType as GraphQLInputType) : undefined;
+      const items = template.items.map((inner) => compile(inner, item));
+      return (parent, args) => items.map((build) => build(parent, args));
+    }
+  }
+}
+
+/**
+ * @param argTypes the operation's argument types by name, for list wrapping
+ * @param keepSingle an argument left single even when list-typed: the batch
+ *   key, which the loader batches (and wraps itself for a batch of one)
+ */
+export function compileArgs(
+  templates: ReadonlyMap<string, { readonly template: ArgTemplate }>,
+  argTypes: ReadonlyMap<string, GraphQLInputType>,
+  keepSingle?: string,
+): (parent: unknown, args: Readonly<Record<string, unknown>>) => Args {
+  const entries = [...templates].map(([name, { template }]) => [name, compile(template, name === keepSingle ? undefined : argTypes.get(name))] as const);
+  return (parent, args) => {
+    const result: Record<string, unknown> = {};
+    for (const [name, build] of entries) {
+      const value = build(parent, args);
+      if (value !== undefined) result[name] = value;
+    }
+    return result;
+  };
+}

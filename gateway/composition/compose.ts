@@ -1,0 +1,128 @@
+/**
+ * composeSchema: the unified schema files plus the sources → an executable
+ * schema with compiled resolvers and the SDL callers see, or every problem
+ * found, each at its file, line and column. Pure: reads no file, calls no
+ * backend, so start-up, `check` and tests share it.
+ */
+import { makeExecutableSchema } from '@graphql-tools/schema';
+import {
+  GraphQLError,
+  Kind,
+  Source as GraphQLSource,
+  buildASTSchema,
+  getLocation,
+  isObjectType,
+  parse,
+  printSchema,
+  validateSchema,
+  visit,
+  type DocumentNode,
+  type GraphQLScalarType,
+  type GraphQLSchema,
+} from 'graphql';
+import { validateSDL } from 'graphql/validation/validate.js';
+import { scalars, type Source } from '../../sources/common/index.js';
+import { readFieldBinding, type FieldBinding } from './bindings.js';
+import { checkBindings } from './check.js';
+import { BINDING_DIRECTIVES, bindingDirectivesDocument, isBindingDefinition } from './directives.js';
+import { applyEnumMappings } from './enums.js';
+import type { CompositionIssue } from './issues.js';
+import { compileResolvers } from './resolvers.js';
+import { buildSourceSchemas } from './source-types.js';
+
+export interface ComposeInput {
+  /** The schema files, in order; `file` is how issues name them (e.g. "schema/commerce.graphql"). */
+  readonly documents: ReadonlyArray<{ readonly file: string; readonly sdl: string }>;
+  readonly sources: readonly Source[];
+}
+
+export type Composition =
+  | {
+      readonly ok: true;
+      /** Executable: resolvers compiled, binding directives removed. */
+      readonly schema: GraphQLSchema;
+      /** What callers see: the SDL without binding directives, in document order. */
+      readonly composedSdl: string;
+      readonly warnings: readonly CompositionIssue[];
+    }
+  | { readonly ok: false; readonly errors: readonly CompositionIssue[]; readonly warnings: readonly CompositionIssue[] };
+
+function issueFromGraphQLError(error: GraphQLError, fallbackFile: string): CompositionIssue {
+  const node = error.nodes?.[0];
+  const location = error.locations?.[0];
+  const file = node?.loc?.source.name ?? error.source?.name ?? fallbackFile;
+  const at = location ?? (node?.loc ? getLocation(node.loc.source, node.loc.start) : { line: 1, column: 1 });
+  return { code: 'SCHEMA_INVALID', message: error.message, file: node?.loc || error.source ? file : '<built-in directives>', line: at.line, column: at.column, fix: 'correct the SDL at this place (see the GraphQL spec, type system).' };
+}
+
+/** The documents without our directives: what callers see. */
+function stripBindings(documents: readonly DocumentNode[]): DocumentNode {
+  const names = new Set<string>(BINDING_DIRECTIVES);
+  const definitions = documents.flatMap((document) => document.definitions.filter((definition) => !isBindingDefinition(definition)));
+  return visit({ kind: Kind.DOCUMENT, definitions }, { Directive: (node) => (names.has(node.name.value) ? null : undefined) });
+}
+
+function byPlace(a: CompositionIssue, b: CompositionIssue): number {
+  return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code);
+}
+
+/**
+ * Composes the unified schema. Never throws for a problem in the documents
+ * or a binding: those come back as `{ ok: false, errors }` (codes in issues.ts).
+ * @example
+ * const composition = composeSchema({ documents: [{ file: 'schema/commerce.graphql', sdl }], sources });
+ * if (!composition.ok) console.error(composition.errors.map(formatCompositionIssue).join('\n'));
+ */
+export function composeSchema(input: ComposeInput): Composition {
+  const errors: CompositionIssue[] = [];
+  const warnings: CompositionIssue[] = [];
+  const parsed: DocumentNode[] = [];
+  for (const { file, sdl } of input.documents) {
+    try {
+      parsed.push(parse(new GraphQLSource(sdl, file)));
+    } catch (error) {
+      if (!(error instanceof GraphQLError)) throw error;
+      errors.push(issueFromGraphQLError(error, file));
+    }
+  }
+  if (errors.length > 0) return { ok: false, errors, warnings };
+  const firstFile = input.documents[0]?.file ?? '<none>';
+  // Files may declare the directives (for editors); ours are the ones that count.
+  const definitions = [...bindingDirectivesDocument().definitions, ...parsed.flatMap((document) => document.definitions.filter((definition) => !isBindingDefinition(definition)))];
+  const document: DocumentNode = { kind: Kind.DOCUMENT, definitions };
+  errors.push(...validateSDL(document).map((error) => issueFromGraphQLError(error, firstFile)));
+  if (errors.length > 0) return { ok: false, errors: errors.sort(byPlace), warnings };
+  const unified = buildASTSchema(document, { assumeValidSDL: true });
+  errors.push(...validateSchema(unified).map((error) => issueFromGraphQLError(error, firstFile)));
+  if (errors.length > 0) return { ok: false, errors: errors.sort(byPlace), warnings };
+
+  const bindings = new Map<string, FieldBinding>();
+  for (const type of Object.values(unified.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (field.astNode) bindings.set(`${type.name}.${field.name}`, readFieldBinding(field.astNode, errors));
+    }
+  }
+  const sources = buildSourceSchemas(input.sources);
+  const checked = checkBindings({ unified, sources, bindings });
+  errors.push(...checked.errors);
+  warnings.push(...checked.warnings);
+  if (errors.length > 0) return { ok: false, errors: errors.sort(byPlace), warnings: warnings.sort(byPlace) };
+
+  const stripped = stripBindings(parsed);
+  const scalarResolvers: Record<string, GraphQLScalarType> = {};
+  for (const definition of stripped.definitions) {
+    if (definition.kind !== Kind.SCALAR_TYPE_DEFINITION) continue;
+    const scalar = scalars.get(definition.name.value);
+    if (scalar !== undefined) scalarResolvers[definition.name.value] = scalar;
+  }
+  const schema = makeExecutableSchema({
+    typeDefs: stripped,
+    resolvers: { ...scalarResolvers, ...compileResolvers({ unified, sources, bindings }) },
+    resolverValidationOptions: { requireResolversForResolveType: 'ignore' },
+  });
+  applyEnumMappings(schema, unified);
+  // Printed from the SDL alone, so the artifact depends only on the schema files.
+  const composedSdl = `${printSchema(buildASTSchema(stripped, { assumeValidSDL: true }))}\n`;
+  return { ok: true, schema, composedSdl, warnings: warnings.sort(byPlace) };
+}

@@ -1,0 +1,51 @@
+/**
+ * The binding directives, built in: a schema file may declare them (as
+ * schema/directives.graphql does for editors) or not. A test keeps this text
+ * and schema/directives.graphql equal.
+ */
+import { Kind, parse, type DocumentNode } from 'graphql';
+
+/** Names of the binding directives; none of them reaches callers. */
+export const BINDING_DIRECTIVES = Object.freeze(['fetch', 'from', 'compute', 'connection', 'entity', 'enumFrom'] as const);
+
+/** The scalar the `args` of @fetch are typed with; removed from what callers see. */
+export const BINDINGS_SCALAR = '_Bindings';
+
+/** The declarations, as in schema/directives.graphql (descriptions included). */
+export const BINDING_DIRECTIVES_SDL = `
+"Arguments of a source operation: an object literal whose \`$args.\` and \`$parent.\` strings are references."
+scalar _Bindings
+
+"Resolves the field by calling one operation of one source."
+directive @fetch(source: String!, operation: String!, args: _Bindings, path: String) on FIELD_DEFINITION
+
+"Reads the field from a dot path in the parent's source value; \\"$\\" is the value itself."
+directive @from(path: String!) on FIELD_DEFINITION
+
+"Derives the field from the parent's source value with a small expression."
+directive @compute(expr: String!) on FIELD_DEFINITION
+
+"Turns a page answer into a Relay connection."
+directive @connection(items: String!, nextCursor: String!) on FIELD_DEFINITION
+
+"A type every source knows by the same key field."
+directive @entity(key: String!) on OBJECT
+
+"The source enum values this unified enum value stands for."
+directive @enumFrom(values: [String!]!) on ENUM_VALUE
+`;
+
+let parsed: DocumentNode | undefined;
+
+/** The declarations as a document, parsed once. */
+export function bindingDirectivesDocument(): DocumentNode {
+  parsed ??= parse(BINDING_DIRECTIVES_SDL, { noLocation: true });
+  return parsed;
+}
+
+/** Is `definition` one of ours (a binding directive or the _Bindings scalar)? */
+export function isBindingDefinition(definition: DocumentNode['definitions'][number]): boolean {
+  if (definition.kind === Kind.DIRECTIVE_DEFINITION) return (BINDING_DIRECTIVES as readonly string[]).includes(definition.name.value);
+  if (definition.kind === Kind.SCALAR_TYPE_DEFINITION) return definition.name.value === BINDINGS_SCALAR;
+  return false;
+}

@@ -1,0 +1,81 @@
+/**
+ * Fail per field, not per request: with one system down, its fields are null
+ * with errors naming the source and operation, and the rest arrives.
+ */
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { catalogue } from '../../../demo/common/catalogue.js';
+import { startGatewayOn, startSystems, useHarness, type Systems, type TestGateway } from '../../harness/index.js';
+import { unifiedDemoConfig } from '../../harness/demo-config.js';
+
+useHarness();
+
+const seed = catalogue();
+let systems: Systems;
+let gateway: TestGateway;
+const QUERY = `query ($sku: ID!) { product(sku: $sku) { sku title price { amount } stock { available } weightKg } }`;
+
+beforeAll(async () => {
+  systems = await startSystems(['storefront', 'erp', 'billing']);
+  gateway = await startGatewayOn(unifiedDemoConfig(systems));
+});
+
+afterEach(() => {
+  for (const system of systems.list) system.misbehaviour.set({ unavailable: false });
+});
+
+interface WireError {
+  message: string;
+  path?: ReadonlyArray<string | number>;
+  extensions?: Record<string, unknown>;
+}
+
+function errorAt(errors: readonly WireError[] | undefined, path: string): WireError | undefined {
+  return errors?.find((error) => error.path?.join('.') === path);
+}
+
+describe('partial results', () => {
+  const product = seed.products[7]!;
+
+  it('billing down: price is null with a billing error, the rest arrives', async () => {
+    systems.billing.misbehaviour.set({ unavailable: true });
+    const { body } = await gateway.graphql(QUERY, { sku: product.sku });
+    expect(body.data.product).toMatchObject({ sku: product.sku, title: product.title, price: null });
+    expect(body.data.product.stock.available).toEqual(expect.any(Number));
+    expect(body.errors).toHaveLength(1);
+    expect(errorAt(body.errors, 'product.price')?.extensions).toMatchObject({ source: 'billing', operation: 'getPrice', code: expect.stringMatching(/^SOURCE_/) });
+  });
+
+  it('erp down: stock and weight are null with erp errors, price and title arrive', async () => {
+    systems.erp.misbehaviour.set({ unavailable: true });
+    const { body } = await gateway.graphql(QUERY, { sku: product.sku });
+    expect(body.data.product).toMatchObject({ sku: product.sku, title: product.title, stock: null, weightKg: null });
+    expect(body.data.product.price.amount).toEqual(expect.any(String));
+    expect(errorAt(body.errors, 'product.stock')?.extensions).toMatchObject({ source: 'erp', operation: 'getStockLevels' });
+    expect(errorAt(body.errors, 'product.weightKg')?.extensions).toMatchObject({ source: 'erp', operation: 'getItem' });
+    expect(body.errors).toHaveLength(2);
+  });
+
+  it('storefront down: product is null with a storefront error', async () => {
+    systems.storefront.misbehaviour.set({ unavailable: true });
+    const { body } = await gateway.graphql(QUERY, { sku: product.sku });
+    expect(body.data).toEqual({ product: null });
+    expect(errorAt(body.errors, 'product')?.extensions).toMatchObject({ source: 'storefront', operation: 'getProductBySku' });
+  });
+
+  it('billing down in a list: every price is null, one error per product, titles and stock arrive', async () => {
+    systems.billing.misbehaviour.set({ unavailable: true });
+    const { body } = await gateway.graphql(`{ products(first: 3) { edges { node { sku title price { amount } stock { available } } } } }`);
+    const nodes = body.data.products.edges.map((edge: { node: unknown }) => edge.node);
+    expect(nodes).toHaveLength(3);
+    for (const node of nodes) expect(node).toMatchObject({ price: null, stock: { available: expect.any(Number) }, title: expect.any(String) });
+    expect(body.errors).toHaveLength(3);
+    // The three prices were one batch call, so each error names the batch operation that failed.
+    for (const error of body.errors ?? []) expect(error.extensions).toMatchObject({ source: 'billing', operation: 'batchGetPrices' });
+  });
+
+  it('no message carries a URL or a stack', async () => {
+    systems.erp.misbehaviour.set({ unavailable: true });
+    const { text } = await gateway.graphql(QUERY, { sku: product.sku });
+    expect(text).not.toMatch(/127\.0\.0\.1|https?:\/\/|\bat .+\.ts:\d+/);
+  });
+});
