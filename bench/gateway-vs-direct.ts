@@ -113,7 +113,7 @@ export async function runGatewayVsDirect(): Promise<void> {
       },
     ];
 
-    console.log(`\nGateway vs direct (${CONCURRENCY} in flight, ${DURATION_MS} ms each; backends, gateway and load generator in three processes on ${process.platform} ${process.arch})`);
+    console.log(`\nGateway vs direct (1 and ${CONCURRENCY} in flight, ${DURATION_MS} ms each; backends, gateway and load generator in three processes on ${process.platform} ${process.arch})`);
     for (const scenario of scenarios) {
       try {
         await ask(scenario);
@@ -121,14 +121,18 @@ export async function runGatewayVsDirect(): Promise<void> {
         console.log(`${scenario.name}: skipped, the gateway cannot answer it: ${(error as Error).message}`);
         continue;
       }
-      const directResult: LoadResult = await runLoad(scenario.direct, { concurrency: CONCURRENCY, durationMs: DURATION_MS });
-      const gatewayResult: LoadResult = await runLoad(() => ask(scenario), { concurrency: CONCURRENCY, durationMs: DURATION_MS });
       console.log(`\n${scenario.name}`);
-      console.log(formatResult('  direct', directResult));
-      console.log(formatResult('  gateway', gatewayResult));
-      console.log(
-        `  ratio gateway/direct: throughput ${(gatewayResult.throughput / directResult.throughput).toFixed(2)}x, p50 ${(gatewayResult.p50Ms / directResult.p50Ms).toFixed(2)}x, p99 ${(gatewayResult.p99Ms / directResult.p99Ms).toFixed(2)}x`,
-      );
+      // Latency with one request in flight (what one caller feels), then
+      // throughput with CONCURRENCY in flight (what the machine can carry).
+      for (const concurrency of [1, CONCURRENCY]) {
+        const directResult: LoadResult = await runLoad(scenario.direct, { concurrency, durationMs: DURATION_MS });
+        const gatewayResult: LoadResult = await runLoad(() => ask(scenario), { concurrency, durationMs: DURATION_MS });
+        console.log(formatResult(`  direct, ${concurrency} in flight`, directResult));
+        console.log(formatResult(`  gateway, ${concurrency} in flight`, gatewayResult));
+        console.log(
+          `  ratio gateway/direct, ${concurrency} in flight: throughput ${(gatewayResult.throughput / directResult.throughput).toFixed(2)}x, p50 ${(gatewayResult.p50Ms / directResult.p50Ms).toFixed(2)}x, p99 ${(gatewayResult.p99Ms / directResult.p99Ms).toFixed(2)}x`,
+        );
+      }
       console.log(`  backend calls per query: direct [${await backendCalls(scenario.direct)}]; gateway [${await backendCalls(() => ask(scenario))}]`);
     }
     await pool.close();
