@@ -3,16 +3,28 @@
  * closure with its paths parsed, its expression compiled, its operation
  * looked up and its argument builder ready, so a request only runs them.
  */
-import { GraphQLError, getNullableType, isListType, isObjectType, type GraphQLFieldResolver, type GraphQLInputType, type GraphQLSchema } from 'graphql';
+import {
+  GraphQLError,
+  getNullableType,
+  isListType,
+  isObjectType,
+  type GraphQLField,
+  type GraphQLFieldResolver,
+  type GraphQLInputType,
+  type GraphQLObjectType,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+} from 'graphql';
 import type { Source } from '../../sources/common/index.js';
 import type { GatewayContext } from '../context.js';
 import { GatewayError } from '../errors.js';
 import { exposeError, exposeStreamErrors, withDeadline } from '../subgraph.js';
 import { compileArgs } from './args.js';
-import type { FetchBinding, FieldBinding } from './bindings.js';
+import { entityKey, type FetchBinding, type FieldBinding } from './bindings.js';
 import { createConnectionBuilder } from './connection.js';
 import { ExpressionError } from './expression.js';
 import { readPath } from './path.js';
+import { createPrefetcher, fetchNeedsOnlyKey, type StartFetch } from './prefetch.js';
 
 type Resolver = GraphQLFieldResolver<unknown, GatewayContext, Record<string, unknown>>;
 export type FieldResolvers = Record<string, Record<string, Resolver | { subscribe: Resolver; resolve: Resolver }>>;
@@ -73,17 +85,37 @@ function compileFetch(fetch: FetchBinding, input: CompileInput, isSubscription: 
   const buildArgs = compileArgs(fetch.args, argTypes, batchKey);
   const { path } = fetch;
   const pick = path.length === 0 ? (answer: unknown) => answer : (answer: unknown) => readPath(answer, path);
-  return { source: entry.source, operation, buildArgs, keyIsList, pick };
+  const options = { keyIsList };
+  const start: StartFetch = (parent, args, ctx) =>
+    ctx.loaders.call(entry.source.name, operation, buildArgs(parent, args), { signal: ctx.signal, requestId: ctx.requestId }, options);
+  return { source: entry.source, operation, buildArgs, keyIsList, pick, start };
 }
 
-function fetchResolver(binding: FieldBinding & { fetch: FetchBinding }, input: CompileInput): Resolver {
-  const { source, operation, buildArgs, keyIsList, pick } = compileFetch(binding.fetch, input, false);
-  const options = { keyIsList };
+type Prefetcher = (key: unknown, info: GraphQLResolveInfo, ctx: GatewayContext) => void;
+
+/** The entity a field fetches by its key, and how to read that key before the answer arrives. */
+function keyedEntity(
+  field: GraphQLField<unknown, unknown>,
+  fetch: FetchBinding,
+  prefetchers: ReadonlyMap<string, { readonly key: string; readonly prefetch: Prefetcher }>,
+): { readonly prefetch: Prefetcher; readonly readKey: (parent: unknown, args: Readonly<Record<string, unknown>>) => unknown } | undefined {
+  const returned = getNullableType(field.type);
+  if (!isObjectType(returned)) return undefined; // lists of entities learn their keys from the answer
+  const entity = prefetchers.get(returned.name);
+  const keyArgument = entity === undefined ? undefined : fetch.args.get(entity.key);
+  if (entity === undefined || keyArgument === undefined) return undefined;
+  const build = compileArgs(new Map([[entity.key, keyArgument]]), new Map(), entity.key);
+  return { prefetch: entity.prefetch, readKey: (parent, args) => build(parent, args)[entity.key] };
+}
+
+function fetchResolver(binding: FieldBinding & { fetch: FetchBinding }, input: CompileInput, keyed: ReturnType<typeof keyedEntity>): Resolver {
+  const { pick, start } = compileFetch(binding.fetch, input, false);
   const connection = binding.connection === undefined ? undefined : createConnectionBuilder(binding.connection.items, binding.connection.nextCursor);
-  return async (parent, args, ctx) => {
+  return async (parent, args, ctx, info) => {
     let answer: unknown;
     try {
-      const call = ctx.loaders.call(source.name, operation, buildArgs(parent, args), { signal: ctx.signal, requestId: ctx.requestId }, options);
+      const call = start(parent, args, ctx);
+      keyed?.prefetch(keyed.readKey(parent, args), info, ctx);
       answer = pick(await Promise.race([call, deadlineOf(ctx)]));
     } catch (error) {
       throw exposeError(error);
@@ -107,17 +139,38 @@ function subscriptionResolver(fetch: FetchBinding, input: CompileInput): { subsc
   };
 }
 
+/** For each @entity type: its key and a prefetcher of the fetches that need only that key. */
+function compilePrefetchers(input: CompileInput): Map<string, { key: string; prefetch: Prefetcher }> {
+  const prefetchers = new Map<string, { key: string; prefetch: Prefetcher }>();
+  for (const type of Object.values(input.unified.getTypeMap())) {
+    if (!isObjectType(type)) continue;
+    const entity = entityKey(type.astNode?.directives);
+    if (entity === undefined) continue;
+    const fetches = new Map<string, StartFetch>();
+    for (const field of Object.values((type as GraphQLObjectType).getFields())) {
+      const fetch = input.bindings.get(`${type.name}.${field.name}`)?.fetch;
+      if (fetch !== undefined && fetchNeedsOnlyKey(fetch, entity.key)) fetches.set(field.name, compileFetch(fetch, input, false).start);
+    }
+    prefetchers.set(type.name, { key: entity.key, prefetch: createPrefetcher(type, entity.key, fetches) });
+  }
+  return prefetchers;
+}
+
 /** Every field of every object type of `input.unified`, compiled. */
 export function compileResolvers(input: CompileInput): FieldResolvers {
   const resolvers: FieldResolvers = {};
   const subscriptionType = input.unified.getSubscriptionType();
+  const prefetchers = compilePrefetchers(input);
   for (const type of Object.values(input.unified.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     const fields: FieldResolvers[string] = {};
     for (const field of Object.values(type.getFields())) {
       const binding = input.bindings.get(`${type.name}.${field.name}`) ?? {};
       if (binding.fetch !== undefined) {
-        fields[field.name] = type === subscriptionType ? subscriptionResolver(binding.fetch, input) : fetchResolver({ ...binding, fetch: binding.fetch }, input);
+        fields[field.name] =
+          type === subscriptionType
+            ? subscriptionResolver(binding.fetch, input)
+            : fetchResolver({ ...binding, fetch: binding.fetch }, input, keyedEntity(field, binding.fetch, prefetchers));
       } else if (binding.compute !== undefined) {
         const { expression } = binding.compute;
         const label = `${type.name}.${field.name}`;
