@@ -162,7 +162,24 @@ describe('the playground examples (schema/examples)', () => {
 
   it('exist', () => expect(files.length).toBeGreaterThanOrEqual(3));
 
-  for (const name of files) {
+  const isSubscription = (text: string): boolean => /^\s*subscription\b/m.test(text.replace(/^#.*$/gm, ''));
+
+  for (const name of files.filter((file) => isSubscription(readFileSync(new URL(file, folder), 'utf8')))) {
+    it(`${name} is accepted as a subscription over server-sent events`, async () => {
+      const query = readFileSync(new URL(name, folder), 'utf8');
+      const controller = new AbortController();
+      const response = await gateway.fetch(`/graphql?query=${encodeURIComponent(query)}`, { headers: { accept: 'text/event-stream' }, signal: controller.signal });
+      try {
+        expect(response.status).toBe(200);
+        expect(response.headers.get('content-type')).toContain('text/event-stream');
+      } finally {
+        controller.abort();
+        await response.body?.cancel().catch(() => undefined);
+      }
+    });
+  }
+
+  for (const name of files.filter((file) => !isSubscription(readFileSync(new URL(file, folder), 'utf8')))) {
     it(`${name} answers from every system it names without errors`, async () => {
       const { body } = await gateway.graphql(readFileSync(new URL(name, folder), 'utf8'));
       expect(body.errors).toBeUndefined();
