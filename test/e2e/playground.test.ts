@@ -1,16 +1,17 @@
 /**
  * The playground in a real browser (Debian's Chromium through playwright-core):
- * the page loads from the gateway alone, with every other host blocked, and
- * a query typed into the editor answers with catalogue data.
+ * the page loads from the gateway alone, with every other host blocked, it
+ * opens with the schema's example queries, and a query typed into the editor
+ * answers with data from all three systems of record.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { catalogue } from '../../demo/index.js';
-import { demoConfig, startGatewayOn, startSystems, track, useHarness, type TestGateway } from '../harness/index.js';
+import { startGatewayOn, startSystems, track, unifiedDemoConfig, useHarness, type TestGateway } from '../harness/index.js';
 
 useHarness();
 
@@ -28,8 +29,10 @@ const blocked: string[] = [];
 
 beforeAll(async () => {
   if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: run 'bash scripts/test-prerequisites.sh' (npm test does) or set CHROMIUM_PATH.`);
-  const systems = await startSystems(['storefront']);
-  gateway = await startGatewayOn(demoConfig(systems, { playground: { title: 'Switchboard e2e' } }));
+  const systems = await startSystems(['storefront', 'erp', 'billing']);
+  const examples = new URL('../../schema/examples/', import.meta.url);
+  const defaultTabs = readdirSync(examples).sort().map((name) => ({ query: readFileSync(new URL(name, examples), 'utf8') }));
+  gateway = await startGatewayOn(unifiedDemoConfig(systems, { playground: { title: 'Switchboard e2e', defaultTabs } }));
   const profile = await mkdtemp(join(tmpdir(), 'switchboard-chromium-'));
   // A fresh profile per run: nothing cached from another run can make the page look offline-ready.
   track({ close: () => rm(profile, { recursive: true, force: true }) }, 'chromium profile');
@@ -53,16 +56,21 @@ beforeAll(async () => {
 
 // Chromium start-up and Monaco's first render are slow on a busy machine; the waits inside have their own limits.
 describe('playground', { timeout: 90_000 }, () => {
-  it('serves GraphiQL offline and runs a typed query against the storefront', async () => {
-    const product = catalogue().products[0];
-    if (!product) throw new Error('the catalogue has no products');
+  it('serves GraphiQL offline, opens with the example queries, and runs a typed query across the three systems', async () => {
+    const seed = catalogue();
+    const product = seed.products[0];
+    const price = seed.prices.find((candidate) => candidate.sku === product?.sku);
+    if (!product || !price) throw new Error('the catalogue has no priced products');
 
     await page.goto(`${gateway.url}/graphql`);
     expect(await page.title()).toContain('Switchboard e2e');
     const editor = page.locator('.graphiql-query-editor .monaco-editor').first();
     await editor.waitFor({ state: 'visible', timeout: PAGE_READY_MS });
 
-    const query = `{ storefront { getProduct(productId: "${product.id}") { id title } } }`;
+    // The example queries open as tabs, named after their operations.
+    for (const name of ['Products', 'Order', 'InvoiceEvents']) await expect.poll(async () => page.locator('.graphiql-tab').filter({ hasText: name }).count(), { timeout: ANSWER_MS }).toBeGreaterThan(0);
+
+    const query = `{ product(sku: "${product.sku}") { sku title price { amount currencyCode } stock { available } } }`;
     await editor.click();
     await page.keyboard.press('Control+A');
     await page.keyboard.press('Delete');
@@ -81,7 +89,9 @@ describe('playground', { timeout: 90_000 }, () => {
     const responseText = async (): Promise<string> => ((await page.locator('.graphiql-response').textContent()) ?? '').replace(/\u00a0/g, ' ');
     await expect.poll(responseText, { timeout: ANSWER_MS }).toContain(product.title);
     const text = await responseText();
-    expect(text).toContain(product.id);
+    const minor = price.amountMinor.toString().padStart(3, '0');
+    expect(text).toContain(`"amount": "${minor.slice(0, -2)}.${minor.slice(-2)}"`); // from billing, exact
+    expect(text).toMatch(/"available": \d+/); // from the erp
     expect(text).not.toContain('"errors"');
 
     await page.screenshot({ path: SCREENSHOT });
