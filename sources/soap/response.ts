@@ -21,7 +21,9 @@ const INT_MIN = -(2 ** 31);
 const INT_MAX = 2 ** 31 - 1;
 
 function isNil(element: XmlElement): boolean {
-  for (const [key, value] of Object.entries(element.attrs)) {
+  // for...in rather than Object.entries: this runs for every element read, and most have no attributes.
+  for (const key in element.attrs) {
+    const value = element.attrs[key];
     if ((key === 'nil' || key.endsWith(':nil')) && (value === 'true' || value === '1')) {
       const prefix = key.includes(':') ? key.slice(0, key.indexOf(':')) : '';
       if (element.scope.get(prefix) === XSI_NS || prefix !== '') return true;
@@ -101,9 +103,20 @@ function readValue(shape: Shape, element: XmlElement, path: string): unknown {
   return scalarValue(shape, element.text, path);
 }
 
+/** The element names a field list reads, for `any` (computed once per field list, not per element read). */
+const knownNames = new WeakMap<readonly FieldShape[], ReadonlySet<string>>();
+
+function knownNamesOf(fields: readonly FieldShape[]): ReadonlySet<string> {
+  let known = knownNames.get(fields);
+  if (known === undefined) {
+    known = new Set(fields.filter((f) => f.role === 'element').map((f) => f.xmlName));
+    knownNames.set(fields, known);
+  }
+  return known;
+}
+
 export function readFields(fields: readonly FieldShape[], element: XmlElement, path: string): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  const known = new Set(fields.filter((f) => f.role === 'element').map((f) => f.xmlName));
   for (const field of fields) {
     const at = `${path}.${field.name}`;
     switch (field.role) {
@@ -121,14 +134,20 @@ export function readFields(fields: readonly FieldShape[], element: XmlElement, p
         break;
       }
       case 'any': {
+        const known = knownNamesOf(fields);
         const extra = element.children.filter((child) => !known.has(child.local));
         out[field.name] = extra.length ? elementToJson({ ...element, attrs: {}, text: '', children: extra }) : null;
         break;
       }
       case 'element': {
-        const matches = element.children.filter((child) => child.local === field.xmlName);
-        if (field.list) out[field.name] = matches.map((child) => readValue(field.shape, child, at));
-        else out[field.name] = matches[0] === undefined ? null : readValue(field.shape, matches[0], at);
+        if (field.list) {
+          const values: unknown[] = [];
+          for (const child of element.children) if (child.local === field.xmlName) values.push(readValue(field.shape, child, at));
+          out[field.name] = values;
+        } else {
+          const first = element.children.find((child) => child.local === field.xmlName);
+          out[field.name] = first === undefined ? null : readValue(field.shape, first, at);
+        }
         break;
       }
     }
