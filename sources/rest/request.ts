@@ -88,7 +88,7 @@ function badInput(plan: RequestPlan, safeMessage: string): SourceError {
 /** @throws SourceError SOURCE_BAD_INPUT when a required value is missing or a path value is "." or "..". */
 export function buildRequest(plan: RequestPlan, args: Readonly<Record<string, unknown>>, baseUrl: string): BuiltRequest {
   let path = plan.path;
-  const query = new URLSearchParams();
+  let query: URLSearchParams | undefined;
   const headers: Record<string, string> = {};
   const cookies: string[] = [];
   for (const { arg, param, type } of plan.params) {
@@ -107,6 +107,7 @@ export function buildRequest(plan: RequestPlan, args: Readonly<Record<string, un
         break;
       }
       case 'query':
+        query ??= new URLSearchParams();
         for (const [name, v] of pairs(param.name, value, param.style, param.explode)) query.append(name, v);
         break;
       case 'header':
@@ -118,8 +119,12 @@ export function buildRequest(plan: RequestPlan, args: Readonly<Record<string, un
     }
   }
   if (cookies.length > 0) headers.cookie = cookies.join('; ');
-  const url = new URL(baseUrl.replace(/\/+$/, '') + path);
-  for (const [name, v] of query) url.searchParams.append(name, v);
+  const address = baseUrl.replace(/\/+$/, '') + path;
+  // One parse with the query in it: appending to url.searchParams instead
+  // re-serialises the query once per pair. A base URL with a query of its own keeps it.
+  const search = query === undefined ? '' : query.toString();
+  const url = new URL(search === '' || address.includes('?') ? address : `${address}?${search}`);
+  if (search !== '' && address.includes('?')) for (const [name, v] of query as URLSearchParams) url.searchParams.append(name, v);
   if (plan.body === undefined || args[plan.body.arg] === undefined) return { url, headers };
   const body = encode(plan.body.type, args[plan.body.arg]);
   if (plan.body.encoding === 'json') {

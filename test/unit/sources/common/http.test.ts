@@ -3,6 +3,15 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { classifyHttpStatus, createHttpAuth, createHttpClient, parseRetryAfterMs, SourceError } from '../../../../sources/common/index.js';
 
+/** The held call of /hold or /trickle: promises of its arrival and of the client dropping it. */
+const held = { arrived: (): void => undefined, dropped: (): void => undefined };
+function holdNext(): { arrived: Promise<void>; dropped: Promise<void> } {
+  return {
+    arrived: new Promise((resolve) => (held.arrived = resolve)),
+    dropped: new Promise((resolve) => (held.dropped = resolve)),
+  };
+}
+
 let server: Server;
 let base: string;
 const tokenRequests: string[] = [];
@@ -10,6 +19,18 @@ const routes: Record<string, (req: IncomingMessage, res: ServerResponse) => void
   '/ok': (_req, res) => res.end('hello'),
   '/big': (_req, res) => res.end(Buffer.alloc(4096, 'x')),
   '/silent': () => {}, // never answers
+  // Holds the call; says when it arrived and when the client dropped it.
+  '/hold': (req) => {
+    held.arrived();
+    req.socket.once('close', () => held.dropped());
+  },
+  // Sends headers and part of a body, then holds the rest.
+  '/trickle': (req, res) => {
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    res.write('part');
+    held.arrived();
+    req.socket.once('close', () => held.dropped());
+  },
   '/echo-auth': (req, res) => res.end(JSON.stringify({ authorization: req.headers.authorization ?? null, key: req.headers['x-api-key'] ?? null, url: req.url })),
   '/token': (req, res) => {
     let body = '';
@@ -57,6 +78,23 @@ describe('createHttpClient', () => {
       expect(failure).toBeInstanceOf(SourceError);
       expect(failure).toMatchObject({ code: 'SOURCE_TIMEOUT', source: 'shop', operation: 'slow', retryable: true });
       expect((failure as Error).message).not.toContain('127.0.0.1');
+    } finally {
+      await http.close();
+    }
+  });
+
+  it("drops a call in flight when the caller's signal aborts, as a non-retryable cancellation", async () => {
+    const http = createHttpClient({ source: 'shop' });
+    try {
+      for (const path of ['/hold', '/trickle']) {
+        const call = holdNext();
+        const caller = new AbortController();
+        const failure = http.send({ operation: 'wait', method: 'GET', url: new URL(path, base), signal: caller.signal }).catch((error: unknown) => error);
+        await call.arrived;
+        caller.abort();
+        expect(await failure).toMatchObject({ code: 'SOURCE_UNAVAILABLE', source: 'shop', operation: 'wait', retryable: false, safeMessage: 'The call to shop was cancelled.' });
+        await call.dropped;
+      }
     } finally {
       await http.close();
     }

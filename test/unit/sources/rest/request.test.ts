@@ -37,6 +37,20 @@ describe('building a REST request', () => {
     expect(built.headers.cookie).toBe('session=a%20b%3Bc');
   });
 
+  it('writes the query as URLSearchParams would, characters that need escaping included, and none when there is nothing to send', () => {
+    const tags = ['a b', 'c&d=e', 'ü+/?#', '%41'];
+    const built = buildRequest(plan, { itemId: 'a1', tags }, 'http://h:1/api');
+    const expected = new URLSearchParams(tags.map((tag) => ['tags', tag]));
+    expect(built.url.search).toBe(`?${expected.toString()}`);
+    expect([...built.url.searchParams]).toEqual(tags.map((tag) => ['tags', tag]));
+    expect(buildRequest(plan, { itemId: 'a1' }, 'http://h:1/api').url.href).toBe('http://h:1/api/items/a1/parts');
+  });
+
+  it('keeps a query the base URL already has and adds the parameters after it', () => {
+    const built = buildRequest({ ...plan, path: '' }, { itemId: 'a1', tags: ['x y'] }, 'http://h:1/api?tenant=7');
+    expect([...built.url.searchParams]).toEqual([['tenant', '7'], ['tags', 'x y']]);
+  });
+
   it('keeps path values inside their segment: ../, / and %2F never change the route', () => {
     for (const id of ['../admin', 'a/b', '%2F..%2Fadmin', '?x=1#frag']) {
       const built = buildRequest(plan, { itemId: id }, 'http://h:1');
