@@ -129,7 +129,7 @@ function literalToJson(ast: ValueNode, variables: Readonly<Record<string, unknow
   }
 }
 
-/** Free-form data: `additionalProperties`, `xs:any`, `google.protobuf.Struct`. */
+/** Free-form data: `additionalProperties`, XSD any elements, `google.protobuf.Struct`. */
 export const JSONScalar = new GraphQLScalarType({
   name: 'JSON',
   description: 'Any JSON value, passed through as it is.',
