@@ -60,6 +60,52 @@ describe('switchboard CLI', () => {
     expect(stderr).not.toMatch(/\bat .*:\d+:\d+/);
   });
 
+  it('print-subgraph --soap prints the erp WSDL as SDL', async () => {
+    const { code, stdout } = await run(['print-subgraph', '--soap', 'demo/erp/erp.wsdl', '--name', 'erp']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/getStockLevels\(itemCode: \[String!\]!, warehouse: Warehouse\): \[StockLevel!\]!/);
+    expect(stdout).toMatch(/type Mutation \{[\s\S]*createSalesOrder\(/);
+  });
+
+  it('print-subgraph --grpc reads a .proto with its include path, and warns about what it left out', async () => {
+    const { code, stdout, stderr } = await run(['print-subgraph', '--grpc', 'demo/billing/proto/billing/v1/billing.proto', '--include', 'demo/billing/proto', '--name', 'billing']);
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/batchGetPrices\(/);
+    expect(stdout).toMatch(/type Subscription \{[\s\S]*watchInvoiceEvents\(/);
+    expect(stderr).toMatch(/^warning: .*ImportInvoices: Client streaming RPCs are not supported/m);
+  });
+
+  it('print-subgraph --grpc-reflect asks a running server and prints the same operations', async () => {
+    const systems = await startSystems(['billing']);
+    try {
+      const fromReflection = await run(['print-subgraph', '--grpc-reflect', systems.billing.url, '--name', 'billing']);
+      expect(fromReflection.code).toBe(0);
+      const fromProto = await run(['print-subgraph', '--grpc', 'demo/billing/proto/billing/v1/billing.proto', '--include', 'demo/billing/proto', '--name', 'billing']);
+      const fields = (sdl: string): string[] => [...sdl.matchAll(/^\s+(\w+)\(/gm)].map((match) => match[1] as string).sort();
+      expect(fields(fromReflection.stdout)).toEqual(fields(fromProto.stdout));
+      expect(fields(fromReflection.stdout)).toContain('capturePayment');
+    } finally {
+      await systems.close();
+    }
+  });
+
+  it('bad SOAP and gRPC input exits non-zero with a one-line reason', async () => {
+    for (const args of [
+      ['print-subgraph', '--soap', 'no/such/service.wsdl'],
+      ['print-subgraph', '--soap', 'demo/storefront/openapi.yaml'],
+      ['print-subgraph', '--grpc', 'no/such/billing.proto'],
+      ['print-subgraph', '--grpc', 'demo/erp/erp.wsdl'],
+      // Port 1: nothing listens there, so reflection is refused at once.
+      ['print-subgraph', '--grpc-reflect', '127.0.0.1:1'],
+    ]) {
+      const { code, stdout, stderr } = await run(args);
+      expect(code, args.join(' ')).toBe(1);
+      expect(stdout).toBe('');
+      expect(stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
+      expect(stderr).not.toMatch(/\bat .*:\d+:\d+/);
+    }
+  });
+
   it('a wrong command line exits 2', async () => {
     expect((await run(['print-subgraph', '--bogus', 'x'])).code).toBe(2);
     expect((await run(['print-subgraph'])).code).toBe(2);
