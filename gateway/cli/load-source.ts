@@ -1,32 +1,34 @@
 /**
- * Builds a source for the CLI from the kind's factory. The factories are
- * loaded on demand, so `print-subgraph --rest` works without the gRPC
- * toolchain loading, and a kind whose module is missing answers clearly.
+ * Builds a source for `print-subgraph` from a contract alone. Each kind's
+ * module is imported when asked for, so printing a REST subgraph does not
+ * load the gRPC toolchain.
  */
 import type { Source } from '../../sources/common/index.js';
 
-export type SourceKindFlag = 'rest' | 'soap' | 'grpc';
+/** What `print-subgraph` was asked to read. */
+export type SubgraphRequest =
+  | { kind: 'rest'; name: string; contract: string }
+  | { kind: 'soap'; name: string; contract: string }
+  | { kind: 'grpc'; name: string; contract: string; includeDirs?: string[] }
+  | { kind: 'grpc-reflect'; name: string; url: string };
 
-const FACTORIES: Readonly<Record<SourceKindFlag, { module: string; factory: string }>> = {
-  rest: { module: '../../sources/rest/index.js', factory: 'createRestSource' },
-  soap: { module: '../../sources/soap/index.js', factory: 'createSoapSource' },
-  grpc: { module: '../../sources/grpc/index.js', factory: 'createGrpcSource' },
-};
-
-export class CliUnavailableError extends Error {}
-
-/** Calls the kind's factory with `options`; throws CliUnavailableError when the kind is not built yet. */
-export async function loadSource(kind: SourceKindFlag, options: Record<string, unknown>): Promise<Source> {
-  const { module, factory } = FACTORIES[kind];
-  let loaded: unknown;
-  try {
-    loaded = await import(module);
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND') throw new CliUnavailableError(`--${kind} is not available yet: this build has no ${kind} source.`);
-    throw error;
+export async function loadSource(request: SubgraphRequest): Promise<Source> {
+  switch (request.kind) {
+    case 'rest': {
+      const { createRestSource } = await import('../../sources/rest/index.js');
+      return createRestSource({ name: request.name, contract: request.contract });
+    }
+    case 'soap': {
+      const { createSoapSource } = await import('../../sources/soap/index.js');
+      return createSoapSource({ name: request.name, contract: request.contract });
+    }
+    case 'grpc': {
+      const { createGrpcSource } = await import('../../sources/grpc/index.js');
+      return createGrpcSource({ name: request.name, contract: request.contract, ...(request.includeDirs ? { includeDirs: request.includeDirs } : {}) });
+    }
+    case 'grpc-reflect': {
+      const { createGrpcSource } = await import('../../sources/grpc/index.js');
+      return createGrpcSource({ name: request.name, url: request.url, reflection: true });
+    }
   }
-  const create = (loaded as Record<string, unknown>)[factory];
-  if (typeof create !== 'function') throw new CliUnavailableError(`--${kind} is not available yet: ${factory} is missing.`);
-  return (await (create as (options: Record<string, unknown>) => Promise<Source> | Source)(options)) as Source;
 }

@@ -1,7 +1,7 @@
 /** `switchboard print-subgraph`: the SDL a contract yields, for review and diffing. */
 import { parseArgs } from 'node:util';
 import { print } from 'graphql';
-import { loadSource, type SourceKindFlag } from './load-source.js';
+import { loadSource, type SubgraphRequest } from './load-source.js';
 import { EXIT, type CliIo } from './output.js';
 
 export async function printSubgraph(argv: readonly string[], io: CliIo): Promise<number> {
@@ -26,16 +26,13 @@ export async function printSubgraph(argv: readonly string[], io: CliIo): Promise
   const [flag] = chosen as [(typeof chosen)[number]];
   const target = values[flag] as string;
   const name = values.name ?? 'api';
-  let kind: SourceKindFlag;
-  let options: Record<string, unknown>;
-  if (flag === 'grpc-reflect') {
-    kind = 'grpc';
-    options = { name, url: target, reflection: true };
-  } else {
-    kind = flag;
-    options = { name, contract: target, ...(flag === 'grpc' && values.include ? { includeDirs: values.include } : {}) };
-  }
-  const source = await loadSource(kind, options);
+  const request: SubgraphRequest =
+    flag === 'grpc-reflect'
+      ? { kind: 'grpc-reflect', name, url: target }
+      : flag === 'grpc'
+        ? { kind: 'grpc', name, contract: target, ...(values.include ? { includeDirs: values.include } : {}) }
+        : { kind: flag, name, contract: target };
+  const source = await loadSource(request);
   try {
     for (const warning of source.warnings) io.err(`warning: ${warning.path}: ${warning.message}\n`);
     io.out(`${print(source.typeDefs)}\n`);
