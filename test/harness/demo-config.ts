@@ -9,6 +9,7 @@ import type { Source } from '../../sources/common/index.js';
 import { createGrpcSource } from '../../sources/grpc/index.js';
 import { createRestSource } from '../../sources/rest/index.js';
 import { createSoapSource } from '../../sources/soap/index.js';
+import type { DemoSystemName } from '../../demo/index.js';
 import type { Systems } from './systems.js';
 
 /**
@@ -38,7 +39,12 @@ export const COMMERCE_SCHEMA = fileURLToPath(new URL('../../schema/commerce.grap
  * tests count the calls a real deployment makes.
  * @param overrides as for demoConfig; `schema` too, to bind a fixture schema instead.
  */
-export function unifiedDemoConfig(systems: Systems, overrides: Partial<SwitchboardConfig> = {}): SwitchboardConfig {
+export function unifiedDemoConfig(
+  systems: Systems,
+  overrides: Partial<SwitchboardConfig> = {},
+  options: { /** Per-source call deadline, in ms, e.g. to make one system time out. */ timeoutMs?: Partial<Record<DemoSystemName, number>> } = {},
+): SwitchboardConfig {
+  const timeout = (name: DemoSystemName): { timeoutMs?: number } => (options.timeoutMs?.[name] === undefined ? {} : { timeoutMs: options.timeoutMs[name] });
   const sources: Array<Promise<Source>> = [];
   if (systems.has('storefront')) {
     sources.push(
@@ -46,6 +52,7 @@ export function unifiedDemoConfig(systems: Systems, overrides: Partial<Switchboa
         name: 'storefront',
         contract: systems.storefront.contract,
         url: systems.storefront.url,
+        ...timeout('storefront'),
         batch: {
           getProduct: { via: 'listProducts', key: 'productId', listArgument: 'ids', itemKey: 'id', resultPath: 'items', maxKeys: 100 },
           getProductBySku: { via: 'listProducts', key: 'sku', listArgument: 'skus', itemKey: 'sku', resultPath: 'items', maxKeys: 100 },
@@ -61,6 +68,7 @@ export function unifiedDemoConfig(systems: Systems, overrides: Partial<Switchboa
         name: 'erp',
         contract: systems.erp.contract,
         url: systems.erp.url,
+        ...timeout('erp'),
         batch: { getItem: { via: 'getItems', key: 'itemCode', itemKey: 'itemCode' }, getStockLevels: { key: 'itemCode', itemKey: 'itemCode', many: true } },
       }),
     );
@@ -71,6 +79,7 @@ export function unifiedDemoConfig(systems: Systems, overrides: Partial<Switchboa
         name: 'billing',
         contract: systems.billing.contract,
         url: systems.billing.url,
+        ...timeout('billing'),
         batch: { getPrice: { via: 'batchGetPrices', key: 'sku', listArgument: 'skus', itemKey: 'sku', resultPath: 'prices', maxKeys: 1000 } },
       }),
     );

@@ -20,7 +20,7 @@ beforeAll(async () => {
 });
 
 afterEach(() => {
-  for (const system of systems.list) system.misbehaviour.set({ unavailable: false });
+  for (const system of systems.list) system.misbehaviour.set({});
 });
 
 interface WireError {
@@ -77,5 +77,25 @@ describe('partial results', () => {
     systems.erp.misbehaviour.set({ unavailable: true });
     const { text } = await gateway.graphql(QUERY, { sku: product.sku });
     expect(text).not.toMatch(/127\.0\.0\.1|https?:\/\/|\bat .+\.ts:\d+/);
+  });
+});
+
+describe('partial results when a system is slow', () => {
+  const product = seed.products[9]!;
+  let slowGateway: TestGateway;
+
+  beforeAll(async () => {
+    // The erp's calls get a 300 ms deadline; the erp is then told to take 1.5 s.
+    slowGateway = await startGatewayOn(unifiedDemoConfig(systems, {}, { timeoutMs: { erp: 300 } }));
+  });
+
+  it('erp too slow: its fields are null with SOURCE_TIMEOUT, the rest arrives', async () => {
+    systems.erp.misbehaviour.set({ latencyMs: 1_500 });
+    const { body } = await slowGateway.graphql(QUERY, { sku: product.sku });
+    expect(body.data.product).toMatchObject({ sku: product.sku, title: product.title, stock: null, weightKg: null });
+    expect(body.data.product.price.amount).toEqual(expect.any(String));
+    expect(errorAt(body.errors, 'product.stock')?.extensions).toMatchObject({ code: 'SOURCE_TIMEOUT', source: 'erp', operation: 'getStockLevels' });
+    expect(errorAt(body.errors, 'product.weightKg')?.extensions).toMatchObject({ code: 'SOURCE_TIMEOUT', source: 'erp', operation: 'getItem' });
+    expect(errorAt(body.errors, 'product.stock')?.message).toMatch(/^erp did not answer getStockLevels within 300 ms\.$/);
   });
 });
