@@ -119,6 +119,7 @@ export function validateConfig(config: Shape, defaults: typeof Defaults): Resolv
       maxTokens: integer(limits, 'limits', 'maxTokens', l.maxTokens, 1),
       maxBodyBytes: integer(limits, 'limits', 'maxBodyBytes', l.maxBodyBytes, 1),
       requestTimeoutMs: integer(limits, 'limits', 'requestTimeoutMs', l.requestTimeoutMs, 1),
+      maxConcurrentCallsPerSource: integer(limits, 'limits', 'maxConcurrentCallsPerSource', l.maxConcurrentCallsPerSource, 1),
     },
     playground: {
       enabled: (playground.enabled as boolean | undefined) ?? defaults.playground.enabled,

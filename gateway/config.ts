@@ -45,6 +45,8 @@ export interface SwitchboardConfig {
     maxBodyBytes?: number;
     /** Deadline of one request, in ms; then every backend call it made is aborted. @default 30000 */
     requestTimeoutMs?: number;
+    /** Calls in flight at once to one source for one request, for operations without a batch. @default 8 */
+    maxConcurrentCallsPerSource?: number;
   };
   playground?: {
     /** Serve GraphiQL on GET from a browser. @default true */
@@ -72,6 +74,7 @@ export interface ResolvedConfig {
     readonly maxTokens: number;
     readonly maxBodyBytes: number;
     readonly requestTimeoutMs: number;
+    readonly maxConcurrentCallsPerSource: number;
   };
   readonly playground: { readonly enabled: boolean; readonly title: string; readonly defaultTabs: readonly PlaygroundTab[] };
   readonly logging: { readonly level: LogLevel };
@@ -90,6 +93,7 @@ export const DEFAULTS = Object.freeze({
     maxTokens: 2000,
     maxBodyBytes: 1_048_576, // 1 MiB
     requestTimeoutMs: 30_000, // 30 s
+    maxConcurrentCallsPerSource: 8,
   }),
   playground: Object.freeze({ enabled: true, title: 'Switchboard', defaultTabs: Object.freeze([]) as readonly PlaygroundTab[] }),
   logging: Object.freeze({ level: 'info' as LogLevel }),

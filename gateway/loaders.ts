@@ -6,10 +6,8 @@
  * Built per request so nothing leaks between callers.
  */
 import DataLoader from 'dataloader';
+import { DEFAULTS } from './config.js';
 import type { Args, CallContext, Operation } from '../sources/common/index.js';
-
-/** Calls without a batch that one request runs at once against one source. */
-export const DEFAULT_MAX_CONCURRENT_CALLS = 8;
 
 export interface LoaderCallOptions {
   /**
@@ -54,7 +52,7 @@ function createLimiter(limit: number): <T>(task: () => Promise<T>) => Promise<T>
 }
 
 export function createLoaders(options: { maxConcurrentCalls?: number } = {}): Loaders {
-  const maxConcurrentCalls = options.maxConcurrentCalls ?? DEFAULT_MAX_CONCURRENT_CALLS;
+  const maxConcurrentCalls = options.maxConcurrentCalls ?? DEFAULTS.limits.maxConcurrentCallsPerSource;
   const loaders = new Map<string, DataLoader<unknown, unknown, string>>();
   const inFlight = new Map<string, Promise<unknown>>();
   const limiters = new Map<string, <T>(task: () => Promise<T>) => Promise<T>>();

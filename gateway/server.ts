@@ -125,7 +125,7 @@ function createEndpoint(init: {
     maskedErrors: createMaskedErrors(logger),
     logging: yogaLogger(logger),
     // Loaders live for one request: batching and deduplication never cross callers.
-    context: () => ({ loaders: createLoaders() }),
+    context: () => ({ loaders: createLoaders({ maxConcurrentCalls: config.limits.maxConcurrentCallsPerSource }) }),
     plugins: [
       useLimits(config.limits),
       // Before Yoga's own masking (which Yoga appends after user plugins), so masked errors carry the request id.
