@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeEntities, escapeXml, parseXml, resolveQName, XmlRefusedError } from '../../../../sources/soap/xml.js';
+import { escapeXml, parseXml, resolveQName, XmlRefusedError } from '../../../../sources/soap/xml.js';
 
 const refusal = (input: string, maxDepth?: number): string | undefined => {
   try {
@@ -31,7 +31,8 @@ describe('parseXml', () => {
   it('never expands an entity it did not define', () => {
     expect(parseXml('<x>&lol9;&nbsp;</x>').text).toBe('&lol9;&nbsp;');
     expect(parseXml('<x a="&lol9;"/>').attrs.a).toBe('&lol9;');
-    expect(decodeEntities('&amp;lt;')).toBe('&lt;');
+    // One level of decoding only: an escaped reference stays a reference.
+    expect(parseXml('<x>&amp;lt;</x>').text).toBe('&lt;');
   });
 
   it('keeps references named like object members literal instead of resolving them through a prototype', () => {
