@@ -76,10 +76,17 @@ export function createPrefetcher(type: GraphQLObjectType, key: string, fetches: 
     const field = type.getFields()[name];
     if (field !== undefined) prefetchable.set(name, { field, start });
   }
+  // The selection depends only on the (cached, parsed) document, so it is
+  // collected once per field occurrence, not once per item of a list.
+  const selections = new WeakMap<readonly FieldNode[], FieldNode[]>();
   return (keyValue, info, ctx) => {
     if (keyValue === undefined || keyValue === null || prefetchable.size === 0) return;
-    const selected: FieldNode[] = [];
-    for (const node of info.fieldNodes) collectFields(node.selectionSet, type, info, selected);
+    let selected = selections.get(info.fieldNodes);
+    if (selected === undefined) {
+      selected = [];
+      for (const node of info.fieldNodes) collectFields(node.selectionSet, type, info, selected);
+      selections.set(info.fieldNodes, selected);
+    }
     const parent = { [key]: keyValue };
     for (const node of selected) {
       const entry = prefetchable.get(node.name.value);
