@@ -1,5 +1,6 @@
 /** What every resolver receives: the request's id, its deadline signal and its loaders. */
 import type { Loaders } from './loaders.js';
+import type { CallNotice, PipelineContext } from './pipeline/index.js';
 
 export interface GatewayContext {
   /** The id in the response's `x-request-id` header and in every log line of the request. */
@@ -10,5 +11,11 @@ export interface GatewayContext {
   readonly requestSignal: AbortSignal;
   /** Milliseconds the deadline allows, for error messages. */
   readonly requestTimeoutMs: number;
+  /** When the deadline passes, in ms since the epoch. */
+  readonly deadlineAt: number;
   readonly loaders: Loaders;
+  /** What every backend call of this request carries into the pipeline; built once per request. */
+  readonly outbound: PipelineContext;
+  /** What the pipeline told this request (e.g. a stale answer served); sent in `extensions.notices`. */
+  readonly notices: CallNotice[];
 }

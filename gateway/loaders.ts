@@ -7,7 +7,9 @@
  */
 import DataLoader from 'dataloader';
 import { DEFAULTS } from './config.js';
-import type { Args, CallContext, Operation } from '../sources/common/index.js';
+import type { Args, Operation } from '../sources/common/index.js';
+import { dispatch, dispatchStream } from './pipeline/dispatch.js';
+import type { CallEntity, Invoke, PipelineContext, Subscribe } from './pipeline/index.js';
 
 export interface LoaderCallOptions {
   /**
@@ -16,7 +18,18 @@ export interface LoaderCallOptions {
    * @default false
    */
   keyIsList?: boolean;
+  /** The `@entity` whose key the call's key argument holds, so the cache can tag the answer. */
+  entity?: CallEntity;
 }
+
+/** The way out to one source: its pipeline (gateway/pipeline). */
+export interface Outbound {
+  readonly invoke: Invoke;
+  readonly subscribe: Subscribe;
+}
+
+/** Straight to the source, for sources without a pipeline (unit tests of the loaders alone). */
+const DIRECT: Outbound = { invoke: dispatch, subscribe: dispatchStream };
 
 export interface Loaders {
   /**
@@ -24,7 +37,9 @@ export interface Loaders {
    * key argument is a single value; otherwise invokes it directly (queries
    * deduplicated and concurrency-capped, mutations and subscriptions as they come).
    */
-  call(source: string, operation: Operation, args: Args, ctx: CallContext, options?: LoaderCallOptions): Promise<unknown>;
+  call(source: string, operation: Operation, args: Args, ctx: PipelineContext, options?: LoaderCallOptions): Promise<unknown>;
+  /** Opens a subscription's stream through the source's pipeline. */
+  subscribe(source: string, operation: Operation, args: Args, ctx: PipelineContext): AsyncIterable<unknown>;
 }
 
 /** Keys are matched by string form, as sources/common/batch.ts does: "42" and 42 are one key. */
@@ -51,14 +66,17 @@ function createLimiter(limit: number): <T>(task: () => Promise<T>) => Promise<T>
   };
 }
 
-export function createLoaders(options: { maxConcurrentCalls?: number } = {}): Loaders {
+export function createLoaders(options: { maxConcurrentCalls?: number; outbound?: (source: string) => Outbound | undefined } = {}): Loaders {
   const maxConcurrentCalls = options.maxConcurrentCalls ?? DEFAULTS.limits.maxConcurrentCallsPerSource;
+  const outboundOf = (source: string): Outbound => options.outbound?.(source) ?? DIRECT;
   const loaders = new Map<string, DataLoader<unknown, unknown, string>>();
   const inFlight = new Map<string, Promise<unknown>>();
   const limiters = new Map<string, <T>(task: () => Promise<T>) => Promise<T>>();
-  const direct = (source: string, operation: Operation, args: Args, ctx: CallContext): Promise<unknown> => {
+  const direct = (source: string, operation: Operation, args: Args, ctx: PipelineContext, entity: CallEntity | undefined): Promise<unknown> => {
+    const { invoke } = outboundOf(source);
+    const single = { kind: 'single' as const, source, operation, args, ctx, ...(entity === undefined ? {} : { entity }) };
     // Writes are never merged: two identical placeOrder calls are two orders.
-    if (operation.kind !== 'query') return operation.invoke(args, ctx);
+    if (operation.kind !== 'query') return invoke(single);
     const id = `${source}\u0000${operation.name}\u0000${JSON.stringify(args)}`;
     let call = inFlight.get(id);
     if (call === undefined) {
@@ -67,7 +85,7 @@ export function createLoaders(options: { maxConcurrentCalls?: number } = {}): Lo
         limit = createLimiter(maxConcurrentCalls);
         limiters.set(source, limit);
       }
-      call = limit(() => operation.invoke(args, ctx));
+      call = limit(() => invoke(single));
       inFlight.set(id, call);
     }
     return call;
@@ -76,23 +94,28 @@ export function createLoaders(options: { maxConcurrentCalls?: number } = {}): Lo
     call(source, operation, args, ctx, callOptions = {}) {
       const batch = operation.batch;
       const key = batch === undefined ? undefined : args[batch.key];
-      if (batch === undefined || key === undefined || key === null || Array.isArray(key)) return direct(source, operation, args, ctx);
+      if (batch === undefined || key === undefined || key === null || Array.isArray(key)) return direct(source, operation, args, ctx, callOptions.entity);
       const { [batch.key]: _key, ...rest } = args;
       // Keys share one batch only when every other argument is the same.
       const loaderId = `${source}\u0000${operation.name}\u0000${JSON.stringify(rest)}\u0000${callOptions.keyIsList === true}`;
       let loader = loaders.get(loaderId);
       if (loader === undefined) {
-        // A batch of one goes to the single operation: the same one call, with
-        // that operation's own answer (a 404 stays SOURCE_NOT_FOUND, not a null).
-        const wrap = callOptions.keyIsList === true;
-        const single = async (key: unknown): Promise<unknown[]> => [await operation.invoke({ ...rest, [batch.key]: wrap ? [key] : key }, ctx).catch((error: unknown) => error)];
-        loader = new DataLoader<unknown, unknown, string>((keys) => (keys.length === 1 ? single(keys[0]) : batch.invokeMany(keys, ctx, rest)), {
+        // One pipeline call per batch; a batch of one goes to the single operation (pipeline/dispatch.ts).
+        const { invoke } = outboundOf(source);
+        const keyIsList = callOptions.keyIsList === true;
+        const { entity } = callOptions;
+        const load = async (keys: readonly unknown[]): Promise<unknown[]> =>
+          (await invoke({ kind: 'batch', source, operation, keys, args: rest, keyIsList, ctx, ...(entity === undefined ? {} : { entity }) })) as unknown[];
+        loader = new DataLoader<unknown, unknown, string>(load, {
           cacheKeyFn: keyOf,
           ...(batch.maxKeys === undefined ? {} : { maxBatchSize: batch.maxKeys }),
         });
         loaders.set(loaderId, loader);
       }
       return loader.load(key);
+    },
+    subscribe(source, operation, args, ctx) {
+      return outboundOf(source).subscribe({ kind: 'stream', source, operation, args, ctx });
     },
   };
 }

@@ -21,11 +21,13 @@ import { startDeadline, type RequestDeadline } from './http/deadline.js';
 import { healthResponse, readinessResponse } from './http/health.js';
 import { requestIdFrom, requestIdOf } from './http/request-id.js';
 import { graphqlErrorResponse, json } from './http/responses.js';
-import { createLoaders } from './loaders.js';
+import { createLoaders, type Outbound } from './loaders.js';
 import { createLogger, type Logger } from './logger.js';
 import { createNamespacedSchema } from './namespace.js';
 import { exampleQuery, playgroundOptions, renderGraphiQL } from './playground.js';
+import { createSourcePipeline, defaultSourcePolicy, type CallNotice, type SourcePipeline } from './pipeline/index.js';
 import { useLimits } from './plugins/limits.js';
+import { useNotices } from './plugins/notices.js';
 import { createMaskedErrors, useRequestErrorMasking } from './plugins/masked-errors.js';
 import { createSubgraphSchema } from './subgraph.js';
 
@@ -39,11 +41,13 @@ export interface Gateway {
 }
 
 /** What the router hands Yoga with each request; resolvers see it on their context. */
-type ServerContext = Omit<GatewayContext, 'loaders'>;
+type ServerContext = Omit<GatewayContext, PerRequest>;
+/** Built by Yoga's context factory for each request. */
+type PerRequest = 'loaders' | 'outbound' | 'notices';
 
 interface Endpoint {
   path: string;
-  yoga: YogaServerInstance<ServerContext, Pick<GatewayContext, 'loaders'>>;
+  yoga: YogaServerInstance<ServerContext, Pick<GatewayContext, PerRequest>>;
 }
 
 /** The path of a source's own subgraph. */
@@ -109,9 +113,11 @@ function createEndpoint(init: {
   tabs: ReadonlyArray<{ query: string; variables?: string }>;
   config: ResolvedConfig;
   logger: Logger;
+  outbound: (source: string) => Outbound | undefined;
 }): Endpoint {
-  const { config, logger } = init;
-  const yoga = createYoga<ServerContext, Pick<GatewayContext, 'loaders'>>({
+  const { config, logger, outbound } = init;
+  const maxConcurrentCalls = config.limits.maxConcurrentCallsPerSource;
+  const yoga = createYoga<ServerContext, Pick<GatewayContext, PerRequest>>({
     schema: init.schema,
     graphqlEndpoint: init.path,
     landingPage: false,
@@ -125,9 +131,17 @@ function createEndpoint(init: {
     maskedErrors: createMaskedErrors(logger),
     logging: yogaLogger(logger),
     // Loaders live for one request: batching and deduplication never cross callers.
-    context: () => ({ loaders: createLoaders({ maxConcurrentCalls: config.limits.maxConcurrentCallsPerSource }) }),
+    context: ({ requestId, signal, deadlineAt }) => {
+      const notices: CallNotice[] = [];
+      return {
+        loaders: createLoaders({ maxConcurrentCalls, outbound }),
+        notices,
+        outbound: { signal, requestId, deadlineAt, notify: (notice: CallNotice) => notices.push(notice) },
+      };
+    },
     plugins: [
       useLimits(config.limits),
+      useNotices(),
       // Before Yoga's own masking (which Yoga appends after user plugins), so masked errors carry the request id.
       useRequestErrorMasking(logger),
     ],
@@ -149,24 +163,28 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
   const resolved = await resolveConfig(config);
   const logger = createLogger({ level: resolved.logging.level });
   const endpoints = new Map<string, Endpoint>();
+  // One pipeline per source, shared by every request and endpoint: its breaker, bulkhead and limits are the source's.
+  const pipelines = new Map<string, SourcePipeline>(resolved.sources.map((source) => [source.name, createSourcePipeline({ source, policy: defaultSourcePolicy(), logger })]));
+  const outbound = (source: string): Outbound | undefined => pipelines.get(source);
   try {
     const subgraphs = buildSubgraphs(resolved.sources);
     for (const { source, schema } of subgraphs) {
       const path = subgraphPath(source.name);
       const example = exampleQuery(schema);
-      endpoints.set(path, createEndpoint({ path, schema, title: `${resolved.playground.title}: ${source.name}`, tabs: example ? [{ query: example }] : [], config: resolved, logger }));
+      endpoints.set(path, createEndpoint({ path, schema, title: `${resolved.playground.title}: ${source.name}`, tabs: example ? [{ query: example }] : [], config: resolved, logger, outbound }));
     }
     if (resolved.schema.length > 0) {
       // The unified schema replaces the namespaced view; each source stays at /graphql/<name>.
       const unified = await composeUnified(resolved, logger);
-      endpoints.set(NAMESPACED_PATH, createEndpoint({ path: NAMESPACED_PATH, schema: unified, title: resolved.playground.title, tabs: resolved.playground.defaultTabs, config: resolved, logger }));
+      endpoints.set(NAMESPACED_PATH, createEndpoint({ path: NAMESPACED_PATH, schema: unified, title: resolved.playground.title, tabs: resolved.playground.defaultTabs, config: resolved, logger, outbound }));
     } else {
       const namespaced = createNamespacedSchema(subgraphs);
       const examples = subgraphs.flatMap(({ source }) => exampleQuery(namespaced, source.name) ?? []).map((query) => ({ query }));
       const tabs = resolved.playground.defaultTabs.length > 0 ? resolved.playground.defaultTabs : examples;
-      endpoints.set(NAMESPACED_PATH, createEndpoint({ path: NAMESPACED_PATH, schema: namespaced, title: resolved.playground.title, tabs, config: resolved, logger }));
+      endpoints.set(NAMESPACED_PATH, createEndpoint({ path: NAMESPACED_PATH, schema: namespaced, title: resolved.playground.title, tabs, config: resolved, logger, outbound }));
     }
   } catch (error) {
+    await Promise.allSettled([...pipelines.values()].map((pipeline) => pipeline.close()));
     await Promise.allSettled(resolved.sources.map((source) => source.close()));
     throw error;
   }
@@ -177,6 +195,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     signal: deadline.signal,
     requestSignal: deadline.callerSignal,
     requestTimeoutMs: timeoutMs,
+    deadlineAt: deadline.deadlineAt,
   });
 
   const route = async (request: Request, requestId: string, pathname: string): Promise<Response> => {
@@ -305,6 +324,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
           ),
         );
         await Promise.allSettled([...endpoints.values()].map(({ yoga }) => yoga.dispose()));
+        await Promise.allSettled([...pipelines.values()].map((pipeline) => pipeline.close()));
         const closed = await Promise.allSettled(resolved.sources.map((source) => source.close()));
         for (const result of closed) if (result.status === 'rejected') logger.warn('A source failed to close', { error: result.reason });
       })();

@@ -6,6 +6,7 @@ import { makeExecutableSchema } from '@graphql-tools/schema';
 import { GraphQLError, Kind, type GraphQLFieldResolver, type GraphQLScalarType, type GraphQLSchema } from 'graphql';
 import { SwitchboardError, scalars, type Args, type Operation, type Source } from '../sources/common/index.js';
 import type { GatewayContext } from './context.js';
+import type { PipelineContext } from './pipeline/index.js';
 import { GatewayError, toGraphQLError } from './errors.js';
 
 type Resolver = GraphQLFieldResolver<unknown, GatewayContext, Args>;
@@ -46,7 +47,7 @@ export function withDeadline<T>(work: Promise<T>, ctx: GatewayContext): Promise<
 function callResolver(source: Source, operation: Operation): Resolver {
   return async (_parent, args, ctx) => {
     try {
-      const call = ctx.loaders.call(source.name, operation, args, { signal: ctx.signal, requestId: ctx.requestId });
+      const call = ctx.loaders.call(source.name, operation, args, ctx.outbound);
       return await withDeadline(call, ctx);
     } catch (error) {
       throw exposeError(error);
@@ -60,11 +61,16 @@ function subscribeResolver(source: Source, operation: Operation): Resolver {
       throw new GraphQLError(`${source.name}.${operation.name} cannot be subscribed to.`, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
     }
     try {
-      return exposeStreamErrors(operation.subscribe(args, { signal: ctx.requestSignal, requestId: ctx.requestId }));
+      return exposeStreamErrors(ctx.loaders.subscribe(source.name, operation, args, streamContext(ctx)));
     } catch (error) {
       throw exposeError(error);
     }
   };
+}
+
+/** A stream outlives the request's deadline: it ends when the caller goes away. */
+export function streamContext(ctx: GatewayContext): PipelineContext {
+  return { signal: ctx.requestSignal, requestId: ctx.requestId, ...(ctx.outbound.notify === undefined ? {} : { notify: ctx.outbound.notify }) };
 }
 
 /** A stream that fails later fails the way a call does: with its safe message and code. */

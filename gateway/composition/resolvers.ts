@@ -18,7 +18,8 @@ import {
 import type { Source } from '../../sources/common/index.js';
 import type { GatewayContext } from '../context.js';
 import { GatewayError } from '../errors.js';
-import { exposeError, exposeStreamErrors, withDeadline } from '../subgraph.js';
+import type { CallEntity } from '../pipeline/index.js';
+import { exposeError, exposeStreamErrors, streamContext, withDeadline } from '../subgraph.js';
 import { compileArgs } from './args.js';
 import { entityKey, type FetchBinding, type FieldBinding } from './bindings.js';
 import { createConnectionBuilder } from './connection.js';
@@ -70,7 +71,7 @@ function deadlineOf(ctx: GatewayContext): Promise<never> {
 }
 
 /** A call's operation, its argument builder and how to shape its answer. */
-function compileFetch(fetch: FetchBinding, input: CompileInput, isSubscription: boolean) {
+function compileFetch(fetch: FetchBinding, input: CompileInput, isSubscription: boolean, entity?: CallEntity) {
   const entry = input.sources.get(fetch.source);
   const operation = entry?.source.operations.get(fetch.operation);
   const root = isSubscription ? entry?.schema.getSubscriptionType() : undefined;
@@ -85,10 +86,27 @@ function compileFetch(fetch: FetchBinding, input: CompileInput, isSubscription: 
   const buildArgs = compileArgs(fetch.args, argTypes, batchKey);
   const { path } = fetch;
   const pick = path.length === 0 ? (answer: unknown) => answer : (answer: unknown) => readPath(answer, path);
-  const options = { keyIsList };
-  const start: StartFetch = (parent, args, ctx) =>
-    ctx.loaders.call(entry.source.name, operation, buildArgs(parent, args), { signal: ctx.signal, requestId: ctx.requestId }, options);
+  const options = { keyIsList, ...(entity === undefined ? {} : { entity }) };
+  const start: StartFetch = (parent, args, ctx) => ctx.loaders.call(entry.source.name, operation, buildArgs(parent, args), ctx.outbound, options);
   return { source: entry.source, operation, buildArgs, keyIsList, pick, start };
+}
+
+/**
+ * What a fetch's answer is about, for the cache's tags: on an @entity type,
+ * the operation argument fed by `$parent.<key>`; on a field that returns an
+ * @entity, the operation argument named after the entity's key.
+ */
+function callEntityOf(parentType: GraphQLObjectType, field: GraphQLField<unknown, unknown>, fetch: FetchBinding): CallEntity | undefined {
+  const parentKey = entityKey(parentType.astNode?.directives)?.key;
+  if (parentKey !== undefined) {
+    for (const [argument, { template }] of fetch.args) {
+      if (template.kind === 'ref' && template.root === 'parent' && template.path.length === 1 && template.path[0] === parentKey) return { type: parentType.name, argument };
+    }
+  }
+  const returned = getNullableType(field.type);
+  const returnedKey = isObjectType(returned) ? entityKey(returned.astNode?.directives)?.key : undefined;
+  if (returnedKey !== undefined && fetch.args.has(returnedKey)) return { type: (returned as GraphQLObjectType).name, argument: returnedKey };
+  return undefined;
 }
 
 type Prefetcher = (key: unknown, info: GraphQLResolveInfo, ctx: GatewayContext) => void;
@@ -108,8 +126,8 @@ function keyedEntity(
   return { prefetch: entity.prefetch, readKey: (parent, args) => build(parent, args)[entity.key] };
 }
 
-function fetchResolver(binding: FieldBinding & { fetch: FetchBinding }, input: CompileInput, keyed: ReturnType<typeof keyedEntity>): Resolver {
-  const { pick, start } = compileFetch(binding.fetch, input, false);
+function fetchResolver(binding: FieldBinding & { fetch: FetchBinding }, input: CompileInput, keyed: ReturnType<typeof keyedEntity>, entity: CallEntity | undefined): Resolver {
+  const { pick, start } = compileFetch(binding.fetch, input, false, entity);
   const connection = binding.connection === undefined ? undefined : createConnectionBuilder(binding.connection.items, binding.connection.nextCursor);
   return async (parent, args, ctx, info) => {
     let answer: unknown;
@@ -130,7 +148,7 @@ function subscriptionResolver(fetch: FetchBinding, input: CompileInput): { subsc
     subscribe: (parent, args, ctx) => {
       if (operation.subscribe === undefined) throw new GraphQLError(`${source.name}.${operation.name} cannot be subscribed to.`, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
       try {
-        return exposeStreamErrors(operation.subscribe(buildArgs(parent, args), { signal: ctx.requestSignal, requestId: ctx.requestId }));
+        return exposeStreamErrors(ctx.loaders.subscribe(source.name, operation, buildArgs(parent, args), streamContext(ctx)));
       } catch (error) {
         throw exposeError(error);
       }
@@ -149,7 +167,7 @@ function compilePrefetchers(input: CompileInput): Map<string, { key: string; pre
     const fetches = new Map<string, StartFetch>();
     for (const field of Object.values((type as GraphQLObjectType).getFields())) {
       const fetch = input.bindings.get(`${type.name}.${field.name}`)?.fetch;
-      if (fetch !== undefined && fetchNeedsOnlyKey(fetch, entity.key)) fetches.set(field.name, compileFetch(fetch, input, false).start);
+      if (fetch !== undefined && fetchNeedsOnlyKey(fetch, entity.key)) fetches.set(field.name, compileFetch(fetch, input, false, callEntityOf(type, field, fetch)).start);
     }
     prefetchers.set(type.name, { key: entity.key, prefetch: createPrefetcher(type, entity.key, fetches) });
   }
@@ -170,7 +188,7 @@ export function compileResolvers(input: CompileInput): FieldResolvers {
         fields[field.name] =
           type === subscriptionType
             ? subscriptionResolver(binding.fetch, input)
-            : fetchResolver({ ...binding, fetch: binding.fetch }, input, keyedEntity(field, binding.fetch, prefetchers));
+            : fetchResolver({ ...binding, fetch: binding.fetch }, input, keyedEntity(field, binding.fetch, prefetchers), callEntityOf(type, field, binding.fetch));
       } else if (binding.compute !== undefined) {
         const { expression } = binding.compute;
         const label = `${type.name}.${field.name}`;

@@ -8,6 +8,8 @@ export interface RequestDeadline {
   readonly signal: AbortSignal;
   /** Aborted only when the caller goes away. */
   readonly callerSignal: AbortSignal;
+  /** When the time is up, in ms since the epoch. */
+  readonly deadlineAt: number;
   /** The caller went away: aborts both signals. */
   callerGone(): void;
   /** The answer is ready: the timer stops and nothing stays linked. A stream (SSE) then runs until the caller leaves. */
@@ -25,6 +27,7 @@ export interface RequestDeadline {
 export function startDeadline(timeoutMs: number, callerSignal?: AbortSignal): RequestDeadline {
   const deadline = new AbortController();
   const caller = callerSignal === undefined ? new AbortController() : undefined;
+  const deadlineAt = Date.now() + timeoutMs;
   const timer = setTimeout(() => deadline.abort(), timeoutMs);
   const onCallerGone = (): void => deadline.abort();
   if (callerSignal?.aborted) deadline.abort();
@@ -32,6 +35,7 @@ export function startDeadline(timeoutMs: number, callerSignal?: AbortSignal): Re
   return {
     signal: deadline.signal,
     callerSignal: callerSignal ?? (caller as AbortController).signal,
+    deadlineAt,
     callerGone() {
       caller?.abort();
       deadline.abort();

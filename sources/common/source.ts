@@ -24,6 +24,12 @@ export interface CallContext {
    * gRPC metadata), so a retried write is applied once.
    */
   readonly idempotencyKey?: string;
+  /**
+   * The most this call may take, in ms, set by the gateway's pipeline (the
+   * operation's timeout bounded by what is left of the request's deadline).
+   * A source applies the smaller of this and its own `timeoutMs`.
+   */
+  readonly timeoutMs?: number;
 }
 
 /** The answer of `Source.health()`. */

@@ -85,6 +85,8 @@ export function createTransport(options: TransportOptions): Transport {
   return {
     channel,
     unary(path, request, ctx, deadlineMs = options.deadlineMs) {
+      // The pipeline's deadline for this call, when shorter than the source's own.
+      const callDeadlineMs = ctx.timeoutMs !== undefined && ctx.timeoutMs < deadlineMs ? Math.max(1, ctx.timeoutMs) : deadlineMs;
       return new Promise<Buffer>((resolve, reject) => {
         let release = (): void => {};
         const call = clientFor(path).makeUnaryRequest<Buffer, Buffer>(
@@ -93,7 +95,7 @@ export function createTransport(options: TransportOptions): Transport {
           identity,
           toBuffer(request),
           metadataFor(ctx),
-          { deadline: Date.now() + deadlineMs },
+          { deadline: Date.now() + callDeadlineMs },
           (error, response) => {
             release();
             if (error) reject(error);

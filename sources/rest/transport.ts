@@ -76,7 +76,7 @@ export function createRestTransport(options: RestTransportOptions): RestTranspor
       url = new URL(built.url);
       await credentials().apply(headers, url, operation, ctx.signal);
     }
-    return http().send({ operation, method: method.toUpperCase(), url, headers, body: built.body, signal: ctx.signal });
+    return http().send({ operation, method: method.toUpperCase(), url, headers, body: built.body, signal: ctx.signal, timeoutMs: ctx.timeoutMs });
   };
 
   return {

@@ -52,7 +52,7 @@ export function createSoapTransport(init: SoapTransportInit): SoapTransport {
       if (ctx.idempotencyKey) headers['idempotency-key'] = ctx.idempotencyKey;
       const url = new URL(exchange.url);
       await init.auth.apply(headers, url, exchange.operation, ctx.signal);
-      const response = await init.http.send({ operation: exchange.operation, method: 'POST', url, headers, body: exchange.envelope, signal: ctx.signal });
+      const response = await init.http.send({ operation: exchange.operation, method: 'POST', url, headers, body: exchange.envelope, signal: ctx.signal, timeoutMs: ctx.timeoutMs });
       const httpStatus = response.status;
       const retryAfterMs = parseRetryAfterMs(response.headers['retry-after']);
       const statusError = (): SourceError => {

@@ -7,6 +7,7 @@ import { parse, execute, type ExecutionResult } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { composeSchema } from '../../../../gateway/composition/index.js';
 import { createLoaders } from '../../../../gateway/loaders.js';
+import type { GatewayContext } from '../../../../gateway/context.js';
 import type { Args, Operation, Source } from '../../../../sources/common/index.js';
 
 const calls: Array<{ operation: string; args: Args }> = [];
@@ -62,7 +63,9 @@ async function run(query: string): Promise<ExecutionResult> {
   if (!composition.ok) throw new Error(composition.errors.map((error) => error.message).join('\n'));
   calls.length = 0;
   const signal = new AbortController().signal;
-  return execute({ schema: composition.schema, document: parse(query), contextValue: { loaders: createLoaders(), signal, requestSignal: signal, requestId: 't', requestTimeoutMs: 1000 } });
+  const deadlineAt = Date.now() + 1000;
+  const contextValue: GatewayContext = { loaders: createLoaders(), signal, requestSignal: signal, requestId: 't', requestTimeoutMs: 1000, deadlineAt, outbound: { signal, requestId: 't', deadlineAt }, notices: [] };
+  return execute({ schema: composition.schema, document: parse(query), contextValue });
 }
 
 describe('compiled bindings', () => {

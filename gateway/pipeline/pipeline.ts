@@ -1,0 +1,56 @@
+/**
+ * Composes each source's outbound pipeline once at start-up from the list of
+ * steps below. Every call from the gateway to a backend goes through it:
+ * single calls, batches, batches of one, and the opening of subscriptions.
+ * Health probes do not (they must see the backend, not the breaker).
+ */
+import type { Source } from '../../sources/common/index.js';
+import type { Logger } from '../logger.js';
+import type { Call, Invoke, StreamCall, Subscribe } from './call.js';
+import { dispatch, dispatchStream } from './dispatch.js';
+import type { SourcePolicy } from './options.js';
+import type { PipelineStep, StepFactory } from './step.js';
+import { createTimeoutStep } from './timeout.js';
+
+/**
+ * The steps, outermost first. The order is the design:
+ * - timeout is innermost, so each attempt gets a fresh deadline bounded by
+ *   what is left of the request's.
+ */
+export const STEPS: readonly StepFactory[] = [createTimeoutStep];
+
+/** One source's composed pipeline. */
+export interface SourcePipeline {
+  readonly source: Source;
+  invoke: Invoke;
+  subscribe: Subscribe;
+  /** Each step's safe state, by step name (e.g. `{ breaker: { state: "open" } }`). */
+  state(): Readonly<Record<string, Readonly<Record<string, string | number | boolean>>>>;
+  close(): Promise<void>;
+}
+
+/** Builds the pipeline of `source` from `steps` (default: STEPS). */
+export function createSourcePipeline(init: { source: Source; policy: SourcePolicy; logger: Logger; steps?: readonly StepFactory[] }): SourcePipeline {
+  const scope = { source: init.source, policy: init.policy, logger: init.logger };
+  const steps: PipelineStep[] = (init.steps ?? STEPS).map((factory) => factory(scope));
+  // Wrap from the innermost out, so steps[0] runs first.
+  let invoke: Invoke = dispatch;
+  let subscribe: Subscribe = dispatchStream;
+  for (const step of [...steps].reverse()) {
+    if (step.invoke) invoke = step.invoke(invoke);
+    if (step.subscribe) subscribe = step.subscribe(subscribe);
+  }
+  return {
+    source: init.source,
+    invoke: (call: Call) => invoke(call),
+    subscribe: (call: StreamCall) => subscribe(call),
+    state() {
+      const result: Record<string, Readonly<Record<string, string | number | boolean>>> = {};
+      for (const step of steps) if (step.state) result[step.name] = step.state();
+      return result;
+    },
+    async close() {
+      await Promise.allSettled(steps.map(async (step) => step.close?.()));
+    },
+  };
+}

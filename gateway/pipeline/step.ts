@@ -1,0 +1,32 @@
+/**
+ * The shape of one outbound step. A step is built once per source at
+ * start-up (its state, such as a breaker or a bulkhead, is that source's and
+ * shared by every request) and wraps the next step's `invoke` and, when it
+ * has a say in them, the next step's `subscribe`.
+ */
+import type { Source } from '../../sources/common/index.js';
+import type { Logger } from '../logger.js';
+import type { Invoke, Subscribe } from './call.js';
+import type { SourcePolicy } from './options.js';
+
+/** What a step factory is given: the source, its resolved policy, the logger. */
+export interface StepScope {
+  readonly source: Source;
+  readonly policy: SourcePolicy;
+  readonly logger: Logger;
+}
+
+export interface PipelineStep {
+  /** The step's name, as in logs and `/readyz`. */
+  readonly name: string;
+  /** Wraps single and batch calls. */
+  readonly invoke?: (next: Invoke) => Invoke;
+  /** Wraps the opening of subscription streams. */
+  readonly subscribe?: (next: Subscribe) => Subscribe;
+  /** Safe facts about the step's state for `/readyz` (e.g. the breaker's), when it has any. */
+  readonly state?: () => Readonly<Record<string, string | number | boolean>>;
+  /** Releases timers and connections. */
+  readonly close?: () => void | Promise<void>;
+}
+
+export type StepFactory = (scope: StepScope) => PipelineStep;
