@@ -35,6 +35,7 @@ export {
   createCallCounter,
   createMisbehaviourControl,
   NO_MISBEHAVIOUR,
+  parseMisbehaviour,
   type CallCounter,
   type DemoSystem,
   type DemoSystemName,

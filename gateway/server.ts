@@ -166,6 +166,10 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
   // One pipeline per source, shared by every request and endpoint: its breaker, bulkhead and limits are the source's.
   const pipelines = new Map<string, SourcePipeline>(resolved.sources.map((source) => [source.name, createSourcePipeline({ source, policy: defaultSourcePolicy(), logger })]));
   const outbound = (source: string): Outbound | undefined => pipelines.get(source);
+  const breakerStateOf = (source: string): string | undefined => {
+    const state = pipelines.get(source)?.state().breaker?.state;
+    return typeof state === 'string' ? state : undefined;
+  };
   try {
     const subgraphs = buildSubgraphs(resolved.sources);
     for (const { source, schema } of subgraphs) {
@@ -200,7 +204,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
 
   const route = async (request: Request, requestId: string, pathname: string): Promise<Response> => {
     if (pathname === '/healthz') return healthResponse();
-    if (pathname === '/readyz') return readinessResponse(resolved.sources, Math.min(timeoutMs, 5_000));
+    if (pathname === '/readyz') return readinessResponse(resolved.sources, Math.min(timeoutMs, 5_000), breakerStateOf);
     if (pathname === '/') return new Response(null, { status: 302, headers: { location: NAMESPACED_PATH } });
     const endpoint = endpoints.get(pathname.length > 1 ? pathname.replace(/\/$/, '') : pathname);
     if (endpoint === undefined) {

@@ -66,7 +66,7 @@ export async function startBilling(options: BillingOptions = {}): Promise<DemoSy
         return { code: grpc.status.UNAVAILABLE, details: 'billing is unavailable (misbehaviour)' };
       case 'rate-limited': {
         const metadata = new grpc.Metadata();
-        metadata.set('grpc-retry-pushback-ms', '1000');
+        metadata.set('grpc-retry-pushback-ms', String(Math.round(misbehaviour.current().retryAfterMs)));
         return { code: grpc.status.RESOURCE_EXHAUSTED, details: 'billing is rate limited (misbehaviour)', metadata };
       }
     }

@@ -4,7 +4,7 @@
  * misbehaviour on and off (POST /__admin/misbehave {"system": "erp", "latencyMs": 50}).
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { DemoSystem, Misbehaviour } from './system.js';
+import { parseMisbehaviour, type DemoSystem } from './system.js';
 
 export interface AdminServer {
   readonly url: string;
@@ -42,10 +42,17 @@ export async function startAdmin(options: { systems: readonly DemoSystem[]; port
     if (req.method === 'POST' && path === '/__admin/misbehave') {
       readJson(req).then(
         (body) => {
-          const { system: name, ...settings } = (body ?? {}) as { system?: string } & Partial<Misbehaviour>;
-          const system = name === undefined ? undefined : byName.get(name as DemoSystem['name']);
+          if (typeof body !== 'object' || body === null || Array.isArray(body)) return send(400, { error: 'Body must be a JSON object of at most 64 KiB.' });
+          const { system: name, ...settings } = body as { system?: unknown } & Record<string, unknown>;
+          const system = typeof name === 'string' ? byName.get(name as DemoSystem['name']) : undefined;
           if (!system) return send(400, { error: `Unknown system "${String(name)}". Known: ${[...byName.keys()].join(', ')}.` });
-          system.misbehaviour.set(settings);
+          let parsed;
+          try {
+            parsed = parseMisbehaviour(settings);
+          } catch (error) {
+            return send(400, { error: (error as Error).message });
+          }
+          system.misbehaviour.set(parsed);
           return send(200, { system: system.name, misbehaviour: system.misbehaviour.current() });
         },
         () => send(400, { error: 'Body must be a JSON object of at most 64 KiB.' }),

@@ -39,11 +39,67 @@ export interface Misbehaviour {
   rateLimited: boolean;
   /** Every call is answered as unavailable (503 / SOAP Server fault / UNAVAILABLE). @default false */
   unavailable: boolean;
+  /**
+   * The next this many calls fail as `failWith` says, then calls are answered
+   * normally: "a 503, then a 200" for counting retries. @default 0
+   */
+  failNext: number;
+  /** How the `failNext` calls fail. @default "unavailable" */
+  failWith: Exclude<Verdict, 'ok'>;
+  /**
+   * The wait rate-limited and unavailable answers announce, in ms: HTTP
+   * Retry-After (whole seconds, rounded up), gRPC grpc-retry-pushback-ms.
+   * @default 1000
+   */
+  retryAfterMs: number;
 }
 
-export const NO_MISBEHAVIOUR: Readonly<Misbehaviour> = Object.freeze({ latencyMs: 0, errorRate: 0, rateLimited: false, unavailable: false });
+export const NO_MISBEHAVIOUR: Readonly<Misbehaviour> = Object.freeze({
+  latencyMs: 0,
+  errorRate: 0,
+  rateLimited: false,
+  unavailable: false,
+  failNext: 0,
+  failWith: 'unavailable',
+  retryAfterMs: 1_000,
+});
 
 export type Verdict = 'ok' | 'error' | 'rate-limited' | 'unavailable';
+
+const FAILURES: ReadonlySet<string> = new Set(['error', 'rate-limited', 'unavailable']);
+
+/**
+ * Checks settings from outside (the admin endpoint): unknown keys and wrong
+ * types are refused with a sentence, so a typo never silently misbehaves as "all off".
+ */
+export function parseMisbehaviour(input: Readonly<Record<string, unknown>>): Partial<Misbehaviour> {
+  const settings: Partial<Misbehaviour> = {};
+  for (const [key, value] of Object.entries(input)) {
+    switch (key) {
+      case 'latencyMs':
+      case 'errorRate':
+      case 'failNext':
+      case 'retryAfterMs':
+        if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (key === 'errorRate' && value > 1)) {
+          throw new Error(`${key} should be a ${key === 'errorRate' ? 'number from 0 to 1' : 'number of at least 0'}, instead got ${JSON.stringify(value)}.`);
+        }
+        settings[key] = value;
+        break;
+      case 'rateLimited':
+      case 'unavailable':
+        if (typeof value !== 'boolean') throw new Error(`${key} should be true or false, instead got ${JSON.stringify(value)}.`);
+        settings[key] = value;
+        break;
+      case 'failWith':
+        if (typeof value !== 'string' || !FAILURES.has(value)) throw new Error(`failWith should be one of ${[...FAILURES].join(', ')}, instead got ${JSON.stringify(value)}.`);
+        settings.failWith = value as Misbehaviour['failWith'];
+        break;
+      default:
+        throw new Error(`Unknown setting "${key}". Known: ${Object.keys(NO_MISBEHAVIOUR).join(', ')}.`);
+    }
+  }
+  return settings;
+}
 
 /** Holds the current misbehaviour and decides the fate of each call. */
 export interface MisbehaviourControl {
@@ -56,15 +112,21 @@ export interface MisbehaviourControl {
 export function createMisbehaviourControl(): MisbehaviourControl {
   let settings: Misbehaviour = { ...NO_MISBEHAVIOUR };
   let calls = 0;
+  let failuresLeft = 0;
   return {
     set(next) {
       settings = { ...NO_MISBEHAVIOUR, ...next };
       calls = 0;
+      failuresLeft = settings.failNext;
     },
     current: () => settings,
     async decide() {
       calls += 1;
+      // Decided before the latency, so concurrent calls take the failures in arrival order.
+      const scripted = failuresLeft > 0;
+      if (scripted) failuresLeft -= 1;
       if (settings.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, settings.latencyMs));
+      if (scripted) return settings.failWith;
       if (settings.unavailable) return 'unavailable';
       if (settings.rateLimited) return 'rate-limited';
       // Spreads failures evenly instead of at random, so a test sees the same calls fail each run.
@@ -72,6 +134,11 @@ export function createMisbehaviourControl(): MisbehaviourControl {
       return 'ok';
     },
   };
+}
+
+/** The Retry-After header's value for a wait in ms: whole seconds, rounded up (RFC 9110 10.2.3). */
+export function retryAfterSeconds(ms: number): string {
+  return String(Math.ceil(ms / 1000));
 }
 
 /** A running demo system. */

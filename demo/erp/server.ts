@@ -8,7 +8,7 @@
  *
  * Faults: bad input → soap:Client (1.2 Sender), HTTP 500. Misbehaviour
  * 'error' → soap:Server, 500; 'unavailable' → soap:Server.Unavailable, 503;
- * 'rate-limited' → soap:Server.RateLimited, HTTP 429 with Retry-After: 1
+ * 'rate-limited' → soap:Server.RateLimited, HTTP 429 with Retry-After (misbehaviour's retryAfterMs)
  * (429 rather than 500 so any HTTP client can tell "slow down" without
  * reading the fault; the faultcode says the same for SOAP-only clients).
  */
@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { createCallCounter, createMisbehaviourControl, type DemoSystem, type DemoSystemOptions } from '../common/system.js';
+import { createCallCounter, createMisbehaviourControl, retryAfterSeconds, type DemoSystem, type DemoSystemOptions } from '../common/system.js';
 import { HANDLERS } from './handlers.js';
 import { BadEnvelopeError, envelope, fault, parseRequest, textOf, type Version } from './soap-xml.js';
 import { createErpStore, ErpClientError } from './store.js';
@@ -118,7 +118,10 @@ export async function startErp(options: ErpOptions = {}): Promise<DemoSystem> {
     const verdict = await misbehaviour.decide();
     if (verdict === 'error') return send(500, fault(version, 'server', undefined, 'The erp failed to process the request.', 'INTERNAL'));
     if (verdict === 'unavailable') return send(503, fault(version, 'server', 'Unavailable', 'The erp is temporarily unavailable.', 'UNAVAILABLE'));
-    if (verdict === 'rate-limited') return send(429, fault(version, 'server', 'RateLimited', 'Too many requests; retry after 1 second.', 'RATE_LIMITED'), { 'retry-after': '1' });
+    if (verdict === 'rate-limited') {
+      const seconds = retryAfterSeconds(misbehaviour.current().retryAfterMs);
+      return send(429, fault(version, 'server', 'RateLimited', `Too many requests; retry after ${seconds} s.`, 'RATE_LIMITED'), { 'retry-after': seconds });
+    }
     if (options.usernameToken && !tokenValid(request.header, options.usernameToken)) {
       return send(500, fault(version, 'client', 'Authentication', 'The WS-Security UsernameToken is missing or wrong.', 'UNAUTHENTICATED'));
     }

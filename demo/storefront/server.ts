@@ -6,7 +6,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { createCallCounter, createMisbehaviourControl, type DemoSystem, type MisbehaviourControl } from '../common/system.js';
+import { createCallCounter, createMisbehaviourControl, retryAfterSeconds, type DemoSystem, type MisbehaviourControl } from '../common/system.js';
 import { createAuthGuard, type AuthGuard } from './auth.js';
 import { parseJsonBody, readBody } from './body.js';
 import { customerRoutes } from './handlers/customers.js';
@@ -15,7 +15,7 @@ import { productRoutes } from './handlers/products.js';
 import { handleTokenRequest } from './handlers/token.js';
 import { createIdempotencyStore, fingerprintOf, type IdempotencyStore, type Outcome } from './idempotency.js';
 import { resolveStorefrontOptions, type ResolvedStorefrontConfig, type StorefrontOptions } from './options.js';
-import { HttpProblem, badRequest, tooManyRequests } from './problem.js';
+import { HttpProblem, badRequest } from './problem.js';
 import { createRateLimit, type RateLimit } from './rate-limit.js';
 import { sendJson, sendPlainJson, sendProblem } from './respond.js';
 import { createRouter, type Route, type Router } from './router.js';
@@ -45,14 +45,15 @@ interface Parts {
   counter: DemoSystem['counter'];
 }
 
-function verdictProblem(verdict: 'error' | 'rate-limited' | 'unavailable'): HttpProblem {
+function verdictProblem(verdict: 'error' | 'rate-limited' | 'unavailable', retryAfterMs: number): HttpProblem {
+  const retryAfter = retryAfterSeconds(retryAfterMs);
   switch (verdict) {
     case 'error':
       return new HttpProblem(500, 'internal-error', 'The storefront failed to answer; try again.');
     case 'rate-limited':
-      return tooManyRequests(1);
+      return new HttpProblem(429, 'rate-limited', `Too many requests; retry after ${retryAfter} s.`, { headers: { 'retry-after': retryAfter } });
     case 'unavailable':
-      return new HttpProblem(503, 'unavailable', 'The storefront is unavailable; try again later.', { headers: { 'retry-after': '1' } });
+      return new HttpProblem(503, 'unavailable', 'The storefront is unavailable; try again later.', { headers: { 'retry-after': retryAfter } });
   }
 }
 
@@ -93,7 +94,7 @@ async function handle(parts: Parts, req: IncomingMessage, res: ServerResponse, t
   parts.counter.hit(match.kind === 'route' ? match.route.operationId : isToken ? TOKEN_ENDPOINT : UNMATCHED);
 
   const verdict = await parts.misbehaviour.decide();
-  if (verdict !== 'ok') throw verdictProblem(verdict);
+  if (verdict !== 'ok') throw verdictProblem(verdict, parts.misbehaviour.current().retryAfterMs);
   await parts.rateLimit.consume(req.socket.remoteAddress ?? 'unknown');
 
   if (isToken) {

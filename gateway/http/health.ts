@@ -29,16 +29,29 @@ async function probe(source: Source, timeoutMs: number): Promise<SourceHealth> {
   }
 }
 
-export async function readinessResponse(sources: readonly Source[], timeoutMs: number): Promise<Response> {
+/**
+ * Probes every source's backend; each source's entry also shows its circuit
+ * breaker's state (`breakerOf`, e.g. "closed", "open", "half-open"), which
+ * the probe does not change: health probes bypass the pipeline.
+ */
+export async function readinessResponse(sources: readonly Source[], timeoutMs: number, breakerOf: (source: string) => string | undefined = () => undefined): Promise<Response> {
   const results = await Promise.all(sources.map(async (source) => [source.name, await probe(source, timeoutMs)] as const));
   const ready = results.every(([, health]) => health.ok);
   const body = {
     status: ready ? 'ok' : 'unavailable',
     sources: Object.fromEntries(
-      results.map(([name, health]) => [
-        name,
-        { ok: health.ok, latencyMs: Math.round(health.latencyMs), ...(health.message === undefined ? {} : { message: redact(health.message) }) },
-      ]),
+      results.map(([name, health]) => {
+        const breaker = breakerOf(name);
+        return [
+          name,
+          {
+            ok: health.ok,
+            latencyMs: Math.round(health.latencyMs),
+            ...(health.message === undefined ? {} : { message: redact(health.message) }),
+            ...(breaker === undefined ? {} : { breaker }),
+          },
+        ];
+      }),
     ),
   };
   return json(ready ? 200 : 503, body);

@@ -12,7 +12,10 @@ export interface RetryPolicy {
   readonly baseDelayMs: number;
   /** Longest backoff, in ms. */
   readonly maxDelayMs: number;
-  /** Retries allowed over `budgetWindowMs`, as a share of the calls in that window (0.2 = one retry per five calls). */
+  /**
+   * Retries allowed over `budgetWindowMs`, as a share of the calls in that window (0.2 = one retry per five calls).
+   * The budget is the source's: the three budget fields are read from the source's policy, never an operation's.
+   */
   readonly budgetRatio: number;
   /** The window the budget counts over, in ms. */
   readonly budgetWindowMs: number;
@@ -42,11 +45,18 @@ export interface BulkheadPolicy {
   readonly maxQueued: number;
 }
 
-/** The backend's own allowance of calls, e.g. "10 per second" in its contract. */
+/** The backend's own allowance of calls, e.g. "10 per second" in its contract, and how its "slow down" answers are honoured. */
 export interface RateLimitPolicy {
-  /** Calls allowed per `windowMs`; 0 means no limit. */
+  /** Calls allowed per `windowMs`; 0 means no limit. @default 0 */
   readonly calls: number;
+  /** The window `calls` counts over, in ms. @default 1000 (1 s) */
   readonly windowMs: number;
+  /**
+   * Longest pause of the whole source after a rate-limit answer (429 +
+   * Retry-After, RESOURCE_EXHAUSTED with pushback), in ms: a backend asking
+   * for longer is paused this long. @default 60000 (60 s)
+   */
+  readonly maxPauseMs: number;
 }
 
 /** The read cache for one operation. */
@@ -107,7 +117,7 @@ export const PIPELINE_DEFAULTS = Object.freeze({
   }),
   breaker: Object.freeze({ enabled: true, failureRatio: 0.5, windowMs: 10_000, minimumCalls: 20, halfOpenAfterMs: 5_000 }),
   bulkhead: Object.freeze({ maxConcurrent: 64, maxQueued: 256 }),
-  rateLimit: Object.freeze({ calls: 0, windowMs: 1_000 }),
+  rateLimit: Object.freeze({ calls: 0, windowMs: 1_000, maxPauseMs: 60_000 }),
   cache: Object.freeze({ enabled: true, ttlMs: 0, notFoundTtlMs: 0, staleWhileRevalidateMs: 0, staleIfErrorMs: 0 }),
   honoursIdempotencyKeys: false,
 });

@@ -10,14 +10,36 @@ import type { Call, Invoke, StreamCall, Subscribe } from './call.js';
 import { dispatch, dispatchStream } from './dispatch.js';
 import type { SourcePolicy } from './options.js';
 import type { PipelineStep, StepFactory } from './step.js';
+import { createBreakerStep } from './breaker.js';
+import { createBulkheadStep } from './bulkhead.js';
+import { createPushbackStep } from './pushback.js';
+import { createRateLimitStep } from './rate-limit.js';
+import { createRetryStep } from './retry.js';
 import { createTimeoutStep } from './timeout.js';
 
 /**
  * The steps, outermost first. The order is the design:
- * - timeout is innermost, so each attempt gets a fresh deadline bounded by
- *   what is left of the request's.
+ * - retry is outermost of these (the read cache, when it lands, sits before
+ *   it: a hit must count against nothing). Each attempt then passes every
+ *   step below again: it asks the breaker, waits out a pause, takes a
+ *   rate-limit token, a bulkhead slot and a fresh timeout.
+ * - breaker next, so an open circuit fails an attempt fast before it waits
+ *   for anything (a pause, a token, a slot) and stops the retries (its
+ *   refusal is not retryable). The gateway's own refusals below it
+ *   (paused, limited, overloaded) are not failures of the backend and do not count.
+ * - pushback before the rate limit: a call that cannot wait out the
+ *   backend's pause fails without spending a token.
+ * - bulkhead inside the waits, not around the retries: a slot is held only
+ *   while the backend works on an attempt (the cap is of calls in flight to
+ *   it), never through a backoff, a pause or a token wait, so calls waiting
+ *   out a backend's 429 cannot fill the slots and turn healthy traffic into
+ *   SOURCE_OVERLOADED. A retry may then meet a full queue: under overload
+ *   that sheds load, which is the bulkhead's job.
+ * - timeout innermost, so each attempt gets a fresh deadline bounded by
+ *   what is left of the request's, starting when it reaches the backend
+ *   rather than when it joined a queue.
  */
-export const STEPS: readonly StepFactory[] = [createTimeoutStep];
+export const STEPS: readonly StepFactory[] = [createRetryStep, createBreakerStep, createPushbackStep, createRateLimitStep, createBulkheadStep, createTimeoutStep];
 
 /** One source's composed pipeline. */
 export interface SourcePipeline {

@@ -37,7 +37,9 @@ export type SourceErrorCode =
   /** A batch call broke the DataLoader contract (wrong length or order). */
   | 'SOURCE_BATCH_CONTRACT'
   /** The caller's arguments cannot be turned into a valid backend call. */
-  | 'SOURCE_BAD_INPUT';
+  | 'SOURCE_BAD_INPUT'
+  /** The gateway's own cap of calls in flight to the source (its bulkhead) and the queue behind it are full. */
+  | 'SOURCE_OVERLOADED';
 
 /** Every SourceErrorCode at run time, for docs checks and exhaustive tests. */
 export const SOURCE_ERROR_CODES = Object.freeze([
@@ -50,6 +52,7 @@ export const SOURCE_ERROR_CODES = Object.freeze([
   'SOURCE_BAD_RESPONSE',
   'SOURCE_BATCH_CONTRACT',
   'SOURCE_BAD_INPUT',
+  'SOURCE_OVERLOADED',
 ] as const satisfies readonly SourceErrorCode[]);
 // Fails to compile when a code is added to the union but not to the list.
 const sourceCodesComplete: Exclude<SourceErrorCode, (typeof SOURCE_ERROR_CODES)[number]> extends never ? true : never = true;
