@@ -76,7 +76,7 @@ export const createRetryStep: StepFactory = ({ source: { name: source }, policy,
     const delayMs = Math.max(backoffMs(retryPolicy, failedAttempt), asked ?? 0);
     if (!fitsDeadline(call, delayMs)) return undefined;
     if (!budget.tryRetry()) {
-      budgetSpent('retry budget spent: not retrying', { source, operation: call.operation.name, code: error.code, budgetRatio: policy.retry.budgetRatio, budgetMinRetries: policy.retry.budgetMinRetries });
+      budgetSpent('retry budget spent: the call is not tried again', { source, operation: call.operation.name, code: error.code, budgetRatio: policy.retry.budgetRatio, budgetMinRetries: policy.retry.budgetMinRetries });
       return undefined;
     }
     return delayMs;
