@@ -69,4 +69,28 @@ describe('demo admin endpoint', () => {
 
     expect((await adminCall('GET', '/__admin/stats')).status).toBe(200);
   });
+
+  it('refuses unknown settings and wrong types instead of switching everything off', async () => {
+    const typo = await adminCall('POST', '/__admin/misbehave', JSON.stringify({ system: 'storefront', unavailble: true }));
+    expect(typo.status).toBe(400);
+    expect(String(typo.json.error)).toContain('Unknown setting "unavailble"');
+    expect(String(typo.json.error)).toContain('failNext');
+    for (const bad of [{ failNext: -1 }, { errorRate: 2 }, { unavailable: 'yes' }, { failWith: 'ok' }, { retryAfterMs: '5' }]) {
+      const refused = await adminCall('POST', '/__admin/misbehave', JSON.stringify({ system: 'storefront', ...bad }));
+      expect(refused.status, JSON.stringify(bad)).toBe(400);
+    }
+    expect((await adminCall('POST', '/__admin/misbehave', '[]')).status).toBe(400);
+  });
+
+  it('fails the next n calls as told, then answers normally (failNext, failWith, retryAfterMs)', async () => {
+    const on = await adminCall('POST', '/__admin/misbehave', JSON.stringify({ system: 'storefront', failNext: 2, failWith: 'rate-limited', retryAfterMs: 3_000 }));
+    expect(on.status).toBe(200);
+    for (let call = 0; call < 2; call += 1) {
+      const limited = await storefront('/products/prod_00001');
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get('retry-after')).toBe('3');
+    }
+    expect((await storefront('/products/prod_00001')).status).toBe(200);
+    await adminCall('POST', '/__admin/misbehave', JSON.stringify({ system: 'storefront' }));
+  });
 });
