@@ -8,7 +8,7 @@
 import DataLoader from 'dataloader';
 import { DEFAULTS } from './config.js';
 import type { Args, Operation } from '../sources/common/index.js';
-import { dispatch, dispatchStream } from './pipeline/dispatch.js';
+import { dispatch, dispatchStream, keyedFailure } from './pipeline/dispatch.js';
 import type { CallEntity, Invoke, PipelineContext, Subscribe } from './pipeline/index.js';
 
 export interface LoaderCallOptions {
@@ -29,7 +29,7 @@ export interface Outbound {
 }
 
 /** Straight to the source, for sources without a pipeline (unit tests of the loaders alone). */
-const DIRECT: Outbound = { invoke: dispatch, subscribe: dispatchStream };
+const DIRECT: Outbound = { invoke: (call) => keyedFailure(call, dispatch(call)), subscribe: dispatchStream };
 
 export interface Loaders {
   /**

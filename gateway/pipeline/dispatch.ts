@@ -11,12 +11,24 @@ export const dispatch: Invoke = async (call: Call) => {
   const batch = operation.batch;
   if (batch === undefined) throw new TypeError(`${call.source}.${operation.name} has no batch; a batch call cannot reach it.`);
   if (call.keys.length === 1) {
-    // The key's failure stays at its place (the DataLoader contract), not the whole call's.
-    const answer = await operation.invoke({ ...call.args, [batch.key]: call.keyIsList ? [call.keys[0]] : call.keys[0] }, ctx).catch((error: unknown) => (error instanceof Error ? error : new Error(String(error))));
-    return [answer];
+    // A failure of this one call is the whole batch's, so the steps above see
+    // it as one (retry, breaker, pushback); createSourcePipeline puts it back
+    // at the key's place (the DataLoader contract) on the way out.
+    return [await operation.invoke({ ...call.args, [batch.key]: call.keyIsList ? [call.keys[0]] : call.keys[0] }, ctx)];
   }
   return batch.invokeMany(call.keys, ctx, call.args);
 };
+
+/**
+ * A batch of one key is one call to the single operation: inside the
+ * pipeline its failure is the call's (retried, counted by the breaker, a
+ * pause); on the way out it goes back to the key's place, as the loaders'
+ * DataLoader expects, so a 404 stays that key's SOURCE_NOT_FOUND.
+ */
+export function keyedFailure(call: Call, answer: Promise<unknown>): Promise<unknown> {
+  if (call.kind !== 'batch' || call.keys.length !== 1) return answer;
+  return answer.catch((error: unknown) => [error instanceof Error ? error : new Error(String(error))]);
+}
 
 export const dispatchStream: Subscribe = (call: StreamCall) => {
   if (call.operation.subscribe === undefined) throw new TypeError(`${call.source}.${call.operation.name} cannot be subscribed to.`);

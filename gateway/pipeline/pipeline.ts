@@ -7,7 +7,7 @@
 import type { Source } from '../../sources/common/index.js';
 import type { Logger } from '../logger.js';
 import type { Call, Invoke, StreamCall, Subscribe } from './call.js';
-import { dispatch, dispatchStream } from './dispatch.js';
+import { dispatch, dispatchStream, keyedFailure } from './dispatch.js';
 import type { SourcePolicy } from './options.js';
 import type { PipelineStep, StepFactory } from './step.js';
 import { createBreakerStep } from './breaker.js';
@@ -64,7 +64,7 @@ export function createSourcePipeline(init: { source: Source; policy: SourcePolic
   }
   return {
     source: init.source,
-    invoke: (call: Call) => invoke(call),
+    invoke: (call: Call) => keyedFailure(call, invoke(call)),
     subscribe: (call: StreamCall) => subscribe(call),
     state() {
       const result: Record<string, Readonly<Record<string, string | number | boolean>>> = {};

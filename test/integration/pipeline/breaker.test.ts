@@ -69,6 +69,14 @@ describe('circuit breaker', () => {
     expect(logger.lines.filter((line) => line.message.startsWith('circuit')).map((line) => line.message.split(':')[0])).toEqual(['circuit opened', 'circuit half-open', 'circuit closed']);
   });
 
+  it('stops a call\'s retries once the circuit opens under them', async () => {
+    // Opens after 2 failed calls; the call may make 5 attempts.
+    const pipeline = pipelineFor(storefront, testPolicy({ retry: { maxAttempts: 5 }, breaker: { failureRatio: 0.5, minimumCalls: 2, windowMs: 60_000, halfOpenAfterMs: 60_000 } }));
+    systems.storefront.misbehaviour.set({ unavailable: true, retryAfterMs: 0 });
+    expect((await failure(pipeline.invoke(getProduct()))).details.reason).toBe('circuit open');
+    expect(systems.counts().storefront).toEqual({ getProduct: 2 });
+  });
+
   it('reopens when the probe fails', async () => {
     const pipeline = pipelineFor(storefront, breakerPolicy(100));
     systems.storefront.misbehaviour.set({ unavailable: true, retryAfterMs: 0 });

@@ -91,6 +91,18 @@ describe('retry', () => {
     expect(systems.counts().billing).toEqual({ BatchGetPrices: 2 });
   });
 
+  it('retries a batch of one key (a call to the single operation) and answers at the key\'s place', async () => {
+    const pipeline = pipelineFor(billing, testPolicy());
+    systems.billing.misbehaviour.set({ failNext: 1, failWith: 'unavailable' });
+    expect(await pipeline.invoke(batch(billing, 'getPrice', ['SKU-00001']))).toEqual([expect.objectContaining({ sku: 'SKU-00001' })]);
+    expect(systems.counts().billing).toEqual({ GetPrice: 2 });
+    // A key the backend does not know stays that key's failure, in its place, and is not retried.
+    systems.resetCounts();
+    const [missing] = (await pipeline.invoke(batch(billing, 'getPrice', ['SKU-99999']))) as unknown[];
+    expect(missing).toMatchObject({ code: 'SOURCE_NOT_FOUND' });
+    expect(systems.counts().billing).toEqual({ GetPrice: 1 });
+  });
+
   it('does not sleep past the request deadline: a wait that does not fit is not taken', async () => {
     const pipeline = pipelineFor(storefront, testPolicy({ retry: { maxAttempts: 5, maxDelayMs: 10_000 } }));
     // Retry-After: 2 s, and 1.5 s left of the request.
