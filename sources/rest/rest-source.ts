@@ -27,7 +27,7 @@ export interface RestSourceOptions extends CommonSourceOptions {
 }
 
 /** Every key of RestSourceOptions: an unknown key is CONFIG_INVALID with a suggestion. */
-const REST_OPTION_KEYS = Object.freeze([...COMMON_SOURCE_OPTION_KEYS, 'auth', 'headers', 'maxResponseBytes', 'healthTimeoutMs'] as const satisfies ReadonlyArray<keyof RestSourceOptions>);
+export const REST_OPTION_KEYS = Object.freeze([...COMMON_SOURCE_OPTION_KEYS, 'auth', 'headers', 'maxResponseBytes', 'healthTimeoutMs'] as const satisfies ReadonlyArray<keyof RestSourceOptions>);
 const restKeysComplete: Exclude<keyof RestSourceOptions, (typeof REST_OPTION_KEYS)[number]> extends never ? true : never = true;
 void restKeysComplete;
 
