@@ -88,8 +88,8 @@ const sourcePipeline = {
     enabled: boolean(P.breaker.enabled),
     /**
      * The circuit opens when more than this share of the calls in the window
-     * failed, strictly between 0 and 1 (cockatiel's SamplingBreaker refuses 0 and 1). @default 0.5
-     */
+     * failed; strictly between 0 and 1 (cockatiel's SamplingBreaker refuses both ends).
+     * @default 0.5 */
     failureRatio: option({
       default: P.breaker.failureRatio,
       expected: 'a number greater than 0 and less than 1',

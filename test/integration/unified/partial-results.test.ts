@@ -16,7 +16,8 @@ const QUERY = `query ($sku: ID!) { product(sku: $sku) { sku title price { amount
 
 beforeAll(async () => {
   systems = await startSystems(['storefront', 'erp', 'billing']);
-  gateway = await startGatewayOn(unifiedDemoConfig(systems));
+  // Short retry waits: a system that stays down is retried and still fails, without the default 0.5–30 s backoffs.
+  gateway = await startGatewayOn(unifiedDemoConfig(systems, { pipeline: { retry: { baseDelayMs: 1, maxDelayMs: 5 } } }));
 });
 
 afterEach(() => {

@@ -18,7 +18,8 @@ let gateway: TestGateway;
 
 beforeAll(async () => {
   systems = await startSystems(['storefront', 'erp', 'billing']);
-  gateway = await startGatewayOn(unifiedDemoConfig(systems));
+  // Retries off: these tests count one call per field while a system is down (retries are counted in test/integration/pipeline).
+  gateway = await startGatewayOn(unifiedDemoConfig(systems, { pipeline: { retry: { maxAttempts: 1 } } }));
 });
 
 beforeEach(() => systems.resetCounts());
