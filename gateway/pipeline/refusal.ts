@@ -1,7 +1,7 @@
 /**
  * Calls the pipeline refused without reaching the backend: the circuit is
  * open, the source is paused after a rate-limit answer, its outbound
- * allowance is spent, or its bulkhead is full. They are SourceErrors like any
+ * allowance is spent, its bulkhead is full, or no time is left of the request. They are SourceErrors like any
  * other (callers match on `code` and `details.reason`), of a subclass so that
  * a step can tell the gateway's own refusal from the backend's answer: a
  * SOURCE_RATE_LIMITED the gateway raised must not pause the source again.
@@ -10,7 +10,7 @@ import { SourceError, type SourceErrorCode } from '../../sources/common/index.js
 import type { Call, StreamCall } from './call.js';
 
 /** Why the pipeline refused a call; `details.reason` of the error. */
-export type RefusalReason = 'circuit open' | 'source paused' | 'outbound rate limit' | 'bulkhead full' | 'cancelled';
+export type RefusalReason = 'circuit open' | 'source paused' | 'outbound rate limit' | 'bulkhead full' | 'deadline spent' | 'cancelled';
 
 export class RefusedCall extends SourceError {}
 

@@ -108,6 +108,16 @@ describe('circuit breaker', () => {
     expect(pipeline.state().breaker).toEqual({ state: 'closed' });
   });
 
+  it('does not count calls refused for want of time: the backend was never called', async () => {
+    const pipeline = pipelineFor(storefront, breakerPolicy(60_000));
+    for (let call = 0; call < 6; call += 1) {
+      const error = await failure(pipeline.invoke(single(storefront, 'getProduct', { productId: 'prod_00001' }, { deadlineAt: Date.now() - 1 })));
+      expect(error).toMatchObject({ code: 'SOURCE_TIMEOUT', details: { reason: 'deadline spent' } });
+    }
+    expect(pipeline.state().breaker).toEqual({ state: 'closed' });
+    expect(systems.totals().storefront).toBe(0);
+  });
+
   it('gates the opening of a subscription: fails fast while the circuit is open', async () => {
     const pipeline = pipelineFor(billing, breakerPolicy(60_000));
     systems.billing.misbehaviour.set({ unavailable: true });
