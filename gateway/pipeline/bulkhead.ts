@@ -14,7 +14,7 @@ import { bulkhead, BulkheadRejectedError } from 'cockatiel';
 import { throttleLog } from './log-throttle.js';
 import { cancelled, refuse } from './refusal.js';
 import type { StepFactory } from './step.js';
-import { untilCancelled } from './wait.js';
+import { cancellable } from './wait.js';
 
 export const createBulkheadStep: StepFactory = ({ source: { name: source }, policy, logger }) => {
   const { maxConcurrent, maxQueued } = policy.bulkhead;
@@ -24,18 +24,21 @@ export const createBulkheadStep: StepFactory = ({ source: { name: source }, poli
     name: 'bulkhead',
     invoke: (next) => (call) => {
       const { signal } = call.ctx;
-      const run = slots
-        .execute(() => (signal?.aborted === true ? Promise.reject(cancelled(call)) : next(call)))
-        .catch((error: unknown) => {
-          if (!(error instanceof BulkheadRejectedError)) throw error;
-          rejected('bulkhead full: call refused', { source, operation: call.operation.name, maxConcurrent, maxQueued });
-          throw refuse(call, {
-            code: 'SOURCE_OVERLOADED',
-            reason: 'bulkhead full',
-            safeMessage: `${source} already has ${maxConcurrent} calls in flight and ${maxQueued} waiting; try again shortly.`,
+      return cancellable(call, (arm) => {
+        // Only a call that must queue can be left waiting by its caller.
+        if (slots.executionSlots === 0) arm();
+        return slots
+          .execute(() => (signal?.aborted === true ? Promise.reject(cancelled(call)) : next(call)))
+          .catch((error: unknown) => {
+            if (!(error instanceof BulkheadRejectedError)) throw error;
+            rejected('bulkhead full: call refused', { source, operation: call.operation.name, maxConcurrent, maxQueued });
+            throw refuse(call, {
+              code: 'SOURCE_OVERLOADED',
+              reason: 'bulkhead full',
+              safeMessage: `${source} already has ${maxConcurrent} calls in flight and ${maxQueued} waiting; try again shortly.`,
+            });
           });
-        });
-      return untilCancelled(run, call);
+      });
     },
     state: () => ({ inFlight: maxConcurrent - slots.executionSlots, queued: maxQueued - slots.queueSlots }),
   };

@@ -27,7 +27,7 @@ import { operationPolicy, type RetryPolicy, type SourcePolicy } from './options.
 import { cancelled } from './refusal.js';
 import { createRetryBudget } from './retry-budget.js';
 import type { StepFactory } from './step.js';
-import { fitsDeadline, untilCancelled } from './wait.js';
+import { cancellable, fitsDeadline } from './wait.js';
 
 /** Thrown from an attempt to ask cockatiel for another one, after `delayMs`. */
 class RetryWanted extends Error {
@@ -88,23 +88,26 @@ export const createRetryStep: StepFactory = ({ source: { name: source }, policy,
       budget.recordCall();
       const retryPolicy = operationPolicy(policy, call.operation.name).retry;
       if (retryPolicy.maxAttempts <= 1 || !mayRepeat(call, policy)) return next(call);
-      const attempts = loopOf(retryPolicy)
-        .execute(async ({ attempt }) => {
-          // cockatiel's attempt counts retries from 0; ours count calls from 1.
-          if (attempt > 0 && call.ctx.signal?.aborted === true) throw cancelled(call);
-          try {
-            return await next(call);
-          } catch (error) {
-            const delayMs = nextDelay(error, call, retryPolicy, attempt + 1);
-            if (delayMs === undefined) throw error;
-            logger.warn('retrying a call', { source, operation: call.operation.name, attempt: attempt + 1, code: (error as SourceError).code, delayMs });
-            throw new RetryWanted(error, delayMs);
-          }
-        })
-        .catch((error: unknown) => {
-          throw error instanceof RetryWanted ? error.failure : error;
-        });
-      return untilCancelled(attempts, call);
+      return cancellable(call, (arm) =>
+        loopOf(retryPolicy)
+          .execute(async ({ attempt }) => {
+            // cockatiel's attempt counts retries from 0; ours count calls from 1.
+            if (attempt > 0 && call.ctx.signal?.aborted === true) throw cancelled(call);
+            try {
+              return await next(call);
+            } catch (error) {
+              const delayMs = nextDelay(error, call, retryPolicy, attempt + 1);
+              if (delayMs === undefined) throw error;
+              logger.warn('retrying a call', { source, operation: call.operation.name, attempt: attempt + 1, code: (error as SourceError).code, delayMs });
+              // From here the call waits: a caller that goes away is answered at once.
+              arm();
+              throw new RetryWanted(error, delayMs);
+            }
+          })
+          .catch((error: unknown) => {
+            throw error instanceof RetryWanted ? error.failure : error;
+          }),
+      );
     },
   };
 };
