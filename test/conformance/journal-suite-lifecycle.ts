@@ -95,6 +95,8 @@ export function lifecycleTests(setup: Setup): void {
       const done = await journal.transition(write.id, 'gw-a', { state: 'succeeded', result: { placeOrder: { id: 'ord_1' } } });
       expect(done).toMatchObject({ state: 'succeeded', result: { placeOrder: { id: 'ord_1' } }, claimOwner: null, claimExpiresAt: null });
       expect(done.steps.map((step) => step.state)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+      // What each member returns is what a later read finds.
+      expect(await journal.get(write.id)).toEqual(done);
     });
 
     it('refuses every move the state machine does not list, with WRITE_TRANSITION_INVALID, and changes nothing', async () => {

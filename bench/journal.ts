@@ -1,0 +1,87 @@
+/**
+ * Journal writes per second on SQLite and on PostgreSQL. One "write" is what
+ * the executor records for a three-step mutation: the plan, running, each
+ * step sent and succeeded, and the completion: 9 transactions, each
+ * committed durably (SQLite synchronous = FULL; PostgreSQL with fsync on).
+ * PostgreSQL runs in a throwaway server on this machine (test harness).
+ *
+ *   node --import tsx bench/journal.ts
+ *
+ * BENCH_JOURNAL_WRITES (default 300) sets writes per run; BENCH_JOURNAL_CONCURRENCY
+ * (default 8) the writes in flight in the concurrent PostgreSQL run.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPostgresJournal, createSqliteJournal, type NewWrite, type WriteJournal } from '../gateway/writes/index.js';
+import { startPostgresServer } from '../test/harness/postgres-server.js';
+
+const WRITES = Number(process.env.BENCH_JOURNAL_WRITES ?? 300);
+const CONCURRENCY = Number(process.env.BENCH_JOURNAL_CONCURRENCY ?? 8);
+const TRANSACTIONS_PER_WRITE = 9;
+
+const plan = (n: number): NewWrite => ({
+  mutation: 'placeOrder',
+  input: { customerId: `cus_${n}`, lines: [{ sku: 'SKU-1', quantity: 2 }, { sku: 'SKU-2', quantity: 1 }] },
+  caller: { identity: null, requestId: `bench-${n}` },
+  idempotencyKey: `bench-${process.pid}-${n}`,
+  steps: [
+    { index: 0, source: 'storefront', operation: 'createOrder', repeatSafety: { kind: 'backend-key' }, compensation: { kind: 'operation', operation: 'cancelOrder' } },
+    { index: 1, source: 'erp', operation: 'createSalesOrder', repeatSafety: { kind: 'natural-key', lookup: 'findSalesOrder' }, compensation: { kind: 'operation', operation: 'cancelSalesOrder' } },
+    { index: 2, source: 'billing', operation: 'createInvoice', repeatSafety: { kind: 'backend-key' }, compensation: { kind: 'operation', operation: 'voidInvoice' } },
+  ],
+});
+
+async function oneWrite(journal: WriteJournal, n: number): Promise<void> {
+  const owner = 'bench';
+  const { write } = await journal.begin(plan(n), { owner, leaseMs: 30_000 });
+  await journal.transition(write.id, owner, { state: 'running' });
+  for (const step of write.steps) {
+    await journal.recordStep(write.id, owner, step.index, { state: 'sent', request: { n } });
+    await journal.recordStep(write.id, owner, step.index, { state: 'succeeded', result: { id: `${step.source}-${n}` } });
+  }
+  await journal.transition(write.id, owner, { state: 'succeeded', result: { placeOrder: { id: `ord_${n}` } } });
+}
+
+/** Writes per second with `inFlight` writes at a time. */
+async function measure(journal: WriteJournal, inFlight: number, offset: number): Promise<number> {
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      while (next < WRITES) await oneWrite(journal, offset + (next += 1));
+    }),
+  );
+  return (WRITES / (performance.now() - started)) * 1000;
+}
+
+const rows: string[] = [];
+const report = (engine: string, inFlight: number, perSecond: number): void => {
+  rows.push(`| ${engine} | ${inFlight} | ${perSecond.toFixed(0)} | ${(perSecond * TRANSACTIONS_PER_WRITE).toFixed(0)} |`);
+};
+
+const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-journal-'));
+try {
+  const sqlite = await createSqliteJournal({ path: join(dir, 'journal.db') });
+  await measure(sqlite, 1, 1_000_000); // warm-up: statements prepared, file grown
+  report('SQLite (WAL, synchronous=FULL)', 1, await measure(sqlite, 1, 0));
+  await sqlite.close();
+
+  const server = await startPostgresServer({ fsync: true });
+  try {
+    const postgres = await createPostgresJournal({ connectionString: await server.createDatabase('bench'), maxConnections: CONCURRENCY });
+    await measure(postgres, 1, 1_000_000);
+    report('PostgreSQL (fsync on, local)', 1, await measure(postgres, 1, 0));
+    report('PostgreSQL (fsync on, local)', CONCURRENCY, await measure(postgres, CONCURRENCY, 2_000_000));
+    await postgres.close();
+  } finally {
+    await server.close();
+  }
+} finally {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+console.log(`${WRITES} writes per run; one write = ${TRANSACTIONS_PER_WRITE} durable transactions (plan, running, 3 × sent + succeeded, succeeded)\n`);
+console.log('| journal | writes in flight | writes/s | transactions/s |');
+console.log('| --- | --- | --- | --- |');
+for (const row of rows) console.log(row);
