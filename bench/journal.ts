@@ -10,7 +10,7 @@
  * BENCH_JOURNAL_WRITES (default 300) sets writes per run; BENCH_JOURNAL_CONCURRENCY
  * (default 8) the writes in flight in the concurrent PostgreSQL run.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPostgresJournal, createSqliteJournal, type NewWrite, type WriteJournal } from '../gateway/writes/index.js';
@@ -60,8 +60,28 @@ const report = (engine: string, inFlight: number, perSecond: number): void => {
   rows.push(`| ${engine} | ${inFlight} | ${perSecond.toFixed(0)} | ${(perSecond * TRANSACTIONS_PER_WRITE).toFixed(0)} |`);
 };
 
+/** The disk's own ceiling: 4 KiB write + fsync per second in `dir`, for one second. */
+function fsyncsPerSecond(dir: string): number {
+  const fd = openSync(join(dir, 'fsync.probe'), 'w');
+  const block = Buffer.alloc(4096, 1);
+  let count = 0;
+  const started = performance.now();
+  try {
+    while (performance.now() - started < 1000) {
+      writeSync(fd, block);
+      fsyncSync(fd);
+      count += 1;
+    }
+  } finally {
+    closeSync(fd);
+  }
+  return (count / (performance.now() - started)) * 1000;
+}
+
 const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-journal-'));
+let fsyncs = 0;
 try {
+  fsyncs = fsyncsPerSecond(dir);
   const sqlite = await createSqliteJournal({ path: join(dir, 'journal.db') });
   await measure(sqlite, 1, 1_000_000); // warm-up: statements prepared, file grown
   report('SQLite (WAL, synchronous=FULL)', 1, await measure(sqlite, 1, 0));
@@ -81,7 +101,8 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-console.log(`${WRITES} writes per run; one write = ${TRANSACTIONS_PER_WRITE} durable transactions (plan, running, 3 × sent + succeeded, succeeded)\n`);
+console.log(`${WRITES} writes per run; one write = ${TRANSACTIONS_PER_WRITE} durable transactions (plan, running, 3 × sent + succeeded, succeeded)`);
+console.log(`this disk: ${fsyncs.toFixed(0)} fsyncs/s (4 KiB write + fsync, one at a time): the ceiling of one-at-a-time durable commits\n`);
 console.log('| journal | writes in flight | writes/s | transactions/s |');
 console.log('| --- | --- | --- | --- |');
 for (const row of rows) console.log(row);

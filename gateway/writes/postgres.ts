@@ -13,10 +13,7 @@
 import pg from 'pg';
 import { isWriteError, journalUnavailable } from './errors.js';
 import { migratePostgres } from './postgres-schema.js';
-import { begin, recordStep, transition } from './sql/operations-record.js';
-import { claim, claimUnfinished, discard, markReplay, release } from './sql/operations-claim.js';
-import { appendAudit, audit, get, list, purgeExpiredKeys } from './sql/operations-read.js';
-import type { Operation, OperationContext } from './sql/statement.js';
+import { appendAudit, audit, begin, claim, claimUnfinished, discard, get, list, markReplay, purgeExpiredKeys, recordStep, release, transition, type Operation, type OperationContext } from './sql/index.js';
 import { JOURNAL_DEFAULTS, type JournalOptions, type WriteJournal } from './store.js';
 
 export interface PostgresJournalOptions extends JournalOptions {

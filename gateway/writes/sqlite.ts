@@ -19,10 +19,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { isWriteError, journalUnavailable } from './errors.js';
-import { begin, recordStep, transition } from './sql/operations-record.js';
-import { claim, claimUnfinished, discard, markReplay, release } from './sql/operations-claim.js';
-import { appendAudit, audit, get, list, purgeExpiredKeys } from './sql/operations-read.js';
-import type { Operation, OperationContext, StatementResult } from './sql/statement.js';
+import { appendAudit, audit, begin, claim, claimUnfinished, discard, get, list, markReplay, purgeExpiredKeys, recordStep, release, transition, type Operation, type OperationContext, type StatementResult } from './sql/index.js';
 import { migrateSqlite } from './sqlite-schema.js';
 import { JOURNAL_DEFAULTS, type JournalOptions, type WriteJournal } from './store.js';
 

@@ -3,10 +3,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
+import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSqliteJournal, SQLITE_SCHEMA_VERSION } from '../../../../gateway/writes/index.js';
 import { codeOf, orderPlan, runToSuccess } from '../../../conformance/journal-fixtures.js';
 import { journalStoreSuite } from '../../../conformance/journal-suite.js';
+import { spawnProcess, useHarness } from '../../../harness/index.js';
+
+useHarness();
 
 const dir = mkdtempSync(join(tmpdir(), 'switchboard-journal-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -68,5 +72,24 @@ describe('sqlite journal file', () => {
     const garbage = join(dir, 'garbage.db');
     writeFileSync(garbage, 'this is not a SQLite database, only text long enough to look like a header'.repeat(20));
     expect(await codeOf(createSqliteJournal({ path: garbage }))).toBe('WRITE_JOURNAL_UNAVAILABLE');
+  });
+
+  it('lets processes race on one file: one creates the keyed write, the rest are refused; recovery splits the unfinished writes', async () => {
+    const path = freshPath();
+    const setupJournal = await createSqliteJournal({ path, now: () => Date.now() - 120_000 }); // leases lapsed a minute ago
+    const stale: string[] = [];
+    for (let i = 0; i < 12; i += 1) stale.push((await setupJournal.begin(orderPlan(), { owner: 'gw-dead', leaseMs: 60_000 })).write.id);
+    await setupJournal.close();
+    const goFile = join(dir, `go-${files}`);
+    const racer = fileURLToPath(new URL('./fixtures/sqlite-racer.ts', import.meta.url));
+    const racers = ['p1', 'p2'].map((owner) => spawnProcess(process.execPath, ['--import', 'tsx', racer, path, goFile, owner, '15']));
+    await Promise.all(racers.map((child) => child.waitFor(/ready/)));
+    writeFileSync(goFile, 'go');
+    const results = await Promise.all(racers.map(async (child) => JSON.parse((await child.waitFor(/^\{.*\}$/m))[0]) as { created: number; refused: string[]; recovered: string[] }));
+    expect(results.reduce((sum, result) => sum + result.created, 0)).toBe(1);
+    expect(results.flatMap((result) => result.refused)).toEqual(Array.from({ length: 29 }, () => 'IDEMPOTENCY_KEY_IN_USE'));
+    const recovered = results.flatMap((result) => result.recovered);
+    // The keyed write's lease is live, so exactly the stale ones, each once.
+    expect([...recovered].sort()).toEqual([...stale].sort());
   });
 });
