@@ -58,13 +58,26 @@ export function toStoredJson(value: unknown, what: string, maxBytes: number): st
   return text;
 }
 
+/** NUL (PostgreSQL's text cannot hold it) and lone surrogates (UTF-8 cannot): both engines refuse them alike. */
+const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'g');
+
 function isName(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= MAX_NAME_LENGTH;
+  return typeof value === 'string' && value.length > 0 && value.length <= MAX_NAME_LENGTH && !UNSTORABLE.test(value);
+}
+
+/**
+ * A free text the journal copies into a text column (an error's message
+ * into the audit trail's detail): made storable and cut to `MAX_NAME_LENGTH`,
+ * since it comes from elsewhere and refusing it would lose the record.
+ */
+export function storableText(value: string): string {
+  return value.replace(UNSTORABLE_ALL, '\uFFFD').slice(0, MAX_NAME_LENGTH);
 }
 
 /** Refuses a name (mutation, source, operation, actor...) that is empty, too long or not a string. */
 export function checkName(value: unknown, what: string): string {
-  if (!isName(value)) throw invalid(`${what} must be a string of 1 to ${MAX_NAME_LENGTH} characters`);
+  if (!isName(value)) throw invalid(`${what} must be a string of 1 to ${MAX_NAME_LENGTH} characters, without NUL or lone surrogates`);
   return value;
 }
 

@@ -68,6 +68,8 @@ export function lifecycleTests(setup: Setup): void {
         orderPlan({ input: deep as never }),
         orderPlan({ input: 'x'.repeat(5000) }),
         orderPlan({ caller: { identity: null, requestId: '' } }),
+        orderPlan({ caller: { identity: 'nul\u0000inside', requestId: 'r' } }),
+        orderPlan({ mutation: 'lone\uD800surrogate' }),
       ];
       for (const plan of bad) {
         expect(await codeOf(journal.begin(plan as never, { owner: 'gw-a', leaseMs: LEASE_MS }))).toBe('WRITE_RECORD_INVALID');
@@ -169,6 +171,7 @@ export function lifecycleTests(setup: Setup): void {
       const other = await runToDeadLetter(journal, orderPlan());
       expect(await codeOf(journal.discard(other.id, 'ops@example.com', '   '))).toBe('WRITE_RECORD_INVALID');
       expect(await codeOf(journal.discard(parked.id, 'ops@example.com', 'no longer wanted'))).toBe('WRITE_TRANSITION_INVALID');
+      expect(await codeOf(journal.discard(other.id, 'ops@example.com', 'nul \u0000 in a reason'))).toBe('WRITE_RECORD_INVALID');
       const discarded = await journal.discard(other.id, 'ops@example.com', 'customer cancelled by phone');
       expect(discarded).toMatchObject({ state: 'discarded', reason: 'customer cancelled by phone' });
       const last = (await journal.audit({ writeId: other.id })).at(-1);

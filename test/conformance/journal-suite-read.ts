@@ -46,6 +46,20 @@ export function readTests(setup: Setup): void {
       expect(trail.at(-1)).toMatchObject({ event: 'note', detail: 'answer sent', state: 'succeeded', at: clock.now() });
     });
 
+    it('stores a failure message that holds NUL or a lone surrogate: exact in the step, made storable in the trail', async () => {
+      const { journal } = await setup();
+      const { write } = await journal.begin(orderPlan(), { owner: 'gw-a', leaseMs: LEASE_MS });
+      await journal.transition(write.id, 'gw-a', { state: 'running' });
+      await journal.recordStep(write.id, 'gw-a', 0, { state: 'sent' });
+      const error = { code: 'SOURCE_BAD_RESPONSE', message: `bad \u0000 byte \uDC00 and ${'long '.repeat(300)}`, source: 'storefront', step: 0 };
+      const after = await journal.recordStep(write.id, 'gw-a', 0, { state: 'failed-transient', error });
+      expect(after.steps[0]?.error).toEqual(error);
+      expect((await journal.get(write.id))?.steps[0]?.error).toEqual(error);
+      const detail = (await journal.audit({ writeId: write.id })).at(-1)?.detail ?? '';
+      expect(detail.startsWith('bad \uFFFD byte \uFFFD and long')).toBe(true);
+      expect(detail.length).toBe(512);
+    });
+
     it('reads the trail by time and pages it by seq', async () => {
       const { journal, clock } = await setup();
       const start = clock.now();

@@ -5,6 +5,7 @@
  * "\u0000" in strings).
  */
 import { stepKey } from '../keys.js';
+import { storableText } from '../validate.js';
 import type { AuditEntry, AuditEvent, Caller, Compensation, Failure, JsonValue, RepeatSafety, Step, StepState, Write, WriteState } from '../model.js';
 import { isStepState, isWriteState } from '../states.js';
 import { placeholders, sql, type Operation, type OperationContext, type Row } from './statement.js';
@@ -155,7 +156,7 @@ export function* insertAudit(ctx: OperationContext, entry: AuditInsert): Operati
     entry.step?.source ?? null,
     entry.step?.operation ?? null,
     entry.step?.state ?? null,
-    entry.detail ?? null,
+    entry.detail === undefined || entry.detail === null ? null : storableText(entry.detail),
   );
   return toAuditEntry(rows[0] as Row);
 }
