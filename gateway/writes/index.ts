@@ -4,7 +4,7 @@ export { WRITE_TRANSITIONS, STEP_TRANSITIONS, IN_FLIGHT_STATES, FINAL_STATES, is
 export { WriteError, isWriteError, WRITE_ERROR_CODES, WRITE_ERROR_HTTP_STATUS, type WriteErrorCode } from './errors.js';
 export { canonicalJson, inputHash, stepKey } from './keys.js';
 export { MAX_IDEMPOTENCY_KEY_LENGTH } from './validate.js';
-export type { WriteJournal, JournalOptions, BeginOptions, BeginResult, StepOutcome, WriteChange, ListQuery, AuditQuery, RecoveryQuery } from './store.js';
+export type { WriteJournal, JournalOptions, BeginOptions, BeginResult, StepOutcome, WriteChange, RecordedChange, ListQuery, AuditQuery, RecoveryQuery } from './store.js';
 export { JOURNAL_DEFAULTS } from './store.js';
 export { createSqliteJournal, SQLITE_JOURNAL_DEFAULTS, type SqliteJournalOptions } from './sqlite.js';
 export { SQLITE_SCHEMA_VERSION } from './sqlite-schema.js';

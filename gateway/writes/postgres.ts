@@ -13,7 +13,7 @@
 import pg from 'pg';
 import { isWriteError, journalUnavailable } from './errors.js';
 import { migratePostgres } from './postgres-schema.js';
-import { appendAudit, audit, begin, claim, claimUnfinished, discard, get, list, markReplay, purgeExpiredKeys, recordStep, release, transition, type Operation, type OperationContext } from './sql/index.js';
+import { appendAudit, audit, begin, claim, claimUnfinished, discard, get, list, markReplay, purgeExpiredKeys, record, recordStep, release, transition, type Operation, type OperationContext } from './sql/index.js';
 import { JOURNAL_DEFAULTS, type JournalOptions, type WriteJournal } from './store.js';
 
 export interface PostgresJournalOptions extends JournalOptions {
@@ -127,6 +127,7 @@ export async function createPostgresJournal(options: PostgresJournalOptions): Pr
     begin: (plan, beginOptions) => run((ctx) => begin(ctx, plan, beginOptions)),
     recordStep: (writeId, owner, index, outcome) => run((ctx) => recordStep(ctx, writeId, owner, index, outcome)),
     transition: (writeId, owner, change) => run((ctx) => transition(ctx, writeId, owner, change)),
+    record: (writeId, owner, changes) => run((ctx) => record(ctx, writeId, owner, changes)),
     claim: (writeId, owner, leaseMs) => run((ctx) => claim(ctx, writeId, owner, leaseMs)),
     release: (writeId, owner) => run(() => release(writeId, owner)),
     claimUnfinished: (query) => run((ctx) => claimUnfinished(ctx, query)),

@@ -19,7 +19,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { isWriteError, journalUnavailable } from './errors.js';
-import { appendAudit, audit, begin, claim, claimUnfinished, discard, get, list, markReplay, purgeExpiredKeys, recordStep, release, transition, type Operation, type OperationContext, type StatementResult } from './sql/index.js';
+import { appendAudit, audit, begin, claim, claimUnfinished, discard, get, list, markReplay, purgeExpiredKeys, record, recordStep, release, transition, type Operation, type OperationContext, type StatementResult } from './sql/index.js';
 import { migrateSqlite } from './sqlite-schema.js';
 import { JOURNAL_DEFAULTS, type JournalOptions, type WriteJournal } from './store.js';
 
@@ -102,6 +102,7 @@ export async function createSqliteJournal(options: SqliteJournalOptions = {}): P
     begin: (plan, beginOptions) => run((ctx) => begin(ctx, plan, beginOptions)),
     recordStep: (writeId, owner, index, outcome) => run((ctx) => recordStep(ctx, writeId, owner, index, outcome)),
     transition: (writeId, owner, change) => run((ctx) => transition(ctx, writeId, owner, change)),
+    record: (writeId, owner, changes) => run((ctx) => record(ctx, writeId, owner, changes)),
     claim: (writeId, owner, leaseMs) => run((ctx) => claim(ctx, writeId, owner, leaseMs)),
     release: (writeId, owner) => run(() => release(writeId, owner)),
     claimUnfinished: (query) => run((ctx) => claimUnfinished(ctx, query)),

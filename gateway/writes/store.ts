@@ -56,6 +56,9 @@ export interface WriteChange {
   readonly reason?: string;
 }
 
+/** One change inside `record`: a step's outcome, or the write's new state. */
+export type RecordedChange = { readonly step: number; readonly outcome: StepOutcome } | { readonly write: WriteChange };
+
 export interface ListQuery {
   /** Only writes in these states. @default every state */
   readonly states?: readonly WriteState[];
@@ -123,6 +126,16 @@ export interface WriteJournal {
    * @throws WRITE_NOT_FOUND, WRITE_NOT_CLAIMED, WRITE_TRANSITION_INVALID, WRITE_RECORD_INVALID
    */
   transition(writeId: string, owner: string, change: WriteChange): Promise<Write>;
+
+  /**
+   * Records 1 to 16 changes of one write in one transaction, in order, with
+   * the same checks as `recordStep` and `transition` (each against the state
+   * the previous change left): all are recorded, or none. The executor uses
+   * it to record "step 1 succeeded" and "step 2 sent" with one commit,
+   * which halves the fsyncs a write costs.
+   * @throws as recordStep and transition
+   */
+  record(writeId: string, owner: string, changes: readonly RecordedChange[]): Promise<Write>;
 
   /**
    * Takes or renews the claim on one write in flight: succeeds when the

@@ -9,6 +9,7 @@
 import { afterEach, describe } from 'vitest';
 import type { JournalOptions, WriteJournal } from '../../gateway/writes/index.js';
 import { testClock, type TestClock } from './journal-fixtures.js';
+import { batchTests } from './journal-suite-batch.js';
 import { claimTests } from './journal-suite-claims.js';
 import { concurrencyTests } from './journal-suite-concurrency.js';
 import { idempotencyTests } from './journal-suite-idempotency.js';
@@ -66,6 +67,7 @@ export function journalStoreSuite(name: string, target: JournalSuiteTarget): voi
     };
 
     lifecycleTests(setup);
+    batchTests(setup);
     idempotencyTests(setup);
     claimTests(setup);
     readTests(setup);
