@@ -5,7 +5,7 @@
 import { writeNotFound } from '../errors.js';
 import type { Write } from '../model.js';
 import { IN_FLIGHT_STATES, assertWriteTransition, isInFlight } from '../states.js';
-import type { RecoveryQuery } from '../store.js';
+import { JOURNAL_DEFAULTS, type RecoveryQuery } from '../store.js';
 import { checkName } from '../validate.js';
 import { checkLease } from './operations-record.js';
 import { insertAudit, readWrite, withSteps } from './rows.js';
@@ -44,7 +44,7 @@ export function* claimUnfinished(ctx: OperationContext, query: RecoveryQuery): O
     `SELECT * FROM writes WHERE state IN (${placeholders(IN_FLIGHT_STATES.length)}) AND updated_at <= ?
        AND (claim_owner IS NULL OR claim_expires_at <= ?)
      ORDER BY updated_at, id LIMIT ?${ctx.dialect.lockRowsSkipLocked}`,
-    ...IN_FLIGHT_STATES, ctx.now - olderThanMs, ctx.now, clampLimit(query.limit, 100),
+    ...IN_FLIGHT_STATES, ctx.now - olderThanMs, ctx.now, clampLimit(query.limit, JOURNAL_DEFAULTS.recoveryLimit),
   );
   const writes = yield* withSteps(rows);
   const claimed: Write[] = [];

@@ -2,7 +2,7 @@
 import { writeNotFound } from '../errors.js';
 import type { AuditEntry, Write } from '../model.js';
 import { IN_FLIGHT_STATES, isWriteState } from '../states.js';
-import type { AuditQuery, ListQuery } from '../store.js';
+import { JOURNAL_DEFAULTS, type AuditQuery, type ListQuery } from '../store.js';
 import { checkName } from '../validate.js';
 import { insertAudit, readWrite, toAuditEntry, withSteps } from './rows.js';
 import { placeholders, sql, type Operation, type OperationContext, type SqlParam } from './statement.js';
@@ -35,7 +35,7 @@ export function* list(query: ListQuery): Operation<Write[]> {
   }
   const { rows } = yield sql(
     `SELECT * FROM writes${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`,
-    ...params, clampLimit(query.limit, 100),
+    ...params, clampLimit(query.limit, JOURNAL_DEFAULTS.listLimit),
   );
   return yield* withSteps(rows);
 }
@@ -69,7 +69,7 @@ export function* audit(query: AuditQuery): Operation<AuditEntry[]> {
   }
   const { rows } = yield sql(
     `SELECT * FROM audit${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT ?`,
-    ...params, clampLimit(query.limit, 1000),
+    ...params, clampLimit(query.limit, JOURNAL_DEFAULTS.auditLimit),
   );
   return rows.map(toAuditEntry);
 }
