@@ -81,13 +81,23 @@ function pathStyle(param: ParamModel, parts: readonly string[]): string {
   return parts.join(',');
 }
 
+/**
+ * The URL part of a path key. Some contracts key operations on one path as
+ * `/files/{id}#get_shared_link`: what follows `#` names the operation and is
+ * never sent (left in, it would turn the query string into a fragment).
+ */
+export function urlPath(pathKey: string): string {
+  const hash = pathKey.indexOf('#');
+  return hash < 0 ? pathKey : pathKey.slice(0, hash);
+}
+
 function badInput(plan: RequestPlan, safeMessage: string): SourceError {
   return new SourceError({ code: 'SOURCE_BAD_INPUT', source: plan.source, operation: plan.operation, safeMessage });
 }
 
 /** @throws SourceError SOURCE_BAD_INPUT when a required value is missing or a path value is "." or "..". */
 export function buildRequest(plan: RequestPlan, args: Readonly<Record<string, unknown>>, baseUrl: string): BuiltRequest {
-  let path = plan.path;
+  let path = urlPath(plan.path);
   let query: URLSearchParams | undefined;
   const headers: Record<string, string> = {};
   const cookies: string[] = [];
