@@ -39,3 +39,37 @@ describe('bug: a "#fragment" in a path key was sent in the URL, so the query str
     expect(mock.received.find((r) => r.method === 'PUT')?.body).toEqual({ shared_link: { access: 'open' } });
   });
 });
+
+/** A type's fields and their nullability, as the gateway's introspection shows them. */
+async function fieldsOf(gateway: TestGateway, typeName: string): Promise<Record<string, string>> {
+  const { body } = await gateway.graphql(`{ __type(name: "${typeName}") { fields { name description type { kind name } } inputFields { name type { kind name } } } }`);
+  const type = body.data.__type as { fields: Array<{ name: string; type: { kind: string; name: string | null } }> | null; inputFields: Array<{ name: string; type: { kind: string; name: string | null } }> | null };
+  return Object.fromEntries([...(type.fields ?? []), ...(type.inputFields ?? [])].map((f) => [f.name, f.type.kind === 'NON_NULL' ? 'required' : `nullable ${f.type.name}`]));
+}
+
+describe('bug: `allOf` of one reference dropped the keywords beside it (required, nullable, description)', () => {
+  it('makes the outer `required` fields of a request body non-null, so `{}` never reaches the backend', async () => {
+    const { mock, gateway } = await serve('store', 'allof-siblings.yaml');
+    const empty = await gateway.graphql('mutation { store { createItem(input: {}) { id } } }');
+    expect(empty.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(mock.received).toHaveLength(0);
+    const { body } = await gateway.graphql('mutation { store { createItem(input: { name: "bolt", count: 3 }) { id name count parent { name } sibling { name } } } }');
+    expect(body.errors).toBeUndefined();
+    expect(body.data.store.createItem).toEqual({ id: 'it_1', name: 'bolt', count: 3, parent: null, sibling: null });
+    expect(mock.violations()).toEqual([]);
+    expect(mock.received[0]?.body).toEqual({ name: 'bolt', count: 3 });
+  });
+
+  it('applies required, nullable and description beside or inside an allOf to answers', async () => {
+    const { mock, gateway } = await serve('store', 'allof-siblings.yaml');
+    const { body } = await gateway.graphql('{ store { getItem(id: "it_1") { name count note } } }');
+    expect(body.errors).toBeUndefined();
+    expect(body.data.store.getItem).toEqual({ name: 'bolt', count: 3, note: null });
+    expect(mock.violations()).toEqual([]);
+    expect(await fieldsOf(gateway, 'StoreStoredItem')).toEqual({ id: 'required', name: 'required', count: 'required', note: 'nullable String', parent: 'nullable StoreItem', sibling: 'nullable StoreItem' });
+    expect(await fieldsOf(gateway, 'StoreGetItemResponse')).toMatchObject({ name: 'required', count: 'required', note: 'nullable String' });
+    const described = await gateway.graphql('{ __type(name: "StoreStoredItem") { fields { name description } } }');
+    const descriptions = Object.fromEntries((described.body.data.__type.fields as Array<{ name: string; description: string | null }>).map((f) => [f.name, f.description]));
+    expect(descriptions).toMatchObject({ parent: 'The item this one belongs to.', sibling: 'The next item on the shelf.' });
+  });
+});
