@@ -10,7 +10,7 @@ import { createNameAllocator, toTypeName, type SourceWarning } from '../common/i
 import { deref, isObject, locKey, showLoc, childLoc, type DocumentSet, type Loc, type Located } from './refs.js';
 import { JSON_SCALAR, scalar, type NamedShape, type ObjectShape, type Shape, type TypeRef } from './shapes.js';
 import { annotationParts, collectObject, describe, fieldNames, isAnnotationOnly, skippedIn, type MergedObject } from './types-object.js';
-import { enumValues, primitiveScalar } from './types-scalar.js';
+import { enumValues, isNullOnly, primitiveScalar } from './types-scalar.js';
 import { buildUnion } from './types-union.js';
 
 export type Mode = 'input' | 'output';
@@ -120,6 +120,7 @@ export function createTypeBuilder(docs: DocumentSet, warn: (warning: SourceWarni
   const convertNode = (located: Located, node: Record<string, unknown>, mode: Mode, name: string, key: string, depth: number, named: boolean, claim: (base: string) => string): TypeRef => {
     const cached = cache.get(key) ?? cache.get(`enum:${locKey(located.loc)}`);
     if (cached !== undefined) return { shape: cached, nonNull: true };
+    if (isNullOnly(node)) return json();
     const types = Array.isArray(node.type) ? node.type.filter((t) => t !== 'null') : typeof node.type === 'string' ? [node.type] : [];
     if (Array.isArray(node.allOf)) {
       // `allOf` of one schema (plus parts that only annotate) is that schema, unless keywords

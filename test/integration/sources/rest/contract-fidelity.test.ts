@@ -73,3 +73,18 @@ describe('bug: `allOf` of one reference dropped the keywords beside it (required
     expect(descriptions).toMatchObject({ parent: 'The item this one belongs to.', sibling: 'The next item on the shelf.' });
   });
 });
+
+describe('bug: a required property that can only be null (`type: "null"`, `const: null`) was typed JSON!, so its null nulled the whole answer', () => {
+  it('types null-only properties nullable, in answers and in request bodies', async () => {
+    const { mock, gateway } = await serve('events', 'null-types.yaml');
+    const { body } = await gateway.graphql('{ events { getEvent(id: "ev_1") { id deleted_at reserved legacy note owner { name } } } }');
+    expect(body.errors).toBeUndefined();
+    expect(body.data.events.getEvent).toEqual({ id: 'ev_1', deleted_at: null, reserved: null, legacy: null, note: null, owner: null });
+    const cleared = await gateway.graphql('mutation { events { clearEvent(id: "ev_1", input: { note: null, label: null }) { id owner { name } } } }');
+    expect(cleared.body.errors).toBeUndefined();
+    expect(cleared.body.data.events.clearEvent).toEqual({ id: 'ev_1', owner: { name: 'ada' } });
+    expect(mock.violations()).toEqual([]);
+    expect(mock.received[1]?.body).toEqual({ note: null, label: null });
+    expect(await fieldsOf(gateway, 'EventsEvent')).toMatchObject({ id: 'required', deleted_at: 'nullable JSON', reserved: 'nullable JSON', legacy: 'nullable JSON', owner: 'nullable EventsOwner' });
+  });
+});
