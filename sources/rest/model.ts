@@ -31,9 +31,11 @@ export interface BodyModel {
 export interface ResponseModel {
   /** "200", "2XX", "default"... the status this model was read from. */
   readonly status: string;
-  /** json: a JSON body; text: a plain string; empty: no body (204), answered as `true`. */
-  readonly kind: 'json' | 'text' | 'empty';
+  /** json: a JSON body; text: a string; binary: bytes, answered as Base64; empty: no body (204), answered as `true`. */
+  readonly kind: 'json' | 'text' | 'binary' | 'empty';
   readonly schema?: Located;
+  /** The media type read, as the contract spells it; sent as `Accept` for answers that are not JSON. */
+  readonly mediaType?: string;
 }
 
 export interface OperationModel {
@@ -63,6 +65,19 @@ export function str(value: unknown): string | undefined {
 export function isJsonMediaType(mediaType: string): boolean {
   const base = mediaType.split(';')[0]?.trim().toLowerCase() ?? '';
   return base === 'application/json' || base === '*/*' || /^[a-z]+\/([a-z0-9.+-]+\+)?json$/.test(base);
+}
+
+/**
+ * Media types whose bodies are text, beyond `text/*`: structured text
+ * (`+xml`, `+yaml`), JSON Lines and sequences, and a few
+ * `application/*` names that are text by definition. Any media type that
+ * declares a `charset` is text too.
+ */
+const TEXTUAL = /^(text\/.*|[a-z]+\/([a-z0-9.+-]+\+)?(xml|yaml|x-yaml)|application\/(text|x-ndjson|ndjson|jsonl|x-jsonlines|json-seq|javascript|ecmascript|x-javascript|csv|sql|graphql|x-www-form-urlencoded|rtf))$/;
+
+export function isTextMediaType(mediaType: string): boolean {
+  const [base = '', ...params] = mediaType.toLowerCase().split(';');
+  return TEXTUAL.test(base.trim()) || params.some((param) => param.trim().startsWith('charset='));
 }
 
 /** Picks the success response: 200, 201, other 2xx in order, 2XX, then `default`. */
@@ -210,9 +225,12 @@ function readResponse(docs: DocumentSet, responses: unknown, loc: Loc, warn: (wa
   const mediaTypes = Object.keys(content);
   const json = mediaTypes.find(isJsonMediaType);
   if (json === undefined) {
-    if (mediaTypes.some((m) => m.toLowerCase().startsWith('text/'))) return { status, kind: 'text' };
-    warn({ path: showLoc(statusLoc, docs), message: `Response media types ${mediaTypes.join(', ')} are not JSON; answered as JSON.` });
-    return { status, kind: 'json' };
+    // Text is read as a String; anything else as Base64, which loses no byte whatever the schema says.
+    const mediaType = mediaTypes.find(isTextMediaType) ?? (mediaTypes[0] as string);
+    const media = content[mediaType];
+    const schema = isObject(media) && media.schema !== undefined ? deref(docs, { node: media.schema, loc: childLoc(resolved.loc, 'content', mediaType, 'schema') }) : undefined;
+    const saysBinary = schema?.ok === true && isObject(schema.node) && (schema.node.format === 'binary' || schema.node.contentEncoding === 'binary');
+    return { status, kind: isTextMediaType(mediaType) && !saysBinary ? 'text' : 'binary', mediaType };
   }
   const media = content[json];
   const schema = isObject(media) && media.schema !== undefined ? { node: media.schema, loc: childLoc(resolved.loc, 'content', json, 'schema') } : undefined;

@@ -50,7 +50,8 @@ export function planOperation(source: string, name: string, model: OperationMode
     result,
     description: describeOperation(model),
   };
-  return { signature, plan: { source, operation: name, method: model.method, path: model.path, params, body }, model };
+  const accept = model.response.kind === 'text' || model.response.kind === 'binary' ? model.response.mediaType : undefined;
+  return { signature, plan: { source, operation: name, method: model.method, path: model.path, params, body, accept }, model };
 }
 
 function resultType(model: OperationModel, typeBase: string, types: TypeBuilder): TypeRef {
@@ -58,6 +59,7 @@ function resultType(model: OperationModel, typeBase: string, types: TypeBuilder)
   // A 204 answers `true`; the field stays nullable like every result, so one failure nulls only itself.
   if (response.kind === 'empty') return { shape: scalar('Boolean'), nonNull: false };
   if (response.kind === 'text') return { shape: scalar('String'), nonNull: false };
+  if (response.kind === 'binary') return { shape: scalar('Base64'), nonNull: false };
   const converted = types.convert(response.schema, 'output', `${typeBase}Response`);
   return { shape: converted.shape, nonNull: false };
 }
@@ -90,6 +92,7 @@ export function createOperation(planned: PlannedOperation, transport: RestTransp
       }
       const response = await transport.send(plan.operation, plan.method, built, ctx);
       if (model.response.kind === 'empty') return true;
+      if (model.response.kind === 'binary') return response.body.toString('base64');
       const text = response.body.toString('utf8');
       if (model.response.kind === 'text') return text;
       if (text.trim() === '') return null;

@@ -29,6 +29,8 @@ export interface RequestPlan {
   readonly path: string;
   readonly params: readonly ParamBinding[];
   readonly body?: BodyBinding;
+  /** The media type of a non-JSON answer, sent as `Accept` (the transport asks for JSON otherwise). */
+  readonly accept?: string;
 }
 
 export interface BuiltRequest {
@@ -129,6 +131,7 @@ export function buildRequest(plan: RequestPlan, args: Readonly<Record<string, un
     }
   }
   if (cookies.length > 0) headers.cookie = cookies.join('; ');
+  if (plan.accept !== undefined) headers.accept = plan.accept;
   const address = baseUrl.replace(/\/+$/, '') + path;
   // One parse with the query in it: appending to url.searchParams instead
   // re-serialises the query once per pair. A base URL with a query of its own keeps it.

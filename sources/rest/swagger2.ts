@@ -154,10 +154,8 @@ function readResponse(docs: DocumentSet, responses: unknown, loc: Loc, warn: War
   }
   const schema = resolved.node.schema;
   if (status === '204' || schema === undefined) return { status, kind: 'empty' };
-  if (isObject(schema) && schema.type === 'file') {
-    warn({ path: showLoc(statusLoc, docs), message: 'File responses are answered as text.' });
-    return { status, kind: 'text' };
-  }
+  // A file answer is bytes: Base64 keeps every one of them.
+  if (isObject(schema) && schema.type === 'file') return { status, kind: 'binary' };
   return { status, kind: 'json', schema: { node: schema, loc: childLoc(resolved.loc, 'schema') } };
 }
 

@@ -88,3 +88,25 @@ describe('bug: a required property that can only be null (`type: "null"`, `const
     expect(await fieldsOf(gateway, 'EventsEvent')).toMatchObject({ id: 'required', deleted_at: 'nullable JSON', reserved: 'nullable JSON', legacy: 'nullable JSON', owner: 'nullable EventsOwner' });
   });
 });
+
+describe('bug: answers in textual media types beyond text/* were read as JSON and failed at run time', () => {
+  it('reads textual answers as String and binary ones as Base64, asking for the declared media type', async () => {
+    const source = await createRestSource({ name: 'docs', contract: fixture('text-content.yaml') });
+    expect(source.warnings).toEqual([]);
+    await source.close();
+    const { mock, gateway } = await serve('docs', 'text-content.yaml');
+    const { body } = await gateway.graphql('{ docs { streamLogs getNote(id: "n1") getFeed getLegacy downloadFile(id: "f1") getAvatar(id: "a1") } }');
+    expect(body.errors).toBeUndefined();
+    expect(body.data.docs).toEqual({
+      streamLogs: '{"level":"info"}\n{"level":"warn"}\n',
+      getNote: 'Remember the milk.',
+      getFeed: '<feed xmlns="http://www.w3.org/2005/Atom"><title>News</title></feed>',
+      getLegacy: 'plain words',
+      downloadFile: Buffer.from('%PDF-1.7 \u00e9', 'utf8').toString('base64'),
+      getAvatar: Buffer.from('not really a png', 'utf8').toString('base64'),
+    });
+    expect(mock.violations()).toEqual([]);
+    expect(mock.received).toHaveLength(6);
+    expect(await fieldsOf(gateway, 'DocsQuery')).toMatchObject({ streamLogs: 'nullable String', downloadFile: 'nullable Base64', getAvatar: 'nullable Base64' });
+  });
+});
