@@ -36,8 +36,9 @@ export function planOperation(source: string, name: string, model: OperationMode
   }
   let body: BodyBinding | undefined;
   if (model.body && bodyArg !== undefined) {
-    const converted = types.convert(model.body.schema, 'input', typeBase);
-    body = { arg: bodyArg, encoding: model.body.encoding, type: { shape: converted.shape, nonNull: converted.nonNull && model.body.required } };
+    const { encoding } = model.body;
+    const converted = encoding === 'binary' ? { shape: scalar('Base64'), nonNull: true } : encoding === 'text' ? { shape: scalar('String'), nonNull: true } : types.convert(model.body.schema, 'input', typeBase);
+    body = { arg: bodyArg, encoding, mediaType: model.body.mediaType, type: { shape: converted.shape, nonNull: converted.nonNull && model.body.required } };
   }
   const result = resultType(model, typeBase, types);
   const signature: OperationSignature = {

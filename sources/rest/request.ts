@@ -18,7 +18,9 @@ export interface ParamBinding {
 
 export interface BodyBinding {
   readonly arg: string;
-  readonly encoding: 'json' | 'form';
+  readonly encoding: 'json' | 'form' | 'text' | 'binary';
+  /** Content-Type of text and binary bodies. */
+  readonly mediaType?: string;
   readonly type: TypeRef;
 }
 
@@ -36,7 +38,7 @@ export interface RequestPlan {
 export interface BuiltRequest {
   readonly url: URL;
   readonly headers: Record<string, string>;
-  readonly body?: string;
+  readonly body?: string | Uint8Array;
 }
 
 const DELIMITERS: Readonly<Record<string, string>> = { form: ',', simple: ',', spaceDelimited: ' ', pipeDelimited: '|', tabDelimited: '\t' };
@@ -140,6 +142,11 @@ export function buildRequest(plan: RequestPlan, args: Readonly<Record<string, un
   if (search !== '' && address.includes('?')) for (const [name, v] of query as URLSearchParams) url.searchParams.append(name, v);
   if (plan.body === undefined || args[plan.body.arg] === undefined) return { url, headers };
   const body = encode(plan.body.type, args[plan.body.arg]);
+  if (plan.body.encoding === 'text' || plan.body.encoding === 'binary') {
+    headers['content-type'] = plan.body.mediaType ?? 'application/octet-stream';
+    // The Base64 scalar has checked the alphabet; Buffer reads the standard and the URL-safe one.
+    return { url, headers, body: plan.body.encoding === 'binary' ? Buffer.from(String(body), 'base64') : String(body) };
+  }
   if (plan.body.encoding === 'json') {
     headers['content-type'] = 'application/json';
     return { url, headers, body: JSON.stringify(body) };

@@ -8,6 +8,9 @@
 import type { SourceWarning } from '../common/index.js';
 import {
   HTTP_METHODS,
+  isJsonMediaType,
+  rawBodyEncoding,
+  sendableMediaType,
   isParamLocation,
   mergeParameters,
   pickSuccessStatus,
@@ -105,7 +108,12 @@ function readOperation(
     const p = param.node;
     const name = p.name as string;
     if (p.in === 'body') {
-      body = { encoding: 'json', schema: p.schema === undefined ? undefined : { node: p.schema, loc: childLoc(param.loc, 'schema') }, required: p.required === true, loc: param.loc };
+      const schema = p.schema === undefined ? undefined : { node: p.schema, loc: childLoc(param.loc, 'schema') };
+      // A body that `consumes` only other media types (octet-stream, text/plain...) is sent as the caller gives it.
+      const raw = init.consumes.length > 0 && !init.consumes.some(isJsonMediaType) ? init.consumes.find((c) => !c.toLowerCase().startsWith('multipart/')) : undefined;
+      body = raw === undefined
+        ? { encoding: 'json', schema, required: p.required === true, loc: param.loc }
+        : { encoding: rawBodyEncoding(docs, raw, schema), mediaType: sendableMediaType(raw), schema, required: p.required === true, loc: param.loc };
     } else if (p.in === 'formData') {
       formFields.push(param);
     } else if (isParamLocation(p.in)) {

@@ -110,3 +110,44 @@ describe('bug: answers in textual media types beyond text/* were read as JSON an
     expect(await fieldsOf(gateway, 'DocsQuery')).toMatchObject({ streamLogs: 'nullable String', downloadFile: 'nullable Base64', getAvatar: 'nullable Base64' });
   });
 });
+
+describe('bug: operations whose request body is neither JSON nor a form (octet-stream, cbor) were left out', () => {
+  it('takes binary bodies as Base64 and sends the bytes, and text bodies as String, each with the declared Content-Type', async () => {
+    const source = await createRestSource({ name: 'blobs', contract: fixture('binary-bodies.yaml') });
+    expect(source.warnings).toEqual([]);
+    expect([...source.operations.keys()].sort()).toEqual(['addNote', 'attach', 'importOrders', 'storeDocument', 'upload']);
+    await source.close();
+    const { mock, gateway } = await serve('blobs', 'binary-bodies.yaml');
+    const bytes = Buffer.from([0x00, 0xff, 0x10, 0x80]);
+    const cbor = Buffer.from('a16161f5', 'hex');
+    const { body } = await gateway.graphql(
+      `mutation ($bytes: Base64!, $cbor: Base64!) { blobs {
+        upload(name: "a.bin", input: $bytes) { id size }
+        storeDocument(input: $cbor) { id }
+        addNote(input: "Ünïcode note")
+        importOrders(input: "<orders/>") { id }
+        attach(input: "AQI=") { id }
+      } }`,
+      { bytes: bytes.toString('base64'), cbor: cbor.toString('base64url') },
+    );
+    expect(body.errors).toBeUndefined();
+    expect(body.data.blobs).toEqual({ upload: { id: 'up_1', size: 4 }, storeDocument: { id: 'doc_1' }, addNote: true, importOrders: { id: 'imp_1' }, attach: { id: 'att_1' } });
+    expect(mock.violations()).toEqual([]);
+    const got = Object.fromEntries(mock.received.map((r) => [r.operation, { contentType: r.contentType, body: r.body }]));
+    expect(got).toEqual({
+      upload: { contentType: 'application/octet-stream', body: bytes },
+      storeDocument: { contentType: 'application/cbor', body: cbor },
+      addNote: { contentType: 'text/plain', body: Buffer.from('Ünïcode note', 'utf8') },
+      importOrders: { contentType: 'application/vnd.shop.orders+xml', body: Buffer.from('<orders/>') },
+      attach: { contentType: 'application/octet-stream', body: Buffer.from([1, 2]) },
+    });
+  });
+
+  it('refuses a binary body that is not Base64 before calling the backend', async () => {
+    const { mock, gateway } = await serve('blobs', 'binary-bodies.yaml');
+    const { body } = await gateway.graphql('mutation { blobs { storeDocument(input: "not base64!") { id } } }');
+    expect(body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    expect(body.errors?.[0]?.message).toContain('Base64');
+    expect(mock.received).toHaveLength(0);
+  });
+});
