@@ -92,13 +92,22 @@ function objectFrom(doc: unknown, spec: ParamSpec, parts: string[], explodedPair
   return out;
 }
 
-/** One `simple`-style value (path segment, header), already percent-decoded. */
+/** One path segment or header value (`simple`, `label` or `matrix` style), already percent-decoded. */
 export function parseSimple(doc: unknown, spec: ParamSpec, raw: string): Json {
   if (spec.mediaType !== undefined) return JSON.parse(raw) as Json;
   const kind = kindOf(doc, spec.schema);
-  if (kind === 'array') return raw.split(',').map((item) => coerce(doc, itemsOf(doc, spec.schema), item));
-  if (kind === 'object') return objectFrom(doc, spec, raw.split(','), spec.explode);
-  return coerce(doc, spec.schema, raw);
+  let parts: string[];
+  if (spec.style === 'label') {
+    if (!raw.startsWith('.')) throw new Error('a label value starts with "."');
+    parts = raw.slice(1).split(spec.explode ? '.' : ',');
+  } else if (spec.style === 'matrix') {
+    const prefix = `;${spec.name}=`;
+    if (!raw.startsWith(prefix)) throw new Error(`a matrix value starts with "${prefix}"`);
+    parts = spec.explode && kind === 'array' ? raw.slice(1).split(';').map((part) => part.slice(prefix.length - 1)) : raw.slice(prefix.length).split(',');
+  } else parts = raw.split(',');
+  if (kind === 'array') return parts.map((item) => coerce(doc, itemsOf(doc, spec.schema), item));
+  if (kind === 'object') return objectFrom(doc, spec, parts, spec.explode);
+  return coerce(doc, spec.schema, parts.join(','));
 }
 
 const DELIMITER: Record<string, string> = { form: ',', spaceDelimited: ' ', pipeDelimited: '|' };

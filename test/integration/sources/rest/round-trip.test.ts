@@ -54,6 +54,16 @@ describe('REST parameter styles, on the wire', () => {
     expect(got?.cookies).toEqual({ session: 's=1;x', prefs: ['dark', 'compact'] });
   });
 
+  it('sends label and matrix path styles, exploded and not', async () => {
+    const { mock, gateway } = await serve('shop', fixture('param-styles.yaml'));
+    const { body } = await gateway.graphql('{ shop { styled(label: "a b", labels: [3, 4], matrix: "m", matrices: ["x", "y"]) } }');
+    expect(body.errors).toBeUndefined();
+    expect(body.data.shop.styled).toBe(true);
+    expect(mock.violations()).toEqual([]);
+    expect(mock.received[0]?.path).toEqual({ label: 'a b', labels: [3, 4], matrix: 'm', matrices: ['x', 'y'] });
+    expect(mock.received[0]?.url).toBe('/styled/.a%20b/.3.4/;matrix=m/;matrices=x;matrices=y');
+  });
+
   it('leaves optional parameters out rather than sending them empty', async () => {
     const { mock, gateway } = await serve('shop', fixture('param-styles.yaml'));
     const { body } = await gateway.graphql('{ shop { search(id: 1, tags: ["x"], coords: { x: 0, y: 0 }, q: "", xTraceId: "t", session: "s") { nickname } } }');
