@@ -48,24 +48,31 @@ const playgroundTabs = option<readonly PlaygroundTab[]>({
 
 const P = PIPELINE_DEFAULTS;
 
+/** How one call is retried: an operation may override these. */
+const retryAttempts = {
+  /** Most attempts of one call, the first included; 1 turns retries off. Only reads, and writes carrying an idempotency key the source honours, are retried. @default 3 */
+  maxAttempts: integer(P.retry.maxAttempts, { min: 1, max: 10 }),
+  /** Cap of the first backoff, in ms; it doubles per attempt, with full jitter. @default 500 */
+  baseDelayMs: integer(P.retry.baseDelayMs, { min: 0 }),
+  /** Longest backoff, in ms. @default 30000 */
+  maxDelayMs: integer(P.retry.maxDelayMs, { min: 0 }),
+};
+
+/** The retry budget is the source's, shared by all its operations. */
+const retryBudget = {
+  /** Retries allowed as a share of the source's calls over the budget window (0.2: one retry per five calls). @default 0.2 */
+  budgetRatio: ratio(P.retry.budgetRatio),
+  /** The window the retry budget counts over, in ms. @default 10000 */
+  budgetWindowMs: integer(P.retry.budgetWindowMs, { min: 1 }),
+  /** Retries always allowed per budget window, so a quiet source can still retry. @default 10 */
+  budgetMinRetries: integer(P.retry.budgetMinRetries, { min: 0 }),
+};
+
 /** The per-operation part of the pipeline: what each operation may override. */
 const operationPipeline = {
   /** Deadline of one attempt of a call, in ms, bounded by what is left of the request's deadline; the source's own `timeoutMs` still caps it. @default 10000 */
   timeoutMs: integer(P.timeoutMs, { min: 1 }),
-  retry: section({
-    /** Most attempts of one call, the first included; 1 turns retries off. Only reads, and writes carrying an idempotency key the source honours, are retried. @default 3 */
-    maxAttempts: integer(P.retry.maxAttempts, { min: 1, max: 10 }),
-    /** Cap of the first backoff, in ms; it doubles per attempt, with full jitter. @default 500 */
-    baseDelayMs: integer(P.retry.baseDelayMs, { min: 0 }),
-    /** Longest backoff, in ms. @default 30000 */
-    maxDelayMs: integer(P.retry.maxDelayMs, { min: 0 }),
-    /** Retries allowed as a share of the source's calls over the budget window (0.2: one retry per five calls). @default 0.2 */
-    budgetRatio: ratio(P.retry.budgetRatio),
-    /** The window the retry budget counts over, in ms. @default 10000 */
-    budgetWindowMs: integer(P.retry.budgetWindowMs, { min: 1 }),
-    /** Retries always allowed per budget window, so a quiet source can still retry. @default 10 */
-    budgetMinRetries: integer(P.retry.budgetMinRetries, { min: 0 }),
-  }),
+  retry: section(retryAttempts),
   cache: section({
     /** Use the read cache for this source's (or operation's) query answers. @default true */
     enabled: boolean(P.cache.enabled),
@@ -83,6 +90,7 @@ const operationPipeline = {
 /** The per-source part: one breaker, one bulkhead, one limit per source. */
 const sourcePipeline = {
   ...operationPipeline,
+  retry: section({ ...retryAttempts, ...retryBudget }),
   breaker: section({
     /** Open the circuit when the backend keeps failing. @default true */
     enabled: boolean(P.breaker.enabled),

@@ -91,3 +91,12 @@ describe('pipeline policies', () => {
     expect(erp?.operations.get('product')).toEqual({ timeoutMs: 900, retry: { ...DEFAULTS.pipeline.retry, maxAttempts: 2 }, cache: { ...DEFAULTS.pipeline.cache, ttlMs: 5000 } });
   });
 });
+
+describe('per-operation overrides', () => {
+  // Regression: retry.budget* on an operation was accepted and silently ignored (the budget is the source's).
+  it('refuse the retry budget, which belongs to the source', async () => {
+    const error = await rejection({ sources: [createMemorySource('shop')], pipeline: { sources: { shop: { operations: { product: { retry: { budgetRatio: 0.5 } } } } } } });
+    expect(error.details.path).toBe('pipeline.sources.shop.operations.product.retry.budgetRatio');
+    expect(error.safeMessage).toMatch(/is not one of the known options/);
+  });
+});
