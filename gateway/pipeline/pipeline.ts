@@ -11,13 +11,16 @@ import { dispatch, dispatchStream } from './dispatch.js';
 import type { SourcePolicy } from './options.js';
 import type { PipelineStep, StepFactory } from './step.js';
 import { createTimeoutStep } from './timeout.js';
+import { createUpstreamLogStep } from './upstream-log.js';
 
 /**
  * The steps, outermost first. The order is the design:
- * - timeout is innermost, so each attempt gets a fresh deadline bounded by
- *   what is left of the request's.
+ * - timeout is inside retry, so each attempt gets a fresh deadline bounded by
+ *   what is left of the request's;
+ * - upstream-log is innermost, so every failed attempt at a backend is one
+ *   log line, and failures decided by the pipeline itself are not.
  */
-export const STEPS: readonly StepFactory[] = [createTimeoutStep];
+export const STEPS: readonly StepFactory[] = [createTimeoutStep, createUpstreamLogStep];
 
 /** One source's composed pipeline. */
 export interface SourcePipeline {

@@ -28,3 +28,4 @@ export { createOperationBatch, withBatches, type BatchDeclaration } from './batc
 export { createHttpClient, classifyHttpStatus, parseRetryAfterMs, HTTP_DEFAULTS, type HttpClient, type HttpClientOptions, type HttpRequest, type HttpResponse } from './http.js';
 export { createHttpAuth, type HttpAuth, type HttpAuthOptions } from './auth.js';
 export type { CommonSourceOptions } from './options.js';
+export { callerReason, logReason, withReason, MAX_CALLER_REASON_CHARS, MAX_LOG_REASON_CHARS } from './reason.js';

@@ -43,7 +43,15 @@ export async function createSoapSource(options: SoapSourceOptions): Promise<Sour
   const auth: HttpAuth =
     options.auth && options.auth.type !== 'wsSecurity' ? createHttpAuth(source, options.auth, http) : { apply: async () => {}, invalidate: () => {} };
   const wsSecurity = options.auth?.type === 'wsSecurity' ? options.auth : undefined;
-  const transport = createSoapTransport({ source, http, auth, maxDepth: options.maxDepth ?? SOAP_DEFAULTS.maxDepth, headers: options.headers });
+  const transport = createSoapTransport({
+    source,
+    http,
+    auth,
+    maxDepth: options.maxDepth ?? SOAP_DEFAULTS.maxDepth,
+    maxElements: options.maxResponseElements ?? SOAP_DEFAULTS.maxResponseElements,
+    maxParseMs: options.maxParseMs ?? SOAP_DEFAULTS.maxParseMs,
+    headers: options.headers,
+  });
   const fixedUrl = options.url ? new URL(options.url) : undefined;
   const warnings: SourceWarning[] = [...summary.warnings];
   const built = buildOperations({

@@ -84,7 +84,8 @@ describe('SOAP source against the demo erp', () => {
   it('an injection attempt in an argument is an unknown item to the erp, not markup', async () => {
     const error = await failure(op(source, 'getItem').invoke({ itemCode: '</itemCode><evil/><itemCode>SKU-00001' }, {}));
     expect(error.code).toBe('SOURCE_REJECTED');
-    expect(error.details.faultstring).toBe('Item </itemCode><evil/><itemCode>SKU-00001 does not exist.');
+    // The erp's own reason reaches the caller as text: a client fault is the backend speaking to its caller.
+    expect(error.safeMessage).toBe('erp refused the request (SOAP client fault) in getItem: Item </itemCode><evil/><itemCode>SKU-00001 does not exist.');
   });
 
   it('lists orders with enum filters and adjusts inventory', async () => {
@@ -96,21 +97,23 @@ describe('SOAP source against the demo erp', () => {
     expect(adjustment).toMatchObject({ itemCode: 'SKU-00009', warehouse: 'WH_CENTRAL', quantityDelta: 5, reason: 'RECEIVED', onHandAfter: before + 5 });
   });
 
-  it('maps a Client fault to SOURCE_REJECTED with faultcode, faultstring, detail and httpStatus', async () => {
+  it('maps a Client fault to SOURCE_REJECTED with its faultstring in the message, faultcode and httpStatus in details, detail only in logDetail', async () => {
     const error = await failure(op(source, 'getItem').invoke({ itemCode: 'SKU-99999' }, {}));
     expect(error).toMatchObject({ code: 'SOURCE_REJECTED', retryable: false, source: 'erp', operation: 'getItem' });
-    expect(error.details).toEqual({ faultcode: 'soap:Client', faultstring: 'Item SKU-99999 does not exist.', detail: 'UNKNOWN_ITEM Item SKU-99999 does not exist.', httpStatus: 500 });
+    expect(error.safeMessage).toBe('erp refused the request (SOAP client fault) in getItem: Item SKU-99999 does not exist.');
+    expect(error.details).toEqual({ faultcode: 'soap:Client', httpStatus: 500 });
+    expect(error.logDetail).toMatchObject({ faultstring: 'Item SKU-99999 does not exist.', detail: 'UNKNOWN_ITEM Item SKU-99999 does not exist.' });
     expect(error.safeMessage).not.toContain(erp.url);
   });
 
   it('maps Server faults to retryable SOURCE_UNAVAILABLE and a rate limit to SOURCE_RATE_LIMITED with Retry-After', async () => {
     try {
       erp.misbehaviour.set({ errorRate: 1 });
-      expect(await failure(op(source, 'getItem').invoke({ itemCode: 'SKU-00001' }, {}))).toMatchObject({ code: 'SOURCE_UNAVAILABLE', retryable: true, details: { faultcode: 'soap:Server', httpStatus: 500 } });
+      expect(await failure(op(source, 'getItem').invoke({ itemCode: 'SKU-00001' }, {}))).toMatchObject({ code: 'SOURCE_UNAVAILABLE', retryable: true, details: { faultcode: 'Server', httpStatus: 500 } });
       erp.misbehaviour.set({ unavailable: true });
       expect(await failure(op(source, 'getItem').invoke({ itemCode: 'SKU-00001' }, {}))).toMatchObject({ code: 'SOURCE_UNAVAILABLE', retryable: true, details: { httpStatus: 503 } });
       erp.misbehaviour.set({ rateLimited: true });
-      expect(await failure(op(source, 'getItem').invoke({ itemCode: 'SKU-00001' }, {}))).toMatchObject({ code: 'SOURCE_RATE_LIMITED', retryable: true, retryAfterMs: 1000, details: { faultcode: 'soap:Server.RateLimited', httpStatus: 429 } });
+      expect(await failure(op(source, 'getItem').invoke({ itemCode: 'SKU-00001' }, {}))).toMatchObject({ code: 'SOURCE_RATE_LIMITED', retryable: true, retryAfterMs: 1000, details: { faultcode: 'RateLimited', httpStatus: 429 } });
     } finally {
       erp.misbehaviour.set({});
     }
@@ -120,7 +123,7 @@ describe('SOAP source against the demo erp', () => {
     const soap12 = await open({ soapVersion: '1.2' });
     expect(await op(soap12, 'getItem').invoke({ itemCode: 'SKU-00001' }, {})).toMatchObject({ itemCode: 'SKU-00001' });
     const error = await failure(op(soap12, 'getItem').invoke({ itemCode: 'SKU-99999' }, {}));
-    expect(error).toMatchObject({ code: 'SOURCE_REJECTED', details: { faultcode: 'soap:Sender', faultstring: 'Item SKU-99999 does not exist.' } });
+    expect(error).toMatchObject({ code: 'SOURCE_REJECTED', safeMessage: expect.stringMatching(/: Item SKU-99999 does not exist\.$/), details: { faultcode: 'soap:Sender' } });
   });
 
   it('reads the WSDL and its relative XSD import over HTTP, url defaulting to soap:address', async () => {
