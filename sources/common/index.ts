@@ -29,3 +29,4 @@ export { createHttpClient, classifyHttpStatus, parseRetryAfterMs, HTTP_DEFAULTS,
 export { createHttpAuth, type HttpAuth, type HttpAuthOptions } from './auth.js';
 export type { CommonSourceOptions } from './options.js';
 export { callerReason, logReason, withReason, MAX_CALLER_REASON_CHARS, MAX_LOG_REASON_CHARS } from './reason.js';
+export { createLocationPolicy, isForbiddenHost, type LocationPolicy } from './contract-locations.js';

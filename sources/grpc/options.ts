@@ -31,6 +31,12 @@ export interface GrpcSourceOptions extends Omit<CommonSourceOptions, 'contract'>
   reflection?: boolean;
   /** Folders searched for imports, in order. @default the folder of `contract` and its parents up to the package root */
   includeDirs?: readonly string[];
+  /**
+   * Folders imports may be read from besides `includeDirs` and the
+   * contract's own folder. An absolute import, or one that climbs out of
+   * these with `..`, is refused (CONTRACT_LOCATION_REFUSED). @default []
+   */
+  contractAllow?: readonly string[];
   /** Deadline of one call, in ms; wins over `timeoutMs`. @default 10000 */
   deadlineMs?: number;
   /** Metadata sent with every call, e.g. `{ 'x-tenant': 'eu' }`. */
