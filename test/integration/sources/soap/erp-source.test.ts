@@ -62,15 +62,17 @@ describe('SOAP source against the demo erp', () => {
   it('answers a batch of stock lookups with ONE backend call, rows per key, in key order', async () => {
     erp.counter.reset();
     const answers = (await op(source, 'getStockLevels').batch?.invokeMany(['SKU-00003', 'SKU-00001', 'SKU-NOPE'], {})) as unknown[][];
-    expect(answers.map((rows) => rows.length)).toEqual([3, 3, 0]);
+    expect(answers.slice(0, 2).map((rows) => rows.length)).toEqual([3, 3]);
+    expect(answers[2]).toMatchObject({ code: 'SOURCE_NOT_FOUND', source: 'erp' });
     expect((answers[1] as Array<{ itemCode: string }>).every((row) => row.itemCode === 'SKU-00001')).toBe(true);
     expect(erp.counter.snapshot()).toEqual({ GetStockLevels: 1 });
   });
 
-  it('answers a batch of item lookups via getItems in one call, null for unknown keys', async () => {
+  it('answers a batch of item lookups via getItems in one call, SOURCE_NOT_FOUND for unknown keys', async () => {
     erp.counter.reset();
     const answers = (await op(source, 'getItem').batch?.invokeMany(['SKU-00002', 'SKU-NOPE', 'SKU-00001'], {})) as Array<{ itemCode: string } | null>;
     expect(answers.map((a) => a?.itemCode ?? null)).toEqual(['SKU-00002', null, 'SKU-00001']);
+    expect(answers[1]).toMatchObject({ code: 'SOURCE_NOT_FOUND' });
     expect(erp.counter.snapshot()).toEqual({ GetItems: 1 });
   });
 
