@@ -22,7 +22,7 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u20
 /** Secrets in free text: credentials after their name, auth schemes, JWTs, key-like runs. */
 const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\b(bearer|basic|digest|negotiate)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 <redacted>'],
-  [/\b((?:[\w-]*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|authorization|cookie|session|credential|private[_-]?key|client[_-]?secret|access[_-]?key)[\w-]*))(["']?\s*[:=]\s*["']?)[^\s"',;&<>]+/gi, '$1$2<redacted>'],
+  [/\b((?:[\w-]*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|authorization|cookie|session|credential|private[_-]?key|client[_-]?secret|access[_-]?key)[\w-]*))(["']?\s*[:=]\s*["']?)(?!(?:bearer|basic|digest|negotiate)\s)[^\s"',;&<>]+/gi, '$1$2<redacted>'],
   [/<(\w+:)?(Password|Nonce|BinarySecurityToken|SecurityTokenReference|Security)\b[^>]*>[\s\S]*?<\/(\w+:)?\2>/gi, '<redacted>'],
   [/\beyJ[\w-]+\.[\w-]+\.[\w-]*/g, '<redacted>'],
   [/\b(?:sk|pk|rk|ghp|gho|xox[abp]|AKIA|ASIA)[A-Za-z0-9_-]{12,}/g, '<redacted>'],
@@ -31,15 +31,17 @@ const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
 ];
 
 /** Where things live: URLs, IPs, host:port, internal host names, file paths, e-mail addresses. */
-const ADDRESS_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
+const ADDRESS_PATTERNS: ReadonlyArray<readonly [RegExp, string | ((match: string) => string)]> = [
   [/\b[a-z][a-z0-9+.-]*:\/\/[^\s"'<>]*/gi, '<address>'],
   [/\b[\w.+-]+@[\w-]+(\.[\w-]+)+\b/g, '<address>'],
-  [/\[?\b(?:[0-9a-f]{1,4}:){2,7}[0-9a-f]{0,4}\b\]?(:\d+)?/gi, '<address>'],
+  // Before host:port, so a stack frame's "file.js:42:7" goes as one path.
+  [/(?:[A-Za-z]:)?(?:[\\/][\w.@-]+){2,}[\\/]?(:\d+){0,2}/g, '<path>'],
+  // IPv6: four groups or more, or any "::" form (a time such as 10:30:00 has three and no "::").
+  [/\[?(?<![\w:])(?:[0-9a-f]{0,4}:){2,7}[0-9a-f]{0,4}(?![\w:])\]?(:\d+)?/gi, (match) => (match.includes('::') || match.split(':').length > 4 ? '<address>' : match)],
   [/\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b/g, '<address>'],
   [/\b(?:[a-z0-9-]+\.)+(?:internal|local|localdomain|lan|corp|intranet|cluster|svc|home|private)\b(:\d+)?/gi, '<address>'],
   [/\b(?:[a-z0-9-]+\.){2,}[a-z]{2,}\b(:\d+)?/gi, '<address>'],
   [/\b(?:localhost|[a-z][a-z0-9-]*)\s*:\s*\d{2,5}\b/gi, '<address>'],
-  [/(?:[A-Za-z]:)?(?:[\\/][\w.@-]+){2,}[\\/]?(:\d+){0,2}/g, '<path>'],
 ];
 
 function normalise(text: string): string {
@@ -50,9 +52,9 @@ function bound(text: string, maxChars: number): string {
   return text.length > maxChars ? `${text.slice(0, maxChars)}…` : text;
 }
 
-function apply(text: string, patterns: ReadonlyArray<readonly [RegExp, string]>): string {
+function apply(text: string, patterns: ReadonlyArray<readonly [RegExp, string | ((match: string) => string)]>): string {
   let out = text;
-  for (const [pattern, replacement] of patterns) out = out.replace(pattern, replacement);
+  for (const [pattern, replacement] of patterns) out = typeof replacement === 'string' ? out.replace(pattern, replacement) : out.replace(pattern, replacement);
   return out;
 }
 

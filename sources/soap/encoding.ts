@@ -97,6 +97,8 @@ export function decodeXmlBytes(bytes: Buffer, contentType?: string): string {
     encoding = sniff(bytes) ?? 'utf-8';
   }
   const text = decode(bytes, encoding);
+  // Bytes in another encoding than the declared one rarely fail to decode (any byte pair is UTF-16), but they do not read as XML.
+  if (encoding !== 'utf-8' && text.trim() !== '' && !/^\uFEFF?\s*</.test(text.slice(0, 64))) throw new XmlRefusedError('encoding', `The document does not read as XML in ${encoding.toUpperCase()}, the encoding it declares.`);
   const declaration = /^\uFEFF?\s*<\?xml\s[^>]*?\bencoding\s*=\s*["']([^"']*)["']/.exec(text.slice(0, 512));
   if (declaration !== undefined && declaration !== null) {
     const declared = known(declaration[1] ?? '', 'XML declaration');
