@@ -23,18 +23,22 @@ export interface FunctionSpec {
 }
 
 /**
- * The items an aggregate works on. A missing list (null) counts as empty:
- * proto3 and many JSON APIs leave empty lists out. A single value counts as
- * a list of one. Lists inside the list are flattened (`count(orders.lines)`
- * counts lines, not orders), and null items are skipped, as SQL aggregates do.
+ * The items an aggregate works on, or null when the data is not there: a
+ * missing list (null), or a list with a missing item, has no total, and an
+ * invented 0 would read as real data (issue 14: a stock of 0 for a product
+ * the erp's answer left out). A source that means "none" answers an empty
+ * list (the gRPC source decodes proto3's omitted lists as []). A single value
+ * counts as a list of one; lists inside the list are flattened
+ * (`count(orders.lines)` counts lines, not orders).
  */
-function aggregateItems(value: unknown): readonly unknown[] {
+function aggregateItems(value: unknown): readonly unknown[] | null {
+  if (value === null || value === undefined) return null;
   const items: unknown[] = [];
   // An explicit stack, not recursion: backend data may nest lists deeply.
   const stack: unknown[] = [value];
   while (stack.length > 0) {
     const item = stack.pop();
-    if (item === null || item === undefined) continue;
+    if (item === null || item === undefined) return null;
     if (Array.isArray(item)) for (let i = item.length - 1; i >= 0; i -= 1) stack.push(item[i]);
     else items.push(item);
   }
@@ -49,7 +53,9 @@ function extreme(name: 'min' | 'max', sign: 1 | -1): FunctionSpec {
     signature: 'list',
     run: ([list], value, column) => {
       let best: Numeric | null = null;
-      for (const item of aggregateItems((list as Compiled)(value))) {
+      const items = aggregateItems((list as Compiled)(value));
+      if (items === null) return null;
+      for (const item of items) {
         const number = toNumeric(item, name, column) as Numeric;
         if (best === null || sign * compareNumeric(number, best) > 0) best = number;
       }
@@ -66,7 +72,9 @@ const FUNCTION_LIST: readonly FunctionSpec[] = [
     signature: 'list',
     run: ([list], value, column) => {
       let total: Numeric = 0;
-      for (const item of aggregateItems((list as Compiled)(value))) {
+      const items = aggregateItems((list as Compiled)(value));
+      if (items === null) return null;
+      for (const item of items) {
         total = arithmetic('+', total, toNumeric(item, 'sum', column) as Numeric, column);
       }
       return total;
@@ -79,7 +87,7 @@ const FUNCTION_LIST: readonly FunctionSpec[] = [
     minArgs: 1,
     maxArgs: 1,
     signature: 'list',
-    run: ([list], value) => aggregateItems((list as Compiled)(value)).length,
+    run: ([list], value) => aggregateItems((list as Compiled)(value))?.length ?? null,
   },
   {
     name: 'coalesce',

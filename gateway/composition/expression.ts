@@ -345,7 +345,13 @@ function compile(node: Node): Compiled {
     }
     case 'path': {
       const segments = node.segments;
-      return (value) => readPath(value, segments);
+      return (value) => {
+        const read = readPath(value, segments);
+        // A value the source refused (wrong type) fails the computed field with the source's own error: never computed on.
+        if (read instanceof Error) throw read;
+        if (Array.isArray(read)) for (const item of read) if (item instanceof Error) throw item;
+        return read;
+      };
     }
     case 'negate': {
       const operand = compile(node.operand);

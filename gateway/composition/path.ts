@@ -100,6 +100,8 @@ function walk(value: unknown, path: readonly string[], index: number, out: unkno
   let current = value;
   for (let i = index; i < path.length; i += 1) {
     if (current === null || current === undefined) break;
+    // A source put an Error in place of a value it could not vouch for (a wrong type): it is the value read.
+    if (current instanceof Error) break;
     if (Array.isArray(current)) {
       for (const element of current as readonly unknown[]) walk(element, path, i, out);
       return true;

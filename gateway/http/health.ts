@@ -1,5 +1,14 @@
 /**
- * /healthz says the process is up; /readyz asks every source's backend.
+ * /healthz says the process is up; /readyz says whether THIS gateway can
+ * serve, and reports each source's health in its body.
+ *
+ * One system down is not a 503: every gateway instance shares the same
+ * backends, so a load balancer that pulled instances out for it would turn a
+ * partial outage (the other systems' fields still answer) into a total one.
+ * /readyz answers 200 with `status: "ok"` when every source answers, 200 with
+ * `status: "degraded"` when some do not, and 503 `status: "unavailable"` only
+ * when none does (this instance can serve nothing, and another instance, on
+ * another network path, may do better).
  * Neither says where a backend lives: messages lose anything shaped like a URL.
  */
 import type { Source, SourceHealth } from '../../sources/common/index.js';
@@ -36,9 +45,10 @@ async function probe(source: Source, timeoutMs: number): Promise<SourceHealth> {
  */
 export async function readinessResponse(sources: readonly Source[], timeoutMs: number, breakerOf: (source: string) => string | undefined = () => undefined): Promise<Response> {
   const results = await Promise.all(sources.map(async (source) => [source.name, await probe(source, timeoutMs)] as const));
-  const ready = results.every(([, health]) => health.ok);
+  const up = results.filter(([, health]) => health.ok).length;
+  const status = up === results.length ? 'ok' : up > 0 ? 'degraded' : 'unavailable';
   const body = {
-    status: ready ? 'ok' : 'unavailable',
+    status,
     sources: Object.fromEntries(
       results.map(([name, health]) => {
         const breaker = breakerOf(name);
@@ -54,5 +64,5 @@ export async function readinessResponse(sources: readonly Source[], timeoutMs: n
       }),
     ),
   };
-  return json(ready ? 200 : 503, body);
+  return json(status === 'unavailable' ? 503 : 200, body);
 }

@@ -3,6 +3,7 @@
  * goes to the single operation, so it makes the same one call with that
  * operation's own answer (a 404 stays SOURCE_NOT_FOUND, not a null).
  */
+import { SourceError } from '../../sources/common/index.js';
 import type { Call, Invoke, StreamCall, Subscribe } from './call.js';
 
 export const dispatch: Invoke = async (call: Call) => {
@@ -14,7 +15,13 @@ export const dispatch: Invoke = async (call: Call) => {
     // A failure of this one call is the whole batch's, so the steps above see
     // it as one (retry, breaker, pushback); createSourcePipeline puts it back
     // at the key's place (the DataLoader contract) on the way out.
-    return [await operation.invoke({ ...call.args, [batch.key]: call.keyIsList ? [call.keys[0]] : call.keys[0] }, ctx)];
+    const answer = await operation.invoke({ ...call.args, [batch.key]: call.keyIsList ? [call.keys[0]] : call.keys[0] }, ctx);
+    // A list-keyed operation that answers no row for its one key left the key out, as a batch answer
+    // would (sources/common/batch.ts): not found, never an empty list that computes to a stock of 0.
+    if (call.keyIsList && Array.isArray(answer) && answer.length === 0) {
+      throw new SourceError({ code: 'SOURCE_NOT_FOUND', source: call.source, operation: operation.name, safeMessage: `${call.source} answered ${operation.name} without an entry for this ${batch.key}.` });
+    }
+    return [answer];
   }
   return batch.invokeMany(call.keys, ctx, call.args);
 };

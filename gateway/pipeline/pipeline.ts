@@ -16,6 +16,7 @@ import { createPushbackStep } from './pushback.js';
 import { createRateLimitStep } from './rate-limit.js';
 import { createRetryStep } from './retry.js';
 import { createTimeoutStep } from './timeout.js';
+import { createUpstreamLogStep } from './upstream-log.js';
 
 /**
  * The steps, outermost first. The order is the design:
@@ -35,11 +36,22 @@ import { createTimeoutStep } from './timeout.js';
  *   out a backend's 429 cannot fill the slots and turn healthy traffic into
  *   SOURCE_OVERLOADED. A retry may then meet a full queue: under overload
  *   that sheds load, which is the bulkhead's job.
- * - timeout innermost, so each attempt gets a fresh deadline bounded by
+ * - timeout next, so each attempt gets a fresh deadline bounded by
  *   what is left of the request's, starting when it reaches the backend
  *   rather than when it joined a queue.
+ * - upstream-log innermost, so every failed attempt at a backend is one log
+ *   line, and failures decided by the pipeline itself (open circuit, pause,
+ *   limit, full bulkhead) are not.
  */
-export const STEPS: readonly StepFactory[] = [createRetryStep, createBreakerStep, createPushbackStep, createRateLimitStep, createBulkheadStep, createTimeoutStep];
+export const STEPS: readonly StepFactory[] = [
+  createRetryStep,
+  createBreakerStep,
+  createPushbackStep,
+  createRateLimitStep,
+  createBulkheadStep,
+  createTimeoutStep,
+  createUpstreamLogStep,
+];
 
 /** One source's composed pipeline. */
 export interface SourcePipeline {

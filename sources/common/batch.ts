@@ -64,6 +64,14 @@ export function createOperationBatch(init: {
   const contractError = (safeMessage: string): SourceError =>
     new SourceError({ code: 'SOURCE_BATCH_CONTRACT', source, operation: via.name, safeMessage });
 
+  const notFound = (): SourceError =>
+    new SourceError({
+      code: 'SOURCE_NOT_FOUND',
+      source,
+      operation: operation.name,
+      safeMessage: `${source} answered ${via.name} for a batch without an entry for this ${declaration.key}.`,
+    });
+
   if (declaration.maxKeys !== undefined && !(Number.isInteger(declaration.maxKeys) && declaration.maxKeys > 0)) {
     throw new SourceConfigError({ source, path: `batch.${operation.name}.maxKeys`, safeMessage: `Source option "batch.${operation.name}.maxKeys" of ${source} should be a whole number above 0, instead got ${String(declaration.maxKeys)}.` });
   }
@@ -88,11 +96,13 @@ export function createOperationBatch(init: {
         if (bucket) bucket.push(item);
         else byKey.set(keyOf(itemKey), [item]);
       }
-      // Same length and order as `keys`: the DataLoader contract.
+      // Same length and order as `keys`: the DataLoader contract. A key the
+      // answer left out is "not found" at its place, as the single call's 404
+      // would be: never an empty list or a zero that reads as real data.
       return keys.map((key) => {
         const matched = byKey.get(keyOf(key));
-        if (declaration.many) return matched ?? [];
-        return matched?.[0] ?? null;
+        if (matched === undefined) return notFound();
+        return declaration.many ? matched : matched[0];
       });
     },
   };

@@ -74,6 +74,13 @@ export interface SourceErrorInit {
   retryAfterMs?: number;
   /** Protocol facts safe to show: `httpStatus`, `faultcode`, `grpcCode`... */
   details?: SafeDetails;
+  /**
+   * What the gateway's log needs to explain the failure: the backend's own
+   * reason in full (a server fault's faultstring, a 5xx problem's detail),
+   * already redacted of secrets by the source (sources/common/reason.ts
+   * `logReason`). Never reaches a response.
+   */
+  logDetail?: SafeDetails;
   cause?: unknown;
 }
 
@@ -85,6 +92,8 @@ export class SourceError extends SwitchboardError {
   readonly retryable: boolean;
   readonly retryAfterMs: number | undefined;
   readonly details: SafeDetails;
+  /** For the log only (see SourceErrorInit.logDetail); `toGraphQLError` never reads it. */
+  readonly logDetail: SafeDetails;
 
   constructor(init: SourceErrorInit) {
     super(init.safeMessage, { cause: init.cause });
@@ -94,6 +103,7 @@ export class SourceError extends SwitchboardError {
     this.retryable = init.retryable ?? false;
     this.retryAfterMs = init.retryAfterMs;
     this.details = init.details ?? {};
+    this.logDetail = init.logDetail ?? {};
   }
 }
 
@@ -101,10 +111,12 @@ export type ContractErrorCode =
   /** The contract could not be read at all (missing file, bad URL, not JSON/YAML/XML). */
   | 'CONTRACT_UNREADABLE'
   /** The contract was read but is not a document of the expected kind. */
-  | 'CONTRACT_INVALID';
+  | 'CONTRACT_INVALID'
+  /** The contract names a document at a location it may not load from (another origin or folder, link-local, metadata, file: from a remote document). */
+  | 'CONTRACT_LOCATION_REFUSED';
 
 /** Every ContractErrorCode at run time, for docs checks and exhaustive tests. */
-export const CONTRACT_ERROR_CODES = Object.freeze(['CONTRACT_UNREADABLE', 'CONTRACT_INVALID'] as const satisfies readonly ContractErrorCode[]);
+export const CONTRACT_ERROR_CODES = Object.freeze(['CONTRACT_UNREADABLE', 'CONTRACT_INVALID', 'CONTRACT_LOCATION_REFUSED'] as const satisfies readonly ContractErrorCode[]);
 const contractCodesComplete: Exclude<ContractErrorCode, (typeof CONTRACT_ERROR_CODES)[number]> extends never ? true : never = true;
 void contractCodesComplete;
 

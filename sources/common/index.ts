@@ -31,3 +31,5 @@ export { createHttpAuth, type HttpAuth, type HttpAuthOptions } from './auth.js';
 export { COMMON_SOURCE_OPTION_KEYS, type CommonSourceOptions } from './options.js';
 export { closestNames } from './suggest.js';
 export { checkSourceOptions, BATCH_DECLARATION_KEYS } from './options-check.js';
+export { callerReason, logReason, withReason, MAX_CALLER_REASON_CHARS, MAX_LOG_REASON_CHARS } from './reason.js';
+export { createLocationPolicy, isForbiddenHost, type LocationPolicy } from './contract-locations.js';

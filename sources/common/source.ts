@@ -45,8 +45,9 @@ export interface SourceHealth {
 /**
  * Answers many keys in one backend call, under the DataLoader contract:
  * the result has the length and the order of `keys`; the place of a key that
- * failed holds an `Error`, and the place of a key the backend does not know
- * holds `null`. A call that fails as a whole rejects.
+ * failed holds an `Error`, and the place of a key the backend's answer left
+ * out holds a SourceError SOURCE_NOT_FOUND (never an empty value that would
+ * read as data). A call that fails as a whole rejects.
  */
 export interface OperationBatch {
   /** The argument of the single operation that varies per key, e.g. "sku". */

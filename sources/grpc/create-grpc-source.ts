@@ -56,7 +56,7 @@ export async function createGrpcSource(options: GrpcSourceOptions): Promise<Sour
 
   let root;
   if (options.contract !== undefined) {
-    root = loadProtoContract(name, options.contract, options.includeDirs);
+    root = loadProtoContract(name, options.contract, options.includeDirs, options.contractAllow);
   } else {
     try {
       root = (await loadReflectedContract(name, transportOf(), deadlineMs)).root;

@@ -31,6 +31,12 @@ export interface GrpcSourceOptions extends Omit<CommonSourceOptions, 'contract'>
   reflection?: boolean;
   /** Folders searched for imports, in order. @default the folder of `contract` and its parents up to the package root */
   includeDirs?: readonly string[];
+  /**
+   * Folders imports may be read from besides `includeDirs` and the
+   * contract's own folder. An absolute import, or one that climbs out of
+   * these with `..`, is refused (CONTRACT_LOCATION_REFUSED). @default []
+   */
+  contractAllow?: readonly string[];
   /** Deadline of one call, in ms; wins over `timeoutMs`. @default 10000 */
   deadlineMs?: number;
   /** Metadata sent with every call, e.g. `{ 'x-tenant': 'eu' }`. */
@@ -49,7 +55,7 @@ export interface GrpcSourceOptions extends Omit<CommonSourceOptions, 'contract'>
 }
 
 /** Every key of GrpcSourceOptions: an unknown key is CONFIG_INVALID with a suggestion. */
-export const GRPC_OPTION_KEYS = Object.freeze([...COMMON_SOURCE_OPTION_KEYS, 'reflection', 'includeDirs', 'deadlineMs', 'metadata', 'auth', 'tls', 'operationKinds', 'queryPrefixes', 'maxReceiveMessageBytes'] as const satisfies ReadonlyArray<keyof GrpcSourceOptions>);
+export const GRPC_OPTION_KEYS = Object.freeze([...COMMON_SOURCE_OPTION_KEYS, 'reflection', 'includeDirs', 'deadlineMs', 'metadata', 'auth', 'tls', 'operationKinds', 'queryPrefixes', 'maxReceiveMessageBytes', 'contractAllow'] as const satisfies ReadonlyArray<keyof GrpcSourceOptions>);
 const grpcKeysComplete: Exclude<keyof GrpcSourceOptions, (typeof GRPC_OPTION_KEYS)[number]> extends never ? true : never = true;
 void grpcKeysComplete;
 

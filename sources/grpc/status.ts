@@ -1,6 +1,6 @@
 /** gRPC status codes → SourceError codes: the one place that decides what a backend status means to the gateway. */
 import { status as Status, type ServiceError } from '@grpc/grpc-js';
-import { SourceError, type SourceErrorCode } from '../common/index.js';
+import { callerReason, logReason, SourceError, withReason, type SourceErrorCode } from '../common/index.js';
 
 interface Classification {
   code: SourceErrorCode;
@@ -29,6 +29,14 @@ const CLASSIFICATION: Readonly<Partial<Record<Status, Classification>>> = {
   [Status.UNAUTHENTICATED]: { code: 'SOURCE_UNAUTHENTICATED', retryable: false, what: 'refused our credentials' },
 };
 
+/**
+ * Statuses in which the backend tells its caller what was wrong with the
+ * request: their message is passed on, cleaned. Every other status (INTERNAL,
+ * UNKNOWN, DATA_LOSS, UNAVAILABLE, UNAUTHENTICATED...) is about the backend or
+ * the gateway's credentials, and its message reaches only the log.
+ */
+const CALLER_CLASS: ReadonlySet<Status> = new Set([Status.INVALID_ARGUMENT, Status.FAILED_PRECONDITION, Status.NOT_FOUND, Status.ALREADY_EXISTS, Status.OUT_OF_RANGE, Status.ABORTED]);
+
 /** The name of a status code, e.g. "NOT_FOUND"; "UNKNOWN" for numbers gRPC does not define. */
 export function statusName(code: number): string {
   const name = Status[code];
@@ -40,8 +48,10 @@ function isServiceError(error: unknown): error is ServiceError {
 }
 
 /**
- * Turns a failed call into a SourceError. The backend's status message stays
- * in `cause` only: it is a backend body, and may name internals.
+ * Turns a failed call into a SourceError. The backend's status message
+ * (`details`, without grpc-js's "<code> <NAME>: " prefix) reaches the caller,
+ * cleaned and bounded, only for caller-class statuses; it always reaches the
+ * log, redacted, through `logDetail`.
  */
 export function toSourceError(error: unknown, source: string, operation: string): SourceError {
   if (error instanceof SourceError) return error;
@@ -53,14 +63,18 @@ export function toSourceError(error: unknown, source: string, operation: string)
     const [pushback] = error.metadata?.get('grpc-retry-pushback-ms') ?? [];
     if (typeof pushback === 'string' && /^\d+$/.test(pushback)) retryAfterMs = Number(pushback);
   }
+  const raw = isServiceError(error) && typeof error.details === 'string' && error.details !== '' ? error.details : undefined;
+  const sentence = `${source} ${found.what} for ${operation} (gRPC ${statusName(code)}).`;
+  const logged = logReason(raw);
   return new SourceError({
     code: found.code,
     source,
     operation,
-    safeMessage: `${source} ${found.what} for ${operation} (gRPC ${statusName(code)}).`,
+    safeMessage: CALLER_CLASS.has(code as Status) ? withReason(sentence, callerReason(raw)) : sentence,
     retryable: found.retryable,
     retryAfterMs,
     details: { grpcCode: statusName(code) },
+    logDetail: { grpcCode: statusName(code), ...(logged === undefined ? {} : { reason: logged }) },
     cause: error,
   });
 }

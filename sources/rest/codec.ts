@@ -2,11 +2,20 @@
  * Values between the wire and the subgraph: `decode` turns an answer into
  * subgraph shape (renamed fields, enum names, `__typename` on union
  * members); `encode` turns GraphQL arguments back into wire JSON. A value
- * that does not match its shape is passed through untouched, so GraphQL
- * reports it on that one field instead of the whole answer failing here.
+ * that does not match its declared type (`title: 42`, `amount: "abc"`, an
+ * unknown enum value, a list where an object belongs) is replaced by the
+ * Error `wrong` makes, so GraphQL fails that one field (graphql-js throws an
+ * Error a resolver returns) and the rest of the answer arrives.
  */
 import { isObject } from './refs.js';
 import type { EnumShape, ObjectShape, ScalarShape, TypeRef, UnionShape } from './shapes.js';
+import { fitsScalar, jsonTypeOf } from './wire-check.js';
+
+/** Makes the Error that stands in for a value of the wrong type: the field's name, what was declared, what came. */
+export type WrongValue = (field: string, expected: string, got: string) => Error;
+
+/** For callers that check nothing (tests of the mapping alone): the value passes as it came. */
+const PASS: WrongValue | undefined = undefined;
 
 const enumByWire = new WeakMap<EnumShape, Map<string, string>>();
 const enumByName = new WeakMap<EnumShape, Map<string, string | number>>();
@@ -30,30 +39,39 @@ function nameToWire(shape: EnumShape): Map<string, string | number> {
   return map;
 }
 
-/** Wire JSON → subgraph shape. */
-export function decode(ref: TypeRef, value: unknown): unknown {
+/**
+ * Wire JSON → subgraph shape.
+ * @param wrong makes the Error put in place of a value of the wrong type; without it, such values pass as they came
+ * @param field the name of the field being read, for `wrong`
+ */
+export function decode(ref: TypeRef, value: unknown, wrong: WrongValue | undefined = PASS, field = 'result'): unknown {
   if (value === null || value === undefined) return null;
   const shape = ref.shape;
   switch (shape.kind) {
     case 'scalar':
-      return value;
+      return wrong === undefined || fitsScalar(shape, value) ? value : wrong(field, shape.name, jsonTypeOf(value));
     case 'list':
-      return Array.isArray(value) ? value.map((item) => decode(shape.of, item)) : value;
-    case 'enum':
-      return typeof value === 'string' || typeof value === 'number' ? (wireToName(shape).get(String(value)) ?? value) : value;
+      if (Array.isArray(value)) return value.map((item) => decode(shape.of, item, wrong, field));
+      return wrong === undefined ? value : wrong(field, 'a list', jsonTypeOf(value));
+    case 'enum': {
+      const name = typeof value === 'string' || typeof value === 'number' ? wireToName(shape).get(String(value)) : undefined;
+      if (name !== undefined) return name;
+      return wrong === undefined ? value : wrong(field, `one of ${shape.name}'s values`, typeof value === 'string' || typeof value === 'number' ? 'another value' : jsonTypeOf(value));
+    }
     case 'object':
-      return isObject(value) ? decodeObject(shape, value) : value;
+      if (isObject(value)) return decodeObject(shape, value, wrong);
+      return wrong === undefined ? value : wrong(field, 'an object', jsonTypeOf(value));
     case 'union': {
-      if (!isObject(value)) return value;
+      if (!isObject(value)) return wrong === undefined ? value : wrong(field, 'an object', jsonTypeOf(value));
       const member = pickMember(shape, value);
-      return { ...decodeObject(member, value), __typename: member.name };
+      return { ...decodeObject(member, value, wrong), __typename: member.name };
     }
   }
 }
 
-function decodeObject(shape: ObjectShape, value: Record<string, unknown>): Record<string, unknown> {
+function decodeObject(shape: ObjectShape, value: Record<string, unknown>, wrong: WrongValue | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const field of shape.fields) out[field.name] = field.wireName === '' ? null : decode(field.type, value[field.wireName]);
+  for (const field of shape.fields) out[field.name] = field.wireName === '' ? null : decode(field.type, value[field.wireName], wrong, field.name);
   return out;
 }
 

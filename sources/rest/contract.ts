@@ -8,7 +8,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import { request } from 'undici';
 import { parse as parseYaml } from 'yaml';
-import { ContractError } from '../common/index.js';
+import { ContractError, createLocationPolicy, type LocationPolicy } from '../common/index.js';
 import { externalFiles, isObject, type DocumentSet } from './refs.js';
 
 export type ContractVersion = 'swagger2' | 'openapi3.0' | 'openapi3.1';
@@ -33,10 +33,22 @@ function isUrl(location: string): boolean {
 async function readText(location: string): Promise<string> {
   if (isUrl(location)) {
     const response = await request(location, { method: 'GET', signal: AbortSignal.timeout(CONTRACT_FETCH_TIMEOUT_MS) });
-    const body = Buffer.from(await response.body.arrayBuffer());
-    if (response.statusCode !== 200) throw new Error(`HTTP ${response.statusCode}`);
-    if (body.length > MAX_CONTRACT_BYTES) throw new ContractTooLarge();
-    return body.toString('utf8');
+    if (response.statusCode !== 200) {
+      await response.body.dump();
+      throw new Error(`HTTP ${response.statusCode}`);
+    }
+    // Counted while it arrives: a hostile server's endless body stops at the limit, not in memory.
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of response.body) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_CONTRACT_BYTES) {
+        response.body.destroy();
+        throw new ContractTooLarge();
+      }
+      chunks.push(chunk as Buffer);
+    }
+    return Buffer.concat(chunks).toString('utf8');
   }
   // Checked before reading, so a huge file is refused without being loaded.
   if ((await stat(location)).size > MAX_CONTRACT_BYTES) throw new ContractTooLarge();
@@ -70,10 +82,12 @@ function detectVersion(document: unknown): ContractVersion | undefined {
 
 /**
  * Reads and checks the contract at `location`, then loads the files its refs name.
- * @throws ContractError CONTRACT_UNREADABLE (missing, unreachable, not JSON/YAML)
- *   or CONTRACT_INVALID (not OpenAPI 3.0/3.1 or Swagger 2.0)
+ * @param allow locations besides the contract's own origin or folder that refs may load from (RestSourceOptions.contractAllow)
+ * @throws ContractError CONTRACT_UNREADABLE (missing, unreachable, not JSON/YAML),
+ *   CONTRACT_INVALID (not OpenAPI 3.0/3.1 or Swagger 2.0) or
+ *   CONTRACT_LOCATION_REFUSED (a ref to a location the policy refuses, named in the error)
  */
-export async function readContract(source: string, location: string): Promise<Contract> {
+export async function readContract(source: string, location: string, allow: readonly string[] = []): Promise<Contract> {
   const root = isUrl(location) ? new URL(location).href : resolvePath(location);
   const shown = isUrl(location) ? 'the contract URL' : location;
   let text: string;
@@ -103,24 +117,27 @@ export async function readContract(source: string, location: string): Promise<Co
     throw new ContractError({ code: 'CONTRACT_INVALID', source, location: shown, safeMessage: `The contract of ${source} (${shown}) has a "paths" that is not an object.` });
   }
   const files = new Map<string, unknown>([[root, document]]);
-  await loadNeighbours(files, root, document);
+  await loadNeighbours(files, root, document, createLocationPolicy(source, root, allow));
   return { root, files, version };
 }
 
-/** Breadth-first over the files refs name; a file that cannot be read is left out (its refs become warnings). */
-async function loadNeighbours(files: Map<string, unknown>, root: string, document: unknown): Promise<void> {
-  const queue = externalFiles(document, root);
+/**
+ * Breadth-first over the files refs name. A location the policy refuses
+ * fails the contract, naming it; a file that cannot be read is left out
+ * (its refs become warnings).
+ */
+async function loadNeighbours(files: Map<string, unknown>, root: string, document: unknown, policy: LocationPolicy): Promise<void> {
+  const queue: Array<readonly [file: string, from: string]> = externalFiles(document, root).map((file) => [file, root] as const);
   const tried = new Set<string>([root]);
   while (queue.length > 0 && tried.size <= MAX_CONTRACT_FILES) {
-    const file = queue.shift() as string;
+    const [file, from] = queue.shift() as readonly [string, string];
     if (tried.has(file)) continue;
     tried.add(file);
-    // A local contract may only pull in local files, and a remote one only remote files.
-    if (isUrl(file) !== isUrl(root)) continue;
+    policy.check(file, from);
     try {
       const neighbour = parseDocument(await readText(file));
       files.set(file, neighbour);
-      queue.push(...externalFiles(neighbour, file));
+      queue.push(...externalFiles(neighbour, file).map((next) => [next, file] as const));
     } catch {
       // Reported where a ref needs it, as a warning with its pointer.
     }

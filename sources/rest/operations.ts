@@ -75,6 +75,9 @@ export function createOperation(planned: PlannedOperation, transport: RestTransp
   const { signature, plan, model } = planned;
   const bad = (safeMessage: string, cause?: unknown): SourceError =>
     new SourceError({ code: 'SOURCE_BAD_RESPONSE', source: plan.source, operation: plan.operation, safeMessage, cause });
+  // A value of the wrong type fails its own field, named; the value itself is never quoted.
+  const wrong = (field: string, expected: string, got: string): SourceError =>
+    bad(`${plan.source} answered ${plan.operation} with ${got} in ${field}, where its contract declares ${/^[A-Z]/.test(expected) ? `a ${expected}` : expected}.`);
   return {
     name: signature.name,
     kind: signature.kind,
@@ -104,7 +107,7 @@ export function createOperation(planned: PlannedOperation, transport: RestTransp
         throw bad(`${plan.source} answered ${plan.operation} with a body that is not JSON.`, cause);
       }
       try {
-        return decode(signature.result, parsed);
+        return decode(signature.result, parsed, wrong);
       } catch (cause) {
         // Only a hostile answer gets here: a recursive type nested deeper than the stack.
         throw bad(`${plan.source} answered ${plan.operation} with a body too deeply nested to read.`, cause);

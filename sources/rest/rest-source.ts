@@ -24,10 +24,18 @@ export interface RestSourceOptions extends CommonSourceOptions {
   maxResponseBytes?: number;
   /** Deadline of the `health()` probe, in ms. @default 2000 */
   healthTimeoutMs?: number;
+  /**
+   * Where `$ref`s to other documents may load from besides the contract's own
+   * origin (a URL contract) or folder (a file contract): URL prefixes
+   * ("https://schemas.example.com/") or folders. Link-local and cloud metadata
+   * addresses, and `file:` from a remote contract, are refused whatever this
+   * says. @default [] (the contract's own origin or folder only)
+   */
+  contractAllow?: readonly string[];
 }
 
 /** Every key of RestSourceOptions: an unknown key is CONFIG_INVALID with a suggestion. */
-export const REST_OPTION_KEYS = Object.freeze([...COMMON_SOURCE_OPTION_KEYS, 'auth', 'headers', 'maxResponseBytes', 'healthTimeoutMs'] as const satisfies ReadonlyArray<keyof RestSourceOptions>);
+export const REST_OPTION_KEYS = Object.freeze([...COMMON_SOURCE_OPTION_KEYS, 'auth', 'headers', 'maxResponseBytes', 'healthTimeoutMs', 'contractAllow'] as const satisfies ReadonlyArray<keyof RestSourceOptions>);
 const restKeysComplete: Exclude<keyof RestSourceOptions, (typeof REST_OPTION_KEYS)[number]> extends never ? true : never = true;
 void restKeysComplete;
 
@@ -84,7 +92,7 @@ export async function createRestSource(options: RestSourceOptions): Promise<Sour
   if (!isValidGraphQLName(options.name)) {
     throw new TypeError(`A REST source's name should be a valid GraphQL name such as "storefront", instead got ${JSON.stringify(options.name)}.`);
   }
-  const contract = await readContract(options.name, options.contract);
+  const contract = await readContract(options.name, options.contract, options.contractAllow);
   const { typeDefs, planned, warnings, serverUrl } = convertContract(options.name, contract);
   const transport = createRestTransport({
     source: options.name,

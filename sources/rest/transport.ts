@@ -2,15 +2,13 @@
  * The HTTP call of a REST source: the shared pooled client from
  * sources/common/http.ts, credentials from sources/common/auth.ts, one
  * retry after a 401 when the credentials are a token we can fetch again,
- * and every non-2xx answer turned into a SourceError that carries the status
- * and nothing of the backend's headers or body.
+ * and every non-2xx answer turned into a SourceError (failure.ts): the status,
+ * and for a caller-class 4xx the backend's cleaned reason.
  */
 import {
   SourceError,
-  classifyHttpStatus,
   createHttpAuth,
   createHttpClient,
-  parseRetryAfterMs,
   type CallContext,
   type HttpAuth,
   type HttpAuthOptions,
@@ -18,6 +16,7 @@ import {
   type HttpResponse,
   type SourceHealth,
 } from '../common/index.js';
+import { httpFailure } from './failure.js';
 import type { BuiltRequest } from './request.js';
 
 export interface RestTransportOptions {
@@ -91,16 +90,7 @@ export function createRestTransport(options: RestTransportOptions): RestTranspor
         response = await attempt(operation, method, built, ctx);
       }
       if (response.status >= 200 && response.status < 300) return response;
-      const { code, retryable } = classifyHttpStatus(response.status);
-      throw new SourceError({
-        code,
-        source,
-        operation,
-        retryable,
-        retryAfterMs: parseRetryAfterMs(response.headers['retry-after']),
-        safeMessage: `${source} answered ${operation} with HTTP ${response.status}.`,
-        details: { httpStatus: response.status },
-      });
+      throw httpFailure(source, operation, response);
     },
     async probe(timeoutMs) {
       const started = performance.now();

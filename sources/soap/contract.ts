@@ -2,11 +2,13 @@
  * Reads a WSDL 1.1 and every document it pulls in: `wsdl:import`ed WSDLs,
  * the schemas in `wsdl:types`, and their `xs:import` / `xs:include`
  * (relative locations resolved against the document that names them).
- * Works from files or http(s) URLs; each document is read once.
+ * Works from files or http(s) URLs; each document is read once. Every
+ * document after the first is checked against the contract's location
+ * policy (sources/common/contract-locations.ts) before it is read.
  */
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
-import { ContractError, createHttpClient } from '../common/index.js';
+import { ContractError, createHttpClient, createLocationPolicy } from '../common/index.js';
 import { childrenNamed, parseXml, WSDL_NS, XmlRefusedError, XSD_NS, type XmlElement } from './xml.js';
 
 /** One `xs:schema`, with the facts needed to qualify its names. */
@@ -41,7 +43,11 @@ export function resolveLocation(base: string, relative: string): string {
   return isAbsolute(relative) ? relative : resolvePath(dirname(base), relative);
 }
 
-export async function loadContract(source: string, location: string): Promise<LoadedContract> {
+/**
+ * @param allow locations besides the contract's own origin or folder that imports may load from (SoapSourceOptions.contractAllow)
+ * @throws ContractError CONTRACT_UNREADABLE, CONTRACT_INVALID, CONTRACT_LOCATION_REFUSED
+ */
+export async function loadContract(source: string, location: string, allow: readonly string[] = []): Promise<LoadedContract> {
   const unreadable = (safeMessage: string, where: string, cause?: unknown): ContractError =>
     new ContractError({ code: 'CONTRACT_UNREADABLE', source, safeMessage, location: where, cause });
   let http: ReturnType<typeof createHttpClient> | undefined;
@@ -93,6 +99,7 @@ export async function loadContract(source: string, location: string): Promise<Lo
       if (schemaLocation === undefined || schemaLocation === '') continue;
       const next = resolveLocation(where, schemaLocation);
       if (seen.has(next)) continue;
+      policy.check(next, where);
       const root = await read(next);
       if (root.ns !== XSD_NS || root.local !== 'schema') throw new ContractError({ code: 'CONTRACT_INVALID', source, safeMessage: `A schema imported by the WSDL of ${source} is not an XML Schema.`, location: next });
       await addSchema(root, next, child.local === 'import' ? undefined : schema.targetNamespace);
@@ -112,14 +119,16 @@ export async function loadContract(source: string, location: string): Promise<Lo
       if (at === undefined) continue;
       const next = resolveLocation(where, at);
       if (seen.has(next)) continue;
+      policy.check(next, where);
       const doc = await read(next);
       if (doc.ns === XSD_NS && doc.local === 'schema') await addSchema(doc, next);
       else await addWsdl(doc, next);
     }
   };
 
+  const start = isUrl(location) ? location : resolvePath(location);
+  const policy = createLocationPolicy(source, start, allow);
   try {
-    const start = isUrl(location) ? location : resolvePath(location);
     await addWsdl(await read(start), start);
   } finally {
     await http?.close();

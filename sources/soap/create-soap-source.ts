@@ -27,7 +27,9 @@ import { createUsernameTokenHeader } from './wsse.js';
  * Reads the WSDL at `options.contract` (a path or an http(s) URL) and wraps it as a Source.
  *
  * @throws ContractError CONTRACT_UNREADABLE when a document cannot be read,
- *   CONTRACT_INVALID when it is not a WSDL or yields no SOAP operation
+ *   CONTRACT_INVALID when it is not a WSDL or yields no SOAP operation,
+ *   CONTRACT_LOCATION_REFUSED when an import names a location outside the
+ *   contract's origin or folder (and `contractAllow`), or a forbidden one
  * @example
  * const erp = await createSoapSource({ name: 'erp', contract: './demo/erp/erp.wsdl', url: process.env.ERP_URL,
  *   auth: { type: 'wsSecurity', username: 'gateway', password: process.env.ERP_PASSWORD ?? '' } });
@@ -35,7 +37,7 @@ import { createUsernameTokenHeader } from './wsse.js';
 export async function createSoapSource(options: SoapSourceOptions): Promise<Source> {
   checkSourceOptions('SOAP', options, SOAP_OPTION_KEYS);
   const source = options.name;
-  const contract = await loadContract(source, options.contract);
+  const contract = await loadContract(source, options.contract, options.contractAllow);
   const summary = readWsdl(contract.wsdls, options.soapVersion ?? SOAP_DEFAULTS.soapVersion);
   if (summary.operations.length === 0) {
     throw new ContractError({ code: 'CONTRACT_INVALID', source, safeMessage: `The WSDL of ${source} has no operation reachable through a SOAP binding.`, location: options.contract });
@@ -45,7 +47,15 @@ export async function createSoapSource(options: SoapSourceOptions): Promise<Sour
   const auth: HttpAuth =
     options.auth && options.auth.type !== 'wsSecurity' ? createHttpAuth(source, options.auth, http) : { apply: async () => {}, invalidate: () => {} };
   const wsSecurity = options.auth?.type === 'wsSecurity' ? options.auth : undefined;
-  const transport = createSoapTransport({ source, http, auth, maxDepth: options.maxDepth ?? SOAP_DEFAULTS.maxDepth, headers: options.headers });
+  const transport = createSoapTransport({
+    source,
+    http,
+    auth,
+    maxDepth: options.maxDepth ?? SOAP_DEFAULTS.maxDepth,
+    maxElements: options.maxResponseElements ?? SOAP_DEFAULTS.maxResponseElements,
+    maxParseMs: options.maxParseMs ?? SOAP_DEFAULTS.maxParseMs,
+    headers: options.headers,
+  });
   const fixedUrl = options.url ? new URL(options.url) : undefined;
   const warnings: SourceWarning[] = [...summary.warnings];
   const built = buildOperations({

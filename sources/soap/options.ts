@@ -26,6 +26,23 @@ export interface SoapSourceOptions extends CommonSourceOptions {
   maxResponseBytes?: number;
   /** Deepest element nesting accepted in a response. @default 64 */
   maxDepth?: number;
+  /** Most XML elements accepted in one response; more is SOURCE_BAD_RESPONSE. @default 200000 */
+  maxResponseElements?: number;
+  /**
+   * Most time spent parsing one response, in ms (answers are parsed in slices
+   * that let other requests run between them; the wait is not counted). More
+   * is SOURCE_BAD_RESPONSE. @default 1000
+   */
+  maxParseMs?: number;
+  /**
+   * Where the contract's imports (`wsdl:import`, `xs:import`/`xs:include`
+   * `schemaLocation`) may be loaded from besides the contract's own origin
+   * (a URL contract) or folder (a file contract): URL prefixes
+   * ("https://schemas.example.com/") or folders. Link-local and cloud
+   * metadata addresses, and `file:` from a remote contract, are refused
+   * whatever this says. @default [] (the contract's own origin or folder only)
+   */
+  contractAllow?: readonly string[];
   /** Keep-alive connections to the backend. @default 32 */
   connections?: number;
   /** Extra HTTP headers sent with every call (never secrets: use `auth`). */
@@ -33,13 +50,15 @@ export interface SoapSourceOptions extends CommonSourceOptions {
 }
 
 /** Every key of SoapSourceOptions: an unknown key is CONFIG_INVALID with a suggestion. */
-export const SOAP_OPTION_KEYS = Object.freeze([...COMMON_SOURCE_OPTION_KEYS, 'auth', 'soapVersion', 'operationKinds', 'maxResponseBytes', 'maxDepth', 'connections', 'headers'] as const satisfies ReadonlyArray<keyof SoapSourceOptions>);
+export const SOAP_OPTION_KEYS = Object.freeze([...COMMON_SOURCE_OPTION_KEYS, 'auth', 'soapVersion', 'operationKinds', 'maxResponseBytes', 'maxDepth', 'maxResponseElements', 'maxParseMs', 'contractAllow', 'connections', 'headers'] as const satisfies ReadonlyArray<keyof SoapSourceOptions>);
 const soapKeysComplete: Exclude<keyof SoapSourceOptions, (typeof SOAP_OPTION_KEYS)[number]> extends never ? true : never = true;
 void soapKeysComplete;
 
 export const SOAP_DEFAULTS = Object.freeze({
   soapVersion: '1.1' as const,
   maxDepth: 64,
+  maxResponseElements: 200_000,
+  maxParseMs: 1_000, // 1 s
 });
 
 /** First words of operation names that read without side effects. */

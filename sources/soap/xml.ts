@@ -14,7 +14,9 @@
  *   (saxes knows no others); any other reference stays literal text, as it did
  *   with our earlier parsers, rather than failing the whole answer;
  * - nesting depth is capped while reading: parsing stops at the first element
- *   past `maxDepth`;
+ *   past `maxDepth`, and so is the number of elements (`maxElements`);
+ * - answers from backends are parsed a slice at a time (`parseXmlInSlices`),
+ *   yielding to the event loop between slices, with a bound on parsing time;
  * - names that are dangerous as object keys (`__proto__`, `constructor`,
  *   `prototype`) are refused as element and attribute names.
  */
@@ -41,7 +43,7 @@ export interface XmlElement {
   readonly scope: ReadonlyMap<string, string>;
 }
 
-export type XmlErrorReason = 'doctype' | 'depth' | 'malformed' | 'empty';
+export type XmlErrorReason = 'doctype' | 'depth' | 'elements' | 'time' | 'encoding' | 'malformed' | 'empty';
 
 /** XML that this module refuses to read; `reason` says which rule it broke. */
 export class XmlRefusedError extends Error {
@@ -57,9 +59,16 @@ export class XmlRefusedError extends Error {
 export interface ParseXmlOptions {
   /** Deepest nesting of elements accepted. @default 64 */
   maxDepth?: number;
+  /** Most elements accepted in one document. @default no limit for parseXml, 200000 for parseXmlInSlices */
+  maxElements?: number;
 }
 
-export const XML_DEFAULTS = Object.freeze({ maxDepth: 64 });
+export const XML_DEFAULTS = Object.freeze({
+  maxDepth: 64,
+  maxElements: 200_000,
+  maxParseMs: 1_000, // 1 s of parsing, waiting between slices not counted
+  sliceChars: 64 * 1024, // ~1 ms of parsing per slice
+});
 
 /**
  * Strips what comes before the root element and carries no meaning: a BOM,
@@ -152,15 +161,21 @@ function toElement(tag: SaxesTagNS, parentScope: ReadonlyMap<string, string>, li
   return { ns: tag.uri, local: tag.local, attrs, children: [], text: '', scope };
 }
 
+/** A tree being built from saxes' events; `finish()` returns its root. */
+interface TreeBuilder {
+  readonly parser: SaxesParser;
+  finish(): XmlElement;
+}
+
 /**
- * Reads `text` (prolog already stripped) into its root element in one pass
- * over saxes' events. A refusal is thrown from inside an event handler, which
- * stops the parser where it stands.
+ * Wires saxes' events to a new tree. A refusal is thrown from inside an
+ * event handler, which stops the parser where it stands.
  */
-function readTree(text: string, maxDepth: number): XmlElement {
+function createTreeBuilder(maxDepth: number, maxElements: number): TreeBuilder {
   const parser = new SaxesParser({ xmlns: true });
   const stack: OpenElement[] = [];
   let root: OpenElement | undefined;
+  let elements = 0;
   parser.on('error', (error) => {
     if (UNDEFINED_ENTITY.test(error.message)) return;
     if (NO_ROOT.test(error.message)) throw new XmlRefusedError('empty', 'The document has no root element.');
@@ -168,6 +183,8 @@ function readTree(text: string, maxDepth: number): XmlElement {
   });
   parser.on('opentag', (tag) => {
     if (stack.length >= maxDepth) throw new XmlRefusedError('depth', `The document nests deeper than ${maxDepth} elements.`);
+    elements += 1;
+    if (elements > maxElements) throw new XmlRefusedError('elements', `The document has more than ${maxElements} elements.`);
     const parent = stack[stack.length - 1];
     const element = toElement(tag, parent ? parent.scope : ROOT_SCOPE, parser.line);
     if (parent) parent.children.push(element);
@@ -183,21 +200,65 @@ function readTree(text: string, maxDepth: number): XmlElement {
   };
   parser.on('text', addText);
   parser.on('cdata', addText);
-  parser.write(text).close();
-  if (!root) throw new XmlRefusedError('empty', 'The document has no root element.');
-  return root;
+  return {
+    parser,
+    finish() {
+      parser.close();
+      if (!root) throw new XmlRefusedError('empty', 'The document has no root element.');
+      return root;
+    },
+  };
 }
 
-/**
- * Parses a document into its root element.
- * @throws XmlRefusedError for a DOCTYPE, nesting past `maxDepth`, malformed or empty XML
- */
-export function parseXml(input: string | Buffer, options: ParseXmlOptions = {}): XmlElement {
+/** The text after the prolog, with the DOCTYPE refusal and the first-character check every parse makes. */
+function prepare(input: string | Buffer): string {
   const text = stripProlog(typeof input === 'string' ? input : input.toString('utf8'));
   // Refused before parsing: a DTD is the only door to external entities and expansion bombs.
   if (/<!DOCTYPE/i.test(text)) throw new XmlRefusedError('doctype', 'The document declares a DOCTYPE, which is refused.');
   if (!text.startsWith('<')) throw new XmlRefusedError(text.length === 0 ? 'empty' : 'malformed', 'The document is not XML.');
-  return readTree(text, options.maxDepth ?? XML_DEFAULTS.maxDepth);
+  return text;
+}
+
+/**
+ * Parses a document into its root element, in one go. For contracts and
+ * small documents; answers from backends go through `parseXmlInSlices`.
+ * @throws XmlRefusedError for a DOCTYPE, nesting past `maxDepth`, more than `maxElements`, malformed or empty XML
+ */
+export function parseXml(input: string | Buffer, options: ParseXmlOptions = {}): XmlElement {
+  const text = prepare(input);
+  const builder = createTreeBuilder(options.maxDepth ?? XML_DEFAULTS.maxDepth, options.maxElements ?? Number.POSITIVE_INFINITY);
+  builder.parser.write(text);
+  return builder.finish();
+}
+
+export interface SliceOptions extends ParseXmlOptions {
+  /** Most time spent parsing (not waiting between slices), in ms. @default 1000 */
+  maxParseMs?: number;
+  /** Characters parsed before yielding to the event loop. @default 65536 */
+  sliceChars?: number;
+}
+
+/**
+ * Parses a document a slice at a time, yielding to the event loop between
+ * slices, so a large answer does not stall every other request the gateway
+ * is serving; the time spent parsing is bounded (`maxParseMs`), and so is
+ * the number of elements.
+ * @throws XmlRefusedError as parseXml, and with reason "time" past `maxParseMs`
+ */
+export async function parseXmlInSlices(input: string, options: SliceOptions = {}): Promise<XmlElement> {
+  const text = prepare(input);
+  const builder = createTreeBuilder(options.maxDepth ?? XML_DEFAULTS.maxDepth, options.maxElements ?? XML_DEFAULTS.maxElements);
+  const maxParseMs = options.maxParseMs ?? XML_DEFAULTS.maxParseMs;
+  const sliceChars = options.sliceChars ?? XML_DEFAULTS.sliceChars;
+  let spentMs = 0;
+  for (let at = 0; at < text.length; at += sliceChars) {
+    const started = performance.now();
+    builder.parser.write(text.slice(at, at + sliceChars));
+    spentMs += performance.now() - started;
+    if (spentMs > maxParseMs) throw new XmlRefusedError('time', `The document took more than ${maxParseMs} ms to parse.`);
+    if (at + sliceChars < text.length) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+  return builder.finish();
 }
 
 /** Children of `element` with this namespace (or any, when `ns` is undefined) and local name. */

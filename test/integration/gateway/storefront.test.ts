@@ -93,7 +93,7 @@ describe('errors and limits', () => {
 });
 
 describe('health', () => {
-  it('/healthz is ok and /readyz turns 503 when the storefront is gone', async () => {
+  it('/healthz is ok and /readyz turns 503 when its only source, the storefront, is gone', async () => {
     expect((await gateway.fetch('/healthz')).status).toBe(200);
     expect((await gateway.fetch('/readyz')).status).toBe(200);
     await systems.storefront.close();

@@ -74,11 +74,22 @@ describe('createLoaders without a batch', () => {
       idempotent: true,
       async invoke(args) {
         received.push(args);
-        return [];
+        return [{ itemCode: 'SKU-1', onHand: 1 }];
       },
       batch: { key: 'itemCode', invokeMany: async (keys) => keys.map(() => []) },
     };
-    await createLoaders().call('erp', operation, { itemCode: 'SKU-1' }, {}, { keyIsList: true });
+    expect(await createLoaders().call('erp', operation, { itemCode: 'SKU-1' }, {}, { keyIsList: true })).toEqual([{ itemCode: 'SKU-1', onHand: 1 }]);
     expect(received).toEqual([{ itemCode: ['SKU-1'] }]);
+  });
+
+  it('a list-keyed batch of one answered with no row is SOURCE_NOT_FOUND, not an empty list (issue 14: invented zero stock)', async () => {
+    const operation: Operation = {
+      name: 'getStockLevels',
+      kind: 'query',
+      idempotent: true,
+      invoke: async () => [],
+      batch: { key: 'itemCode', invokeMany: async (keys) => keys.map(() => []) },
+    };
+    await expect(createLoaders().call('erp', operation, { itemCode: 'SKU-1' }, {}, { keyIsList: true })).rejects.toMatchObject({ code: 'SOURCE_NOT_FOUND', source: 'erp' });
   });
 });

@@ -62,15 +62,17 @@ describe('SOAP source against the demo erp', () => {
   it('answers a batch of stock lookups with ONE backend call, rows per key, in key order', async () => {
     erp.counter.reset();
     const answers = (await op(source, 'getStockLevels').batch?.invokeMany(['SKU-00003', 'SKU-00001', 'SKU-NOPE'], {})) as unknown[][];
-    expect(answers.map((rows) => rows.length)).toEqual([3, 3, 0]);
+    expect(answers.slice(0, 2).map((rows) => rows.length)).toEqual([3, 3]);
+    expect(answers[2]).toMatchObject({ code: 'SOURCE_NOT_FOUND', source: 'erp' });
     expect((answers[1] as Array<{ itemCode: string }>).every((row) => row.itemCode === 'SKU-00001')).toBe(true);
     expect(erp.counter.snapshot()).toEqual({ GetStockLevels: 1 });
   });
 
-  it('answers a batch of item lookups via getItems in one call, null for unknown keys', async () => {
+  it('answers a batch of item lookups via getItems in one call, SOURCE_NOT_FOUND for unknown keys', async () => {
     erp.counter.reset();
     const answers = (await op(source, 'getItem').batch?.invokeMany(['SKU-00002', 'SKU-NOPE', 'SKU-00001'], {})) as Array<{ itemCode: string } | null>;
     expect(answers.map((a) => a?.itemCode ?? null)).toEqual(['SKU-00002', null, 'SKU-00001']);
+    expect(answers[1]).toMatchObject({ code: 'SOURCE_NOT_FOUND' });
     expect(erp.counter.snapshot()).toEqual({ GetItems: 1 });
   });
 
@@ -84,7 +86,8 @@ describe('SOAP source against the demo erp', () => {
   it('an injection attempt in an argument is an unknown item to the erp, not markup', async () => {
     const error = await failure(op(source, 'getItem').invoke({ itemCode: '</itemCode><evil/><itemCode>SKU-00001' }, {}));
     expect(error.code).toBe('SOURCE_REJECTED');
-    expect(error.details.faultstring).toBe('Item </itemCode><evil/><itemCode>SKU-00001 does not exist.');
+    // The erp's own reason reaches the caller as text: a client fault is the backend speaking to its caller.
+    expect(error.safeMessage).toBe('erp refused the request (SOAP client fault) in getItem: Item </itemCode><evil/><itemCode>SKU-00001 does not exist.');
   });
 
   it('lists orders with enum filters and adjusts inventory', async () => {
@@ -96,21 +99,23 @@ describe('SOAP source against the demo erp', () => {
     expect(adjustment).toMatchObject({ itemCode: 'SKU-00009', warehouse: 'WH_CENTRAL', quantityDelta: 5, reason: 'RECEIVED', onHandAfter: before + 5 });
   });
 
-  it('maps a Client fault to SOURCE_REJECTED with faultcode, faultstring, detail and httpStatus', async () => {
+  it('maps a Client fault to SOURCE_REJECTED with its faultstring in the message, faultcode and httpStatus in details, detail only in logDetail', async () => {
     const error = await failure(op(source, 'getItem').invoke({ itemCode: 'SKU-99999' }, {}));
     expect(error).toMatchObject({ code: 'SOURCE_REJECTED', retryable: false, source: 'erp', operation: 'getItem' });
-    expect(error.details).toEqual({ faultcode: 'soap:Client', faultstring: 'Item SKU-99999 does not exist.', detail: 'UNKNOWN_ITEM Item SKU-99999 does not exist.', httpStatus: 500 });
+    expect(error.safeMessage).toBe('erp refused the request (SOAP client fault) in getItem: Item SKU-99999 does not exist.');
+    expect(error.details).toEqual({ faultcode: 'soap:Client', httpStatus: 500 });
+    expect(error.logDetail).toMatchObject({ faultstring: 'Item SKU-99999 does not exist.', detail: 'UNKNOWN_ITEM Item SKU-99999 does not exist.' });
     expect(error.safeMessage).not.toContain(erp.url);
   });
 
   it('maps Server faults to retryable SOURCE_UNAVAILABLE and a rate limit to SOURCE_RATE_LIMITED with Retry-After', async () => {
     try {
       erp.misbehaviour.set({ errorRate: 1 });
-      expect(await failure(op(source, 'getItem').invoke({ itemCode: 'SKU-00001' }, {}))).toMatchObject({ code: 'SOURCE_UNAVAILABLE', retryable: true, details: { faultcode: 'soap:Server', httpStatus: 500 } });
+      expect(await failure(op(source, 'getItem').invoke({ itemCode: 'SKU-00001' }, {}))).toMatchObject({ code: 'SOURCE_UNAVAILABLE', retryable: true, details: { faultcode: 'Server', httpStatus: 500 } });
       erp.misbehaviour.set({ unavailable: true });
       expect(await failure(op(source, 'getItem').invoke({ itemCode: 'SKU-00001' }, {}))).toMatchObject({ code: 'SOURCE_UNAVAILABLE', retryable: true, details: { httpStatus: 503 } });
       erp.misbehaviour.set({ rateLimited: true });
-      expect(await failure(op(source, 'getItem').invoke({ itemCode: 'SKU-00001' }, {}))).toMatchObject({ code: 'SOURCE_RATE_LIMITED', retryable: true, retryAfterMs: 1000, details: { faultcode: 'soap:Server.RateLimited', httpStatus: 429 } });
+      expect(await failure(op(source, 'getItem').invoke({ itemCode: 'SKU-00001' }, {}))).toMatchObject({ code: 'SOURCE_RATE_LIMITED', retryable: true, retryAfterMs: 1000, details: { faultcode: 'RateLimited', httpStatus: 429 } });
     } finally {
       erp.misbehaviour.set({});
     }
@@ -120,7 +125,7 @@ describe('SOAP source against the demo erp', () => {
     const soap12 = await open({ soapVersion: '1.2' });
     expect(await op(soap12, 'getItem').invoke({ itemCode: 'SKU-00001' }, {})).toMatchObject({ itemCode: 'SKU-00001' });
     const error = await failure(op(soap12, 'getItem').invoke({ itemCode: 'SKU-99999' }, {}));
-    expect(error).toMatchObject({ code: 'SOURCE_REJECTED', details: { faultcode: 'soap:Sender', faultstring: 'Item SKU-99999 does not exist.' } });
+    expect(error).toMatchObject({ code: 'SOURCE_REJECTED', safeMessage: expect.stringMatching(/: Item SKU-99999 does not exist\.$/), details: { faultcode: 'soap:Sender' } });
   });
 
   it('reads the WSDL and its relative XSD import over HTTP, url defaulting to soap:address', async () => {

@@ -85,11 +85,12 @@ describe('hostile SOAP responses', () => {
     expect(error.safeMessage).not.toContain('secret');
   });
 
-  it('a fault detail is reduced to text and truncated', async () => {
+  it('a fault detail never reaches details; in logDetail it is reduced to text and bounded', async () => {
     const error = await call(xml(500, envelope(`<s:Fault><faultcode>s:Client</faultcode><faultstring>bad</faultstring><detail><x>${'y'.repeat(5000)}</x><script>z</script></detail></s:Fault>`)));
     expect(error.code).toBe('SOURCE_REJECTED');
-    expect(String(error.details.detail).length).toBeLessThanOrEqual(201);
-    expect(String(error.details.detail)).not.toContain('<');
+    expect(error.details).toEqual({ faultcode: 's:Client', httpStatus: 500 });
+    expect(String(error.logDetail.detail).length).toBeLessThanOrEqual(2001);
+    expect(String(error.logDetail.detail)).not.toMatch(/<(x|script)>/);
   });
 
   it('a value that breaks the contract is SOURCE_BAD_RESPONSE naming the field, not the value', async () => {

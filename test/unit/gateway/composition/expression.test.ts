@@ -183,18 +183,21 @@ describe('functions: aggregates', () => {
     expect(run('min(v)', { v: [-2.5, '-9007199254740993', 0] })).toBe('-9007199254740993');
   });
 
-  it('handles empty and missing lists: sum 0, count 0, min and max null', () => {
-    for (const value of [{ v: [] }, {}, { v: null }]) {
-      expect(run('sum(v)', value)).toBe(0);
-      expect(run('count(v)', value)).toBe(0);
-      expect(run('min(v)', value)).toBeNull();
-      expect(run('max(v)', value)).toBeNull();
-    }
+  it('an empty list sums to 0 and counts 0; min and max of it are null', () => {
+    expect(run('sum(v)', { v: [] })).toBe(0);
+    expect(run('count(v)', { v: [] })).toBe(0);
+    expect(run('min(v)', { v: [] })).toBeNull();
+    expect(run('max(v)', { v: [] })).toBeNull();
   });
 
-  it('skips null items and treats a single value as a list of one', () => {
-    expect(run('sum(v)', { v: [1, null, 2] })).toBe(3);
-    expect(run('count(v)', { v: [1, null, 2] })).toBe(2);
+  it('never turns no data into 0 (issue 14): a missing list or a missing item makes every aggregate null', () => {
+    for (const value of [{}, { v: null }, { v: [1, null, 2] }, { v: [[1], [null]] }]) {
+      for (const fn of ['sum', 'count', 'min', 'max']) expect(run(`${fn}(v)`, value), `${fn} of ${JSON.stringify(value)}`).toBeNull();
+    }
+    expect(run('sum(a) - sum(b)', { a: [3], b: null })).toBeNull();
+  });
+
+  it('treats a single value as a list of one', () => {
     expect(run('sum(v)', { v: 4 })).toBe(4);
     expect(run('count(v)', { v: 'x' })).toBe(1);
   });
@@ -204,7 +207,7 @@ describe('functions: aggregates', () => {
     expect(run('sum(orders.lines.qty)', customer)).toBe(7);
     expect(run('count(orders.lines)', customer)).toBe(3);
     expect(run('count(orders)', customer)).toBe(2);
-    expect(run('sum(v)', { v: [[1, 2], [], [null, [3]]] })).toBe(6);
+    expect(run('sum(v)', { v: [[1, 2], [], [[3]]] })).toBe(6);
   });
 
   it('refuses words in aggregates', () => {

@@ -24,7 +24,7 @@ describe('withBatches (the DataLoader contract)', () => {
     { sku: 'B', amount: 3 },
   ];
 
-  it('answers in the order and length of the keys, null for unknown keys, in one call', async () => {
+  it('answers in the order and length of the keys, SOURCE_NOT_FOUND for a key the answer left out, in one call', async () => {
     const calls: Args[] = [];
     const operations = withBatches('billing', new Map([['getPrice', single], ['listPrices', tableOperation('listPrices', rows, calls)]]), {
       getPrice: { via: 'listPrices', key: 'sku', listArgument: 'skus', itemKey: 'sku' },
@@ -32,17 +32,19 @@ describe('withBatches (the DataLoader contract)', () => {
     const batch = operations.get('getPrice')?.batch;
     expect(batch?.key).toBe('sku');
     const answer = await batch!.invokeMany(['B', 'Z', 'A'], {}, { currency: 'USD' });
-    expect(answer).toEqual([{ sku: 'B', amount: 2 }, null, { sku: 'A', amount: 1 }]);
+    expect(answer).toEqual([{ sku: 'B', amount: 2 }, expect.any(SourceError), { sku: 'A', amount: 1 }]);
+    expect(answer[1]).toMatchObject({ code: 'SOURCE_NOT_FOUND', source: 'billing', operation: 'getPrice' });
     expect(calls).toEqual([{ currency: 'USD', skus: ['B', 'Z', 'A'] }]);
   });
 
-  it('groups every matching item per key with many: true', async () => {
+  it('groups every matching item per key with many: true; a key left out is SOURCE_NOT_FOUND, never an empty list (issue 14: invented zero stock)', async () => {
     const calls: Args[] = [];
     const operations = withBatches('erp', new Map([['listPrices', tableOperation('listPrices', rows, calls, (items) => ({ rows: items }))]]), {
       listPrices: { key: 'skus', itemKey: 'sku', resultPath: 'rows', many: true },
     });
     const answer = await operations.get('listPrices')!.batch!.invokeMany(['B', 'C'], {});
-    expect(answer).toEqual([[{ sku: 'B', amount: 2 }, { sku: 'B', amount: 3 }], []]);
+    expect(answer[0]).toEqual([{ sku: 'B', amount: 2 }, { sku: 'B', amount: 3 }]);
+    expect(answer[1]).toMatchObject({ code: 'SOURCE_NOT_FOUND' });
   });
 
   it('names the contract, source and operation when the answer is not a list', async () => {

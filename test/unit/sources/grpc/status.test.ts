@@ -24,7 +24,11 @@ describe('gRPC status → SourceError', () => {
     const error = toSourceError(serviceError(code), 'billing', 'getPrice');
     expect(error).toBeInstanceOf(SourceError);
     expect(error).toMatchObject({ code: expected, retryable, source: 'billing', operation: 'getPrice', details: { grpcCode: Status[code] } });
-    expect(error.safeMessage).not.toMatch(/secret|10\.0\.0\.7/);
+    // No internal address ever; the backend's words only for statuses that speak to the caller (issue 13, issue 14).
+    expect(error.safeMessage).not.toMatch(/10\.0\.0\.7/);
+    const callerClass = [Status.NOT_FOUND, Status.INVALID_ARGUMENT, Status.FAILED_PRECONDITION, Status.ALREADY_EXISTS].includes(code);
+    expect(error.safeMessage.includes('secret backend text at <address>')).toBe(callerClass);
+    expect(error.logDetail).toMatchObject({ grpcCode: Status[code], reason: 'secret backend text at 10.0.0.7' });
   });
 
   it('reads the retry pushback as retryAfterMs', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { escapeXml, parseXml, resolveQName, XmlRefusedError } from '../../../../sources/soap/xml.js';
+import { escapeXml, parseXml, parseXmlInSlices, resolveQName, XmlRefusedError } from '../../../../sources/soap/xml.js';
 
 const refusal = (input: string, maxDepth?: number): string | undefined => {
   try {
@@ -177,5 +177,39 @@ describe('escapeXml', () => {
   });
   it('refuses control characters XML 1.0 cannot carry', () => {
     expect(() => escapeXml('a\u0000b')).toThrow(RangeError);
+  });
+});
+
+describe('parseXmlInSlices (issue 14: big answers)', () => {
+  const big = `<r>${'<i a="1">text</i>'.repeat(20_000)}</r>`;
+
+  it('reads what parseXml reads, yielding to the event loop between slices', async () => {
+    let turns = 0;
+    let running = true;
+    const tick = (): void => {
+      if (!running) return;
+      turns += 1;
+      setImmediate(tick);
+    };
+    setImmediate(tick);
+    // No time bound here: on a loaded machine, parsing time is not what this test counts.
+    const root = await parseXmlInSlices(big, { sliceChars: 16 * 1024, maxParseMs: 60_000 });
+    running = false;
+    expect(root.children).toHaveLength(20_000);
+    // Other work ran between slices: about one turn per slice (big is ~360 KB, 22 slices).
+    expect(turns).toBeGreaterThanOrEqual(Math.floor(big.length / (16 * 1024)) - 1);
+  });
+
+  it('refuses more elements than maxElements, and stops there', async () => {
+    await expect(parseXmlInSlices(big, { maxElements: 1_000 })).rejects.toMatchObject({ reason: 'elements' });
+  });
+
+  it('refuses an answer whose parsing takes longer than maxParseMs', async () => {
+    await expect(parseXmlInSlices(big, { maxParseMs: 0.001, sliceChars: 4096 })).rejects.toMatchObject({ reason: 'time' });
+  });
+
+  it('refuses a DOCTYPE and malformed XML as parseXml does', async () => {
+    await expect(parseXmlInSlices('<!DOCTYPE x [<!ENTITY e "e">]><x/>')).rejects.toMatchObject({ reason: 'doctype' });
+    await expect(parseXmlInSlices(`<a>${'<b>'.repeat(10)}</a>`)).rejects.toBeInstanceOf(XmlRefusedError);
   });
 });
