@@ -4,7 +4,7 @@
  * what was expected and what arrived, which generic validators word poorly.
  */
 import { isValidGraphQLName, type Source } from '../sources/common/index.js';
-import type { DEFAULTS as Defaults, PlaygroundTab, ResolvedConfig } from './config.js';
+import { SOURCE_ENDPOINT_MODES, type DEFAULTS as Defaults, type PlaygroundTab, type ResolvedConfig, type SourceEndpointMode } from './config.js';
 import { GatewayError } from './errors.js';
 import { LOG_LEVELS, type LogLevel } from './logger.js';
 
@@ -43,6 +43,31 @@ function integer(shape: Shape, path: string, key: string, fallback: number, min:
     throw invalid(`${path}.${key}`, `an integer from ${min} to ${max}`, value);
   }
   return value;
+}
+
+function boolean(shape: Shape, path: string, key: string, fallback: boolean): boolean {
+  const value = shape[key];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw invalid(`${path}.${key}`, 'true or false', value);
+  return value;
+}
+
+/** Origins as a browser sends them: scheme://host[:port], no path; "*" is refused (it would allow every site). */
+function origins(value: unknown): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value)) throw invalid('cors.allowedOrigins', 'an array of origins such as "https://shop.example"', value);
+  return Object.freeze(
+    value.map((origin: unknown, index) => {
+      if (typeof origin !== 'string' || !/^https?:\/\/[^/\s*]+$/.test(origin)) throw invalid(`cors.allowedOrigins[${index}]`, 'an origin such as "https://shop.example" (scheme and host, no path, no "*")', origin);
+      return origin;
+    }),
+  );
+}
+
+function sourceMode(value: unknown): SourceEndpointMode | undefined {
+  if (value === undefined) return undefined;
+  if (!SOURCE_ENDPOINT_MODES.includes(value as SourceEndpointMode)) throw invalid('endpoints.sources', `one of ${SOURCE_ENDPOINT_MODES.map((mode) => `"${mode}"`).join(', ')}`, value);
+  return value as SourceEndpointMode;
 }
 
 function checkSource(value: unknown, index: number): Source {
@@ -86,7 +111,7 @@ function checkSchema(value: unknown): readonly string[] | undefined {
 
 export function validateConfig(config: Shape, defaults: typeof Defaults): ResolvedConfig {
   for (const key of Object.keys(config)) {
-    if (!['sources', 'server', 'limits', 'playground', 'logging', 'schema'].includes(key)) throw invalid(key, 'one of sources, server, limits, playground, logging, schema', key);
+    if (!['sources', 'server', 'limits', 'playground', 'logging', 'schema', 'cors', 'endpoints'].includes(key)) throw invalid(key, 'one of sources, server, limits, playground, logging, schema, cors, endpoints', key);
   }
   if ((config.sources as unknown[]).length === 0) throw invalid('sources', 'at least one source', config.sources);
   const sources = (config.sources as unknown[]).map(checkSource);
@@ -96,7 +121,9 @@ export function validateConfig(config: Shape, defaults: typeof Defaults): Resolv
     seen.add(source.name);
   });
 
-  const server = section(config, 'server', ['host', 'port']);
+  const server = section(config, 'server', Object.keys(defaults.server));
+  const cors = section(config, 'cors', Object.keys(defaults.cors));
+  const endpoints = section(config, 'endpoints', Object.keys(defaults.endpoints));
   if (server.host !== undefined && (typeof server.host !== 'string' || server.host === '')) throw invalid('server.host', 'a host name or IP address', server.host);
 
   const limits = section(config, 'limits', Object.keys(defaults.limits));
@@ -111,7 +138,27 @@ export function validateConfig(config: Shape, defaults: typeof Defaults): Resolv
   return {
     sources,
     schema: checkSchema(config.schema) ?? defaults.schema,
-    server: { host: (server.host as string | undefined) ?? defaults.server.host, port: integer(server, 'server', 'port', defaults.server.port, 0, 65535) },
+    server: {
+      host: (server.host as string | undefined) ?? defaults.server.host,
+      port: integer(server, 'server', 'port', defaults.server.port, 0, 65535),
+      headersTimeoutMs: integer(server, 'server', 'headersTimeoutMs', defaults.server.headersTimeoutMs, 1),
+      bodyTimeoutMs: integer(server, 'server', 'bodyTimeoutMs', defaults.server.bodyTimeoutMs, 1),
+      keepAliveTimeoutMs: integer(server, 'server', 'keepAliveTimeoutMs', defaults.server.keepAliveTimeoutMs, 1),
+      maxHeaderBytes: integer(server, 'server', 'maxHeaderBytes', defaults.server.maxHeaderBytes, 1024),
+      maxHeaderCount: integer(server, 'server', 'maxHeaderCount', defaults.server.maxHeaderCount, 1),
+    },
+    cors: {
+      allowedOrigins: origins(cors.allowedOrigins) ?? defaults.cors.allowedOrigins,
+      allowCredentials: boolean(cors, 'cors', 'allowCredentials', defaults.cors.allowCredentials),
+      preflightMaxAgeMs: integer(cors, 'cors', 'preflightMaxAgeMs', defaults.cors.preflightMaxAgeMs, 0),
+    },
+    endpoints: {
+      introspection: boolean(endpoints, 'endpoints', 'introspection', defaults.endpoints.introspection),
+      suggestions: boolean(endpoints, 'endpoints', 'suggestions', defaults.endpoints.suggestions),
+      sources: sourceMode(endpoints.sources) ?? defaults.endpoints.sources,
+      sourceIntrospection: boolean(endpoints, 'endpoints', 'sourceIntrospection', defaults.endpoints.sourceIntrospection),
+      sourceSuggestions: boolean(endpoints, 'endpoints', 'sourceSuggestions', defaults.endpoints.sourceSuggestions),
+    },
     limits: {
       maxDepth: integer(limits, 'limits', 'maxDepth', l.maxDepth, 1),
       maxAliases: integer(limits, 'limits', 'maxAliases', l.maxAliases, 0),
@@ -120,6 +167,9 @@ export function validateConfig(config: Shape, defaults: typeof Defaults): Resolv
       maxBodyBytes: integer(limits, 'limits', 'maxBodyBytes', l.maxBodyBytes, 1),
       requestTimeoutMs: integer(limits, 'limits', 'requestTimeoutMs', l.requestTimeoutMs, 1),
       maxConcurrentCallsPerSource: integer(limits, 'limits', 'maxConcurrentCallsPerSource', l.maxConcurrentCallsPerSource, 1),
+      maxNestingDepth: integer(limits, 'limits', 'maxNestingDepth', l.maxNestingDepth, 2, 1000),
+      maxStreamsPerClient: integer(limits, 'limits', 'maxStreamsPerClient', l.maxStreamsPerClient, 0),
+      maxStreamsPerSource: integer(limits, 'limits', 'maxStreamsPerSource', l.maxStreamsPerSource, 0),
     },
     playground: {
       enabled: (playground.enabled as boolean | undefined) ?? defaults.playground.enabled,

@@ -15,6 +15,10 @@ export interface PlaygroundTab {
   variables?: string;
 }
 
+/** How the per-source endpoints /graphql/<source> are served. */
+export type SourceEndpointMode = 'off' | 'read-only' | 'read-write';
+export const SOURCE_ENDPOINT_MODES: readonly SourceEndpointMode[] = Object.freeze(['off', 'read-only', 'read-write']);
+
 export interface SwitchboardConfig {
   /** The systems of record. A source factory's promise may be passed as is. */
   sources: ReadonlyArray<Source | Promise<Source>>;
@@ -30,6 +34,41 @@ export interface SwitchboardConfig {
     host?: string;
     /** TCP port; 0 picks a free one. @default 4000 */
     port?: number;
+    /** Time a client has to send a request's headers, in ms; then node answers 408 and closes the connection. @default 10000 (10 s) */
+    headersTimeoutMs?: number;
+    /** Time a client has to send a whole request (headers and body), in ms; then 408 and the connection is closed. @default 30000 (30 s) */
+    bodyTimeoutMs?: number;
+    /** How long an idle keep-alive connection stays open, in ms. @default 5000 (5 s) */
+    keepAliveTimeoutMs?: number;
+    /** Largest request head (request line and headers), in bytes; larger gets 431. @default 16384 (16 KiB) */
+    maxHeaderBytes?: number;
+    /** Most header lines in one request; more gets 431. @default 100 */
+    maxHeaderCount?: number;
+  };
+  /** Which browser origins may call the gateway (CORS). Closed by default: no CORS headers at all. */
+  cors?: {
+    /** Origins allowed to call from a browser, exactly as the browser sends them, e.g. "https://shop.example". @default [] */
+    allowedOrigins?: readonly string[];
+    /** Let those origins send cookies and HTTP authentication. @default false */
+    allowCredentials?: boolean;
+    /** How long a browser may reuse a preflight answer, in ms (sent in whole seconds). @default 600000 (10 min) */
+    preflightMaxAgeMs?: number;
+  };
+  /** What each GraphQL endpoint serves and reveals. */
+  endpoints?: {
+    /** Answer introspection at /graphql (GraphiQL and codegen need it). @default true */
+    introspection?: boolean;
+    /** "Did you mean …?" in validation errors at /graphql; they name fields the caller did not send. @default false */
+    suggestions?: boolean;
+    /**
+     * The per-source endpoints /graphql/<source>, an integrator's tool that exposes every backend operation:
+     * "off" (not served), "read-only" (queries and subscriptions, no mutations) or "read-write". @default "off"
+     */
+    sources?: SourceEndpointMode;
+    /** Answer introspection at /graphql/<source> when served. @default true */
+    sourceIntrospection?: boolean;
+    /** "Did you mean …?" at /graphql/<source> when served. @default true */
+    sourceSuggestions?: boolean;
   };
   /** Protective limits, on by default. */
   limits?: {
@@ -47,6 +86,12 @@ export interface SwitchboardConfig {
     requestTimeoutMs?: number;
     /** Calls in flight at once to one source for one request, for operations without a batch. @default 8 */
     maxConcurrentCallsPerSource?: number;
+    /** Deepest nesting of brackets in a document, and of arrays and objects in variables; deeper is 400 before parsing. @default 64 */
+    maxNestingDepth?: number;
+    /** Subscription streams one client (network address) may hold open. @default 10 */
+    maxStreamsPerClient?: number;
+    /** Subscription streams open to one source, across all clients. @default 100 */
+    maxStreamsPerSource?: number;
   };
   playground?: {
     /** Serve GraphiQL on GET from a browser. @default true */
@@ -66,7 +111,23 @@ export interface ResolvedConfig {
   readonly sources: readonly Source[];
   /** Unified schema files; empty for the namespaced view. */
   readonly schema: readonly string[];
-  readonly server: { readonly host: string; readonly port: number };
+  readonly server: {
+    readonly host: string;
+    readonly port: number;
+    readonly headersTimeoutMs: number;
+    readonly bodyTimeoutMs: number;
+    readonly keepAliveTimeoutMs: number;
+    readonly maxHeaderBytes: number;
+    readonly maxHeaderCount: number;
+  };
+  readonly cors: { readonly allowedOrigins: readonly string[]; readonly allowCredentials: boolean; readonly preflightMaxAgeMs: number };
+  readonly endpoints: {
+    readonly introspection: boolean;
+    readonly suggestions: boolean;
+    readonly sources: SourceEndpointMode;
+    readonly sourceIntrospection: boolean;
+    readonly sourceSuggestions: boolean;
+  };
   readonly limits: {
     readonly maxDepth: number;
     readonly maxAliases: number;
@@ -75,6 +136,9 @@ export interface ResolvedConfig {
     readonly maxBodyBytes: number;
     readonly requestTimeoutMs: number;
     readonly maxConcurrentCallsPerSource: number;
+    readonly maxNestingDepth: number;
+    readonly maxStreamsPerClient: number;
+    readonly maxStreamsPerSource: number;
   };
   readonly playground: { readonly enabled: boolean; readonly title: string; readonly defaultTabs: readonly PlaygroundTab[] };
   readonly logging: { readonly level: LogLevel };
@@ -85,7 +149,17 @@ export interface ResolvedConfig {
 /** Every default, with units in the names. docs/configuration.md is checked against it. */
 export const DEFAULTS = Object.freeze({
   schema: Object.freeze([]) as readonly string[],
-  server: Object.freeze({ host: '127.0.0.1', port: 4000 }),
+  server: Object.freeze({
+    host: '127.0.0.1',
+    port: 4000,
+    headersTimeoutMs: 10_000, // 10 s
+    bodyTimeoutMs: 30_000, // 30 s
+    keepAliveTimeoutMs: 5_000, // 5 s
+    maxHeaderBytes: 16_384, // 16 KiB
+    maxHeaderCount: 100,
+  }),
+  cors: Object.freeze({ allowedOrigins: Object.freeze([]) as readonly string[], allowCredentials: false, preflightMaxAgeMs: 600_000 /* 10 min */ }),
+  endpoints: Object.freeze({ introspection: true, suggestions: false, sources: 'off' as SourceEndpointMode, sourceIntrospection: true, sourceSuggestions: true }),
   limits: Object.freeze({
     maxDepth: 12,
     maxAliases: 15,
@@ -94,6 +168,9 @@ export const DEFAULTS = Object.freeze({
     maxBodyBytes: 1_048_576, // 1 MiB
     requestTimeoutMs: 30_000, // 30 s
     maxConcurrentCallsPerSource: 8,
+    maxNestingDepth: 64,
+    maxStreamsPerClient: 10,
+    maxStreamsPerSource: 100,
   }),
   playground: Object.freeze({ enabled: true, title: 'Switchboard', defaultTabs: Object.freeze([]) as readonly PlaygroundTab[] }),
   logging: Object.freeze({ level: 'info' as LogLevel }),
