@@ -62,8 +62,7 @@ export interface SwitchboardConfig {
     suggestions?: boolean;
     /**
      * The per-source endpoints /graphql/<source>, an integrator's tool that exposes every backend operation:
-     * "off" (not served), "read-only" (queries and subscriptions, no mutations) or "read-write". @default "off"
-     */
+     * "off" (not served), "read-only" (queries and subscriptions, no mutations) or "read-write". @default "off" */
     sources?: SourceEndpointMode;
     /** Answer introspection at /graphql/<source> when served. @default true */
     sourceIntrospection?: boolean;
