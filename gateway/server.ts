@@ -32,7 +32,7 @@ import { corsFor, useCrossSite } from './plugins/cross-site.js';
 import { useErrorCodes } from './plugins/error-codes.js';
 import { useLimits } from './plugins/limits.js';
 import { useNestingLimit } from './plugins/nesting.js';
-import { useJsonBody } from './plugins/request-body.js';
+import { useRequestParams } from './plugins/request-params.js';
 import { useSchemaDisclosure, type SchemaDisclosureOptions } from './plugins/schema-disclosure.js';
 import { createStreamCaps, type StreamCaps } from './stream-caps.js';
 import { useNotices } from './plugins/notices.js';
@@ -167,7 +167,7 @@ function createEndpoint(init: {
     plugins: [
       // First: a POST that is not JSON is refused before Yoga chooses a parser (CSRF).
       useCrossSite(),
-      useJsonBody(),
+      useRequestParams(),
       // Before parsing: graphql-js parses by recursion, so nesting is measured first.
       useNestingLimit(config.limits),
       useLimits(config.limits),
