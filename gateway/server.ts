@@ -12,7 +12,7 @@ import { createServerAdapter, sendNodeResponse } from '@whatwg-node/server';
 import { GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Source } from '../sources/common/index.js';
-import { composeSchema, formatCompositionIssue } from './composition/index.js';
+import { composeSchema, formatCompositionIssue, type InputConstraints } from './composition/index.js';
 import { resolveConfig, type ResolvedConfig, type SwitchboardConfig } from './config.js';
 import type { GatewayContext } from './context.js';
 import { GatewayError } from './errors.js';
@@ -30,6 +30,7 @@ import { createSourcePipeline, defaultSourcePolicy, type CallNotice, type Source
 import { useCacheControl } from './plugins/cache-control.js';
 import { corsFor, useCrossSite } from './plugins/cross-site.js';
 import { useErrorCodes } from './plugins/error-codes.js';
+import { useInputConstraints } from './plugins/input-constraints.js';
 import { useLimits } from './plugins/limits.js';
 import { useNestingLimit } from './plugins/nesting.js';
 import { useRequestParams } from './plugins/request-params.js';
@@ -93,7 +94,7 @@ const MAX_LISTED_ISSUES = 50;
  * Rejects with CONFIG_INVALID for an unreadable file and COMPOSITION_FAILED
  * (every issue, formatted, in the message) for a broken binding.
  */
-async function composeUnified(config: ResolvedConfig, logger: Logger): Promise<GraphQLSchema> {
+async function composeUnified(config: ResolvedConfig, logger: Logger): Promise<{ schema: GraphQLSchema; constraints: InputConstraints }> {
   const documents = await Promise.all(
     config.schema.map(async (file, index) => {
       try {
@@ -105,7 +106,7 @@ async function composeUnified(config: ResolvedConfig, logger: Logger): Promise<G
   );
   const composition = composeSchema({ documents, sources: config.sources });
   for (const warning of composition.warnings) logger.warn(formatCompositionIssue(warning));
-  if (composition.ok) return composition.schema;
+  if (composition.ok) return { schema: composition.schema, constraints: composition.constraints };
   const listed = composition.errors.slice(0, MAX_LISTED_ISSUES).map(formatCompositionIssue);
   const more = composition.errors.length - listed.length;
   throw new GatewayError({
@@ -133,6 +134,8 @@ function createEndpoint(init: {
   outbound: (source: string) => Outbound | undefined;
   disclosure: SchemaDisclosureOptions;
   streamCaps: StreamCaps;
+  /** The schema's `@constraint`s (unified schema only). */
+  constraints?: InputConstraints;
 }): Endpoint {
   const { config, logger, outbound, streamCaps } = init;
   const maxConcurrentCalls = config.limits.maxConcurrentCallsPerSource;
@@ -172,6 +175,8 @@ function createEndpoint(init: {
       useNestingLimit(config.limits),
       useLimits(config.limits),
       useSchemaDisclosure(init.disclosure),
+      // After validation, before any resolver: out-of-bounds arguments never reach a backend.
+      useInputConstraints(init.constraints ?? new Map()),
       useNotices(),
       // Before Yoga's own masking (which Yoga appends after user plugins), so masked errors carry the request id.
       useRequestErrorMasking(logger),
@@ -214,8 +219,8 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     }
     if (resolved.schema.length > 0) {
       // The unified schema replaces the namespaced view; each source stays at /graphql/<name>.
-      const unified = await composeUnified(resolved, logger);
-      endpoints.set(NAMESPACED_PATH, createEndpoint({ ...main, path: NAMESPACED_PATH, schema: unified, title: resolved.playground.title, tabs: resolved.playground.defaultTabs }));
+      const { schema: unified, constraints } = await composeUnified(resolved, logger);
+      endpoints.set(NAMESPACED_PATH, createEndpoint({ ...main, path: NAMESPACED_PATH, schema: unified, constraints, title: resolved.playground.title, tabs: resolved.playground.defaultTabs }));
     } else {
       const namespaced = createNamespacedSchema(subgraphs);
       const examples = subgraphs.flatMap(({ source }) => exampleQuery(namespaced, source.name) ?? []).map((query) => ({ query }));

@@ -255,3 +255,77 @@ describe('caching', () => {
     systems.resetCounts();
   });
 });
+
+describe('sizes that would reach the backends', () => {
+  const ask = (query: string, variables: Record<string, unknown>): Promise<RawAnswer> =>
+    post(gateway, { 'content-type': 'application/json', accept: 'application/graphql-response+json' }, JSON.stringify({ query, variables }));
+  const order = (input: Record<string, unknown>): Promise<RawAnswer> =>
+    ask('mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }', { input: { customerId: 'cus_0001', lines: [{ sku: 'SKU-00001', quantity: 1 }], ...input } });
+
+  function expectRefused(answer: RawAnswer, path: unknown[], argument: string, constraint: string): void {
+    expectError(answer, 400, 'BAD_USER_INPUT');
+    expect(answer.json?.data).toBeUndefined();
+    expect(answer.json?.errors?.[0]).toMatchObject({ path, extensions: { argument, constraint } });
+  }
+
+  it.each([
+    [1_000_000, 'max'],
+    [0, 'min'],
+    [-5, 'min'],
+  ])('a page size of %d passed through a variable is refused', async (first, constraint) => {
+    expectRefused(await ask('query ($n: Int) { products(first: $n) { edges { cursor } } }', { n: first }), ['products'], 'first', constraint);
+  });
+
+  it('a page size in a nested field, behind an alias and a fragment, is refused at its path', async () => {
+    const answer = await ask('query ($n: Int) { c: customer(id: "cus_0001") { ...Orders } } fragment Orders on Customer { mine: orders(first: $n) { edges { cursor } } }', { n: 5000 });
+    expectRefused(answer, ['c', 'mine'], 'first', 'max');
+  });
+
+  it('a malformed or oversized cursor is refused', async () => {
+    expectRefused(await ask('query ($a: String) { products(after: $a) { edges { cursor } } }', { a: "'; DROP TABLE products;--" }), ['products'], 'after', 'pattern');
+    expectRefused(await ask('query ($a: String) { products(after: $a) { edges { cursor } } }', { a: 'a'.repeat(5000) }), ['products'], 'after', 'maxLength');
+  });
+
+  it('a 1 MB string as a SKU is refused and not echoed', async () => {
+    const answer = await ask('query ($s: ID!) { product(sku: $s) { sku } }', { s: 'S'.repeat(1_000_000 - 100) });
+    expectRefused(answer, ['product'], 'sku', 'maxLength');
+    expect(answer.body.length).toBeLessThan(1000);
+  });
+
+  it.each([0, -1, 101])('an order line with quantity %d is refused', async (quantity) => {
+    expectRefused(await order({ lines: [{ sku: 'SKU-00001', quantity }] }), ['placeOrder'], 'input.lines[0].quantity', quantity > 0 ? 'max' : 'min');
+  });
+
+  it('an order of 1,000 lines, or of none, is refused', async () => {
+    const lines = Array.from({ length: 1000 }, () => ({ sku: 'SKU-00001', quantity: 1 }));
+    expectRefused(await order({ lines }), ['placeOrder'], 'input.lines', 'maxItems');
+    expectRefused(await order({ lines: [] }), ['placeOrder'], 'input.lines', 'minItems');
+  });
+
+  it('a literal out of bounds is refused like a variable', async () => {
+    const answer = await post(gateway, { 'content-type': 'application/json' }, JSON.stringify({ query: 'mutation { placeOrder(input: { customerId: "cus_0001", lines: [{ sku: "SKU-00001", quantity: -1 }] }) { id } }' }));
+    expect(answer.json?.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.lines[0].quantity' });
+  });
+});
+
+describe('idempotency keys', () => {
+  const order = (idempotencyKey: string): Promise<RawAnswer> =>
+    post(
+      gateway,
+      { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
+      JSON.stringify({ query: 'mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }', variables: { input: { customerId: 'cus_0001', lines: [{ sku: 'SKU-00001', quantity: 1 }], idempotencyKey } } }),
+    );
+
+  it.each([
+    ['CR/LF', 'abc\r\nX-Injected: 1'],
+    ['a RESP fragment', '*3\r\n$3\r\nSET\r\n'],
+    ['a space', 'two words'],
+    ['a non-ASCII letter', 'clé'],
+    ['an empty key', ''],
+    ['256 characters', 'k'.repeat(256)],
+  ])('a key with %s is 400 BAD_USER_INPUT, never sent', async (_what, key) => {
+    const answer = await order(key);
+    expectError(answer, 400, 'BAD_USER_INPUT');
+    expect(answer.json?.errors?.[0]?.extensions?.argument).toBe('input.idempotencyKey');
+  });
+});
