@@ -51,8 +51,8 @@ describe('composeSchema on schema/commerce.graphql', () => {
   it('shows callers no binding directive', () => {
     const composition = compose('schema/commerce.graphql');
     if (!composition.ok) throw new Error('expected a composition');
-    expect(composition.composedSdl).not.toMatch(/@(fetch|from|compute|connection|entity|enumFrom)\b|_Bindings/);
-    expect(composition.composedSdl).toContain('product(\n    """The stock-keeping unit');
+    expect(composition.composedSdl).not.toMatch(/@(fetch|from|compute|connection|entity|enumFrom|constraint)\b|_Bindings/);
+    expect(composition.composedSdl).toContain('product(\n    """\n    The stock-keeping unit');
     expect(composition.schema.getDirective('fetch')).toBeUndefined();
   });
 
