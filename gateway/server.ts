@@ -12,7 +12,7 @@ import { createServerAdapter, sendNodeResponse } from '@whatwg-node/server';
 import { GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Source } from '../sources/common/index.js';
-import { composeSchema, formatCompositionIssue, type InputConstraints } from './composition/index.js';
+import { composeSchema, formatCompositionIssue, readConstraints, type CompositionIssue, type InputConstraints } from './composition/index.js';
 import { resolveConfig, type ResolvedConfig, type SwitchboardConfig } from './config/index.js';
 import type { GatewayContext } from './context.js';
 import { GatewayError } from './errors.js';
@@ -69,6 +69,14 @@ export function subgraphPath(sourceName: string): string {
 }
 
 export const NAMESPACED_PATH = '/graphql';
+
+/** The `@constraint`s a source put in its subgraph; one a source got wrong is logged and left out, never fatal. */
+function contractConstraints(schema: GraphQLSchema, where: string, logger: Logger): InputConstraints {
+  const issues: CompositionIssue[] = [];
+  const constraints = readConstraints(schema, issues);
+  for (const issue of issues) logger.warn(`A contract limit of ${where} is not enforced: ${issue.message}`);
+  return constraints;
+}
 
 /** A per-source schema without its Mutation type, for read-only per-source endpoints. */
 function withoutMutations(schema: GraphQLSchema): GraphQLSchema {
@@ -215,7 +223,9 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
       const schema = exposure.sources === 'read-only' ? withoutMutations(full) : full;
       const example = exampleQuery(schema);
       const disclosure = { introspection: exposure.sourceIntrospection, suggestions: exposure.sourceSuggestions };
-      endpoints.set(path, createEndpoint({ ...main, path, schema, title: `${resolved.playground.title}: ${source.name}`, tabs: example ? [{ query: example }] : [], disclosure }));
+      // The contract's own limits (@constraint in the source's typeDefs), enforced as on /graphql.
+      const constraints = contractConstraints(schema, source.name, logger);
+      endpoints.set(path, createEndpoint({ ...main, path, schema, constraints, title: `${resolved.playground.title}: ${source.name}`, tabs: example ? [{ query: example }] : [], disclosure }));
     }
     if (resolved.schema.length > 0) {
       // The unified schema replaces the namespaced view; each source stays at /graphql/<name>.
@@ -225,7 +235,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
       const namespaced = createNamespacedSchema(subgraphs);
       const examples = subgraphs.flatMap(({ source }) => exampleQuery(namespaced, source.name) ?? []).map((query) => ({ query }));
       const tabs = resolved.playground.defaultTabs.length > 0 ? resolved.playground.defaultTabs : examples;
-      endpoints.set(NAMESPACED_PATH, createEndpoint({ ...main, path: NAMESPACED_PATH, schema: namespaced, title: resolved.playground.title, tabs }));
+      endpoints.set(NAMESPACED_PATH, createEndpoint({ ...main, path: NAMESPACED_PATH, schema: namespaced, constraints: contractConstraints(namespaced, 'the namespaced view', logger), title: resolved.playground.title, tabs }));
     }
   } catch (error) {
     await Promise.allSettled([...pipelines.values()].map((pipeline) => pipeline.close()));

@@ -8,7 +8,9 @@
  * callers see; the field's description states the limit for them.
  */
 import {
+  buildASTSchema,
   getDirectiveValues,
+  parse,
   getNamedType,
   GraphQLDirective,
   isEnumType,
@@ -22,6 +24,7 @@ import {
   type GraphQLSchema,
   type InputValueDefinitionNode,
 } from 'graphql';
+import { CONSTRAINT_DIRECTIVE_SDL } from '../../sources/common/index.js';
 import { issueAt, type CompositionIssue } from './issues.js';
 
 /** One argument's or input field's limits; every member optional. */
@@ -95,11 +98,19 @@ function readOne(directive: GraphQLDirective, node: InputValueDefinitionNode, ty
   return constraint as InputConstraint;
 }
 
+let builtIn: GraphQLDirective | undefined;
+
+/** The declaration sources use (sources/common/constraints.ts), as a GraphQLDirective. */
+function builtInDirective(): GraphQLDirective {
+  builtIn ??= buildASTSchema(parse(`${CONSTRAINT_DIRECTIVE_SDL}\ntype Query { _: Boolean }`)).getDirective(CONSTRAINT_DIRECTIVE) as GraphQLDirective;
+  return builtIn;
+}
+
 /** Every `@constraint` of the unified schema, by coordinate; a misplaced one is a CONSTRAINT_INVALID issue. */
 export function readConstraints(unified: GraphQLSchema, errors: CompositionIssue[]): InputConstraints {
-  const directive = unified.getDirective(CONSTRAINT_DIRECTIVE);
+  // A schema built from several subgraphs (the namespaced view) may not declare the directive its nodes carry.
+  const directive = unified.getDirective(CONSTRAINT_DIRECTIVE) ?? builtInDirective();
   const constraints = new Map<string, InputConstraint>();
-  if (directive === undefined || directive === null) return constraints;
   const add = (coordinate: string, node: InputValueDefinitionNode | undefined | null, type: GraphQLInputType): void => {
     if (node === undefined || node === null) return;
     const constraint = readOne(directive, node, type, coordinate, errors);

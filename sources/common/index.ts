@@ -31,3 +31,4 @@ export { createHttpAuth, type HttpAuth, type HttpAuthOptions } from './auth.js';
 export { COMMON_SOURCE_OPTION_KEYS, type CommonSourceOptions } from './options.js';
 export { closestNames } from './suggest.js';
 export { checkSourceOptions, BATCH_DECLARATION_KEYS } from './options-check.js';
+export { CONSTRAINT_DIRECTIVE_SDL, constraintDirective, constraintDirectiveDefinition, type ValueConstraint } from './constraints.js';

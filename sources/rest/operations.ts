@@ -32,12 +32,12 @@ export function planOperation(source: string, name: string, model: OperationMode
   for (const param of model.parameters) {
     const arg = argNames.claim(isValidGraphQLName(param.name) ? param.name : toFieldName(param.name));
     const converted = param.schema ? types.convert(param.schema, 'input', `${typeBase}${toTypeName(param.name)}`) : { shape: scalar('String'), nonNull: true };
-    params.push({ arg, param, type: { shape: converted.shape, nonNull: converted.nonNull && param.required } });
+    params.push({ arg, param, type: { shape: converted.shape, nonNull: converted.nonNull && param.required, ...(converted.constraint === undefined ? {} : { constraint: converted.constraint }) } });
   }
   let body: BodyBinding | undefined;
   if (model.body && bodyArg !== undefined) {
     const converted = types.convert(model.body.schema, 'input', typeBase);
-    body = { arg: bodyArg, encoding: model.body.encoding, type: { shape: converted.shape, nonNull: converted.nonNull && model.body.required } };
+    body = { arg: bodyArg, encoding: model.body.encoding, type: { shape: converted.shape, nonNull: converted.nonNull && model.body.required, ...(converted.constraint === undefined ? {} : { constraint: converted.constraint }) } };
   }
   const result = resultType(model, typeBase, types);
   const signature: OperationSignature = {

@@ -7,7 +7,7 @@
  */
 import { gzipSync, deflateSync, brotliCompressSync } from 'node:zlib';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { startGatewayOn, startSystems, unifiedDemoConfig, useHarness, type Systems, type TestGateway } from '../../harness/index.js';
+import { demoConfig, startGatewayOn, startSystems, unifiedDemoConfig, useHarness, type Systems, type TestGateway } from '../../harness/index.js';
 import { rawRequest, slowClient, type RawAnswer } from './raw-http.js';
 
 useHarness();
@@ -35,7 +35,9 @@ beforeAll(async () => {
 
 /** After every attack: no backend was called, and both gateways still answer health and a canary query. */
 afterEach(async () => {
-  expect(systems.totals()).toEqual({ storefront: 0, erp: 0, billing: 0 });
+  const totals = systems.totals();
+  systems.resetCounts();
+  expect(totals).toEqual({ storefront: 0, erp: 0, billing: 0 });
   for (const each of [gateway, tuned]) {
     const health = await each.fetch('/healthz');
     expect(health.status).toBe(200);
@@ -305,6 +307,26 @@ describe('sizes that would reach the backends', () => {
   it('a literal out of bounds is refused like a variable', async () => {
     const answer = await post(gateway, { 'content-type': 'application/json' }, JSON.stringify({ query: 'mutation { placeOrder(input: { customerId: "cus_0001", lines: [{ sku: "SKU-00001", quantity: -1 }] }) { id } }' }));
     expect(answer.json?.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'input.lines[0].quantity' });
+  });
+});
+
+describe('limits taken from the contracts', () => {
+  it('a per-source endpoint enforces the OpenAPI limits (maximum, pattern, maxItems) before calling the storefront', async () => {
+    const ask = (query: string): Promise<RawAnswer> => post(tuned, { 'content-type': 'application/json', accept: 'application/graphql-response+json' }, JSON.stringify({ query }), '/graphql/storefront');
+    expectError(await ask('{ listProducts(limit: 1000000) { nextCursor } }'), 400, 'BAD_USER_INPUT');
+    expectError(await ask('{ getProductBySku(sku: "SKU-1; DROP") { id } }'), 400, 'BAD_USER_INPUT');
+    const many = JSON.stringify(Array.from({ length: 101 }, (_, i) => `SKU-${String(i).padStart(5, '0')}`));
+    const answer = await ask(`{ listProducts(skus: ${many}) { nextCursor } }`);
+    expectError(answer, 400, 'BAD_USER_INPUT');
+    expect(answer.json?.errors?.[0]?.extensions).toMatchObject({ argument: 'skus', constraint: 'maxItems', limit: 100 });
+  });
+
+  it('the namespaced view enforces them too', async () => {
+    const namespaced = await startGatewayOn(demoConfig(systems, { endpoints: {} }));
+    const answer = await post(namespaced, { 'content-type': 'application/json', accept: 'application/graphql-response+json' }, JSON.stringify({ query: '{ storefront { listProducts(limit: 0) { nextCursor } } }' }));
+    expectError(answer, 400, 'BAD_USER_INPUT');
+    expect(answer.json?.errors?.[0]?.path).toEqual(['storefront', 'listProducts']);
+    await namespaced.close();
   });
 });
 
