@@ -25,7 +25,7 @@ import { scalars, type Source } from '../../sources/common/index.js';
 import { readFieldBinding, type FieldBinding } from './bindings.js';
 import { checkBindings } from './check.js';
 import { BINDING_DIRECTIVES, bindingDirectivesDocument, isBindingDefinition } from './directives.js';
-import { readConstraints, type InputConstraints } from './constraints.js';
+import { inheritContractConstraints, readConstraints, type InputConstraints } from './constraints.js';
 import { applyEnumMappings } from './enums.js';
 import type { CompositionIssue } from './issues.js';
 import { compileResolvers } from './resolvers.js';
@@ -106,8 +106,8 @@ export function composeSchema(input: ComposeInput): Composition {
       if (field.astNode) bindings.set(`${type.name}.${field.name}`, readFieldBinding(field.astNode, errors));
     }
   }
-  const constraints = readConstraints(unified, errors);
   const sources = buildSourceSchemas(input.sources);
+  const constraints = inheritContractConstraints({ unified, bindings, sources, constraints: readConstraints(unified, errors) });
   const checked = checkBindings({ unified, sources, bindings });
   errors.push(...checked.errors);
   warnings.push(...checked.warnings);

@@ -20,11 +20,13 @@ import {
   isObjectType,
   isNonNullType,
   isScalarType,
+  type GraphQLArgument,
   type GraphQLInputType,
   type GraphQLSchema,
   type InputValueDefinitionNode,
 } from 'graphql';
 import { CONSTRAINT_DIRECTIVE_SDL } from '../../sources/common/index.js';
+import type { ArgTemplate, FieldBinding } from './bindings.js';
 import { issueAt, type CompositionIssue } from './issues.js';
 
 /** One argument's or input field's limits; every member optional. */
@@ -127,4 +129,116 @@ export function readConstraints(unified: GraphQLSchema, errors: CompositionIssue
     }
   }
   return constraints;
+}
+
+/** Tighter of two constraints, member by member; `pattern`: the unified schema's when it states one. */
+function tighter(own: InputConstraint | undefined, contract: InputConstraint): InputConstraint {
+  if (own === undefined) return contract;
+  const pick = (a: number | undefined, b: number | undefined, choose: (x: number, y: number) => number): number | undefined => (a === undefined ? b : b === undefined ? a : choose(a, b));
+  const merged: Record<string, number | RegExp | undefined> = {
+    min: pick(own.min, contract.min, Math.max),
+    max: pick(own.max, contract.max, Math.min),
+    minLength: pick(own.minLength, contract.minLength, Math.max),
+    maxLength: pick(own.maxLength, contract.maxLength, Math.min),
+    minItems: pick(own.minItems, contract.minItems, Math.max),
+    maxItems: pick(own.maxItems, contract.maxItems, Math.min),
+    pattern: own.pattern ?? contract.pattern,
+  };
+  return Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined)) as InputConstraint;
+}
+
+/** The root field of `operation` in a source's subgraph, with its root type's name. */
+function operationField(schema: GraphQLSchema, operation: string): { root: string; args: readonly GraphQLArgument[] } | undefined {
+  for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
+    const field = root?.getFields()[operation];
+    if (root && field) return { root: root.name, args: field.args };
+  }
+  return undefined;
+}
+
+/**
+ * Contract limits carried to the unified schema through the bindings: an
+ * argument bound straight to a source argument (`limit: "$args.first"`),
+ * or through input objects field by field (same field names), gets the
+ * source's `@constraint` (from its contract), tightened by its own. So the
+ * storefront's `maximum: 200` bounds `products(first:)` even when the
+ * unified schema says nothing, and bad values stop before execution.
+ */
+export function inheritContractConstraints(input: {
+  unified: GraphQLSchema;
+  bindings: ReadonlyMap<string, FieldBinding>;
+  sources: ReadonlyMap<string, { readonly schema: GraphQLSchema }>;
+  constraints: InputConstraints;
+}): InputConstraints {
+  const result = new Map(input.constraints);
+  const perSource = new Map<string, InputConstraints>();
+  const contractOf = (source: string): InputConstraints | undefined => {
+    const schema = input.sources.get(source)?.schema;
+    if (schema === undefined) return undefined;
+    if (!perSource.has(source)) perSource.set(source, readConstraints(schema, []));
+    return perSource.get(source);
+  };
+  const inherit = (coordinate: string, contract: InputConstraint | undefined): void => {
+    if (contract !== undefined) result.set(coordinate, tighter(result.get(coordinate), contract));
+  };
+  /** Unified input type `unified` fed whole to source input type `source`: match fields by name, recursively. */
+  const matchInputs = (unified: GraphQLInputType, source: GraphQLInputType, contract: InputConstraints, seen: Set<string>): void => {
+    const u = getNamedType(unified);
+    const s = getNamedType(source);
+    if (!isInputObjectType(u) || !isInputObjectType(s) || seen.has(`${u.name}/${s.name}`)) return;
+    seen.add(`${u.name}/${s.name}`);
+    const sourceFields = s.getFields();
+    for (const field of Object.values(u.getFields())) {
+      const match = sourceFields[field.name];
+      if (match === undefined) continue;
+      inherit(`${u.name}.${field.name}`, contract.get(`${s.name}.${match.name}`));
+      matchInputs(field.type, match.type, contract, seen);
+    }
+  };
+  for (const [coordinate, binding] of input.bindings) {
+    const fetch = binding.fetch;
+    if (fetch === undefined) continue;
+    const contract = contractOf(fetch.source);
+    const sourceSchema = input.sources.get(fetch.source)?.schema;
+    const operation = sourceSchema === undefined ? undefined : operationField(sourceSchema, fetch.operation);
+    if (contract === undefined || operation === undefined || contract.size === 0) continue;
+    const [typeName, fieldName] = coordinate.split('.') as [string, string];
+    const type = input.unified.getType(typeName);
+    const field = isObjectType(type) || isInterfaceType(type) ? type.getFields()[fieldName] : undefined;
+    if (field === undefined) continue;
+    for (const [argName, { template }] of fetch.args) {
+      const sourceArg = operation.args.find((arg) => arg.name === argName);
+      if (sourceArg === undefined) continue;
+      visitTemplate(template, `${operation.root}.${fetch.operation}(${argName}:)`, sourceArg.type);
+    }
+
+    /** Walks a binding template beside the source argument's type, inheriting at each `$args` reference. */
+    function visitTemplate(template: ArgTemplate, sourceCoordinate: string, sourceType: GraphQLInputType): void {
+      if (template.kind === 'object') {
+        const sourceInput = getNamedType(sourceType);
+        if (!isInputObjectType(sourceInput)) return;
+        for (const [name, inner] of template.fields) {
+          const sourceField = sourceInput.getFields()[name];
+          if (sourceField !== undefined) visitTemplate(inner.template, `${sourceInput.name}.${name}`, sourceField.type);
+        }
+        return;
+      }
+      if (template.kind !== 'ref' || template.root !== 'args' || field === undefined || contract === undefined) return;
+      const [first, ...rest] = template.path;
+      const arg = field.args.find((candidate) => candidate.name === first);
+      if (arg === undefined) return;
+      let unifiedCoordinate = `${typeName}.${fieldName}(${arg.name}:)`;
+      let unifiedType: GraphQLInputType = arg.type;
+      for (const step of rest) {
+        const named = getNamedType(unifiedType);
+        const next = isInputObjectType(named) ? named.getFields()[step] : undefined;
+        if (next === undefined || !isInputObjectType(named)) return;
+        unifiedCoordinate = `${named.name}.${step}`;
+        unifiedType = next.type;
+      }
+      inherit(unifiedCoordinate, contract.get(sourceCoordinate));
+      matchInputs(unifiedType, sourceType, contract, new Set());
+    }
+  }
+  return result;
 }
