@@ -16,7 +16,7 @@ import { composeSchema, formatCompositionIssue, readConstraints, type Compositio
 import { resolveConfig, type ResolvedConfig, type SwitchboardConfig } from './config/index.js';
 import type { GatewayContext } from './context.js';
 import { GatewayError } from './errors.js';
-import { encodingOf, limitBody } from './http/body-limit.js';
+import { limitBody } from './http/body-limit.js';
 import { startDeadline, type RequestDeadline } from './http/deadline.js';
 import { healthResponse, readinessResponse } from './http/health.js';
 import { refuseBodyType, refuseHeaderCount } from './http/request-guard.js';
