@@ -68,6 +68,9 @@ export default defineConfig({
       batch: { getPrice: { via: 'batchGetPrices', key: 'sku', listArgument: 'skus', itemKey: 'sku', resultPath: 'prices', maxKeys: 1000 } },
     }),
   ],
+  // The demo serves each system at /graphql/<name>, writes included, for integrators to explore.
+  // Off by default: outside a demo, every backend write would be one request away.
+  endpoints: { sources: 'read-write' },
   playground: {
     title: 'Switchboard demo',
     defaultTabs: exampleTabs('schema/examples'),

@@ -9,16 +9,17 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServerAdapter, sendNodeResponse } from '@whatwg-node/server';
-import type { GraphQLSchema } from 'graphql';
+import { GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Source } from '../sources/common/index.js';
-import { composeSchema, formatCompositionIssue } from './composition/index.js';
+import { composeSchema, formatCompositionIssue, readConstraints, type CompositionIssue, type InputConstraints } from './composition/index.js';
 import { resolveConfig, type ResolvedConfig, type SwitchboardConfig } from './config/index.js';
 import type { GatewayContext } from './context.js';
 import { GatewayError } from './errors.js';
 import { limitBody } from './http/body-limit.js';
 import { startDeadline, type RequestDeadline } from './http/deadline.js';
 import { healthResponse, readinessResponse } from './http/health.js';
+import { refuseBodyType, refuseHeaderCount } from './http/request-guard.js';
 import { requestIdFrom, requestIdOf } from './http/request-id.js';
 import { graphqlErrorResponse, json } from './http/responses.js';
 import { createLoaders, type Outbound } from './loaders.js';
@@ -26,7 +27,15 @@ import { createLogger, type Logger } from './logger.js';
 import { createNamespacedSchema } from './namespace.js';
 import { exampleQuery, playgroundOptions, renderGraphiQL } from './playground.js';
 import { createSourcePipeline, defaultSourcePolicy, type CallNotice, type SourcePipeline } from './pipeline/index.js';
+import { useCacheControl } from './plugins/cache-control.js';
+import { corsFor, useCrossSite } from './plugins/cross-site.js';
+import { useErrorCodes } from './plugins/error-codes.js';
+import { useInputConstraints } from './plugins/input-constraints.js';
 import { useLimits } from './plugins/limits.js';
+import { useNestingLimit } from './plugins/nesting.js';
+import { useRequestParams } from './plugins/request-params.js';
+import { useSchemaDisclosure, type SchemaDisclosureOptions } from './plugins/schema-disclosure.js';
+import { createStreamCaps, type StreamCaps } from './stream-caps.js';
 import { useNotices } from './plugins/notices.js';
 import { createMaskedErrors, useRequestErrorMasking } from './plugins/masked-errors.js';
 import { createSubgraphSchema } from './subgraph.js';
@@ -44,10 +53,14 @@ export interface Gateway {
 type ServerContext = Omit<GatewayContext, PerRequest>;
 /** Built by Yoga's context factory for each request. */
 type PerRequest = 'loaders' | 'outbound' | 'notices';
+/** Who is calling, for the per-client subscription cap: the peer's address, or "local" for gateway.fetch. */
+interface CallerFacts {
+  readonly clientAddress: string;
+}
 
 interface Endpoint {
   path: string;
-  yoga: YogaServerInstance<ServerContext, Pick<GatewayContext, PerRequest>>;
+  yoga: YogaServerInstance<ServerContext & CallerFacts, Pick<GatewayContext, PerRequest>>;
 }
 
 /** The path of a source's own subgraph. */
@@ -56,6 +69,19 @@ export function subgraphPath(sourceName: string): string {
 }
 
 export const NAMESPACED_PATH = '/graphql';
+
+/** The `@constraint`s a source put in its subgraph; one a source got wrong is logged and left out, never fatal. */
+function contractConstraints(schema: GraphQLSchema, where: string, logger: Logger): InputConstraints {
+  const issues: CompositionIssue[] = [];
+  const constraints = readConstraints(schema, issues);
+  for (const issue of issues) logger.warn(`A contract limit of ${where} is not enforced: ${issue.message}`);
+  return constraints;
+}
+
+/** A per-source schema without its Mutation type, for read-only per-source endpoints. */
+function withoutMutations(schema: GraphQLSchema): GraphQLSchema {
+  return new GraphQLSchema({ ...schema.toConfig(), mutation: null });
+}
 
 function buildSubgraphs(sources: readonly Source[]): Array<{ source: Source; schema: GraphQLSchema }> {
   return sources.map((source, index) => {
@@ -76,7 +102,7 @@ const MAX_LISTED_ISSUES = 50;
  * Rejects with CONFIG_INVALID for an unreadable file and COMPOSITION_FAILED
  * (every issue, formatted, in the message) for a broken binding.
  */
-async function composeUnified(config: ResolvedConfig, logger: Logger): Promise<GraphQLSchema> {
+async function composeUnified(config: ResolvedConfig, logger: Logger): Promise<{ schema: GraphQLSchema; constraints: InputConstraints }> {
   const documents = await Promise.all(
     config.schema.map(async (file, index) => {
       try {
@@ -88,7 +114,7 @@ async function composeUnified(config: ResolvedConfig, logger: Logger): Promise<G
   );
   const composition = composeSchema({ documents, sources: config.sources });
   for (const warning of composition.warnings) logger.warn(formatCompositionIssue(warning));
-  if (composition.ok) return composition.schema;
+  if (composition.ok) return { schema: composition.schema, constraints: composition.constraints };
   const listed = composition.errors.slice(0, MAX_LISTED_ISSUES).map(formatCompositionIssue);
   const more = composition.errors.length - listed.length;
   throw new GatewayError({
@@ -114,10 +140,14 @@ function createEndpoint(init: {
   config: ResolvedConfig;
   logger: Logger;
   outbound: (source: string) => Outbound | undefined;
+  disclosure: SchemaDisclosureOptions;
+  streamCaps: StreamCaps;
+  /** The schema's `@constraint`s (unified schema only). */
+  constraints?: InputConstraints;
 }): Endpoint {
-  const { config, logger, outbound } = init;
+  const { config, logger, outbound, streamCaps } = init;
   const maxConcurrentCalls = config.limits.maxConcurrentCallsPerSource;
-  const yoga = createYoga<ServerContext, Pick<GatewayContext, PerRequest>>({
+  const yoga = createYoga<ServerContext & CallerFacts, Pick<GatewayContext, PerRequest>>({
     schema: init.schema,
     graphqlEndpoint: init.path,
     landingPage: false,
@@ -130,20 +160,36 @@ function createEndpoint(init: {
     renderGraphiQL,
     maskedErrors: createMaskedErrors(logger),
     logging: yogaLogger(logger),
+    cors: corsFor(config.cors),
     // Loaders live for one request: batching and deduplication never cross callers.
-    context: ({ requestId, signal, deadlineAt }) => {
+    context: ({ requestId, signal, deadlineAt, clientAddress }) => {
       const notices: CallNotice[] = [];
+      // Every stream this request opens counts against its client's and its source's caps.
+      const capped = (source: string): Outbound | undefined => {
+        const way = outbound(source);
+        return way === undefined ? undefined : streamCaps.wrap(way, source, clientAddress);
+      };
       return {
-        loaders: createLoaders({ maxConcurrentCalls, outbound }),
+        loaders: createLoaders({ maxConcurrentCalls, outbound: capped }),
         notices,
         outbound: { signal, requestId, deadlineAt, notify: (notice: CallNotice) => notices.push(notice) },
       };
     },
     plugins: [
+      // First: a POST that is not JSON is refused before Yoga chooses a parser (CSRF).
+      useCrossSite(),
+      useRequestParams(),
+      // Before parsing: graphql-js parses by recursion, so nesting is measured first.
+      useNestingLimit(config.limits),
       useLimits(config.limits),
+      useSchemaDisclosure(init.disclosure),
+      // After validation, before any resolver: out-of-bounds arguments never reach a backend.
+      useInputConstraints(init.constraints ?? new Map()),
       useNotices(),
       // Before Yoga's own masking (which Yoga appends after user plugins), so masked errors carry the request id.
       useRequestErrorMasking(logger),
+      useErrorCodes(),
+      useCacheControl(),
     ],
   });
   return { path: init.path, yoga };
@@ -170,22 +216,30 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     const state = pipelines.get(source)?.state().breaker?.state;
     return typeof state === 'string' ? state : undefined;
   };
+  const streamCaps = createStreamCaps(resolved.limits);
+  const { endpoints: exposure } = resolved;
+  const main = { config: resolved, logger, outbound, streamCaps, disclosure: { introspection: exposure.introspection, suggestions: exposure.suggestions } };
   try {
     const subgraphs = buildSubgraphs(resolved.sources);
-    for (const { source, schema } of subgraphs) {
+    // Each source's own endpoint exposes every backend operation: served only when configured so.
+    for (const { source, schema: full } of exposure.sources === 'off' ? [] : subgraphs) {
       const path = subgraphPath(source.name);
+      const schema = exposure.sources === 'read-only' ? withoutMutations(full) : full;
       const example = exampleQuery(schema);
-      endpoints.set(path, createEndpoint({ path, schema, title: `${resolved.playground.title}: ${source.name}`, tabs: example ? [{ query: example }] : [], config: resolved, logger, outbound }));
+      const disclosure = { introspection: exposure.sourceIntrospection, suggestions: exposure.sourceSuggestions };
+      // The contract's own limits (@constraint in the source's typeDefs), enforced as on /graphql.
+      const constraints = contractConstraints(schema, source.name, logger);
+      endpoints.set(path, createEndpoint({ ...main, path, schema, constraints, title: `${resolved.playground.title}: ${source.name}`, tabs: example ? [{ query: example }] : [], disclosure }));
     }
     if (resolved.schema.length > 0) {
       // The unified schema replaces the namespaced view; each source stays at /graphql/<name>.
-      const unified = await composeUnified(resolved, logger);
-      endpoints.set(NAMESPACED_PATH, createEndpoint({ path: NAMESPACED_PATH, schema: unified, title: resolved.playground.title, tabs: resolved.playground.defaultTabs, config: resolved, logger, outbound }));
+      const { schema: unified, constraints } = await composeUnified(resolved, logger);
+      endpoints.set(NAMESPACED_PATH, createEndpoint({ ...main, path: NAMESPACED_PATH, schema: unified, constraints, title: resolved.playground.title, tabs: resolved.playground.defaultTabs }));
     } else {
       const namespaced = createNamespacedSchema(subgraphs);
       const examples = subgraphs.flatMap(({ source }) => exampleQuery(namespaced, source.name) ?? []).map((query) => ({ query }));
       const tabs = resolved.playground.defaultTabs.length > 0 ? resolved.playground.defaultTabs : examples;
-      endpoints.set(NAMESPACED_PATH, createEndpoint({ path: NAMESPACED_PATH, schema: namespaced, title: resolved.playground.title, tabs, config: resolved, logger, outbound }));
+      endpoints.set(NAMESPACED_PATH, createEndpoint({ ...main, path: NAMESPACED_PATH, schema: namespaced, constraints: contractConstraints(namespaced, 'the namespaced view', logger), title: resolved.playground.title, tabs }));
     }
   } catch (error) {
     await Promise.allSettled([...pipelines.values()].map((pipeline) => pipeline.close()));
@@ -194,15 +248,16 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
   }
 
   const timeoutMs = resolved.limits.requestTimeoutMs;
-  const contextOf = (requestId: string, deadline: RequestDeadline): ServerContext => ({
+  const contextOf = (requestId: string, deadline: RequestDeadline, clientAddress: string): ServerContext & CallerFacts => ({
     requestId,
+    clientAddress,
     signal: deadline.signal,
     requestSignal: deadline.callerSignal,
     requestTimeoutMs: timeoutMs,
     deadlineAt: deadline.deadlineAt,
   });
 
-  const route = async (request: Request, requestId: string, pathname: string): Promise<Response> => {
+  const route = async (request: Request, requestId: string, pathname: string, clientAddress: string): Promise<Response> => {
     if (pathname === '/healthz') return healthResponse();
     if (pathname === '/readyz') return readinessResponse(resolved.sources, Math.min(timeoutMs, 5_000), breakerStateOf);
     if (pathname === '/') return new Response(null, { status: 302, headers: { location: NAMESPACED_PATH } });
@@ -210,29 +265,39 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     if (endpoint === undefined) {
       return json(404, { errors: [{ message: `Nothing at ${pathname.slice(0, 100)}. GraphQL is served at ${[...endpoints.keys()].join(', ')}.`, extensions: { code: 'NOT_FOUND' } }] });
     }
+    // Before the body is read or inflated: a refused type or encoding costs nothing.
+    const refused = refuseBodyType(request.method, (name) => request.headers.get(name));
+    if (refused !== undefined) return refused;
     const limited = await limitBody(request, resolved.limits.maxBodyBytes);
     if (limited instanceof Response) return limited;
     // The deadline covers queries and mutations; subscriptions end when the caller leaves.
     const deadline = startDeadline(timeoutMs, limited.signal);
     try {
-      return await endpoint.yoga.fetch(limited, contextOf(requestId, deadline));
+      return await endpoint.yoga.fetch(limited, contextOf(requestId, deadline, clientAddress));
     } finally {
       // A JSON answer is complete here; a stream (SSE) does not use the deadline.
       deadline.release();
     }
   };
 
-  const handle = async (request: Request): Promise<Response> => {
+  const handle = async (request: Request, serverContext?: object): Promise<Response> => {
     const requestId = requestIdOf(request);
     const { pathname } = new URL(request.url);
     let response: Response;
     try {
-      response = await route(request, requestId, pathname);
+      // The node adapter passes the node request as `req`; gateway.fetch has none.
+      const node = (serverContext as { req?: IncomingMessage } | undefined)?.req;
+      let headerCount = 0;
+      request.headers.forEach(() => (headerCount += 1));
+      response =
+        refuseHeaderCount(node === undefined ? headerCount : node.rawHeaders.length / 2, resolved.server.maxHeaderCount) ??
+        (await route(request, requestId, pathname, node?.socket.remoteAddress ?? 'local'));
     } catch (error) {
       logger.error('Unexpected error while routing a request', { requestId, error });
       response = graphqlErrorResponse(500, 'Unexpected error.', { code: 'INTERNAL_SERVER_ERROR', requestId });
     }
     response.headers.set('x-request-id', requestId);
+    if (!response.headers.has('cache-control')) response.headers.set('cache-control', 'no-store');
     logger.debug('request', { requestId, method: request.method, path: pathname, status: response.status });
     return response;
   };
@@ -247,8 +312,12 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     const query = target.indexOf('?');
     const endpoint = endpoints.get(query === -1 ? target : target.slice(0, query));
     if (endpoint === undefined) return undefined;
+    // Counted on the general route, which answers 431.
+    if (req.rawHeaders.length / 2 > resolved.server.maxHeaderCount) return undefined;
     if (req.method === 'GET') return endpoint;
     if (req.method !== 'POST') return undefined;
+    // A compressed body is inflated, within the body limit, by limitBody on the general route.
+    if (req.headers['content-encoding'] !== undefined) return undefined;
     const declared = req.headers['content-length'];
     // node:http guarantees a body exactly as long as declared; a chunked one is counted by limitBody.
     return declared !== undefined && /^\d+$/.test(declared) && Number(declared) <= resolved.limits.maxBodyBytes ? endpoint : undefined;
@@ -279,7 +348,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     const answer = async (): Promise<void> => {
       let response: Response;
       try {
-        response = await endpoint.yoga.handleNodeRequestAndResponse(req, res, contextOf(requestId, deadline));
+        response = await endpoint.yoga.handleNodeRequestAndResponse(req, res, contextOf(requestId, deadline, req.socket.remoteAddress ?? 'unknown'));
       } catch (error) {
         logger.error('Unexpected error while routing a request', { requestId, error });
         response = graphqlErrorResponse(500, 'Unexpected error.', { code: 'INTERNAL_SERVER_ERROR', requestId });
@@ -302,7 +371,18 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
   return {
     fetch: handle,
     async listen(options = {}) {
-      const server = createServer(serveNode);
+      const { server: limits } = resolved;
+      const server = createServer(
+        {
+          headersTimeout: limits.headersTimeoutMs,
+          requestTimeout: limits.bodyTimeoutMs,
+          keepAliveTimeout: limits.keepAliveTimeoutMs,
+          maxHeaderSize: limits.maxHeaderBytes,
+          // node checks the two timeouts above on this interval (30 s by default), so it bounds how late they act.
+          connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(Math.min(limits.headersTimeoutMs, limits.bodyTimeoutMs) / 4))),
+        },
+        serveNode,
+      );
       const host = options.host ?? resolved.server.host;
       await new Promise<void>((resolve, reject) => {
         server.once('error', reject);

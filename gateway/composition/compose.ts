@@ -25,6 +25,7 @@ import { scalars, type Source } from '../../sources/common/index.js';
 import { readFieldBinding, type FieldBinding } from './bindings.js';
 import { checkBindings } from './check.js';
 import { BINDING_DIRECTIVES, bindingDirectivesDocument, isBindingDefinition } from './directives.js';
+import { inheritContractConstraints, readConstraints, type InputConstraints } from './constraints.js';
 import { applyEnumMappings } from './enums.js';
 import type { CompositionIssue } from './issues.js';
 import { compileResolvers } from './resolvers.js';
@@ -43,6 +44,8 @@ export type Composition =
       readonly schema: GraphQLSchema;
       /** What callers see: the SDL without binding directives, in document order. */
       readonly composedSdl: string;
+      /** The `@constraint`s of arguments and input fields, by coordinate, for the gateway to enforce. */
+      readonly constraints: InputConstraints;
       readonly warnings: readonly CompositionIssue[];
     }
   | { readonly ok: false; readonly errors: readonly CompositionIssue[]; readonly warnings: readonly CompositionIssue[] };
@@ -104,6 +107,7 @@ export function composeSchema(input: ComposeInput): Composition {
     }
   }
   const sources = buildSourceSchemas(input.sources);
+  const constraints = inheritContractConstraints({ unified, bindings, sources, constraints: readConstraints(unified, errors) });
   const checked = checkBindings({ unified, sources, bindings });
   errors.push(...checked.errors);
   warnings.push(...checked.warnings);
@@ -124,5 +128,5 @@ export function composeSchema(input: ComposeInput): Composition {
   applyEnumMappings(schema, unified);
   // Printed from the SDL alone, so the artifact depends only on the schema files.
   const composedSdl = `${printSchema(buildASTSchema(stripped, { assumeValidSDL: true }))}\n`;
-  return { ok: true, schema, composedSdl, warnings: warnings.sort(byPlace) };
+  return { ok: true, schema, composedSdl, constraints, warnings: warnings.sort(byPlace) };
 }

@@ -6,7 +6,7 @@
 import { Kind, parse, type DocumentNode } from 'graphql';
 
 /** Names of the binding directives; none of them reaches callers. */
-export const BINDING_DIRECTIVES = Object.freeze(['fetch', 'from', 'compute', 'connection', 'entity', 'enumFrom'] as const);
+export const BINDING_DIRECTIVES = Object.freeze(['fetch', 'from', 'compute', 'connection', 'entity', 'enumFrom', 'constraint'] as const);
 
 /** The scalar the `args` of @fetch are typed with; removed from what callers see. */
 export const BINDINGS_SCALAR = '_Bindings';
@@ -33,6 +33,9 @@ directive @entity(key: String!) on OBJECT
 
 "The source enum values this unified enum value stands for."
 directive @enumFrom(values: [String!]!) on ENUM_VALUE
+
+"Limits of an argument or input field, enforced before any backend is called (BAD_USER_INPUT); \`pattern\` must match the whole string."
+directive @constraint(min: Float, max: Float, minLength: Int, maxLength: Int, pattern: String, minItems: Int, maxItems: Int) on ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION
 `;
 
 let parsed: DocumentNode | undefined;

@@ -23,6 +23,7 @@ export type CompositionIssueCode =
   | 'BINDING_ENTITY_KEY'
   | 'BINDING_UNBOUND_ROOT_FIELD'
   | 'BINDING_CONFLICT'
+  | 'CONSTRAINT_INVALID'
   | 'TYPE_NOT_FED';
 
 /** One problem found while composing, at a 1-based line and column of a schema file. */

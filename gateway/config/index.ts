@@ -11,7 +11,7 @@ import { resolveSourcePolicies } from './pipeline.js';
 import { awaitSources, checkSources } from './sources.js';
 import { checkKnownKeys, defaultsOf, invalid, parseSpec, type Input, type Resolved } from './spec.js';
 
-export type { PlaygroundTab } from './options.js';
+export type { PlaygroundTab, SourceEndpointMode } from './options.js';
 
 export type SwitchboardConfig = {
   /** The systems of record. A source factory's promise may be passed as is. */

@@ -46,6 +46,24 @@ const playgroundTabs = option<readonly PlaygroundTab[]>({
   },
 });
 
+/** How the per-source endpoints /graphql/<source> are served. */
+export type SourceEndpointMode = 'off' | 'read-only' | 'read-write';
+
+/** Origins as a browser sends them: scheme://host[:port], no path; "*" is refused (it would allow every site). */
+const origins = option<readonly string[]>({
+  default: Object.freeze([]) as readonly string[],
+  expected: 'an array of origins such as "https://shop.example"',
+  parse(value, path) {
+    if (!Array.isArray(value)) throw invalid(path, 'an array of origins such as "https://shop.example"', value);
+    return Object.freeze(
+      value.map((origin: unknown, index) => {
+        if (typeof origin !== 'string' || !/^https?:\/\/[^/\s*]+$/.test(origin)) throw invalid(`${path}[${index}]`, 'an origin such as "https://shop.example" (scheme and host, no path, no "*")', origin);
+        return origin;
+      }),
+    );
+  },
+});
+
 const P = PIPELINE_DEFAULTS;
 
 /** How one call is retried: an operation may override these. */
@@ -145,6 +163,40 @@ export const CONFIG_SPEC = section({
     host: text('127.0.0.1', { nonEmpty: true, what: 'a host name or IP address' }),
     /** TCP port; 0 picks a free one. @default 4000 */
     port: integer(4000, { min: 0, max: 65535 }),
+    /** Time a client has to send a request's headers, in ms; then node answers 408 and closes the connection. @default 10000 */
+    headersTimeoutMs: integer(10_000, { min: 1 }), // 10 s
+    /** Time a client has to send a whole request (headers and body), in ms; then 408 and the connection is closed. @default 30000 */
+    bodyTimeoutMs: integer(30_000, { min: 1 }), // 30 s
+    /** How long an idle keep-alive connection stays open, in ms. @default 5000 */
+    keepAliveTimeoutMs: integer(5_000, { min: 1 }), // 5 s
+    /** Largest request head (request line and headers), in bytes; larger gets 431. @default 16384 */
+    maxHeaderBytes: integer(16_384, { min: 1024 }), // 16 KiB
+    /** Most header lines in one request; more gets 431. @default 100 */
+    maxHeaderCount: integer(100, { min: 1 }),
+  }),
+  /** Which browser origins may call the gateway (CORS). Closed by default: no CORS headers at all. */
+  cors: section({
+    /** Origins allowed to call from a browser, exactly as the browser sends them, e.g. "https://shop.example". @default [] */
+    allowedOrigins: origins,
+    /** Let those origins send cookies and HTTP authentication. @default false */
+    allowCredentials: boolean(false),
+    /** How long a browser may reuse a preflight answer, in ms (sent in whole seconds). @default 600000 */
+    preflightMaxAgeMs: integer(600_000, { min: 0 }), // 10 min
+  }),
+  /** What each GraphQL endpoint serves and reveals. */
+  endpoints: section({
+    /** Answer introspection at /graphql (GraphiQL and codegen need it). @default true */
+    introspection: boolean(true),
+    /** "Did you mean …?" in validation errors at /graphql; they name fields the caller did not send. @default false */
+    suggestions: boolean(false),
+    /**
+     * The per-source endpoints /graphql/<source>, an integrator's tool that exposes every backend operation:
+     * "off" (not served), "read-only" (queries and subscriptions, no mutations) or "read-write". @default "off" */
+    sources: oneOf<SourceEndpointMode>(['off', 'read-only', 'read-write'], 'off'),
+    /** Answer introspection at /graphql/<source> when served. @default true */
+    sourceIntrospection: boolean(true),
+    /** "Did you mean …?" at /graphql/<source> when served. @default true */
+    sourceSuggestions: boolean(true),
   }),
   /** Protective limits, on by default. */
   limits: section({
@@ -162,6 +214,12 @@ export const CONFIG_SPEC = section({
     requestTimeoutMs: integer(30_000, { min: 1 }), // 30 s
     /** Calls in flight at once to one source for one request, for operations without a batch. @default 8 */
     maxConcurrentCallsPerSource: integer(8, { min: 1 }),
+    /** Deepest nesting of brackets in a document, and of arrays and objects in variables; deeper is 400 before parsing. @default 64 */
+    maxNestingDepth: integer(64, { min: 2, max: 1000 }),
+    /** Subscription streams one client (network address) may hold open. @default 10 */
+    maxStreamsPerClient: integer(10, { min: 0 }),
+    /** Subscription streams open to one source, across all clients. @default 100 */
+    maxStreamsPerSource: integer(100, { min: 0 }),
   }),
   playground: section({
     /** Serve GraphiQL on GET from a browser. @default true */

@@ -32,13 +32,13 @@ export function planOperation(source: string, name: string, model: OperationMode
   for (const param of model.parameters) {
     const arg = argNames.claim(isValidGraphQLName(param.name) ? param.name : toFieldName(param.name));
     const converted = param.schema ? types.convert(param.schema, 'input', `${typeBase}${toTypeName(param.name)}`) : { shape: scalar('String'), nonNull: true };
-    params.push({ arg, param, type: { shape: converted.shape, nonNull: converted.nonNull && param.required } });
+    params.push({ arg, param, type: { shape: converted.shape, nonNull: converted.nonNull && param.required, ...(converted.constraint === undefined ? {} : { constraint: converted.constraint }) } });
   }
   let body: BodyBinding | undefined;
   if (model.body && bodyArg !== undefined) {
     const { encoding } = model.body;
-    const converted = encoding === 'binary' ? { shape: scalar('Base64'), nonNull: true } : encoding === 'text' ? { shape: scalar('String'), nonNull: true } : types.convert(model.body.schema, 'input', typeBase);
-    body = { arg: bodyArg, encoding, mediaType: model.body.mediaType, type: { shape: converted.shape, nonNull: converted.nonNull && model.body.required } };
+    const converted: TypeRef = encoding === 'binary' ? { shape: scalar('Base64'), nonNull: true } : encoding === 'text' ? { shape: scalar('String'), nonNull: true } : types.convert(model.body.schema, 'input', typeBase);
+    body = { arg: bodyArg, encoding, mediaType: model.body.mediaType, type: { shape: converted.shape, nonNull: converted.nonNull && model.body.required, ...(converted.constraint === undefined ? {} : { constraint: converted.constraint }) } };
   }
   const result = resultType(model, typeBase, types);
   const signature: OperationSignature = {

@@ -14,6 +14,7 @@ import {
   type StringValueNode,
   type TypeNode,
 } from 'graphql';
+import { constraintDirective, constraintDirectiveDefinition } from '../common/index.js';
 import type { NamedShape, TypeRef } from './shapes.js';
 
 export interface ArgumentSignature {
@@ -46,7 +47,16 @@ export function typeNode(ref: TypeRef): TypeNode {
 }
 
 function inputValue(arg: ArgumentSignature): InputValueDefinitionNode {
-  return { kind: Kind.INPUT_VALUE_DEFINITION, name: name(arg.name), type: typeNode(arg.type), description: description(arg.description) };
+  const directive = constraintDirective(arg.type.constraint);
+  return { kind: Kind.INPUT_VALUE_DEFINITION, name: name(arg.name), type: typeNode(arg.type), description: description(arg.description), ...(directive === undefined ? {} : { directives: [directive] }) };
+}
+
+/** Does any argument or input field carry a contract limit (so typeDefs must declare @constraint)? */
+function usesConstraints(shapes: readonly NamedShape[], operations: readonly OperationSignature[]): boolean {
+  return (
+    operations.some((operation) => operation.args.some((arg) => arg.type.constraint !== undefined)) ||
+    shapes.some((shape) => shape.kind === 'object' && shape.input && shape.fields.some((f) => f.type.constraint !== undefined))
+  );
 }
 
 function field(fieldName: string, type: TypeRef, text: string | undefined, args: readonly ArgumentSignature[] = []): FieldDefinitionNode {
@@ -71,7 +81,7 @@ function shapeDefinition(shape: NamedShape): DefinitionNode {
           name: name(shape.name),
           description: description(shape.description),
           directives: shape.oneOf ? [{ kind: Kind.DIRECTIVE, name: name('oneOf') }] : [],
-          fields: shape.fields.map((f) => inputValue({ name: f.name, type: f.type, description: f.description })),
+          fields: shape.fields.map((f) => inputValue({ name: f.name, type: f.type, ...(f.description === undefined ? {} : { description: f.description }) })),
         };
       }
       return { kind: Kind.OBJECT_TYPE_DEFINITION, name: name(shape.name), description: description(shape.description), fields: shape.fields.map((f) => field(f.name, f.type, f.description)) };
@@ -96,6 +106,7 @@ function usedScalars(shapes: readonly NamedShape[], operations: readonly Operati
 
 export function buildTypeDefs(shapes: readonly NamedShape[], operations: readonly OperationSignature[]): DocumentNode {
   const definitions: DefinitionNode[] = usedScalars(shapes, operations).map((scalarName) => ({ kind: Kind.SCALAR_TYPE_DEFINITION, name: name(scalarName) }));
+  if (usesConstraints(shapes, operations)) definitions.push(constraintDirectiveDefinition());
   const queries = operations.filter((op) => op.kind === 'query');
   const mutations = operations.filter((op) => op.kind === 'mutation');
   const placeholder = [field('_empty', { shape: { kind: 'scalar', name: 'Boolean' }, nonNull: false }, 'The contract has no read operations; GraphQL needs one Query field.')];

@@ -5,10 +5,14 @@
  * to the wire (`codec.ts`).
  */
 
+import type { ValueConstraint } from '../common/index.js';
+
 /** A type at a use site: the shape and whether it is non-null there. */
 export interface TypeRef {
   readonly shape: Shape;
   nonNull: boolean;
+  /** Input only: the contract's limits of the value (and, on a list, of its items), printed as `@constraint`. */
+  constraint?: ValueConstraint;
 }
 
 export type Shape = ScalarShape | EnumShape | ObjectShape | UnionShape | ListShape;

@@ -12,6 +12,7 @@ import { JSON_SCALAR, scalar, type NamedShape, type ObjectShape, type Shape, typ
 import { annotationParts, collectObject, describe, fieldNames, isAnnotationOnly, skippedIn, type MergedObject } from './types-object.js';
 import { enumValues, isNullOnly, primitiveScalar } from './types-scalar.js';
 import { buildUnion } from './types-union.js';
+import { contractConstraint } from './types-constraint.js';
 
 export type Mode = 'input' | 'output';
 
@@ -111,6 +112,10 @@ export function createTypeBuilder(docs: DocumentSet, warn: (warning: SourceWarni
       // A named object starts a new nesting count: its fields are built from the queue, not by recursion.
       const ref = convertNode({ node, loc: resolved.loc }, node, mode, name, key, depth, resolved.named !== undefined, claim);
       if (isNullable(node)) ref.nonNull = false;
+      if (mode === 'input') {
+        const constraint = contractConstraint(node, ref);
+        if (constraint !== undefined) ref.constraint = constraint;
+      }
       return ref;
     } finally {
       inProgress.delete(key);
@@ -175,7 +180,7 @@ export function createTypeBuilder(docs: DocumentSet, warn: (warning: SourceWarni
       shape.fields.push({
         name: names.get(wire) as string,
         wireName: wire,
-        type: { shape: type.shape, nonNull: type.nonNull && merged.required.has(wire) },
+        type: { shape: type.shape, nonNull: type.nonNull && merged.required.has(wire), ...(type.constraint === undefined ? {} : { constraint: type.constraint }) },
         description: describe(docs, property),
       });
     }

@@ -15,6 +15,7 @@ import type { Systems } from './systems.js';
 /**
  * @param overrides replace top-level sections (limits, playground...); `sources` too, to add one.
  * Logging is silent unless overridden, so test output shows only test results.
+ * The per-source endpoints are served read-write, as in the demo, unless overridden.
  */
 export function demoConfig(systems: Systems, overrides: Partial<SwitchboardConfig> = {}): SwitchboardConfig {
   const sources: Array<Promise<Source>> = [];
@@ -27,7 +28,7 @@ export function demoConfig(systems: Systems, overrides: Partial<SwitchboardConfi
   if (systems.has('billing')) {
     sources.push(createGrpcSource({ name: 'billing', contract: systems.billing.contract, url: systems.billing.url }));
   }
-  return { sources, logging: { level: 'silent' }, ...overrides };
+  return { sources, logging: { level: 'silent' }, endpoints: { sources: 'read-write' }, ...overrides };
 }
 
 /** The unified commerce schema of the repository, by absolute path. */
@@ -84,5 +85,5 @@ export function unifiedDemoConfig(
       }),
     );
   }
-  return { sources, schema: COMMERCE_SCHEMA, logging: { level: 'silent' }, ...overrides };
+  return { sources, schema: COMMERCE_SCHEMA, logging: { level: 'silent' }, endpoints: { sources: 'read-write' }, ...overrides };
 }

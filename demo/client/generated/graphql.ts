@@ -25,21 +25,24 @@ export type Scalars = {
 
 /** What a customer sends to place an order. */
 export type PlaceOrderInput = {
-  /** The storefront customer placing the order. */
+  /** The storefront customer placing the order (at most 64 characters). */
   customerId: Scalars['ID']['input'];
-  /** At least one line. */
+  /** From 1 to 50 lines. */
   lines: Array<OrderLineInput>;
-  /** A note for the warehouse. */
+  /** A note for the warehouse, at most 500 characters. */
   note?: InputMaybe<Scalars['String']['input']>;
-  /** A unique key per intended order (a UUID works): a retry with the same key places the order once. */
+  /**
+   * A unique key per intended order: a retry with the same key places the order once.
+   * 1 to 255 visible ASCII characters (no spaces or control characters); a UUID works.
+   */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** One line of a new order. */
 export type OrderLineInput = {
-  /** The SKU to order. */
+  /** The SKU to order (at most 64 characters). */
   sku: Scalars['ID']['input'];
-  /** How many, from 1. */
+  /** How many, from 1 to 100. */
   quantity: Scalars['Int']['input'];
 };
 

@@ -201,7 +201,7 @@ describe('switchboard check compares with the composed artifact', { timeout: 120
   it('a changed argument default is dangerous and a new description safe: exit 0 with warnings', async () => {
     writeFileSync(schema, original);
     expect((await check('--config', config, '--write')).code).toBe(0);
-    editSchema(['"The name shown to shoppers."', '"The product name shown to shoppers."'], ['    first: Int = 20\n', '    first: Int = 10\n']);
+    editSchema(['"The name shown to shoppers."', '"The product name shown to shoppers."'], ['    first: Int = 20 @constraint(min: 1, max: 200)\n', '    first: Int = 10 @constraint(min: 1, max: 200)\n']);
     const { code, stdout, stderr } = await check('--config', config);
     expect(stderr).toContain('Dangerous changes (1), warnings:');
     expect(stderr).toContain('ARG_DEFAULT_VALUE_CHANGE Query.products(first:)');

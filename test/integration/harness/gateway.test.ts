@@ -38,7 +38,7 @@ const portOf = (url: string): number => Number(new URL(url).port);
 describe('startGatewayOn', () => {
   it('listens on 127.0.0.1 and answers GraphQL over POST and GET, per source and namespaced', async () => {
     const source = greeterSource();
-    const gateway = await startGatewayOn({ sources: [source], logging: { level: 'silent' } });
+    const gateway = await startGatewayOn({ sources: [source], endpoints: { sources: 'read-write' }, logging: { level: 'silent' } });
     expect(gateway.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 
     const posted = await gateway.graphql<{ greet: string }>('query($name: String!) { greet(name: $name) }', { name: 'Ada' }, { path: '/graphql/greeter' });
@@ -57,7 +57,7 @@ describe('startGatewayOn', () => {
   });
 
   it('returns the status and raw text of answers that are not GraphQL JSON', async () => {
-    const gateway = await startGatewayOn({ sources: [greeterSource()], logging: { level: 'silent' } });
+    const gateway = await startGatewayOn({ sources: [greeterSource()], endpoints: { sources: 'read-write' }, logging: { level: 'silent' } });
     const invalid = await gateway.graphql('{ greeter { nope } }');
     expect(invalid.body.errors?.[0]?.message).toMatch(/nope/);
     const missing = await gateway.graphql('{ __typename }', undefined, { path: '/no-such-endpoint' });
@@ -66,7 +66,7 @@ describe('startGatewayOn', () => {
   });
 
   it('passes headers through', async () => {
-    const gateway = await startGatewayOn({ sources: [greeterSource()], logging: { level: 'silent' } });
+    const gateway = await startGatewayOn({ sources: [greeterSource()], endpoints: { sources: 'read-write' }, logging: { level: 'silent' } });
     const answer = await gateway.graphql('{ greeter { greet(name: "x") } }', undefined, { headers: { 'x-request-id': 'harness-test-1' } });
     expect(answer.status).toBe(200);
     expect(answer.headers.get('x-request-id')).toBeTruthy();
@@ -75,7 +75,7 @@ describe('startGatewayOn', () => {
   it('close is idempotent, frees the port, closes the sources and unregisters', async () => {
     const before = trackedCount();
     const source = greeterSource();
-    const gateway = await startGatewayOn({ sources: [source], logging: { level: 'silent' } });
+    const gateway = await startGatewayOn({ sources: [source], endpoints: { sources: 'read-write' }, logging: { level: 'silent' } });
     expect(trackedCount()).toBe(before + 1);
     await gateway.graphql('{ greeter { greet(name: "x") } }');
     await Promise.all([gateway.close(), gateway.close()]);
@@ -86,7 +86,7 @@ describe('startGatewayOn', () => {
   });
 
   it('closeAll stops a gateway a test left running', async () => {
-    const gateway = await startGatewayOn({ sources: [greeterSource()], logging: { level: 'silent' } });
+    const gateway = await startGatewayOn({ sources: [greeterSource()], endpoints: { sources: 'read-write' }, logging: { level: 'silent' } });
     await gateway.graphql('{ greeter { greet(name: "x") } }');
     await closeAll();
     expect(await isPortFree(portOf(gateway.url))).toBe(true);

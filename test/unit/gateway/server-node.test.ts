@@ -53,7 +53,7 @@ let source: ReturnType<typeof createWaitingSource>;
 
 beforeAll(async () => {
   source = createWaitingSource();
-  gateway = await createGateway({ sources: [source], limits: { requestTimeoutMs: 60_000, maxBodyBytes: 2048 }, logging: { level: 'silent' } });
+  gateway = await createGateway({ sources: [source], limits: { requestTimeoutMs: 60_000, maxBodyBytes: 2048 }, endpoints: { sources: 'read-write' }, logging: { level: 'silent' } });
   url = await gateway.listen({ port: 0 });
 });
 

@@ -36,6 +36,7 @@ beforeAll(async () => {
   gateway = await createGateway({
     sources: [shop, Promise.resolve(other)],
     limits: { requestTimeoutMs: REQUEST_TIMEOUT_MS, maxBodyBytes: MAX_BODY_BYTES, maxDepth: 5 },
+    endpoints: { sources: 'read-write' },
     logging: { level: 'error' },
   });
   url = await gateway.listen({ port: 0 });
@@ -193,7 +194,7 @@ describe('limits', () => {
   });
 
   it('answers LIMIT_COST_EXCEEDED past maxCost', async () => {
-    const small = await createGateway({ sources: [createMemorySource('cost')], limits: { maxCost: 5 }, logging: { level: 'silent' } });
+    const small = await createGateway({ sources: [createMemorySource('cost')], limits: { maxCost: 5 }, endpoints: { sources: 'read-only' }, logging: { level: 'silent' } });
     try {
       const response = await small.fetch(new Request('http://gateway.test/graphql/cost', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ products { id title createdAt category { name } } }' }) }));
       const body = (await response.json()) as GraphQLBody;
@@ -204,7 +205,7 @@ describe('limits', () => {
   });
 
   it('answers LIMIT_TOKENS_EXCEEDED past maxTokens', async () => {
-    const small = await createGateway({ sources: [createMemorySource('tokens')], limits: { maxTokens: 10 }, logging: { level: 'silent' } });
+    const small = await createGateway({ sources: [createMemorySource('tokens')], limits: { maxTokens: 10 }, endpoints: { sources: 'read-only' }, logging: { level: 'silent' } });
     try {
       const response = await small.fetch(new Request('http://gateway.test/graphql/tokens', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ products { id title createdAt category { name } } }' }) }));
       const body = (await response.json()) as GraphQLBody;

@@ -51,9 +51,23 @@ describe('composeSchema on schema/commerce.graphql', () => {
   it('shows callers no binding directive', () => {
     const composition = compose('schema/commerce.graphql');
     if (!composition.ok) throw new Error('expected a composition');
-    expect(composition.composedSdl).not.toMatch(/@(fetch|from|compute|connection|entity|enumFrom)\b|_Bindings/);
-    expect(composition.composedSdl).toContain('product(\n    """The stock-keeping unit');
+    expect(composition.composedSdl).not.toMatch(/@(fetch|from|compute|connection|entity|enumFrom|constraint)\b|_Bindings/);
+    expect(composition.composedSdl).toContain('product(\n    """\n    The stock-keeping unit');
     expect(composition.schema.getDirective('fetch')).toBeUndefined();
+  });
+
+  it('carries the contracts\' limits to the unified arguments they feed, tightened by the schema\'s own @constraint', () => {
+    const composition = compose('schema/commerce.graphql');
+    if (!composition.ok) throw new Error('expected a composition');
+    const { constraints } = composition;
+    // product(sku:) states only maxLength 64; the storefront's getProductBySku(sku:) adds its pattern.
+    expect(constraints.get('Query.product(sku:)')).toMatchObject({ maxLength: 64 });
+    expect(constraints.get('Query.product(sku:)')?.pattern?.test('SKU-00001')).toBe(true);
+    expect(constraints.get('Query.product(sku:)')?.pattern?.test('../orders')).toBe(false);
+    expect(constraints.get('Query.products(first:)')).toEqual({ min: 1, max: 200 });
+    // Input objects bound whole are matched field by field: OrderLineInput.quantity from the OpenAPI (1..100).
+    expect(constraints.get('OrderLineInput.quantity')).toEqual({ min: 1, max: 100 });
+    expect(constraints.get('PlaceOrderInput.lines')).toEqual({ minItems: 1, maxItems: 50 });
   });
 
   it('prints the same SDL every time, equal to the committed schema/commerce.composed.graphql', () => {

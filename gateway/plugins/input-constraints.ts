@@ -1,0 +1,170 @@
+/**
+ * Enforces the unified schema's `@constraint`s (gateway/composition/
+ * constraints.ts) before execution: every argument of every selected field,
+ * literal or variable, with input objects and lists walked to their leaves.
+ * A value out of bounds stops the whole request with 400 BAD_USER_INPUT at
+ * the field's path, naming the argument, so no backend sees it (a page size
+ * of a million, a 1 MB SKU, a quantity of -1, a 1,000-line order).
+ * Hand-written: graphql-armor and envelop have no input-value limits, and
+ * the walk is the executor's own (getArgumentValues over coerced variables).
+ */
+import {
+  getArgumentValues,
+  getNamedType,
+  getOperationAST,
+  getVariableValues,
+  GraphQLError,
+  isCompositeType,
+  isInputObjectType,
+  isListType,
+  isNonNullType,
+  isObjectType,
+  isInterfaceType,
+  Kind,
+  type FragmentDefinitionNode,
+  type GraphQLCompositeType,
+  type GraphQLInputType,
+  type DocumentNode,
+  type GraphQLSchema,
+  type SelectionSetNode,
+} from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { InputConstraint, InputConstraints } from '../composition/index.js';
+
+/** Most violations reported in one answer; one is enough to fix, a few save round trips. */
+const MAX_REPORTED = 10;
+
+interface Violation {
+  readonly path: ReadonlyArray<string | number>;
+  readonly argument: string;
+  readonly message: string;
+  readonly constraint: keyof InputConstraint;
+  readonly limit: number | string;
+}
+
+/** What is wrong with one value under one constraint, or undefined. Lists are checked by checkValue. */
+function scalarViolation(value: unknown, constraint: InputConstraint): Omit<Violation, 'path' | 'argument'> | undefined {
+  if (typeof value === 'number') {
+    if (constraint.min !== undefined && value < constraint.min) return { constraint: 'min', limit: constraint.min, message: `must be at least ${constraint.min}` };
+    if (constraint.max !== undefined && value > constraint.max) return { constraint: 'max', limit: constraint.max, message: `must be at most ${constraint.max}` };
+  } else if (typeof value === 'string') {
+    // Code points, as a caller counts characters; stops early on a huge string.
+    let length = 0;
+    for (const _ of value) if (++length > (constraint.maxLength ?? Number.POSITIVE_INFINITY)) break;
+    if (constraint.maxLength !== undefined && length > constraint.maxLength) return { constraint: 'maxLength', limit: constraint.maxLength, message: `must be at most ${constraint.maxLength} characters` };
+    if (constraint.minLength !== undefined && length < constraint.minLength) return { constraint: 'minLength', limit: constraint.minLength, message: `must be at least ${constraint.minLength} characters` };
+    if (constraint.pattern !== undefined && !constraint.pattern.test(value)) return { constraint: 'pattern', limit: constraint.pattern.source, message: 'is not in the documented format' };
+  }
+  return undefined;
+}
+
+interface OperationArgs {
+  readonly schema: GraphQLSchema;
+  readonly document: DocumentNode;
+  readonly operationName?: string | null;
+  readonly variableValues?: Readonly<Record<string, unknown>> | null;
+}
+
+/** Every value of `args`' operation that breaks a constraint (at most MAX_REPORTED). */
+function findViolations(args: OperationArgs, constraints: InputConstraints): Violation[] {
+      const { schema, document } = args;
+      const operation = getOperationAST(document, args.operationName);
+      if (operation === null || operation === undefined) return [];
+      const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], args.variableValues ?? {});
+      // Variables that do not coerce: execution reports them (BAD_USER_INPUT) itself.
+      if (coerced.errors !== undefined) return [];
+      const variables = coerced.coerced;
+      const fragments = new Map<string, FragmentDefinitionNode>();
+      for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+      const violations: Violation[] = [];
+
+      const checkValue = (value: unknown, type: GraphQLInputType, constraint: InputConstraint | undefined, path: ReadonlyArray<string | number>, argument: string): void => {
+        if (value === null || value === undefined || violations.length >= MAX_REPORTED) return;
+        const inner = isNonNullType(type) ? type.ofType : type;
+        if (isListType(inner)) {
+          const items = value as unknown[];
+          if (constraint?.maxItems !== undefined && items.length > constraint.maxItems) {
+            violations.push({ path, argument, constraint: 'maxItems', limit: constraint.maxItems, message: `must have at most ${constraint.maxItems} items` });
+            return;
+          }
+          if (constraint?.minItems !== undefined && items.length < constraint.minItems) {
+            violations.push({ path, argument, constraint: 'minItems', limit: constraint.minItems, message: `must have at least ${constraint.minItems} items` });
+            return;
+          }
+          items.forEach((item, index) => checkValue(item, inner.ofType, constraint, path, `${argument}[${index}]`));
+          return;
+        }
+        if (isInputObjectType(inner)) {
+          const fields = inner.getFields();
+          for (const [name, fieldValue] of Object.entries(value as Record<string, unknown>)) {
+            const field = fields[name];
+            if (field !== undefined) checkValue(fieldValue, field.type, constraints.get(`${inner.name}.${name}`), path, `${argument}.${name}`);
+          }
+          return;
+        }
+        if (constraint === undefined) return;
+        const found = scalarViolation(value, constraint);
+        if (found !== undefined) violations.push({ ...found, path, argument });
+      };
+
+      const seenFragments = new Set<string>();
+      const walk = (parent: GraphQLCompositeType, selectionSet: SelectionSetNode, path: ReadonlyArray<string | number>): void => {
+        for (const selection of selectionSet.selections) {
+          if (selection.kind === Kind.INLINE_FRAGMENT) {
+            const on = selection.typeCondition === undefined ? parent : schema.getType(selection.typeCondition.name.value);
+            if (on !== undefined && isCompositeType(on)) walk(on, selection.selectionSet, path);
+          } else if (selection.kind === Kind.FRAGMENT_SPREAD) {
+            const fragment = fragments.get(selection.name.value);
+            // A fragment spread twice at one place is checked once; at another path it is checked again.
+            const key = `${path.join('.')}/${selection.name.value}`;
+            if (fragment === undefined || seenFragments.has(key)) continue;
+            seenFragments.add(key);
+            const on = schema.getType(fragment.typeCondition.name.value);
+            if (on !== undefined && isCompositeType(on)) walk(on, fragment.selectionSet, path);
+          } else if (isObjectType(parent) || isInterfaceType(parent)) {
+            const field = parent.getFields()[selection.name.value];
+            if (field === undefined) continue;
+            const at = [...path, selection.alias?.value ?? selection.name.value];
+            if (field.args.length > 0) {
+              let values: Record<string, unknown>;
+              try {
+                values = getArgumentValues(field, selection, variables);
+              } catch {
+                continue; // execution reports arguments that do not coerce
+              }
+              for (const arg of field.args) checkValue(values[arg.name], arg.type, constraints.get(`${parent.name}.${field.name}(${arg.name}:)`), at, arg.name);
+            }
+            const named = getNamedType(field.type);
+            if (selection.selectionSet !== undefined && isCompositeType(named)) walk(named, selection.selectionSet, at);
+          }
+        }
+      };
+
+      const root = schema.getRootType(operation.operation);
+      if (root !== undefined && root !== null) walk(root, operation.selectionSet, []);
+      return violations;
+}
+
+function toErrors(violations: readonly Violation[]): GraphQLError[] {
+  return violations.map(
+    (violation) =>
+      new GraphQLError(`Argument "${violation.argument}" ${violation.message}.`, {
+        path: violation.path,
+        extensions: { code: 'BAD_USER_INPUT', argument: violation.argument, constraint: violation.constraint, limit: violation.limit, http: { status: 400 } },
+      }),
+  );
+}
+
+export function useInputConstraints(constraints: InputConstraints): Plugin {
+  if (constraints.size === 0) return {};
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const violations = findViolations(args, constraints);
+      if (violations.length > 0) setResultAndStopExecution({ errors: toErrors(violations) });
+    },
+    onSubscribe({ args, setResultAndStopExecution }) {
+      const violations = findViolations(args, constraints);
+      if (violations.length > 0) setResultAndStopExecution({ errors: toErrors(violations) });
+    },
+  };
+}
