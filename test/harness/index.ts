@@ -21,3 +21,5 @@ export { startSystems, availableSystems, type Systems, type StartSystemsOptions 
 export { startGatewayOn, type TestGateway, type GraphQLResult, type GraphQLResponse, type GraphQLCallOptions } from './gateway.js';
 export { demoConfig, unifiedDemoConfig, COMMERCE_SCHEMA } from './demo-config.js';
 export { startOpenApiMock, type OpenApiMock, type MockRequest } from './openapi-mock.js';
+export { startPostgres, type PostgresServer, type PostgresServerOptions } from './postgres.js';
+export { startPostgresServer } from './postgres-server.js';
