@@ -2,7 +2,8 @@
  * A mock backend for any OpenAPI 3.x document: a real HTTP server on
  * 127.0.0.1:0 that matches each request to an operation by method and path,
  * validates its path, query, header and cookie parameters, its media types
- * and its body against the document, and answers the documented example of
+ * and its body against the document (JSON Schema by ajv, see
+ * openapi-validate.ts), and answers the documented example of
  * the operation's first 2xx response. What it parsed is recorded, so a test
  * asserts what the backend received; what broke the contract is recorded
  * too (and answered 400), so a test asserts there was nothing.
@@ -19,7 +20,8 @@ import type { AddressInfo } from 'node:net';
 import { parse as parseYaml } from 'yaml';
 import { track, untrack } from './cleanup.js';
 import { cookiePairs, parseQuery, parseSimple, readParams, type ParamSpec } from './openapi-params.js';
-import { exampleOf, isRecord, resolveRef, validate, type Json } from './openapi-schema.js';
+import { exampleOf, isRecord, resolveRef, type Json } from './openapi-schema.js';
+import { requestValidator, type RequestValidator } from './openapi-validate.js';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
@@ -107,7 +109,7 @@ function successResponse(doc: unknown, operation: Record<string, unknown>): { st
 }
 
 /** Checks one request against one route; returns what was parsed and what broke. */
-function check(doc: Record<string, unknown>, route: Route, req: IncomingMessage, url: URL, match: RegExpExecArray, body: Buffer): MockRequest {
+function check(doc: Record<string, unknown>, validate: RequestValidator, route: Route, req: IncomingMessage, url: URL, match: RegExpExecArray, body: Buffer): MockRequest {
   const errors: string[] = [];
   const parsed = { path: {} as Record<string, Json>, query: {} as Record<string, Json>, header: {} as Record<string, Json>, cookie: {} as Record<string, Json> };
   const consumedQuery = new Set<string>();
@@ -131,7 +133,7 @@ function check(doc: Record<string, unknown>, route: Route, req: IncomingMessage,
       continue;
     }
     parsed[spec.in][spec.name] = value;
-    errors.push(...validate(doc, spec.schema, value, 'request', `${spec.in}.${spec.name}`));
+    errors.push(...validate(spec.schema, value, `${spec.in}.${spec.name}`));
   }
   for (const name of new Set(url.searchParams.keys())) if (!consumedQuery.has(name)) errors.push(`the query parameter "${name}" is not in the contract`);
   const contentType = req.headers['content-type'];
@@ -148,10 +150,10 @@ function check(doc: Record<string, unknown>, route: Route, req: IncomingMessage,
     else if (isJson(declared)) {
       try {
         value = JSON.parse(body.toString('utf8')) as Json;
-        errors.push(...validate(doc, isRecord(media) ? media.schema : undefined, value, 'request', 'body'));
       } catch {
         errors.push('the JSON body does not parse');
       }
+      if (value !== undefined) errors.push(...validate(isRecord(media) ? media.schema : undefined, value, 'body'));
     } else if (baseType(declared) === 'application/x-www-form-urlencoded') {
       const form: Record<string, Json> = {};
       for (const [name, v] of new URLSearchParams(body.toString('utf8'))) form[name] = name in form ? ([] as Json[]).concat(form[name] as Json, v) : v;
@@ -181,6 +183,7 @@ function answer(doc: unknown, route: Route, accept: string | undefined, res: Ser
 export async function startOpenApiMock(file: string): Promise<OpenApiMock> {
   const doc = parseYaml(readFileSync(file, 'utf8')) as Record<string, unknown>;
   const table = routes(doc);
+  const validate = requestValidator(doc);
   const received: MockRequest[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -189,7 +192,7 @@ export async function startOpenApiMock(file: string): Promise<OpenApiMock> {
       const url = new URL(req.url ?? '/', 'http://mock');
       const candidates = table.filter((route) => route.method === (req.method ?? '').toLowerCase() && route.pattern.test(url.pathname));
       // Fragment keys put several operations on one method and path: the first one the request satisfies is the one it meant.
-      const checked = candidates.map((route) => ({ route, result: check(doc, route, req, url, route.pattern.exec(url.pathname) as RegExpExecArray, Buffer.concat(chunks)) }));
+      const checked = candidates.map((route) => ({ route, result: check(doc, validate, route, req, url, route.pattern.exec(url.pathname) as RegExpExecArray, Buffer.concat(chunks)) }));
       const chosen = checked.find((c) => c.result.errors.length === 0) ?? checked[0];
       if (chosen === undefined) {
         received.push({ operation: undefined, method: req.method ?? '', url: req.url ?? '', path: {}, query: {}, headers: {}, cookies: {}, contentType: undefined, body: undefined, errors: ['no operation has this method and path'] });
