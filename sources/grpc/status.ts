@@ -64,6 +64,19 @@ export function toSourceError(error: unknown, source: string, operation: string)
     if (typeof pushback === 'string' && /^\d+$/.test(pushback)) retryAfterMs = Number(pushback);
   }
   const raw = isServiceError(error) && typeof error.details === 'string' && error.details !== '' ? error.details : undefined;
+  // grpc-js reports an answer over maxReceiveMessageBytes as RESOURCE_EXHAUSTED too. That is no
+  // request to slow down: asking again gets the same answer, so it is a bad response, never retried.
+  if (code === Status.RESOURCE_EXHAUSTED && raw !== undefined && /message larger than max/i.test(raw)) {
+    return new SourceError({
+      code: 'SOURCE_BAD_RESPONSE',
+      source,
+      operation,
+      safeMessage: `${source} answered ${operation} with a message larger than the source's maxReceiveMessageBytes.`,
+      details: { grpcCode: statusName(code) },
+      logDetail: { grpcCode: statusName(code), reason: logReason(raw) ?? '' },
+      cause: error,
+    });
+  }
   const sentence = `${source} ${found.what} for ${operation} (gRPC ${statusName(code)}).`;
   const logged = logReason(raw);
   return new SourceError({

@@ -47,6 +47,16 @@ describe('retry', () => {
     expect(logger.messages('retrying').map((line) => line.fields)).toEqual([{ source: 'storefront', operation: 'getProduct', attempt: 1, code: 'SOURCE_UNAVAILABLE', delayMs: expect.any(Number) }]);
   });
 
+  // Regression: grpc-js reports an answer over maxReceiveMessageBytes as RESOURCE_EXHAUSTED, which was
+  // read as "slow down" and retried; asking again only brings the same oversized answer.
+  it('never retries a gRPC answer over maxReceiveMessageBytes, and calls it a bad response', async () => {
+    const tight = track(await createGrpcSource({ name: 'billing', contract: systems.billing.contract, url: systems.billing.url, maxReceiveMessageBytes: 8 }), 'tight billing source');
+    const pipeline = pipelineFor(tight, testPolicy());
+    const error = await failure(pipeline.invoke(single(tight, 'getPrice', { sku: 'SKU-00001' })));
+    expect(error).toMatchObject({ code: 'SOURCE_BAD_RESPONSE', retryable: false, details: { grpcCode: 'RESOURCE_EXHAUSTED' } });
+    expect(systems.counts().billing).toEqual({ GetPrice: 1 });
+  });
+
   it('stops at maxAttempts and answers with the last failure', async () => {
     const pipeline = pipelineFor(storefront, testPolicy({ retry: { maxAttempts: 4 } }));
     systems.storefront.misbehaviour.set({ unavailable: true, retryAfterMs: 0 });
