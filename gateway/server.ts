@@ -25,13 +25,20 @@ import { createLoaders, type Outbound } from './loaders.js';
 import { createLogger, type Logger } from './logger.js';
 import { createNamespacedSchema } from './namespace.js';
 import { exampleQuery, playgroundOptions, renderGraphiQL } from './playground.js';
-import { createSourcePipeline, defaultSourcePolicy, type CallNotice, type SourcePipeline } from './pipeline/index.js';
+import { createReadCache, type ReadCache, type ReadCacheOptions } from './cache/index.js';
+import { createCacheControl, createSourcePipeline, defaultSourcePolicy, type CacheControl, type CallNotice, type SourcePipeline } from './pipeline/index.js';
 import { useLimits } from './plugins/limits.js';
 import { useNotices } from './plugins/notices.js';
 import { createMaskedErrors, useRequestErrorMasking } from './plugins/masked-errors.js';
 import { createSubgraphSchema } from './subgraph.js';
 
 export interface Gateway {
+  /**
+   * The read cache's invalidation: what the write path and operators call
+   * when something changed behind the gateway's back.
+   * @example await gateway.cache.invalidate({ entity: 'Product', keys: ['SKU-00042'] });
+   */
+  readonly cache: CacheControl;
   /** Handles one request (WHATWG Request/Response), for tests and embedding. */
   fetch(request: Request): Promise<Response>;
   /** Listens on node:http; resolves to the base URL, e.g. "http://127.0.0.1:54321". Port 0 picks a free one. */
@@ -96,6 +103,11 @@ async function composeUnified(config: ResolvedConfig, logger: Logger): Promise<G
     safeMessage: `The unified schema does not compose (${composition.errors.length} problem${composition.errors.length === 1 ? '' : 's'}):\n${listed.join('\n')}${more > 0 ? `\n...and ${more} more (run \`npx switchboard check\`).` : ''}`,
     details: { issues: composition.errors.length },
   });
+}
+
+/** The read cache's options. TODO(config): from `resolved.cache` once the config has its `cache` section; the agreed defaults until then. */
+function readCacheOptions(_config: ResolvedConfig, logger: Logger): ReadCacheOptions {
+  return { store: 'memory', maxEntries: 10_000, maxBytes: 64 * 1024 * 1024, keyPrefix: 'switchboard:', logger };
 }
 
 function yogaLogger(logger: Logger): Record<'debug' | 'info' | 'warn' | 'error', (...args: unknown[]) => void> {
@@ -163,8 +175,17 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
   const resolved = await resolveConfig(config);
   const logger = createLogger({ level: resolved.logging.level });
   const endpoints = new Map<string, Endpoint>();
+  let readCache: ReadCache;
+  try {
+    // One read cache per gateway, shared by every source's pipeline (and, with Redis, by every instance).
+    readCache = await createReadCache(readCacheOptions(resolved, logger));
+  } catch (error) {
+    await Promise.allSettled(resolved.sources.map((source) => source.close()));
+    throw error;
+  }
+  const cacheControl = createCacheControl(readCache);
   // One pipeline per source, shared by every request and endpoint: its breaker, bulkhead and limits are the source's.
-  const pipelines = new Map<string, SourcePipeline>(resolved.sources.map((source) => [source.name, createSourcePipeline({ source, policy: defaultSourcePolicy(), logger })]));
+  const pipelines = new Map<string, SourcePipeline>(resolved.sources.map((source) => [source.name, createSourcePipeline({ source, policy: defaultSourcePolicy(), logger, cache: readCache })]));
   const outbound = (source: string): Outbound | undefined => pipelines.get(source);
   try {
     const subgraphs = buildSubgraphs(resolved.sources);
@@ -185,6 +206,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     }
   } catch (error) {
     await Promise.allSettled([...pipelines.values()].map((pipeline) => pipeline.close()));
+    await readCache.close();
     await Promise.allSettled(resolved.sources.map((source) => source.close()));
     throw error;
   }
@@ -196,6 +218,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     requestSignal: deadline.callerSignal,
     requestTimeoutMs: timeoutMs,
     deadlineAt: deadline.deadlineAt,
+    cache: cacheControl,
   });
 
   const route = async (request: Request, requestId: string, pathname: string): Promise<Response> => {
@@ -296,6 +319,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
   let closing: Promise<void> | undefined;
 
   return {
+    cache: cacheControl,
     fetch: handle,
     async listen(options = {}) {
       const server = createServer(serveNode);
@@ -325,6 +349,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
         );
         await Promise.allSettled([...endpoints.values()].map(({ yoga }) => yoga.dispose()));
         await Promise.allSettled([...pipelines.values()].map((pipeline) => pipeline.close()));
+        await readCache.close();
         const closed = await Promise.allSettled(resolved.sources.map((source) => source.close()));
         for (const result of closed) if (result.status === 'rejected') logger.warn('A source failed to close', { error: result.reason });
       })();

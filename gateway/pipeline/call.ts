@@ -29,6 +29,13 @@ export interface PipelineContext extends CallContext {
   readonly deadlineAt?: number;
   /** Tells the request about something the pipeline did (its answer's `extensions.notices`). */
   readonly notify?: (notice: CallNotice) => void;
+  /**
+   * Who the backend call is made as, when a source calls with per-caller
+   * credentials (partner access). Undefined today: every source calls with
+   * the gateway's own credentials, so an answer cannot depend on who asks
+   * and the read cache shares it between callers (docs/cache.md).
+   */
+  readonly caller?: string;
 }
 
 /**

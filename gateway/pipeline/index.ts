@@ -4,3 +4,6 @@ export type { SourcePolicy, OperationPolicy, RetryPolicy, BreakerPolicy, Bulkhea
 export { operationPolicy, defaultSourcePolicy, PIPELINE_DEFAULTS } from './options.js';
 export type { PipelineStep, StepFactory, StepScope } from './step.js';
 export { createSourcePipeline, STEPS, type SourcePipeline } from './pipeline.js';
+export { createCacheStep } from './cache.js';
+export { createCacheControl, INVALIDATION_CHUNK, type CacheControl, type CacheTarget } from './cache-invalidate.js';
+export { cacheKey, entityTag, entityTags } from './cache-keys.js';

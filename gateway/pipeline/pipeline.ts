@@ -5,19 +5,25 @@
  * Health probes do not (they must see the backend, not the breaker).
  */
 import type { Source } from '../../sources/common/index.js';
+import type { ReadCache } from '../cache/index.js';
 import type { Logger } from '../logger.js';
 import type { Call, Invoke, StreamCall, Subscribe } from './call.js';
 import { dispatch, dispatchStream } from './dispatch.js';
 import type { SourcePolicy } from './options.js';
-import type { PipelineStep, StepFactory } from './step.js';
+import type { PipelineStep, StepFactory, StepScope } from './step.js';
+import { createCacheStep } from './cache.js';
 import { createTimeoutStep } from './timeout.js';
 
 /**
  * The steps, outermost first. The order is the design:
+ * - cache is outermost: a hit costs nothing and counts against nothing (no
+ *   breaker failure or success, no bulkhead slot, no rate-limit token, no
+ *   retry budget), and the one call that single-flight lets out for many
+ *   identical reads goes through every step below once.
  * - timeout is innermost, so each attempt gets a fresh deadline bounded by
  *   what is left of the request's.
  */
-export const STEPS: readonly StepFactory[] = [createTimeoutStep];
+export const STEPS: readonly StepFactory[] = [createCacheStep, createTimeoutStep];
 
 /** One source's composed pipeline. */
 export interface SourcePipeline {
@@ -30,8 +36,8 @@ export interface SourcePipeline {
 }
 
 /** Builds the pipeline of `source` from `steps` (default: STEPS). */
-export function createSourcePipeline(init: { source: Source; policy: SourcePolicy; logger: Logger; steps?: readonly StepFactory[] }): SourcePipeline {
-  const scope = { source: init.source, policy: init.policy, logger: init.logger };
+export function createSourcePipeline(init: { source: Source; policy: SourcePolicy; logger: Logger; cache?: ReadCache; steps?: readonly StepFactory[] }): SourcePipeline {
+  const scope: StepScope = { source: init.source, policy: init.policy, logger: init.logger, ...(init.cache === undefined ? {} : { cache: init.cache }) };
   const steps: PipelineStep[] = (init.steps ?? STEPS).map((factory) => factory(scope));
   // Wrap from the innermost out, so steps[0] runs first.
   let invoke: Invoke = dispatch;
