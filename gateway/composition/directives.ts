@@ -6,7 +6,7 @@
 import { Kind, parse, type DocumentNode } from 'graphql';
 
 /** Names of the binding directives; none of them reaches callers. */
-export const BINDING_DIRECTIVES = Object.freeze(['fetch', 'from', 'compute', 'connection', 'entity', 'enumFrom'] as const);
+export const BINDING_DIRECTIVES = Object.freeze(['fetch', 'from', 'compute', 'connection', 'entity', 'enumFrom', 'invalidates'] as const);
 
 /** The scalar the `args` of @fetch are typed with; removed from what callers see. */
 export const BINDINGS_SCALAR = '_Bindings';
@@ -33,6 +33,9 @@ directive @entity(key: String!) on OBJECT
 
 "The source enum values this unified enum value stands for."
 directive @enumFrom(values: [String!]!) on ENUM_VALUE
+
+"The cached entities a mutation touches: dropped from the read cache once the write has settled. \`keys\` reads the arguments, e.g. \\"$args.input.lines.sku\\"."
+directive @invalidates(entity: String!, keys: String!) repeatable on FIELD_DEFINITION
 `;
 
 let parsed: DocumentNode | undefined;
