@@ -116,6 +116,11 @@ export const createCacheStep: StepFactory = ({ source, policy, logger, cache }) 
         }
         const { stale } = slots[index] as ReadSlot;
         const error = outcome.error;
+        if (isSourceError(error) && error.code === 'SOURCE_NOT_FOUND') {
+          // Sent alone (the others were cached), the key went to the single operation; in this batch its place is what the batch says.
+          results[index] = notFound(call);
+          continue;
+        }
         if (stale !== undefined && stale.notFound !== true && Date.now() < stale.freshUntil + rules.staleIfErrorMs && isSourceError(error) && STALE_IF.has(error.code)) {
           results[index] = stale.value;
           const ageMs = Date.now() - stale.storedAt;
@@ -136,8 +141,9 @@ export const createCacheStep: StepFactory = ({ source, policy, logger, cache }) 
         details: { ageMs: staleServed.ageMs, keys: staleServed.count },
       });
     }
+    // A batch that failed as a whole, with nothing cached to show, fails as a whole (as it would without the cache).
+    if (results.length > 0 && results[0] instanceof Error && results.every((result) => result === results[0])) throw results[0];
     if (call.kind === 'batch') return results;
-    if (results[0] instanceof Error) throw results[0];
     return results[0];
   };
 
