@@ -1,5 +1,6 @@
 /** The outbound pipeline: every call from the gateway to a system of record. */
-export type { Call, SingleCall, BatchCall, StreamCall, Invoke, Subscribe, PipelineContext, CallNotice, CallEntity } from './call.js';
+export type { Call, SingleCall, BatchCall, StreamCall, Invoke, Subscribe, PipelineContext, CallNotice, CallEntity, NoticeCode } from './call.js';
+export { NOTICE_CODES } from './call.js';
 export type { SourcePolicy, OperationPolicy, RetryPolicy, BreakerPolicy, BulkheadPolicy, RateLimitPolicy, CachePolicy } from './options.js';
 export { operationPolicy, defaultSourcePolicy, PIPELINE_DEFAULTS } from './options.js';
 export type { PipelineStep, StepFactory, StepScope } from './step.js';
