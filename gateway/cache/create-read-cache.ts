@@ -3,8 +3,13 @@
  * options, builds the stores the options ask for and hands back a ReadCache.
  */
 import { GatewayError } from '../errors.js';
+import { startInvalidationBus } from './invalidation-bus.js';
 import { createMemoryStore } from './memory-store.js';
 import { createReadCacheOver } from './read-cache.js';
+import { connectRedis, redisTarget } from './redis-connection.js';
+import { createRedisStore } from './redis-store.js';
+import type { CacheStore } from './store.js';
+import { createTieredStore } from './tiered-store.js';
 import type { ReadCache, ReadCacheOptions } from './types.js';
 
 function invalid(path: string, expected: string, got: unknown): GatewayError {
@@ -26,6 +31,64 @@ function checkOptions(options: ReadCacheOptions): void {
   if (options.store === 'redis' && (typeof options.redisUrl !== 'string' || options.redisUrl.length === 0)) {
     throw new GatewayError({ code: 'CONFIG_INVALID', safeMessage: 'cache.redisUrl is required when cache.store is "redis" (e.g. "redis://127.0.0.1:6379").', details: { path: 'cache.redisUrl' } });
   }
+  if (options.store === 'redis' && !/^rediss?:$/.test(safeProtocol(options.redisUrl as string))) {
+    // The URL may hold a password: the message shows neither the URL nor the password.
+    throw new GatewayError({ code: 'CONFIG_INVALID', safeMessage: 'cache.redisUrl should be a redis:// or rediss:// URL.', details: { path: 'cache.redisUrl' } });
+  }
+}
+
+function safeProtocol(url: string): string {
+  try {
+    return new URL(url).protocol;
+  } catch {
+    return '';
+  }
+}
+
+/** @default values of the optional Redis options, ms. */
+const REDIS_DEFAULTS = { memoryTierTtlMs: 5_000, operationTimeoutMs: 500, connectTimeoutMs: 2_000 } as const;
+
+async function createRedisReadCache(options: ReadCacheOptions & { redisUrl: string }): Promise<ReadCache> {
+  const memoryTierTtlMs = options.memoryTierTtlMs ?? REDIS_DEFAULTS.memoryTierTtlMs;
+  const operationTimeoutMs = options.operationTimeoutMs ?? REDIS_DEFAULTS.operationTimeoutMs;
+  const connectTimeoutMs = options.connectTimeoutMs ?? REDIS_DEFAULTS.connectTimeoutMs;
+  const connection = await connectRedis({ url: options.redisUrl, connectTimeoutMs, operationTimeoutMs, logger: options.logger });
+  const remote = createRedisStore({ client: connection.client, keyPrefix: options.keyPrefix, operationTimeoutMs });
+  const local = createMemoryStore({ maxEntries: options.maxEntries, maxBytes: options.maxBytes });
+  // The bus and the tiers refer to each other: the tiers ask whether the bus
+  // listens and publish through it; the bus drops keys from the tiers.
+  const tiers = createTieredStore({
+    local,
+    remote,
+    localTtlMs: memoryTierTtlMs,
+    listening: () => bus.listening,
+    publish: (keys) => bus.publish(keys),
+  });
+  const bus = startInvalidationBus({
+    publisher: connection.client,
+    subscriber: connection.subscriber,
+    channel: `${options.keyPrefix}invalidations`,
+    logger: options.logger,
+    onKeys: (keys) => tiers.dropLocal(keys),
+    onGap: () => tiers.clearLocal(),
+  });
+  const store: CacheStore = {
+    getMany: (keys) => tiers.getMany(keys),
+    setMany: (writes) => tiers.setMany(writes),
+    deleteMany: (keys) => tiers.deleteMany(keys),
+    async close() {
+      await bus.close();
+      await tiers.close();
+      await remote.close();
+      await connection.close();
+    },
+  };
+  return createReadCacheOver({
+    store,
+    storeName: `redis ${redisTarget(options.redisUrl)}`,
+    logger: options.logger,
+    storeStats: () => ({ memoryTierHits: tiers.memoryHits, invalidationsReceived: tiers.keysDropped }),
+  });
 }
 
 /**
@@ -50,5 +113,5 @@ export async function createReadCache(options: ReadCacheOptions): Promise<ReadCa
     const store = createMemoryStore({ maxEntries: options.maxEntries, maxBytes: options.maxBytes });
     return createReadCacheOver({ store, storeName: 'memory', logger: options.logger });
   }
-  throw invalid('store', '"memory" (redis comes next)', options.store);
+  return createRedisReadCache({ ...options, redisUrl: options.redisUrl as string });
 }

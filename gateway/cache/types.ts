@@ -51,9 +51,9 @@ export interface ReadCacheStats {
   readonly refused: number;
   /** Store operations that failed or timed out (each turned into misses or no-ops). */
   readonly failures: number;
-  /** With Redis: reads answered by this instance's memory tier, without a Redis round trip. */
+  /** With Redis: keys (entries and tag versions) answered by this instance's memory tier, without a Redis round trip. */
   readonly memoryTierHits: number;
-  /** With Redis: invalidation messages received from other instances. */
+  /** With Redis: keys (entries and tag versions) other instances told this one to drop from its memory tier. */
   readonly invalidationsReceived: number;
 }
 
