@@ -13,7 +13,7 @@ import type { GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Source } from '../sources/common/index.js';
 import { composeSchema, formatCompositionIssue } from './composition/index.js';
-import { resolveConfig, type ResolvedConfig, type SwitchboardConfig } from './config.js';
+import { resolveConfig, type ResolvedConfig, type SwitchboardConfig } from './config/index.js';
 import type { GatewayContext } from './context.js';
 import { GatewayError } from './errors.js';
 import { limitBody } from './http/body-limit.js';
@@ -105,9 +105,10 @@ async function composeUnified(config: ResolvedConfig, logger: Logger): Promise<G
   });
 }
 
-/** The read cache's options. TODO(config): from `resolved.cache` once the config has its `cache` section; the agreed defaults until then. */
-function readCacheOptions(_config: ResolvedConfig, logger: Logger): ReadCacheOptions {
-  return { store: 'memory', maxEntries: 10_000, maxBytes: 64 * 1024 * 1024, keyPrefix: 'switchboard:', logger };
+/** The read cache's options, from the config's `cache` section. */
+function readCacheOptions(config: ResolvedConfig, logger: Logger): ReadCacheOptions {
+  const { store, redisUrl, maxEntries, maxBytes, keyPrefix } = config.cache;
+  return { store, ...(redisUrl === null ? {} : { redisUrl }), maxEntries, maxBytes, keyPrefix, logger };
 }
 
 function yogaLogger(logger: Logger): Record<'debug' | 'info' | 'warn' | 'error', (...args: unknown[]) => void> {
@@ -185,7 +186,9 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
   }
   const cacheControl = createCacheControl(readCache);
   // One pipeline per source, shared by every request and endpoint: its breaker, bulkhead and limits are the source's.
-  const pipelines = new Map<string, SourcePipeline>(resolved.sources.map((source) => [source.name, createSourcePipeline({ source, policy: defaultSourcePolicy(), logger, cache: readCache })]));
+  const pipelines = new Map<string, SourcePipeline>(
+    resolved.sources.map((source) => [source.name, createSourcePipeline({ source, policy: resolved.policies.get(source.name) ?? defaultSourcePolicy(), logger, cache: readCache })]),
+  );
   const outbound = (source: string): Outbound | undefined => pipelines.get(source);
   try {
     const subgraphs = buildSubgraphs(resolved.sources);

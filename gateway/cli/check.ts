@@ -15,7 +15,7 @@ import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 
 import { parseArgs } from 'node:util';
 import type { Source } from '../../sources/common/index.js';
 import { ComposedSdlError, composeSchema, diffComposed, formatCompositionIssue, type Change, type CompositionIssue } from '../composition/index.js';
-import { resolveConfig, type SwitchboardConfig } from '../config.js';
+import { resolveConfig, type SwitchboardConfig } from '../config/index.js';
 import { GatewayError } from '../errors.js';
 import { EXIT, type CliIo } from './output.js';
 import { DEFAULT_CONFIG_FILE, loadConfig } from './start.js';

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import type { SwitchboardConfig } from '../config.js';
+import type { SwitchboardConfig } from '../config/index.js';
 import { GatewayError } from '../errors.js';
 import { createGateway } from '../server.js';
 import { EXIT, type CliIo } from './output.js';
