@@ -21,4 +21,4 @@ export { spawnProcess, type TestProcess, type ProcessExit, type SpawnOptions } f
 export { startSystems, availableSystems, type Systems, type StartSystemsOptions } from './systems.js';
 export { startGatewayOn, type TestGateway, type GraphQLResult, type GraphQLResponse, type GraphQLCallOptions } from './gateway.js';
 export { startRedis, ensureRedisServer, pingRedis, type TestRedis } from './redis.js';
-export { demoConfig, unifiedDemoConfig, COMMERCE_SCHEMA } from './demo-config.js';
+export { demoConfig, unifiedDemoConfig, COMMERCE_SCHEMA, DEMO_PIPELINE, NO_READ_CACHE } from './demo-config.js';

@@ -5,7 +5,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { catalogue } from '../../../demo/common/catalogue.js';
 import { startGatewayOn, startSystems, useHarness, type Systems, type TestGateway } from '../../harness/index.js';
-import { unifiedDemoConfig } from '../../harness/demo-config.js';
+import { NO_READ_CACHE, unifiedDemoConfig } from '../../harness/demo-config.js';
 
 useHarness();
 
@@ -16,7 +16,8 @@ const QUERY = `query ($sku: ID!) { product(sku: $sku) { sku title price { amount
 
 beforeAll(async () => {
   systems = await startSystems(['storefront', 'erp', 'billing']);
-  gateway = await startGatewayOn(unifiedDemoConfig(systems));
+  // A system down must show as nulls: without the read cache, which would serve what it holds.
+  gateway = await startGatewayOn(unifiedDemoConfig(systems, NO_READ_CACHE));
 });
 
 afterEach(() => {
@@ -87,7 +88,7 @@ describe('partial results when a system is slow', () => {
 
   beforeAll(async () => {
     // The erp's calls get a 300 ms deadline; the erp is then told to take 1.5 s.
-    slowGateway = await startGatewayOn(unifiedDemoConfig(systems, {}, { timeoutMs: { erp: 300 } }));
+    slowGateway = await startGatewayOn(unifiedDemoConfig(systems, NO_READ_CACHE, { timeoutMs: { erp: 300 } }));
   });
 
   it('erp too slow: its fields are null with SOURCE_TIMEOUT, the rest arrives', async () => {

@@ -7,7 +7,7 @@
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { catalogue } from '../../../demo/common/catalogue.js';
-import { unifiedDemoConfig } from '../../harness/demo-config.js';
+import { NO_READ_CACHE, unifiedDemoConfig } from '../../harness/demo-config.js';
 import { startGatewayOn, startSystems, useHarness, type Systems, type TestGateway } from '../../harness/index.js';
 
 useHarness();
@@ -18,7 +18,8 @@ let gateway: TestGateway;
 
 beforeAll(async () => {
   systems = await startSystems(['storefront', 'erp', 'billing']);
-  gateway = await startGatewayOn(unifiedDemoConfig(systems));
+  // Counts the calls each query makes: without the read cache, which would answer repeats.
+  gateway = await startGatewayOn(unifiedDemoConfig(systems, NO_READ_CACHE));
 });
 
 beforeEach(() => systems.resetCounts());
