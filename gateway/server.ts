@@ -26,7 +26,7 @@ import { createLogger, type Logger } from './logger.js';
 import { createNamespacedSchema } from './namespace.js';
 import { exampleQuery, playgroundOptions, renderGraphiQL } from './playground.js';
 import { createReadCache, type ReadCache, type ReadCacheOptions } from './cache/index.js';
-import { createCacheControl, createSourcePipeline, defaultSourcePolicy, type CacheControl, type CallNotice, type SourcePipeline } from './pipeline/index.js';
+import { createCacheControl, createSourcePipeline, serializeTickets, defaultSourcePolicy, type CacheControl, type CallNotice, type SourcePipeline } from './pipeline/index.js';
 import { useLimits } from './plugins/limits.js';
 import { useNotices } from './plugins/notices.js';
 import { createMaskedErrors, useRequestErrorMasking } from './plugins/masked-errors.js';
@@ -179,7 +179,8 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
   let readCache: ReadCache;
   try {
     // One read cache per gateway, shared by every source's pipeline (and, with Redis, by every instance).
-    readCache = await createReadCache(readCacheOptions(resolved, logger));
+    // Tickets per tag one at a time: the first read of a new tag creates its version (pipeline/cache-tickets.ts).
+    readCache = serializeTickets(await createReadCache(readCacheOptions(resolved, logger)));
   } catch (error) {
     await Promise.allSettled(resolved.sources.map((source) => source.close()));
     throw error;

@@ -58,7 +58,7 @@ function verdictProblem(verdict: 'error' | 'rate-limited' | 'unavailable'): Http
 
 function cacheControlOf(route: Route, config: ResolvedStorefrontConfig): string | undefined {
   if (route.method !== 'GET') return undefined;
-  const publicly = route.cache === 'public';
+  const publicly = route.cache === 'public' || config.shareCustomerReads;
   const seconds = Math.floor((publicly ? config.publicMaxAgeMs : config.privateMaxAgeMs) / 1000);
   return `${publicly ? 'public' : 'private'}, max-age=${seconds}`;
 }

@@ -8,3 +8,4 @@ export { createSourcePipeline, STEPS, type SourcePipeline } from './pipeline.js'
 export { createCacheStep } from './cache.js';
 export { createCacheControl, INVALIDATION_CHUNK, type CacheControl, type CacheTarget } from './cache-invalidate.js';
 export { cacheKey, entityTag, entityTags } from './cache-keys.js';
+export { serializeTickets } from './cache-tickets.js';
