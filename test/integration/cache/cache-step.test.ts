@@ -4,6 +4,8 @@
  * the memory store. The recording step sits where the resilience steps will:
  * it sees exactly what the cache lets out. Counts, never timings.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { catalogue } from '../../../demo/common/catalogue.js';
 import { createReadCache, type ReadCache } from '../../../gateway/cache/index.js';
@@ -192,6 +194,40 @@ describe('REST answers follow their HTTP caching headers', () => {
     await pipeline.invoke(call);
     await pipeline.invoke(call);
     expect(systems.counts().storefront).toEqual({ getCustomer: 2 });
+  });
+
+  it('a no-store answer is not stored, a max-age one is, and s-maxage wins for a shared cache', async () => {
+    // A backend written for this test: one GET whose Cache-Control the test sets, counting its calls.
+    let cacheControl = 'no-store';
+    let calls = 0;
+    const contract = { openapi: '3.0.3', info: { title: 'things', version: '1' }, paths: { '/things/{id}': { get: { operationId: 'getThing', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'a thing', content: { 'application/json': { schema: { type: 'object', properties: { id: { type: 'string' } } } } } } } } } } };
+    const server = createServer((req, res) => {
+      if (req.url === '/openapi.json') return void res.end(JSON.stringify(contract));
+      calls += 1;
+      res.writeHead(200, { 'content-type': 'application/json', 'cache-control': cacheControl });
+      res.end(JSON.stringify({ id: req.url?.split('/').pop() }));
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    track({ close: () => new Promise<void>((resolve) => server.close(() => resolve())) }, 'things server');
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const things = track(await createRestSource({ name: 'things', contract: `${url}/openapi.json`, url }), 'things source');
+    const { pipeline } = await pipelineOf(things);
+    const read = (id: string): Promise<unknown> => pipeline.invoke({ kind: 'single', source: 'things', operation: things.operations.get('getThing')!, args: { id }, ctx: {} });
+    await read('a');
+    await read('a');
+    expect(calls).toBe(2);
+    cacheControl = 'max-age=60';
+    await read('b');
+    await read('b');
+    expect(calls).toBe(3);
+    cacheControl = 'max-age=60, s-maxage=0';
+    await read('c');
+    await read('c');
+    expect(calls).toBe(5);
+    cacheControl = 'private, max-age=60';
+    await read('d');
+    await read('d');
+    expect(calls).toBe(7);
   });
 
   it('mutations are never cached', async () => {
