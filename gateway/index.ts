@@ -1,5 +1,5 @@
 /** The gateway's public entry. */
-export { defineConfig, resolveConfig, DEFAULTS, type SwitchboardConfig, type ResolvedConfig, type PlaygroundTab } from './config.js';
+export { defineConfig, resolveConfig, DEFAULTS, type SwitchboardConfig, type ResolvedConfig, type PlaygroundTab } from './config/index.js';
 export { createGateway, subgraphPath, NAMESPACED_PATH, type Gateway } from './server.js';
 export { GatewayError, isGatewayError, toGraphQLError, GATEWAY_ERROR_CODES, type GatewayErrorCode } from './errors.js';
 export { createSubgraphSchema } from './subgraph.js';

@@ -6,7 +6,7 @@
  * Built per request so nothing leaks between callers.
  */
 import DataLoader from 'dataloader';
-import { DEFAULTS } from './config.js';
+import { DEFAULTS } from './config/index.js';
 import type { Args, Operation } from '../sources/common/index.js';
 import { dispatch, dispatchStream } from './pipeline/dispatch.js';
 import type { CallEntity, Invoke, PipelineContext, Subscribe } from './pipeline/index.js';

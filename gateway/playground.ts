@@ -7,7 +7,7 @@
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { getNamedType, isLeafType, isNonNullType, isObjectType, type GraphQLField, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import type { GraphiQLOptions } from 'graphql-yoga';
-import type { PlaygroundTab } from './config.js';
+import type { PlaygroundTab } from './config/index.js';
 
 export { renderGraphiQL };
 

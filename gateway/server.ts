@@ -13,7 +13,7 @@ import type { GraphQLSchema } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Source } from '../sources/common/index.js';
 import { composeSchema, formatCompositionIssue } from './composition/index.js';
-import { resolveConfig, type ResolvedConfig, type SwitchboardConfig } from './config.js';
+import { resolveConfig, type ResolvedConfig, type SwitchboardConfig } from './config/index.js';
 import type { GatewayContext } from './context.js';
 import { GatewayError } from './errors.js';
 import { limitBody } from './http/body-limit.js';
@@ -164,7 +164,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
   const logger = createLogger({ level: resolved.logging.level });
   const endpoints = new Map<string, Endpoint>();
   // One pipeline per source, shared by every request and endpoint: its breaker, bulkhead and limits are the source's.
-  const pipelines = new Map<string, SourcePipeline>(resolved.sources.map((source) => [source.name, createSourcePipeline({ source, policy: defaultSourcePolicy(), logger })]));
+  const pipelines = new Map<string, SourcePipeline>(resolved.sources.map((source) => [source.name, createSourcePipeline({ source, policy: resolved.policies.get(source.name) ?? defaultSourcePolicy(), logger })]));
   const outbound = (source: string): Outbound | undefined => pipelines.get(source);
   try {
     const subgraphs = buildSubgraphs(resolved.sources);

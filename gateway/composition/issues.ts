@@ -2,6 +2,7 @@
  * Composition problems: what is wrong with a binding, where in which schema
  * file, and how to fix it. One shape for start-up, `check` and tests.
  */
+import { closestNames } from '../../sources/common/index.js';
 import { getLocation, type ASTNode } from 'graphql';
 
 /** Every code a composition issue can carry; docs/directives.md explains each check. */
@@ -51,32 +52,6 @@ export function issueAt(node: ASTNode | null | undefined, code: CompositionIssue
   if (loc === undefined) return { code, message, file: '<unknown>', line: 1, column: 1, ...(fix ? { fix } : {}) };
   const { line, column } = getLocation(loc.source, loc.start + offset);
   return { code, message, file: loc.source.name, line, column, ...(fix ? { fix } : {}) };
-}
-
-/** Edit distance, for "did you mean" suggestions. Small inputs only (names). */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i += 1) {
-    let previous = row[0] as number;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j += 1) {
-      const current = row[j] as number;
-      row[j] = Math.min(current + 1, (row[j - 1] as number) + 1, previous + (a[i - 1]?.toLowerCase() === b[j - 1]?.toLowerCase() ? 0 : 1));
-      previous = current;
-    }
-  }
-  return row[b.length] as number;
-}
-
-/** Up to three names of `candidates` closest to `name`, nearest first; names too far apart are left out. */
-export function closestNames(name: string, candidates: Iterable<string>): string[] {
-  const threshold = Math.max(2, Math.floor(name.length / 2));
-  return [...candidates]
-    .map((candidate) => ({ candidate, score: candidate.toLowerCase().includes(name.toLowerCase()) || name.toLowerCase().includes(candidate.toLowerCase()) ? 1 : distance(name, candidate) }))
-    .filter(({ score }) => score <= threshold)
-    .sort((a, b) => a.score - b.score || a.candidate.localeCompare(b.candidate))
-    .slice(0, 3)
-    .map(({ candidate }) => candidate);
 }
 
 /** "Did you mean "a" or "b"?" or the first few known names. */

@@ -3,7 +3,8 @@
  * `listProductsByIds` once with all of them". Shared by every source kind,
  * because matching answers back to keys does not depend on the protocol.
  */
-import { SourceError } from './errors.js';
+import { SourceConfigError, SourceError } from './errors.js';
+import { closestNames } from './suggest.js';
 import type { Args, CallContext, Operation, OperationBatch } from './source.js';
 
 /** How one operation is answered for many keys at once. Written in the source's config. */
@@ -52,16 +53,19 @@ export function createOperationBatch(init: {
   const { source, operation, declaration } = init;
   const via = init.operations.get(declaration.via ?? operation.name);
   if (via === undefined) {
-    throw new TypeError(
-      `Batch declaration for ${source}.${operation.name} names operation "${declaration.via}", which ${source} does not have.`,
-    );
+    const near = closestNames(declaration.via ?? '', init.operations.keys());
+    throw new SourceConfigError({
+      source,
+      path: `batch.${operation.name}.via`,
+      safeMessage: `Source option "batch.${operation.name}.via" of ${source} names operation "${declaration.via}", which ${source} does not have${near.length > 0 ? `: did you mean ${near.map((name) => `"${name}"`).join(' or ')}?` : '.'}`,
+    });
   }
   const listArgument = declaration.listArgument ?? declaration.key;
   const contractError = (safeMessage: string): SourceError =>
     new SourceError({ code: 'SOURCE_BATCH_CONTRACT', source, operation: via.name, safeMessage });
 
   if (declaration.maxKeys !== undefined && !(Number.isInteger(declaration.maxKeys) && declaration.maxKeys > 0)) {
-    throw new TypeError(`Batch declaration for ${source}.${operation.name}: maxKeys should be a whole number above 0, instead got ${String(declaration.maxKeys)}.`);
+    throw new SourceConfigError({ source, path: `batch.${operation.name}.maxKeys`, safeMessage: `Source option "batch.${operation.name}.maxKeys" of ${source} should be a whole number above 0, instead got ${String(declaration.maxKeys)}.` });
   }
   return {
     key: declaration.key,
@@ -104,7 +108,9 @@ export function withBatches(
   for (const [name, declaration] of Object.entries(declarations)) {
     const operation = operations.get(name);
     if (operation === undefined) {
-      throw new TypeError(`Batch declared for ${source}.${name}, but ${source} has no operation "${name}". Known: ${[...operations.keys()].slice(0, 20).join(', ')}.`);
+      const near = closestNames(name, operations.keys());
+      const hint = near.length > 0 ? `did you mean ${near.map((candidate) => `"${candidate}"`).join(' or ')}?` : `known: ${[...operations.keys()].slice(0, 20).join(', ')}.`;
+      throw new SourceConfigError({ source, path: `batch.${name}`, safeMessage: `Source option "batch.${name}" of ${source} names operation "${name}", which ${source} does not have: ${hint}` });
     }
     result.set(name, { ...operation, batch: createOperationBatch({ source, operation, declaration, operations }) });
   }

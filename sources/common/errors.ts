@@ -120,6 +120,24 @@ export class ContractError extends SwitchboardError {
   }
 }
 
+/**
+ * A source's options are wrong: an unknown key (a typo such as `bacth`), a
+ * value of the wrong type. Code `CONFIG_INVALID`, like the gateway's own
+ * config errors, with the option's path and a suggestion.
+ */
+export class SourceConfigError extends SwitchboardError {
+  readonly code = 'CONFIG_INVALID' as const;
+  readonly source: string;
+  /** The option's path within the source's options, e.g. "batch.getPrice.itemKey". */
+  readonly path: string;
+
+  constructor(init: { source: string; path: string; safeMessage: string }) {
+    super(init.safeMessage);
+    this.source = init.source;
+    this.path = init.path;
+  }
+}
+
 /** A part of a contract that was left out of the subgraph, and why. The rest still works. */
 export interface SourceWarning {
   /** Where: a JSON pointer (`#/paths/~1pets/get`), a WSDL operation, a proto RPC. */

@@ -3,6 +3,7 @@ export {
   SwitchboardError,
   SourceError,
   ContractError,
+  SourceConfigError,
   isSourceError,
   SOURCE_ERROR_CODES,
   CONTRACT_ERROR_CODES,
@@ -27,4 +28,6 @@ export {
 export { createOperationBatch, withBatches, type BatchDeclaration } from './batch.js';
 export { createHttpClient, classifyHttpStatus, parseRetryAfterMs, HTTP_DEFAULTS, type HttpClient, type HttpClientOptions, type HttpRequest, type HttpResponse } from './http.js';
 export { createHttpAuth, type HttpAuth, type HttpAuthOptions } from './auth.js';
-export type { CommonSourceOptions } from './options.js';
+export { COMMON_SOURCE_OPTION_KEYS, type CommonSourceOptions } from './options.js';
+export { closestNames } from './suggest.js';
+export { checkSourceOptions, BATCH_DECLARATION_KEYS } from './options-check.js';

@@ -19,3 +19,8 @@ export interface CommonSourceOptions {
   /** Operations that can answer many keys at once, by operation name. */
   batch?: Readonly<Record<string, BatchDeclaration>>;
 }
+
+/** Every key of CommonSourceOptions, for checkSourceOptions. */
+export const COMMON_SOURCE_OPTION_KEYS = Object.freeze(['name', 'contract', 'url', 'timeoutMs', 'batch'] as const satisfies ReadonlyArray<keyof CommonSourceOptions>);
+const commonKeysComplete: Exclude<keyof CommonSourceOptions, (typeof COMMON_SOURCE_OPTION_KEYS)[number]> extends never ? true : never = true;
+void commonKeysComplete;

@@ -1,12 +1,12 @@
 /** createGrpcSource: a .proto file (or server reflection) → a Source. */
 import { parse } from 'graphql';
-import { ContractError, isValidGraphQLName, SourceError, withBatches, type Operation, type Source, type SourceHealth } from '../common/index.js';
+import { ContractError, checkSourceOptions, isValidGraphQLName, SourceError, withBatches, type Operation, type Source, type SourceHealth } from '../common/index.js';
 import { loadProtoContract } from './contract.js';
 import { checkHealth } from './health.js';
 import { createContractModel } from './model.js';
 import { decideOperationKind } from './operation-kind.js';
 import { createOperation } from './operations.js';
-import { GRPC_DEFAULTS, type GrpcSourceOptions } from './options.js';
+import { GRPC_DEFAULTS, GRPC_OPTION_KEYS, type GrpcSourceOptions } from './options.js';
 import { loadReflectedContract } from './reflection.js';
 import { renderSdl } from './sdl.js';
 import { createTransport, type Transport } from './transport.js';
@@ -37,6 +37,7 @@ function positive(name: string, value: number | undefined, fallback: number): nu
  * });
  */
 export async function createGrpcSource(options: GrpcSourceOptions): Promise<Source> {
+  checkSourceOptions('gRPC', options, GRPC_OPTION_KEYS);
   const { name } = options;
   if (!isValidGraphQLName(name)) throw new TypeError(`GrpcSourceOptions.name should be a valid GraphQL name, instead got "${name}".`);
   if (options.contract === undefined && !options.reflection) throw new TypeError(`GrpcSourceOptions for ${name} need a contract (.proto file) or reflection: true.`);

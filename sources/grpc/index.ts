@@ -1,2 +1,2 @@
 export { createGrpcSource } from './create-grpc-source.js';
-export { GRPC_DEFAULTS, type GrpcSourceOptions, type GrpcAuthOptions, type GrpcTlsOptions, type GrpcOperationKind } from './options.js';
+export { GRPC_DEFAULTS, GRPC_OPTION_KEYS, type GrpcSourceOptions, type GrpcAuthOptions, type GrpcTlsOptions, type GrpcOperationKind } from './options.js';

@@ -1,4 +1,4 @@
-import type { CommonSourceOptions } from '../common/index.js';
+import { COMMON_SOURCE_OPTION_KEYS, type CommonSourceOptions } from '../common/index.js';
 
 /** Credentials sent as call metadata on every call. Secrets come from the environment in the config file. */
 export type GrpcAuthOptions =
@@ -47,6 +47,11 @@ export interface GrpcSourceOptions extends Omit<CommonSourceOptions, 'contract'>
   /** Largest message accepted from the backend, in bytes. @default 4194304 (4 MiB) */
   maxReceiveMessageBytes?: number;
 }
+
+/** Every key of GrpcSourceOptions: an unknown key is CONFIG_INVALID with a suggestion. */
+export const GRPC_OPTION_KEYS = Object.freeze([...COMMON_SOURCE_OPTION_KEYS, 'reflection', 'includeDirs', 'deadlineMs', 'metadata', 'auth', 'tls', 'operationKinds', 'queryPrefixes', 'maxReceiveMessageBytes'] as const satisfies ReadonlyArray<keyof GrpcSourceOptions>);
+const grpcKeysComplete: Exclude<keyof GrpcSourceOptions, (typeof GRPC_OPTION_KEYS)[number]> extends never ? true : never = true;
+void grpcKeysComplete;
 
 export const GRPC_DEFAULTS = Object.freeze({
   deadlineMs: 10_000,

@@ -4,7 +4,7 @@
  * the transport. Building it makes no call to the backend, so the CLI can
  * print a subgraph offline.
  */
-import { isValidGraphQLName, withBatches, type CommonSourceOptions, type HttpAuthOptions, type Operation, type Source, type SourceWarning } from '../common/index.js';
+import { COMMON_SOURCE_OPTION_KEYS, checkSourceOptions, isValidGraphQLName, withBatches, type CommonSourceOptions, type HttpAuthOptions, type Operation, type Source, type SourceWarning } from '../common/index.js';
 import type { DocumentNode } from 'graphql';
 import { readContract, type Contract } from './contract.js';
 import { readOpenApi3 } from './model.js';
@@ -25,6 +25,11 @@ export interface RestSourceOptions extends CommonSourceOptions {
   /** Deadline of the `health()` probe, in ms. @default 2000 */
   healthTimeoutMs?: number;
 }
+
+/** Every key of RestSourceOptions: an unknown key is CONFIG_INVALID with a suggestion. */
+export const REST_OPTION_KEYS = Object.freeze([...COMMON_SOURCE_OPTION_KEYS, 'auth', 'headers', 'maxResponseBytes', 'healthTimeoutMs'] as const satisfies ReadonlyArray<keyof RestSourceOptions>);
+const restKeysComplete: Exclude<keyof RestSourceOptions, (typeof REST_OPTION_KEYS)[number]> extends never ? true : never = true;
+void restKeysComplete;
 
 /** Defaults of the REST source that sources/common does not already set. */
 export const REST_DEFAULTS = Object.freeze({
@@ -63,7 +68,8 @@ export function convertContract(source: string, contract: Contract): RestSubgrap
  * Builds a Source from an OpenAPI 3.0/3.1 or Swagger 2.0 contract.
  *
  * @throws ContractError CONTRACT_UNREADABLE / CONTRACT_INVALID when the contract cannot be used at all
- * @throws TypeError when `name` is not a valid GraphQL name or a batch declaration names an unknown operation
+ * @throws SourceConfigError CONFIG_INVALID for an unknown option (with the closest known one) or a batch declaration naming an unknown operation
+ * @throws TypeError when `name` is not a valid GraphQL name
  * @example
  * const storefront = await createRestSource({
  *   name: 'storefront',
@@ -74,6 +80,7 @@ export function convertContract(source: string, contract: Contract): RestSubgrap
  * });
  */
 export async function createRestSource(options: RestSourceOptions): Promise<Source> {
+  checkSourceOptions('REST', options, REST_OPTION_KEYS);
   if (!isValidGraphQLName(options.name)) {
     throw new TypeError(`A REST source's name should be a valid GraphQL name such as "storefront", instead got ${JSON.stringify(options.name)}.`);
   }

@@ -4,6 +4,7 @@
  * works offline (`switchboard print-subgraph --soap <wsdl>`).
  */
 import {
+  checkSourceOptions,
   ContractError,
   createHttpAuth,
   createHttpClient,
@@ -15,7 +16,7 @@ import {
 } from '../common/index.js';
 import { loadContract } from './contract.js';
 import { buildOperations } from './operations.js';
-import { SOAP_DEFAULTS, type SoapSourceOptions } from './options.js';
+import { SOAP_DEFAULTS, SOAP_OPTION_KEYS, type SoapSourceOptions } from './options.js';
 import { buildTypeDefs } from './sdl.js';
 import { createShapeRegistry } from './shapes.js';
 import { createSoapTransport } from './transport.js';
@@ -32,6 +33,7 @@ import { createUsernameTokenHeader } from './wsse.js';
  *   auth: { type: 'wsSecurity', username: 'gateway', password: process.env.ERP_PASSWORD ?? '' } });
  */
 export async function createSoapSource(options: SoapSourceOptions): Promise<Source> {
+  checkSourceOptions('SOAP', options, SOAP_OPTION_KEYS);
   const source = options.name;
   const contract = await loadContract(source, options.contract);
   const summary = readWsdl(contract.wsdls, options.soapVersion ?? SOAP_DEFAULTS.soapVersion);

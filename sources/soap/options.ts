@@ -1,4 +1,4 @@
-import type { CommonSourceOptions } from '../common/index.js';
+import { COMMON_SOURCE_OPTION_KEYS, type CommonSourceOptions } from '../common/index.js';
 
 /** Credentials for a SOAP backend: HTTP headers, or a WS-Security header inside the envelope. */
 export type SoapAuthOptions =
@@ -31,6 +31,11 @@ export interface SoapSourceOptions extends CommonSourceOptions {
   /** Extra HTTP headers sent with every call (never secrets: use `auth`). */
   headers?: Readonly<Record<string, string>>;
 }
+
+/** Every key of SoapSourceOptions: an unknown key is CONFIG_INVALID with a suggestion. */
+export const SOAP_OPTION_KEYS = Object.freeze([...COMMON_SOURCE_OPTION_KEYS, 'auth', 'soapVersion', 'operationKinds', 'maxResponseBytes', 'maxDepth', 'connections', 'headers'] as const satisfies ReadonlyArray<keyof SoapSourceOptions>);
+const soapKeysComplete: Exclude<keyof SoapSourceOptions, (typeof SOAP_OPTION_KEYS)[number]> extends never ? true : never = true;
+void soapKeysComplete;
 
 export const SOAP_DEFAULTS = Object.freeze({
   soapVersion: '1.1' as const,

@@ -40,7 +40,14 @@ describe('resolveConfig', () => {
     [{ sources: [{ name: 'x' }] }, 'sources[0].typeDefs', /DocumentNode/],
     [{ sources: [] }, 'sources', /at least one source/],
     [{ sources: 'storefront' }, 'sources', /array of sources/],
-    [{ sources: [createMemorySource()], extra: true }, 'extra', /one of sources, server/],
+    [{ sources: [createMemorySource()], extra: true }, 'extra', /known options: sources, schema, server/],
+    [{ sources: [createMemorySource()], pipline: {} }, 'pipline', /did you mean "pipeline"\?/],
+    [{ sources: [createMemorySource()], pipeline: { retry: { maxAtempts: 2 } } }, 'pipeline.retry.maxAtempts', /did you mean "maxAttempts"\?/],
+    [{ sources: [createMemorySource()], pipeline: { breaker: { failureRatio: 1.5 } } }, 'pipeline.breaker.failureRatio', /a number from 0 to 1, instead got 1.5/],
+    [{ sources: [createMemorySource('shop')], pipeline: { sources: { shp: {} } } }, 'pipeline.sources.shp', /source "shp", which does not exist: did you mean "shop"\?/],
+    [{ sources: [createMemorySource('shop')], pipeline: { sources: { shop: { operations: { nope: {} } } } } }, 'pipeline.sources.shop.operations.nope', /an operation of shop "nope", which does not exist/],
+    [{ sources: [createMemorySource('shop')], pipeline: { sources: { shop: { operations: { product: { breaker: {} } } } } } }, 'pipeline.sources.shop.operations.product.breaker', /is not one of the known options/],
+    [{ sources: [createMemorySource()], cache: { store: 'memcached' } }, 'cache.store', /"memory", "redis", instead got "memcached"/],
   ])('rejects a bad option with CONFIG_INVALID, its path, the expectation and what arrived (%#)', async (config, path, message) => {
     const error = await rejection(config);
     expect(error.code).toBe('CONFIG_INVALID');
@@ -61,5 +68,24 @@ describe('resolveConfig', () => {
     const built = createMemorySource('built');
     await rejection({ sources: [built], limits: { maxCost: -1 } });
     expect(built.closedCount()).toBe(1);
+  });
+});
+
+describe('pipeline policies', () => {
+  it('gives each source the section values, its own overrides, and per-operation overrides of those', async () => {
+    const resolved = await resolveConfig({
+      sources: [createMemorySource('shop'), createMemorySource('erp')],
+      pipeline: { timeoutMs: 4000, retry: { maxAttempts: 2 }, sources: { erp: { timeoutMs: 900, breaker: { minimumCalls: 3 }, operations: { product: { cache: { ttlMs: 5000 } } } } } },
+    });
+    const shop = resolved.policies.get('shop');
+    const erp = resolved.policies.get('erp');
+    expect(shop?.timeoutMs).toBe(4000);
+    expect(shop?.retry).toEqual({ ...DEFAULTS.pipeline.retry, maxAttempts: 2 });
+    expect(shop?.operations.size).toBe(0);
+    expect(erp?.timeoutMs).toBe(900);
+    expect(erp?.breaker).toEqual({ ...DEFAULTS.pipeline.breaker, minimumCalls: 3 });
+    expect(erp?.retry.maxAttempts).toBe(2);
+    // An operation inherits its source's values and overrides only what it names.
+    expect(erp?.operations.get('product')).toEqual({ timeoutMs: 900, retry: { ...DEFAULTS.pipeline.retry, maxAttempts: 2 }, cache: { ...DEFAULTS.pipeline.cache, ttlMs: 5000 } });
   });
 });

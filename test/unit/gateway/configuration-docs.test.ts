@@ -34,14 +34,14 @@ describe('docs/configuration.md', () => {
     expect(documented).toEqual(flatten(DEFAULTS as unknown as Record<string, unknown>));
   });
 
-  it('matches the @default of every option in gateway/config.ts', () => {
-    const source = readFileSync(new URL('../../../gateway/config.ts', import.meta.url), 'utf8');
+  it('matches the @default of every option in gateway/config/options.ts', () => {
+    const source = readFileSync(new URL('../../../gateway/config/options.ts', import.meta.url), 'utf8');
     const flat = flatten(DEFAULTS as unknown as Record<string, unknown>);
     for (const [path, value] of Object.entries(flat)) {
       const key = path.split('.').pop() as string;
       const shown = Array.isArray(value) ? '[]' : JSON.stringify(value);
-      // Each option's doc comment, just above `key?:`, carries "@default <value>".
-      const pattern = new RegExp(`@default ${shown.replace(/[[\]"]/g, '\\$&')}[^\\n]*\\*/\\s*\\n\\s*${key}\\?:`);
+      // Each option's doc comment, just above its declaration `key: …`, carries "@default <value>".
+      const pattern = new RegExp(`@default ${shown.replace(/[[\]"]/g, '\\$&')}[^\\n]*\\*/\\s*\\n\\s*${key}:`);
       expect(source, `${path} should be documented as @default ${shown}`).toMatch(pattern);
     }
   });

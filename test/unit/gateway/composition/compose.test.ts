@@ -88,7 +88,7 @@ describe('composeSchema on broken bindings', () => {
       `${file}:35:1 BINDING_ENUM_UNMAPPED`,
     ]);
     expect(found[0]).toBe(
-      `${file}:5:5 BINDING_UNKNOWN_OPERATION Query.product calls storefront.getProductBySKU, which storefront does not have as a query. Fix: use "getProduct" or "getProductBySku" or "listProducts", the closest storefront query operations that exist.`,
+      `${file}:5:5 BINDING_UNKNOWN_OPERATION Query.product calls storefront.getProductBySKU, which storefront does not have as a query. Fix: use "getProductBySku", the closest storefront query operations that exist.`,
     );
     expect(found[4]).toMatch(/Product\.name reads "name", but storefront's Product has no field "name"\. Fix: .*"title"/);
     expect(found[5]).toContain("a list of erp's StockLevel, but Product.stockLevel is a single Int");

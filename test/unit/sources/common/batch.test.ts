@@ -65,12 +65,12 @@ describe('withBatches (the DataLoader contract)', () => {
   it('carries maxKeys to the batch and refuses a maxKeys that is not a whole number above 0', () => {
     const operations = new Map([['listPrices', tableOperation('listPrices', rows, [])]]);
     expect(withBatches('billing', operations, { listPrices: { key: 'skus', itemKey: 'sku', maxKeys: 100 } }).get('listPrices')?.batch?.maxKeys).toBe(100);
-    expect(() => withBatches('billing', operations, { listPrices: { key: 'skus', itemKey: 'sku', maxKeys: 0 } })).toThrow(/maxKeys should be a whole number above 0, instead got 0/);
+    expect(() => withBatches('billing', operations, { listPrices: { key: 'skus', itemKey: 'sku', maxKeys: 0 } })).toThrow(/"batch.listPrices.maxKeys" of billing should be a whole number above 0, instead got 0/);
   });
 
   it('refuses a declaration that names an operation the source lacks', () => {
     expect(() => withBatches('billing', new Map([['getPrice', single]]), { getPrices: { key: 'sku', itemKey: 'sku' } })).toThrow(
-      /billing has no operation "getPrices"/,
+      /"batch.getPrices" of billing names operation "getPrices", which billing does not have: did you mean "getPrice"\?/,
     );
     expect(() => withBatches('billing', new Map([['getPrice', single]]), { getPrice: { via: 'nope', key: 'sku', itemKey: 'sku' } })).toThrow(
       /names operation "nope"/,

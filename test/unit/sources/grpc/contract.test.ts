@@ -43,7 +43,7 @@ describe('reading .proto contracts', () => {
     await expect(createGrpcSource({ name: 'x' })).rejects.toThrow('need a contract (.proto file) or reflection: true');
     await expect(createGrpcSource({ name: 'x', reflection: true })).rejects.toThrow('need a url');
     await expect(createGrpcSource({ name: 'x', contract: `${FIXTURES}edge/other.proto`, deadlineMs: -1 })).rejects.toThrow('deadlineMs should be a positive number');
-    await expect(createGrpcSource({ name: 'x', contract: `${FIXTURES}edge/other.proto`, batch: { nope: { key: 'id', itemKey: 'id' } } })).rejects.toThrow(/no operation "nope"/);
+    await expect(createGrpcSource({ name: 'x', contract: `${FIXTURES}edge/other.proto`, batch: { nope: { key: 'id', itemKey: 'id' } } })).rejects.toThrow(/names operation "nope", which x does not have/);
   });
 
   it('builds offline, and a call without a url fails as a SourceError', async () => {

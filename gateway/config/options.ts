@@ -1,0 +1,184 @@
+/**
+ * Every option of the gateway, declared once: its default, its rule and its
+ * doc comment (which editors show on `defineConfig`). DEFAULTS, the input
+ * and resolved types and the checks all come from here; docs/configuration.md
+ * is kept equal to the defaults by test/unit/gateway/configuration-docs.test.ts.
+ * A new section is one entry in CONFIG_SPEC.
+ */
+import type { LogLevel } from '../logger.js';
+import { LOG_LEVELS } from '../logger.js';
+import { PIPELINE_DEFAULTS } from '../pipeline/index.js';
+import { boolean, integer, invalid, oneOf, option, ratio, record, section, text } from './spec.js';
+
+/** One tab the playground opens with. */
+export interface PlaygroundTab {
+  query: string;
+  /** JSON text of the tab's variables. */
+  variables?: string;
+}
+
+const schemaFiles = option<readonly string[], string | readonly string[]>({
+  default: Object.freeze([]) as readonly string[],
+  expected: 'a file path or an array of file paths',
+  parse(value, path) {
+    const files = typeof value === 'string' ? [value] : value;
+    if (!Array.isArray(files)) throw invalid(path, 'a file path or an array of file paths', value);
+    return Object.freeze(
+      files.map((file: unknown, index) => {
+        if (typeof file !== 'string' || file === '') throw invalid(typeof value === 'string' ? path : `${path}[${index}]`, 'a non-empty file path', file);
+        return file;
+      }),
+    );
+  },
+});
+
+const playgroundTabs = option<readonly PlaygroundTab[]>({
+  default: Object.freeze([]) as readonly PlaygroundTab[],
+  expected: 'an array of { query, variables? }',
+  parse(value, path) {
+    if (!Array.isArray(value)) throw invalid(path, 'an array of { query, variables? }', value);
+    return value.map((tab: unknown, index) => {
+      const { query, variables } = (tab ?? {}) as { query?: unknown; variables?: unknown };
+      if (typeof query !== 'string') throw invalid(`${path}[${index}].query`, 'a string', query);
+      if (variables !== undefined && typeof variables !== 'string') throw invalid(`${path}[${index}].variables`, 'a string of JSON', variables);
+      return variables === undefined ? { query } : { query, variables };
+    });
+  },
+});
+
+const P = PIPELINE_DEFAULTS;
+
+/** The per-operation part of the pipeline: what each operation may override. */
+const operationPipeline = {
+  /** Deadline of one attempt of a call, in ms, bounded by what is left of the request's deadline; the source's own `timeoutMs` still caps it. @default 10000 */
+  timeoutMs: integer(P.timeoutMs, { min: 1 }),
+  retry: section({
+    /** Most attempts of one call, the first included; 1 turns retries off. Only reads, and writes carrying an idempotency key the source honours, are retried. @default 3 */
+    maxAttempts: integer(P.retry.maxAttempts, { min: 1, max: 10 }),
+    /** Cap of the first backoff, in ms; it doubles per attempt, with full jitter. @default 500 */
+    baseDelayMs: integer(P.retry.baseDelayMs, { min: 0 }),
+    /** Longest backoff, in ms. @default 30000 */
+    maxDelayMs: integer(P.retry.maxDelayMs, { min: 0 }),
+    /** Retries allowed as a share of the source's calls over the budget window (0.2: one retry per five calls). @default 0.2 */
+    budgetRatio: ratio(P.retry.budgetRatio),
+    /** The window the retry budget counts over, in ms. @default 10000 */
+    budgetWindowMs: integer(P.retry.budgetWindowMs, { min: 1 }),
+    /** Retries always allowed per budget window, so a quiet source can still retry. @default 10 */
+    budgetMinRetries: integer(P.retry.budgetMinRetries, { min: 0 }),
+  }),
+  cache: section({
+    /** Use the read cache for this source's (or operation's) query answers. @default true */
+    enabled: boolean(P.cache.enabled),
+    /** How long an answer stays fresh, in ms, for answers without HTTP caching headers (SOAP, gRPC); 0: not cached. @default 0 */
+    ttlMs: integer(P.cache.ttlMs, { min: 0 }),
+    /** How long a "not found" answer is kept, in ms; 0: never. @default 0 */
+    notFoundTtlMs: integer(P.cache.notFoundTtlMs, { min: 0 }),
+    /** After freshness ends, the stale answer is served while one refresh runs, for this long, in ms. @default 0 */
+    staleWhileRevalidateMs: integer(P.cache.staleWhileRevalidateMs, { min: 0 }),
+    /** After freshness ends, the stale answer is served when the backend fails or its circuit is open, for this long, in ms. @default 0 */
+    staleIfErrorMs: integer(P.cache.staleIfErrorMs, { min: 0 }),
+  }),
+};
+
+/** The per-source part: one breaker, one bulkhead, one limit per source. */
+const sourcePipeline = {
+  ...operationPipeline,
+  breaker: section({
+    /** Open the circuit when the backend keeps failing. @default true */
+    enabled: boolean(P.breaker.enabled),
+    /** Share of failed calls over the window that opens the circuit. @default 0.5 */
+    failureRatio: ratio(P.breaker.failureRatio),
+    /** The rolling window failures are counted over, in ms. @default 10000 */
+    windowMs: integer(P.breaker.windowMs, { min: 1 }),
+    /** Fewest calls in the window before the ratio is judged. @default 20 */
+    minimumCalls: integer(P.breaker.minimumCalls, { min: 1 }),
+    /** How long the circuit stays open before one probe call is let through, in ms. @default 5000 */
+    halfOpenAfterMs: integer(P.breaker.halfOpenAfterMs, { min: 1 }),
+  }),
+  bulkhead: section({
+    /** Most calls in flight at once to the source, shared by every request. @default 64 */
+    maxConcurrent: integer(P.bulkhead.maxConcurrent, { min: 1 }),
+    /** Most calls waiting for a free slot; past it, calls fail fast. @default 256 */
+    maxQueued: integer(P.bulkhead.maxQueued, { min: 0 }),
+  }),
+  rateLimit: section({
+    /** Calls the backend allows per window; 0: no limit. @default 0 */
+    calls: integer(P.rateLimit.calls, { min: 0 }),
+    /** The rate limit's window, in ms. @default 1000 */
+    windowMs: integer(P.rateLimit.windowMs, { min: 1 }),
+  }),
+  /** The backend applies a write once per idempotency key, so a write carrying one may be retried. @default false */
+  honoursIdempotencyKeys: boolean(P.honoursIdempotencyKeys),
+};
+
+/** Everything except `sources`, which resolveConfig awaits and checks on its own. */
+export const CONFIG_SPEC = section({
+  /**
+   * The unified schema's SDL files (paths relative to the working directory),
+   * bound to the sources with the directives of docs/directives.md. When set,
+   * `/graphql` serves the unified schema and the gateway refuses to start on a
+   * broken binding (COMPOSITION_FAILED); when empty, `/graphql` serves the
+   * namespaced view of every source. @default [] */
+  schema: schemaFiles,
+  server: section({
+    /** Interface to listen on. @default "127.0.0.1" */
+    host: text('127.0.0.1', { nonEmpty: true, what: 'a host name or IP address' }),
+    /** TCP port; 0 picks a free one. @default 4000 */
+    port: integer(4000, { min: 0, max: 65535 }),
+  }),
+  /** Protective limits, on by default. */
+  limits: section({
+    /** Deepest selection nesting accepted in one operation. @default 12 */
+    maxDepth: integer(12, { min: 1 }),
+    /** Most aliases accepted in one operation. @default 15 */
+    maxAliases: integer(15, { min: 0 }),
+    /** Highest computed cost accepted for one operation (objects 2, scalars 1, times 1.5 per level). @default 5000 */
+    maxCost: integer(5000, { min: 1 }),
+    /** Most lexical tokens accepted in one document. @default 2000 */
+    maxTokens: integer(2000, { min: 1 }),
+    /** Largest request body accepted, in bytes; larger ones get 413 before parsing. @default 1048576 */
+    maxBodyBytes: integer(1_048_576, { min: 1 }), // 1 MiB
+    /** Deadline of one request, in ms; then every backend call it made is aborted. @default 30000 */
+    requestTimeoutMs: integer(30_000, { min: 1 }), // 30 s
+    /** Calls in flight at once to one source for one request, for operations without a batch. @default 8 */
+    maxConcurrentCallsPerSource: integer(8, { min: 1 }),
+  }),
+  playground: section({
+    /** Serve GraphiQL on GET from a browser. @default true */
+    enabled: boolean(true),
+    /** Title of the playground; per-source pages add the source's name. @default "Switchboard" */
+    title: text('Switchboard'),
+    /** Tabs the playground at /graphql opens with. @default [] */
+    defaultTabs: playgroundTabs,
+  }),
+  logging: section({
+    /** Least severe level written to stderr. @default "info" */
+    level: oneOf<LogLevel>(LOG_LEVELS, 'info'),
+  }),
+  /**
+   * What happens to every call to a backend: timeouts, retries, the circuit
+   * breaker, the bulkhead, the outbound rate limit and the read cache
+   * (docs/pipeline.md). These values apply to every source; `sources` overrides them.
+   */
+  pipeline: section({
+    ...sourcePipeline,
+    /**
+     * Overrides by source name (a configured source), and within a source by
+     * operation name (`operations`), e.g. `{ erp: { timeoutMs: 2000, operations: { getStockLevels: { cache: { ttlMs: 5000 } } } } }`.
+     */
+    sources: record(section({ ...sourcePipeline, operations: record(section(operationPipeline), 'operation name') }), 'source name'),
+  }),
+  /** Where the read cache keeps answers (docs/cache.md). */
+  cache: section({
+    /** "memory": this process only; "redis": shared by every instance on `redisUrl`, with a memory tier in front. @default "memory" */
+    store: oneOf(['memory', 'redis'] as const, 'memory'),
+    /** The Redis server when `store` is "redis", e.g. "redis://127.0.0.1:6379". Read it from the environment. @default null */
+    redisUrl: text<string | null>(null, { nonEmpty: true, what: 'a redis:// URL' }),
+    /** Most entries in the memory tier (least recently used go first). @default 10000 */
+    maxEntries: integer(10_000, { min: 1 }),
+    /** Most bytes in the memory tier, counted as JSON length. @default 67108864 */
+    maxBytes: integer(64 * 1024 * 1024, { min: 1 }), // 64 MiB
+    /** Prefix of every key in a shared store, so two deployments can share one Redis. @default "switchboard:" */
+    keyPrefix: text('switchboard:'),
+  }),
+});
