@@ -9,7 +9,7 @@
  * lru-cache does the bounds (evicting the least recently used values first)
  * and the expiry; Keyv checks its own `expires` beside the value too.
  */
-import { Keyv } from 'keyv';
+import { Keyv, type DeserializedData, type Deserialize } from 'keyv';
 import { LRUCache } from 'lru-cache';
 import type { CacheStore, StoredValue, StoreWrite } from './store.js';
 
@@ -27,6 +27,19 @@ export interface MemoryStore extends CacheStore {
 }
 
 /**
+ * Text that is not JSON (a corrupt or foreign value under our prefix) reads
+ * as absent: Keyv does not catch a deserialiser's throw, and one bad value
+ * would otherwise fail every getMany that includes its key.
+ */
+const parseOrAbsent: Deserialize = <Value>(text: string): DeserializedData<Value> | undefined => {
+  try {
+    return JSON.parse(text) as DeserializedData<Value>;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
  * Keyv's options for a store that our own code prefixes and serialises:
  * no namespace (the caller prefixes keys), plain JSON (our values hold no
  * Buffers, and native JSON is faster than Keyv's escaping serialiser), and
@@ -36,13 +49,15 @@ export const KEYV_OPTIONS = {
   namespace: undefined,
   useKeyPrefix: false,
   serialize: JSON.stringify,
-  deserialize: JSON.parse,
+  deserialize: parseOrAbsent,
   throwOnErrors: true,
 } as const;
 
 /** Keyv's raw rows → the store contract's values. */
 export function toStoredValues(rows: ReadonlyArray<{ value?: unknown; expires?: number | null } | undefined>): Array<StoredValue | undefined> {
-  return rows.map((row) => (row === undefined || row === null ? undefined : { value: row.value, expiresAt: typeof row.expires === 'number' ? row.expires : Number.POSITIVE_INFINITY }));
+  return rows.map((row) =>
+    typeof row !== 'object' || row === null ? undefined : { value: row.value, expiresAt: typeof row.expires === 'number' ? row.expires : Number.POSITIVE_INFINITY },
+  );
 }
 
 /** Keyv wants whole milliseconds; a TTL below 1 ms would mean "forever" to it. */

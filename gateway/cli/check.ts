@@ -18,7 +18,8 @@ import { ComposedSdlError, composeSchema, diffComposed, formatCompositionIssue, 
 import { resolveConfig, type SwitchboardConfig } from '../config/index.js';
 import { GatewayError } from '../errors.js';
 import { EXIT, type CliIo } from './output.js';
-import { DEFAULT_CONFIG_FILE, loadConfig } from './start.js';
+import { loadConfig } from './load-config.js';
+import { DEFAULT_CONFIG_FILE } from './start.js';
 
 /** Beside the first schema file: schema/commerce.graphql → schema/commerce.composed.graphql. */
 export function composedArtifactPath(firstSchemaFile: string): string {
@@ -33,29 +34,33 @@ export async function check(argv: readonly string[], io: CliIo): Promise<number>
     allowPositionals: false,
   });
   const configFile = values.config ?? DEFAULT_CONFIG_FILE;
+  // Paths are shown as seen from where the command was run; loadConfig then moves to the config's folder.
+  const shownFrom = process.cwd();
   const config = await loadConfig(configFile);
-  const schemaFiles = schemaFilesOf(config, configFile);
-  const documents = await Promise.all(schemaFiles.map(readSchemaFile));
   // The factories read contracts only; no backend is called, so check runs in CI without the systems.
+  // Contracts first: an unreadable contract is the mistake to report, whatever else is missing.
   const { sources } = await resolveConfig(config);
   try {
+    const schemaFiles = schemaFilesOf(config, configFile);
+    const shown = (file: string): string => displayPath(file, shownFrom);
+    const documents = await Promise.all(schemaFiles.map((file) => readSchemaFile(file, shown(file))));
     for (const source of sources) for (const warning of source.warnings) io.err(`warning: ${source.name}: ${warning.path}: ${warning.message}\n`);
     const composition = composeSchema({ documents, sources });
     for (const warning of composition.warnings) io.err(`warning: ${formatCompositionIssue(warning)}\n`);
     if (!composition.ok) return reportIssues(composition.errors, io);
     const artifact = composedArtifactPath(schemaFiles[0] as string);
-    io.out(`Composed ${schemaFiles.join(', ')} over ${describeSources(sources)}.\n`);
-    return await compareWithArtifact(artifact, composition.composedSdl, values.write === true, io);
+    io.out(`Composed ${schemaFiles.map(shown).join(', ')} over ${describeSources(sources)}.\n`);
+    return await compareWithArtifact({ path: artifact, shown: shown(artifact) }, composition.composedSdl, values.write === true, io);
   } finally {
     await Promise.allSettled(sources.map((source) => source.close()));
   }
 }
 
-/** The config's `schema` option as a non-empty list of paths; CONFIG_INVALID otherwise. */
+/** The config's `schema` option as absolute paths (relative ones are relative to the config's folder, the working directory by now); CONFIG_INVALID when it is missing or not a list of paths. */
 function schemaFilesOf(config: SwitchboardConfig, configFile: string): readonly string[] {
   const schema: unknown = (config as { schema?: unknown }).schema;
   const files = typeof schema === 'string' ? [schema] : schema;
-  if (Array.isArray(files) && files.length > 0 && files.every((file): file is string => typeof file === 'string' && file.length > 0)) return files.map(displayPath);
+  if (Array.isArray(files) && files.length > 0 && files.every((file): file is string => typeof file === 'string' && file.length > 0)) return files.map((file) => resolve(file));
   throw new GatewayError({
     code: 'CONFIG_INVALID',
     safeMessage:
@@ -66,15 +71,15 @@ function schemaFilesOf(config: SwitchboardConfig, configFile: string): readonly 
   });
 }
 
-/** Paths inside the working directory are shown relative to it (schema/commerce.graphql:42:5), others in full. */
-function displayPath(file: string): string {
-  const relativePath = relative(process.cwd(), resolve(file));
+/** Paths inside the folder the command ran from are shown relative to it (schema/commerce.graphql:42:5), others in full. */
+function displayPath(file: string, shownFrom: string): string {
+  const relativePath = relative(shownFrom, resolve(file));
   return relativePath.startsWith('..') || isAbsolute(relativePath) ? resolve(file) : relativePath;
 }
 
-async function readSchemaFile(file: string): Promise<{ file: string; sdl: string }> {
+async function readSchemaFile(path: string, file: string): Promise<{ file: string; sdl: string }> {
   try {
-    return { file, sdl: await readFile(file, 'utf8') };
+    return { file, sdl: await readFile(path, 'utf8') };
   } catch (cause) {
     const missing = (cause as { code?: unknown }).code === 'ENOENT';
     throw new GatewayError({ code: 'CONFIG_INVALID', safeMessage: missing ? `The schema file ${file} does not exist.` : `The schema file ${file} could not be read.`, details: { path: 'schema' }, cause });
@@ -105,13 +110,15 @@ function normalise(sdl: string): string {
   return `${sdl.replace(/\r\n?/g, '\n').trimEnd()}\n`;
 }
 
-async function compareWithArtifact(artifact: string, composedSdl: string, write: boolean, io: CliIo): Promise<number> {
+async function compareWithArtifact(target: { path: string; shown: string }, composedSdl: string, write: boolean, io: CliIo): Promise<number> {
+  const artifact = target.shown;
   const next = normalise(composedSdl);
-  const committed = await readArtifact(artifact);
+  const committed = await readArtifact(target.path);
   const previous = committed === undefined ? undefined : normalise(committed);
   if (previous === undefined && !write) {
-    io.err(`switchboard check: ${artifact} does not exist, so there is nothing to compare with. Run "switchboard check --write" and commit it.\n`);
-    return EXIT.failed;
+    // A new schema composed fine: nothing is broken, there is only no record yet of what callers see.
+    io.out(`The schema composes. ${artifact} does not exist yet, so there is nothing to compare with: run "switchboard check --write" and commit it, so later changes are checked against it.\n`);
+    return EXIT.ok;
   }
   if (previous === next) {
     io.out(`No changes: ${artifact} is up to date.\n`);
@@ -128,7 +135,7 @@ async function compareWithArtifact(artifact: string, composedSdl: string, write:
     }
   }
   if (write) {
-    await writeFile(artifact, next, 'utf8');
+    await writeFile(target.path, next, 'utf8');
     io.out(`Wrote ${artifact}. Commit it with the change.\n`);
     return EXIT.ok;
   }

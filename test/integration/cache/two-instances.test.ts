@@ -121,4 +121,15 @@ describe('two instances on one Redis', () => {
     expect(versionTtl).toBeLessThanOrEqual(24 * 60 * 60 * 1000);
     expect(JSON.parse((await raw.get(`${prefix}e:k`)) as string).value.e).toEqual(entry);
   });
+
+  it('a corrupt or foreign value under the prefix is a miss, not a failure', async () => {
+    const { a, prefix } = await twoInstances();
+    await raw.set(`${prefix}e:garbage`, 'not json at all', { PX: 60_000 });
+    await raw.set(`${prefix}e:foreign`, JSON.stringify({ value: { something: 'else' }, expires: Date.now() + 60_000 }), { PX: 60_000 });
+    await raw.set(`${prefix}e:number`, '42', { PX: 60_000 });
+    await a.setMany([{ key: 'good', entry: entryOf('good', []), ticket: await a.ticket([]) }]);
+    const read = await a.getMany(['garbage', 'foreign', 'number', 'good']);
+    expect(read.map((entry) => entry?.value)).toEqual([undefined, undefined, undefined, 'good']);
+    expect(a.stats()).toMatchObject({ misses: 3, hits: 1, failures: 0 });
+  });
 });

@@ -4,7 +4,7 @@
  * from the current demo contract, so they never drift from it) and copies of
  * the unified schema, each with its own composed artifact.
  */
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -157,13 +157,13 @@ describe('switchboard check compares with the composed artifact', { timeout: 120
     writeFileSync(schema, text);
   };
 
-  it('a missing artifact fails and says how to create it; --write creates it', async () => {
+  it('a missing artifact is no failure: the schema composes, and it says how to create the artifact; --write creates it', async () => {
     writeFileSync(schema, original);
     rmSync(artifact, { force: true });
     const missing = await check('--config', config);
-    expect(missing.code).toBe(1);
-    expect(missing.stderr).toContain(`${artifact} does not exist`);
-    expect(missing.stderr).toContain('check --write');
+    expect(missing.code).toBe(0);
+    expect(missing.stdout).toContain(`${artifact} does not exist yet`);
+    expect(missing.stdout).toContain('check --write');
     expect(existsSync(artifact)).toBe(false);
 
     const written = await check('--config', config, '--write');
@@ -243,6 +243,43 @@ describe('switchboard check misuse', () => {
     const { code, stderr } = await check('--config', writeConfig('missing-schema', { schema: join(scratch, 'nope.graphql') }));
     expect(code).toBe(1);
     expect(stderr).toContain(`The schema file ${join(scratch, 'nope.graphql')} does not exist.`);
+  });
+
+  // Regression: an unreadable contract crashed check with an uncaught ContractError and a stack trace.
+  it('an unreadable contract is one line naming the source and the path, never a stack', async () => {
+    const { code, stderr } = await check('--config', writeConfig('bad-contract', { storefront: join(scratch, 'nope/openapi.yaml') }));
+    expect(code).toBe(1);
+    expect(stderr.trim().split('\n')).toHaveLength(1);
+    expect(stderr).toMatch(/^switchboard: CONTRACT_UNREADABLE: The OpenAPI contract of storefront could not be read from .*nope\/openapi\.yaml/);
+    expect(stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('a config file with a syntax error is named with its line and column', async () => {
+    const file = join(scratch, 'syntax.config.ts');
+    writeFileSync(file, 'export default {\n  sources: [,,\n');
+    const { code, stderr } = await check('--config', file);
+    expect(code).toBe(1);
+    expect(stderr).toMatch(/CONFIG_INVALID: The config file .*syntax\.config\.ts could not be loaded: .*syntax\.config\.ts:3:1 /);
+  });
+
+  // Regression: a .ts config outside a "type": "module" package failed with "Cannot require() ES Module … in a cycle".
+  it('loads a config from a folder with no package.json, resolving its relative paths against its own folder', async () => {
+    const outside = mkdtempSync(join(tmpdir(), 'switchboard-outside-'));
+    try {
+      copyFileSync(join(ROOT, SCHEMA), join(outside, 'shop.graphql'));
+      copyFileSync(join(ROOT, 'schema/commerce.composed.graphql'), join(outside, 'shop.composed.graphql'));
+      copyFileSync(STOREFRONT, join(outside, 'openapi.yaml'));
+      writeFileSync(join(outside, 'switchboard.config.ts'), readFileSync(writeConfig('outside', { storefront: './openapi.yaml', schema: './shop.graphql' }), 'utf8'));
+      const child = spawnProcess(process.execPath, [BIN, 'check', '--config', join(outside, 'switchboard.config.ts')], { cwd: tmpdir() });
+      const { code } = await child.exited;
+      expect(child.stderr()).not.toMatch(/switchboard:|Cannot require|CONFIG_INVALID/);
+      expect(child.stdout()).toContain('No changes');
+      expect(code).toBe(0);
+      // The temporary module beside the config is gone.
+      expect(readdirSync(outside).filter((name) => name.endsWith('.mjs'))).toEqual([]);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
   });
 
   it('a wrong command line exits 2', async () => {
