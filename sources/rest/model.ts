@@ -22,7 +22,10 @@ export interface ParamModel {
 }
 
 export interface BodyModel {
-  readonly encoding: 'json' | 'form';
+  /** json and form: built from the schema; text: a String sent as is; binary: Base64 from the caller, sent as bytes. */
+  readonly encoding: 'json' | 'form' | 'text' | 'binary';
+  /** The media type sent as `Content-Type` for text and binary bodies. */
+  readonly mediaType?: string;
   readonly schema: Located | undefined;
   readonly required: boolean;
   readonly loc: Loc;
@@ -31,9 +34,11 @@ export interface BodyModel {
 export interface ResponseModel {
   /** "200", "2XX", "default"... the status this model was read from. */
   readonly status: string;
-  /** json: a JSON body; text: a plain string; empty: no body (204), answered as `true`. */
-  readonly kind: 'json' | 'text' | 'empty';
+  /** json: a JSON body; text: a string; binary: bytes, answered as Base64; empty: no body (204), answered as `true`. */
+  readonly kind: 'json' | 'text' | 'binary' | 'empty';
   readonly schema?: Located;
+  /** The media type read, as the contract spells it; sent as `Accept` for answers that are not JSON. */
+  readonly mediaType?: string;
 }
 
 export interface OperationModel {
@@ -63,6 +68,31 @@ export function str(value: unknown): string | undefined {
 export function isJsonMediaType(mediaType: string): boolean {
   const base = mediaType.split(';')[0]?.trim().toLowerCase() ?? '';
   return base === 'application/json' || base === '*/*' || /^[a-z]+\/([a-z0-9.+-]+\+)?json$/.test(base);
+}
+
+/**
+ * Media types whose bodies are text, beyond `text/*`: structured text
+ * (`+xml`, `+yaml`), JSON Lines and sequences, and a few
+ * `application/*` names that are text by definition. Any media type that
+ * declares a `charset` is text too.
+ */
+const TEXTUAL = /^(text\/.*|[a-z]+\/([a-z0-9.+-]+\+)?(xml|yaml|x-yaml)|application\/(text|x-ndjson|ndjson|jsonl|x-jsonlines|json-seq|javascript|ecmascript|x-javascript|csv|sql|graphql|x-www-form-urlencoded|rtf))$/;
+
+export function isTextMediaType(mediaType: string): boolean {
+  const [base = '', ...params] = mediaType.toLowerCase().split(';');
+  return TEXTUAL.test(base.trim()) || params.some((param) => param.trim().startsWith('charset='));
+}
+
+/** How a body in a media type other than JSON or a form is taken from the caller: text as a String unless the schema says binary, else Base64. */
+export function rawBodyEncoding(docs: DocumentSet, mediaType: string, schema: Located | undefined): 'text' | 'binary' {
+  const resolved = schema === undefined ? undefined : deref(docs, schema);
+  const saysBinary = resolved?.ok === true && isObject(resolved.node) && (resolved.node.format === 'binary' || resolved.node.contentEncoding === 'binary');
+  return isTextMediaType(mediaType) && !saysBinary ? 'text' : 'binary';
+}
+
+/** A media type a request can declare: a range (`image/*`) says nothing precise, so it goes as octet-stream. */
+export function sendableMediaType(mediaType: string): string {
+  return mediaType.includes('*') ? 'application/octet-stream' : mediaType;
 }
 
 /** Picks the success response: 200, 201, other 2xx in order, 2XX, then `default`. */
@@ -167,13 +197,16 @@ function readOperation(
     const mediaTypes = Object.keys(content);
     const json = mediaTypes.find(isJsonMediaType);
     const form = mediaTypes.find((m) => m.toLowerCase().startsWith('application/x-www-form-urlencoded'));
-    const chosen = json ?? form;
+    // Any other media type but multipart is sent as the caller gives it (issue 16): text as a String, the rest as bytes from Base64.
+    const other = mediaTypes.find((m) => !m.toLowerCase().startsWith('multipart/'));
+    const chosen = json ?? form ?? other;
     if (chosen !== undefined && resolved.ok) {
       const media = content[chosen];
       const schema = isObject(media) && media.schema !== undefined ? { node: media.schema, loc: childLoc(resolved.loc, 'content', chosen, 'schema') } : undefined;
-      body = { encoding: chosen === json ? 'json' : 'form', schema, required, loc: resolved.loc };
+      const encoding = chosen === json ? 'json' : chosen === form ? 'form' : rawBodyEncoding(docs, chosen, schema);
+      body = { encoding, mediaType: sendableMediaType(chosen), schema, required, loc: resolved.loc };
     } else {
-      const why = resolved.ok ? `request body media types ${mediaTypes.join(', ') || '(none)'} are not supported (JSON and form-urlencoded are; multipart uploads are not)` : resolved.reason;
+      const why = resolved.ok ? `request body media types ${mediaTypes.join(', ') || '(none)'} are not supported (multipart uploads are not)` : resolved.reason;
       if (required) {
         warn({ path: showLoc(loc, docs), message: `${why}; operation left out.` });
         return undefined;
@@ -210,9 +243,11 @@ function readResponse(docs: DocumentSet, responses: unknown, loc: Loc, warn: (wa
   const mediaTypes = Object.keys(content);
   const json = mediaTypes.find(isJsonMediaType);
   if (json === undefined) {
-    if (mediaTypes.some((m) => m.toLowerCase().startsWith('text/'))) return { status, kind: 'text' };
-    warn({ path: showLoc(statusLoc, docs), message: `Response media types ${mediaTypes.join(', ')} are not JSON; answered as JSON.` });
-    return { status, kind: 'json' };
+    // Text is read as a String; anything else as Base64, which loses no byte whatever the schema says.
+    const mediaType = mediaTypes.find(isTextMediaType) ?? (mediaTypes[0] as string);
+    const media = content[mediaType];
+    const schema = isObject(media) && media.schema !== undefined ? { node: media.schema, loc: childLoc(resolved.loc, 'content', mediaType, 'schema') } : undefined;
+    return { status, kind: rawBodyEncoding(docs, mediaType, schema), mediaType };
   }
   const media = content[json];
   const schema = isObject(media) && media.schema !== undefined ? { node: media.schema, loc: childLoc(resolved.loc, 'content', json, 'schema') } : undefined;

@@ -6,15 +6,22 @@
  */
 import { createNameAllocator, splitWords, toFieldName } from '../common/index.js';
 
-/** `GET /pets/{petId}/toys` → `getPetsByPetIdToys`. */
+/**
+ * `GET /pets/{petId}/toys` → `getPetsByPetIdToys`. A path key's `#fragment`
+ * (`/files/{id}#get_shared_link`, which some contracts use to tell apart
+ * operations on one path) names the operation too: `getFilesByIdGetSharedLink`.
+ */
 export function nameFromMethodAndPath(method: string, path: string): string {
   const words: string[] = [method.toLowerCase()];
-  for (const segment of path.split('/')) {
+  const hash = path.indexOf('#');
+  const fragment = hash < 0 ? '' : path.slice(hash + 1);
+  for (const segment of (hash < 0 ? path : path.slice(0, hash)).split('/')) {
     if (segment === '') continue;
     const parameter = /^\{(.+)\}$/.exec(segment);
     if (parameter) words.push('By', ...splitWords(parameter[1] as string));
     else words.push(...splitWords(segment));
   }
+  words.push(...splitWords(fragment));
   return toFieldName(words.join(' '));
 }
 

@@ -36,8 +36,9 @@ export function planOperation(source: string, name: string, model: OperationMode
   }
   let body: BodyBinding | undefined;
   if (model.body && bodyArg !== undefined) {
-    const converted = types.convert(model.body.schema, 'input', typeBase);
-    body = { arg: bodyArg, encoding: model.body.encoding, type: { shape: converted.shape, nonNull: converted.nonNull && model.body.required } };
+    const { encoding } = model.body;
+    const converted = encoding === 'binary' ? { shape: scalar('Base64'), nonNull: true } : encoding === 'text' ? { shape: scalar('String'), nonNull: true } : types.convert(model.body.schema, 'input', typeBase);
+    body = { arg: bodyArg, encoding, mediaType: model.body.mediaType, type: { shape: converted.shape, nonNull: converted.nonNull && model.body.required } };
   }
   const result = resultType(model, typeBase, types);
   const signature: OperationSignature = {
@@ -50,7 +51,8 @@ export function planOperation(source: string, name: string, model: OperationMode
     result,
     description: describeOperation(model),
   };
-  return { signature, plan: { source, operation: name, method: model.method, path: model.path, params, body }, model };
+  const accept = model.response.kind === 'text' || model.response.kind === 'binary' ? model.response.mediaType : undefined;
+  return { signature, plan: { source, operation: name, method: model.method, path: model.path, params, body, accept }, model };
 }
 
 function resultType(model: OperationModel, typeBase: string, types: TypeBuilder): TypeRef {
@@ -58,6 +60,7 @@ function resultType(model: OperationModel, typeBase: string, types: TypeBuilder)
   // A 204 answers `true`; the field stays nullable like every result, so one failure nulls only itself.
   if (response.kind === 'empty') return { shape: scalar('Boolean'), nonNull: false };
   if (response.kind === 'text') return { shape: scalar('String'), nonNull: false };
+  if (response.kind === 'binary') return { shape: scalar('Base64'), nonNull: false };
   const converted = types.convert(response.schema, 'output', `${typeBase}Response`);
   return { shape: converted.shape, nonNull: false };
 }
@@ -92,6 +95,7 @@ export function createOperation(planned: PlannedOperation, transport: RestTransp
       // The transport lets a 304 through only when the cache sent validators: its copy is current.
       if (response.status === 304) return NOT_MODIFIED;
       if (model.response.kind === 'empty') return true;
+      if (model.response.kind === 'binary') return response.body.toString('base64');
       const text = response.body.toString('utf8');
       if (model.response.kind === 'text') return text;
       if (text.trim() === '') return null;

@@ -18,7 +18,9 @@ export interface ParamBinding {
 
 export interface BodyBinding {
   readonly arg: string;
-  readonly encoding: 'json' | 'form';
+  readonly encoding: 'json' | 'form' | 'text' | 'binary';
+  /** Content-Type of text and binary bodies. */
+  readonly mediaType?: string;
   readonly type: TypeRef;
 }
 
@@ -29,12 +31,14 @@ export interface RequestPlan {
   readonly path: string;
   readonly params: readonly ParamBinding[];
   readonly body?: BodyBinding;
+  /** The media type of a non-JSON answer, sent as `Accept` (the transport asks for JSON otherwise). */
+  readonly accept?: string;
 }
 
 export interface BuiltRequest {
   readonly url: URL;
   readonly headers: Record<string, string>;
-  readonly body?: string;
+  readonly body?: string | Uint8Array;
 }
 
 const DELIMITERS: Readonly<Record<string, string>> = { form: ',', simple: ',', spaceDelimited: ' ', pipeDelimited: '|', tabDelimited: '\t' };
@@ -81,13 +85,23 @@ function pathStyle(param: ParamModel, parts: readonly string[]): string {
   return parts.join(',');
 }
 
+/**
+ * The URL part of a path key. Some contracts key operations on one path as
+ * `/files/{id}#get_shared_link`: what follows `#` names the operation and is
+ * never sent (left in, it would turn the query string into a fragment).
+ */
+export function urlPath(pathKey: string): string {
+  const hash = pathKey.indexOf('#');
+  return hash < 0 ? pathKey : pathKey.slice(0, hash);
+}
+
 function badInput(plan: RequestPlan, safeMessage: string): SourceError {
   return new SourceError({ code: 'SOURCE_BAD_INPUT', source: plan.source, operation: plan.operation, safeMessage });
 }
 
 /** @throws SourceError SOURCE_BAD_INPUT when a required value is missing or a path value is "." or "..". */
 export function buildRequest(plan: RequestPlan, args: Readonly<Record<string, unknown>>, baseUrl: string): BuiltRequest {
-  let path = plan.path;
+  let path = urlPath(plan.path);
   let query: URLSearchParams | undefined;
   const headers: Record<string, string> = {};
   const cookies: string[] = [];
@@ -119,6 +133,7 @@ export function buildRequest(plan: RequestPlan, args: Readonly<Record<string, un
     }
   }
   if (cookies.length > 0) headers.cookie = cookies.join('; ');
+  if (plan.accept !== undefined) headers.accept = plan.accept;
   const address = baseUrl.replace(/\/+$/, '') + path;
   // One parse with the query in it: appending to url.searchParams instead
   // re-serialises the query once per pair. A base URL with a query of its own keeps it.
@@ -127,6 +142,11 @@ export function buildRequest(plan: RequestPlan, args: Readonly<Record<string, un
   if (search !== '' && address.includes('?')) for (const [name, v] of query as URLSearchParams) url.searchParams.append(name, v);
   if (plan.body === undefined || args[plan.body.arg] === undefined) return { url, headers };
   const body = encode(plan.body.type, args[plan.body.arg]);
+  if (plan.body.encoding === 'text' || plan.body.encoding === 'binary') {
+    headers['content-type'] = plan.body.mediaType ?? 'application/octet-stream';
+    // The Base64 scalar has checked the alphabet; Buffer reads the standard and the URL-safe one.
+    return { url, headers, body: plan.body.encoding === 'binary' ? Buffer.from(String(body), 'base64') : String(body) };
+  }
   if (plan.body.encoding === 'json') {
     headers['content-type'] = 'application/json';
     return { url, headers, body: JSON.stringify(body) };

@@ -8,6 +8,9 @@
 import type { SourceWarning } from '../common/index.js';
 import {
   HTTP_METHODS,
+  isJsonMediaType,
+  rawBodyEncoding,
+  sendableMediaType,
   isParamLocation,
   mergeParameters,
   pickSuccessStatus,
@@ -105,7 +108,12 @@ function readOperation(
     const p = param.node;
     const name = p.name as string;
     if (p.in === 'body') {
-      body = { encoding: 'json', schema: p.schema === undefined ? undefined : { node: p.schema, loc: childLoc(param.loc, 'schema') }, required: p.required === true, loc: param.loc };
+      const schema = p.schema === undefined ? undefined : { node: p.schema, loc: childLoc(param.loc, 'schema') };
+      // A body that `consumes` only other media types (octet-stream, text/plain...) is sent as the caller gives it.
+      const raw = init.consumes.length > 0 && !init.consumes.some(isJsonMediaType) ? init.consumes.find((c) => !c.toLowerCase().startsWith('multipart/')) : undefined;
+      body = raw === undefined
+        ? { encoding: 'json', schema, required: p.required === true, loc: param.loc }
+        : { encoding: rawBodyEncoding(docs, raw, schema), mediaType: sendableMediaType(raw), schema, required: p.required === true, loc: param.loc };
     } else if (p.in === 'formData') {
       formFields.push(param);
     } else if (isParamLocation(p.in)) {
@@ -154,10 +162,8 @@ function readResponse(docs: DocumentSet, responses: unknown, loc: Loc, warn: War
   }
   const schema = resolved.node.schema;
   if (status === '204' || schema === undefined) return { status, kind: 'empty' };
-  if (isObject(schema) && schema.type === 'file') {
-    warn({ path: showLoc(statusLoc, docs), message: 'File responses are answered as text.' });
-    return { status, kind: 'text' };
-  }
+  // A file answer is bytes: Base64 keeps every one of them.
+  if (isObject(schema) && schema.type === 'file') return { status, kind: 'binary' };
   return { status, kind: 'json', schema: { node: schema, loc: childLoc(resolved.loc, 'schema') } };
 }
 

@@ -60,8 +60,27 @@ export function skippedIn(docs: DocumentSet, property: Located, mode: 'input' | 
   return resolved.ok && isObject(resolved.node) && resolved.node[flag] === true;
 }
 
+/** Keywords that say something about a value without constraining its shape. */
+const ANNOTATIONS = new Set(['nullable', 'x-nullable', 'description', 'title', 'example', 'examples', 'default', 'deprecated', 'readOnly', 'writeOnly']);
+
+/**
+ * An inline `allOf` part that only annotates, such as `{ nullable: true }`:
+ * contracts write `allOf: [{ $ref: X }, { nullable: true }]` to make a
+ * reference nullable, since OpenAPI 3.0 ignores keywords beside a `$ref`.
+ */
+export function isAnnotationOnly(node: unknown): node is Record<string, unknown> {
+  return isObject(node) && Object.keys(node).length > 0 && Object.keys(node).every((key) => ANNOTATIONS.has(key) || key.startsWith('x-'));
+}
+
+/** The inline `allOf` parts of `node` that only annotate it. */
+export function annotationParts(node: unknown): Array<Record<string, unknown>> {
+  return isObject(node) && Array.isArray(node.allOf) ? node.allOf.filter(isAnnotationOnly) : [];
+}
+
 export function describe(docs: DocumentSet, property: Located): string | undefined {
   if (isObject(property.node) && typeof property.node.description === 'string') return property.node.description;
+  const annotated = annotationParts(property.node).find((part) => typeof part.description === 'string');
+  if (annotated !== undefined) return annotated.description as string;
   const resolved = deref(docs, property);
   return resolved.ok && isObject(resolved.node) && typeof resolved.node.description === 'string' ? resolved.node.description : undefined;
 }

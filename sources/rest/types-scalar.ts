@@ -30,6 +30,21 @@ const NUMBER_FORMATS: Readonly<Record<string, string>> = {
   money: 'Decimal',
 };
 
+/**
+ * A schema whose only value is null: `type: "null"` (OpenAPI 3.1),
+ * `const: null` or `enum: [null]`. It maps to a nullable scalar: typed
+ * non-null, its one value would null the whole object around it.
+ */
+export function isNullOnly(schema: Record<string, unknown>): boolean {
+  const { type } = schema;
+  return (
+    type === 'null' ||
+    (Array.isArray(type) && type.length > 0 && type.every((t) => t === 'null')) ||
+    (Object.hasOwn(schema, 'const') && schema.const === null) ||
+    (Array.isArray(schema.enum) && schema.enum.length > 0 && schema.enum.every((v) => v === null))
+  );
+}
+
 /** The scalar for a primitive JSON Schema type, or undefined when `type` is not a primitive. */
 export function primitiveScalar(type: string, schema: Record<string, unknown>): ScalarShape | undefined {
   const format = typeof schema.format === 'string' ? schema.format.toLowerCase() : undefined;

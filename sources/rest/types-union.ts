@@ -9,6 +9,7 @@
 import { createNameAllocator, toFieldName, type SourceWarning } from '../common/index.js';
 import { childLoc, deref, isObject, locKey, refTarget, showLoc, type DocumentSet, type Located } from './refs.js';
 import { JSON_SCALAR, type FieldShape, type NamedShape, type ObjectShape, type Shape, type TypeRef, type UnionShape } from './shapes.js';
+import { isNullOnly } from './types-scalar.js';
 import type { Mode } from './types.js';
 
 export interface UnionInit {
@@ -27,7 +28,7 @@ export interface UnionInit {
 }
 
 function isNullSchema(node: unknown): boolean {
-  return isObject(node) && (node.type === 'null' || (Array.isArray(node.enum) && node.enum.length === 1 && node.enum[0] === null));
+  return isObject(node) && isNullOnly(node);
 }
 
 export function buildUnion(init: UnionInit): TypeRef {

@@ -9,8 +9,8 @@
 import { createNameAllocator, toTypeName, type SourceWarning } from '../common/index.js';
 import { deref, isObject, locKey, showLoc, childLoc, type DocumentSet, type Loc, type Located } from './refs.js';
 import { JSON_SCALAR, scalar, type NamedShape, type ObjectShape, type Shape, type TypeRef } from './shapes.js';
-import { collectObject, describe, fieldNames, skippedIn, type MergedObject } from './types-object.js';
-import { enumValues, primitiveScalar } from './types-scalar.js';
+import { annotationParts, collectObject, describe, fieldNames, isAnnotationOnly, skippedIn, type MergedObject } from './types-object.js';
+import { enumValues, isNullOnly, primitiveScalar } from './types-scalar.js';
 import { buildUnion } from './types-union.js';
 
 export type Mode = 'input' | 'output';
@@ -120,9 +120,14 @@ export function createTypeBuilder(docs: DocumentSet, warn: (warning: SourceWarni
   const convertNode = (located: Located, node: Record<string, unknown>, mode: Mode, name: string, key: string, depth: number, named: boolean, claim: (base: string) => string): TypeRef => {
     const cached = cache.get(key) ?? cache.get(`enum:${locKey(located.loc)}`);
     if (cached !== undefined) return { shape: cached, nonNull: true };
+    if (isNullOnly(node)) return json();
     const types = Array.isArray(node.type) ? node.type.filter((t) => t !== 'null') : typeof node.type === 'string' ? [node.type] : [];
-    if (Array.isArray(node.allOf) && node.allOf.length === 1 && !isObject(node.properties)) {
-      return convert({ node: node.allOf[0], loc: childLoc(located.loc, 'allOf', 0) }, mode, name, depth + 1);
+    if (Array.isArray(node.allOf)) {
+      // `allOf` of one schema (plus parts that only annotate) is that schema, unless keywords
+      // beside it constrain it further: then it is merged as an object below (issue 16).
+      const parts = node.allOf.map((part, index) => ({ node: part, loc: childLoc(located.loc, 'allOf', index) })).filter((part) => !isAnnotationOnly(part.node));
+      const constrained = isObject(node.properties) || (Array.isArray(node.required) && node.required.length > 0);
+      if (parts.length === 1 && !constrained) return convert(parts[0], mode, name, depth + 1);
     }
     const options = Array.isArray(node.oneOf) ? node.oneOf : Array.isArray(node.anyOf) ? node.anyOf : undefined;
     if (options !== undefined && !Array.isArray(node.allOf)) {
@@ -200,10 +205,11 @@ function decodeSegment(segment: string): string {
   }
 }
 
-/** OpenAPI 3.0 `nullable`, Swagger's `x-nullable`, 3.1 `type: [x, "null"]`, or `null` among enum values. */
+/** OpenAPI 3.0 `nullable` (beside an `allOf` or in one of its annotating parts), Swagger's `x-nullable`, 3.1 `type: [x, "null"]`, or `null` among enum values. */
 export function isNullable(node: Record<string, unknown>): boolean {
   return (
     node.nullable === true ||
+    annotationParts(node).some((part) => part.nullable === true || part['x-nullable'] === true) ||
     node['x-nullable'] === true ||
     (Array.isArray(node.type) && node.type.includes('null')) ||
     (Array.isArray(node.enum) && node.enum.includes(null))

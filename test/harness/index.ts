@@ -22,3 +22,4 @@ export { startSystems, availableSystems, type Systems, type StartSystemsOptions 
 export { startGatewayOn, type TestGateway, type GraphQLResult, type GraphQLResponse, type GraphQLCallOptions } from './gateway.js';
 export { startRedis, ensureRedisServer, pingRedis, type TestRedis } from './redis.js';
 export { demoConfig, unifiedDemoConfig, COMMERCE_SCHEMA, DEMO_PIPELINE, NO_READ_CACHE } from './demo-config.js';
+export { startOpenApiMock, type OpenApiMock, type MockRequest } from './openapi-mock.js';

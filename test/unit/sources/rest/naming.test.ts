@@ -9,6 +9,11 @@ describe('rest operation naming', () => {
     expect(nameFromMethodAndPath('get', '/')).toBe('get');
   });
 
+  it('bug: a path key "#fragment" (Box) named nothing; it now ends the name', () => {
+    expect(nameFromMethodAndPath('get', '/files/{file_id}#get_shared_link')).toBe('getFilesByFileIdGetSharedLink');
+    expect(nameFromMethodAndPath('get', '/files/{file_id}')).toBe('getFilesByFileId');
+  });
+
   it('sanitises operationIds into camelCase and falls back to the path for ids with no letters', () => {
     expect(operationBaseName({ method: 'get', path: '/x', operationId: 'repos/get-content' })).toBe('reposGetContent');
     expect(operationBaseName({ method: 'get', path: '/x', operationId: 'Get_Pet By ID' })).toBe('getPetByID');

@@ -87,3 +87,28 @@ describe('building a REST request', () => {
     expect(built.headers['x-admin']).toBeUndefined();
   });
 });
+
+describe('issue 16: what reaches the URL and the body', () => {
+  const base: RequestPlan = { source: 'files', operation: 'op', method: 'get', path: '/files/{id}#get_shared_link', params: [{ arg: 'id', param: param('id', 'path'), type: str }, { arg: 'fields', param: param('fields', 'query'), type: str }] };
+
+  it('bug: a path key "#fragment" reached the URL and swallowed the query; it is never sent', () => {
+    const built = buildRequest(base, { id: '1', fields: 'shared_link' }, 'http://h:1');
+    expect(built.url.href).toBe('http://h:1/files/1?fields=shared_link');
+    expect(built.url.hash).toBe('');
+  });
+
+  it('sends a binary body as the bytes of its Base64 (standard or URL-safe) with the declared Content-Type', () => {
+    const upload: RequestPlan = { ...base, method: 'post', path: '/up', params: [], body: { arg: 'input', encoding: 'binary', mediaType: 'application/cbor', type: { shape: scalar('Base64'), nonNull: true } } };
+    for (const encoded of ['+/8=', '-_8=']) {
+      const built = buildRequest(upload, { input: encoded }, 'http://h:1');
+      expect(built.headers['content-type']).toBe('application/cbor');
+      expect([...(built.body as Uint8Array)]).toEqual([0xfb, 0xff]);
+    }
+  });
+
+  it('sends a text body as is, and asks for a non-JSON answer in its media type', () => {
+    const note: RequestPlan = { ...base, method: 'post', path: '/notes', params: [], accept: 'application/x-ndjson', body: { arg: 'input', encoding: 'text', mediaType: 'text/plain; charset=utf-8', type: str } };
+    const built = buildRequest(note, { input: 'a\nb' }, 'http://h:1');
+    expect(built).toMatchObject({ body: 'a\nb', headers: { 'content-type': 'text/plain; charset=utf-8', accept: 'application/x-ndjson' } });
+  });
+});
