@@ -17,14 +17,30 @@ function exampleTabs(folder: string): Array<{ query: string }> {
     .map((name) => ({ query: readFileSync(`${folder}/${name}`, 'utf8') }));
 }
 
+/**
+ * A backend on this machine at the port its variable names (STOREFRONT_PORT…),
+ * as `npm start` runs them; the *_URL variables win when set.
+ */
+function local(variable: string, port: number, path = ''): string {
+  return `http://127.0.0.1:${portFromEnv(variable, port)}${path}`;
+}
+
+function portFromEnv(variable: string, fallback: number): number {
+  const raw = process.env[variable];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) > 65_535) throw new Error(`${variable} should be a port number from 0 to 65535, instead got "${raw.slice(0, 20)}".`);
+  return Number(raw);
+}
+
 export default defineConfig({
+  server: { port: portFromEnv('GATEWAY_PORT', 4000) },
   // The unified commerce schema at /graphql; each source stays at /graphql/<name>.
   schema: 'schema/commerce.graphql',
   sources: [
     createRestSource({
       name: 'storefront',
       contract: 'demo/storefront/openapi.yaml',
-      url: process.env.STOREFRONT_URL ?? 'http://127.0.0.1:4001',
+      url: process.env.STOREFRONT_URL ?? local('STOREFRONT_PORT', 4001),
       // Many products, customers or orders by key are one list call with ids=a,b,c (at most 100 keys).
       batch: {
         getProduct: { via: 'listProducts', key: 'productId', listArgument: 'ids', itemKey: 'id', resultPath: 'items', maxKeys: 100 },
@@ -36,7 +52,7 @@ export default defineConfig({
     createSoapSource({
       name: 'erp',
       contract: 'demo/erp/erp.wsdl',
-      url: process.env.ERP_URL ?? 'http://127.0.0.1:4002/erp',
+      url: process.env.ERP_URL ?? local('ERP_PORT', 4002, '/erp'),
       // Stock for many item codes is one GetStockLevels call; each code has a row per warehouse.
       batch: {
         getItem: { via: 'getItems', key: 'itemCode', itemKey: 'itemCode' },
@@ -47,7 +63,7 @@ export default defineConfig({
       name: 'billing',
       contract: 'demo/billing/proto/billing/v1/billing.proto',
       includeDirs: ['demo/billing/proto'],
-      url: process.env.BILLING_URL ?? '127.0.0.1:4003',
+      url: process.env.BILLING_URL ?? `127.0.0.1:${portFromEnv('BILLING_PORT', 4003)}`,
       // Prices of many SKUs are one BatchGetPrices call.
       batch: { getPrice: { via: 'batchGetPrices', key: 'sku', listArgument: 'skus', itemKey: 'sku', resultPath: 'prices', maxKeys: 1000 } },
     }),

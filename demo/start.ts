@@ -105,13 +105,20 @@ interface Plan {
   gateway: number;
 }
 
-/** Reads every port first, so a bad value fails before anything starts. */
+/** Reads every port first, so a bad value fails before anything starts; two variables naming one port is a mistake named as such. */
 function plan(): Plan {
-  return {
+  const planned: Plan = {
     systems: DEMO_SYSTEMS.map(({ name, defaultPort, start }) => ({ name, variable: envName(name), port: portFromEnv(envName(name), defaultPort), start })),
     admin: portFromEnv('ADMIN_PORT', DEFAULT_PORTS.admin),
     gateway: portFromEnv('GATEWAY_PORT', DEFAULT_PORTS.gateway),
   };
+  const holders = new Map<number, string>();
+  for (const { variable, port } of [...planned.systems, { variable: 'ADMIN_PORT', port: planned.admin }, { variable: 'GATEWAY_PORT', port: planned.gateway }]) {
+    const other = holders.get(port);
+    if (port !== 0 && other !== undefined) throw new StartError(`${other} and ${variable} both name port ${port}: give each its own port.`);
+    holders.set(port, variable);
+  }
+  return planned;
 }
 
 /**

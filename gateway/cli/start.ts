@@ -1,5 +1,7 @@
 /** `switchboard start`: load a config file, serve it, stop cleanly on SIGINT/SIGTERM. */
 import { parseArgs } from 'node:util';
+import type { Source } from '../../sources/common/index.js';
+import { resolveConfig } from '../config/index.js';
 import { GatewayError } from '../errors.js';
 import { createGateway } from '../server.js';
 import { loadConfig } from './load-config.js';
@@ -13,24 +15,79 @@ function portOf(value: string | undefined): number | undefined {
   return Number(value);
 }
 
+/**
+ * parseArgs reads `--port -1` as two options and answers "argument is
+ * ambiguous"; a value that starts with "-" is joined to its option so the
+ * value check below can say what is wrong with it.
+ */
+function joinDashValues(argv: readonly string[], valued: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let index = 0; index < argv.length; index += 1) {
+    const arg = argv[index] as string;
+    const next = argv[index + 1];
+    if (valued.includes(arg) && next !== undefined && /^-\d/.test(next)) {
+      joined.push(`${arg}=${next}`);
+      index += 1;
+    } else joined.push(arg);
+  }
+  return joined;
+}
+
+/** "http://user:secret@host/x" → "http://host/x": the terminal is no place for a credential. */
+function shownAddress(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!/^https?:$/.test(parsed.protocol)) return url;
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.href;
+  } catch {
+    return url;
+  }
+}
+
+/** One line per source: its name, kind, address and whether it answers now. */
+async function describeSources(sources: readonly Source[]): Promise<string> {
+  const width = Math.max(...sources.map((source) => source.name.length));
+  const lines = await Promise.all(
+    sources.map(async (source) => {
+      const health = await source.health().catch(() => ({ ok: false, latencyMs: 0, message: 'the health probe failed' }));
+      const state = health.ok ? `up (${Math.round(health.latencyMs)} ms)` : `DOWN: ${health.message ?? 'no answer'}`;
+      return `  ${source.name.padEnd(width)}  ${source.kind.padEnd(4)}  ${source.url === undefined ? '(no url)' : shownAddress(source.url)}  ${state}`;
+    }),
+  );
+  return `Sources:\n${lines.join('\n')}\n`;
+}
+
+/** The one-line reason a listen failed, for the errors a person makes. */
+function listenFailure(error: unknown, host: string, port: number | undefined): GatewayError | unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'EADDRINUSE') return new GatewayError({ code: 'CONFIG_INVALID', safeMessage: `Port ${port ?? '?'} on ${host} is already in use: stop what holds it, or pass --port (or server.port) with another one.`, details: { path: 'server.port' }, cause: error });
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new GatewayError({ code: 'CONFIG_INVALID', safeMessage: `Cannot listen on ${host}: no such address on this machine. Pass --host (or server.host) with one it has, e.g. 127.0.0.1.`, details: { path: 'server.host' }, cause: error });
+  if (code === 'EACCES') return new GatewayError({ code: 'CONFIG_INVALID', safeMessage: `Not allowed to listen on port ${port ?? '?'} (ports below 1024 need privileges): pick a port above 1023.`, details: { path: 'server.port' }, cause: error });
+  return error;
+}
+
 export async function start(argv: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
-    args: [...argv],
+    args: joinDashValues(argv, ['--port']),
     options: { config: { type: 'string', default: DEFAULT_CONFIG_FILE }, port: { type: 'string' }, host: { type: 'string' } },
     strict: true,
     allowPositionals: false,
   });
   const port = portOf(values.port);
-  const config = await loadConfig(values.config ?? DEFAULT_CONFIG_FILE);
-  const gateway = await createGateway(config);
+  const resolved = await resolveConfig(await loadConfig(values.config ?? DEFAULT_CONFIG_FILE));
+  const gateway = await createGateway(resolved);
+  const host = values.host ?? resolved.server.host;
   let url: string;
   try {
-    url = await gateway.listen({ ...(port === undefined ? {} : { port }), ...(values.host === undefined ? {} : { host: values.host }) });
+    url = await gateway.listen({ ...(port === undefined ? {} : { port }), host });
   } catch (error) {
     await gateway.close();
-    throw error;
+    throw listenFailure(error, host, port ?? resolved.server.port);
   }
   io.out(`Switchboard is listening on ${url}\nPlayground: ${url}/graphql\n`);
+  io.out(await describeSources(resolved.sources));
   await new Promise<void>((done) => {
     const stop = (): void => {
       process.off('SIGINT', stop);

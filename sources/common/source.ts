@@ -90,6 +90,11 @@ export interface Source {
   readonly name: string;
   readonly kind: SourceKind;
   /**
+   * Where the backend is, as configured or as the contract names it, for the
+   * operator's eyes (`switchboard start` prints it). Never sent to a caller.
+   */
+  readonly url?: string;
+  /**
    * The subgraph derived from the contract: a `Query` type with one field per
    * query operation, `Mutation` and `Subscription` when there are any, and the
    * types they use. Custom scalars come from `sources/common/scalars.ts`.

@@ -87,6 +87,7 @@ export async function createGrpcSource(options: GrpcSourceOptions): Promise<Sour
   return {
     name,
     kind: 'grpc',
+    ...(options.url === undefined ? {} : { url: options.url }),
     typeDefs,
     operations: withBatches(name, operations, options.batch),
     warnings: model.warnings,

@@ -99,6 +99,7 @@ export async function createRestSource(options: RestSourceOptions): Promise<Sour
   return {
     name: options.name,
     kind: 'rest',
+    ...(transport.baseUrl === undefined ? {} : { url: transport.baseUrl }),
     typeDefs,
     operations: withBatches(options.name, operations, options.batch),
     warnings,

@@ -66,6 +66,7 @@ export async function createSoapSource(options: SoapSourceOptions): Promise<Sour
   return {
     name: source,
     kind: 'soap',
+    ...(probeUrl === undefined ? {} : { url: probeUrl.href }),
     typeDefs,
     operations,
     warnings,

@@ -93,6 +93,15 @@ describe('npm start (demo/start.ts)', { timeout: 90_000 }, () => {
     expect(await allFree(env)).toEqual(Object.fromEntries(Object.keys(env).map((variable) => [variable, true])));
   });
 
+  // Regression: GATEWAY_PORT equal to STOREFRONT_PORT blamed the gateway's port as "in use" by something else.
+  it('names both variables when two of them give the same port, and starts nothing', async () => {
+    const env = await portEnv();
+    const demo = launch({ ...env, GATEWAY_PORT: env.STOREFRONT_PORT as string });
+    expect((await demo.exited).code).toBe(1);
+    expect(demo.stderr().trim()).toBe(`STOREFRONT_PORT and GATEWAY_PORT both name port ${env.STOREFRONT_PORT}: give each its own port.`);
+    expect(await allFree(env)).toEqual(Object.fromEntries(Object.keys(env).map((variable) => [variable, true])));
+  });
+
   it('refuses a port that is not a number', async () => {
     const env = { ...(await portEnv()), STOREFRONT_PORT: 'forty' };
     const demo = launch(env);

@@ -28,7 +28,8 @@ function run(args: string[]): Promise<{ code: number | null; stdout: string; std
   });
 }
 
-describe('switchboard CLI', () => {
+// Each test spawns the CLI, some several times; the limit guards against a hang on a busy machine, it times nothing.
+describe('switchboard CLI', { timeout: 120_000 }, () => {
   it('--help prints usage and exits 0', async () => {
     const { code, stdout } = await run(['--help']);
     expect(code).toBe(0);
@@ -110,6 +111,66 @@ describe('switchboard CLI', () => {
     expect((await run(['print-subgraph', '--bogus', 'x'])).code).toBe(2);
     expect((await run(['print-subgraph'])).code).toBe(2);
     expect((await run(['fly'])).code).toBe(2);
+  });
+
+  it('start refuses a negative or out-of-range --port in one line, as a value, not an ambiguous option', async () => {
+    for (const port of ['-1', '70000', 'abc']) {
+      const { code, stderr } = await run(['start', '--port', port]);
+      expect(code, port).toBe(1);
+      expect(stderr.trim(), port).toBe(`switchboard: CONFIG_INVALID: --port should be a port number from 0 to 65535, instead got "${port}".`);
+    }
+  });
+
+  // Regression: `npx switchboard start` ignored GATEWAY_PORT and the systems' *_PORT variables the README names.
+  it('start with the default config follows GATEWAY_PORT and the systems\' port variables, and says which sources answer', async () => {
+    const systems = await startSystems(['storefront']);
+    const { createServer } = await import('node:net');
+    const free = await new Promise<number>((done) => {
+      const probe = createServer().listen(0, '127.0.0.1', () => {
+        const { port } = probe.address() as { port: number };
+        probe.close(() => done(port));
+      });
+    });
+    const storefrontPort = new URL(systems.storefront.url).port;
+    // The *_URL variables would win over the ports: this test is about the ports alone.
+    const { STOREFRONT_URL: _s, ERP_URL: _e, BILLING_URL: _b, ...inherited } = process.env;
+    const env = { ...inherited, GATEWAY_PORT: String(free), STOREFRONT_PORT: storefrontPort, ERP_PORT: '9', BILLING_PORT: '9' };
+    const child = spawn(process.execPath, [BIN, 'start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
+    try {
+      const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
+      const out = await new Promise<string>((done, fail) => {
+        let text = '';
+        child.stdout.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+          if (/billing .*\n/.test(text)) done(text);
+        });
+        child.on('close', (code) => fail(new Error(`switchboard start exited ${code}: ${text}`)));
+      });
+      expect(out).toContain(`Switchboard is listening on http://127.0.0.1:${free}`);
+      expect(out).toMatch(new RegExp(`storefront +rest +http://127\\.0\\.0\\.1:${storefrontPort}/ +up \\(\\d+ ms\\)`));
+      expect(out).toMatch(/erp +soap +http:\/\/127\.0\.0\.1:9\/erp +DOWN: /);
+      expect(out).toMatch(/billing +grpc +127\.0\.0\.1:9 +DOWN: /);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await systems.close();
+    }
+  });
+
+  it('start on a port in use says so in one line', async () => {
+    const { createServer } = await import('node:net');
+    const blocker = createServer();
+    await new Promise<void>((done) => blocker.listen(0, '127.0.0.1', () => done()));
+    const { port } = blocker.address() as { port: number };
+    try {
+      const { code, stderr } = await run(['start', '--port', String(port)]);
+      expect(code).toBe(1);
+      expect(stderr.trim()).toBe(`switchboard: CONFIG_INVALID: Port ${port} on 127.0.0.1 is already in use: stop what holds it, or pass --port (or server.port) with another one.`);
+    } finally {
+      await new Promise<void>((done) => blocker.close(() => done()));
+    }
   });
 
   it('start serves the config file, prints the playground URL and stops cleanly on SIGTERM', async () => {

@@ -1,0 +1,61 @@
+import { readdirSync, readFileSync } from "node:fs";
+import { defineConfig } from "./gateway/index.js";
+import { createRestSource } from "./sources/rest/index.js";
+import { createGrpcSource } from "./sources/grpc/index.js";
+import { createSoapSource } from "./sources/soap/index.js";
+function exampleTabs(folder) {
+  return readdirSync(folder).filter((name) => name.endsWith(".graphql")).sort().map((name) => ({ query: readFileSync(`${folder}/${name}`, "utf8") }));
+}
+function local(variable, port, path = "") {
+  return `http://127.0.0.1:${portFromEnv(variable, port)}${path}`;
+}
+function portFromEnv(variable, fallback) {
+  const raw = process.env[variable];
+  if (raw === void 0 || raw === "") return fallback;
+  if (!/^\d+$/.test(raw) || Number(raw) > 65535) throw new Error(`${variable} should be a port number from 0 to 65535, instead got "${raw.slice(0, 20)}".`);
+  return Number(raw);
+}
+var switchboard_config_default = defineConfig({
+  server: { port: portFromEnv("GATEWAY_PORT", 4e3) },
+  // The unified commerce schema at /graphql; each source stays at /graphql/<name>.
+  schema: "schema/commerce.graphql",
+  sources: [
+    createRestSource({
+      name: "storefront",
+      contract: "demo/storefront/openapi.yaml",
+      url: process.env.STOREFRONT_URL ?? local("STOREFRONT_PORT", 4001),
+      // Many products, customers or orders by key are one list call with ids=a,b,c (at most 100 keys).
+      batch: {
+        getProduct: { via: "listProducts", key: "productId", listArgument: "ids", itemKey: "id", resultPath: "items", maxKeys: 100 },
+        getProductBySku: { via: "listProducts", key: "sku", listArgument: "skus", itemKey: "sku", resultPath: "items", maxKeys: 100 },
+        getCustomer: { via: "listCustomers", key: "customerId", listArgument: "ids", itemKey: "id", resultPath: "items", maxKeys: 100 },
+        getOrder: { via: "listOrders", key: "orderId", listArgument: "ids", itemKey: "id", resultPath: "items", maxKeys: 100 }
+      }
+    }),
+    createSoapSource({
+      name: "erp",
+      contract: "demo/erp/erp.wsdl",
+      url: process.env.ERP_URL ?? local("ERP_PORT", 4002, "/erp"),
+      // Stock for many item codes is one GetStockLevels call; each code has a row per warehouse.
+      batch: {
+        getItem: { via: "getItems", key: "itemCode", itemKey: "itemCode" },
+        getStockLevels: { key: "itemCode", itemKey: "itemCode", many: true }
+      }
+    }),
+    createGrpcSource({
+      name: "billing",
+      contract: "demo/billing/proto/billing/v1/billing.proto",
+      includeDirs: ["demo/billing/proto"],
+      url: process.env.BILLING_URL ?? `127.0.0.1:${portFromEnv("BILLING_PORT", 4003)}`,
+      // Prices of many SKUs are one BatchGetPrices call.
+      batch: { getPrice: { via: "batchGetPrices", key: "sku", listArgument: "skus", itemKey: "sku", resultPath: "prices", maxKeys: 1e3 } }
+    })
+  ],
+  playground: {
+    title: "Switchboard demo",
+    defaultTabs: exampleTabs("schema/examples")
+  }
+});
+export {
+  switchboard_config_default as default
+};
