@@ -116,7 +116,7 @@ export const createCacheStep: StepFactory = ({ source, policy, logger, cache }) 
         }
         const { stale } = slots[index] as ReadSlot;
         const error = outcome.error;
-        if (isSourceError(error) && error.code === 'SOURCE_NOT_FOUND') {
+        if (isSourceError(error) && error.code === 'SOURCE_NOT_FOUND' && call.kind === 'batch' && call.keys.length > 1) {
           // Sent alone (the others were cached), the key went to the single operation; in this batch its place is what the batch says.
           results[index] = notFound(call);
           continue;
