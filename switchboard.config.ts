@@ -71,6 +71,16 @@ export default defineConfig({
   // The demo serves each system at /graphql/<name>, writes included, for integrators to explore.
   // Off by default: outside a demo, every backend write would be one request away.
   endpoints: { sources: 'read-write' },
+  // The erp and billing send no caching headers: their reads live these TTLs in
+  // the read cache (the storefront's follow its Cache-Control). Stock changes
+  // with every order, so it is fresh a few seconds; items and prices a minute.
+  // Past that, a stale answer stands in while its system is down (stale-if-error).
+  pipeline: {
+    sources: {
+      erp: { operations: { getStockLevels: { cache: { ttlMs: 5_000, staleIfErrorMs: 300_000 } }, getItem: { cache: { ttlMs: 60_000, staleIfErrorMs: 3_600_000 } } } },
+      billing: { operations: { getPrice: { cache: { ttlMs: 60_000, staleIfErrorMs: 3_600_000 } } } },
+    },
+  },
   playground: {
     title: 'Switchboard demo',
     defaultTabs: exampleTabs('schema/examples'),

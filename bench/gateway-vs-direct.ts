@@ -1,7 +1,10 @@
 /**
  * Gateway against direct calls, measured in one run on this machine: the
  * backends run in one child process, the gateway (`switchboard start` on the
- * demo config) in another, and this process generates load on both in turn.
+ * demo config, and a second with the read cache off) in others, and this
+ * process generates load on them in turn. Every scenario but the warm-cache
+ * one asks the gateway without the read cache, so it measures the gateway's
+ * own cost per request, comparable with the figures from before the cache.
  * Prints requests/s, p50 and p99 for each scenario both ways, their ratios,
  * and the backend calls one query costs (counted by the backends).
  */
@@ -23,6 +26,8 @@ interface Scenario {
   query: string;
   variables: Record<string, unknown>;
   direct: () => Promise<unknown>;
+  /** Ask the gateway started with bench/no-cache.config.ts (read cache off) instead of the demo config's. */
+  uncached?: boolean;
 }
 
 function startChild(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; line: string }> {
@@ -48,22 +53,23 @@ export async function runGatewayVsDirect(): Promise<void> {
   const backends = await startChild(['bench/backends.ts'], {}, /^\{/);
   const urls = JSON.parse(backends.line) as Record<string, { url: string; contract: string }> & { admin: string };
   let gateway: ChildProcess | undefined;
+  let uncachedGateway: ChildProcess | undefined;
   const direct = createDirectClient(
     { storefront: urls.storefront!.url, erp: urls.erp!.url, billing: urls.billing!.url },
     urls.billing!.contract,
     fileURLToPath(new URL('../demo/billing/proto', import.meta.url)),
   );
   try {
-    const started = await startChild(
-      ['bin/switchboard.js', 'start', '--port', '0'],
-      { STOREFRONT_URL: urls.storefront!.url, ERP_URL: urls.erp!.url, BILLING_URL: urls.billing!.url },
-      /listening on/,
-    );
+    const gatewayEnv = { STOREFRONT_URL: urls.storefront!.url, ERP_URL: urls.erp!.url, BILLING_URL: urls.billing!.url };
+    const started = await startChild(['bin/switchboard.js', 'start', '--port', '0'], gatewayEnv, /listening on/);
     gateway = started.child;
-    const gatewayUrl = /listening on (\S+)/.exec(started.line)![1]!;
-    const pool = new Pool(gatewayUrl, { connections: 32 });
+    // The same gateway with the read cache off: what the pipeline costs when every read goes out.
+    const startedUncached = await startChild(['bin/switchboard.js', 'start', '--port', '0', '--config', 'bench/no-cache.config.ts'], gatewayEnv, /listening on/);
+    uncachedGateway = startedUncached.child;
+    const pool = new Pool(/listening on (\S+)/.exec(started.line)![1]!, { connections: 32 });
+    const uncachedPool = new Pool(/listening on (\S+)/.exec(startedUncached.line)![1]!, { connections: 32 });
     const ask = async (scenario: Scenario): Promise<unknown> => {
-      const response = await pool.request({
+      const response = await (scenario.uncached === true ? uncachedPool : pool).request({
         method: 'POST',
         path: scenario.path,
         headers: { 'content-type': 'application/json', accept: 'application/json' },
@@ -89,6 +95,7 @@ export async function runGatewayVsDirect(): Promise<void> {
         query: 'query ($id: String!) { getProduct(productId: $id) { id sku title } }',
         variables: { id: 'prod_00042' },
         direct: () => direct.productById('prod_00042'),
+        uncached: true,
       },
       {
         name: '(a) one product by SKU with price and stock',
@@ -96,9 +103,18 @@ export async function runGatewayVsDirect(): Promise<void> {
         query: 'query ($sku: ID!) { product(sku: $sku) { sku title price { amount currencyCode } stock { available } } }',
         variables: { sku: 'SKU-00042' },
         direct: () => direct.productBySku('SKU-00042'),
+        uncached: true,
       },
       {
-        name: '(b) 50 products with title, stock and price',
+        name: '(b) 50 products with title, stock and price, read cache off',
+        path: '/graphql',
+        query: '{ products(first: 50) { edges { node { sku title price { amount currencyCode } stock { available } } } } }',
+        variables: {},
+        direct: () => direct.productsPage(50),
+        uncached: true,
+      },
+      {
+        name: '(b) 50 products with title, stock and price, warm read cache (the direct client has none)',
         path: '/graphql',
         query: '{ products(first: 50) { edges { node { sku title price { amount currencyCode } stock { available } } } } }',
         variables: {},
@@ -110,6 +126,7 @@ export async function runGatewayVsDirect(): Promise<void> {
         query: 'query ($id: ID!) { order(id: $id) { id status lines { quantity product { sku title } } invoices { id status total { amount } } } }',
         variables: { id: 'ord_00007' },
         direct: () => direct.orderWithLinesAndInvoices('ord_00007'),
+        uncached: true,
       },
     ];
 
@@ -136,9 +153,11 @@ export async function runGatewayVsDirect(): Promise<void> {
       console.log(`  backend calls per query: direct [${await backendCalls(scenario.direct)}]; gateway [${await backendCalls(() => ask(scenario))}]`);
     }
     await pool.close();
+    await uncachedPool.close();
   } finally {
     await direct.close();
     if (gateway) await stopChild(gateway);
+    if (uncachedGateway) await stopChild(uncachedGateway);
     await stopChild(backends.child);
   }
 }

@@ -1,6 +1,6 @@
 /** What every resolver receives: the request's id, its deadline signal and its loaders. */
 import type { Loaders } from './loaders.js';
-import type { CallNotice, PipelineContext } from './pipeline/index.js';
+import type { CacheControl, CallNotice, PipelineContext } from './pipeline/index.js';
 
 export interface GatewayContext {
   /** The id in the response's `x-request-id` header and in every log line of the request. */
@@ -13,6 +13,8 @@ export interface GatewayContext {
   readonly requestTimeoutMs: number;
   /** When the deadline passes, in ms since the epoch. */
   readonly deadlineAt: number;
+  /** The read cache's invalidation, for writes (@invalidates) to drop what they touched; undefined outside a gateway (unit tests). */
+  readonly cache?: CacheControl;
   readonly loaders: Loaders;
   /** What every backend call of this request carries into the pipeline; built once per request. */
   readonly outbound: PipelineContext;

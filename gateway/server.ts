@@ -26,11 +26,12 @@ import { createLoaders, type Outbound } from './loaders.js';
 import { createLogger, type Logger } from './logger.js';
 import { createNamespacedSchema } from './namespace.js';
 import { exampleQuery, playgroundOptions, renderGraphiQL } from './playground.js';
-import { createSourcePipeline, defaultSourcePolicy, type CallNotice, type SourcePipeline } from './pipeline/index.js';
 import { useCacheControl } from './plugins/cache-control.js';
 import { corsFor, useCrossSite } from './plugins/cross-site.js';
 import { useErrorCodes } from './plugins/error-codes.js';
 import { useInputConstraints } from './plugins/input-constraints.js';
+import { createReadCache, type ReadCache, type ReadCacheOptions } from './cache/index.js';
+import { createCacheControl, createSourcePipeline, serializeTickets, defaultSourcePolicy, type CacheControl, type CallNotice, type SourcePipeline } from './pipeline/index.js';
 import { useLimits } from './plugins/limits.js';
 import { useNestingLimit } from './plugins/nesting.js';
 import { useRequestParams } from './plugins/request-params.js';
@@ -41,6 +42,12 @@ import { createMaskedErrors, useRequestErrorMasking } from './plugins/masked-err
 import { createSubgraphSchema } from './subgraph.js';
 
 export interface Gateway {
+  /**
+   * The read cache's invalidation: what the write path and operators call
+   * when something changed behind the gateway's back.
+   * @example await gateway.cache.invalidate({ entity: 'Product', keys: ['SKU-00042'] });
+   */
+  readonly cache: CacheControl;
   /** Handles one request (WHATWG Request/Response), for tests and embedding. */
   fetch(request: Request): Promise<Response>;
   /** Listens on node:http; resolves to the base URL, e.g. "http://127.0.0.1:54321". Port 0 picks a free one. */
@@ -122,6 +129,12 @@ async function composeUnified(config: ResolvedConfig, logger: Logger): Promise<{
     safeMessage: `The unified schema does not compose (${composition.errors.length} problem${composition.errors.length === 1 ? '' : 's'}):\n${listed.join('\n')}${more > 0 ? `\n...and ${more} more (run \`npx switchboard check\`).` : ''}`,
     details: { issues: composition.errors.length },
   });
+}
+
+/** The read cache's options, from the config's `cache` section. */
+function readCacheOptions(config: ResolvedConfig, logger: Logger): ReadCacheOptions {
+  const { store, redisUrl, maxEntries, maxBytes, keyPrefix } = config.cache;
+  return { store, ...(redisUrl === null ? {} : { redisUrl }), maxEntries, maxBytes, keyPrefix, logger };
 }
 
 function yogaLogger(logger: Logger): Record<'debug' | 'info' | 'warn' | 'error', (...args: unknown[]) => void> {
@@ -209,8 +222,20 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
   const resolved = await resolveConfig(config);
   const logger = createLogger({ level: resolved.logging.level });
   const endpoints = new Map<string, Endpoint>();
+  let readCache: ReadCache;
+  try {
+    // One read cache per gateway, shared by every source's pipeline (and, with Redis, by every instance).
+    // Tickets per tag one at a time: the first read of a new tag creates its version (pipeline/cache-tickets.ts).
+    readCache = serializeTickets(await createReadCache(readCacheOptions(resolved, logger)));
+  } catch (error) {
+    await Promise.allSettled(resolved.sources.map((source) => source.close()));
+    throw error;
+  }
+  const cacheControl = createCacheControl(readCache);
   // One pipeline per source, shared by every request and endpoint: its breaker, bulkhead and limits are the source's.
-  const pipelines = new Map<string, SourcePipeline>(resolved.sources.map((source) => [source.name, createSourcePipeline({ source, policy: resolved.policies.get(source.name) ?? defaultSourcePolicy(), logger })]));
+  const pipelines = new Map<string, SourcePipeline>(
+    resolved.sources.map((source) => [source.name, createSourcePipeline({ source, policy: resolved.policies.get(source.name) ?? defaultSourcePolicy(), logger, cache: readCache })]),
+  );
   const outbound = (source: string): Outbound | undefined => pipelines.get(source);
   const breakerStateOf = (source: string): string | undefined => {
     const state = pipelines.get(source)?.state().breaker?.state;
@@ -243,6 +268,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     }
   } catch (error) {
     await Promise.allSettled([...pipelines.values()].map((pipeline) => pipeline.close()));
+    await readCache.close();
     await Promise.allSettled(resolved.sources.map((source) => source.close()));
     throw error;
   }
@@ -255,6 +281,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     requestSignal: deadline.callerSignal,
     requestTimeoutMs: timeoutMs,
     deadlineAt: deadline.deadlineAt,
+    cache: cacheControl,
   });
 
   const route = async (request: Request, requestId: string, pathname: string, clientAddress: string): Promise<Response> => {
@@ -369,6 +396,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
   let closing: Promise<void> | undefined;
 
   return {
+    cache: cacheControl,
     fetch: handle,
     async listen(options = {}) {
       const { server: limits } = resolved;
@@ -409,6 +437,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
         );
         await Promise.allSettled([...endpoints.values()].map(({ yoga }) => yoga.dispose()));
         await Promise.allSettled([...pipelines.values()].map((pipeline) => pipeline.close()));
+        await readCache.close();
         const closed = await Promise.allSettled(resolved.sources.map((source) => source.close()));
         for (const result of closed) if (result.status === 'rejected') logger.warn('A source failed to close', { error: result.reason });
       })();

@@ -40,6 +40,12 @@ export interface StorefrontOptions extends DemoSystemOptions {
   publicMaxAgeMs?: number;
   /** `Cache-Control: private, max-age` of customer and order reads, in ms. @default 5000 */
   privateMaxAgeMs?: number;
+  /**
+   * Send customer and order reads as `public` instead of `private`, as a
+   * storefront behind one trusted gateway may; the gateway's cache tests use
+   * it to see customer entries stored and dropped. @default false
+   */
+  shareCustomerReads?: boolean;
   /** How long an Idempotency-Key is remembered, in ms. @default 86400000 (24 hours) */
   idempotencyTtlMs?: number;
   /** Most Idempotency-Keys remembered at once; the oldest are forgotten first. @default 10000 */
@@ -54,6 +60,7 @@ export interface ResolvedStorefrontConfig {
   maxBodyBytes: number;
   publicMaxAgeMs: number;
   privateMaxAgeMs: number;
+  shareCustomerReads: boolean;
   idempotencyTtlMs: number;
   idempotencyMaxKeys: number;
 }
@@ -94,6 +101,7 @@ export function resolveStorefrontOptions(options: StorefrontOptions = {}): Resol
     maxBodyBytes: positive('maxBodyBytes', options.maxBodyBytes, STOREFRONT_DEFAULTS.maxBodyBytes),
     publicMaxAgeMs: positive('publicMaxAgeMs', options.publicMaxAgeMs, STOREFRONT_DEFAULTS.publicMaxAgeMs, { allowZero: true }),
     privateMaxAgeMs: positive('privateMaxAgeMs', options.privateMaxAgeMs, STOREFRONT_DEFAULTS.privateMaxAgeMs, { allowZero: true }),
+    shareCustomerReads: options.shareCustomerReads === true,
     idempotencyTtlMs: positive('idempotencyTtlMs', options.idempotencyTtlMs, STOREFRONT_DEFAULTS.idempotencyTtlMs),
     idempotencyMaxKeys: positive('idempotencyMaxKeys', options.idempotencyMaxKeys, STOREFRONT_DEFAULTS.idempotencyMaxKeys),
   };

@@ -35,8 +35,11 @@ export interface JsonReply {
   headers?: Record<string, string>;
 }
 
-/** Sends `reply`; with `cacheControl` (GETs) adds ETag and answers 304 when the client's copy is current. */
-export function sendJson(req: IncomingMessage, res: ServerResponse, reply: JsonReply, cacheControl?: string): void {
+/**
+ * Sends `reply`; with `cacheControl` (GETs) adds ETag and answers 304 when the client's copy is current.
+ * @returns true when it answered 304 (no body)
+ */
+export function sendJson(req: IncomingMessage, res: ServerResponse, reply: JsonReply, cacheControl?: string): boolean {
   const text = JSON.stringify(reply.body);
   const headers: Record<string, string> = { ...reply.headers, 'content-type': 'application/json; charset=utf-8' };
   if (cacheControl !== undefined) {
@@ -45,11 +48,13 @@ export function sendJson(req: IncomingMessage, res: ServerResponse, reply: JsonR
     headers['cache-control'] = cacheControl;
     if (matchesIfNoneMatch(req.headers['if-none-match'], etag)) {
       delete headers['content-type'];
-      return safeWrite(res, 304, headers);
+      safeWrite(res, 304, headers);
+      return true;
     }
   }
   headers['content-length'] = String(Buffer.byteLength(text));
   safeWrite(res, reply.status, headers, text);
+  return false;
 }
 
 /** Sends a problem+json body; errors are never cached. */

@@ -59,7 +59,7 @@ function verdictProblem(verdict: 'error' | 'rate-limited' | 'unavailable', retry
 
 function cacheControlOf(route: Route, config: ResolvedStorefrontConfig): string | undefined {
   if (route.method !== 'GET') return undefined;
-  const publicly = route.cache === 'public';
+  const publicly = route.cache === 'public' || config.shareCustomerReads;
   const seconds = Math.floor((publicly ? config.publicMaxAgeMs : config.privateMaxAgeMs) / 1000);
   return `${publicly ? 'public' : 'private'}, max-age=${seconds}`;
 }
@@ -114,15 +114,20 @@ async function handle(parts: Parts, req: IncomingMessage, res: ServerResponse, t
 
   const rawKey = req.headers['idempotency-key'];
   const key = Array.isArray(rawKey) ? rawKey[0] : rawKey;
-  if (method === 'GET' || key === undefined) return sendJson(req, res, write(), cacheControl);
+  if (method === 'GET' || key === undefined) {
+    // A 304 is also counted as "<operationId>.notModified", so tests can see a revalidation cost no body.
+    if (sendJson(req, res, write(), cacheControl)) parts.counter.hit(`${route.operationId}.notModified`);
+    return;
+  }
   const outcome = parts.idempotency.run(principal, key, fingerprintOf(method, path, body), write);
   answer(req, res, outcome, path, cacheControl, outcome.replayed ? { 'idempotent-replayed': 'true' } : {});
 }
 
 /**
  * Starts the storefront on 127.0.0.1 (port 0 by default: a free port).
- * `counter` counts each request under the operationId it matched,
- * "oauthToken" for the token endpoint and "unmatched" for anything else;
+ * `counter` counts each request under the operationId it matched (a 304
+ * also under "<operationId>.notModified"), "oauthToken" for the token
+ * endpoint and "unmatched" for anything else;
  * GET /health is not counted. Throws TypeError on out-of-range options.
  *
  * @example

@@ -6,6 +6,7 @@
 import { Kind, type ConstDirectiveNode, type ConstValueNode, type FieldDefinitionNode, type ValueNode } from 'graphql';
 import { ExpressionError, parseExpression, type Expression } from './expression.js';
 import { issueAt, type CompositionIssue } from './issues.js';
+import { readInvalidation, type InvalidationBinding } from './invalidates.js';
 import { parsePath } from './path.js';
 
 /** A value of @fetch's `args`: a reference, a literal, or an object/list built of them. */
@@ -29,6 +30,8 @@ export interface FieldBinding {
   readonly from?: { readonly path: readonly string[]; readonly node: ConstDirectiveNode };
   readonly compute?: { readonly expression: Expression; readonly node: ConstDirectiveNode };
   readonly connection?: { readonly items: readonly string[]; readonly nextCursor: readonly string[]; readonly node: ConstDirectiveNode };
+  /** The cached entities a mutation touches (@invalidates, repeatable). */
+  readonly invalidates?: readonly InvalidationBinding[];
   /** A binding directive's own text was malformed (reported); the field is not checked further. */
   readonly broken?: boolean;
 }
@@ -159,6 +162,11 @@ export function readFieldBinding(field: FieldDefinitionNode, issues: Composition
         const items = pathArgument(directive, 'items', issues);
         const nextCursor = pathArgument(directive, 'nextCursor', issues);
         if (items !== undefined && nextCursor !== undefined) binding.connection = { items, nextCursor, node: directive };
+        break;
+      }
+      case 'invalidates': {
+        const invalidation = readInvalidation(directive, issues);
+        if (invalidation !== undefined) binding.invalidates = [...(binding.invalidates ?? []), invalidation];
         break;
       }
       default:

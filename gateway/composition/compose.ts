@@ -27,6 +27,7 @@ import { checkBindings } from './check.js';
 import { BINDING_DIRECTIVES, bindingDirectivesDocument, isBindingDefinition } from './directives.js';
 import { inheritContractConstraints, readConstraints, type InputConstraints } from './constraints.js';
 import { applyEnumMappings } from './enums.js';
+import { checkInvalidations } from './invalidates.js';
 import type { CompositionIssue } from './issues.js';
 import { compileResolvers } from './resolvers.js';
 import { buildSourceSchemas } from './source-types.js';
@@ -110,6 +111,13 @@ export function composeSchema(input: ComposeInput): Composition {
   const constraints = inheritContractConstraints({ unified, bindings, sources, constraints: readConstraints(unified, errors) });
   const checked = checkBindings({ unified, sources, bindings });
   errors.push(...checked.errors);
+  for (const type of Object.values(unified.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      const binding = bindings.get(`${type.name}.${field.name}`);
+      if (binding?.invalidates !== undefined) errors.push(...checkInvalidations(unified, type, field, binding.invalidates, binding.fetch !== undefined));
+    }
+  }
   warnings.push(...checked.warnings);
   if (errors.length > 0) return { ok: false, errors: errors.sort(byPlace), warnings: warnings.sort(byPlace) };
 

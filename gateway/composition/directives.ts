@@ -6,7 +6,7 @@
 import { Kind, parse, type DocumentNode } from 'graphql';
 
 /** Names of the binding directives; none of them reaches callers. */
-export const BINDING_DIRECTIVES = Object.freeze(['fetch', 'from', 'compute', 'connection', 'entity', 'enumFrom', 'constraint'] as const);
+export const BINDING_DIRECTIVES = Object.freeze(['fetch', 'from', 'compute', 'connection', 'entity', 'enumFrom', 'constraint', 'invalidates'] as const);
 
 /** The scalar the `args` of @fetch are typed with; removed from what callers see. */
 export const BINDINGS_SCALAR = '_Bindings';
@@ -36,6 +36,8 @@ directive @enumFrom(values: [String!]!) on ENUM_VALUE
 
 "Limits of an argument or input field, enforced before any backend is called (BAD_USER_INPUT); \`pattern\` must match the whole string."
 directive @constraint(min: Float, max: Float, minLength: Int, maxLength: Int, pattern: String, minItems: Int, maxItems: Int) on ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION
+"The cached entities a mutation touches: dropped from the read cache once the write has settled. \`keys\` reads the arguments, e.g. \\"$args.input.lines.sku\\"."
+directive @invalidates(entity: String!, keys: String!) repeatable on FIELD_DEFINITION
 `;
 
 let parsed: DocumentNode | undefined;

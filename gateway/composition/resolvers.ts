@@ -23,6 +23,7 @@ import { exposeError, exposeStreamErrors, streamContext, withDeadline } from '..
 import { compileArgs } from './args.js';
 import { entityKey, type FetchBinding, type FieldBinding } from './bindings.js';
 import { createConnectionBuilder } from './connection.js';
+import { compileInvalidations } from './invalidates.js';
 import { ExpressionError } from './expression.js';
 import { readPath } from './path.js';
 import { createPrefetcher, fetchNeedsOnlyKey, type StartFetch } from './prefetch.js';
@@ -129,6 +130,7 @@ function keyedEntity(
 function fetchResolver(binding: FieldBinding & { fetch: FetchBinding }, input: CompileInput, keyed: ReturnType<typeof keyedEntity>, entity: CallEntity | undefined): Resolver {
   const { pick, start } = compileFetch(binding.fetch, input, false, entity);
   const connection = binding.connection === undefined ? undefined : createConnectionBuilder(binding.connection.items, binding.connection.nextCursor);
+  if (binding.invalidates !== undefined && binding.invalidates.length > 0) return invalidatingResolver(binding.invalidates, start, pick, connection);
   return async (parent, args, ctx, info) => {
     let answer: unknown;
     try {
@@ -137,6 +139,33 @@ function fetchResolver(binding: FieldBinding & { fetch: FetchBinding }, input: C
       answer = pick(await Promise.race([call, deadlineOf(ctx)]));
     } catch (error) {
       throw exposeError(error);
+    }
+    return connection === undefined ? answer : connection(answer, args.after);
+  };
+}
+
+/**
+ * A mutation with @invalidates: once the write has settled, successful or
+ * not, the entities it touched are dropped from the read cache before the
+ * answer goes out (the caller's next read sees the write). A failed write
+ * may still have been applied (a timeout after the backend committed), and
+ * a needless drop costs one backend call where a stale stock oversells.
+ */
+function invalidatingResolver(
+  invalidations: NonNullable<FieldBinding['invalidates']>,
+  start: StartFetch,
+  pick: (answer: unknown) => unknown,
+  connection: ((answer: unknown, after: unknown) => unknown) | undefined,
+): Resolver {
+  const touched = compileInvalidations(invalidations);
+  return async (parent, args, ctx) => {
+    let answer: unknown;
+    try {
+      answer = pick(await Promise.race([start(parent, args, ctx), deadlineOf(ctx)]));
+    } catch (error) {
+      throw exposeError(error);
+    } finally {
+      await ctx.cache?.invalidate(touched(args));
     }
     return connection === undefined ? answer : connection(answer, args.after);
   };

@@ -8,10 +8,18 @@
  */
 import type { Args, CallContext, Operation } from '../../sources/common/index.js';
 
+/** Every notice code, for docs checks (docs/errors.md, "Notices"). A retired code is never reused. */
+export const NOTICE_CODES = Object.freeze([
+  /** The read cache served a stale answer because the source failed (stale-if-error). */
+  'CACHE_STALE',
+] as const);
+
+export type NoticeCode = (typeof NOTICE_CODES)[number];
+
 /** Something the pipeline did that the caller should hear of, e.g. a stale answer served. */
 export interface CallNotice {
   /** Stable, UPPER_SNAKE: matched on by callers, like error codes (docs/errors.md lists them). */
-  readonly code: string;
+  readonly code: NoticeCode;
   readonly source: string;
   readonly operation: string;
   /** A safe sentence: no URL, credential or backend body. */
@@ -29,6 +37,13 @@ export interface PipelineContext extends CallContext {
   readonly deadlineAt?: number;
   /** Tells the request about something the pipeline did (its answer's `extensions.notices`). */
   readonly notify?: (notice: CallNotice) => void;
+  /**
+   * Who the backend call is made as, when a source calls with per-caller
+   * credentials (partner access). Undefined today: every source calls with
+   * the gateway's own credentials, so an answer cannot depend on who asks
+   * and the read cache shares it between callers (docs/cache.md).
+   */
+  readonly caller?: string;
 }
 
 /**

@@ -5,13 +5,15 @@
  * Health probes do not (they must see the backend, not the breaker).
  */
 import type { Source } from '../../sources/common/index.js';
+import type { ReadCache } from '../cache/index.js';
 import type { Logger } from '../logger.js';
 import type { Call, Invoke, StreamCall, Subscribe } from './call.js';
 import { dispatch, dispatchStream, keyedFailure } from './dispatch.js';
 import type { SourcePolicy } from './options.js';
-import type { PipelineStep, StepFactory } from './step.js';
+import type { PipelineStep, StepFactory, StepScope } from './step.js';
 import { createBreakerStep } from './breaker.js';
 import { createBulkheadStep } from './bulkhead.js';
+import { createCacheStep } from './cache.js';
 import { createPushbackStep } from './pushback.js';
 import { createRateLimitStep } from './rate-limit.js';
 import { createRetryStep } from './retry.js';
@@ -20,10 +22,13 @@ import { createUpstreamLogStep } from './upstream-log.js';
 
 /**
  * The steps, outermost first. The order is the design:
- * - retry is outermost of these (the read cache, when it lands, sits before
- *   it: a hit must count against nothing). Each attempt then passes every
- *   step below again: it asks the breaker, waits out a pause, takes a
- *   rate-limit token, a bulkhead slot and a fresh timeout.
+ * - cache is outermost: a hit costs nothing and counts against nothing (no
+ *   breaker failure or success, no bulkhead slot, no rate-limit token, no
+ *   retry budget), and the one call that single-flight lets out for many
+ *   identical reads goes through every step below once.
+ * - retry next. Each attempt then passes every step below again: it asks
+ *   the breaker, waits out a pause, takes a rate-limit token, a bulkhead
+ *   slot and a fresh timeout.
  * - breaker next, so an open circuit fails an attempt fast before it waits
  *   for anything (a pause, a token, a slot) and stops the retries (its
  *   refusal is not retryable). The gateway's own refusals below it
@@ -44,6 +49,7 @@ import { createUpstreamLogStep } from './upstream-log.js';
  *   limit, full bulkhead) are not.
  */
 export const STEPS: readonly StepFactory[] = [
+  createCacheStep,
   createRetryStep,
   createBreakerStep,
   createPushbackStep,
@@ -64,8 +70,8 @@ export interface SourcePipeline {
 }
 
 /** Builds the pipeline of `source` from `steps` (default: STEPS). */
-export function createSourcePipeline(init: { source: Source; policy: SourcePolicy; logger: Logger; steps?: readonly StepFactory[] }): SourcePipeline {
-  const scope = { source: init.source, policy: init.policy, logger: init.logger };
+export function createSourcePipeline(init: { source: Source; policy: SourcePolicy; logger: Logger; cache?: ReadCache; steps?: readonly StepFactory[] }): SourcePipeline {
+  const scope: StepScope = { source: init.source, policy: init.policy, logger: init.logger, ...(init.cache === undefined ? {} : { cache: init.cache }) };
   const steps: PipelineStep[] = (init.steps ?? STEPS).map((factory) => factory(scope));
   // Wrap from the innermost out, so steps[0] runs first.
   let invoke: Invoke = dispatch;

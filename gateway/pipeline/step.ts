@@ -5,15 +5,18 @@
  * has a say in them, the next step's `subscribe`.
  */
 import type { Source } from '../../sources/common/index.js';
+import type { ReadCache } from '../cache/index.js';
 import type { Logger } from '../logger.js';
 import type { Invoke, Subscribe } from './call.js';
 import type { SourcePolicy } from './options.js';
 
-/** What a step factory is given: the source, its resolved policy, the logger. */
+/** What a step factory is given: the source, its resolved policy, the logger and the gateway's shared services. */
 export interface StepScope {
   readonly source: Source;
   readonly policy: SourcePolicy;
   readonly logger: Logger;
+  /** The gateway's read cache (one per gateway, shared by every source); undefined when the gateway has none. */
+  readonly cache?: ReadCache;
 }
 
 export interface PipelineStep {

@@ -1,4 +1,5 @@
-export type { Args, CallContext, Operation, OperationBatch, OperationKind, Source, SourceHealth, SourceKind } from './source.js';
+export type { Args, CallContext, CallExchange, ExchangeResponse, Operation, OperationBatch, OperationKind, Source, SourceHealth, SourceKind } from './source.js';
+export { NOT_MODIFIED } from './source.js';
 export {
   SwitchboardError,
   SourceError,

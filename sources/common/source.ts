@@ -30,7 +30,50 @@ export interface CallContext {
    * A source applies the smaller of this and its own `timeoutMs`.
    */
   readonly timeoutMs?: number;
+  /**
+   * Set by the gateway's read cache on reads it may store. A source whose
+   * protocol has caching headers (REST) sends `validators` and reports each
+   * answer to `onResponse`; the others ignore it. Undefined: nothing to do.
+   */
+  readonly exchange?: CallExchange;
 }
+
+/**
+ * How the read cache takes part in one call, protocol-neutrally: the
+ * conditional headers to send, and a look at the answer's status and
+ * headers. Credentials never appear in it.
+ */
+export interface CallExchange {
+  /**
+   * Conditional request headers, lower-case (`if-none-match`,
+   * `if-modified-since`), sent only for the single call of a cached entry.
+   * When the backend answers "not modified" (HTTP 304), `invoke` resolves to
+   * NOT_MODIFIED instead of a value: the cached copy is current.
+   */
+  readonly validators?: Readonly<Record<string, string>>;
+  /** Called once per successful (2xx) or "not modified" answer, before its body is read. */
+  onResponse(response: ExchangeResponse): void;
+}
+
+/** What a source tells the cache about one answer. */
+export interface ExchangeResponse {
+  readonly status: number;
+  /** Response headers, lower-case names. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  /**
+   * The request as sent, without credentials: method, path and query (no
+   * origin), and the headers that are not credentials. `authenticated` says
+   * whether credentials went with it (HTTP caches treat those answers apart).
+   */
+  readonly request: { readonly method: string; readonly url: string; readonly headers: Readonly<Record<string, string>>; readonly authenticated: boolean };
+}
+
+/**
+ * What `Operation.invoke` resolves to when the call carried
+ * `exchange.validators` and the backend said the cached copy is current
+ * (HTTP 304). A registered symbol, so every copy of this module agrees.
+ */
+export const NOT_MODIFIED: unique symbol = Symbol.for('switchboard.notModified');
 
 /** The answer of `Source.health()`. */
 export interface SourceHealth {

@@ -3,7 +3,7 @@
  * from parameters and the request body, the result from the success
  * response) and its `invoke`: arguments → request → answer in subgraph shape.
  */
-import { createNameAllocator, isValidGraphQLName, SourceError, toFieldName, toTypeName, type Args, type CallContext, type Operation } from '../common/index.js';
+import { createNameAllocator, isValidGraphQLName, NOT_MODIFIED, SourceError, toFieldName, toTypeName, type Args, type CallContext, type Operation } from '../common/index.js';
 import { decode } from './codec.js';
 import type { OperationModel } from './model.js';
 import { buildRequest, type BodyBinding, type BuiltRequest, type ParamBinding, type RequestPlan } from './request.js';
@@ -95,6 +95,8 @@ export function createOperation(planned: PlannedOperation, transport: RestTransp
         throw new SourceError({ code: 'SOURCE_BAD_INPUT', source: plan.source, operation: plan.operation, safeMessage: `The arguments of ${plan.operation} cannot be sent to ${plan.source}.`, cause: error });
       }
       const response = await transport.send(plan.operation, plan.method, built, ctx);
+      // The transport lets a 304 through only when the cache sent validators: its copy is current.
+      if (response.status === 304) return NOT_MODIFIED;
       if (model.response.kind === 'empty') return true;
       if (model.response.kind === 'binary') return response.body.toString('base64');
       const text = response.body.toString('utf8');

@@ -65,7 +65,7 @@ export function createRestTransport(options: RestTransportOptions): RestTranspor
   const fixedHeaders: Record<string, string> = { accept: 'application/json', ...lowerCase(options.headers) };
 
   const attempt = async (operation: string, method: string, built: BuiltRequest, ctx: CallContext): Promise<HttpResponse> => {
-    const headers: Record<string, string> = { ...fixedHeaders, ...built.headers };
+    const headers: Record<string, string> = ctx.exchange?.validators === undefined ? { ...fixedHeaders, ...built.headers } : { ...fixedHeaders, ...built.headers, ...conditional(ctx.exchange.validators) };
     if (ctx.requestId !== undefined) headers['x-request-id'] = ctx.requestId;
     if (ctx.idempotencyKey !== undefined && !READ_METHODS.has(method)) headers['idempotency-key'] = ctx.idempotencyKey;
     let url = built.url;
@@ -89,7 +89,12 @@ export function createRestTransport(options: RestTransportOptions): RestTranspor
         credentials().invalidate();
         response = await attempt(operation, method, built, ctx);
       }
-      if (response.status >= 200 && response.status < 300) return response;
+      const { exchange } = ctx;
+      const notModified = response.status === 304 && exchange?.validators !== undefined;
+      if ((response.status >= 200 && response.status < 300) || notModified) {
+        exchange?.onResponse({ status: response.status, headers: response.headers, request: describeRequest(method, built, fixedHeaders, options.auth !== undefined) });
+        return response;
+      }
       throw httpFailure(source, operation, response);
     },
     async probe(timeoutMs) {
@@ -109,6 +114,22 @@ export function createRestTransport(options: RestTransportOptions): RestTranspor
       await client?.close();
     },
   };
+}
+
+/** Only the conditional headers a cache may ask for: nothing else can be slipped into a request this way. */
+function conditional(validators: Readonly<Record<string, string>>): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name of ['if-none-match', 'if-modified-since']) {
+    const value = validators[name];
+    if (value !== undefined) headers[name] = value.replace(/[\r\n]/g, ' ');
+  }
+  return headers;
+}
+
+/** The request for the cache's eyes: path and query without the origin, no credentials, no cookies. */
+function describeRequest(method: string, built: BuiltRequest, fixed: Readonly<Record<string, string>>, authenticated: boolean): { method: string; url: string; headers: Record<string, string>; authenticated: boolean } {
+  const { cookie: _cookie, ...headers } = { ...fixed, ...built.headers };
+  return { method: method.toUpperCase(), url: `${built.url.pathname}${built.url.search}`, headers, authenticated };
 }
 
 function lowerCase(headers: Readonly<Record<string, string>> | undefined): Record<string, string> {

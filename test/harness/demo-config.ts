@@ -36,8 +36,8 @@ export const COMMERCE_SCHEMA = fileURLToPath(new URL('../../schema/commerce.grap
 
 /**
  * The demo as `npm start` serves it: the unified schema at /graphql and the
- * same batch declarations as switchboard.config.ts (keep the two equal), so
- * tests count the calls a real deployment makes.
+ * same batch declarations and read cache TTLs as switchboard.config.ts (keep
+ * the two equal), so tests count the calls a real deployment makes.
  * @param overrides as for demoConfig; `schema` too, to bind a fixture schema instead.
  */
 export function unifiedDemoConfig(
@@ -85,5 +85,27 @@ export function unifiedDemoConfig(
       }),
     );
   }
-  return { sources, schema: COMMERCE_SCHEMA, logging: { level: 'silent' }, endpoints: { sources: 'read-write' }, ...overrides };
+  return {
+    sources,
+    schema: COMMERCE_SCHEMA,
+    logging: { level: 'silent' },
+    endpoints: { sources: 'read-write' },
+    // As switchboard.config.ts (keep the two equal): read cache TTLs for the erp's and billing's reads.
+    pipeline: DEMO_PIPELINE,
+    ...overrides,
+  };
 }
+
+/** The `pipeline` section of switchboard.config.ts; pass `{ pipeline: {} }` in `overrides` for no cache TTLs. */
+export const DEMO_PIPELINE = {
+  sources: {
+    erp: { operations: { getStockLevels: { cache: { ttlMs: 5_000, staleIfErrorMs: 300_000 } }, getItem: { cache: { ttlMs: 60_000, staleIfErrorMs: 3_600_000 } } } },
+    billing: { operations: { getPrice: { cache: { ttlMs: 60_000, staleIfErrorMs: 3_600_000 } } } },
+  },
+} as const satisfies SwitchboardConfig['pipeline'];
+
+/**
+ * `overrides` for a test whose subject is the calls a query makes without the
+ * read cache (batching, prefetch, partial results): every answer goes to its backend.
+ */
+export const NO_READ_CACHE = { pipeline: { cache: { enabled: false } } } as const satisfies Partial<SwitchboardConfig>;

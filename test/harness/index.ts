@@ -1,7 +1,8 @@
 /**
  * The shared test harness: real demo systems and a real gateway on
  * 127.0.0.1 port 0, a GraphQL client over real HTTP, child processes for
- * entry points, and one cleanup that stops all of it, even after a failure.
+ * entry points, a private Redis (`startRedis`), and one cleanup that stops
+ * all of it, even after a failure.
  *
  * @example
  * useHarness(); // once per file: closeAll() in afterAll
@@ -19,7 +20,8 @@ export { freePorts, isPortFree } from './ports.js';
 export { spawnProcess, type TestProcess, type ProcessExit, type SpawnOptions } from './process.js';
 export { startSystems, availableSystems, type Systems, type StartSystemsOptions } from './systems.js';
 export { startGatewayOn, type TestGateway, type GraphQLResult, type GraphQLResponse, type GraphQLCallOptions } from './gateway.js';
-export { demoConfig, unifiedDemoConfig, COMMERCE_SCHEMA } from './demo-config.js';
+export { startRedis, ensureRedisServer, pingRedis, type TestRedis } from './redis.js';
+export { demoConfig, unifiedDemoConfig, COMMERCE_SCHEMA, DEMO_PIPELINE, NO_READ_CACHE } from './demo-config.js';
 export { startOpenApiMock, type OpenApiMock, type MockRequest } from './openapi-mock.js';
 export { startPostgres, type PostgresServer, type PostgresServerOptions } from './postgres.js';
 export { startPostgresServer } from './postgres-server.js';

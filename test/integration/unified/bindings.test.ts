@@ -7,7 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { catalogue } from '../../../demo/common/catalogue.js';
 import { startGatewayOn, startSystems, useHarness, type Systems, type TestGateway } from '../../harness/index.js';
-import { unifiedDemoConfig } from '../../harness/demo-config.js';
+import { NO_READ_CACHE, unifiedDemoConfig } from '../../harness/demo-config.js';
 
 useHarness();
 
@@ -28,7 +28,8 @@ function stockOf(sku: string): { onHand: number; reserved: number } {
 
 beforeAll(async () => {
   systems = await startSystems(['storefront', 'erp', 'billing']);
-  gateway = await startGatewayOn(unifiedDemoConfig(systems));
+  // Counts the calls each query makes: without the read cache, which would answer repeats.
+  gateway = await startGatewayOn(unifiedDemoConfig(systems, NO_READ_CACHE));
 });
 
 beforeEach(() => systems.resetCounts());

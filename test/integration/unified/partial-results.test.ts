@@ -5,7 +5,7 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { catalogue } from '../../../demo/common/catalogue.js';
 import { startGatewayOn, startSystems, useHarness, type Systems, type TestGateway } from '../../harness/index.js';
-import { unifiedDemoConfig } from '../../harness/demo-config.js';
+import { NO_READ_CACHE, unifiedDemoConfig } from '../../harness/demo-config.js';
 
 useHarness();
 
@@ -16,8 +16,9 @@ const QUERY = `query ($sku: ID!) { product(sku: $sku) { sku title price { amount
 
 beforeAll(async () => {
   systems = await startSystems(['storefront', 'erp', 'billing']);
-  // Short retry waits: a system that stays down is retried and still fails, without the default 0.5–30 s backoffs.
-  gateway = await startGatewayOn(unifiedDemoConfig(systems, { pipeline: { retry: { baseDelayMs: 1, maxDelayMs: 5 } } }));
+  // A system down must show as nulls: without the read cache, which would serve what it holds;
+  // short retry waits: a system that stays down is retried and still fails, without the default 0.5–30 s backoffs.
+  gateway = await startGatewayOn(unifiedDemoConfig(systems, { pipeline: { ...NO_READ_CACHE.pipeline, retry: { baseDelayMs: 1, maxDelayMs: 5 } } }));
 });
 
 afterEach(() => {
@@ -58,7 +59,8 @@ describe('partial results', () => {
 
   it('storefront down: product is null with a storefront error', async () => {
     systems.storefront.misbehaviour.set({ unavailable: true });
-    const { body } = await gateway.graphql(QUERY, { sku: product.sku });
+    // A product this file has not read: the storefront's answers are cacheable (max-age), and a cached one would be served.
+    const { body } = await gateway.graphql(QUERY, { sku: seed.products[8]!.sku });
     expect(body.data).toEqual({ product: null });
     expect(errorAt(body.errors, 'product')?.extensions).toMatchObject({ source: 'storefront', operation: 'getProductBySku' });
   });
@@ -87,7 +89,7 @@ describe('partial results when a system is slow', () => {
 
   beforeAll(async () => {
     // The erp's calls get a 300 ms deadline; the erp is then told to take 1.5 s.
-    slowGateway = await startGatewayOn(unifiedDemoConfig(systems, {}, { timeoutMs: { erp: 300 } }));
+    slowGateway = await startGatewayOn(unifiedDemoConfig(systems, NO_READ_CACHE, { timeoutMs: { erp: 300 } }));
   });
 
   it('erp too slow: its fields are null with SOURCE_TIMEOUT, the rest arrives', async () => {

@@ -7,7 +7,7 @@
  */
 import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { catalogue } from '../../../demo/common/catalogue.js';
-import { unifiedDemoConfig } from '../../harness/demo-config.js';
+import { NO_READ_CACHE, unifiedDemoConfig } from '../../harness/demo-config.js';
 import { startGatewayOn, startSystems, useHarness, type Systems, type TestGateway } from '../../harness/index.js';
 
 useHarness();
@@ -18,8 +18,9 @@ let gateway: TestGateway;
 
 beforeAll(async () => {
   systems = await startSystems(['storefront', 'erp', 'billing']);
-  // Retries off: these tests count one call per field while a system is down (retries are counted in test/integration/pipeline).
-  gateway = await startGatewayOn(unifiedDemoConfig(systems, { pipeline: { retry: { maxAttempts: 1 } } }));
+  // Counts the calls each query makes: without the read cache, which would answer repeats, and
+  // without retries (they are counted in test/integration/pipeline).
+  gateway = await startGatewayOn(unifiedDemoConfig(systems, { pipeline: { ...NO_READ_CACHE.pipeline, retry: { maxAttempts: 1 } } }));
 });
 
 beforeEach(() => systems.resetCounts());

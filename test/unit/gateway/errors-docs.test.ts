@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { GATEWAY_ERROR_CODES } from '../../../gateway/index.js';
 import { WRITE_ERROR_CODES } from '../../../gateway/writes/index.js';
+import { NOTICE_CODES } from '../../../gateway/pipeline/index.js';
 import { CONTRACT_ERROR_CODES, SOURCE_ERROR_CODES } from '../../../sources/common/index.js';
 
 /** Codes in the first cell of the tables of docs/errors.md, with their cause and fix cells. */
@@ -17,7 +18,7 @@ function documentedCodes(markdown: string): Map<string, { cause: string; fix: st
 
 describe('docs/errors.md', () => {
   const documented = documentedCodes(readFileSync(new URL('../../../docs/errors.md', import.meta.url), 'utf8'));
-  const codes = [...SOURCE_ERROR_CODES, ...CONTRACT_ERROR_CODES, ...GATEWAY_ERROR_CODES, ...WRITE_ERROR_CODES];
+  const codes = [...SOURCE_ERROR_CODES, ...CONTRACT_ERROR_CODES, ...GATEWAY_ERROR_CODES, ...WRITE_ERROR_CODES, ...NOTICE_CODES];
 
   it('has a row for every error code, and no row for a code that does not exist', () => {
     expect([...documented.keys()].sort()).toEqual([...codes].sort());

@@ -1,0 +1,13 @@
+/**
+ * The demo config with the read cache off, for bench/gateway-vs-direct.ts:
+ * the same gateway, every read going to its backend, so the pipeline's own
+ * cost can be compared with the figures from before it existed.
+ */
+import { fileURLToPath } from 'node:url';
+
+// `switchboard start --config` runs a config from its own folder; the demo
+// config's paths are relative to the repository's root.
+process.chdir(fileURLToPath(new URL('..', import.meta.url)));
+const { default: demo } = await import('../switchboard.config.js');
+
+export default { ...demo, pipeline: { cache: { enabled: false } } };
