@@ -71,7 +71,8 @@ describe('reads', () => {
   });
 
   it('stale-if-error: with the erp down, the stale stock arrives with a CACHE_STALE notice', async () => {
-    const gateway = await gatewayOn({}, { sources: { erp: { operations: { getStockLevels: { cache: { ttlMs: 1, staleIfErrorMs: 60_000 } } } } } });
+    // No retries: the one failed call is the count asserted below (retries are counted in test/integration/pipeline).
+    const gateway = await gatewayOn({}, { sources: { erp: { retry: { maxAttempts: 1 }, operations: { getStockLevels: { cache: { ttlMs: 1, staleIfErrorMs: 60_000 } } } } } });
     const sku = seed.products[70]!.sku;
     const fresh = await gateway.graphql(PRODUCT, { sku });
     await sleep(10);

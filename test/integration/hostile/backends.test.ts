@@ -42,6 +42,8 @@ function config(): SwitchboardConfig {
       }),
       createGrpcSource({ name: 'billing', contract: systems.billing.contract, url: systems.billing.url }),
     ],
+    // Every case here is about what a backend answered: no read cache to answer for it, no retries to multiply its calls.
+    pipeline: { cache: { enabled: false }, retry: { maxAttempts: 1 } },
   };
 }
 

@@ -34,7 +34,7 @@ beforeAll(async () => {
   server.addService(service, Object.fromEntries(Object.keys(service).map((name) => [name, fail])) as grpc.UntypedServiceImplementation);
   const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))));
   log = interceptLog();
-  gateway = await startGatewayOn({ sources: [createGrpcSource({ name: 'billing', contract: CONTRACT, includeDirs: [PROTO_ROOT], url: `127.0.0.1:${port}` })], logging: { level: 'info' } });
+  gateway = await startGatewayOn({ sources: [createGrpcSource({ name: 'billing', contract: CONTRACT, includeDirs: [PROTO_ROOT], url: `127.0.0.1:${port}` })], logging: { level: 'info' }, endpoints: { sources: 'read-write' } });
 });
 
 afterAll(async () => {
