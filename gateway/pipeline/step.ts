@@ -26,7 +26,7 @@ export interface PipelineStep {
   readonly invoke?: (next: Invoke) => Invoke;
   /** Wraps the opening of subscription streams. */
   readonly subscribe?: (next: Subscribe) => Subscribe;
-  /** Safe facts about the step's state for `/readyz` (e.g. the breaker's), when it has any. */
+  /** Safe facts about the step's state for `/readyz` (e.g. the breaker's), for a step that keeps state. */
   readonly state?: () => Readonly<Record<string, string | number | boolean>>;
   /** Releases timers and connections. */
   readonly close?: () => void | Promise<void>;
