@@ -1,10 +1,13 @@
 /** What every resolver receives: the request's id, its deadline signal and its loaders. */
+import type { Caller } from './auth/index.js';
 import type { Loaders } from './loaders.js';
 import type { CacheControl, CallNotice, PipelineContext } from './pipeline/index.js';
 
 export interface GatewayContext {
   /** The id in the response's `x-request-id` header and in every log line of the request. */
   readonly requestId: string;
+  /** Who is calling (gateway/auth): scopes, limits, the audit trail and logs read it. */
+  readonly caller: Caller;
   /** Aborted when the caller goes away or `limits.requestTimeoutMs` passes. */
   readonly signal: AbortSignal;
   /** Aborted only when the caller goes away; subscriptions use it, as they outlive any deadline. */

@@ -14,6 +14,7 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Source } from '../sources/common/index.js';
 import { composeSchema, formatCompositionIssue, readConstraints, type CompositionIssue, type InputConstraints } from './composition/index.js';
 import { resolveConfig, type ResolvedConfig, type SwitchboardConfig } from './config/index.js';
+import { anonymousCaller } from './auth/index.js';
 import type { GatewayContext } from './context.js';
 import { GatewayError } from './errors.js';
 import { limitBody } from './http/body-limit.js';
@@ -277,6 +278,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
   const contextOf = (requestId: string, deadline: RequestDeadline, clientAddress: string): ServerContext & CallerFacts => ({
     requestId,
     clientAddress,
+    caller: anonymousCaller(clientAddress),
     signal: deadline.signal,
     requestSignal: deadline.callerSignal,
     requestTimeoutMs: timeoutMs,

@@ -246,6 +246,13 @@ export const CONFIG_SPEC = section({
      */
     sources: record(section({ ...sourcePipeline, operations: record(section(operationPipeline), 'operation name') }), 'source name'),
   }),
+  /** The operator's side: metrics, the write journal's admin API, the operator page (docs/security.md). */
+  admin: section({
+    /**
+     * The admin credential, sent as `Authorization: Bearer <token>` to admin paths; at least 32 characters.
+     * Read it from the environment (SWITCHBOARD_ADMIN_TOKEN). Unset: every admin path answers 404. @default null */
+    token: text<string | null>(null, { minLength: 32, secret: true, what: 'a secret of at least 32 characters' }),
+  }),
   /** Where the read cache keeps answers (docs/cache.md). */
   cache: section({
     /** "memory": this process only; "redis": shared by every instance on `redisUrl`, with a memory tier in front. @default "memory" */

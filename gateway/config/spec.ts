@@ -111,14 +111,18 @@ export function boolean(defaultValue: boolean): OptionSpec<boolean> {
   });
 }
 
-/** A string; `nonEmpty` refuses "". */
-export function text<T extends string | null = string>(defaultValue: T, rule: { nonEmpty?: boolean; what?: string } = {}): OptionSpec<T | string> {
+/** A string; `nonEmpty` refuses "", `minLength` anything shorter; a `secret` is never quoted back in an error. */
+export function text<T extends string | null = string>(defaultValue: T, rule: { nonEmpty?: boolean; minLength?: number; secret?: boolean; what?: string } = {}): OptionSpec<T | string> {
   const expected = rule.what ?? (rule.nonEmpty ? 'a non-empty string' : 'a string');
+  const minLength = Math.max(rule.nonEmpty === true ? 1 : 0, rule.minLength ?? 0);
   return option<T | string>({
     default: defaultValue,
     expected,
     parse(value, path) {
-      if (typeof value !== 'string' || (rule.nonEmpty === true && value === '')) throw invalid(path, expected, value);
+      if (typeof value === 'string' && value.length < minLength && rule.secret === true) {
+        throw new GatewayError({ code: 'CONFIG_INVALID', safeMessage: `Config option "${path}" should be ${expected}, instead got a string of ${value.length} characters.`, details: { path } });
+      }
+      if (typeof value !== 'string' || value.length < minLength) throw invalid(path, expected, value);
       return value;
     },
   });

@@ -6,6 +6,7 @@
 import { parse, execute, type ExecutionResult } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { composeSchema } from '../../../../gateway/composition/index.js';
+import { anonymousCaller } from '../../../../gateway/auth/index.js';
 import { createLoaders } from '../../../../gateway/loaders.js';
 import type { GatewayContext } from '../../../../gateway/context.js';
 import type { Args, Operation, Source } from '../../../../sources/common/index.js';
@@ -64,7 +65,7 @@ async function run(query: string): Promise<ExecutionResult> {
   calls.length = 0;
   const signal = new AbortController().signal;
   const deadlineAt = Date.now() + 1000;
-  const contextValue: GatewayContext = { loaders: createLoaders(), signal, requestSignal: signal, requestId: 't', requestTimeoutMs: 1000, deadlineAt, outbound: { signal, requestId: 't', deadlineAt }, notices: [] };
+  const contextValue: GatewayContext = { caller: anonymousCaller('local'), loaders: createLoaders(), signal, requestSignal: signal, requestId: 't', requestTimeoutMs: 1000, deadlineAt, outbound: { signal, requestId: 't', deadlineAt }, notices: [] };
   return execute({ schema: composition.schema, document: parse(query), contextValue });
 }
 

@@ -1,0 +1,2 @@
+export type { Caller } from './caller.js';
+export { anonymousCaller } from './caller.js';
