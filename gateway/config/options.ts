@@ -246,6 +246,17 @@ export const CONFIG_SPEC = section({
      */
     sources: record(section({ ...sourcePipeline, operations: record(section(operationPipeline), 'operation name') }), 'source name'),
   }),
+  /** The write journal: where every mutation's plan, steps, dead letters and audit trail are kept (docs/writes.md). */
+  writes: section({
+    /** "sqlite": a file on this machine (one instance); "postgres": shared by every instance on `postgresUrl`. @default "sqlite" */
+    journal: oneOf(['sqlite', 'postgres'] as const, 'sqlite'),
+    /** The SQLite file when `journal` is "sqlite", relative to the working directory; created on first start. @default ".switchboard/journal.db" */
+    sqlitePath: text('.switchboard/journal.db', { nonEmpty: true, what: 'a file path' }),
+    /** The PostgreSQL server when `journal` is "postgres", e.g. "postgres://user@127.0.0.1:5432/switchboard". Read it from the environment. @default null */
+    postgresUrl: text<string | null>(null, { nonEmpty: true, secret: true, what: 'a postgres:// URL' }),
+    /** How long a caller's idempotency key is remembered after its write began, in ms; never while the write is in flight. @default 86400000 */
+    idempotencyKeyTtlMs: integer(86_400_000, { min: 60_000 }), // 24 h
+  }),
   /** The operator's side: metrics, the write journal's admin API, the operator page (docs/security.md). */
   admin: section({
     /**

@@ -10,3 +10,4 @@ export { createSqliteJournal, SQLITE_JOURNAL_DEFAULTS, type SqliteJournalOptions
 export { SQLITE_SCHEMA_VERSION } from './sqlite-schema.js';
 export { createPostgresJournal, POSTGRES_JOURNAL_DEFAULTS, type PostgresJournalOptions } from './postgres.js';
 export { POSTGRES_SCHEMA_VERSION } from './postgres-schema.js';
+export { openWriteJournal, type WriteJournalConfig } from './open.js';
