@@ -109,7 +109,7 @@ export async function createRestSource(options: RestSourceOptions): Promise<Sour
     kind: 'rest',
     ...(transport.baseUrl === undefined ? {} : { url: transport.baseUrl }),
     typeDefs,
-    operations: withBatches(options.name, operations, options.batch),
+    operations: withBatches(options.name, operations, options.batch, typeDefs),
     warnings,
     health: () => transport.probe(healthTimeoutMs),
     close: () => transport.close(),
