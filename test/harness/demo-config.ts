@@ -53,6 +53,7 @@ export function unifiedDemoConfig(
         name: 'storefront',
         contract: systems.storefront.contract,
         url: systems.storefront.url,
+        healthPath: '/products?limit=1',
         ...timeout('storefront'),
         batch: {
           getProduct: { via: 'listProducts', key: 'productId', listArgument: 'ids', itemKey: 'id', resultPath: 'items' },
