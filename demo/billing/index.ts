@@ -10,7 +10,7 @@ import { ReflectionService } from '@grpc/reflection';
 import { createCallCounter, createMisbehaviourControl, type DemoSystem, type DemoSystemOptions } from '../common/system.js';
 import { createHandlers, RpcFailure, type EventKind } from './handlers.js';
 import { addHealthService } from './health.js';
-import { createBillingStore, type StoredInvoice } from './store.js';
+import { billingRecords, createBillingStore, type StoredInvoice } from './store.js';
 
 export interface BillingOptions extends DemoSystemOptions {
   /** Serve TLS with this PEM key and certificate; with `ca`, clients must present a certificate it signed (mTLS). @default plaintext */
@@ -28,6 +28,12 @@ export const BILLING_PROTO = fileURLToPath(new URL('./proto/billing/v1/billing.p
 const SHUTDOWN_GRACE_MS = 500;
 
 type Wire = Record<string, unknown>;
+
+/** The call's idempotency-key metadata; absent or empty means none. */
+function keyOf(metadata: grpc.Metadata): string | undefined {
+  const [key] = metadata.get('idempotency-key');
+  return typeof key === 'string' && key !== '' ? key : undefined;
+}
 
 function toServiceError(error: unknown): Partial<grpc.StatusObject> {
   if (error instanceof RpcFailure) return { code: error.code, details: error.message };
@@ -88,14 +94,13 @@ export async function startBilling(options: BillingOptions = {}): Promise<DemoSy
   const implementation: grpc.UntypedServiceImplementation = {
     GetPrice: unary('GetPrice', (request) => handlers.GetPrice(request)),
     BatchGetPrices: unary('BatchGetPrices', (request) => handlers.BatchGetPrices(request)),
-    CreateInvoice: unary('CreateInvoice', (request) => handlers.CreateInvoice(request)),
+    CreateInvoice: unary('CreateInvoice', (request, call) => handlers.CreateInvoice(request, keyOf(call.metadata))),
     GetInvoice: unary('GetInvoice', (request) => handlers.GetInvoice(request)),
     ListInvoices: unary('ListInvoices', (request) => handlers.ListInvoices(request)),
-    CapturePayment: unary('CapturePayment', (request, call) => {
-      const [key] = call.metadata.get('idempotency-key');
-      return handlers.CapturePayment(request, typeof key === 'string' && key !== '' ? key : undefined);
-    }),
-    RefundPayment: unary('RefundPayment', (request) => handlers.RefundPayment(request)),
+    CapturePayment: unary('CapturePayment', (request, call) => handlers.CapturePayment(request, keyOf(call.metadata))),
+    RefundPayment: unary('RefundPayment', (request, call) => handlers.RefundPayment(request, keyOf(call.metadata))),
+    VoidInvoice: unary('VoidInvoice', (request, call) => handlers.VoidInvoice(request, keyOf(call.metadata))),
+    SetPrice: unary('SetPrice', (request, call) => handlers.SetPrice(request, keyOf(call.metadata))),
     Ping: unary('Ping', () => ({})),
     ImportInvoices: ((call: grpc.ServerReadableStream<Wire, Wire>, callback: grpc.sendUnaryData<Wire>) => {
       const requests: Wire[] = [];
@@ -153,6 +158,7 @@ export async function startBilling(options: BillingOptions = {}): Promise<DemoSy
     contract: BILLING_PROTO,
     counter,
     misbehaviour,
+    records: () => billingRecords(store),
     close() {
       closed ??= new Promise<void>((resolve) => {
         // Open WatchInvoiceEvents streams never end on their own, so a graceful shutdown is given a short grace and then forced.

@@ -4,6 +4,8 @@
  * and a way to make it misbehave.
  */
 
+import type { SystemRecords } from './records.js';
+
 export type DemoSystemName = 'storefront' | 'erp' | 'billing';
 
 /** Counts requests per operation, as the backend saw them. */
@@ -151,6 +153,8 @@ export interface DemoSystem {
   readonly contract: string;
   readonly counter: CallCounter;
   readonly misbehaviour: MisbehaviourControl;
+  /** Its write log and every record written since start (GET /__admin/records), so tests can assert "applied exactly once". */
+  records(): SystemRecords;
   /** Stops listening and drops open connections. Safe to call twice. */
   close(): Promise<void>;
 }

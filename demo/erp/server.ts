@@ -130,7 +130,7 @@ export async function startErp(options: ErpOptions = {}): Promise<DemoSystem> {
     try {
       send(200, envelope(version, handler(store, request.body)));
     } catch (error) {
-      if (error instanceof ErpClientError) return send(500, fault(version, 'client', undefined, error.message, error.code));
+      if (error instanceof ErpClientError) return send(500, fault(version, 'client', error.extra.subcode, error.message, error.code, error.extra.documentNumber));
       send(500, fault(version, 'server', undefined, 'The erp failed to process the request.', 'INTERNAL'));
     }
   };
@@ -156,6 +156,7 @@ export async function startErp(options: ErpOptions = {}): Promise<DemoSystem> {
     contract: ERP_WSDL_PATH,
     counter,
     misbehaviour,
+    records: () => store.records(),
     close() {
       closed ??= new Promise<void>((resolve) => {
         server.closeAllConnections();

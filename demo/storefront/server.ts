@@ -109,11 +109,11 @@ async function handle(parts: Parts, req: IncomingMessage, res: ServerResponse, t
   const principal = parts.auth.authenticate(req);
   const { route, params } = match;
   const body = method === 'GET' ? undefined : parseJsonBody(req, await readBody(req, parts.config.maxBodyBytes));
-  const write = () => route.handle({ params, query, body, store: parts.store, now: new Date() });
-  const cacheControl = cacheControlOf(route, parts.config);
-
   const rawKey = req.headers['idempotency-key'];
   const key = Array.isArray(rawKey) ? rawKey[0] : rawKey;
+  const write = () => route.handle({ params, query, body, store: parts.store, now: new Date(), idempotencyKey: key });
+  const cacheControl = cacheControlOf(route, parts.config);
+
   if (method === 'GET' || key === undefined) {
     // A 304 is also counted as "<operationId>.notModified", so tests can see a revalidation cost no body.
     if (sendJson(req, res, write(), cacheControl)) parts.counter.hit(`${route.operationId}.notModified`);
@@ -183,6 +183,7 @@ export async function startStorefront(options: StorefrontOptions = {}): Promise<
     contract: STOREFRONT_CONTRACT,
     counter: parts.counter,
     misbehaviour: parts.misbehaviour,
+    records: () => parts.store.records(),
     close() {
       closed ??= new Promise<void>((resolve) => {
         server.close(() => resolve());
