@@ -14,7 +14,7 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Source } from '../sources/common/index.js';
 import { composeSchema, formatCompositionIssue, readConstraints, type CompositionIssue, type InputConstraints } from './composition/index.js';
 import { resolveConfig, type ResolvedConfig, type SwitchboardConfig } from './config/index.js';
-import { anonymousCaller } from './auth/index.js';
+import { authorizationOfHeaders, authorizationOfRaw, createAuthenticator, JWKS_PATH, type Authenticator, type Caller } from './auth/index.js';
 import type { GatewayContext } from './context.js';
 import { GatewayError } from './errors.js';
 import { limitBody } from './http/body-limit.js';
@@ -232,6 +232,15 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     await Promise.allSettled(resolved.sources.map((source) => source.close()));
     throw error;
   }
+  let authenticator: Authenticator;
+  try {
+    // Keys, verifiers and the revocation list, once per gateway (gateway/auth, docs/partners.md).
+    authenticator = await createAuthenticator(resolved.auth, logger);
+  } catch (error) {
+    await readCache.close();
+    await Promise.allSettled(resolved.sources.map((source) => source.close()));
+    throw error;
+  }
   const cacheControl = createCacheControl(readCache);
   // One pipeline per source, shared by every request and endpoint: its breaker, bulkhead and limits are the source's.
   const pipelines = new Map<string, SourcePipeline>(
@@ -269,16 +278,18 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     }
   } catch (error) {
     await Promise.allSettled([...pipelines.values()].map((pipeline) => pipeline.close()));
+    await authenticator.close();
     await readCache.close();
     await Promise.allSettled(resolved.sources.map((source) => source.close()));
     throw error;
   }
 
   const timeoutMs = resolved.limits.requestTimeoutMs;
-  const contextOf = (requestId: string, deadline: RequestDeadline, clientAddress: string): ServerContext & CallerFacts => ({
+  const contextOf = (requestId: string, deadline: RequestDeadline, clientAddress: string, caller: Caller): ServerContext & CallerFacts => ({
     requestId,
     clientAddress,
-    caller: anonymousCaller(clientAddress),
+    // Verified once, at the edge, before Yoga: nothing downstream reads the Authorization header.
+    caller,
     signal: deadline.signal,
     requestSignal: deadline.callerSignal,
     requestTimeoutMs: timeoutMs,
@@ -290,6 +301,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     if (pathname === '/healthz') return healthResponse();
     if (pathname === '/readyz') return readinessResponse(resolved.sources, Math.min(timeoutMs, 5_000), breakerStateOf);
     if (pathname === '/') return new Response(null, { status: 302, headers: { location: NAMESPACED_PATH } });
+    if (pathname === JWKS_PATH) return authenticator.jwks();
     const endpoint = endpoints.get(pathname.length > 1 ? pathname.replace(/\/$/, '') : pathname);
     if (endpoint === undefined) {
       return json(404, { errors: [{ message: `Nothing at ${pathname.slice(0, 100)}. GraphQL is served at ${[...endpoints.keys()].join(', ')}.`, extensions: { code: 'NOT_FOUND' } }] });
@@ -297,12 +309,15 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     // Before the body is read or inflated: a refused type or encoding costs nothing.
     const refused = refuseBodyType(request.method, (name) => request.headers.get(name));
     if (refused !== undefined) return refused;
+    // Before the body too: a caller without a valid token costs one signature check.
+    const caller = await authenticator.authenticate(authorizationOfHeaders(request.headers), clientAddress);
+    if (caller instanceof Response) return caller;
     const limited = await limitBody(request, resolved.limits.maxBodyBytes);
     if (limited instanceof Response) return limited;
     // The deadline covers queries and mutations; subscriptions end when the caller leaves.
     const deadline = startDeadline(timeoutMs, limited.signal);
     try {
-      return await endpoint.yoga.fetch(limited, contextOf(requestId, deadline, clientAddress));
+      return await endpoint.yoga.fetch(limited, contextOf(requestId, deadline, clientAddress, caller));
     } finally {
       // A JSON answer is complete here; a stream (SSE) does not use the deadline.
       deadline.release();
@@ -377,7 +392,10 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     const answer = async (): Promise<void> => {
       let response: Response;
       try {
-        response = await endpoint.yoga.handleNodeRequestAndResponse(req, res, contextOf(requestId, deadline, req.socket.remoteAddress ?? 'unknown'));
+        const address = req.socket.remoteAddress ?? 'unknown';
+        // From the raw headers: node's req.headers keeps only the first of two Authorization headers.
+        const caller = await authenticator.authenticate(authorizationOfRaw(req.rawHeaders), address);
+        response = caller instanceof Response ? caller : await endpoint.yoga.handleNodeRequestAndResponse(req, res, contextOf(requestId, deadline, address, caller));
       } catch (error) {
         logger.error('Unexpected error while routing a request', { requestId, error });
         response = graphqlErrorResponse(500, 'Unexpected error.', { code: 'INTERNAL_SERVER_ERROR', requestId });
@@ -439,6 +457,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
         );
         await Promise.allSettled([...endpoints.values()].map(({ yoga }) => yoga.dispose()));
         await Promise.allSettled([...pipelines.values()].map((pipeline) => pipeline.close()));
+        await authenticator.close();
         await readCache.close();
         const closed = await Promise.allSettled(resolved.sources.map((source) => source.close()));
         for (const result of closed) if (result.status === 'rejected') logger.warn('A source failed to close', { error: result.reason });
