@@ -10,6 +10,14 @@ Commands:
   print-subgraph --rest <file-or-url> | --soap <wsdl> | --grpc <proto> [--include <dir>]... | --grpc-reflect <host:port>
       Print the GraphQL subgraph a contract yields (SDL on stdout, warnings on stderr).
       [--name <source name>] names the source (default "api").
+  token issue --partner <name> --scopes "<scope> ..." --ttl <n>(s|m|h|d) [--plan <name>] [--config <file>]
+      Sign a token for a partner and print it once (docs/partners.md); the key file is created on first use.
+  token list [--partner <name>] [--all] [--config <file>]
+      Issued tokens (id = jti, partner, plan, dates, state, scopes); never the tokens. --all: expired too.
+  token revoke <jti> [--config <file>]
+      Revoke a token; every gateway refuses it within auth.revocationRefreshMs.
+  keys rotate [--config <file>]
+      Add a new signing key; the old one keeps verifying for auth.maxTokenTtlMs, then retires.
 
 Options:
   -h, --help   Show this help.
