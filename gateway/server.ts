@@ -297,7 +297,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     cache: cacheControl,
   });
 
-  const route = async (request: Request, requestId: string, pathname: string, clientAddress: string): Promise<Response> => {
+  const route = async (request: Request, requestId: string, pathname: string, clientAddress: string, authorization: readonly string[]): Promise<Response> => {
     if (pathname === '/healthz') return healthResponse();
     if (pathname === '/readyz') return readinessResponse(resolved.sources, Math.min(timeoutMs, 5_000), breakerStateOf);
     if (pathname === '/') return new Response(null, { status: 302, headers: { location: NAMESPACED_PATH } });
@@ -310,7 +310,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     const refused = refuseBodyType(request.method, (name) => request.headers.get(name));
     if (refused !== undefined) return refused;
     // Before the body too: a caller without a valid token costs one signature check.
-    const caller = await authenticator.authenticate(authorizationOfHeaders(request.headers), clientAddress);
+    const caller = await authenticator.authenticate(authorization, clientAddress);
     if (caller instanceof Response) return caller;
     const limited = await limitBody(request, resolved.limits.maxBodyBytes);
     if (limited instanceof Response) return limited;
@@ -335,7 +335,8 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
       request.headers.forEach(() => (headerCount += 1));
       response =
         refuseHeaderCount(node === undefined ? headerCount : node.rawHeaders.length / 2, resolved.server.maxHeaderCount) ??
-        (await route(request, requestId, pathname, node?.socket.remoteAddress ?? 'local'));
+        // From the raw headers when there are some: node's req.headers (and so the Request built from it) keeps only the first of two Authorization headers.
+        (await route(request, requestId, pathname, node?.socket.remoteAddress ?? 'local', node === undefined ? authorizationOfHeaders(request.headers) : authorizationOfRaw(node.rawHeaders)));
     } catch (error) {
       logger.error('Unexpected error while routing a request', { requestId, error });
       response = graphqlErrorResponse(500, 'Unexpected error.', { code: 'INTERNAL_SERVER_ERROR', requestId });

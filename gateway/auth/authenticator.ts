@@ -82,12 +82,12 @@ export async function createAuthenticator(config: AuthConfig, logger: Logger): P
     onTick: reloadKeys,
   });
   const verify = createVerifier({ own: { issuer: config.issuer, audience: config.audience, getKey: () => ring.getKey }, trusted: config.trustedIssuers, clockToleranceSeconds: config.clockToleranceSeconds });
-  const invalidHeader = json(400, { errors: [{ message: 'The Authorization header is not one "Bearer <token>".', extensions: { code: 'AUTH_HEADER_INVALID' } }] }, { 'www-authenticate': `Bearer ${REALM}, error="invalid_request"` });
+  const invalidHeader = (): Response => refusal(400, 'AUTH_HEADER_INVALID', 'The Authorization header is not one "Bearer <token>".', `Bearer ${REALM}, error="invalid_request"`);
 
   return {
     async authenticate(authorization, address) {
       const presented = presentedToken(authorization);
-      if (presented.kind === 'malformed') return invalidHeader.clone();
+      if (presented.kind === 'malformed') return invalidHeader();
       if (presented.kind === 'other-scheme') return refusal(401, 'AUTH_HEADER_INVALID', 'Only bearer tokens are accepted (Authorization: Bearer <token>).', `Bearer ${REALM}`);
       if (presented.kind === 'none') {
         return config.allowAnonymous ? anonymousCaller(address, anonymousScopes) : refuse(authError('AUTH_TOKEN_MISSING', 'This endpoint needs a bearer token.'));

@@ -44,8 +44,6 @@ export interface VerifierOptions {
   readonly clockToleranceSeconds: number;
   /** How long an identity provider's keys are reused before a refetch, in ms. @default 600000 */
   readonly jwksCacheMs?: number;
-  /** Least time between two fetches of one provider's keys (an unknown `kid` triggers one), in ms. @default 30000 */
-  readonly jwksCooldownMs?: number;
 }
 
 /** The three base64url parts of a compact JWS; a JWE (five parts) or anything else is refused before decoding. */
@@ -58,7 +56,7 @@ export function createVerifier(options: VerifierOptions): (token: string) => Pro
   const required = ['jti', 'sub', 'exp', 'iat'];
   const verifiers = new Map<string, IssuerVerifier>();
   for (const provider of options.trusted) {
-    const jwks = createRemoteJWKSet(new URL(provider.jwksUrl), { cacheMaxAge: options.jwksCacheMs ?? 600_000, cooldownDuration: options.jwksCooldownMs ?? 30_000, timeoutDuration: 5_000 });
+    const jwks = createRemoteJWKSet(new URL(provider.jwksUrl), { cacheMaxAge: options.jwksCacheMs ?? 600_000, cooldownDuration: provider.jwksCooldownMs, timeoutDuration: 5_000 });
     verifiers.set(provider.issuer, {
       issuer: provider.issuer,
       own: false,

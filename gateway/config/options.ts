@@ -96,6 +96,8 @@ export interface TrustedIssuer {
   readonly algorithms: readonly (typeof EXTERNAL_ALGORITHMS)[number][];
   /** The `typ` header its tokens must carry (e.g. "at+jwt"), or null when the provider sets none. */
   readonly typ: string | null;
+  /** Least time between two fetches of its keys, in ms: an unknown `kid` refetches at most this often. */
+  readonly jwksCooldownMs: number;
 }
 
 const trustedIssuers = option<readonly TrustedIssuer[]>({
@@ -109,8 +111,8 @@ const trustedIssuers = option<readonly TrustedIssuer[]>({
 
 function parseTrustedIssuer(entry: unknown, path: string): TrustedIssuer {
   if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw invalid(path, 'an object { issuer, jwksUrl, audience, scopesClaim?, algorithms?, typ? }', entry);
-  const known = ['issuer', 'jwksUrl', 'audience', 'scopesClaim', 'algorithms', 'typ'];
-  const { issuer, jwksUrl, audience, scopesClaim = 'scope', algorithms = ['RS256', 'ES256'], typ = null } = entry as Record<string, unknown>;
+  const known = ['issuer', 'jwksUrl', 'audience', 'scopesClaim', 'algorithms', 'typ', 'jwksCooldownMs'];
+  const { issuer, jwksUrl, audience, scopesClaim = 'scope', algorithms = ['RS256', 'ES256'], typ = null, jwksCooldownMs = 30_000 } = entry as Record<string, unknown>;
   for (const key of Object.keys(entry)) if (!known.includes(key)) throw invalid(`${path}.${key}`, `one of the known options (${known.join(', ')})`, key);
   if (typeof issuer !== 'string' || issuer === '') throw invalid(`${path}.issuer`, 'the issuer\'s `iss`, a non-empty string', issuer);
   if (typeof jwksUrl !== 'string' || !isJwksUrl(jwksUrl)) throw invalid(`${path}.jwksUrl`, 'an https:// URL (http:// only on 127.0.0.1, ::1 or localhost)', jwksUrl);
@@ -120,7 +122,8 @@ function parseTrustedIssuer(entry: unknown, path: string): TrustedIssuer {
     throw invalid(`${path}.algorithms`, `a non-empty array of ${EXTERNAL_ALGORITHMS.join(', ')} (never "none" or HS*)`, algorithms);
   }
   if (typ !== null && (typeof typ !== 'string' || typ === '')) throw invalid(`${path}.typ`, 'a string such as "at+jwt", or null', typ);
-  return Object.freeze({ issuer, jwksUrl, audience, scopesClaim, algorithms: Object.freeze([...algorithms]) as TrustedIssuer['algorithms'], typ });
+  if (typeof jwksCooldownMs !== 'number' || !Number.isInteger(jwksCooldownMs) || jwksCooldownMs < 0) throw invalid(`${path}.jwksCooldownMs`, 'an integer from 0', jwksCooldownMs);
+  return Object.freeze({ issuer, jwksUrl, audience, scopesClaim, algorithms: Object.freeze([...algorithms]) as TrustedIssuer['algorithms'], typ, jwksCooldownMs });
 }
 
 /** Keys travel over https; plain http only to this machine (tests, a sidecar). */
@@ -366,7 +369,7 @@ export const CONFIG_SPEC = section({
     allowAnonymous: boolean(true),
     /** Scopes of a caller without a token. A gateway for partners gives them nothing unless told. @default [] */
     anonymousScopes: scopeList,
-    /** Identity providers whose tokens are accepted: `{ issuer, jwksUrl, audience, scopesClaim = "scope", algorithms = ["RS256", "ES256"], typ = null }`. @default [] */
+    /** Identity providers whose tokens are accepted: `{ issuer, jwksUrl, audience, scopesClaim = "scope", algorithms = ["RS256", "ES256"], typ = null, jwksCooldownMs = 30000 }`. @default [] */
     trustedIssuers,
   }),
   /** Where the read cache keeps answers (docs/cache.md). */

@@ -25,3 +25,4 @@ export { demoConfig, unifiedDemoConfig, COMMERCE_SCHEMA, DEMO_PIPELINE, NO_READ_
 export { startOpenApiMock, type OpenApiMock, type MockRequest } from './openapi-mock.js';
 export { startPostgres, type PostgresServer, type PostgresServerOptions } from './postgres.js';
 export { startPostgresServer } from './postgres-server.js';
+export { startIssuer, ISSUER_AUDIENCE, type TestIssuer, type IssuerKey } from './issuer.js';
