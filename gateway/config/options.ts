@@ -100,7 +100,7 @@ export interface TrustedIssuer {
   readonly jwksCooldownMs: number;
 }
 
-const trustedIssuers = option<readonly TrustedIssuer[]>({
+const issuerList = option<readonly TrustedIssuer[]>({
   default: Object.freeze([]) as readonly TrustedIssuer[],
   expected: 'an array of { issuer, jwksUrl, audience, scopesClaim?, algorithms?, typ? }',
   parse(value, path) {
@@ -370,7 +370,7 @@ export const CONFIG_SPEC = section({
     /** Scopes of a caller without a token. A gateway for partners gives them nothing unless told. @default [] */
     anonymousScopes: scopeList,
     /** Identity providers whose tokens are accepted: `{ issuer, jwksUrl, audience, scopesClaim = "scope", algorithms = ["RS256", "ES256"], typ = null, jwksCooldownMs = 30000 }`. @default [] */
-    trustedIssuers,
+    trustedIssuers: issuerList,
   }),
   /** Where the read cache keeps answers (docs/cache.md). */
   cache: section({
