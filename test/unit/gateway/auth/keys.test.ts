@@ -53,20 +53,26 @@ describe('the key file', () => {
 });
 
 describe('keys from the environment', () => {
-  const logger = createLogger({ level: 'silent' });
-
   it('signs with the first key and verifies tokens at the edge', async () => {
     const [first, second] = [await generateKey(T0), await generateKey(T0)];
     const signingKeys = JSON.stringify({ keys: [{ ...first!.jwk, kid: 'k1' }, { ...second!.jwk, kid: 'k2' }] });
     const config = parseSpec(CONFIG_SPEC.fields.auth, { keySource: 'env', signingKeys, sqlitePath: join(dir, 'env-tokens.db') }, 'auth');
     const store = createSqliteTokenStore({ path: config.sqlitePath });
-    const authenticator = await createAuthenticator(config, logger);
+    const lines: string[] = [];
+    const authenticator = await createAuthenticator(config, createLogger({ level: 'debug', write: (line) => lines.push(line) }));
     try {
       const ring = await keyRing(await keysFromEnvironment(signingKeys, Date.now()), Date.now());
       expect(ring.signer?.kid).toBe('k1');
       expect(authenticator.jwks().status).toBe(200);
       const { token, record } = await issueToken({ partner: 'acme', scopes: ['catalog:read'], ttlMs: 3_600_000 }, { issuer: 'switchboard', audience: 'switchboard', maxTokenTtlMs: DAY }, ring, store);
       expect(await authenticator.authenticate([`Bearer ${token}`], '127.0.0.1')).toMatchObject({ kind: 'token', id: record.jti, partner: 'acme' });
+      // Refused tokens are logged by code only: never the token, its claims or its id.
+      const [header, payload, signature] = token.split('.') as [string, string, string];
+      for (const bad of [`${header}.${payload}.${signature.slice(0, -4)}AAAA`, `${header}.${payload}`, `${header}.e30.${signature}`]) {
+        expect(await authenticator.authenticate([`Bearer ${bad}`], '127.0.0.1')).toBeInstanceOf(Response);
+      }
+      expect(lines.some((line) => line.includes('AUTH_TOKEN_INVALID'))).toBe(true);
+      for (const line of lines) for (const secret of [payload, signature, record.jti]) expect(line).not.toContain(secret);
     } finally {
       await authenticator.close();
       await store.close();
