@@ -33,7 +33,7 @@ const JWKS_MAX_AGE_SECONDS = 300;
 const REALM = 'realm="switchboard"';
 
 function refusal(status: number, code: string, message: string, challenge: string): Response {
-  return json(status, { errors: [{ message, extensions: { code } }] }, { 'www-authenticate': challenge });
+  return json(status, { errors: [{ message, extensions: { code } }] }, { 'www-authenticate': challenge, 'cache-control': 'no-store' });
 }
 
 /** RFC 6750 §3: the challenge for each outcome; the error description is coarse on purpose. */
