@@ -83,6 +83,10 @@ export default defineConfig({
       billing: { operations: { getPrice: { cache: { ttlMs: 60_000, staleIfErrorMs: 3_600_000 } } } },
     },
   },
+  // Callers without a token get the storefront frontend's scopes, so the playground and the
+  // README's examples work without one; partners call with tokens (docs/partners.md).
+  // A gateway configured for partners only leaves this empty (the default).
+  auth: { anonymousScopes: ['catalog:read', 'orders:read', 'orders:write'] },
   playground: {
     title: 'Switchboard demo',
     defaultTabs: exampleTabs('schema/examples'),

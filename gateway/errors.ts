@@ -23,6 +23,19 @@ export const GATEWAY_ERROR_CODES = Object.freeze([
   'LIMIT_COST_EXCEEDED',
   'LIMIT_TOKENS_EXCEEDED',
   'INTERNAL_SERVER_ERROR',
+  // The admin credential (http/admin-guard.ts): documented in docs/errors.md, missing here before.
+  'ADMIN_UNAUTHORIZED',
+  // Tokens (gateway/auth, docs/partners.md).
+  'AUTH_TOKEN_MISSING',
+  'AUTH_TOKEN_INVALID',
+  'AUTH_TOKEN_EXPIRED',
+  'AUTH_TOKEN_REVOKED',
+  'AUTH_HEADER_INVALID',
+  'AUTH_ISSUER_UNAVAILABLE',
+  'AUTH_KEYS_UNAVAILABLE',
+  'TOKEN_REQUEST_INVALID',
+  'TOKEN_NOT_FOUND',
+  'TOKEN_STORE_UNAVAILABLE',
 ] as const);
 
 export type GatewayErrorCode = (typeof GATEWAY_ERROR_CODES)[number];

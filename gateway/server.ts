@@ -14,7 +14,7 @@ import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Source } from '../sources/common/index.js';
 import { composeSchema, formatCompositionIssue, readConstraints, type CompositionIssue, type InputConstraints } from './composition/index.js';
 import { resolveConfig, type ResolvedConfig, type SwitchboardConfig } from './config/index.js';
-import { anonymousCaller } from './auth/index.js';
+import { authorizationOfHeaders, authorizationOfRaw, createAuthenticator, JWKS_PATH, type Authenticator, type Caller } from './auth/index.js';
 import type { GatewayContext } from './context.js';
 import { GatewayError } from './errors.js';
 import { limitBody } from './http/body-limit.js';
@@ -233,6 +233,15 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     await Promise.allSettled(resolved.sources.map((source) => source.close()));
     throw error;
   }
+  let authenticator: Authenticator;
+  try {
+    // Keys, verifiers and the revocation list, once per gateway (gateway/auth, docs/partners.md).
+    authenticator = await createAuthenticator(resolved.auth, logger);
+  } catch (error) {
+    await readCache.close();
+    await Promise.allSettled(resolved.sources.map((source) => source.close()));
+    throw error;
+  }
   const cacheControl = createCacheControl(readCache);
   // One pipeline per source, shared by every request and endpoint: its breaker, bulkhead and limits are the source's.
   const pipelines = new Map<string, SourcePipeline>(
@@ -270,16 +279,18 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     }
   } catch (error) {
     await Promise.allSettled([...pipelines.values()].map((pipeline) => pipeline.close()));
+    await authenticator.close();
     await readCache.close();
     await Promise.allSettled(resolved.sources.map((source) => source.close()));
     throw error;
   }
 
   const timeoutMs = resolved.limits.requestTimeoutMs;
-  const contextOf = (requestId: string, deadline: RequestDeadline, clientAddress: string): ServerContext & CallerFacts => ({
+  const contextOf = (requestId: string, deadline: RequestDeadline, clientAddress: string, caller: Caller): ServerContext & CallerFacts => ({
     requestId,
     clientAddress,
-    caller: anonymousCaller(clientAddress),
+    // Verified once, at the edge, before Yoga: nothing downstream reads the Authorization header.
+    caller,
     signal: deadline.signal,
     requestSignal: deadline.callerSignal,
     requestTimeoutMs: timeoutMs,
@@ -288,10 +299,11 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
   });
 
   const deliverPage = createPageDelivery();
-  const route = async (request: Request, requestId: string, pathname: string, clientAddress: string): Promise<Response> => {
+  const route = async (request: Request, requestId: string, pathname: string, clientAddress: string, authorization: readonly string[]): Promise<Response> => {
     if (pathname === '/healthz') return healthResponse();
     if (pathname === '/readyz') return readinessResponse(resolved.sources, Math.min(timeoutMs, 5_000), breakerStateOf);
     if (pathname === '/') return new Response(null, { status: 302, headers: { location: NAMESPACED_PATH } });
+    if (pathname === JWKS_PATH) return authenticator.jwks();
     const endpoint = endpoints.get(pathname.length > 1 ? pathname.replace(/\/$/, '') : pathname);
     if (endpoint === undefined) {
       return json(404, { errors: [{ message: `Nothing at ${pathname.slice(0, 100)}. GraphQL is served at ${[...endpoints.keys()].join(', ')}.`, extensions: { code: 'NOT_FOUND' } }] });
@@ -299,12 +311,15 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     // Before the body is read or inflated: a refused type or encoding costs nothing.
     const refused = refuseBodyType(request.method, (name) => request.headers.get(name));
     if (refused !== undefined) return refused;
+    // Before the body too: a caller without a valid token costs one signature check.
+    const caller = await authenticator.authenticate(authorization, clientAddress);
+    if (caller instanceof Response) return caller;
     const limited = await limitBody(request, resolved.limits.maxBodyBytes);
     if (limited instanceof Response) return limited;
     // The deadline covers queries and mutations; subscriptions end when the caller leaves.
     const deadline = startDeadline(timeoutMs, limited.signal);
     try {
-      return await deliverPage(limited, await endpoint.yoga.fetch(limited, contextOf(requestId, deadline, clientAddress)));
+      return await deliverPage(limited, await endpoint.yoga.fetch(limited, contextOf(requestId, deadline, clientAddress, caller)));
     } finally {
       // A JSON answer is complete here; a stream (SSE) does not use the deadline.
       deadline.release();
@@ -322,7 +337,8 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
       request.headers.forEach(() => (headerCount += 1));
       response =
         refuseHeaderCount(node === undefined ? headerCount : node.rawHeaders.length / 2, resolved.server.maxHeaderCount) ??
-        (await route(request, requestId, pathname, node?.socket.remoteAddress ?? 'local'));
+        // From the raw headers when there are some: node's req.headers (and so the Request built from it) keeps only the first of two Authorization headers.
+        (await route(request, requestId, pathname, node?.socket.remoteAddress ?? 'local', node === undefined ? authorizationOfHeaders(request.headers) : authorizationOfRaw(node.rawHeaders)));
     } catch (error) {
       logger.error('Unexpected error while routing a request', { requestId, error });
       response = graphqlErrorResponse(500, 'Unexpected error.', { code: 'INTERNAL_SERVER_ERROR', requestId });
@@ -380,7 +396,10 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     const answer = async (): Promise<void> => {
       let response: Response;
       try {
-        response = await endpoint.yoga.handleNodeRequestAndResponse(req, res, contextOf(requestId, deadline, req.socket.remoteAddress ?? 'unknown'));
+        const address = req.socket.remoteAddress ?? 'unknown';
+        // From the raw headers: node's req.headers keeps only the first of two Authorization headers.
+        const caller = await authenticator.authenticate(authorizationOfRaw(req.rawHeaders), address);
+        response = caller instanceof Response ? caller : await endpoint.yoga.handleNodeRequestAndResponse(req, res, contextOf(requestId, deadline, address, caller));
       } catch (error) {
         logger.error('Unexpected error while routing a request', { requestId, error });
         response = graphqlErrorResponse(500, 'Unexpected error.', { code: 'INTERNAL_SERVER_ERROR', requestId });
@@ -442,6 +461,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
         );
         await Promise.allSettled([...endpoints.values()].map(({ yoga }) => yoga.dispose()));
         await Promise.allSettled([...pipelines.values()].map((pipeline) => pipeline.close()));
+        await authenticator.close();
         await readCache.close();
         const closed = await Promise.allSettled(resolved.sources.map((source) => source.close()));
         for (const result of closed) if (result.status === 'rejected') logger.warn('A source failed to close', { error: result.reason });

@@ -28,6 +28,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
       }
       case 'print-subgraph':
         return await printSubgraph(rest, io);
+      case 'token':
+      case 'keys': {
+        const commands = await import('./token.js');
+        return await (command === 'token' ? commands.token : commands.keys)(rest, io);
+      }
       default:
         io.err(`switchboard: unknown command "${command.slice(0, 40)}". Run "switchboard --help".\n`);
         return EXIT.usage;

@@ -11,6 +11,14 @@ Commands:
       Print the GraphQL subgraph a contract yields (SDL on stdout, warnings on stderr).
       [--name <source name>] names the source (default: the contract's file name, e.g. "billing"
       for billing.proto); --grpc-reflect needs it.
+  token issue --partner <name> --scopes "<scope> ..." --ttl <n>(s|m|h|d) [--plan <name>] [--config <file>]
+      Sign a token for a partner and print it once (docs/partners.md); the key file is created on first use.
+  token list [--partner <name>] [--all] [--config <file>]
+      Issued tokens (id = jti, partner, plan, dates, state, scopes); never the tokens. --all: expired too.
+  token revoke <jti> [--config <file>]
+      Revoke a token; every gateway refuses it within auth.revocationRefreshMs.
+  keys rotate [--config <file>]
+      Add a new signing key; the old one keeps verifying for auth.maxTokenTtlMs, then retires.
 
 Options:
   -h, --help   Show this help.

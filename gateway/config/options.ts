@@ -64,6 +64,83 @@ const origins = option<readonly string[]>({
   },
 });
 
+/** A list of scope names such as "catalog:read": letters, digits and `:._-`, as `token issue --scopes` accepts them. */
+const scopeList = option<readonly string[]>({
+  default: Object.freeze([]) as readonly string[],
+  expected: 'an array of scope names such as "catalog:read"',
+  parse(value, path) {
+    if (!Array.isArray(value)) throw invalid(path, 'an array of scope names such as "catalog:read"', value);
+    return Object.freeze(
+      value.map((scope: unknown, index) => {
+        if (typeof scope !== 'string' || !SCOPE_PATTERN.test(scope)) throw invalid(`${path}[${index}]`, 'a scope name such as "catalog:read" (letters, digits and :._-)', scope);
+        return scope;
+      }),
+    );
+  },
+});
+
+/** Algorithms a trusted issuer may sign with: asymmetric only, never `none` or HS* (RFC 8725 §3.1, §3.2). */
+export const EXTERNAL_ALGORITHMS = Object.freeze(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const);
+
+/** An identity provider whose tokens the gateway accepts. */
+export interface TrustedIssuer {
+  /** The `iss` its tokens carry, exactly. */
+  readonly issuer: string;
+  /** Where its public keys are (https, or http on a loopback address). */
+  readonly jwksUrl: string;
+  /** The `aud` its tokens must carry for this gateway. */
+  readonly audience: string;
+  /** The claim holding the scopes: a space-separated string or an array of strings. */
+  readonly scopesClaim: string;
+  /** Accepted `alg` values, from EXTERNAL_ALGORITHMS. */
+  readonly algorithms: readonly (typeof EXTERNAL_ALGORITHMS)[number][];
+  /** The `typ` header its tokens must carry (e.g. "at+jwt"), or null when the provider sets none. */
+  readonly typ: string | null;
+  /** Least time between two fetches of its keys, in ms: an unknown `kid` refetches at most this often. */
+  readonly jwksCooldownMs: number;
+}
+
+const issuerList = option<readonly TrustedIssuer[]>({
+  default: Object.freeze([]) as readonly TrustedIssuer[],
+  expected: 'an array of { issuer, jwksUrl, audience, scopesClaim?, algorithms?, typ? }',
+  parse(value, path) {
+    if (!Array.isArray(value)) throw invalid(path, 'an array of { issuer, jwksUrl, audience, scopesClaim?, algorithms?, typ? }', value);
+    return Object.freeze(value.map((entry: unknown, index) => parseTrustedIssuer(entry, `${path}[${index}]`)));
+  },
+});
+
+function parseTrustedIssuer(entry: unknown, path: string): TrustedIssuer {
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw invalid(path, 'an object { issuer, jwksUrl, audience, scopesClaim?, algorithms?, typ? }', entry);
+  const known = ['issuer', 'jwksUrl', 'audience', 'scopesClaim', 'algorithms', 'typ', 'jwksCooldownMs'];
+  const { issuer, jwksUrl, audience, scopesClaim = 'scope', algorithms = ['RS256', 'ES256'], typ = null, jwksCooldownMs = 30_000 } = entry as Record<string, unknown>;
+  for (const key of Object.keys(entry)) if (!known.includes(key)) throw invalid(`${path}.${key}`, `one of the known options (${known.join(', ')})`, key);
+  if (typeof issuer !== 'string' || issuer === '') throw invalid(`${path}.issuer`, 'the issuer\'s `iss`, a non-empty string', issuer);
+  if (typeof jwksUrl !== 'string' || !isJwksUrl(jwksUrl)) throw invalid(`${path}.jwksUrl`, 'an https:// URL (http:// only on 127.0.0.1, ::1 or localhost)', jwksUrl);
+  if (typeof audience !== 'string' || audience === '') throw invalid(`${path}.audience`, 'a non-empty string', audience);
+  if (typeof scopesClaim !== 'string' || scopesClaim === '') throw invalid(`${path}.scopesClaim`, 'a claim name', scopesClaim);
+  if (!Array.isArray(algorithms) || algorithms.length === 0 || !algorithms.every((alg) => (EXTERNAL_ALGORITHMS as readonly unknown[]).includes(alg))) {
+    throw invalid(`${path}.algorithms`, `a non-empty array of ${EXTERNAL_ALGORITHMS.join(', ')} (never "none" or HS*)`, algorithms);
+  }
+  if (typ !== null && (typeof typ !== 'string' || typ === '')) throw invalid(`${path}.typ`, 'a string such as "at+jwt", or null', typ);
+  if (typeof jwksCooldownMs !== 'number' || !Number.isInteger(jwksCooldownMs) || jwksCooldownMs < 0) throw invalid(`${path}.jwksCooldownMs`, 'an integer from 0', jwksCooldownMs);
+  return Object.freeze({ issuer, jwksUrl, audience, scopesClaim, algorithms: Object.freeze([...algorithms]) as TrustedIssuer['algorithms'], typ, jwksCooldownMs });
+}
+
+/** Keys travel over https; plain http only to this machine (tests, a sidecar). */
+function isJwksUrl(value: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return false;
+  }
+  if (url.protocol === 'https:') return true;
+  return url.protocol === 'http:' && ['127.0.0.1', '[::1]', 'localhost'].includes(url.hostname);
+}
+
+/** What a scope name may hold. */
+export const SCOPE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9:._-]{0,63}$/;
+
 const P = PIPELINE_DEFAULTS;
 
 /** How one call is retried: an operation may override these. */
@@ -263,6 +340,37 @@ export const CONFIG_SPEC = section({
      * The admin credential, sent as `Authorization: Bearer <token>` to admin paths; at least 32 characters.
      * Read it from the environment (SWITCHBOARD_ADMIN_TOKEN). Unset: every admin path answers 404. @default null */
     token: text<string | null>(null, { minLength: 32, secret: true, what: 'a secret of at least 32 characters' }),
+  }),
+  /** Tokens: the gateway as an issuer, the identity providers it trusts, and what callers without a token may do (docs/partners.md). */
+  auth: section({
+    /** The `iss` of the tokens this gateway issues (a name or a URL). @default "switchboard" */
+    issuer: text('switchboard', { nonEmpty: true, what: 'a non-empty string' }),
+    /** The `aud` the gateway issues and requires in its own tokens. @default "switchboard" */
+    audience: text('switchboard', { nonEmpty: true, what: 'a non-empty string' }),
+    /** Where the signing keys are: "file" (`keyFile`, created on first `token issue`) or "env" (`signingKeys`). @default "file" */
+    keySource: oneOf(['file', 'env'] as const, 'file'),
+    /** The key file when `keySource` is "file" (mode 0600; `npx switchboard keys rotate` adds keys). @default ".switchboard/keys.json" */
+    keyFile: text('.switchboard/keys.json', { nonEmpty: true, what: 'a file path' }),
+    /** The signing keys when `keySource` is "env": a private ES256 JWK, or `{"keys":[...]}` (the first signs, all verify), as JSON. Read it from the environment (SWITCHBOARD_SIGNING_KEYS). @default null */
+    signingKeys: text<string | null>(null, { nonEmpty: true, secret: true, what: 'a private JWK as JSON' }),
+    /** Longest lifetime `token issue --ttl` accepts, in ms; `keys rotate` keeps the old key this long. @default 7776000000 */
+    maxTokenTtlMs: integer(90 * 86_400_000, { min: 60_000 }), // 90 days
+    /** Where issued tokens are recorded: "sqlite" (`sqlitePath`) or "postgres" (`postgresUrl`, shared by every instance). @default "sqlite" */
+    tokenStore: oneOf(['sqlite', 'postgres'] as const, 'sqlite'),
+    /** The SQLite file of issued tokens when `tokenStore` is "sqlite"; created by the first `token issue`. @default ".switchboard/tokens.db" */
+    sqlitePath: text('.switchboard/tokens.db', { nonEmpty: true, what: 'a file path' }),
+    /** The PostgreSQL server when `tokenStore` is "postgres". Read it from the environment. @default null */
+    postgresUrl: text<string | null>(null, { nonEmpty: true, secret: true, what: 'a postgres:// URL' }),
+    /** How often each instance reloads the revoked tokens (and the key file), in ms: the bound on how late a revocation takes effect. @default 5000 */
+    revocationRefreshMs: integer(5_000, { min: 100, max: 60_000 }),
+    /** Clock leeway for `exp` and `nbf`, in seconds (RFC 8725 advises little). @default 30 */
+    clockToleranceSeconds: integer(30, { min: 0, max: 60 }),
+    /** Let requests without a token in, with `anonymousScopes`; false: they get 401 AUTH_TOKEN_MISSING. @default true */
+    allowAnonymous: boolean(true),
+    /** Scopes of a caller without a token. A gateway for partners gives them nothing unless told. @default [] */
+    anonymousScopes: scopeList,
+    /** Identity providers whose tokens are accepted: `{ issuer, jwksUrl, audience, scopesClaim = "scope", algorithms = ["RS256", "ES256"], typ = null, jwksCooldownMs = 30000 }`. @default [] */
+    trustedIssuers: issuerList,
   }),
   /** Where the read cache keeps answers (docs/cache.md). */
   cache: section({

@@ -28,7 +28,7 @@ export function demoConfig(systems: Systems, overrides: Partial<SwitchboardConfi
   if (systems.has('billing')) {
     sources.push(createGrpcSource({ name: 'billing', contract: systems.billing.contract, url: systems.billing.url }));
   }
-  return { sources, logging: { level: 'silent' }, endpoints: { sources: 'read-write' }, ...overrides };
+  return { sources, logging: { level: 'silent' }, endpoints: { sources: 'read-write' }, auth: DEMO_AUTH, ...overrides };
 }
 
 /** The unified commerce schema of the repository, by absolute path. */
@@ -93,9 +93,13 @@ export function unifiedDemoConfig(
     endpoints: { sources: 'read-write' },
     // As switchboard.config.ts (keep the two equal): read cache TTLs for the erp's and billing's reads.
     pipeline: DEMO_PIPELINE,
+    auth: DEMO_AUTH,
     ...overrides,
   };
 }
+
+/** The `auth` section of switchboard.config.ts (keep the two equal): anonymous callers get the storefront frontend's scopes. */
+export const DEMO_AUTH = { anonymousScopes: ['catalog:read', 'orders:read', 'orders:write'] } as const satisfies SwitchboardConfig['auth'];
 
 /** The `pipeline` section of switchboard.config.ts; pass `{ pipeline: {} }` in `overrides` for no cache TTLs. */
 export const DEMO_PIPELINE = {
