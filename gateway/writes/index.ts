@@ -13,3 +13,4 @@ export { POSTGRES_SCHEMA_VERSION } from './postgres-schema.js';
 export { openWriteJournal, type WriteJournalConfig } from './open.js';
 export type { WriteRunner } from './runner.js';
 export { journalCaller, callerName } from './caller.js';
+export { OPERATOR_LIMITS, WRITE_STATES, checkWriteId, parseWriteState, parseTime, listWrites, showWrite, checkReplayable, replayWrite, discardWrite, auditTrail, type WritesQuery, type AuditTrailQuery } from './operator.js';
