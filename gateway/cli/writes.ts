@@ -95,7 +95,9 @@ export async function writes(argv: readonly string[], io: CliIo): Promise<number
     const states = values.state?.flatMap((list) => list.split(',')).filter((state) => state.length > 0).map(parseWriteState);
     const limit = limitOf(values.limit);
     const command = subcommand as Subcommand;
-    if (command !== 'show' && command !== 'replay' && command !== 'discard' && positionals.length > 0) throw usageError(`"writes ${command}" takes no positional argument, instead got "${(positionals[0] ?? '').slice(0, 40)}".`);
+    const takesId = command === 'show' || command === 'replay' || command === 'discard';
+    if (!takesId && positionals.length > 0) throw usageError(`"writes ${command}" takes no positional argument, instead got "${(positionals[0] ?? '').slice(0, 40)}".`);
+    const id = takesId ? oneId(positionals, command) : '';
 
     const resolved = await resolveConfig(await loadConfig(values.config ?? DEFAULT_CONFIG_FILE));
     let journal: WriteJournal | undefined;
@@ -108,12 +110,12 @@ export async function writes(argv: readonly string[], io: CliIo): Promise<number
           return WRITES_EXIT.ok;
         }
         case 'show': {
-          const write = await showWrite(journal, oneId(positionals, 'show'));
+          const write = await showWrite(journal, id);
           print(write, () => writeDetail(write));
           return WRITES_EXIT.ok;
         }
         case 'discard': {
-          const write = await discardWrite(journal, oneId(positionals, 'discard'), CLI_ACTOR, values.reason);
+          const write = await discardWrite(journal, id, CLI_ACTOR, values.reason);
           print(write, () => `Write ${write.id} is discarded: ${JSON.stringify(write.reason)} (recorded in the audit trail as done by "${CLI_ACTOR}").\n`);
           return WRITES_EXIT.ok;
         }
@@ -129,7 +131,7 @@ export async function writes(argv: readonly string[], io: CliIo): Promise<number
           return WRITES_EXIT.ok;
         }
         case 'replay': {
-          const write = await replay(resolved, journal, oneId(positionals, 'replay'));
+          const write = await replay(resolved, journal, id);
           print(write, () => `Write ${write.id} was replayed and is now ${write.state}.${write.reason === null ? '' : ` ${write.reason}`}\n${writeDetail(write)}`);
           // Replayed, but parked again: the operator's script must not read that as done.
           return write.state === 'dead-lettered' ? WRITES_EXIT.failed : WRITES_EXIT.ok;
