@@ -22,6 +22,7 @@ export const GATEWAY_ERROR_CODES = Object.freeze([
   'LIMIT_ALIASES_EXCEEDED',
   'LIMIT_COST_EXCEEDED',
   'LIMIT_TOKENS_EXCEEDED',
+  'ADMIN_UNAUTHORIZED',
   'INTERNAL_SERVER_ERROR',
   // The admin credential (http/admin-guard.ts): documented in docs/errors.md, missing here before.
   'ADMIN_UNAUTHORIZED',

@@ -42,6 +42,8 @@ import { createStreamCaps, type StreamCaps } from './stream-caps.js';
 import { useNotices } from './plugins/notices.js';
 import { createMaskedErrors, useRequestErrorMasking } from './plugins/masked-errors.js';
 import { createSubgraphSchema } from './subgraph.js';
+import { ADMIN_GRAPHQL_PATH, createAdminApi } from './admin/endpoint.js';
+import { openWriteJournal, type WriteJournal, type WriteRunner } from './writes/index.js';
 
 export interface Gateway {
   /**
@@ -50,6 +52,12 @@ export interface Gateway {
    * @example await gateway.cache.invalidate({ entity: 'Product', keys: ['SKU-00042'] });
    */
   readonly cache: CacheControl;
+  /**
+   * The write journal and, once the executor is built, the runner that
+   * replays dead letters; what the admin API and `switchboard writes replay`
+   * use. Opened when the admin API is on (admin.token set).
+   */
+  readonly writes?: { readonly journal: WriteJournal; readonly runner?: WriteRunner };
   /** Handles one request (WHATWG Request/Response), for tests and embedding. */
   fetch(request: Request): Promise<Response>;
   /** Listens on node:http; resolves to the base URL, e.g. "http://127.0.0.1:54321". Port 0 picks a free one. */
@@ -285,6 +293,21 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     throw error;
   }
 
+  // The journal is the admin API's only need today; the executor will open it whenever writes are configured.
+  let writes: { journal: WriteJournal; runner?: WriteRunner } | undefined;
+  if (resolved.admin.token !== null) {
+    try {
+      writes = { journal: await openWriteJournal(resolved.writes) };
+    } catch (error) {
+      await Promise.allSettled([...endpoints.values()].map(({ yoga }) => yoga.dispose()));
+      await Promise.allSettled([...pipelines.values()].map((pipeline) => pipeline.close()));
+      await readCache.close();
+      await Promise.allSettled(resolved.sources.map((source) => source.close()));
+      throw error;
+    }
+  }
+  const admin = createAdminApi({ config: resolved, logger, writes });
+
   const timeoutMs = resolved.limits.requestTimeoutMs;
   const contextOf = (requestId: string, deadline: RequestDeadline, clientAddress: string, caller: Caller): ServerContext & CallerFacts => ({
     requestId,
@@ -304,6 +327,8 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     if (pathname === '/readyz') return readinessResponse(resolved.sources, Math.min(timeoutMs, 5_000), breakerStateOf);
     if (pathname === '/') return new Response(null, { status: 302, headers: { location: NAMESPACED_PATH } });
     if (pathname === JWKS_PATH) return authenticator.jwks();
+    // Before any endpoint: the admin credential is checked before the body is read.
+    if (pathname.replace(/\/+$/, '') === ADMIN_GRAPHQL_PATH) return admin.fetch(request, requestId);
     const endpoint = endpoints.get(pathname.length > 1 ? pathname.replace(/\/$/, '') : pathname);
     if (endpoint === undefined) {
       return json(404, { errors: [{ message: `Nothing at ${pathname.slice(0, 100)}. GraphQL is served at ${[...endpoints.keys()].join(', ')}.`, extensions: { code: 'NOT_FOUND' } }] });
@@ -421,6 +446,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
 
   return {
     cache: cacheControl,
+    ...(writes === undefined ? {} : { writes }),
     fetch: handle,
     async listen(options = {}) {
       const { server: limits } = resolved;
@@ -460,6 +486,8 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
           ),
         );
         await Promise.allSettled([...endpoints.values()].map(({ yoga }) => yoga.dispose()));
+        await admin.dispose();
+        await writes?.journal.close();
         await Promise.allSettled([...pipelines.values()].map((pipeline) => pipeline.close()));
         await authenticator.close();
         await readCache.close();

@@ -33,6 +33,11 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
         const commands = await import('./token.js');
         return await (command === 'token' ? commands.token : commands.keys)(rest, io);
       }
+      case 'writes': {
+        // On demand, like check: the journal's drivers are only loaded here.
+        const { writes } = await import('./writes.js');
+        return await writes(rest, io);
+      }
       default:
         io.err(`switchboard: unknown command "${command.slice(0, 40)}". Run "switchboard --help".\n`);
         return EXIT.usage;

@@ -19,6 +19,17 @@ Commands:
       Revoke a token; every gateway refuses it within auth.revocationRefreshMs.
   keys rotate [--config <file>]
       Add a new signing key; the old one keeps verifying for auth.maxTokenTtlMs, then retires.
+  writes list [--state <state>]... [--limit <n>] [--before <time>]
+  writes show <id>
+  writes replay <id>
+  writes discard <id> --reason "<why>"
+  writes audit [--since <time>] [--until <time>] [--write <id>] [--partner <name>] [--limit <n>]
+      The write journal the config names (docs/writes.md): list writes (newest first; --state
+      dead-lettered for the dead-letter queue), show one with its steps, replay or discard a
+      dead letter, read the audit trail (oldest first). <time>: ISO 8601 or a duration back
+      from now (30m, 1h, 7d). All take [--config <file>] and --json.
+      Exit 0 done, 1 journal/config/replay failed, 2 wrong arguments, 3 no such write,
+      4 not a dead letter (or no executor to replay with).
 
 Options:
   -h, --help   Show this help.

@@ -18,6 +18,11 @@ export const WRITE_ERROR_CODES = Object.freeze([
   'IDEMPOTENCY_KEY_REUSED',
   'IDEMPOTENCY_KEY_IN_USE',
   'IDEMPOTENCY_KEY_INVALID',
+  // The operator's commands and admin API (operator.ts).
+  'WRITE_QUERY_INVALID',
+  'WRITE_NOT_DEAD_LETTERED',
+  'WRITE_REASON_REQUIRED',
+  'WRITE_REPLAY_UNAVAILABLE',
 ] as const);
 
 export type WriteErrorCode = (typeof WRITE_ERROR_CODES)[number];

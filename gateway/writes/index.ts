@@ -11,3 +11,6 @@ export { SQLITE_SCHEMA_VERSION } from './sqlite-schema.js';
 export { createPostgresJournal, POSTGRES_JOURNAL_DEFAULTS, type PostgresJournalOptions } from './postgres.js';
 export { POSTGRES_SCHEMA_VERSION } from './postgres-schema.js';
 export { openWriteJournal, type WriteJournalConfig } from './open.js';
+export type { WriteRunner } from './runner.js';
+export { journalCaller, callerName } from './caller.js';
+export { OPERATOR_LIMITS, WRITE_STATES, checkWriteId, parseWriteState, parseTime, listWrites, showWrite, checkReplayable, replayWrite, discardWrite, auditTrail, type WritesQuery, type AuditTrailQuery } from './operator.js';

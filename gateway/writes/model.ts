@@ -55,6 +55,11 @@ export interface Caller {
   readonly identity: string | null;
   /** The request id of the request that created the write (`x-request-id`). */
   readonly requestId: string;
+  /**
+   * The partner the caller's token was issued to, when there is one; the
+   * audit trail is filtered by it. Absent (never null) for callers without one.
+   */
+  readonly partner?: string;
 }
 
 /** A step as planned before the first call. */

@@ -82,6 +82,15 @@ export const POSTGRES_MIGRATIONS: readonly { readonly version: number; readonly 
         FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
     `,
   },
+  {
+    // Version 2: the partner the caller's token was issued to, so the trail can be read per partner.
+    version: 2,
+    sql: `
+      ALTER TABLE writes ADD COLUMN caller_partner TEXT;
+      ALTER TABLE audit ADD COLUMN caller_partner TEXT;
+      CREATE INDEX audit_by_partner ON audit (caller_partner, seq);
+    `,
+  },
 ]);
 
 export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.at(-1)?.version ?? 0;

@@ -77,6 +77,15 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
       CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
     `,
   },
+  {
+    // Version 2: the partner the caller's token was issued to, so the trail can be read per partner.
+    version: 2,
+    sql: `
+      ALTER TABLE writes ADD COLUMN caller_partner TEXT;
+      ALTER TABLE audit ADD COLUMN caller_partner TEXT;
+      CREATE INDEX audit_by_partner ON audit (caller_partner, seq);
+    `,
+  },
 ]);
 
 /** The newest version this code knows. */

@@ -77,6 +77,8 @@ export interface AuditQuery {
   readonly afterSeq?: number;
   /** Only one write's entries. */
   readonly writeId?: string;
+  /** Only entries of writes asked for by this partner (Caller.partner). */
+  readonly partner?: string;
   /** Most entries returned, oldest first. @default 1000 */
   readonly limit?: number;
 }

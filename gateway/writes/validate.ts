@@ -112,6 +112,7 @@ export function checkNewWrite(plan: NewWrite): string | null {
   if (plan.caller === null || typeof plan.caller !== 'object') throw invalid('caller is missing');
   checkName(plan.caller.requestId, 'caller.requestId');
   if (plan.caller.identity !== null) checkName(plan.caller.identity, 'caller.identity');
+  if (plan.caller.partner !== undefined) checkName(plan.caller.partner, 'caller.partner');
   if (!Array.isArray(plan.steps) || plan.steps.length === 0 || plan.steps.length > MAX_STEPS) {
     throw invalid(`a write has 1 to ${MAX_STEPS} steps`);
   }

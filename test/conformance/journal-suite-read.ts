@@ -60,6 +60,24 @@ export function readTests(setup: Setup): void {
       expect(detail.length).toBe(512);
     });
 
+    it('keeps the caller\'s partner on the write and every entry, and reads the trail per partner', async () => {
+      const { journal } = await setup();
+      const acme = await runToSuccess(journal, orderPlan({ caller: { identity: 'tok_acme_1', requestId: 'req-acme', partner: 'acme' } }));
+      const globex = await runToDeadLetter(journal, orderPlan({ caller: { identity: 'tok_globex_1', requestId: 'req-globex', partner: 'globex' } }));
+      const anonymous = await runToSuccess(journal, orderPlan());
+      expect(acme.caller).toEqual({ identity: 'tok_acme_1', requestId: 'req-acme', partner: 'acme' });
+      expect((await journal.get(acme.id))?.caller).toEqual({ identity: 'tok_acme_1', requestId: 'req-acme', partner: 'acme' });
+      // A caller without a partner reads back without the key, exactly as given.
+      expect(Object.keys((await journal.get(anonymous.id))?.caller ?? {})).toEqual(['identity', 'requestId']);
+      const acmeTrail = await journal.audit({ partner: 'acme' });
+      expect(acmeTrail.length).toBe(9);
+      expect(new Set(acmeTrail.map((entry) => entry.writeId))).toEqual(new Set([acme.id]));
+      expect(acmeTrail.every((entry) => entry.caller.partner === 'acme' && entry.caller.identity === 'tok_acme_1')).toBe(true);
+      expect(new Set((await journal.audit({ partner: 'globex' })).map((entry) => entry.writeId))).toEqual(new Set([globex.id]));
+      expect(await journal.audit({ partner: 'nobody' })).toEqual([]);
+      expect(await codeOf(journal.begin(orderPlan({ caller: { identity: 't', requestId: 'r', partner: '' } }), { owner: 'gw-a', leaseMs: LEASE_MS }))).toBe('WRITE_RECORD_INVALID');
+    });
+
     it('reads the trail by time and pages it by seq', async () => {
       const { journal, clock } = await setup();
       const start = clock.now();

@@ -68,9 +68,9 @@ export function* begin(ctx: OperationContext, plan: NewWrite, options: BeginOpti
     }
   }
   yield sql(
-    `INSERT INTO writes (id, mutation, input, caller_identity, request_id, idempotency_key, input_hash, state, claim_owner, claim_expires_at, created_at, updated_at)
-     VALUES (?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?, ?)`,
-    id, plan.mutation, input, plan.caller.identity, plan.caller.requestId, key, hash, options.owner, ctx.now + options.leaseMs, ctx.now, ctx.now,
+    `INSERT INTO writes (id, mutation, input, caller_identity, request_id, caller_partner, idempotency_key, input_hash, state, claim_owner, claim_expires_at, created_at, updated_at)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'planned', ?, ?, ?, ?)`,
+    id, plan.mutation, input, plan.caller.identity, plan.caller.requestId, plan.caller.partner ?? null, key, hash, options.owner, ctx.now + options.leaseMs, ctx.now, ctx.now,
   );
   const steps: Step[] = [];
   for (const planned of plan.steps) {
@@ -89,7 +89,7 @@ export function* begin(ctx: OperationContext, plan: NewWrite, options: BeginOpti
   }
   // Built from what was just stored instead of read back: two round trips fewer per write on PostgreSQL.
   const write: Write = {
-    id, mutation: plan.mutation, input: parsed(input), caller: { identity: plan.caller.identity, requestId: plan.caller.requestId },
+    id, mutation: plan.mutation, input: parsed(input), caller: { identity: plan.caller.identity, requestId: plan.caller.requestId, ...(plan.caller.partner === undefined ? {} : { partner: plan.caller.partner }) },
     idempotencyKey: key, inputHash: hash, state: 'planned', reason: null, result: null, error: null, steps,
     claimOwner: options.owner, claimExpiresAt: ctx.now + options.leaseMs, createdAt: ctx.now, updatedAt: ctx.now,
   };

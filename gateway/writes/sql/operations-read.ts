@@ -67,6 +67,10 @@ export function* audit(query: AuditQuery): Operation<AuditEntry[]> {
     where.push('write_id = ?');
     params.push(query.writeId);
   }
+  if (typeof query.partner === 'string') {
+    where.push('caller_partner = ?');
+    params.push(query.partner);
+  }
   const { rows } = yield sql(
     `SELECT * FROM audit${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT ?`,
     ...params, clampLimit(query.limit, JOURNAL_DEFAULTS.auditLimit),

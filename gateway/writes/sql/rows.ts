@@ -49,7 +49,10 @@ function stepState(row: Row, column = 'state'): StepState {
 }
 
 function callerOf(row: Row): Caller {
-  return { identity: textOrNull(row, 'caller_identity'), requestId: text(row, 'request_id') };
+  const partner = textOrNull(row, 'caller_partner');
+  const caller = { identity: textOrNull(row, 'caller_identity'), requestId: text(row, 'request_id') };
+  // Absent rather than null, so a caller without a partner reads back as it was given.
+  return partner === null ? caller : { ...caller, partner };
 }
 
 export function toStep(writeId: string, row: Row): Step {
@@ -142,13 +145,14 @@ export interface AuditInsert {
 /** Appends one audit entry in the current transaction; the trail has no UPDATE or DELETE anywhere. */
 export function* insertAudit(ctx: OperationContext, entry: AuditInsert): Operation<AuditEntry> {
   const { rows } = yield sql(
-    `INSERT INTO audit (at, write_id, mutation, caller_identity, request_id, actor, event, state, step_index, step_source, step_operation, step_state, detail)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
+    `INSERT INTO audit (at, write_id, mutation, caller_identity, request_id, caller_partner, actor, event, state, step_index, step_source, step_operation, step_state, detail)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`,
     ctx.now,
     entry.write.id,
     entry.write.mutation,
     entry.write.caller.identity,
     entry.write.caller.requestId,
+    entry.write.caller.partner ?? null,
     entry.actor,
     entry.event,
     entry.state,

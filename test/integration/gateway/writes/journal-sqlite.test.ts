@@ -6,6 +6,7 @@ import Database from 'better-sqlite3';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSqliteJournal, SQLITE_SCHEMA_VERSION } from '../../../../gateway/writes/index.js';
+import { SQLITE_MIGRATIONS } from '../../../../gateway/writes/sqlite-schema.js';
 import { codeOf, orderPlan, runToSuccess } from '../../../conformance/journal-fixtures.js';
 import { journalStoreSuite } from '../../../conformance/journal-suite.js';
 import { spawnProcess, useHarness } from '../../../harness/index.js';
@@ -54,6 +55,26 @@ describe('sqlite journal file', () => {
     } finally {
       raw.close();
     }
+  });
+
+  it('migrates a version 1 file in place: its writes stay, and new ones keep the caller\'s partner', async () => {
+    const path = freshPath();
+    const raw = new Database(path);
+    raw.exec((SQLITE_MIGRATIONS[0] as { sql: string }).sql);
+    raw.pragma('user_version = 1');
+    raw.prepare("INSERT INTO writes (id, mutation, input, caller_identity, request_id, idempotency_key, input_hash, state, created_at, updated_at) VALUES ('00000000-0000-4000-8000-000000000001', 'placeOrder', '{}', 'tok_old', 'req-old', NULL, 'h', 'succeeded', 1, 1)").run();
+    raw.close();
+    const journal = await createSqliteJournal({ path });
+    try {
+      expect((await journal.get('00000000-0000-4000-8000-000000000001'))?.caller).toEqual({ identity: 'tok_old', requestId: 'req-old' });
+      const done = await runToSuccess(journal, orderPlan({ caller: { identity: 'tok_new', requestId: 'req-new', partner: 'acme' } }));
+      expect((await journal.audit({ partner: 'acme' })).every((entry) => entry.writeId === done.id)).toBe(true);
+    } finally {
+      await journal.close();
+    }
+    const migrated = new Database(path, { readonly: true });
+    expect(migrated.pragma('user_version', { simple: true })).toBe(SQLITE_SCHEMA_VERSION);
+    migrated.close();
   });
 
   it('refuses a file migrated by a newer gateway: WRITE_JOURNAL_TOO_NEW', async () => {
