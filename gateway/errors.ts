@@ -24,8 +24,6 @@ export const GATEWAY_ERROR_CODES = Object.freeze([
   'LIMIT_TOKENS_EXCEEDED',
   'ADMIN_UNAUTHORIZED',
   'INTERNAL_SERVER_ERROR',
-  // The admin credential (http/admin-guard.ts): documented in docs/errors.md, missing here before.
-  'ADMIN_UNAUTHORIZED',
   // Tokens (gateway/auth, docs/partners.md).
   'AUTH_TOKEN_MISSING',
   'AUTH_TOKEN_INVALID',

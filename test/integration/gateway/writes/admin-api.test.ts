@@ -159,9 +159,13 @@ describe('admin API on SQLite', () => {
   });
 
   it('is not part of the public endpoint: /graphql has no writes, deadLetters or discardWrite', async () => {
-    const { body } = await gateway.graphql('{ deadLetters { id } }', undefined, { headers: bearer });
+    // The admin token is no caller token: the public endpoint refuses it as one (tokens, docs/partners.md).
+    const withAdminToken = await gateway.graphql('{ deadLetters { id } }', undefined, { headers: bearer });
+    expect(withAdminToken.status).toBe(401);
+    expect(withAdminToken.body.errors?.[0]?.extensions?.code).toBe('AUTH_TOKEN_INVALID');
+    const { body } = await gateway.graphql('{ deadLetters { id } }');
     expect(body.errors?.[0]?.message).toMatch(/Cannot query field "deadLetters" on type "Query"/);
-    const mutation = await gateway.graphql(`mutation { discardWrite(id: "${seeded.hostileDeadLetter.id}", reason: "x") { id } }`, undefined, { headers: bearer });
+    const mutation = await gateway.graphql(`mutation { discardWrite(id: "${seeded.hostileDeadLetter.id}", reason: "x") { id } }`);
     expect(mutation.body.errors?.[0]?.message).toMatch(/Cannot query field "discardWrite"/);
   });
 
