@@ -92,9 +92,14 @@ export function unifiedDemoConfig(
     endpoints: { sources: 'read-write' },
     // As switchboard.config.ts (keep the two equal): read cache TTLs for the erp's and billing's reads.
     pipeline: DEMO_PIPELINE,
+    // As switchboard.config.ts: anonymous callers hold the storefront frontend's scopes.
+    auth: { anonymousScopes: DEMO_ANONYMOUS_SCOPES },
     ...overrides,
   };
 }
+
+/** The `auth.anonymousScopes` of switchboard.config.ts (keep the two equal): every scope the demo schema names. */
+export const DEMO_ANONYMOUS_SCOPES = ['catalog:read', 'prices:read', 'inventory:read', 'customers:read', 'orders:read', 'invoices:read', 'orders:write'];
 
 /** The `pipeline` section of switchboard.config.ts; pass `{ pipeline: {} }` in `overrides` for no cache TTLs. */
 export const DEMO_PIPELINE = {
