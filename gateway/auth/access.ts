@@ -27,7 +27,7 @@ import {
   type GraphQLFieldResolver,
   type GraphQLNamedType,
 } from 'graphql';
-import type { AccessRule, AccessRules } from '../composition/index.js';
+import { BINDING_DIRECTIVES, type AccessRule, type AccessRules } from '../composition/index.js';
 import { GatewayError } from '../errors.js';
 import type { Caller } from './caller.js';
 
@@ -60,15 +60,16 @@ function meets(caller: { authenticated: boolean; scopes: ReadonlySet<string> }, 
   return rule.scopes === undefined || rule.scopes.some((set) => set.every((scope) => caller.scopes.has(scope)));
 }
 
-/** The rules a value of `type` needs wherever it is returned: its own, its interfaces', and for an abstract type every possible type's. */
-function typeRules(schema: GraphQLSchema, type: GraphQLNamedType, rules: AccessRules, seen = new Set<string>()): AccessRule[] {
-  if (seen.has(type.name)) return [];
-  seen.add(type.name);
-  const found: AccessRule[] = [];
-  const own = rules.get(type.name);
-  if (own !== undefined) found.push(own);
-  if (isObjectType(type) || isInterfaceType(type)) for (const parent of type.getInterfaces()) found.push(...typeRules(schema, parent, rules, seen));
-  if (isAbstractType(type)) for (const possible of schema.getPossibleTypes(type)) found.push(...typeRules(schema, possible, rules, seen));
+/** A type's own rule and its interfaces' own rules. */
+function ownRules(type: GraphQLNamedType, rules: AccessRules): AccessRule[] {
+  const names = [type.name, ...(isObjectType(type) || isInterfaceType(type) ? type.getInterfaces().map((parent) => parent.name) : [])];
+  return names.flatMap((name) => rules.get(name) ?? []);
+}
+
+/** The rules a value of `type` needs wherever it is returned: its own and its interfaces', and for an abstract type every possible type's too. */
+function typeRules(schema: GraphQLSchema, type: GraphQLNamedType, rules: AccessRules): AccessRule[] {
+  const found = ownRules(type, rules);
+  if (isAbstractType(type)) for (const possible of schema.getPossibleTypes(type)) found.push(...ownRules(possible, rules));
   return found;
 }
 
@@ -155,6 +156,8 @@ function viewSchema(schema: GraphQLSchema, forbidden: ReadonlySet<string>): Grap
       },
       objectFieldFilter: (typeName, name) => !forbidden.has(`${typeName}.${name}`),
       interfaceFieldFilter: (typeName, name) => !forbidden.has(`${typeName}.${name}`),
+      // The binding and scope directives never reach callers (composition strips them; a hand-built schema may not).
+      directiveFilter: (name) => !(BINDING_DIRECTIVES as readonly string[]).includes(name),
     }),
   );
   const config = filtered.toConfig();
