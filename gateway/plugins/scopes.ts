@@ -50,7 +50,7 @@ function readRoot(schema: GraphQLSchema, document: DocumentNode, operationName: 
   return { fields, introspects };
 }
 
-export function useScopes(access: AccessControl): Plugin<{ caller: Caller }> {
+export function useScopes(access: AccessControl): Plugin<{ caller: Caller; fieldAllowed?: (coordinate: string) => boolean }> {
   if (!access.active) return {};
   const roots = new WeakMap<DocumentNode, Map<string, RootSelection | undefined>>();
   const rootOf = (schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): RootSelection | undefined => {
@@ -62,30 +62,34 @@ export function useScopes(access: AccessControl): Plugin<{ caller: Caller }> {
   };
 
   /** The operation's 403 errors, one per root field it may not call; empty when it may run. */
-  const refusals = (args: { schema: GraphQLSchema; document: DocumentNode; operationName?: string | null; contextValue: { caller: Caller } }): { errors: GraphQLError[]; introspectionSchema?: GraphQLSchema } => {
+  const refusals = (args: { schema: GraphQLSchema; document: DocumentNode; operationName?: string | null; contextValue: { caller: Caller } }): { errors: GraphQLError[]; introspectionSchema?: GraphQLSchema; allowed?: (coordinate: string) => boolean } => {
     const root = rootOf(args.schema, args.document, args.operationName);
     if (root === undefined) return { errors: [] };
     const view = access.viewOf(args.contextValue.caller);
+    const allowed = (coordinate: string): boolean => !view.forbidden.has(coordinate);
     const errors: GraphQLError[] = [];
     for (const { coordinate, responseName } of root.fields) {
       if (!view.forbidden.has(coordinate)) continue;
       const coded = toGraphQLError(forbiddenError(coordinate, view.unmet(coordinate)));
       errors.push(new GraphQLError(coded.message, { path: [responseName], extensions: { ...coded.extensions, http: { status: 403 } } }));
     }
-    return { errors, ...(root.introspects && view.forbidden.size > 0 ? { introspectionSchema: view.schema() } : {}) };
+    return { errors, allowed, ...(root.introspects && view.forbidden.size > 0 ? { introspectionSchema: view.schema() } : {}) };
   };
 
   return {
-    onExecute({ args, executeFn, setExecuteFn, setResultAndStopExecution }) {
-      const { errors, introspectionSchema } = refusals(args);
+    onExecute({ args, executeFn, setExecuteFn, setResultAndStopExecution, extendContext }) {
+      const { errors, introspectionSchema, allowed } = refusals(args);
       if (errors.length > 0) return setResultAndStopExecution({ errors });
+      if (allowed !== undefined) extendContext({ fieldAllowed: allowed });
       // Introspection reads `info.schema`: this caller's view answers it.
       if (introspectionSchema !== undefined) setExecuteFn((execution) => executeFn({ ...execution, schema: introspectionSchema }));
       return undefined;
     },
-    onSubscribe({ args, setResultAndStopExecution }) {
-      const { errors } = refusals(args);
-      if (errors.length > 0) setResultAndStopExecution({ errors });
+    onSubscribe({ args, setResultAndStopExecution, extendContext }) {
+      const { errors, allowed } = refusals(args);
+      if (errors.length > 0) return setResultAndStopExecution({ errors });
+      if (allowed !== undefined) extendContext({ fieldAllowed: allowed });
+      return undefined;
     },
   };
 }
