@@ -205,11 +205,11 @@ function createEndpoint(init: {
       useNestingLimit(config.limits),
       useLimits({ ...config.limits, ...outerLimits(config) }),
       useSchemaDisclosure(init.disclosure),
-      // After validation, before scopes (docs/ARCHITECTURE.md: limits, then rate limit, then scopes) and before the
-      // input constraints, so a list size from a variable is refused by cost whatever the field's own bounds.
-      useRateLimit(init.callerLimits),
       // After validation, before any resolver: out-of-bounds arguments never reach a backend.
       useInputConstraints(init.constraints ?? new Map()),
+      // After the input constraints (an out-of-bounds size names its argument) and before scopes: cost with list
+      // sizes from variables, the plan's limits, then requests and cost per window (429).
+      useRateLimit(init.callerLimits),
       // After validation, before any resolver: a root field the caller may not call fails the operation (403).
       ...(init.access === undefined ? [] : [useScopes(init.access)]),
       useNotices(),

@@ -121,17 +121,17 @@ describe('cost through variables', () => {
     expect(systems.totals()).toEqual({ storefront: 0, erp: 0, billing: 0 });
   });
 
-  it('first: $n with n = 1,000,000 is refused by cost before its own bound is even checked', async () => {
+  it('first: $n with n = 1,000,000 never reaches the storefront (its @constraint names the argument first)', async () => {
     const gateway = await gatewayWith({});
     const { status, body } = await gateway.graphql(`query ($n: Int) { products(first: $n) { edges { node { sku } } } }`, { n: 1_000_000 });
     expect(status).toBe(400);
-    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'LIMIT_COST_EXCEEDED' });
+    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'first' });
     expect(systems.totals().storefront).toBe(0);
   });
 });
 
 describe('hostile inputs', () => {
-  it('huge variables and many aliases are refused without a backend call, and still count', async () => {
+  it('huge variables and many aliases are refused without a backend call', async () => {
     const gateway = await gatewayWith({ anonymousPlan: 'free', plans: { free: { requests: 100 } } });
     const huge = await gateway.graphql(PRODUCT, { sku: 'S'.repeat(500_000) });
     expect(huge.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
@@ -141,9 +141,9 @@ describe('hostile inputs', () => {
     const notNumber = await gateway.graphql(`query ($n: Int) { products(first: $n) { edges { node { sku } } } }`, { n: 1e300 });
     expect(notNumber.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
     expect(systems.totals()).toEqual({ storefront: 0, erp: 0, billing: 0 });
-    // The oversized variable reached execution and was counted; documents refused at validation are not.
+    // Refused before the counters (validation, input constraints, variable coercion): only this one counts.
     const after = await gateway.graphql(PRODUCT, { sku });
-    expect(after.headers.get('ratelimit')).toMatch(/^"requests";r=98;t=\d+$/);
+    expect(after.headers.get('ratelimit')).toMatch(/^"requests";r=99;t=\d+$/);
   });
 });
 
