@@ -36,6 +36,9 @@ export default defineConfig({
   server: { port: portFromEnv('GATEWAY_PORT', 4000) },
   // The unified commerce schema at /graphql; each source stays at /graphql/<name>.
   schema: 'schema/commerce.graphql',
+  // The storefront frontend's scopes, so the playground and the README's examples work without a token;
+  // a gateway for partners gives anonymous callers nothing (docs/partners.md). Keep equal to test/harness/demo-config.ts.
+  auth: { anonymousScopes: ['catalog:read', 'prices:read', 'inventory:read', 'customers:read', 'orders:read', 'invoices:read', 'orders:write'] },
   sources: [
     createRestSource({
       name: 'storefront',
@@ -83,10 +86,6 @@ export default defineConfig({
       billing: { operations: { getPrice: { cache: { ttlMs: 60_000, staleIfErrorMs: 3_600_000 } } } },
     },
   },
-  // Callers without a token get the storefront frontend's scopes, so the playground and the
-  // README's examples work without one; partners call with tokens (docs/partners.md).
-  // A gateway configured for partners only leaves this empty (the default).
-  auth: { anonymousScopes: ['catalog:read', 'orders:read', 'orders:write'] },
   playground: {
     title: 'Switchboard demo',
     defaultTabs: exampleTabs('schema/examples'),

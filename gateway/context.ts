@@ -21,6 +21,11 @@ export interface GatewayContext {
   readonly loaders: Loaders;
   /** What every backend call of this request carries into the pipeline; built once per request. */
   readonly outbound: PipelineContext;
+  /**
+   * False for a field ("Product.price") the caller's scopes do not allow; set by the scopes plugin, undefined
+   * where no rule applies. Field resolvers are guarded on their own; this lets look-ahead (prefetch) skip them.
+   */
+  readonly fieldAllowed?: (coordinate: string) => boolean;
   /** What the pipeline told this request (e.g. a stale answer served); sent in `extensions.notices`. */
   readonly notices: CallNotice[];
 }

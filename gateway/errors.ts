@@ -23,6 +23,8 @@ export const GATEWAY_ERROR_CODES = Object.freeze([
   'LIMIT_COST_EXCEEDED',
   'LIMIT_TOKENS_EXCEEDED',
   'ADMIN_UNAUTHORIZED',
+  'FORBIDDEN',
+  'RATE_LIMITED',
   'INTERNAL_SERVER_ERROR',
   // Tokens (gateway/auth, docs/partners.md).
   'AUTH_TOKEN_MISSING',

@@ -15,6 +15,7 @@ import type { Source } from '../sources/common/index.js';
 import { composeSchema, formatCompositionIssue, readConstraints, type CompositionIssue, type InputConstraints } from './composition/index.js';
 import { resolveConfig, type ResolvedConfig, type SwitchboardConfig } from './config/index.js';
 import { authorizationOfHeaders, authorizationOfRaw, createAuthenticator, JWKS_PATH, type Authenticator, type Caller } from './auth/index.js';
+import { createAccessControl, type AccessControl } from './auth/access.js';
 import type { GatewayContext } from './context.js';
 import { GatewayError } from './errors.js';
 import { limitBody } from './http/body-limit.js';
@@ -35,8 +36,11 @@ import { useInputConstraints } from './plugins/input-constraints.js';
 import { createReadCache, type ReadCache, type ReadCacheOptions } from './cache/index.js';
 import { createCacheControl, createSourcePipeline, serializeTickets, defaultSourcePolicy, type CacheControl, type CallNotice, type SourcePipeline } from './pipeline/index.js';
 import { useLimits } from './plugins/limits.js';
+import { createCallerLimits, outerLimits, useRateLimit, type CallerLimits } from './plugins/rate-limit.js';
+import { createMemoryLimiterStore, createRedisLimiterStore, type LimiterStore } from './limits/index.js';
 import { useNestingLimit } from './plugins/nesting.js';
 import { useRequestParams } from './plugins/request-params.js';
+import { useScopes } from './plugins/scopes.js';
 import { useSchemaDisclosure, type SchemaDisclosureOptions } from './plugins/schema-disclosure.js';
 import { createStreamCaps, type StreamCaps } from './stream-caps.js';
 import { useNotices } from './plugins/notices.js';
@@ -119,7 +123,7 @@ const MAX_LISTED_ISSUES = 50;
  * Rejects with CONFIG_INVALID for an unreadable file and COMPOSITION_FAILED
  * (every issue, formatted, in the message) for a broken binding.
  */
-async function composeUnified(config: ResolvedConfig, logger: Logger): Promise<{ schema: GraphQLSchema; constraints: InputConstraints }> {
+async function composeUnified(config: ResolvedConfig, logger: Logger): Promise<{ schema: GraphQLSchema; constraints: InputConstraints; access: AccessControl }> {
   const documents = await Promise.all(
     config.schema.map(async (file, index) => {
       try {
@@ -131,7 +135,8 @@ async function composeUnified(config: ResolvedConfig, logger: Logger): Promise<{
   );
   const composition = composeSchema({ documents, sources: config.sources });
   for (const warning of composition.warnings) logger.warn(formatCompositionIssue(warning));
-  if (composition.ok) return { schema: composition.schema, constraints: composition.constraints };
+  // The access rules guard the schema's resolvers in place, once, before any endpoint serves it.
+  if (composition.ok) return { schema: composition.schema, constraints: composition.constraints, access: createAccessControl(composition.schema, composition.access) };
   const listed = composition.errors.slice(0, MAX_LISTED_ISSUES).map(formatCompositionIssue);
   const more = composition.errors.length - listed.length;
   throw new GatewayError({
@@ -164,9 +169,12 @@ function createEndpoint(init: {
   logger: Logger;
   outbound: (source: string) => Outbound | undefined;
   disclosure: SchemaDisclosureOptions;
+  callerLimits: CallerLimits;
   streamCaps: StreamCaps;
   /** The schema's `@constraint`s (unified schema only). */
   constraints?: InputConstraints;
+  /** The schema's `@requiresScopes` / `@authenticated` rules (unified schema only). */
+  access?: AccessControl;
 }): Endpoint {
   const { config, logger, outbound, streamCaps } = init;
   const maxConcurrentCalls = config.limits.maxConcurrentCallsPerSource;
@@ -204,10 +212,15 @@ function createEndpoint(init: {
       useRequestParams(),
       // Before parsing: graphql-js parses by recursion, so nesting is measured first.
       useNestingLimit(config.limits),
-      useLimits(config.limits),
+      useLimits({ ...config.limits, ...outerLimits(config) }),
       useSchemaDisclosure(init.disclosure),
       // After validation, before any resolver: out-of-bounds arguments never reach a backend.
       useInputConstraints(init.constraints ?? new Map()),
+      // After the input constraints (an out-of-bounds size names its argument) and before scopes: cost with list
+      // sizes from variables, the plan's limits, then requests and cost per window (429).
+      useRateLimit(init.callerLimits),
+      // After validation, before any resolver: a root field the caller may not call fails the operation (403).
+      ...(init.access === undefined ? [] : [useScopes(init.access)]),
       useNotices(),
       // Before Yoga's own masking (which Yoga appends after user plugins), so masked errors carry the request id.
       useRequestErrorMasking(logger),
@@ -250,6 +263,27 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     await Promise.allSettled(resolved.sources.map((source) => source.close()));
     throw error;
   }
+  let limiterStore: LimiterStore;
+  let callerLimits: CallerLimits;
+  try {
+    // One limiter store per gateway; with Redis, its counters are every instance's.
+    const { rateLimits } = resolved;
+    if (rateLimits.store === 'redis' && rateLimits.redisUrl === null) {
+      throw new GatewayError({ code: 'CONFIG_INVALID', safeMessage: 'Config option "rateLimits.redisUrl" is needed when rateLimits.store is "redis".', details: { path: 'rateLimits.redisUrl' } });
+    }
+    limiterStore = rateLimits.store === 'redis' && rateLimits.redisUrl !== null ? await createRedisLimiterStore({ url: rateLimits.redisUrl, keyPrefix: rateLimits.keyPrefix, logger }) : createMemoryLimiterStore();
+    try {
+      callerLimits = createCallerLimits(resolved, limiterStore, logger);
+    } catch (error) {
+      await limiterStore.close();
+      throw error;
+    }
+  } catch (error) {
+    await authenticator.close();
+    await readCache.close();
+    await Promise.allSettled(resolved.sources.map((source) => source.close()));
+    throw error;
+  }
   const cacheControl = createCacheControl(readCache);
   // One pipeline per source, shared by every request and endpoint: its breaker, bulkhead and limits are the source's.
   const pipelines = new Map<string, SourcePipeline>(
@@ -262,7 +296,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
   };
   const streamCaps = createStreamCaps(resolved.limits);
   const { endpoints: exposure } = resolved;
-  const main = { config: resolved, logger, outbound, streamCaps, disclosure: { introspection: exposure.introspection, suggestions: exposure.suggestions } };
+  const main = { config: resolved, logger, outbound, streamCaps, callerLimits, disclosure: { introspection: exposure.introspection, suggestions: exposure.suggestions } };
   try {
     const subgraphs = buildSubgraphs(resolved.sources);
     // Each source's own endpoint exposes every backend operation: served only when configured so.
@@ -277,8 +311,8 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     }
     if (resolved.schema.length > 0) {
       // The unified schema replaces the namespaced view; each source stays at /graphql/<name>.
-      const { schema: unified, constraints } = await composeUnified(resolved, logger);
-      endpoints.set(NAMESPACED_PATH, createEndpoint({ ...main, path: NAMESPACED_PATH, schema: unified, constraints, title: resolved.playground.title, tabs: resolved.playground.defaultTabs }));
+      const { schema: unified, constraints, access } = await composeUnified(resolved, logger);
+      endpoints.set(NAMESPACED_PATH, createEndpoint({ ...main, path: NAMESPACED_PATH, schema: unified, constraints, access, title: resolved.playground.title, tabs: resolved.playground.defaultTabs }));
     } else {
       const namespaced = createNamespacedSchema(subgraphs);
       const examples = subgraphs.flatMap(({ source }) => exampleQuery(namespaced, source.name) ?? []).map((query) => ({ query }));
@@ -289,6 +323,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     await Promise.allSettled([...pipelines.values()].map((pipeline) => pipeline.close()));
     await authenticator.close();
     await readCache.close();
+    await limiterStore.close();
     await Promise.allSettled(resolved.sources.map((source) => source.close()));
     throw error;
   }
@@ -491,6 +526,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
         await Promise.allSettled([...pipelines.values()].map((pipeline) => pipeline.close()));
         await authenticator.close();
         await readCache.close();
+        await limiterStore.close();
         const closed = await Promise.allSettled(resolved.sources.map((source) => source.close()));
         for (const result of closed) if (result.status === 'rejected') logger.warn('A source failed to close', { error: result.reason });
       })();

@@ -22,6 +22,7 @@ import {
 } from 'graphql';
 import { validateSDL } from 'graphql/validation/validate.js';
 import { scalars, type Source } from '../../sources/common/index.js';
+import { readAccessRules, type AccessRules } from './access.js';
 import { readFieldBinding, type FieldBinding } from './bindings.js';
 import { checkBindings } from './check.js';
 import { BINDING_DIRECTIVES, bindingDirectivesDocument, isBindingDefinition } from './directives.js';
@@ -47,6 +48,8 @@ export type Composition =
       readonly composedSdl: string;
       /** The `@constraint`s of arguments and input fields, by coordinate, for the gateway to enforce. */
       readonly constraints: InputConstraints;
+      /** The `@requiresScopes` / `@authenticated` rules, by type or field coordinate, for the gateway to enforce. */
+      readonly access: AccessRules;
       readonly warnings: readonly CompositionIssue[];
     }
   | { readonly ok: false; readonly errors: readonly CompositionIssue[]; readonly warnings: readonly CompositionIssue[] };
@@ -109,6 +112,7 @@ export function composeSchema(input: ComposeInput): Composition {
   }
   const sources = buildSourceSchemas(input.sources);
   const constraints = inheritContractConstraints({ unified, bindings, sources, constraints: readConstraints(unified, errors) });
+  const access = readAccessRules(unified, errors);
   const checked = checkBindings({ unified, sources, bindings });
   errors.push(...checked.errors);
   for (const type of Object.values(unified.getTypeMap())) {
@@ -136,5 +140,5 @@ export function composeSchema(input: ComposeInput): Composition {
   applyEnumMappings(schema, unified);
   // Printed from the SDL alone, so the artifact depends only on the schema files.
   const composedSdl = `${printSchema(buildASTSchema(stripped, { assumeValidSDL: true }))}\n`;
-  return { ok: true, schema, composedSdl, constraints, warnings: warnings.sort(byPlace) };
+  return { ok: true, schema, composedSdl, constraints, access, warnings: warnings.sort(byPlace) };
 }

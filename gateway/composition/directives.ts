@@ -6,7 +6,7 @@
 import { Kind, parse, type DocumentNode } from 'graphql';
 
 /** Names of the binding directives; none of them reaches callers. */
-export const BINDING_DIRECTIVES = Object.freeze(['fetch', 'from', 'compute', 'connection', 'entity', 'enumFrom', 'constraint', 'invalidates'] as const);
+export const BINDING_DIRECTIVES = Object.freeze(['fetch', 'from', 'compute', 'connection', 'entity', 'enumFrom', 'constraint', 'invalidates', 'requiresScopes', 'authenticated'] as const);
 
 /** The scalar the `args` of @fetch are typed with; removed from what callers see. */
 export const BINDINGS_SCALAR = '_Bindings';
@@ -38,6 +38,11 @@ directive @enumFrom(values: [String!]!) on ENUM_VALUE
 directive @constraint(min: Float, max: Float, exclusiveMin: Float, exclusiveMax: Float, minLength: Int, maxLength: Int, pattern: String, minItems: Int, maxItems: Int) on ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION
 "The cached entities a mutation touches: dropped from the read cache once the write has settled. \`keys\` reads the arguments, e.g. \\"$args.input.lines.sku\\"."
 directive @invalidates(entity: String!, keys: String!) repeatable on FIELD_DEFINITION
+"Who may see the field or type: a caller holding every scope of at least one inner list (alternatives of sets, as in Apollo Federation). On a type: every field returning it needs the same. docs/partners.md lists the scopes."
+directive @requiresScopes(scopes: [[String!]!]!) on OBJECT | FIELD_DEFINITION | INTERFACE | SCALAR | ENUM
+
+"Only callers with a verified token may see the field or type; on a type, every field returning it."
+directive @authenticated on OBJECT | FIELD_DEFINITION | INTERFACE | SCALAR | ENUM
 `;
 
 let parsed: DocumentNode | undefined;

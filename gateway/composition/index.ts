@@ -9,3 +9,4 @@ export { CONSTRAINT_DIRECTIVE, readConstraints, type InputConstraint, type Input
 export { parsePath, readPath } from './path.js';
 export { parseExpression, ExpressionError, type Expression } from './expression.js';
 export { diffComposed, ComposedSdlError, type Change, type ChangeType, type ComposedDiff, type SafeChangeType } from './diff.js';
+export { readAccessRules, type AccessRule, type AccessRules } from './access.js';

@@ -25,6 +25,7 @@ export type CompositionIssueCode =
   | 'BINDING_UNBOUND_ROOT_FIELD'
   | 'BINDING_CONFLICT'
   | 'CONSTRAINT_INVALID'
+  | 'SCOPES_INVALID'
   | 'TYPE_NOT_FED';
 
 /** One problem found while composing, at a 1-based line and column of a schema file. */

@@ -91,6 +91,8 @@ export function createPrefetcher(type: GraphQLObjectType, key: string, fetches: 
     for (const node of selected) {
       const entry = prefetchable.get(node.name.value);
       if (entry === undefined) continue;
+      // A field the caller may not see is never fetched, not even ahead of time (gateway/auth/access.ts).
+      if (ctx.fieldAllowed?.(`${type.name}.${node.name.value}`) === false) continue;
       let args: Record<string, unknown>;
       try {
         args = getArgumentValues(entry.field, node, info.variableValues);

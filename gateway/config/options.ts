@@ -334,6 +334,44 @@ export const CONFIG_SPEC = section({
     /** How long a caller's idempotency key is remembered after its write began, in ms; never while the write is in flight. @default 86400000 */
     idempotencyKeyTtlMs: integer(86_400_000, { min: 60_000 }), // 24 h
   }),
+  /**
+   * Limits per caller (docs/partners.md, "Limits"): requests and query cost per window, per token, or per client
+   * address for callers without a token, by plan. No plan for a caller: only `limits.*` apply to it.
+   */
+  rateLimits: section({
+    /** "memory": counters in this process; "redis": shared by every instance on `redisUrl`. @default "memory" */
+    store: oneOf(['memory', 'redis'] as const, 'memory'),
+    /** The Redis server when `store` is "redis", e.g. "redis://127.0.0.1:6379". Read it from the environment. @default null */
+    redisUrl: text<string | null>(null, { nonEmpty: true, what: 'a redis:// URL' }),
+    /** Prefix of every counter key in Redis, so two deployments can share one. @default "switchboard:rl:" */
+    keyPrefix: text('switchboard:rl:'),
+    /** The window requests and cost are counted over, in whole seconds. @default 60 */
+    windowSeconds: integer(60, { min: 1, max: 86_400 }),
+    /** The plan of a token whose `plan` claim is absent or names no configured plan; null: such tokens are not rate limited. @default null */
+    defaultPlan: text<string | null>(null, { nonEmpty: true, what: 'a plan name' }),
+    /** The plan of callers without a token, counted per client address; null: not rate limited. @default null */
+    anonymousPlan: text<string | null>(null, { nonEmpty: true, what: 'a plan name' }),
+    /**
+     * Plans by name, e.g. `{ gold: { requests: 1000, cost: 200000, maxCost: 20000 } }`. Each member is optional:
+     * `requests` and `cost` per window (absent or 0: not counted); `maxDepth`, `maxAliases` and `maxCost` replace
+     * `limits.*` for the plan's callers (higher or lower).
+     */
+    plans: record(
+      section({
+        /** Requests per window per caller; 0: not counted. */
+        requests: integer(0, { min: 0 }),
+        /** Query cost per window per caller (the cost formula of docs/partners.md); 0: not counted. */
+        cost: integer(0, { min: 0 }),
+        /** Replaces `limits.maxDepth` for the plan. */
+        maxDepth: integer(12, { min: 1 }),
+        /** Replaces `limits.maxAliases` for the plan. */
+        maxAliases: integer(15, { min: 0 }),
+        /** Replaces `limits.maxCost` for the plan. */
+        maxCost: integer(5000, { min: 1 }),
+      }),
+      'plan name',
+    ),
+  }),
   /** The operator's side: metrics, the write journal's admin API, the operator page (docs/security.md). */
   admin: section({
     /**

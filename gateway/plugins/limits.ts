@@ -1,10 +1,12 @@
 /**
- * Operation limits: depth, aliases, cost and tokens, from graphql-armor's
- * plugins (well kept, graphql 16, Node ≥ 18). Our part is only the error:
+ * Operation limits: depth, aliases and tokens, from graphql-armor's plugins
+ * (well kept, graphql 16, Node ≥ 18). Cost is measured by
+ * gateway/limits/measure.ts instead (armor's ignores list sizes), and depth
+ * and aliases again there for a caller whose plan sets its own: armor is
+ * the coarse gate at the highest limit any caller has. Our part is only the error:
  * armor words it "Syntax Error: …" with no code; callers get a coded
  * GraphQL error instead (LIMIT_*_EXCEEDED), reported as a validation error.
  */
-import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
@@ -25,14 +27,14 @@ function reject(code: LimitCode, limit: number) {
   };
 }
 
-export function useLimits(limits: ResolvedConfig['limits']): Plugin {
+/** `limits` with maxDepth and maxAliases raised to the highest any plan allows (plugins/rate-limit.ts outerLimits). */
+export function useLimits(limits: Pick<ResolvedConfig['limits'], 'maxTokens' | 'maxDepth' | 'maxAliases'>): Plugin {
   const common = { exposeLimits: true, propagateOnRejection: false } as const;
   return {
     onPluginInit({ addPlugin }) {
       addPlugin(maxTokensPlugin({ ...common, n: limits.maxTokens, onReject: [reject('LIMIT_TOKENS_EXCEEDED', limits.maxTokens)] }) as Plugin);
       addPlugin(maxDepthPlugin({ ...common, n: limits.maxDepth, onReject: [reject('LIMIT_DEPTH_EXCEEDED', limits.maxDepth)] }) as Plugin);
       addPlugin(maxAliasesPlugin({ ...common, n: limits.maxAliases, onReject: [reject('LIMIT_ALIASES_EXCEEDED', limits.maxAliases)] }) as Plugin);
-      addPlugin(costLimitPlugin({ ...common, maxCost: limits.maxCost, onReject: [reject('LIMIT_COST_EXCEEDED', limits.maxCost)] }) as Plugin);
     },
   };
 }

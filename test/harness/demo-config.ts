@@ -98,8 +98,11 @@ export function unifiedDemoConfig(
   };
 }
 
+/** Every scope the demo schema names: anonymous callers in the demo hold them all (the storefront frontend's view). */
+export const DEMO_ANONYMOUS_SCOPES = ['catalog:read', 'prices:read', 'inventory:read', 'customers:read', 'orders:read', 'invoices:read', 'orders:write'];
+
 /** The `auth` section of switchboard.config.ts (keep the two equal): anonymous callers get the storefront frontend's scopes. */
-export const DEMO_AUTH = { anonymousScopes: ['catalog:read', 'orders:read', 'orders:write'] } as const satisfies SwitchboardConfig['auth'];
+export const DEMO_AUTH = { anonymousScopes: DEMO_ANONYMOUS_SCOPES } as const satisfies SwitchboardConfig['auth'];
 
 /** The `pipeline` section of switchboard.config.ts; pass `{ pipeline: {} }` in `overrides` for no cache TTLs. */
 export const DEMO_PIPELINE = {
