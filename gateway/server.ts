@@ -280,7 +280,10 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     clientAddress,
     caller: anonymousCaller(clientAddress),
     signal: deadline.signal,
-    requestSignal: deadline.callerSignal,
+    // A getter: the caller's signal is made only for the requests that read it (subscriptions; http/deadline.ts).
+    get requestSignal() {
+      return deadline.callerSignal;
+    },
     requestTimeoutMs: timeoutMs,
     deadlineAt: deadline.deadlineAt,
     cache: cacheControl,
