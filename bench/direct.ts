@@ -17,6 +17,14 @@ export interface DirectUrls {
 
 export interface DirectClient {
   productById(id: string): Promise<unknown>;
+  /** The product of a SKU from the storefront alone (1 call). */
+  productBySkuOnly(sku: string): Promise<unknown>;
+  /** A page of products from the storefront alone (1 call). */
+  productsPageOnly(count: number): Promise<unknown>;
+  /** Products by a list of SKUs (1 call). */
+  productsBySkus(skus: readonly string[]): Promise<unknown>;
+  /** A page of products and each one's price asked one at a time, as for a backend without a batch endpoint (1 + count calls). */
+  productsPageWithPricesOneByOne(count: number): Promise<unknown>;
   productBySku(sku: string): Promise<unknown>;
   productsPage(count: number): Promise<unknown>;
   orderWithLinesAndInvoices(id: string): Promise<unknown>;
@@ -63,6 +71,15 @@ export function createDirectClient(urls: DirectUrls, protoPath: string, protoRoo
 
   return {
     productById: (id) => getJson(`/products/${encodeURIComponent(id)}`),
+    productBySkuOnly: (sku) => getJson(`/products/by-sku/${encodeURIComponent(sku)}`),
+    productsPageOnly: (count) => getJson(`/products?limit=${count}`),
+    productsBySkus: (skus) => getJson(`/products?limit=${skus.length}&skus=${skus.map(encodeURIComponent).join(',')}`),
+    async productsPageWithPricesOneByOne(count) {
+      const page = await getJson(`/products?limit=${count}`);
+      const skus = (page.items as Array<{ sku: string }>).map((item) => item.sku);
+      const prices = await Promise.all(skus.map((sku) => unary('GetPrice', { sku })));
+      return { page, prices };
+    },
     async productBySku(sku) {
       const [product, stock, price] = await Promise.all([getJson(`/products/by-sku/${encodeURIComponent(sku)}`), stockLevels([sku]), unary('GetPrice', { sku })]);
       return { product, stock, price };

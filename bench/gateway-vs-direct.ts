@@ -1,37 +1,42 @@
 /**
- * Gateway against direct calls, measured in one run on this machine: the
- * backends run in one child process, the gateway (`switchboard start` on the
- * demo config, and a second with the read cache off) in others, and this
- * process generates load on them in turn. Every scenario but the warm-cache
- * one asks the gateway without the read cache, so it measures the gateway's
- * own cost per request, comparable with the figures from before the cache.
- * Prints requests/s, p50 and p99 for each scenario both ways, their ratios,
- * and the backend calls one query costs (counted by the backends).
+ * The gateway against a hand-written client of the same backends, measured
+ * side by side in one run (issue 15). Processes: the three backends in one
+ * (bench/backends.ts); the direct client behind one loopback hop in another
+ * (bench/direct-server.ts); the gateway (`switchboard start`) three times:
+ * the demo config with the read cache off (bench/no-cache.config.ts), the
+ * same with billing declared without its batch endpoint
+ * (bench/no-batch.config.ts), and the demo config as shipped (warm read
+ * cache). This process generates the load.
+ *
+ * For each scenario it prints, with BENCH_CONCURRENCY (10) in flight for
+ * BENCH_DURATION_MS (2000) each way: requests/s, and the CPU per query of the
+ * answering process (user + system time from /proc/<pid>/stat over the
+ * measured window, divided by the queries answered in it), and their ratios
+ * gateway ÷ direct; for the two cross-system scenarios also the p50 with one
+ * request in flight (BENCH_LATENCY_MS, 2000). Then the backend calls one
+ * query costs each way (counted by the backends), and a summary table.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
-import { createDirectClient } from './direct.js';
 import { formatResult, runLoad, type LoadResult } from './load.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 3000);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
+const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 1500);
+const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
+const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 1500);
+/**
+ * Another checkout of the repository (e.g. a `git worktree` of the commit
+ * before a change): its gateway, with the read cache off, is measured in the
+ * same run beside this one's, on the rows that use the cache-off gateway, so
+ * a change's effect is read off one run rather than two noisy ones.
+ */
+const BASELINE = process.env.BENCH_BASELINE;
 
-interface Scenario {
-  name: string;
-  /** Path of the gateway endpoint and the query it runs. */
-  path: string;
-  query: string;
-  variables: Record<string, unknown>;
-  direct: () => Promise<unknown>;
-  /** Ask the gateway started with bench/no-cache.config.ts (read cache off) instead of the demo config's. */
-  uncached?: boolean;
-}
-
-function startChild(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; line: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+function startChild(args: string[], env: NodeJS.ProcessEnv, ready: RegExp, cwd = ROOT): Promise<{ child: ChildProcess; line: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
@@ -49,35 +54,145 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
+/** Clock ticks per second of /proc's CPU times. */
+const TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** User + system CPU time of a process so far, in ms (Linux /proc; NaN elsewhere). */
+function cpuMsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces, inside parentheses): utime is the 14th field, stime the 15th.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / TICKS;
+  } catch {
+    return Number.NaN;
+  }
+}
+
+/** An answering process: its pool and its pid. */
+interface Target {
+  readonly pool: Pool;
+  readonly pid: number;
+}
+
+interface Measured extends LoadResult {
+  /** CPU ms of the answering process per query answered in the window. */
+  readonly cpuPerQueryMs: number;
+}
+
+async function measure(target: Target, task: () => Promise<unknown>, concurrency: number, durationMs: number): Promise<Measured> {
+  // Warm-up outside the window: pools, JIT, the gateway's caches of parsed documents.
+  await runLoad(task, { concurrency, durationMs: 300, warmupCalls: 20 });
+  const before = cpuMsOf(target.pid);
+  const result = await runLoad(task, { concurrency, durationMs, warmupCalls: 0 });
+  const cpuMs = cpuMsOf(target.pid) - before;
+  return { ...result, cpuPerQueryMs: cpuMs / Math.max(1, result.calls) };
+}
+
+const SKUS_50 = Array.from({ length: 50 }, (_, index) => `SKU-${String(index + 1).padStart(5, '0')}`);
+
+interface Scenario {
+  readonly name: string;
+  /** Which gateway answers: read cache off, billing without its batch endpoint (cache off), or the demo config (warm cache). */
+  readonly gateway: 'uncached' | 'noBatch' | 'cached';
+  readonly path: string;
+  readonly query: string;
+  readonly variables?: Record<string, unknown>;
+  /** The direct server's route for the same work. */
+  readonly direct: string;
+  /** Also measure p50 with one request in flight (the cross-system scenarios). */
+  readonly latency?: boolean;
+}
+
+const FOUR = 'sku title brand category';
+const SCENARIOS: readonly Scenario[] = [
+  { name: 'one product by key (1 backend call)', gateway: 'uncached', path: '/graphql', query: `query ($sku: ID!) { product(sku: $sku) { ${FOUR} } }`, variables: { sku: 'SKU-00042' }, direct: '/one' },
+  { name: '50 products, 4 fields each (1 call)', gateway: 'uncached', path: '/graphql', query: `{ products(first: 50) { edges { node { ${FOUR} } } } }`, direct: '/page' },
+  {
+    name: '50 products + a field from a second operation without a batch endpoint (51 calls)',
+    gateway: 'noBatch',
+    path: '/graphql',
+    query: '{ products(first: 50) { edges { node { sku title price { amount currencyCode } } } } }',
+    direct: '/page-prices-one-by-one',
+  },
+  { name: '50 products by a list of keys (1 batch call)', gateway: 'uncached', path: '/graphql/storefront', query: `query ($skus: [String!]) { listProducts(skus: $skus, limit: 50) { items { ${FOUR} } } }`, variables: { skus: SKUS_50 }, direct: '/by-keys' },
+  { name: '50 aliased lookups by key, batched into 1 call', gateway: 'uncached', path: '/graphql', query: `{ ${SKUS_50.map((sku, index) => `p${index}: product(sku: "${sku}") { ${FOUR} }`).join(' ')} }`, direct: '/by-keys' },
+  {
+    name: 'one product with price and stock, across the three systems (3 calls)',
+    gateway: 'uncached',
+    path: '/graphql',
+    query: 'query ($sku: ID!) { product(sku: $sku) { sku title price { amount currencyCode } stock { available } } }',
+    variables: { sku: 'SKU-00042' },
+    direct: '/product-price-stock',
+    latency: true,
+  },
+  { name: '50 products with title, price and stock (3 calls)', gateway: 'uncached', path: '/graphql', query: '{ products(first: 50) { edges { node { sku title price { amount currencyCode } stock { available } } } } }', direct: '/page-price-stock', latency: true },
+  {
+    name: '50 products with title, price and stock, warm read cache (the direct client has none)',
+    gateway: 'cached',
+    path: '/graphql',
+    query: '{ products(first: 50) { edges { node { sku title price { amount currencyCode } stock { available } } } } }',
+    direct: '/page-price-stock',
+  },
+];
+
+interface Row {
+  readonly scenario: Scenario;
+  readonly cpuRatio: number;
+  readonly throughputRatio: number;
+  readonly gatewayCpuMs: number;
+  readonly directCpuMs: number;
+  readonly p50?: { gateway: number; direct: number };
+  readonly calls: string;
+  /** CPU per query of the baseline checkout's gateway (BENCH_BASELINE), ms. */
+  readonly baselineCpuMs?: number;
+}
+
 export async function runGatewayVsDirect(): Promise<void> {
   const backends = await startChild(['bench/backends.ts'], {}, /^\{/);
   const urls = JSON.parse(backends.line) as Record<string, { url: string; contract: string }> & { admin: string };
-  let gateway: ChildProcess | undefined;
-  let uncachedGateway: ChildProcess | undefined;
-  const direct = createDirectClient(
-    { storefront: urls.storefront!.url, erp: urls.erp!.url, billing: urls.billing!.url },
-    urls.billing!.contract,
-    fileURLToPath(new URL('../demo/billing/proto', import.meta.url)),
-  );
+  const children: ChildProcess[] = [];
+  const pools: Pool[] = [];
   try {
-    const gatewayEnv = { STOREFRONT_URL: urls.storefront!.url, ERP_URL: urls.erp!.url, BILLING_URL: urls.billing!.url };
-    const started = await startChild(['bin/switchboard.js', 'start', '--port', '0'], gatewayEnv, /listening on/);
-    gateway = started.child;
-    // The same gateway with the read cache off: what the pipeline costs when every read goes out.
-    const startedUncached = await startChild(['bin/switchboard.js', 'start', '--port', '0', '--config', 'bench/no-cache.config.ts'], gatewayEnv, /listening on/);
-    uncachedGateway = startedUncached.child;
-    const pool = new Pool(/listening on (\S+)/.exec(started.line)![1]!, { connections: 32 });
-    const uncachedPool = new Pool(/listening on (\S+)/.exec(startedUncached.line)![1]!, { connections: 32 });
-    const ask = async (scenario: Scenario): Promise<unknown> => {
-      const response = await (scenario.uncached === true ? uncachedPool : pool).request({
-        method: 'POST',
-        path: scenario.path,
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
-        body: JSON.stringify({ query: scenario.query, variables: scenario.variables }),
-      });
-      const body = (await response.body.json()) as { errors?: unknown[] };
-      if (response.statusCode !== 200 || body.errors) throw new Error(`gateway answered ${response.statusCode}: ${JSON.stringify(body.errors)}`);
-      return body;
+    const env = { STOREFRONT_URL: urls.storefront!.url, ERP_URL: urls.erp!.url, BILLING_URL: urls.billing!.url, BILLING_CONTRACT: urls.billing!.contract };
+    const start = async (args: string[], ready: RegExp, urlOf: (line: string) => string, cwd = ROOT): Promise<Target> => {
+      const { child, line } = await startChild(args, env, ready, cwd);
+      children.push(child);
+      const pool = new Pool(urlOf(line), { connections: 32 });
+      pools.push(pool);
+      return { pool, pid: child.pid as number };
+    };
+    const gatewayUrl = (line: string): string => /listening on (\S+)/.exec(line)![1]!;
+    const [direct, uncached, noBatch, cached] = await Promise.all([
+      start(['bench/direct-server.ts'], /^\{/, (line) => (JSON.parse(line) as { url: string }).url),
+      start(['bin/switchboard.js', 'start', '--port', '0', '--config', 'bench/no-cache.config.ts'], /listening on/, gatewayUrl),
+      start(['bin/switchboard.js', 'start', '--port', '0', '--config', 'bench/no-batch.config.ts'], /listening on/, gatewayUrl),
+      start(['bin/switchboard.js', 'start', '--port', '0'], /listening on/, gatewayUrl),
+    ]);
+    const gateways = { uncached, noBatch, cached } as const;
+    const baseline = BASELINE === undefined ? undefined : await start(['bin/switchboard.js', 'start', '--port', '0', '--config', 'bench/no-cache.config.ts'], /listening on/, gatewayUrl, BASELINE);
+
+    const askGateway = (scenario: Scenario, target: Target = gateways[scenario.gateway]) => {
+      const body = JSON.stringify({ query: scenario.query, variables: scenario.variables ?? {} });
+      const { pool } = target;
+      return async (): Promise<unknown> => {
+        const response = await pool.request({ method: 'POST', path: scenario.path, headers: { 'content-type': 'application/json', accept: 'application/json' }, body });
+        const text = await response.body.text();
+        if (response.statusCode !== 200 || text.startsWith('{"errors"') || text.includes('"errors":[')) throw new Error(`gateway answered ${response.statusCode}: ${text.slice(0, 300)}`);
+        return text;
+      };
+    };
+    const askDirect = (scenario: Scenario) => async (): Promise<unknown> => {
+      const response = await direct.pool.request({ method: 'GET', path: scenario.direct });
+      const text = await response.body.text();
+      if (response.statusCode !== 200) throw new Error(`direct answered ${response.statusCode}: ${text.slice(0, 300)}`);
+      return text;
     };
     const backendCalls = async (run: () => Promise<unknown>): Promise<string> => {
       await fetch(`${urls.admin}/__admin/reset`, { method: 'POST' });
@@ -88,76 +203,70 @@ export async function runGatewayVsDirect(): Promise<void> {
         .join(', ');
     };
 
-    const scenarios: Scenario[] = [
-      {
-        name: '(0) one storefront product through its subgraph endpoint',
-        path: '/graphql/storefront',
-        query: 'query ($id: String!) { getProduct(productId: $id) { id sku title } }',
-        variables: { id: 'prod_00042' },
-        direct: () => direct.productById('prod_00042'),
-        uncached: true,
-      },
-      {
-        name: '(a) one product by SKU with price and stock',
-        path: '/graphql',
-        query: 'query ($sku: ID!) { product(sku: $sku) { sku title price { amount currencyCode } stock { available } } }',
-        variables: { sku: 'SKU-00042' },
-        direct: () => direct.productBySku('SKU-00042'),
-        uncached: true,
-      },
-      {
-        name: '(b) 50 products with title, stock and price, read cache off',
-        path: '/graphql',
-        query: '{ products(first: 50) { edges { node { sku title price { amount currencyCode } stock { available } } } } }',
-        variables: {},
-        direct: () => direct.productsPage(50),
-        uncached: true,
-      },
-      {
-        name: '(b) 50 products with title, stock and price, warm read cache (the direct client has none)',
-        path: '/graphql',
-        query: '{ products(first: 50) { edges { node { sku title price { amount currencyCode } stock { available } } } } }',
-        variables: {},
-        direct: () => direct.productsPage(50),
-      },
-      {
-        name: '(c) one order with lines, products and invoices',
-        path: '/graphql',
-        query: 'query ($id: ID!) { order(id: $id) { id status lines { quantity product { sku title } } invoices { id status total { amount } } } }',
-        variables: { id: 'ord_00007' },
-        direct: () => direct.orderWithLinesAndInvoices('ord_00007'),
-        uncached: true,
-      },
-    ];
-
-    console.log(`\nGateway vs direct (1 and ${CONCURRENCY} in flight, ${DURATION_MS} ms each; backends, gateway and load generator in three processes on ${process.platform} ${process.arch})`);
-    for (const scenario of scenarios) {
+    console.log(`\nGateway vs direct client, each behind one loopback hop (${CONCURRENCY} in flight, ${DURATION_MS} ms a row; p50 with 1 in flight, ${LATENCY_MS} ms; ${process.platform} ${process.arch}, Node ${process.versions.node})`);
+    const rows: Row[] = [];
+    for (const scenario of SCENARIOS) {
+      const gatewayTask = askGateway(scenario);
+      const directTask = askDirect(scenario);
       try {
-        await ask(scenario);
+        await gatewayTask();
+        await directTask();
       } catch (error) {
-        console.log(`${scenario.name}: skipped, the gateway cannot answer it: ${(error as Error).message}`);
+        console.log(`\n${scenario.name}: skipped: ${(error as Error).message}`);
         continue;
       }
       console.log(`\n${scenario.name}`);
-      // Latency with one request in flight (what one caller feels), then
-      // throughput with CONCURRENCY in flight (what the machine can carry).
-      for (const concurrency of [1, CONCURRENCY]) {
-        const directResult: LoadResult = await runLoad(scenario.direct, { concurrency, durationMs: DURATION_MS });
-        const gatewayResult: LoadResult = await runLoad(() => ask(scenario), { concurrency, durationMs: DURATION_MS });
-        console.log(formatResult(`  direct, ${concurrency} in flight`, directResult));
-        console.log(formatResult(`  gateway, ${concurrency} in flight`, gatewayResult));
-        console.log(
-          `  ratio gateway/direct, ${concurrency} in flight: throughput ${(gatewayResult.throughput / directResult.throughput).toFixed(2)}x, p50 ${(gatewayResult.p50Ms / directResult.p50Ms).toFixed(2)}x, p99 ${(gatewayResult.p99Ms / directResult.p99Ms).toFixed(2)}x`,
-        );
+      const gatewayTarget = gateways[scenario.gateway];
+      const directResult = await measure(direct, directTask, CONCURRENCY, DURATION_MS);
+      const gatewayResult = await measure(gatewayTarget, gatewayTask, CONCURRENCY, DURATION_MS);
+      console.log(`${formatResult(`  direct, ${CONCURRENCY} in flight`, directResult)}  CPU ${directResult.cpuPerQueryMs.toFixed(3)} ms/query`);
+      console.log(`${formatResult(`  gateway, ${CONCURRENCY} in flight`, gatewayResult)}  CPU ${gatewayResult.cpuPerQueryMs.toFixed(3)} ms/query`);
+      let baselineCpuMs: number | undefined;
+      if (baseline !== undefined && scenario.gateway === 'uncached') {
+        const baselineResult = await measure(baseline, askGateway(scenario, baseline), CONCURRENCY, DURATION_MS).catch((error: unknown) => {
+          console.log(`  baseline: ${(error as Error).message}`);
+          return undefined;
+        });
+        if (baselineResult !== undefined) {
+          baselineCpuMs = baselineResult.cpuPerQueryMs;
+          console.log(`${formatResult(`  baseline gateway, ${CONCURRENCY} in flight`, baselineResult)}  CPU ${baselineResult.cpuPerQueryMs.toFixed(3)} ms/query`);
+        }
       }
-      console.log(`  backend calls per query: direct [${await backendCalls(scenario.direct)}]; gateway [${await backendCalls(() => ask(scenario))}]`);
+      let p50: Row['p50'];
+      if (scenario.latency === true) {
+        const directOne = await measure(direct, directTask, 1, LATENCY_MS);
+        const gatewayOne = await measure(gatewayTarget, gatewayTask, 1, LATENCY_MS);
+        console.log(formatResult('  direct, 1 in flight', directOne));
+        console.log(formatResult('  gateway, 1 in flight', gatewayOne));
+        p50 = { gateway: gatewayOne.p50Ms, direct: directOne.p50Ms };
+      }
+      const calls = `direct [${await backendCalls(directTask)}]; gateway [${await backendCalls(gatewayTask)}]`;
+      console.log(`  backend calls per query: ${calls}`);
+      const row: Row = {
+        scenario,
+        cpuRatio: gatewayResult.cpuPerQueryMs / directResult.cpuPerQueryMs,
+        throughputRatio: gatewayResult.throughput / directResult.throughput,
+        gatewayCpuMs: gatewayResult.cpuPerQueryMs,
+        directCpuMs: directResult.cpuPerQueryMs,
+        ...(p50 === undefined ? {} : { p50 }),
+        ...(baselineCpuMs === undefined ? {} : { baselineCpuMs }),
+        calls,
+      };
+      console.log(`  gateway ÷ direct: CPU per query ${row.cpuRatio.toFixed(2)}x, requests/s ${row.throughputRatio.toFixed(2)}${p50 ? `, p50 (1 in flight) ${(p50.gateway / p50.direct).toFixed(2)}x` : ''}`);
+      rows.push(row);
     }
-    await pool.close();
-    await uncachedPool.close();
+
+    console.log('\nSummary (gateway ÷ direct, this run):\n');
+    console.log(`| scenario | CPU per query, gateway / direct (ms) | CPU ÷ | requests/s ÷ | p50 1 in flight, gateway / direct (ms) | p50 ÷ |${BASELINE === undefined ? '' : ' baseline CPU (ms) | this ÷ baseline |'}`);
+    console.log(`|---|---:|---:|---:|---:|---:|${BASELINE === undefined ? '' : '---:|---:|'}`);
+    for (const row of rows) {
+      const p50 = row.p50 === undefined ? '| | ' : `| ${row.p50.gateway.toFixed(2)} / ${row.p50.direct.toFixed(2)} | ${(row.p50.gateway / row.p50.direct).toFixed(2)}× `;
+      const base = BASELINE === undefined ? '' : row.baselineCpuMs === undefined ? ' | |' : ` ${row.baselineCpuMs.toFixed(3)} | ${(row.gatewayCpuMs / row.baselineCpuMs).toFixed(2)}× |`;
+      console.log(`| ${row.scenario.name} | ${row.gatewayCpuMs.toFixed(3)} / ${row.directCpuMs.toFixed(3)} | ${row.cpuRatio.toFixed(2)}× | ${row.throughputRatio.toFixed(2)} ${p50}|${base}`);
+    }
   } finally {
-    await direct.close();
-    if (gateway) await stopChild(gateway);
-    if (uncachedGateway) await stopChild(uncachedGateway);
+    await Promise.allSettled(pools.map((pool) => pool.close()));
+    await Promise.allSettled(children.map(stopChild));
     await stopChild(backends.child);
   }
 }

@@ -350,7 +350,10 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     // Verified once, at the edge, before Yoga: nothing downstream reads the Authorization header.
     caller,
     signal: deadline.signal,
-    requestSignal: deadline.callerSignal,
+    // A getter: the caller's signal is made only for the requests that read it (subscriptions; http/deadline.ts).
+    get requestSignal() {
+      return deadline.callerSignal;
+    },
     requestTimeoutMs: timeoutMs,
     deadlineAt: deadline.deadlineAt,
     cache: cacheControl,

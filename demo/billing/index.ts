@@ -164,6 +164,8 @@ export async function startBilling(options: BillingOptions = {}): Promise<DemoSy
           call.write(handlers.eventOf(kind, invoice, sequence));
         };
         watchers.add(watcher);
+        // Headers now, not with the first event: the stream is open while it waits for one (a caller's connect timeout stops here).
+        call.sendMetadata(new grpc.Metadata());
         const stop = (): void => void watchers.delete(watcher);
         call.on('cancelled', stop);
         call.on('close', stop);

@@ -75,6 +75,7 @@ async function createRedisReadCache(options: ReadCacheOptions & { redisUrl: stri
   const store: CacheStore = {
     getMany: (keys) => tiers.getMany(keys),
     setMany: (writes) => tiers.setMany(writes),
+    setIfAbsent: (writes) => tiers.setIfAbsent(writes),
     deleteMany: (keys) => tiers.deleteMany(keys),
     async close() {
       await bus.close();

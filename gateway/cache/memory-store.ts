@@ -99,6 +99,22 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
       const entries = toKeyvEntries(writes);
       if (entries.length > 0) await keyv.setMany(entries);
     },
+    async setIfAbsent(writes) {
+      // Synchronously on the LRU (no await between the look and the write),
+      // so it is atomic within the process: JavaScript runs one call at a
+      // time. Written in Keyv's own envelope, so getMany reads it as any other.
+      const now = Date.now();
+      return writes.map((write) => {
+        const held = lru.get(write.key);
+        const current = held === undefined ? undefined : (parseOrAbsent(held) as { value?: unknown; expires?: unknown } | undefined);
+        if (current !== undefined && current !== null && typeof current === 'object' && (typeof current.expires !== 'number' || current.expires > now)) return current.value;
+        if (write.ttlMs <= 0) return undefined;
+        const ttl = Math.max(1, Math.ceil(write.ttlMs));
+        lru.set(write.key, JSON.stringify({ value: write.value, expires: now + ttl }), { ttl });
+        // A value larger than maxBytes is not kept: the key stays empty.
+        return lru.has(write.key) ? write.value : undefined;
+      });
+    },
     async deleteMany(keys) {
       if (keys.length > 0) await keyv.deleteMany([...keys]);
     },

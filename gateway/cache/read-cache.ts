@@ -76,18 +76,22 @@ export function createReadCacheOver(options: ReadCacheOverOptions): ReadCache {
       const ticket: CacheTicket = { tags: [...tags] };
       const versions = await guard('ticket', undefined, async () => {
         const current = await currentVersions(tags);
-        const created: StoreWrite[] = [];
+        const created: Array<StoreWrite & { tag: string }> = [];
         const read = new Map<string, string>();
         for (const [tag, version] of current) {
-          if (version !== undefined) {
-            read.set(tag, version);
-          } else {
-            const fresh = newVersion();
-            read.set(tag, fresh);
-            created.push({ key: versionKey(tag), value: fresh, ttlMs: TAG_VERSION_TTL_MS });
-          }
+          if (version !== undefined) read.set(tag, version);
+          else created.push({ tag, key: versionKey(tag), value: newVersion(), ttlMs: TAG_VERSION_TTL_MS });
         }
-        if (created.length > 0) await store.setMany(created);
+        if (created.length > 0) {
+          // Set-if-absent, not set: another ticket (here or on another
+          // instance on the same store) may be creating the same tag's
+          // version right now. Whoever wrote first wins and every ticket
+          // reads the winner, so entries stored with either ticket agree.
+          // A version gone at once (invalidated meanwhile) gets our fresh
+          // token, which matches nothing stored: the entry is refused.
+          const held = await store.setIfAbsent(created);
+          created.forEach(({ tag, value }, index) => read.set(tag, asVersion(held[index]) ?? (value as string)));
+        }
         return read;
       });
       // A ticket whose versions could not be read stores nothing (setMany refuses it).

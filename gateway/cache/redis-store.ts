@@ -46,6 +46,27 @@ export function createRedisStore(options: RedisStoreOptions): CacheStore {
       const entries = toKeyvEntries(writes).map((entry) => ({ ...entry, key: `${options.keyPrefix}${entry.key}` }));
       if (entries.length > 0) await within(ms, 'setMany', keyv.setMany(entries));
     },
+    async setIfAbsent(writes) {
+      // SET key value PX ttl NX GET (Redis ≥ 7.0): one atomic command per key
+      // that both creates the value when absent and answers what was there,
+      // so instances racing on one key all learn the one winner. In Keyv's
+      // envelope ({ value, expires }), so getMany reads it as any other value.
+      const now = Date.now();
+      const answers = await within(
+        ms,
+        'setIfAbsent',
+        Promise.all(
+          writes.map(async (write) => {
+            const ttl = Math.max(1, Math.ceil(write.ttlMs));
+            const previous = await options.client.set(`${options.keyPrefix}${write.key}`, JSON.stringify({ value: write.value, expires: now + ttl }), { expiration: { type: 'PX', value: ttl }, condition: 'NX', GET: true });
+            if (previous === null || previous === undefined) return write.value;
+            const held = KEYV_OPTIONS.deserialize(String(previous)) as { value?: unknown } | undefined;
+            return held !== null && typeof held === 'object' ? held.value : undefined;
+          }),
+        ),
+      );
+      return answers;
+    },
     async deleteMany(keys) {
       if (keys.length > 0) await within(ms, 'deleteMany', keyv.deleteMany(prefixed(keys)));
     },

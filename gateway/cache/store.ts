@@ -5,9 +5,10 @@
  * (test/conformance/read-cache-suite.ts), as Keyv's storage adapters run
  * `@keyv/test-suite`.
  *
- * The contract is deliberately tiny (get many, set many, delete many) so
- * that tag invalidation needs nothing more: a tag's version is one more key
- * (see tag-versions.ts). Stores reject on failure; the read cache above them
+ * The contract is deliberately tiny (get many, set many, set if absent,
+ * delete many) so that tag invalidation needs nothing more: a tag's version
+ * is one more key (see tag-versions.ts), created with `setIfAbsent` so that
+ * two instances creating it at once agree on one. Stores reject on failure; the read cache above them
  * turns every failure into a miss, logs it and counts it, in one place.
  */
 
@@ -36,6 +37,17 @@ export interface CacheStore {
   getMany(keys: readonly string[]): Promise<Array<StoredValue | undefined>>;
   /** Stores every value with its TTL (ms). Rejects when the engine fails; some values may then be stored. */
   setMany(writes: readonly StoreWrite[]): Promise<void>;
+  /**
+   * Stores each value only when its key holds none (Redis `SET NX`), and
+   * answers, in the order and length of `writes`, the value each key holds
+   * afterwards: the one just written, or the one another writer stored
+   * first (an expired value counts as none). Atomic per key: of many
+   * writers racing on one key, on one instance or several sharing the
+   * engine, exactly one value wins and every writer is told which.
+   * `undefined` where the key vanished in between (deleted or evicted at
+   * once): the caller must then assume nothing. Rejects when the engine fails.
+   */
+  setIfAbsent(writes: readonly StoreWrite[]): Promise<unknown[]>;
   /**
    * Deletes the keys. With several tiers, from every tier of every instance
    * (see tiered-store.ts). Deleting an absent key is not an error. Rejects

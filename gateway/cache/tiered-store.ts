@@ -80,6 +80,18 @@ export function createTieredStore(options: TieredStoreOptions): TieredStore {
       await remote.setMany(writes);
       await fill(startedIn, writes);
     },
+    async setIfAbsent(writes) {
+      // Decided in Redis alone (the memory tier cannot see other instances'
+      // writes); the memory tier then holds whatever won there.
+      const startedIn = epoch;
+      const held = await remote.setIfAbsent(writes);
+      const fills: StoreWrite[] = [];
+      writes.forEach((write, index) => {
+        if (held[index] !== undefined) fills.push({ ...write, value: held[index] });
+      });
+      await fill(startedIn, fills);
+      return held;
+    },
     async deleteMany(keys) {
       let failure: unknown;
       // Redis first: an instance that drops its copy on our message and

@@ -13,7 +13,10 @@
  * call its caller abandoned says nothing at all.
  *
  * Subscriptions: the breaker gates the opening of a stream (fails fast while
- * the circuit is open) but a stream's outcome does not feed it.
+ * the circuit is open) and counts how its connect ended (stream-connect.ts):
+ * a stream that never opened (a connect timeout, a refused connection) is a
+ * failure like a call's, one that opened a success. What happens after, in
+ * a stream's long life, does not feed it.
  */
 import { BrokenCircuitError, circuitBreaker, CircuitState, handleWhen, IsolatedCircuitError, SamplingBreaker } from 'cockatiel';
 import { SourceError } from '../../sources/common/index.js';
@@ -21,6 +24,10 @@ import type { Call, StreamCall } from './call.js';
 import type { BreakerPolicy } from './options.js';
 import { refuse, RefusedCall } from './refusal.js';
 import type { StepFactory } from './step.js';
+import { watchConnect, type ConnectOutcome } from './stream-connect.js';
+
+/** A stream whose caller left while it connected: neither a success nor a failure of the backend. */
+const ABANDONED = new Error('the caller left while the stream connected');
 
 const UNWELL: ReadonlySet<string> = new Set(['SOURCE_TIMEOUT', 'SOURCE_UNAVAILABLE', 'SOURCE_BAD_RESPONSE']);
 
@@ -56,7 +63,7 @@ export const createBreakerStep: StepFactory = ({ source: { name: source }, polic
   // Failures of calls whose caller went away: not the backend's fault, not counted.
   const abandoned = new WeakSet<object>();
   const breaker = circuitBreaker(
-    handleWhen((error) => countsAgainstBreaker(error) && !abandoned.has(error)),
+    handleWhen((error) => countsAgainstBreaker(error) && !abandoned.has(error) && error !== ABANDONED),
     { halfOpenAfter: halfOpenAfterMs, breaker: samplingBreaker(policy.breaker) },
   );
   let openedAt = 0;
@@ -88,7 +95,18 @@ export const createBreakerStep: StepFactory = ({ source: { name: source }, polic
       const state = breaker.state;
       const openNow = state === CircuitState.Isolated || (state === CircuitState.Open && Date.now() - openedAt < halfOpenAfterMs);
       if (openNow) throw open(call);
-      return next(call);
+      // The connect's outcome is recorded as one call's. A refusal here (the
+      // circuit opened, or a probe is out, since the check above) is dropped:
+      // the stream was already let through.
+      const record = (outcome: Promise<ConnectOutcome>): void => {
+        breaker
+          .execute(async () => {
+            const result = await outcome;
+            if (!result.ok) throw 'abandoned' in result ? ABANDONED : result.error;
+          })
+          .catch(() => undefined);
+      };
+      return watchConnect(call, next, { started: record });
     },
     state: () => ({ state: STATE_NAMES[breaker.state] }),
   };

@@ -3,11 +3,12 @@
  *
  * The storefront, erp and billing reads of one product start together and
  * all carry the tag `Product:<sku>`. A tag seen for the first time gets its
- * version when a ticket is taken; two tickets taken at once for a new tag
- * could each create one, the later write wins, and the entry stored with the
- * other ticket is refused (the store cannot tell it from an invalidation).
- * Waiting for a ticket in flight on the same tags lets the first create the
- * version and the others read it. Hand-written: a chain of promises per tag.
+ * version when a ticket is taken. The store creates it with set-if-absent
+ * (store.ts), so tickets taken at once, here or on other instances, agree on
+ * one version whatever the order; within this process, waiting for a ticket
+ * in flight on the same tags also saves the others a round trip to the
+ * store (they read the version the first created). Hand-written: a chain of
+ * promises per tag.
  */
 import type { CacheTicket, ReadCache } from '../cache/index.js';
 

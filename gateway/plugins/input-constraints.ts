@@ -21,7 +21,10 @@ import {
   isObjectType,
   isInterfaceType,
   Kind,
+  type FieldNode,
   type FragmentDefinitionNode,
+  type GraphQLField,
+  type OperationDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLInputType,
   type DocumentNode,
@@ -67,84 +70,131 @@ interface OperationArgs {
   readonly variableValues?: Readonly<Record<string, unknown>> | null;
 }
 
+/** A field with arguments that a constraint may apply to, where the operation selects it. */
+interface Site {
+  readonly parentName: string;
+  readonly field: GraphQLField<unknown, unknown>;
+  readonly selection: FieldNode;
+  readonly path: ReadonlyArray<string | number>;
+}
+
+/**
+ * Per operation of a parsed document, the fields whose arguments a
+ * constraint may apply to. The walk over the selections depends on the
+ * document alone (not on variables), and Yoga's parser cache hands back the
+ * same document object for the same query text, so a repeated query skips
+ * the walk, and one without any constrained argument (most) skips the
+ * variable coercion too (issue 15: the walk was ~3% of a pass-through
+ * request's CPU). Keyed by the operation node, so what is kept is bounded by
+ * the parser cache, whatever operation names callers send.
+ */
+type SitePlans = WeakMap<OperationDefinitionNode, readonly Site[]>;
+
+/** Can a value of this argument type meet a constraint below its own (an input object's field, at any depth)? */
+function constrainedWithin(type: GraphQLInputType, constraints: InputConstraints, memo: Map<string, boolean>): boolean {
+  const named = getNamedType(type);
+  if (!isInputObjectType(named)) return false;
+  const known = memo.get(named.name);
+  if (known !== undefined) return known;
+  memo.set(named.name, false); // a recursive input type: its own fields decide
+  const found = Object.values(named.getFields()).some((field) => constraints.has(`${named.name}.${field.name}`) || constrainedWithin(field.type, constraints, memo));
+  memo.set(named.name, found);
+  return found;
+}
+
+/** The sites of `operation`, in the order the walk meets them. */
+function sitesOf(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, constraints: InputConstraints, memo: Map<string, boolean>): Site[] {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  const sites: Site[] = [];
+  const seenFragments = new Set<string>();
+  const walk = (parent: GraphQLCompositeType, selectionSet: SelectionSetNode, path: ReadonlyArray<string | number>): void => {
+    for (const selection of selectionSet.selections) {
+      if (selection.kind === Kind.INLINE_FRAGMENT) {
+        const on = selection.typeCondition === undefined ? parent : schema.getType(selection.typeCondition.name.value);
+        if (on !== undefined && isCompositeType(on)) walk(on, selection.selectionSet, path);
+      } else if (selection.kind === Kind.FRAGMENT_SPREAD) {
+        const fragment = fragments.get(selection.name.value);
+        // A fragment spread twice at one place is checked once; at another path it is checked again.
+        const key = `${path.join('.')}/${selection.name.value}`;
+        if (fragment === undefined || seenFragments.has(key)) continue;
+        seenFragments.add(key);
+        const on = schema.getType(fragment.typeCondition.name.value);
+        if (on !== undefined && isCompositeType(on)) walk(on, fragment.selectionSet, path);
+      } else if (isObjectType(parent) || isInterfaceType(parent)) {
+        const field = parent.getFields()[selection.name.value];
+        if (field === undefined) continue;
+        const at = [...path, selection.alias?.value ?? selection.name.value];
+        if (field.args.some((arg) => constraints.has(`${parent.name}.${field.name}(${arg.name}:)`) || constrainedWithin(arg.type, constraints, memo))) {
+          sites.push({ parentName: parent.name, field, selection, path: at });
+        }
+        const named = getNamedType(field.type);
+        if (selection.selectionSet !== undefined && isCompositeType(named)) walk(named, selection.selectionSet, at);
+      }
+    }
+  };
+  const root = schema.getRootType(operation.operation);
+  if (root !== undefined && root !== null) walk(root, operation.selectionSet, []);
+  return sites;
+}
+
 /** Every value of `args`' operation that breaks a constraint (at most MAX_REPORTED). */
-function findViolations(args: OperationArgs, constraints: InputConstraints): Violation[] {
-      const { schema, document } = args;
-      const operation = getOperationAST(document, args.operationName);
-      if (operation === null || operation === undefined) return [];
-      const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], args.variableValues ?? {});
-      // Variables that do not coerce: execution reports them (BAD_USER_INPUT) itself.
-      if (coerced.errors !== undefined) return [];
-      const variables = coerced.coerced;
-      const fragments = new Map<string, FragmentDefinitionNode>();
-      for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
-      const violations: Violation[] = [];
+function findViolations(args: OperationArgs, constraints: InputConstraints, plans: SitePlans, memo: Map<string, boolean>): Violation[] {
+  const { schema, document } = args;
+  const operation = getOperationAST(document, args.operationName);
+  if (operation === null || operation === undefined) return [];
+  let sites = plans.get(operation);
+  if (sites === undefined) {
+    sites = sitesOf(schema, document, operation, constraints, memo);
+    plans.set(operation, sites);
+  }
+  // No argument a constraint applies to: nothing to coerce or check.
+  if (sites.length === 0) return [];
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], args.variableValues ?? {});
+  // Variables that do not coerce: execution reports them (BAD_USER_INPUT) itself.
+  if (coerced.errors !== undefined) return [];
+  const variables = coerced.coerced;
+  const violations: Violation[] = [];
 
-      const checkValue = (value: unknown, type: GraphQLInputType, constraint: InputConstraint | undefined, path: ReadonlyArray<string | number>, argument: string): void => {
-        if (value === null || value === undefined || violations.length >= MAX_REPORTED) return;
-        const inner = isNonNullType(type) ? type.ofType : type;
-        if (isListType(inner)) {
-          const items = value as unknown[];
-          if (constraint?.maxItems !== undefined && items.length > constraint.maxItems) {
-            violations.push({ path, argument, constraint: 'maxItems', limit: constraint.maxItems, message: `must have at most ${constraint.maxItems} items` });
-            return;
-          }
-          if (constraint?.minItems !== undefined && items.length < constraint.minItems) {
-            violations.push({ path, argument, constraint: 'minItems', limit: constraint.minItems, message: `must have at least ${constraint.minItems} items` });
-            return;
-          }
-          items.forEach((item, index) => checkValue(item, inner.ofType, constraint, path, `${argument}[${index}]`));
-          return;
-        }
-        if (isInputObjectType(inner)) {
-          const fields = inner.getFields();
-          for (const [name, fieldValue] of Object.entries(value as Record<string, unknown>)) {
-            const field = fields[name];
-            if (field !== undefined) checkValue(fieldValue, field.type, constraints.get(`${inner.name}.${name}`), path, `${argument}.${name}`);
-          }
-          return;
-        }
-        if (constraint === undefined) return;
-        const found = scalarViolation(value, constraint);
-        if (found !== undefined) violations.push({ ...found, path, argument });
-      };
+  const checkValue = (value: unknown, type: GraphQLInputType, constraint: InputConstraint | undefined, path: ReadonlyArray<string | number>, argument: string): void => {
+    if (value === null || value === undefined || violations.length >= MAX_REPORTED) return;
+    const inner = isNonNullType(type) ? type.ofType : type;
+    if (isListType(inner)) {
+      const items = value as unknown[];
+      if (constraint?.maxItems !== undefined && items.length > constraint.maxItems) {
+        violations.push({ path, argument, constraint: 'maxItems', limit: constraint.maxItems, message: `must have at most ${constraint.maxItems} items` });
+        return;
+      }
+      if (constraint?.minItems !== undefined && items.length < constraint.minItems) {
+        violations.push({ path, argument, constraint: 'minItems', limit: constraint.minItems, message: `must have at least ${constraint.minItems} items` });
+        return;
+      }
+      items.forEach((item, index) => checkValue(item, inner.ofType, constraint, path, `${argument}[${index}]`));
+      return;
+    }
+    if (isInputObjectType(inner)) {
+      const fields = inner.getFields();
+      for (const [name, fieldValue] of Object.entries(value as Record<string, unknown>)) {
+        const field = fields[name];
+        if (field !== undefined) checkValue(fieldValue, field.type, constraints.get(`${inner.name}.${name}`), path, `${argument}.${name}`);
+      }
+      return;
+    }
+    if (constraint === undefined) return;
+    const found = scalarViolation(value, constraint);
+    if (found !== undefined) violations.push({ ...found, path, argument });
+  };
 
-      const seenFragments = new Set<string>();
-      const walk = (parent: GraphQLCompositeType, selectionSet: SelectionSetNode, path: ReadonlyArray<string | number>): void => {
-        for (const selection of selectionSet.selections) {
-          if (selection.kind === Kind.INLINE_FRAGMENT) {
-            const on = selection.typeCondition === undefined ? parent : schema.getType(selection.typeCondition.name.value);
-            if (on !== undefined && isCompositeType(on)) walk(on, selection.selectionSet, path);
-          } else if (selection.kind === Kind.FRAGMENT_SPREAD) {
-            const fragment = fragments.get(selection.name.value);
-            // A fragment spread twice at one place is checked once; at another path it is checked again.
-            const key = `${path.join('.')}/${selection.name.value}`;
-            if (fragment === undefined || seenFragments.has(key)) continue;
-            seenFragments.add(key);
-            const on = schema.getType(fragment.typeCondition.name.value);
-            if (on !== undefined && isCompositeType(on)) walk(on, fragment.selectionSet, path);
-          } else if (isObjectType(parent) || isInterfaceType(parent)) {
-            const field = parent.getFields()[selection.name.value];
-            if (field === undefined) continue;
-            const at = [...path, selection.alias?.value ?? selection.name.value];
-            if (field.args.length > 0) {
-              let values: Record<string, unknown>;
-              try {
-                values = getArgumentValues(field, selection, variables);
-              } catch {
-                continue; // execution reports arguments that do not coerce
-              }
-              for (const arg of field.args) checkValue(values[arg.name], arg.type, constraints.get(`${parent.name}.${field.name}(${arg.name}:)`), at, arg.name);
-            }
-            const named = getNamedType(field.type);
-            if (selection.selectionSet !== undefined && isCompositeType(named)) walk(named, selection.selectionSet, at);
-          }
-        }
-      };
-
-      const root = schema.getRootType(operation.operation);
-      if (root !== undefined && root !== null) walk(root, operation.selectionSet, []);
-      return violations;
+  for (const { parentName, field, selection, path } of sites) {
+    let values: Record<string, unknown>;
+    try {
+      values = getArgumentValues(field, selection, variables);
+    } catch {
+      continue; // execution reports arguments that do not coerce
+    }
+    for (const arg of field.args) checkValue(values[arg.name], arg.type, constraints.get(`${parentName}.${field.name}(${arg.name}:)`), path, arg.name);
+  }
+  return violations;
 }
 
 function toErrors(violations: readonly Violation[]): GraphQLError[] {
@@ -159,13 +209,15 @@ function toErrors(violations: readonly Violation[]): GraphQLError[] {
 
 export function useInputConstraints(constraints: InputConstraints): Plugin {
   if (constraints.size === 0) return {};
+  const plans: SitePlans = new WeakMap();
+  const memo = new Map<string, boolean>();
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const violations = findViolations(args, constraints);
+      const violations = findViolations(args, constraints, plans, memo);
       if (violations.length > 0) setResultAndStopExecution({ errors: toErrors(violations) });
     },
     onSubscribe({ args, setResultAndStopExecution }) {
-      const violations = findViolations(args, constraints);
+      const violations = findViolations(args, constraints, plans, memo);
       if (violations.length > 0) setResultAndStopExecution({ errors: toErrors(violations) });
     },
   };

@@ -36,6 +36,13 @@ export interface CallContext {
    * answer to `onResponse`; the others ignore it. Undefined: nothing to do.
    */
   readonly exchange?: CallExchange;
+  /**
+   * Streams only (`subscribe`): called once when the backend accepted the
+   * stream (gRPC response headers; for a protocol without them, the first
+   * message), before any message may arrive. The pipeline's connect timeout
+   * stops counting then, so a quiet stream is not mistaken for a dead one.
+   */
+  readonly onStreamOpen?: () => void;
 }
 
 /**

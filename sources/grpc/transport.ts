@@ -106,7 +106,12 @@ export function createTransport(options: TransportOptions): Transport {
       });
     },
     serverStream(path, request, ctx) {
-      return streamIterable(() => clientFor(path).makeServerStreamRequest<Buffer, Buffer>(path, identity, identity, toBuffer(request), metadataFor(ctx), {}), ctx.signal);
+      return streamIterable(() => {
+        const call = clientFor(path).makeServerStreamRequest<Buffer, Buffer>(path, identity, identity, toBuffer(request), metadataFor(ctx), {});
+        // The backend's response headers: the stream is open (the pipeline's connect timeout stops).
+        if (ctx.onStreamOpen !== undefined) call.once('metadata', ctx.onStreamOpen);
+        return call;
+      }, ctx.signal);
     },
     bidi(path, ctx, deadlineMs) {
       return clientFor(path).makeBidiStreamRequest<Buffer, Buffer>(path, identity, identity, metadataFor(ctx), { deadline: Date.now() + deadlineMs });

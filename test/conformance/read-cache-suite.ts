@@ -7,7 +7,7 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import type { CacheEntry, CacheTicket, ReadCache, ReadCacheOptions } from '../../gateway/cache/index.js';
+import type { CacheEntry, CacheStore, CacheTicket, ReadCache, ReadCacheOptions } from '../../gateway/cache/index.js';
 
 export interface ReadCacheSubject {
   /** True when a shared store sits behind a memory tier (entries evicted from memory are still served). */
@@ -19,6 +19,8 @@ export interface ReadCacheSubject {
   create(options?: Partial<Pick<ReadCacheOptions, 'maxEntries' | 'maxBytes' | 'keyPrefix'>>): Promise<ReadCache>;
   /** A cache whose store fails every operation (an engine that is down). */
   createFailing(): Promise<ReadCache>;
+  /** The bare store the cache sits on (CacheStore, store.ts), empty; the runner registers it for cleanup. */
+  createStore(): Promise<CacheStore>;
 }
 
 /** An entry fresh for `freshMs` and kept for `staleMs` more. */
@@ -165,6 +167,46 @@ export function readCacheSuite(name: string, subject: ReadCacheSubject): void {
         ]);
         expect(await cache.getMany(['foreign', 'wider', 'forged'])).toEqual([undefined, undefined, undefined]);
         expect(cache.stats().refused).toBe(3);
+      });
+    });
+
+    describe('the store contract: setIfAbsent', () => {
+      it('writes an absent key and answers its value; a present key keeps its value and answers it', async () => {
+        const store = await subject.createStore();
+        expect(await store.setIfAbsent([{ key: 't:new', value: 'first', ttlMs: 60_000 }])).toEqual(['first']);
+        await store.setMany([{ key: 't:held', value: 'held', ttlMs: 60_000 }]);
+        expect(await store.setIfAbsent([{ key: 't:new', value: 'second', ttlMs: 60_000 }, { key: 't:held', value: 'other', ttlMs: 60_000 }])).toEqual(['first', 'held']);
+        expect((await store.getMany(['t:new', 't:held'])).map((stored) => stored?.value)).toEqual(['first', 'held']);
+      });
+
+      it('treats an expired value as absent, and what it writes expires', async () => {
+        const store = await subject.createStore();
+        await store.setMany([{ key: 't:old', value: 'old', ttlMs: 50 }]);
+        await sleep(200);
+        expect(await store.setIfAbsent([{ key: 't:old', value: 'new', ttlMs: 50 }])).toEqual(['new']);
+        await sleep(200);
+        expect(await store.getMany(['t:old'])).toEqual([undefined]);
+      });
+
+      it('of many writers racing on one key, one wins and every writer is told the same value', async () => {
+        const store = await subject.createStore();
+        const answers = await Promise.all(Array.from({ length: 20 }, (_, writer) => store.setIfAbsent([{ key: 't:raced', value: `writer-${writer}`, ttlMs: 60_000 }])));
+        const winners = new Set(answers.map(([value]) => value));
+        expect(winners.size).toBe(1);
+        expect((await store.getMany(['t:raced']))[0]?.value).toBe([...winners][0]);
+      });
+    });
+
+    describe('tickets taken at once', () => {
+      it('agree on a new tag\'s version, so entries stored with each are all served', async () => {
+        const cache = await subject.create();
+        const tags = ['Product:SKU-NEW-1', 'Product:SKU-NEW-2'];
+        // Not serialised (cache-tickets.ts is the pipeline's, not the cache's): every ticket sees no version yet.
+        const tickets = await Promise.all(Array.from({ length: 8 }, () => cache.ticket(tags)));
+        await cache.setMany(tickets.map((ticket, index) => ({ key: `k${index}`, entry: entryOf(index, tags), ticket })));
+        expect(cache.stats().refused).toBe(0);
+        expect(cache.stats().sets).toBe(8);
+        expect((await cache.getMany(tickets.map((_, index) => `k${index}`))).map((entry) => entry?.value)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
       });
     });
 

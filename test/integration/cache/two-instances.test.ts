@@ -132,4 +132,28 @@ describe('two instances on one Redis', () => {
     expect(read.map((entry) => entry?.value)).toEqual([undefined, undefined, undefined, 'good']);
     expect(a.stats()).toMatchObject({ misses: 3, hits: 1, failures: 0 });
   });
+  it('two instances reading a new tag at once agree on one version (SET NX): what each stores, both serve', async () => {
+    const { a, b, prefix } = await twoInstances();
+    // 10 new tags; each instance takes a ticket for every one at the same moment, as two gateways
+    // answering the same product page would. Without set-if-absent, the later version write wins
+    // and the other instance's answer is refused (or becomes a miss).
+    const tags = Array.from({ length: 10 }, (_, index) => `Product:SKU-RACE-${index}`);
+    const pairs = await Promise.all(tags.map((tag) => Promise.all([a.ticket([tag]), b.ticket([tag])])));
+    await Promise.all(
+      pairs.map(([ticketA, ticketB], index) =>
+        Promise.all([
+          a.setMany([{ key: `a:${index}`, entry: entryOf(`a${index}`, [tags[index] as string]), ticket: ticketA }]),
+          b.setMany([{ key: `b:${index}`, entry: entryOf(`b${index}`, [tags[index] as string]), ticket: ticketB }]),
+        ]),
+      ),
+    );
+    expect(a.stats()).toMatchObject({ sets: 10, refused: 0 });
+    expect(b.stats()).toMatchObject({ sets: 10, refused: 0 });
+    const keys = tags.flatMap((_, index) => [`a:${index}`, `b:${index}`]);
+    const expected = tags.flatMap((_, index) => [`a${index}`, `b${index}`]);
+    expect((await a.getMany(keys)).map((entry) => entry?.value)).toEqual(expected);
+    expect((await b.getMany(keys)).map((entry) => entry?.value)).toEqual(expected);
+    // One version per tag in Redis.
+    expect(await raw.keys(`${prefix}t:Product:SKU-RACE-*`)).toHaveLength(10);
+  });
 });

@@ -16,6 +16,7 @@ function heldStore(): { store: CacheStore; hold(): void; release(): void } {
         return values;
       },
       setMany: (writes) => inner.setMany(writes),
+      setIfAbsent: (writes) => inner.setIfAbsent(writes),
       deleteMany: (keys) => inner.deleteMany(keys),
       close: () => inner.close(),
     },

@@ -50,4 +50,32 @@ describe('startDeadline', () => {
     expect(deadline.signal.aborted).toBe(true);
     deadline.release();
   });
+
+  it('a caller signal read before the caller goes away is aborted with it (it is made on first read)', () => {
+    const deadline = startDeadline(60_000);
+    const caller = deadline.callerSignal;
+    expect(deadline.callerSignal).toBe(caller);
+    deadline.callerGone();
+    expect(caller.aborted).toBe(true);
+    deadline.release();
+  });
+
+  it('lets every backend call in flight listen to the deadline signal: 50 listeners, no MaxListenersExceededWarning', async () => {
+    let warnings = 0;
+    const onWarning = (warning: Error): void => {
+      if (warning.name === 'MaxListenersExceededWarning') warnings += 1;
+    };
+    process.on('warning', onWarning);
+    try {
+      const deadline = startDeadline(60_000);
+      const listeners = Array.from({ length: 50 }, () => () => undefined);
+      for (const listener of listeners) deadline.signal.addEventListener('abort', listener);
+      await new Promise((resolve) => setImmediate(resolve)); // warnings are emitted on the next tick
+      expect(warnings).toBe(0);
+      for (const listener of listeners) deadline.signal.removeEventListener('abort', listener);
+      deadline.release();
+    } finally {
+      process.off('warning', onWarning);
+    }
+  });
 });
