@@ -41,6 +41,8 @@ import { createStreamCaps, type StreamCaps } from './stream-caps.js';
 import { useNotices } from './plugins/notices.js';
 import { createMaskedErrors, useRequestErrorMasking } from './plugins/masked-errors.js';
 import { createSubgraphSchema } from './subgraph.js';
+import { createAdminGuard } from './http/admin-guard.js';
+import { createRequestTelemetry, createTelemetry, metricsResponse, type RequestTelemetry, type Telemetry, type TelemetryInit } from './telemetry/index.js';
 
 export interface Gateway {
   /**
@@ -49,6 +51,12 @@ export interface Gateway {
    * @example await gateway.cache.invalidate({ entity: 'Product', keys: ['SKU-00042'] });
    */
   readonly cache: CacheControl;
+  /**
+   * Metrics and tracing (docs/operations.md), and their hooks for the write
+   * executor and per-token limits: `telemetry.metrics?.observeWrite(state)`,
+   * `readDeadLetters(fn)`, `observeTokenRateLimited(plan)`, `telemetry.journalStep(...)`.
+   */
+  readonly telemetry: Telemetry;
   /** Handles one request (WHATWG Request/Response), for tests and embedding. */
   fetch(request: Request): Promise<Response>;
   /** Listens on node:http; resolves to the base URL, e.g. "http://127.0.0.1:54321". Port 0 picks a free one. */
@@ -158,6 +166,8 @@ function createEndpoint(init: {
   streamCaps: StreamCaps;
   /** The schema's `@constraint`s (unified schema only). */
   constraints?: InputConstraints;
+  /** Request spans and metrics; undefined when metrics and tracing are off. */
+  requestTelemetry?: RequestTelemetry;
 }): Endpoint {
   const { config, logger, outbound, streamCaps } = init;
   const maxConcurrentCalls = config.limits.maxConcurrentCallsPerSource;
@@ -176,7 +186,8 @@ function createEndpoint(init: {
     logging: yogaLogger(logger),
     cors: corsFor(config.cors),
     // Loaders live for one request: batching and deduplication never cross callers.
-    context: ({ requestId, signal, deadlineAt, clientAddress }) => {
+    context: ({ requestId, signal, deadlineAt, clientAddress, request }) => {
+      const telemetry = init.requestTelemetry?.callTelemetry(request);
       const notices: CallNotice[] = [];
       // Every stream this request opens counts against its client's and its source's caps.
       const capped = (source: string): Outbound | undefined => {
@@ -186,10 +197,12 @@ function createEndpoint(init: {
       return {
         loaders: createLoaders({ maxConcurrentCalls, outbound: capped }),
         notices,
-        outbound: { signal, requestId, deadlineAt, notify: (notice: CallNotice) => notices.push(notice) },
+        outbound: { signal, requestId, deadlineAt, notify: (notice: CallNotice) => notices.push(notice), ...(telemetry === undefined ? {} : { telemetry }) },
       };
     },
     plugins: [
+      // First, so a request's time and span start before anything else runs on it.
+      ...(init.requestTelemetry === undefined ? [] : [init.requestTelemetry.plugin]),
       // First: a POST that is not JSON is refused before Yoga chooses a parser (CSRF).
       useCrossSite(),
       useRequestParams(),
@@ -219,9 +232,12 @@ function createEndpoint(init: {
  * // POST `${url}/graphql` … then
  * await gateway.close();
  */
-export async function createGateway(config: SwitchboardConfig | ResolvedConfig): Promise<Gateway> {
+export async function createGateway(config: SwitchboardConfig | ResolvedConfig, options: { /** Replaces the OTLP exporter (tests). */ telemetry?: Pick<TelemetryInit, 'spanProcessors'> } = {}): Promise<Gateway> {
   const resolved = await resolveConfig(config);
   const logger = createLogger({ level: resolved.logging.level });
+  const adminGuard = createAdminGuard(resolved.admin.token);
+  const telemetry = createTelemetry(resolved.telemetry, { adminEnabled: resolved.admin.token !== null, ...options.telemetry });
+  const requestTelemetry = telemetry.metrics === undefined && telemetry.tracing === undefined ? undefined : createRequestTelemetry(telemetry);
   const endpoints = new Map<string, Endpoint>();
   let readCache: ReadCache;
   try {
@@ -230,13 +246,15 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     readCache = serializeTickets(await createReadCache(readCacheOptions(resolved, logger)));
   } catch (error) {
     await Promise.allSettled(resolved.sources.map((source) => source.close()));
+    await telemetry.close();
     throw error;
   }
   const cacheControl = createCacheControl(readCache);
   // One pipeline per source, shared by every request and endpoint: its breaker, bulkhead and limits are the source's.
   const pipelines = new Map<string, SourcePipeline>(
-    resolved.sources.map((source) => [source.name, createSourcePipeline({ source, policy: resolved.policies.get(source.name) ?? defaultSourcePolicy(), logger, cache: readCache })]),
+    resolved.sources.map((source) => [source.name, createSourcePipeline({ source, policy: resolved.policies.get(source.name) ?? defaultSourcePolicy(), logger, cache: readCache, telemetry })]),
   );
+  telemetry.metrics?.readPipelines(() => new Map([...pipelines].map(([name, pipeline]) => [name, pipeline.state()])));
   const outbound = (source: string): Outbound | undefined => pipelines.get(source);
   const breakerStateOf = (source: string): string | undefined => {
     const state = pipelines.get(source)?.state().breaker?.state;
@@ -244,7 +262,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
   };
   const streamCaps = createStreamCaps(resolved.limits);
   const { endpoints: exposure } = resolved;
-  const main = { config: resolved, logger, outbound, streamCaps, disclosure: { introspection: exposure.introspection, suggestions: exposure.suggestions } };
+  const main = { config: resolved, logger, outbound, streamCaps, ...(requestTelemetry === undefined ? {} : { requestTelemetry }), disclosure: { introspection: exposure.introspection, suggestions: exposure.suggestions } };
   try {
     const subgraphs = buildSubgraphs(resolved.sources);
     // Each source's own endpoint exposes every backend operation: served only when configured so.
@@ -271,6 +289,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     await Promise.allSettled([...pipelines.values()].map((pipeline) => pipeline.close()));
     await readCache.close();
     await Promise.allSettled(resolved.sources.map((source) => source.close()));
+    await telemetry.close();
     throw error;
   }
 
@@ -289,6 +308,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
   const route = async (request: Request, requestId: string, pathname: string, clientAddress: string): Promise<Response> => {
     if (pathname === '/healthz') return healthResponse();
     if (pathname === '/readyz') return readinessResponse(resolved.sources, Math.min(timeoutMs, 5_000), breakerStateOf);
+    if (pathname === '/metrics') return metricsResponse(request, adminGuard, telemetry.metrics);
     if (pathname === '/') return new Response(null, { status: 302, headers: { location: NAMESPACED_PATH } });
     const endpoint = endpoints.get(pathname.length > 1 ? pathname.replace(/\/$/, '') : pathname);
     if (endpoint === undefined) {
@@ -399,6 +419,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
 
   return {
     cache: cacheControl,
+    telemetry,
     fetch: handle,
     async listen(options = {}) {
       const { server: limits } = resolved;
@@ -442,6 +463,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
         await readCache.close();
         const closed = await Promise.allSettled(resolved.sources.map((source) => source.close()));
         for (const result of closed) if (result.status === 'rejected') logger.warn('A source failed to close', { error: result.reason });
+        await telemetry.close();
       })();
       return closing;
     },

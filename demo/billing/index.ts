@@ -8,6 +8,7 @@ import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { createCallCounter, createMisbehaviourControl, type DemoSystem, type DemoSystemOptions } from '../common/system.js';
+import { recordTraceContext } from '../common/trace-context.js';
 import { createHandlers, RpcFailure, type EventKind } from './handlers.js';
 import { addHealthService } from './health.js';
 import { createBillingStore, type StoredInvoice } from './store.js';
@@ -56,6 +57,7 @@ export async function startBilling(options: BillingOptions = {}): Promise<DemoSy
   /** Counts the call, checks credentials and applies the misbehaviour; resolves to a status when the call must fail. */
   async function admit(method: string, metadata: grpc.Metadata): Promise<Partial<grpc.StatusObject> | undefined> {
     counter.hit(method);
+    recordTraceContext(counter, method, metadata.get('traceparent')[0], metadata.get('tracestate')[0]);
     if (!authorized(metadata)) return { code: grpc.status.UNAUTHENTICATED, details: 'billing needs valid credentials' };
     switch (await misbehaviour.decide()) {
       case 'ok':

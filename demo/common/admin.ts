@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { parseMisbehaviour, type DemoSystem } from './system.js';
+import { receivedTraceContexts } from './trace-context.js';
 
 export interface AdminServer {
   readonly url: string;
@@ -34,6 +35,9 @@ export async function startAdmin(options: { systems: readonly DemoSystem[]; port
     const path = new URL(req.url ?? '/', 'http://admin').pathname;
     if (req.method === 'GET' && path === '/__admin/stats') {
       return send(200, Object.fromEntries(options.systems.map((system) => [system.name, system.counter.snapshot()])));
+    }
+    if (req.method === 'GET' && path === '/__admin/traces') {
+      return send(200, Object.fromEntries(options.systems.map((system) => [system.name, receivedTraceContexts(system)])));
     }
     if (req.method === 'POST' && path === '/__admin/reset') {
       for (const system of options.systems) system.counter.reset();

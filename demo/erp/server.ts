@@ -17,6 +17,7 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createCallCounter, createMisbehaviourControl, retryAfterSeconds, type DemoSystem, type DemoSystemOptions } from '../common/system.js';
+import { recordTraceContext } from '../common/trace-context.js';
 import { HANDLERS } from './handlers.js';
 import { BadEnvelopeError, envelope, fault, parseRequest, textOf, type Version } from './soap-xml.js';
 import { createErpStore, ErpClientError } from './store.js';
@@ -115,6 +116,7 @@ export async function startErp(options: ErpOptions = {}): Promise<DemoSystem> {
       return;
     }
     counter.hit(request.operation);
+    recordTraceContext(counter, request.operation, req.headers.traceparent, req.headers.tracestate);
     const verdict = await misbehaviour.decide();
     if (verdict === 'error') return send(500, fault(version, 'server', undefined, 'The erp failed to process the request.', 'INTERNAL'));
     if (verdict === 'unavailable') return send(503, fault(version, 'server', 'Unavailable', 'The erp is temporarily unavailable.', 'UNAVAILABLE'));

@@ -7,6 +7,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { createCallCounter, createMisbehaviourControl, retryAfterSeconds, type DemoSystem, type MisbehaviourControl } from '../common/system.js';
+import { recordTraceContext } from '../common/trace-context.js';
 import { createAuthGuard, type AuthGuard } from './auth.js';
 import { parseJsonBody, readBody } from './body.js';
 import { customerRoutes } from './handlers/customers.js';
@@ -91,7 +92,9 @@ async function handle(parts: Parts, req: IncomingMessage, res: ServerResponse, t
   const query = target.searchParams;
   const match = parts.router.match(method, path);
   const isToken = path === TOKEN_PATH && parts.auth.issuesTokens;
-  parts.counter.hit(match.kind === 'route' ? match.route.operationId : isToken ? TOKEN_ENDPOINT : UNMATCHED);
+  const operation = match.kind === 'route' ? match.route.operationId : isToken ? TOKEN_ENDPOINT : UNMATCHED;
+  parts.counter.hit(operation);
+  recordTraceContext(parts.counter, operation, req.headers.traceparent, req.headers.tracestate);
 
   const verdict = await parts.misbehaviour.decide();
   if (verdict !== 'ok') throw verdictProblem(verdict, parts.misbehaviour.current().retryAfterMs);

@@ -36,6 +36,13 @@ export interface CallContext {
    * answer to `onResponse`; the others ignore it. Undefined: nothing to do.
    */
   readonly exchange?: CallExchange;
+  /**
+   * Trace context to send with the call (W3C `traceparent`, and
+   * `tracestate` when set), lower-case names: REST and SOAP send them as
+   * HTTP headers, gRPC as metadata, so the backend's work joins the
+   * gateway's trace. Set by the gateway's tracing; undefined when it is off.
+   */
+  readonly propagation?: Readonly<Record<string, string>>;
 }
 
 /**
