@@ -36,6 +36,9 @@ const BREAKER_STATES = ['closed', 'open', 'half-open', 'isolated', 'disabled'] a
 /** Latency buckets in seconds, from a cached answer (~1 ms) to a request's default deadline (30 s). */
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
 
+/** The request plugin's own operation labels (no name in the document; refused before it was parsed): never capped. */
+const RESERVED_OPERATIONS: ReadonlySet<string> = new Set(['anonymous', 'unknown']);
+
 /** Most distinct partner plans counted under their own name. */
 const MAX_PLANS = 20;
 
@@ -153,7 +156,7 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
     operationName,
     contentType: registry.contentType,
     observeRequest(operation, outcome, seconds) {
-      const labels = { operation: operationName(operation), outcome };
+      const labels = { operation: RESERVED_OPERATIONS.has(operation) ? operation : operationName(operation), outcome };
       requests.inc(labels);
       requestSeconds.observe(labels, seconds);
     },
