@@ -197,7 +197,8 @@ function createEndpoint(init: {
       return {
         loaders: createLoaders({ maxConcurrentCalls, outbound: capped }),
         notices,
-        outbound: { signal, requestId, deadlineAt, notify: (notice: CallNotice) => notices.push(notice), ...(telemetry === undefined ? {} : { telemetry }) },
+        // No spread: with telemetry off (the default) the context is built as before it existed.
+        outbound: telemetry === undefined ? { signal, requestId, deadlineAt, notify: (notice: CallNotice) => notices.push(notice) } : { signal, requestId, deadlineAt, notify: (notice: CallNotice) => notices.push(notice), telemetry },
       };
     },
     plugins: [
