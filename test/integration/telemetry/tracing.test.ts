@@ -9,7 +9,8 @@ import type { AddressInfo } from 'node:net';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { clearTraceContexts, receivedTraceContexts } from '../../../demo/common/trace-context.js';
+import { clearTraceContexts, KEPT_TRACE_CONTEXTS, receivedTraceContexts } from '../../../demo/common/trace-context.js';
+import { startAdmin } from '../../../demo/index.js';
 import type { SwitchboardConfig } from '../../../gateway/index.js';
 import { NO_READ_CACHE, demoConfig, startGatewayOn, startSystems, track, unifiedDemoConfig, useHarness, type Systems, type TestGateway } from '../../harness/index.js';
 
@@ -199,5 +200,21 @@ describe('traces', () => {
     }
     expect(received.length).toBeGreaterThan(0);
     expect(received[0]).toMatchObject({ path: '/v1/traces', type: expect.stringMatching(/^application\/(json|x-protobuf)/), named: true });
+  });
+
+  it('the demo admin endpoint shows the trace contexts each system received, the last 50 only', async () => {
+    const admin = track(await startAdmin({ systems: systems.list }), 'demo admin');
+    const { gateway, spans } = await tracedGateway(demoConfig(systems, { ...TRACING, pipeline: { cache: { enabled: false } } }));
+    try {
+      for (let call = 0; call < KEPT_TRACE_CONTEXTS + 5; call += 1) await gateway.graphql('{ getProduct(productId: "prod_00001") { id } }', undefined, { path: '/graphql/storefront' });
+      const shown = (await (await fetch(`${admin.url}/__admin/traces`)).json()) as Record<string, Array<{ operation: string; traceparent: string }>>;
+      expect(shown.storefront).toHaveLength(KEPT_TRACE_CONTEXTS);
+      expect(shown.erp).toEqual([]);
+      const last = spans().filter((span) => span.kind === SpanKind.CLIENT).at(-1)!;
+      expect(shown.storefront?.at(-1)).toEqual({ operation: 'getProduct', traceparent: `00-${last.spanContext().traceId}-${last.spanContext().spanId}-01` });
+    } finally {
+      await gateway.close();
+      await admin.close();
+    }
   });
 });
