@@ -8,6 +8,7 @@
  * p99 of each and its cost against "off". About 30 s.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createInterface } from 'node:readline';
@@ -42,6 +43,21 @@ function stopChild(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
+}
+
+/**
+ * CPU time a process has used, in ms (Linux /proc; undefined elsewhere). On a
+ * busy machine throughput and latency mostly measure the neighbours; the
+ * gateway's own CPU per request does not.
+ */
+function cpuMs(pid: number | undefined): number | undefined {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime, fields 14 and 15 of stat(5), in clock ticks (100 a second on Linux).
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Sums the results of one mode's rounds. */
@@ -95,14 +111,31 @@ export async function runTelemetryBench(): Promise<void> {
 
     console.log(`\nTelemetry cost: 50 products with title, stock and price, read cache off; ${CONCURRENCY} in flight, ${ROUNDS} rounds of ${DURATION_MS} ms per mode, modes taking turns`);
     const results = new Map<(typeof MODES)[number], LoadResult[]>(MODES.map((mode) => [mode, []]));
+    const cpu = new Map<(typeof MODES)[number], { ms: number; calls: number }>(MODES.map((mode) => [mode, { ms: 0, calls: 0 }]));
     for (let round = 0; round < ROUNDS; round += 1) {
-      for (const mode of MODES) results.get(mode)!.push(await runLoad(ask(mode), { concurrency: CONCURRENCY, durationMs: DURATION_MS, warmupCalls: WARMUP_CALLS }));
+      for (const [index, mode] of MODES.entries()) {
+        const pid = children[index]?.pid;
+        const before = cpuMs(pid);
+        const result = await runLoad(ask(mode), { concurrency: CONCURRENCY, durationMs: DURATION_MS, warmupCalls: WARMUP_CALLS });
+        const after = cpuMs(pid);
+        results.get(mode)!.push(result);
+        const used = cpu.get(mode)!;
+        if (before !== undefined && after !== undefined) cpu.set(mode, { ms: used.ms + after - before, calls: used.calls + result.calls + WARMUP_CALLS });
+      }
     }
+    const cpuPerRequest = (mode: (typeof MODES)[number]): number | undefined => {
+      const used = cpu.get(mode)!;
+      return used.calls === 0 ? undefined : used.ms / used.calls;
+    };
     const off = merge(results.get('off')!);
+    const offCpu = cpuPerRequest('off');
     for (const mode of MODES) {
       const result = merge(results.get(mode)!);
-      const cost = mode === 'off' ? '' : `  cost vs off: throughput ${(((off.throughput - result.throughput) / off.throughput) * 100).toFixed(1)}%, p50 +${(result.p50Ms - off.p50Ms).toFixed(2)} ms`;
-      console.log(`${formatResult(`  ${LABELS[mode]}`, result)}${cost}`);
+      const modeCpu = cpuPerRequest(mode);
+      const cpuText = modeCpu === undefined ? '' : `  gateway CPU ${modeCpu.toFixed(2)} ms/request`;
+      const cpuCost = modeCpu === undefined || offCpu === undefined || mode === 'off' ? '' : ` (+${(((modeCpu - offCpu) / offCpu) * 100).toFixed(1)}%)`;
+      const cost = mode === 'off' ? '' : `  vs off: throughput ${(((result.throughput - off.throughput) / off.throughput) * 100).toFixed(1)}%, p50 ${result.p50Ms >= off.p50Ms ? '+' : ''}${(result.p50Ms - off.p50Ms).toFixed(2)} ms`;
+      console.log(`${formatResult(`  ${LABELS[mode]}`, result)}${cpuText}${cpuCost}${cost}`);
     }
     // Proof the modes did what they say: the metrics gateway counted, the tracing one exported.
     const scrape = await pools.get('metrics')!.request({ method: 'GET', path: '/metrics', headers: { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` } });
