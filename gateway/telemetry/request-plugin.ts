@@ -7,7 +7,9 @@
  * name) and passes the metrics' cap; a request refused before it ran
  * (unparsable, invalid, over a limit) counts as operation "unknown",
  * outcome "rejected". A subscription or an incremental answer counts when
- * its stream opens (outcome "stream").
+ * its stream opens (outcome "stream"). A browser loading the playground
+ * (GET asking for HTML) and CORS preflights are not GraphQL requests: not
+ * counted, no span.
  */
 import { SpanKind, SpanStatusCode, trace, type Context, type Span } from '@opentelemetry/api';
 import { getOperationAST, type DocumentNode, type ExecutionResult } from 'graphql';
@@ -56,6 +58,7 @@ export function createRequestTelemetry(telemetry: Telemetry): RequestTelemetry {
 
   const plugin: Plugin<{ request?: Request }> = {
     onRequest({ request }) {
+      if (request.method === 'OPTIONS' || (request.method === 'GET' && (request.headers.get('accept') ?? '').includes('text/html'))) return;
       if (tracing === undefined) {
         states.set(request, { started: performance.now() });
         return;

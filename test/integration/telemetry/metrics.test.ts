@@ -181,7 +181,13 @@ describe('what /metrics counts', () => {
       }
       await gateway.graphql('query Name1 { __typename }');
       await gateway.graphql('{ this is not graphql');
+      // The playground page and a CORS preflight are not GraphQL requests.
+      const page = await gateway.fetch('/graphql', { headers: { accept: 'text/html' } });
+      expect(page.status).toBe(200);
+      await page.text();
+      await (await gateway.fetch('/graphql', { method: 'OPTIONS', headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' } })).text();
       const text = await scrape(gateway);
+      expect(total(text, 'switchboard_requests_total')).toBe(10);
       expect(labelValues(text, 'switchboard_requests_total', 'operation')).toEqual(['Name1', 'Name2', 'Name3', 'other', 'unknown']);
       expect(total(text, 'switchboard_requests_total', { operation: 'other' })).toBe(5);
       expect(total(text, 'switchboard_requests_total', { operation: 'Name1' })).toBe(2);
