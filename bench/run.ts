@@ -12,6 +12,7 @@ const STEPS: ReadonlyArray<{ title: string; script: string; args?: string[] }> =
   { title: 'SOAP source: calls per second against the demo erp', script: 'bench/soap-calls.ts' },
   { title: 'gRPC source: calls per second against the demo billing', script: 'bench/grpc-calls.ts' },
   { title: 'Gateway vs direct backend calls', script: 'bench/gateway-vs-direct.ts' },
+  { title: 'Telemetry: the cost of metrics and tracing on 50 products', script: 'bench/telemetry.ts' },
   { title: 'Write journal: durable writes per second on SQLite and PostgreSQL', script: 'bench/journal.ts' },
 ];
 

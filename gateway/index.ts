@@ -7,3 +7,4 @@ export { createNamespacedSchema, namespaceOf } from './namespace.js';
 export { createLoaders, type Loaders } from './loaders.js';
 export { createLogger, type Logger, type LogLevel } from './logger.js';
 export type { GatewayContext } from './context.js';
+export type { Telemetry, GatewayMetrics, CallTelemetry, JournalStepFacts } from './telemetry/index.js';

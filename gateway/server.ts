@@ -48,6 +48,8 @@ import { createMaskedErrors, useRequestErrorMasking } from './plugins/masked-err
 import { createSubgraphSchema } from './subgraph.js';
 import { ADMIN_GRAPHQL_PATH, createAdminApi } from './admin/endpoint.js';
 import { openWriteJournal, type WriteJournal, type WriteRunner } from './writes/index.js';
+import { createAdminGuard } from './http/admin-guard.js';
+import { createRequestTelemetry, createTelemetry, metricsResponse, type RequestTelemetry, type Telemetry, type TelemetryInit } from './telemetry/index.js';
 
 export interface Gateway {
   /**
@@ -62,6 +64,12 @@ export interface Gateway {
    * use. Opened when the admin API is on (admin.token set).
    */
   readonly writes?: { readonly journal: WriteJournal; readonly runner?: WriteRunner };
+  /**
+   * Metrics and tracing (docs/operations.md), and their hooks for the write
+   * executor and per-token limits: `telemetry.metrics?.observeWrite(state)`,
+   * `readDeadLetters(fn)`, `observeTokenRateLimited(plan)`, `telemetry.journalStep(...)`.
+   */
+  readonly telemetry: Telemetry;
   /** Handles one request (WHATWG Request/Response), for tests and embedding. */
   fetch(request: Request): Promise<Response>;
   /** Listens on node:http; resolves to the base URL, e.g. "http://127.0.0.1:54321". Port 0 picks a free one. */
@@ -175,6 +183,8 @@ function createEndpoint(init: {
   constraints?: InputConstraints;
   /** The schema's `@requiresScopes` / `@authenticated` rules (unified schema only). */
   access?: AccessControl;
+  /** Request spans and metrics; undefined when metrics and tracing are off. */
+  requestTelemetry?: RequestTelemetry;
 }): Endpoint {
   const { config, logger, outbound, streamCaps } = init;
   const maxConcurrentCalls = config.limits.maxConcurrentCallsPerSource;
@@ -193,7 +203,8 @@ function createEndpoint(init: {
     logging: yogaLogger(logger),
     cors: corsFor(config.cors),
     // Loaders live for one request: batching and deduplication never cross callers.
-    context: ({ requestId, signal, deadlineAt, clientAddress }) => {
+    context: ({ requestId, signal, deadlineAt, clientAddress, request }) => {
+      const telemetry = init.requestTelemetry?.callTelemetry(request);
       const notices: CallNotice[] = [];
       // Every stream this request opens counts against its client's and its source's caps.
       const capped = (source: string): Outbound | undefined => {
@@ -203,10 +214,13 @@ function createEndpoint(init: {
       return {
         loaders: createLoaders({ maxConcurrentCalls, outbound: capped }),
         notices,
-        outbound: { signal, requestId, deadlineAt, notify: (notice: CallNotice) => notices.push(notice) },
+        // No spread: with telemetry off (the default) the context is built as before it existed.
+        outbound: telemetry === undefined ? { signal, requestId, deadlineAt, notify: (notice: CallNotice) => notices.push(notice) } : { signal, requestId, deadlineAt, notify: (notice: CallNotice) => notices.push(notice), telemetry },
       };
     },
     plugins: [
+      // First, so a request's time and span start before anything else runs on it.
+      ...(init.requestTelemetry === undefined ? [] : [init.requestTelemetry.plugin]),
       // First: a POST that is not JSON is refused before Yoga chooses a parser (CSRF).
       useCrossSite(),
       useRequestParams(),
@@ -241,9 +255,12 @@ function createEndpoint(init: {
  * // POST `${url}/graphql` … then
  * await gateway.close();
  */
-export async function createGateway(config: SwitchboardConfig | ResolvedConfig): Promise<Gateway> {
+export async function createGateway(config: SwitchboardConfig | ResolvedConfig, options: { /** Replaces the OTLP exporter (tests). */ telemetry?: Pick<TelemetryInit, 'spanProcessors'> } = {}): Promise<Gateway> {
   const resolved = await resolveConfig(config);
   const logger = createLogger({ level: resolved.logging.level });
+  const adminGuard = createAdminGuard(resolved.admin.token);
+  const telemetry = createTelemetry(resolved.telemetry, { adminEnabled: resolved.admin.token !== null, ...options.telemetry });
+  const requestTelemetry = telemetry.metrics === undefined && telemetry.tracing === undefined ? undefined : createRequestTelemetry(telemetry);
   const endpoints = new Map<string, Endpoint>();
   let readCache: ReadCache;
   try {
@@ -252,6 +269,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     readCache = serializeTickets(await createReadCache(readCacheOptions(resolved, logger)));
   } catch (error) {
     await Promise.allSettled(resolved.sources.map((source) => source.close()));
+    await telemetry.close();
     throw error;
   }
   let authenticator: Authenticator;
@@ -287,8 +305,9 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
   const cacheControl = createCacheControl(readCache);
   // One pipeline per source, shared by every request and endpoint: its breaker, bulkhead and limits are the source's.
   const pipelines = new Map<string, SourcePipeline>(
-    resolved.sources.map((source) => [source.name, createSourcePipeline({ source, policy: resolved.policies.get(source.name) ?? defaultSourcePolicy(), logger, cache: readCache })]),
+    resolved.sources.map((source) => [source.name, createSourcePipeline({ source, policy: resolved.policies.get(source.name) ?? defaultSourcePolicy(), logger, cache: readCache, telemetry })]),
   );
+  telemetry.metrics?.readPipelines(() => new Map([...pipelines].map(([name, pipeline]) => [name, pipeline.state()])));
   const outbound = (source: string): Outbound | undefined => pipelines.get(source);
   const breakerStateOf = (source: string): string | undefined => {
     const state = pipelines.get(source)?.state().breaker?.state;
@@ -296,7 +315,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
   };
   const streamCaps = createStreamCaps(resolved.limits);
   const { endpoints: exposure } = resolved;
-  const main = { config: resolved, logger, outbound, streamCaps, callerLimits, disclosure: { introspection: exposure.introspection, suggestions: exposure.suggestions } };
+  const main = { config: resolved, logger, outbound, streamCaps, callerLimits, ...(requestTelemetry === undefined ? {} : { requestTelemetry }), disclosure: { introspection: exposure.introspection, suggestions: exposure.suggestions } };
   try {
     const subgraphs = buildSubgraphs(resolved.sources);
     // Each source's own endpoint exposes every backend operation: served only when configured so.
@@ -325,6 +344,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     await readCache.close();
     await limiterStore.close();
     await Promise.allSettled(resolved.sources.map((source) => source.close()));
+    await telemetry.close();
     throw error;
   }
 
@@ -363,6 +383,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
   const route = async (request: Request, requestId: string, pathname: string, clientAddress: string, authorization: readonly string[]): Promise<Response> => {
     if (pathname === '/healthz') return healthResponse();
     if (pathname === '/readyz') return readinessResponse(resolved.sources, Math.min(timeoutMs, 5_000), breakerStateOf);
+    if (pathname === '/metrics') return metricsResponse(request, adminGuard, telemetry.metrics);
     if (pathname === '/') return new Response(null, { status: 302, headers: { location: NAMESPACED_PATH } });
     if (pathname === JWKS_PATH) return authenticator.jwks();
     // Before any endpoint: the admin credential is checked before the body is read.
@@ -485,6 +506,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
   return {
     cache: cacheControl,
     ...(writes === undefined ? {} : { writes }),
+    telemetry,
     fetch: handle,
     async listen(options = {}) {
       const { server: limits } = resolved;
@@ -532,6 +554,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
         await limiterStore.close();
         const closed = await Promise.allSettled(resolved.sources.map((source) => source.close()));
         for (const result of closed) if (result.status === 'rejected') logger.warn('A source failed to close', { error: result.reason });
+        await telemetry.close();
       })();
       return closing;
     },

@@ -9,6 +9,7 @@ import { loadSync } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
 import { createCallCounter, createMisbehaviourControl, isDown, type AfterApply, type DemoSystem, type DemoSystemOptions } from '../common/system.js';
 import { dropConnection } from './drop.js';
+import { recordTraceContext } from '../common/trace-context.js';
 import { createHandlers, RpcFailure, type EventKind } from './handlers.js';
 import { addHealthService } from './health.js';
 import { billingRecords, createBillingStore, type StoredInvoice } from './store.js';
@@ -69,6 +70,7 @@ export async function startBilling(options: BillingOptions = {}): Promise<DemoSy
    */
   async function admit(method: string, metadata: grpc.Metadata): Promise<Partial<grpc.StatusObject> | AfterApply | undefined> {
     counter.hit(method);
+    recordTraceContext(counter, method, metadata.get('traceparent')[0], metadata.get('tracestate')[0]);
     if (!authorized(metadata)) return { code: grpc.status.UNAUTHENTICATED, details: 'billing needs valid credentials' };
     const verdict = await misbehaviour.decide(method);
     switch (verdict) {

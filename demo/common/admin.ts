@@ -6,6 +6,7 @@
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { parseMisbehaviour, type DemoSystem } from './system.js';
+import { receivedTraceContexts } from './trace-context.js';
 
 export interface AdminServer {
   readonly url: string;
@@ -42,6 +43,9 @@ export async function startAdmin(options: { systems: readonly DemoSystem[]; port
       const system = byName.get(wanted as DemoSystem['name']);
       if (!system) return send(400, { error: `Unknown system "${wanted.slice(0, 40)}". Known: ${[...byName.keys()].join(', ')}.` });
       return send(200, system.records());
+    }
+    if (req.method === 'GET' && path === '/__admin/traces') {
+      return send(200, Object.fromEntries(options.systems.map((system) => [system.name, receivedTraceContexts(system)])));
     }
     if (req.method === 'POST' && path === '/__admin/reset') {
       for (const system of options.systems) system.counter.reset();

@@ -20,6 +20,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { fileURLToPath } from 'node:url';
 import { dropMidAnswer, hang } from '../common/after-apply.js';
 import { createCallCounter, createMisbehaviourControl, retryAfterSeconds, type DemoSystem, type DemoSystemOptions } from '../common/system.js';
+import { recordTraceContext } from '../common/trace-context.js';
 import { HANDLERS } from './handlers.js';
 import { BadEnvelopeError, envelope, fault, parseRequest, textOf, type Version } from './soap-xml.js';
 import { createErpStore, ErpClientError } from './store.js';
@@ -119,6 +120,7 @@ export async function startErp(options: ErpOptions = {}): Promise<DemoSystem> {
       return;
     }
     counter.hit(request.operation);
+    recordTraceContext(counter, request.operation, req.headers.traceparent, req.headers.tracestate);
     const verdict = await misbehaviour.decide(request.operation);
     if (verdict === 'rejected') return send(500, fault(version, 'client', 'Rejected', 'The erp refused the request (misbehaviour: rejectNext); sending it again will not help.', 'REJECTED'));
     if (verdict === 'error') return send(500, fault(version, 'server', undefined, 'The erp failed to process the request.', 'INTERNAL'));

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { fileURLToPath } from 'node:url';
 import { dropMidAnswer, hang } from '../common/after-apply.js';
 import { createCallCounter, createMisbehaviourControl, isAfterApply, isDown, retryAfterSeconds, type AfterApply, type DemoSystem, type MisbehaviourControl } from '../common/system.js';
+import { recordTraceContext } from '../common/trace-context.js';
 import { createAuthGuard, type AuthGuard } from './auth.js';
 import { parseJsonBody, readBody } from './body.js';
 import { customerRoutes } from './handlers/customers.js';
@@ -94,6 +95,7 @@ async function handle(parts: Parts, req: IncomingMessage, res: ServerResponse, t
   const isToken = path === TOKEN_PATH && parts.auth.issuesTokens;
   const operation = match.kind === 'route' ? match.route.operationId : isToken ? TOKEN_ENDPOINT : UNMATCHED;
   parts.counter.hit(operation);
+  recordTraceContext(parts.counter, operation, req.headers.traceparent, req.headers.tracestate);
 
   const verdict = await parts.misbehaviour.decide(operation);
   if (verdict === 'rejected') throw new HttpProblem(422, 'rejected', 'The storefront refused this request (misbehaviour: rejectNext); sending it again will not help.');

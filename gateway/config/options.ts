@@ -410,6 +410,27 @@ export const CONFIG_SPEC = section({
     /** Identity providers whose tokens are accepted: `{ issuer, jwksUrl, audience, scopesClaim = "scope", algorithms = ["RS256", "ES256"], typ = null, jwksCooldownMs = 30000 }`. @default [] */
     trustedIssuers: issuerList,
   }),
+  /** What the gateway tells its operators about itself: metrics at /metrics and OpenTelemetry traces (docs/operations.md). */
+  telemetry: section({
+    metrics: section({
+      /** Count requests, backend calls, cache reads and more, served at /metrics to the admin credential; nothing is counted while `admin.token` is unset. @default true */
+      enabled: boolean(true),
+      /** Most distinct GraphQL operation names counted under their own name; later names count as "other", so callers cannot grow the series without end. @default 200 */
+      maxOperationNames: integer(200, { min: 1, max: 10_000 }),
+    }),
+    tracing: section({
+      /** Record spans for requests, source calls and their retries, and send W3C trace context to backends. Off: no span is made. @default false */
+      enabled: boolean(false),
+      /** The OTLP/HTTP traces endpoint, e.g. "http://127.0.0.1:4318/v1/traces"; null: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or the exporter's default (localhost:4318). @default null */
+      endpoint: text<string | null>(null, { nonEmpty: true, what: 'an http(s):// URL' }),
+      /** The `service.name` of every span. @default "switchboard" */
+      serviceName: text('switchboard', { nonEmpty: true }),
+      /** Share of new traces recorded, from 0 to 1; a caller's traceparent decides for the traces it started. @default 1 */
+      sampleRatio: ratio(1),
+      /** Continue the caller's trace from its `traceparent` header; false: every request starts a new trace. @default true */
+      trustIncoming: boolean(true),
+    }),
+  }),
   /** Where the read cache keeps answers (docs/cache.md). */
   cache: section({
     /** "memory": this process only; "redis": shared by every instance on `redisUrl`, with a memory tier in front. @default "memory" */

@@ -45,7 +45,8 @@ function slotKeys(source: string, call: Call): Array<{ key: string; tags: string
   }));
 }
 
-export const createCacheStep: StepFactory = ({ source, policy, logger, cache }) => {
+export const createCacheStep: StepFactory = ({ source, policy, logger, cache, telemetry }) => {
+  const metrics = telemetry?.metrics;
   if (cache === undefined) return { name: 'cache' };
   const flights: Flights = createFlights();
   // Operations seen to report no HTTP exchange: with ttlMs 0 they skip the cache entirely.
@@ -95,6 +96,7 @@ export const createCacheStep: StepFactory = ({ source, policy, logger, cache }) 
         revalidate.push(index);
       } else missing.push(index);
     });
+    metrics?.observeCacheReads(source.name, call.operation.name, { hits: slots.length - missing.length - revalidate.length, misses: missing.length, revalidations: revalidate.length });
     if (revalidate.length > 0) refresh(call, next, rules, slots, revalidate);
     let staleServed: { count: number; ageMs: number } | undefined;
     // Round two fetches for itself what a cancelled leader of another request left.
@@ -132,6 +134,7 @@ export const createCacheStep: StepFactory = ({ source, policy, logger, cache }) 
       pending = again;
     }
     if (staleServed !== undefined) {
+      metrics?.observeStaleServed(source.name, call.operation.name, staleServed.count);
       const seconds = Math.round(staleServed.ageMs / 1000);
       call.ctx.notify?.({
         code: 'CACHE_STALE',

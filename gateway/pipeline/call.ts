@@ -7,6 +7,7 @@
  * Steps wrap the next step, as undici's interceptors wrap the next dispatch.
  */
 import type { Args, CallContext, Operation } from '../../sources/common/index.js';
+import type { CallTelemetry } from '../telemetry/call-telemetry.js';
 
 /** Every notice code, for docs checks (docs/errors.md, "Notices"). A retired code is never reused. */
 export const NOTICE_CODES = Object.freeze([
@@ -44,6 +45,8 @@ export interface PipelineContext extends CallContext {
    * and the read cache shares it between callers (docs/cache.md).
    */
   readonly caller?: string;
+  /** The call's trace and attempts (gateway/telemetry); undefined when metrics and tracing are off. */
+  readonly telemetry?: CallTelemetry;
 }
 
 /**

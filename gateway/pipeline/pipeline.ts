@@ -7,6 +7,8 @@
 import type { Source } from '../../sources/common/index.js';
 import type { ReadCache } from '../cache/index.js';
 import type { Logger } from '../logger.js';
+import { createAttemptTelemetryStep, createCallTelemetryStep } from '../telemetry/steps.js';
+import type { Telemetry } from '../telemetry/index.js';
 import type { Call, Invoke, StreamCall, Subscribe } from './call.js';
 import { dispatch, dispatchStream, keyedFailure } from './dispatch.js';
 import type { SourcePolicy } from './options.js';
@@ -47,9 +49,15 @@ import { createUpstreamLogStep } from './upstream-log.js';
  * - upstream-log innermost, so every failed attempt at a backend is one log
  *   line, and failures decided by the pipeline itself (open circuit, pause,
  *   limit, full bulkhead) are not.
+ * - telemetry (gateway/telemetry/steps.ts) twice: under the cache, so a
+ *   call's span and the pipeline's refusals are seen once per call that
+ *   goes to the backend, and innermost, so every attempt is timed, counted
+ *   and carries the trace context to the backend. Empty when metrics and
+ *   tracing are off.
  */
 export const STEPS: readonly StepFactory[] = [
   createCacheStep,
+  createCallTelemetryStep,
   createRetryStep,
   createBreakerStep,
   createPushbackStep,
@@ -57,6 +65,7 @@ export const STEPS: readonly StepFactory[] = [
   createBulkheadStep,
   createTimeoutStep,
   createUpstreamLogStep,
+  createAttemptTelemetryStep,
 ];
 
 /** One source's composed pipeline. */
@@ -70,8 +79,8 @@ export interface SourcePipeline {
 }
 
 /** Builds the pipeline of `source` from `steps` (default: STEPS). */
-export function createSourcePipeline(init: { source: Source; policy: SourcePolicy; logger: Logger; cache?: ReadCache; steps?: readonly StepFactory[] }): SourcePipeline {
-  const scope: StepScope = { source: init.source, policy: init.policy, logger: init.logger, ...(init.cache === undefined ? {} : { cache: init.cache }) };
+export function createSourcePipeline(init: { source: Source; policy: SourcePolicy; logger: Logger; cache?: ReadCache; telemetry?: Telemetry; steps?: readonly StepFactory[] }): SourcePipeline {
+  const scope: StepScope = { source: init.source, policy: init.policy, logger: init.logger, ...(init.cache === undefined ? {} : { cache: init.cache }), ...(init.telemetry === undefined ? {} : { telemetry: init.telemetry }) };
   const steps: PipelineStep[] = (init.steps ?? STEPS).map((factory) => factory(scope));
   // Wrap from the innermost out, so steps[0] runs first.
   let invoke: Invoke = dispatch;

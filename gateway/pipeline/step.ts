@@ -7,6 +7,7 @@
 import type { Source } from '../../sources/common/index.js';
 import type { ReadCache } from '../cache/index.js';
 import type { Logger } from '../logger.js';
+import type { Telemetry } from '../telemetry/index.js';
 import type { Invoke, Subscribe } from './call.js';
 import type { SourcePolicy } from './options.js';
 
@@ -17,6 +18,8 @@ export interface StepScope {
   readonly logger: Logger;
   /** The gateway's read cache (one per gateway, shared by every source); undefined when the gateway has none. */
   readonly cache?: ReadCache;
+  /** The gateway's metrics and tracing (gateway/telemetry); undefined, or without either, when both are off. */
+  readonly telemetry?: Telemetry;
 }
 
 export interface PipelineStep {

@@ -43,6 +43,13 @@ export interface CallContext {
    * stops counting then, so a quiet stream is not mistaken for a dead one.
    */
   readonly onStreamOpen?: () => void;
+  /**
+   * Trace context to send with the call (W3C `traceparent`, and
+   * `tracestate` when set), lower-case names: REST and SOAP send them as
+   * HTTP headers, gRPC as metadata, so the backend's work joins the
+   * gateway's trace. Set by the gateway's tracing; undefined when it is off.
+   */
+  readonly propagation?: Readonly<Record<string, string>>;
 }
 
 /**

@@ -71,6 +71,7 @@ export function createTransport(options: TransportOptions): Transport {
     const metadata = base.clone();
     if (ctx.idempotencyKey) metadata.set('idempotency-key', ctx.idempotencyKey);
     if (ctx.requestId) metadata.set('x-request-id', ctx.requestId);
+    if (ctx.propagation !== undefined) for (const [name, value] of Object.entries(ctx.propagation)) metadata.set(name, value);
     return metadata;
   };
 

@@ -69,6 +69,7 @@ export function createRestTransport(options: RestTransportOptions): RestTranspor
   const attempt = async (operation: string, method: string, built: BuiltRequest, ctx: CallContext): Promise<HttpResponse> => {
     const headers: Record<string, string> = ctx.exchange?.validators === undefined ? { ...fixedHeaders, ...built.headers } : { ...fixedHeaders, ...built.headers, ...conditional(ctx.exchange.validators) };
     if (ctx.requestId !== undefined) headers['x-request-id'] = ctx.requestId;
+    if (ctx.propagation !== undefined) Object.assign(headers, ctx.propagation);
     if (ctx.idempotencyKey !== undefined && !READ_METHODS.has(method)) headers['idempotency-key'] = ctx.idempotencyKey;
     let url = built.url;
     // Without credentials there is nothing to apply: no copy of the URL, no extra await (~5 µs a call).

@@ -57,6 +57,7 @@ export function createSoapTransport(init: SoapTransportInit): SoapTransport {
       }
       headers.accept = exchange.version === '1.1' ? 'text/xml' : 'application/soap+xml';
       if (ctx.requestId) headers['x-request-id'] = ctx.requestId;
+      if (ctx.propagation !== undefined) Object.assign(headers, ctx.propagation);
       if (ctx.idempotencyKey) headers['idempotency-key'] = ctx.idempotencyKey;
       const url = new URL(exchange.url);
       await init.auth.apply(headers, url, exchange.operation, ctx.signal);

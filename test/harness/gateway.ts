@@ -65,8 +65,8 @@ function parseJson(text: string): unknown {
  * it for `closeAll()`. A gateway that fails to listen is closed before the
  * error is rethrown.
  */
-export async function startGatewayOn(config: SwitchboardConfig): Promise<TestGateway> {
-  const gateway = await createGateway(config);
+export async function startGatewayOn(config: SwitchboardConfig, options?: Parameters<typeof createGateway>[1]): Promise<TestGateway> {
+  const gateway = await createGateway(config, options);
   let url: string;
   try {
     url = (await gateway.listen({ port: 0, host: '127.0.0.1' })).replace(/\/$/, '');
