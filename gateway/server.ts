@@ -39,6 +39,7 @@ import { useRequestParams } from './plugins/request-params.js';
 import { useSchemaDisclosure, type SchemaDisclosureOptions } from './plugins/schema-disclosure.js';
 import { createStreamCaps, type StreamCaps } from './stream-caps.js';
 import { useNotices } from './plugins/notices.js';
+import { useRequestLog, type RequestFacts } from './plugins/request-log.js';
 import { createMaskedErrors, useRequestErrorMasking } from './plugins/masked-errors.js';
 import { createSubgraphSchema } from './subgraph.js';
 
@@ -57,6 +58,15 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
+/** What is not config because it is code: for tests and embedding. */
+export interface GatewayOptions {
+  /**
+   * Where the gateway logs, instead of pino on stderr at `logging.level`.
+   * @example createGateway(config, { logger: createLogger({ level: 'info', write: (line) => lines.push(line) }) })
+   */
+  readonly logger?: Logger;
+}
+
 /** What the router hands Yoga with each request; resolvers see it on their context. */
 type ServerContext = Omit<GatewayContext, PerRequest>;
 /** Built by Yoga's context factory for each request. */
@@ -64,6 +74,8 @@ type PerRequest = 'loaders' | 'outbound' | 'notices';
 /** Who is calling, for the per-client subscription cap: the peer's address, or "local" for gateway.fetch. */
 interface CallerFacts {
   readonly clientAddress: string;
+  /** Filled in by useRequestLog for the request's log line. */
+  readonly requestFacts?: RequestFacts;
 }
 
 interface Endpoint {
@@ -193,6 +205,7 @@ function createEndpoint(init: {
       // First: a POST that is not JSON is refused before Yoga chooses a parser (CSRF).
       useCrossSite(),
       useRequestParams(),
+      useRequestLog(),
       // Before parsing: graphql-js parses by recursion, so nesting is measured first.
       useNestingLimit(config.limits),
       useLimits(config.limits),
@@ -219,9 +232,9 @@ function createEndpoint(init: {
  * // POST `${url}/graphql` … then
  * await gateway.close();
  */
-export async function createGateway(config: SwitchboardConfig | ResolvedConfig): Promise<Gateway> {
+export async function createGateway(config: SwitchboardConfig | ResolvedConfig, options: GatewayOptions = {}): Promise<Gateway> {
   const resolved = await resolveConfig(config);
-  const logger = createLogger({ level: resolved.logging.level });
+  const logger = options.logger ?? createLogger({ level: resolved.logging.level });
   const endpoints = new Map<string, Endpoint>();
   let readCache: ReadCache;
   try {
@@ -275,9 +288,10 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
   }
 
   const timeoutMs = resolved.limits.requestTimeoutMs;
-  const contextOf = (requestId: string, deadline: RequestDeadline, clientAddress: string): ServerContext & CallerFacts => ({
+  const contextOf = (requestId: string, deadline: RequestDeadline, clientAddress: string, requestFacts?: RequestFacts): ServerContext & CallerFacts => ({
     requestId,
     clientAddress,
+    ...(requestFacts === undefined ? {} : { requestFacts }),
     caller: anonymousCaller(clientAddress),
     signal: deadline.signal,
     requestSignal: deadline.callerSignal,
@@ -286,7 +300,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     cache: cacheControl,
   });
 
-  const route = async (request: Request, requestId: string, pathname: string, clientAddress: string): Promise<Response> => {
+  const route = async (request: Request, requestId: string, pathname: string, clientAddress: string, facts: RequestFacts): Promise<Response> => {
     if (pathname === '/healthz') return healthResponse();
     if (pathname === '/readyz') return readinessResponse(resolved.sources, Math.min(timeoutMs, 5_000), breakerStateOf);
     if (pathname === '/') return new Response(null, { status: 302, headers: { location: NAMESPACED_PATH } });
@@ -302,14 +316,20 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     // The deadline covers queries and mutations; subscriptions end when the caller leaves.
     const deadline = startDeadline(timeoutMs, limited.signal);
     try {
-      return await endpoint.yoga.fetch(limited, contextOf(requestId, deadline, clientAddress));
+      return await endpoint.yoga.fetch(limited, contextOf(requestId, deadline, clientAddress, facts));
     } finally {
       // A JSON answer is complete here; a stream (SSE) does not use the deadline.
       deadline.release();
     }
   };
 
+  /** The one line each request leaves in the log (docs/operations.md, Logs). */
+  const logRequest = (requestId: string, method: string | undefined, path: string, status: number, startedAt: number, facts: RequestFacts): void =>
+    logger.info('request', { requestId, method, path, status, durationMs: Math.round((performance.now() - startedAt) * 10) / 10, ...(facts.operation === undefined ? {} : { operation: facts.operation }) });
+
   const handle = async (request: Request, serverContext?: object): Promise<Response> => {
+    const startedAt = performance.now();
+    const facts: RequestFacts = {};
     const requestId = requestIdOf(request);
     const { pathname } = new URL(request.url);
     let response: Response;
@@ -320,14 +340,14 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
       request.headers.forEach(() => (headerCount += 1));
       response =
         refuseHeaderCount(node === undefined ? headerCount : node.rawHeaders.length / 2, resolved.server.maxHeaderCount) ??
-        (await route(request, requestId, pathname, node?.socket.remoteAddress ?? 'local'));
+        (await route(request, requestId, pathname, node?.socket.remoteAddress ?? 'local', facts));
     } catch (error) {
       logger.error('Unexpected error while routing a request', { requestId, error });
       response = graphqlErrorResponse(500, 'Unexpected error.', { code: 'INTERNAL_SERVER_ERROR', requestId });
     }
     response.headers.set('x-request-id', requestId);
     if (!response.headers.has('cache-control')) response.headers.set('cache-control', 'no-store');
-    logger.debug('request', { requestId, method: request.method, path: pathname, status: response.status });
+    logRequest(requestId, request.method, pathname.slice(0, 200), response.status, startedAt, facts);
     return response;
   };
 
@@ -367,6 +387,8 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
       void adapter(req, res);
       return;
     }
+    const startedAt = performance.now();
+    const facts: RequestFacts = {};
     const requestId = requestIdFrom(req.headers['x-request-id']);
     // Set on the node response, not on Yoga's: Yoga's headers then go out in one writeHead untouched.
     res.setHeader('x-request-id', requestId);
@@ -377,7 +399,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     const answer = async (): Promise<void> => {
       let response: Response;
       try {
-        response = await endpoint.yoga.handleNodeRequestAndResponse(req, res, contextOf(requestId, deadline, req.socket.remoteAddress ?? 'unknown'));
+        response = await endpoint.yoga.handleNodeRequestAndResponse(req, res, contextOf(requestId, deadline, req.socket.remoteAddress ?? 'unknown', facts));
       } catch (error) {
         logger.error('Unexpected error while routing a request', { requestId, error });
         response = graphqlErrorResponse(500, 'Unexpected error.', { code: 'INTERNAL_SERVER_ERROR', requestId });
@@ -385,8 +407,8 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
         // A JSON answer is complete here; a stream (SSE) does not use the deadline.
         deadline.release();
       }
-      logger.debug('request', { requestId, method: req.method, path: endpoint.path, status: response.status });
       await sendNodeResponse(response, res, req, true);
+      logRequest(requestId, req.method, endpoint.path, response.status, startedAt, facts);
     };
     answer().catch((error: unknown) => {
       logger.error('Unexpected error while sending an answer', { requestId, error });
@@ -442,6 +464,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
         await readCache.close();
         const closed = await Promise.allSettled(resolved.sources.map((source) => source.close()));
         for (const result of closed) if (result.status === 'rejected') logger.warn('A source failed to close', { error: result.reason });
+        logger.flush?.();
       })();
       return closing;
     },
