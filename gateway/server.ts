@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServerAdapter, sendNodeResponse } from '@whatwg-node/server';
-import { GraphQLSchema } from 'graphql';
+import { GraphQLSchema, parse, type DocumentNode } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Source } from '../sources/common/index.js';
 import { composeSchema, formatCompositionIssue, readConstraints, type CompositionIssue, type InputConstraints } from './composition/index.js';
@@ -42,6 +42,7 @@ import { useNotices } from './plugins/notices.js';
 import { useRequestLog, type RequestFacts } from './plugins/request-log.js';
 import { createMaskedErrors, useRequestErrorMasking } from './plugins/masked-errors.js';
 import { createSubgraphSchema } from './subgraph.js';
+import { buildFederationSchema, declaredEntities, sourceEntities, unifiedEntities } from './federation/index.js';
 
 export interface Gateway {
   /**
@@ -90,6 +91,14 @@ export function subgraphPath(sourceName: string): string {
 
 export const NAMESPACED_PATH = '/graphql';
 
+/** Where the unified schema is served as a federation subgraph (federation.enabled). */
+export const FEDERATION_PATH = '/federation';
+
+/** Where a source's federation subgraph is served. */
+export function federationPath(sourceName: string): string {
+  return `${FEDERATION_PATH}/${sourceName}`;
+}
+
 /** The `@constraint`s a source put in its subgraph; one a source got wrong is logged and left out, never fatal. */
 function contractConstraints(schema: GraphQLSchema, where: string, logger: Logger): InputConstraints {
   const issues: CompositionIssue[] = [];
@@ -122,7 +131,7 @@ const MAX_LISTED_ISSUES = 50;
  * Rejects with CONFIG_INVALID for an unreadable file and COMPOSITION_FAILED
  * (every issue, formatted, in the message) for a broken binding.
  */
-async function composeUnified(config: ResolvedConfig, logger: Logger): Promise<{ schema: GraphQLSchema; constraints: InputConstraints }> {
+async function composeUnified(config: ResolvedConfig, logger: Logger): Promise<{ schema: GraphQLSchema; constraints: InputConstraints; documents: DocumentNode[] }> {
   const documents = await Promise.all(
     config.schema.map(async (file, index) => {
       try {
@@ -134,7 +143,7 @@ async function composeUnified(config: ResolvedConfig, logger: Logger): Promise<{
   );
   const composition = composeSchema({ documents, sources: config.sources });
   for (const warning of composition.warnings) logger.warn(formatCompositionIssue(warning));
-  if (composition.ok) return { schema: composition.schema, constraints: composition.constraints };
+  if (composition.ok) return { schema: composition.schema, constraints: composition.constraints, documents: documents.map(({ sdl }) => parse(sdl)) };
   const listed = composition.errors.slice(0, MAX_LISTED_ISSUES).map(formatCompositionIssue);
   const more = composition.errors.length - listed.length;
   throw new GatewayError({
@@ -270,15 +279,34 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig, 
       const constraints = contractConstraints(schema, source.name, logger);
       endpoints.set(path, createEndpoint({ ...main, path, schema, constraints, title: `${resolved.playground.title}: ${source.name}`, tabs: example ? [{ query: example }] : [], disclosure }));
     }
+    let composed: Awaited<ReturnType<typeof composeUnified>> | undefined;
     if (resolved.schema.length > 0) {
       // The unified schema replaces the namespaced view; each source stays at /graphql/<name>.
-      const { schema: unified, constraints } = await composeUnified(resolved, logger);
+      composed = await composeUnified(resolved, logger);
+      const { schema: unified, constraints } = composed;
       endpoints.set(NAMESPACED_PATH, createEndpoint({ ...main, path: NAMESPACED_PATH, schema: unified, constraints, title: resolved.playground.title, tabs: resolved.playground.defaultTabs }));
     } else {
       const namespaced = createNamespacedSchema(subgraphs);
       const examples = subgraphs.flatMap(({ source }) => exampleQuery(namespaced, source.name) ?? []).map((query) => ({ query }));
       const tabs = resolved.playground.defaultTabs.length > 0 ? resolved.playground.defaultTabs : examples;
       endpoints.set(NAMESPACED_PATH, createEndpoint({ ...main, path: NAMESPACED_PATH, schema: namespaced, constraints: contractConstraints(namespaced, 'the namespaced view', logger), title: resolved.playground.title, tabs }));
+    }
+    // Federation subgraphs (docs/federation.md): the same edge, loaders and pipelines as /graphql, another schema.
+    const { federation } = resolved;
+    if (federation.enabled) {
+      const options = { maxRepresentations: federation.maxRepresentations, mutations: federation.sources === 'read-write' };
+      for (const { source, schema } of federation.sources === 'off' ? [] : subgraphs) {
+        const path = federationPath(source.name);
+        const disclosure = { introspection: exposure.sourceIntrospection, suggestions: exposure.sourceSuggestions };
+        const served = buildFederationSchema(schema, sourceEntities(source, schema), options);
+        endpoints.set(path, createEndpoint({ ...main, path, schema: served, constraints: contractConstraints(schema, source.name, logger), title: `${resolved.playground.title}: ${source.name} (federation)`, tabs: [], disclosure }));
+      }
+      if (composed !== undefined) {
+        const { entities, unresolvable } = unifiedEntities(composed.schema, declaredEntities(composed.documents));
+        for (const type of unresolvable) logger.warn(`@entity ${type} has no root query field that looks it up by its key: it is served at ${FEDERATION_PATH} without @key.`);
+        const served = buildFederationSchema(composed.schema, entities, { ...options, mutations: true });
+        endpoints.set(FEDERATION_PATH, createEndpoint({ ...main, path: FEDERATION_PATH, schema: served, constraints: composed.constraints, title: `${resolved.playground.title} (federation)`, tabs: [] }));
+      }
     }
   } catch (error) {
     await Promise.allSettled([...pipelines.values()].map((pipeline) => pipeline.close()));
