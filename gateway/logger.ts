@@ -71,11 +71,12 @@ function clean(value: unknown, depth: number): unknown {
   if (typeof value !== 'object' || value === null || depth >= MAX_DEPTH) return value;
   if (value instanceof Error) {
     const { code } = value as { code?: unknown };
+    const message = scrub(value.message);
     return {
       name: value.name,
-      message: scrub(value.message),
+      message,
       ...(code === undefined ? {} : { code }),
-      ...(value.stack === undefined ? {} : { stack: scrub(value.stack) }),
+      ...(value.stack === undefined ? {} : { stack: stackOf(value.stack, value.message, message) }),
       ...(value.cause !== undefined && depth < 3 ? { cause: clean(value.cause, depth + 1) } : {}),
     };
   }
@@ -83,6 +84,16 @@ function clean(value: unknown, depth: number): unknown {
   const out: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) out[key] = PLAIN_KEYS.has(key) ? item : clean(item, depth + 1);
   return out;
+}
+
+/**
+ * The stack with its message cleaned and its frames as they are: frames are
+ * code locations an operator needs whole, and the patterns would take a long
+ * path for a key. A stack that does not quote its message is cleaned whole.
+ */
+function stackOf(stack: string, message: string, cleaned: string): string {
+  if (message === '' || !stack.includes(message)) return scrub(stack);
+  return message === cleaned ? stack : stack.replace(message, () => cleaned);
 }
 
 /** A free-text string without the secrets reason.ts recognises; whitespace is kept as written only when nothing was found. */
