@@ -121,7 +121,9 @@ const noop = (): void => {};
  */
 export function createLogger(options: { level: LogLevel; write?: (line: string) => void }): Logger {
   const { write } = options;
-  const destination: DestinationStream = write === undefined ? pino.destination({ dest: 2, sync: false }) : { write: (chunk: string) => write(chunk.endsWith('\n') ? chunk.slice(0, -1) : chunk) };
+  // process.stderr itself, not pino.destination(2): lines leave in order with the process's other output,
+  // and whatever wraps process.stderr.write (a test's capture, a host's hook) still sees them.
+  const destination: DestinationStream = write === undefined ? process.stderr : { write: (chunk: string) => write(chunk.endsWith('\n') ? chunk.slice(0, -1) : chunk) };
   const base = pino(
     {
       level: options.level satisfies LevelWithSilent,
@@ -150,13 +152,7 @@ export function createLogger(options: { level: LogLevel; write?: (line: string) 
     warn: at('warn'),
     error: at('error'),
     flush: () => {
-      if (write === undefined) {
-        try {
-          (destination as { flushSync?: () => void }).flushSync?.();
-        } catch {
-          // Not open yet (nothing written): nothing to flush.
-        }
-      }
+      base.flush();
     },
   };
 }
