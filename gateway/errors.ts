@@ -25,6 +25,7 @@ export const GATEWAY_ERROR_CODES = Object.freeze([
   'ADMIN_UNAUTHORIZED',
   'FORBIDDEN',
   'RATE_LIMITED',
+  'LIMIT_REPRESENTATIONS_EXCEEDED',
   'INTERNAL_SERVER_ERROR',
   // Tokens (gateway/auth, docs/partners.md).
   'AUTH_TOKEN_MISSING',

@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createServerAdapter, sendNodeResponse } from '@whatwg-node/server';
-import { GraphQLSchema } from 'graphql';
+import { GraphQLSchema, parse, type DocumentNode } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Source } from '../sources/common/index.js';
 import { composeSchema, formatCompositionIssue, readConstraints, type CompositionIssue, type InputConstraints } from './composition/index.js';
@@ -44,12 +44,14 @@ import { useScopes } from './plugins/scopes.js';
 import { useSchemaDisclosure, type SchemaDisclosureOptions } from './plugins/schema-disclosure.js';
 import { createStreamCaps, type StreamCaps } from './stream-caps.js';
 import { useNotices } from './plugins/notices.js';
+import { useRequestLog, type RequestFacts } from './plugins/request-log.js';
 import { createMaskedErrors, useRequestErrorMasking } from './plugins/masked-errors.js';
 import { createSubgraphSchema } from './subgraph.js';
 import { ADMIN_GRAPHQL_PATH, createAdminApi } from './admin/endpoint.js';
 import { openWriteJournal, type WriteJournal, type WriteRunner } from './writes/index.js';
 import { createAdminGuard } from './http/admin-guard.js';
 import { createRequestTelemetry, createTelemetry, metricsResponse, type RequestTelemetry, type Telemetry, type TelemetryInit } from './telemetry/index.js';
+import { buildFederationSchema, declaredEntities, sourceEntities, unifiedEntities } from './federation/index.js';
 
 export interface Gateway {
   /**
@@ -78,6 +80,17 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
+/** What is not config because it is code: for tests and embedding. */
+export interface GatewayOptions {
+  /**
+   * Where the gateway logs, instead of pino on stderr at `logging.level`.
+   * @example createGateway(config, { logger: createLogger({ level: 'info', write: (line) => lines.push(line) }) })
+   */
+  readonly logger?: Logger;
+  /** Replaces the OTLP exporter (tests). */
+  readonly telemetry?: Pick<TelemetryInit, 'spanProcessors'>;
+}
+
 /** What the router hands Yoga with each request; resolvers see it on their context. */
 type ServerContext = Omit<GatewayContext, PerRequest>;
 /** Built by Yoga's context factory for each request. */
@@ -85,6 +98,8 @@ type PerRequest = 'loaders' | 'outbound' | 'notices';
 /** Who is calling, for the per-client subscription cap: the peer's address, or "local" for gateway.fetch. */
 interface CallerFacts {
   readonly clientAddress: string;
+  /** Filled in by useRequestLog for the request's log line. */
+  readonly requestFacts?: RequestFacts;
 }
 
 interface Endpoint {
@@ -98,6 +113,14 @@ export function subgraphPath(sourceName: string): string {
 }
 
 export const NAMESPACED_PATH = '/graphql';
+
+/** Where the unified schema is served as a federation subgraph (federation.enabled). */
+export const FEDERATION_PATH = '/federation';
+
+/** Where a source's federation subgraph is served. */
+export function federationPath(sourceName: string): string {
+  return `${FEDERATION_PATH}/${sourceName}`;
+}
 
 /** The `@constraint`s a source put in its subgraph; one a source got wrong is logged and left out, never fatal. */
 function contractConstraints(schema: GraphQLSchema, where: string, logger: Logger): InputConstraints {
@@ -131,7 +154,7 @@ const MAX_LISTED_ISSUES = 50;
  * Rejects with CONFIG_INVALID for an unreadable file and COMPOSITION_FAILED
  * (every issue, formatted, in the message) for a broken binding.
  */
-async function composeUnified(config: ResolvedConfig, logger: Logger): Promise<{ schema: GraphQLSchema; constraints: InputConstraints; access: AccessControl }> {
+async function composeUnified(config: ResolvedConfig, logger: Logger): Promise<{ schema: GraphQLSchema; constraints: InputConstraints; access: AccessControl; documents: DocumentNode[] }> {
   const documents = await Promise.all(
     config.schema.map(async (file, index) => {
       try {
@@ -144,7 +167,7 @@ async function composeUnified(config: ResolvedConfig, logger: Logger): Promise<{
   const composition = composeSchema({ documents, sources: config.sources });
   for (const warning of composition.warnings) logger.warn(formatCompositionIssue(warning));
   // The access rules guard the schema's resolvers in place, once, before any endpoint serves it.
-  if (composition.ok) return { schema: composition.schema, constraints: composition.constraints, access: createAccessControl(composition.schema, composition.access) };
+  if (composition.ok) return { schema: composition.schema, constraints: composition.constraints, access: createAccessControl(composition.schema, composition.access), documents: documents.map(({ sdl }) => parse(sdl)) };
   const listed = composition.errors.slice(0, MAX_LISTED_ISSUES).map(formatCompositionIssue);
   const more = composition.errors.length - listed.length;
   throw new GatewayError({
@@ -224,6 +247,7 @@ function createEndpoint(init: {
       // First: a POST that is not JSON is refused before Yoga chooses a parser (CSRF).
       useCrossSite(),
       useRequestParams(),
+      useRequestLog(),
       // Before parsing: graphql-js parses by recursion, so nesting is measured first.
       useNestingLimit(config.limits),
       useLimits({ ...config.limits, ...outerLimits(config) }),
@@ -255,9 +279,9 @@ function createEndpoint(init: {
  * // POST `${url}/graphql` … then
  * await gateway.close();
  */
-export async function createGateway(config: SwitchboardConfig | ResolvedConfig, options: { /** Replaces the OTLP exporter (tests). */ telemetry?: Pick<TelemetryInit, 'spanProcessors'> } = {}): Promise<Gateway> {
+export async function createGateway(config: SwitchboardConfig | ResolvedConfig, options: GatewayOptions = {}): Promise<Gateway> {
   const resolved = await resolveConfig(config);
-  const logger = createLogger({ level: resolved.logging.level });
+  const logger = options.logger ?? createLogger({ level: resolved.logging.level });
   const adminGuard = createAdminGuard(resolved.admin.token);
   const telemetry = createTelemetry(resolved.telemetry, { adminEnabled: resolved.admin.token !== null, ...options.telemetry });
   const requestTelemetry = telemetry.metrics === undefined && telemetry.tracing === undefined ? undefined : createRequestTelemetry(telemetry);
@@ -328,15 +352,34 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig, 
       const constraints = contractConstraints(schema, source.name, logger);
       endpoints.set(path, createEndpoint({ ...main, path, schema, constraints, title: `${resolved.playground.title}: ${source.name}`, tabs: example ? [{ query: example }] : [], disclosure }));
     }
+    let composed: Awaited<ReturnType<typeof composeUnified>> | undefined;
     if (resolved.schema.length > 0) {
       // The unified schema replaces the namespaced view; each source stays at /graphql/<name>.
-      const { schema: unified, constraints, access } = await composeUnified(resolved, logger);
+      composed = await composeUnified(resolved, logger);
+      const { schema: unified, constraints, access } = composed;
       endpoints.set(NAMESPACED_PATH, createEndpoint({ ...main, path: NAMESPACED_PATH, schema: unified, constraints, access, title: resolved.playground.title, tabs: resolved.playground.defaultTabs }));
     } else {
       const namespaced = createNamespacedSchema(subgraphs);
       const examples = subgraphs.flatMap(({ source }) => exampleQuery(namespaced, source.name) ?? []).map((query) => ({ query }));
       const tabs = resolved.playground.defaultTabs.length > 0 ? resolved.playground.defaultTabs : examples;
       endpoints.set(NAMESPACED_PATH, createEndpoint({ ...main, path: NAMESPACED_PATH, schema: namespaced, constraints: contractConstraints(namespaced, 'the namespaced view', logger), title: resolved.playground.title, tabs }));
+    }
+    // Federation subgraphs (docs/federation.md): the same edge, loaders and pipelines as /graphql, another schema.
+    const { federation } = resolved;
+    if (federation.enabled) {
+      const options = { maxRepresentations: federation.maxRepresentations, mutations: federation.sources === 'read-write' };
+      for (const { source, schema } of federation.sources === 'off' ? [] : subgraphs) {
+        const path = federationPath(source.name);
+        const disclosure = { introspection: exposure.sourceIntrospection, suggestions: exposure.sourceSuggestions };
+        const served = buildFederationSchema(schema, sourceEntities(source, schema), options);
+        endpoints.set(path, createEndpoint({ ...main, path, schema: served, constraints: contractConstraints(schema, source.name, logger), title: `${resolved.playground.title}: ${source.name} (federation)`, tabs: [], disclosure }));
+      }
+      if (composed !== undefined) {
+        const { entities, unresolvable } = unifiedEntities(composed.schema, declaredEntities(composed.documents));
+        for (const type of unresolvable) logger.warn(`@entity ${type} has no root query field that looks it up by its key: it is served at ${FEDERATION_PATH} without @key.`);
+        const served = buildFederationSchema(composed.schema, entities, { ...options, mutations: true });
+        endpoints.set(FEDERATION_PATH, createEndpoint({ ...main, path: FEDERATION_PATH, schema: served, constraints: composed.constraints, title: `${resolved.playground.title} (federation)`, tabs: [] }));
+      }
     }
   } catch (error) {
     await Promise.allSettled([...pipelines.values()].map((pipeline) => pipeline.close()));
@@ -364,9 +407,10 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig, 
   const admin = createAdminApi({ config: resolved, logger, writes });
 
   const timeoutMs = resolved.limits.requestTimeoutMs;
-  const contextOf = (requestId: string, deadline: RequestDeadline, clientAddress: string, caller: Caller): ServerContext & CallerFacts => ({
+  const contextOf = (requestId: string, deadline: RequestDeadline, clientAddress: string, caller: Caller, requestFacts?: RequestFacts): ServerContext & CallerFacts => ({
     requestId,
     clientAddress,
+    ...(requestFacts === undefined ? {} : { requestFacts }),
     // Verified once, at the edge, before Yoga: nothing downstream reads the Authorization header.
     caller,
     signal: deadline.signal,
@@ -380,7 +424,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig, 
   });
 
   const deliverPage = createPageDelivery();
-  const route = async (request: Request, requestId: string, pathname: string, clientAddress: string, authorization: readonly string[]): Promise<Response> => {
+  const route = async (request: Request, requestId: string, pathname: string, clientAddress: string, authorization: readonly string[], facts: RequestFacts): Promise<Response> => {
     if (pathname === '/healthz') return healthResponse();
     if (pathname === '/readyz') return readinessResponse(resolved.sources, Math.min(timeoutMs, 5_000), breakerStateOf);
     if (pathname === '/metrics') return metricsResponse(request, adminGuard, telemetry.metrics);
@@ -403,14 +447,20 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig, 
     // The deadline covers queries and mutations; subscriptions end when the caller leaves.
     const deadline = startDeadline(timeoutMs, limited.signal);
     try {
-      return await deliverPage(limited, await endpoint.yoga.fetch(limited, contextOf(requestId, deadline, clientAddress, caller)));
+      return await deliverPage(limited, await endpoint.yoga.fetch(limited, contextOf(requestId, deadline, clientAddress, caller, facts)));
     } finally {
       // A JSON answer is complete here; a stream (SSE) does not use the deadline.
       deadline.release();
     }
   };
 
+  /** The one line each request leaves in the log (docs/operations.md, Logs). */
+  const logRequest = (requestId: string, method: string | undefined, path: string, status: number, startedAt: number, facts: RequestFacts): void =>
+    logger.info('request', { requestId, method, path, status, durationMs: Math.round((performance.now() - startedAt) * 10) / 10, ...(facts.operation === undefined ? {} : { operation: facts.operation }) });
+
   const handle = async (request: Request, serverContext?: object): Promise<Response> => {
+    const startedAt = performance.now();
+    const facts: RequestFacts = {};
     const requestId = requestIdOf(request);
     const { pathname } = new URL(request.url);
     let response: Response;
@@ -422,14 +472,14 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig, 
       response =
         refuseHeaderCount(node === undefined ? headerCount : node.rawHeaders.length / 2, resolved.server.maxHeaderCount) ??
         // From the raw headers when there are some: node's req.headers (and so the Request built from it) keeps only the first of two Authorization headers.
-        (await route(request, requestId, pathname, node?.socket.remoteAddress ?? 'local', node === undefined ? authorizationOfHeaders(request.headers) : authorizationOfRaw(node.rawHeaders)));
+        (await route(request, requestId, pathname, node?.socket.remoteAddress ?? 'local', node === undefined ? authorizationOfHeaders(request.headers) : authorizationOfRaw(node.rawHeaders), facts));
     } catch (error) {
       logger.error('Unexpected error while routing a request', { requestId, error });
       response = graphqlErrorResponse(500, 'Unexpected error.', { code: 'INTERNAL_SERVER_ERROR', requestId });
     }
     response.headers.set('x-request-id', requestId);
     if (!response.headers.has('cache-control')) response.headers.set('cache-control', 'no-store');
-    logger.debug('request', { requestId, method: request.method, path: pathname, status: response.status });
+    logRequest(requestId, request.method, pathname.slice(0, 200), response.status, startedAt, facts);
     return response;
   };
 
@@ -470,6 +520,8 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig, 
       void adapter(req, res);
       return;
     }
+    const startedAt = performance.now();
+    const facts: RequestFacts = {};
     const requestId = requestIdFrom(req.headers['x-request-id']);
     // Set on the node response, not on Yoga's: Yoga's headers then go out in one writeHead untouched.
     res.setHeader('x-request-id', requestId);
@@ -483,7 +535,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig, 
         const address = req.socket.remoteAddress ?? 'unknown';
         // From the raw headers: node's req.headers keeps only the first of two Authorization headers.
         const caller = await authenticator.authenticate(authorizationOfRaw(req.rawHeaders), address);
-        response = caller instanceof Response ? caller : await endpoint.yoga.handleNodeRequestAndResponse(req, res, contextOf(requestId, deadline, address, caller));
+        response = caller instanceof Response ? caller : await endpoint.yoga.handleNodeRequestAndResponse(req, res, contextOf(requestId, deadline, address, caller, facts));
       } catch (error) {
         logger.error('Unexpected error while routing a request', { requestId, error });
         response = graphqlErrorResponse(500, 'Unexpected error.', { code: 'INTERNAL_SERVER_ERROR', requestId });
@@ -491,8 +543,8 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig, 
         // A JSON answer is complete here; a stream (SSE) does not use the deadline.
         deadline.release();
       }
-      logger.debug('request', { requestId, method: req.method, path: endpoint.path, status: response.status });
       await sendNodeResponse(response, res, req, true);
+      logRequest(requestId, req.method, endpoint.path, response.status, startedAt, facts);
     };
     answer().catch((error: unknown) => {
       logger.error('Unexpected error while sending an answer', { requestId, error });
@@ -555,6 +607,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig, 
         const closed = await Promise.allSettled(resolved.sources.map((source) => source.close()));
         for (const result of closed) if (result.status === 'rejected') logger.warn('A source failed to close', { error: result.reason });
         await telemetry.close();
+        logger.flush?.();
       })();
       return closing;
     },

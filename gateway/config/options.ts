@@ -306,6 +306,15 @@ export const CONFIG_SPEC = section({
     /** Tabs the playground at /graphql opens with. @default [] */
     defaultTabs: playgroundTabs,
   }),
+  /** Apollo Federation v2 subgraphs, for a federation router (docs/federation.md). */
+  federation: section({
+    /** Serve /federation (the unified schema, when `schema` is set) and /federation/<source> as federation subgraphs. @default false */
+    enabled: boolean(false),
+    /** What /federation/<source> serves when enabled: "off", "read-only" (no mutations) or "read-write". @default "read-only" */
+    sources: oneOf<SourceEndpointMode>(['off', 'read-only', 'read-write'], 'read-only'),
+    /** Most entity representations one `_entities` call may ask for; more is refused before any backend call. @default 1000 */
+    maxRepresentations: integer(1000, { min: 1, max: 100_000 }),
+  }),
   logging: section({
     /** Least severe level written to stderr. @default "info" */
     level: oneOf<LogLevel>(LOG_LEVELS, 'info'),

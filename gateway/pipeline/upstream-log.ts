@@ -24,6 +24,13 @@ function causeOf(error: SourceError): Record<string, unknown> {
   return { cause: { name: cause.name, ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}), message: logReason(cause.message, 500) } };
 }
 
+/** `status` (HTTP status or gRPC code) and `reason` (a problem's detail, a fault's faultstring, a status message): already redacted by the source. */
+function statusAndReason(detail: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const status = detail.httpStatus ?? detail.grpcCode;
+  const reason = detail.reason ?? detail.faultstring;
+  return { ...(status === undefined ? {} : { status }), ...(reason === undefined ? {} : { reason }) };
+}
+
 export function logUpstreamFailure(logger: Logger, call: Pick<Call, 'source' | 'ctx'> & { readonly operation: { readonly name: string } }, error: SourceError, keys?: number): void {
   // Refused before any call was made: the caller's arguments, not the backend.
   if (error.code === 'SOURCE_BAD_INPUT') return;
@@ -35,6 +42,8 @@ export function logUpstreamFailure(logger: Logger, call: Pick<Call, 'source' | '
     code: error.code,
     ...error.details,
     ...error.logDetail,
+    // The same two names for every protocol, so one log query finds every backend's status and reason.
+    ...statusAndReason(error.logDetail),
     ...(keys === undefined ? {} : { keys }),
     ...(error.retryable ? { retryable: true } : {}),
     ...causeOf(error),

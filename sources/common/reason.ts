@@ -22,6 +22,8 @@ const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u20
 /** Secrets in free text: credentials after their name, auth schemes, JWTs, key-like runs. */
 const SECRET_PATTERNS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\b(bearer|basic|digest|negotiate)\s+[A-Za-z0-9._~+/=-]+/gi, '$1 <redacted>'],
+  // Credentials in a URL's user-info (http://user:secret@host): the user goes too, it is half of the pair.
+  [/\b([a-z][a-z0-9+.-]*:\/\/)[^\s/?#@"'<>]+@/gi, '$1<redacted>@'],
   [/\b((?:[\w-]*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|authorization|cookie|session|credential|private[_-]?key|client[_-]?secret|access[_-]?key)[\w-]*))(["']?\s*[:=]\s*["']?)(?!(?:bearer|basic|digest|negotiate)\s)[^\s"',;&<>()[\]{}]+/gi, '$1$2<redacted>'],
   [/<(\w+:)?(Password|Nonce|BinarySecurityToken|SecurityTokenReference|Security)\b[^>]*>[\s\S]*?<\/(\w+:)?\2>/gi, '<redacted>'],
   [/\beyJ[\w-]+\.[\w-]+\.[\w-]*/g, '<redacted>'],

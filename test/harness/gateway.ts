@@ -3,7 +3,7 @@
  * real HTTP, the way a frontend would.
  */
 import { Agent, fetch as undiciFetch, type RequestInit as UndiciRequestInit, type Response as UndiciResponse } from 'undici';
-import { createGateway, type SwitchboardConfig } from '../../gateway/index.js';
+import { createGateway, type GatewayOptions, type SwitchboardConfig } from '../../gateway/index.js';
 import { track, untrack } from './cleanup.js';
 
 /** A GraphQL answer as it came over the wire. */
@@ -65,7 +65,7 @@ function parseJson(text: string): unknown {
  * it for `closeAll()`. A gateway that fails to listen is closed before the
  * error is rethrown.
  */
-export async function startGatewayOn(config: SwitchboardConfig, options?: Parameters<typeof createGateway>[1]): Promise<TestGateway> {
+export async function startGatewayOn(config: SwitchboardConfig, options: GatewayOptions = {}): Promise<TestGateway> {
   const gateway = await createGateway(config, options);
   let url: string;
   try {

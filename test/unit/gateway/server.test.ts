@@ -5,7 +5,7 @@
 import { get as httpGet, request as httpRequest } from 'node:http';
 import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createGateway, type Gateway } from '../../../gateway/index.js';
+import { createGateway, createLogger, type Gateway } from '../../../gateway/index.js';
 import { createMemorySource, type MemorySource } from './fixtures/memory-source.js';
 
 interface GraphQLBody {
@@ -25,21 +25,12 @@ beforeAll(async () => {
   shop = createMemorySource('shop');
   other = createMemorySource('warehouse');
   // Capture the structured log instead of writing to the test's stderr.
-  const write = process.stderr.write.bind(process.stderr);
-  process.stderr.write = ((chunk: string | Uint8Array, ...rest: unknown[]) => {
-    const text = String(chunk);
-    if (text.startsWith('{"time"')) {
-      logLines.push(text);
-      return true;
-    }
-    return (write as (...args: unknown[]) => boolean)(chunk, ...rest);
-  }) as typeof process.stderr.write;
   gateway = await createGateway({
     sources: [shop, Promise.resolve(other)],
     limits: { requestTimeoutMs: REQUEST_TIMEOUT_MS, maxBodyBytes: MAX_BODY_BYTES, maxDepth: 5 },
     endpoints: { sources: 'read-write' },
     logging: { level: 'error' },
-  });
+  }, { logger: createLogger({ level: 'error', write: (line) => logLines.push(line) }) });
   url = await gateway.listen({ port: 0 });
 });
 
