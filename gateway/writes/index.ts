@@ -11,3 +11,4 @@ export { SQLITE_SCHEMA_VERSION } from './sqlite-schema.js';
 export { createPostgresJournal, POSTGRES_JOURNAL_DEFAULTS, type PostgresJournalOptions } from './postgres.js';
 export { POSTGRES_SCHEMA_VERSION } from './postgres-schema.js';
 export { openWriteJournal, type WriteJournalConfig } from './open.js';
+export type { WriteRunner } from './runner.js';
