@@ -41,6 +41,11 @@ import { createStreamCaps, type StreamCaps } from './stream-caps.js';
 import { useNotices } from './plugins/notices.js';
 import { createMaskedErrors, useRequestErrorMasking } from './plugins/masked-errors.js';
 import { createSubgraphSchema } from './subgraph.js';
+import { useWriteReports } from './plugins/write-report.js';
+import { openWriteJournal, type WriteJournal, type WriteRunner } from './writes/index.js';
+import type { WriteDefinition } from './writes/definition.js';
+import { IDEMPOTENCY_KEY_HEADER } from './writes/resolver.js';
+import { createWriteService, type WriteService } from './writes/service.js';
 
 export interface Gateway {
   /**
@@ -49,6 +54,12 @@ export interface Gateway {
    * @example await gateway.cache.invalidate({ entity: 'Product', keys: ['SKU-00042'] });
    */
   readonly cache: CacheControl;
+  /**
+   * The write journal and the runner that replays dead letters (what the
+   * admin API and `switchboard writes` use). Present when the unified schema
+   * declares write mutations (@step): the journal is opened only then.
+   */
+  readonly writes?: { readonly journal: WriteJournal; readonly runner?: WriteRunner };
   /** Handles one request (WHATWG Request/Response), for tests and embedding. */
   fetch(request: Request): Promise<Response>;
   /** Listens on node:http; resolves to the base URL, e.g. "http://127.0.0.1:54321". Port 0 picks a free one. */
@@ -60,7 +71,7 @@ export interface Gateway {
 /** What the router hands Yoga with each request; resolvers see it on their context. */
 type ServerContext = Omit<GatewayContext, PerRequest>;
 /** Built by Yoga's context factory for each request. */
-type PerRequest = 'loaders' | 'outbound' | 'notices';
+type PerRequest = 'loaders' | 'outbound' | 'notices' | 'idempotencyKey' | 'writeReports';
 /** Who is calling, for the per-client subscription cap: the peer's address, or "local" for gateway.fetch. */
 interface CallerFacts {
   readonly clientAddress: string;
@@ -110,7 +121,7 @@ const MAX_LISTED_ISSUES = 50;
  * Rejects with CONFIG_INVALID for an unreadable file and COMPOSITION_FAILED
  * (every issue, formatted, in the message) for a broken binding.
  */
-async function composeUnified(config: ResolvedConfig, logger: Logger): Promise<{ schema: GraphQLSchema; constraints: InputConstraints }> {
+async function composeUnified(config: ResolvedConfig, logger: Logger): Promise<{ schema: GraphQLSchema; constraints: InputConstraints; writes: ReadonlyMap<string, WriteDefinition> }> {
   const documents = await Promise.all(
     config.schema.map(async (file, index) => {
       try {
@@ -122,7 +133,7 @@ async function composeUnified(config: ResolvedConfig, logger: Logger): Promise<{
   );
   const composition = composeSchema({ documents, sources: config.sources });
   for (const warning of composition.warnings) logger.warn(formatCompositionIssue(warning));
-  if (composition.ok) return { schema: composition.schema, constraints: composition.constraints };
+  if (composition.ok) return { schema: composition.schema, constraints: composition.constraints, writes: composition.writes };
   const listed = composition.errors.slice(0, MAX_LISTED_ISSUES).map(formatCompositionIssue);
   const more = composition.errors.length - listed.length;
   throw new GatewayError({
@@ -176,8 +187,9 @@ function createEndpoint(init: {
     logging: yogaLogger(logger),
     cors: corsFor(config.cors),
     // Loaders live for one request: batching and deduplication never cross callers.
-    context: ({ requestId, signal, deadlineAt, clientAddress }) => {
+    context: ({ requestId, signal, deadlineAt, clientAddress, request }) => {
       const notices: CallNotice[] = [];
+      const idempotencyKey = request.headers.get(IDEMPOTENCY_KEY_HEADER) ?? undefined;
       // Every stream this request opens counts against its client's and its source's caps.
       const capped = (source: string): Outbound | undefined => {
         const way = outbound(source);
@@ -186,6 +198,8 @@ function createEndpoint(init: {
       return {
         loaders: createLoaders({ maxConcurrentCalls, outbound: capped }),
         notices,
+        ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+        writeReports: [],
         outbound: { signal, requestId, deadlineAt, notify: (notice: CallNotice) => notices.push(notice) },
       };
     },
@@ -200,6 +214,7 @@ function createEndpoint(init: {
       // After validation, before any resolver: out-of-bounds arguments never reach a backend.
       useInputConstraints(init.constraints ?? new Map()),
       useNotices(),
+      useWriteReports(),
       // Before Yoga's own masking (which Yoga appends after user plugins), so masked errors carry the request id.
       useRequestErrorMasking(logger),
       useErrorCodes(),
@@ -245,6 +260,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
   const streamCaps = createStreamCaps(resolved.limits);
   const { endpoints: exposure } = resolved;
   const main = { config: resolved, logger, outbound, streamCaps, disclosure: { introspection: exposure.introspection, suggestions: exposure.suggestions } };
+  let writeService: WriteService | undefined;
   try {
     const subgraphs = buildSubgraphs(resolved.sources);
     // Each source's own endpoint exposes every backend operation: served only when configured so.
@@ -259,7 +275,14 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     }
     if (resolved.schema.length > 0) {
       // The unified schema replaces the namespaced view; each source stays at /graphql/<name>.
-      const { schema: unified, constraints } = await composeUnified(resolved, logger);
+      const { schema: unified, constraints, writes: definitions } = await composeUnified(resolved, logger);
+      // The journal is opened only when the schema declares writes: a read-only gateway needs no disk or database.
+      if (definitions.size > 0) {
+        const { leaseMs, recoveryIntervalMs } = resolved.writes;
+        writeService = createWriteService({ journal: await openWriteJournal(resolved.writes), definitions, pipelineOf: (name) => pipelines.get(name), cache: cacheControl, logger, leaseMs, recoveryIntervalMs });
+        // Writes a crashed instance left unfinished are completed or undone from the start.
+        writeService.recover().catch((error: unknown) => logger.error('write recovery at start failed', { error }));
+      }
       endpoints.set(NAMESPACED_PATH, createEndpoint({ ...main, path: NAMESPACED_PATH, schema: unified, constraints, title: resolved.playground.title, tabs: resolved.playground.defaultTabs }));
     } else {
       const namespaced = createNamespacedSchema(subgraphs);
@@ -268,6 +291,8 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
       endpoints.set(NAMESPACED_PATH, createEndpoint({ ...main, path: NAMESPACED_PATH, schema: namespaced, constraints: contractConstraints(namespaced, 'the namespaced view', logger), title: resolved.playground.title, tabs }));
     }
   } catch (error) {
+    await writeService?.close();
+    await writeService?.journal.close();
     await Promise.allSettled([...pipelines.values()].map((pipeline) => pipeline.close()));
     await readCache.close();
     await Promise.allSettled(resolved.sources.map((source) => source.close()));
@@ -284,6 +309,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     requestTimeoutMs: timeoutMs,
     deadlineAt: deadline.deadlineAt,
     cache: cacheControl,
+    ...(writeService === undefined ? {} : { writes: writeService }),
   });
 
   const route = async (request: Request, requestId: string, pathname: string, clientAddress: string): Promise<Response> => {
@@ -399,6 +425,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
 
   return {
     cache: cacheControl,
+    ...(writeService === undefined ? {} : { writes: { journal: writeService.journal, runner: writeService } }),
     fetch: handle,
     async listen(options = {}) {
       const { server: limits } = resolved;
@@ -438,6 +465,9 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
           ),
         );
         await Promise.allSettled([...endpoints.values()].map(({ yoga }) => yoga.dispose()));
+        // Writes in flight finish (their steps are already sent) before the pipelines and the journal close.
+        await writeService?.close();
+        await writeService?.journal.close();
         await Promise.allSettled([...pipelines.values()].map((pipeline) => pipeline.close()));
         await readCache.close();
         const closed = await Promise.allSettled(resolved.sources.map((source) => source.close()));
