@@ -71,7 +71,12 @@ export type QueryInvoiceArgs = {
 /** Changes, each written to the system that owns it. */
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Places an order in the storefront. Retrying with the same idempotency key places it once. */
+  /**
+   * Places an order in every system that keeps it: the storefront's order, then the erp's sales order (which
+   * reserves the stock), then billing's invoice. Answered only once every system has it; when one refuses, what
+   * was done is undone in reverse order. Send an `Idempotency-Key` header (or `input.idempotencyKey`): a retry
+   * with the same key gets the first answer and places nothing again.
+   */
   placeOrder?: Maybe<Order>;
 };
 
