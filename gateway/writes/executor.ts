@@ -23,6 +23,9 @@ import type { Failure, JsonValue, Step, Write } from './model.js';
 import { failureKind, failureOf } from './outcome.js';
 import type { RecordedChange, WriteJournal } from './store.js';
 
+/** Most times the executor itself sends one step (a lookup found it not applied); the pipeline's own retries come on top. */
+const MAX_RESENDS = 3;
+
 /** How the executor reaches one source: its pipeline's invoke (gateway/pipeline). */
 export type PipelineOf = (source: string) => { readonly invoke: Invoke } | undefined;
 
@@ -136,7 +139,8 @@ export function createExecutor(options: ExecutorOptions): Executor {
         return park(driving, `${step.source.name} could not be reached for step ${index + 1} (${step.call.operation.name}) and retries ran out: ${failure.message}`, failure, [{ step: index, outcome: { state: 'failed-transient', error: failure } }]);
       }
       await commit(driving, [{ step: index, outcome: { state: 'unknown', error: failure } }]);
-      return settleUnknown(driving, index, failure);
+      // A step found by its natural key to be not applied may be sent again, a few times; a backend key's retries were the pipeline's.
+      return settleUnknown(driving, index, failure, step.repeatSafety.kind === 'natural-key' && recorded.attempts + 1 < MAX_RESENDS);
     }
   };
 

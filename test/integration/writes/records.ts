@@ -18,6 +18,8 @@ export interface RecordsReader {
   order(orderId: string): Promise<OrderRecords>;
   /** Every storefront order of the customer, newest first. */
   ordersOf(customerId: string): Promise<Array<{ id: string; status: string }>>;
+  /** The erp sales orders of the storefront order that were cancelled. */
+  cancelledSalesOrders(orderId: string): Promise<number>;
   /** The erp sales orders of a customer. */
   salesOrdersOf(customerId: string): Promise<Array<{ documentNumber: string; note: string | null; status: string }>>;
   close(): Promise<void>;
