@@ -11,7 +11,7 @@ import { readWriteDirective, type WriteBinding } from './write-bindings.js';
 import { parsePath } from './path.js';
 
 /** What a `$` reference reads: the field's arguments, the parent's source value, or (in a write's steps) the caller and earlier steps' answers. */
-export type TemplateRoot = 'args' | 'parent' | 'caller' | 'steps' | 'item';
+export type TemplateRoot = 'args' | 'parent' | 'caller' | 'steps' | 'item' | 'step';
 
 /** A value of @fetch's `args`: a reference, a literal, or an object/list built of them. */
 export type ArgTemplate =

@@ -38,7 +38,7 @@ export interface WriteBinding {
 }
 
 /** The references a step may make: the mutation's arguments, the caller, earlier steps' answers. */
-export const STEP_ROOTS: readonly TemplateRoot[] = ['args', 'caller', 'steps', 'item'];
+export const STEP_ROOTS: readonly TemplateRoot[] = ['args', 'caller', 'steps', 'item', 'step'];
 
 /** The repeat modes, as written in the schema. */
 export const REPEAT_MODES = Object.freeze(['idempotency-key', 'lookup', 'never'] as const);

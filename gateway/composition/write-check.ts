@@ -121,6 +121,11 @@ export function checkWrite(input: WriteCheckInput): { ref: SourceRef; reads: str
       }
       return;
     }
+    if (ref.root === 'step') {
+      // The key the step is sent with, for systems that take it as an argument (the erp's requestId).
+      if (first !== 'key' || rest.length > 0) report(ref.node, 'BINDING_BAD_REFERENCE', `${label}, step "${step.name}": ${what} reads "${text}"; a step has only $step.key.`, 'write "$step.key" for the idempotency key the step (or its undo) is sent with.');
+      return;
+    }
     if (ref.root === 'item') return; // an element of the `_each` list; its fields are checked where the element is sent
     if (ref.root !== 'steps') return;
     if (!answers.has(first)) {

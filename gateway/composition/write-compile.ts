@@ -28,7 +28,7 @@ function compileCall(sources: Sources, sourceName: string, operationName: string
   const argTypes = new Map<string, GraphQLInputType>(field.args.map((arg) => [arg.name, arg.type]));
   const build = compileArgs(templates, argTypes);
   // `$caller.` and `$steps.` are read off the "parent" (args.ts roots them there).
-  return { operation, buildArgs: (scope: StepScope) => build({ caller: scope.caller, steps: scope.steps }, scope.args) };
+  return { operation, buildArgs: (scope: StepScope) => build({ caller: scope.caller, steps: scope.steps, step: { key: scope.key } }, scope.args) };
 }
 
 /** The WriteDefinition of one checked write mutation. */

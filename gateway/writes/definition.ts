@@ -17,6 +17,8 @@ export interface StepScope {
   readonly caller: { readonly id: string | null; readonly requestId: string };
   /** Earlier steps' answers, by step name (and, for an undo, the step's own). */
   readonly steps: Readonly<Record<string, JsonValue>>;
+  /** The idempotency key this call is sent with (`$step.key`): the step's, or its undo's. */
+  readonly key: string;
 }
 
 /** An operation of the step's source and how to build its arguments. */

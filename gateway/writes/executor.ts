@@ -71,7 +71,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     return driving.write;
   };
 
-  const scopeOf = (driving: Driving, upTo: number, includeSelf: boolean): StepScope => {
+  const scopeOf = (driving: Driving, upTo: number, includeSelf: boolean, key: string): StepScope => {
     const steps: Record<string, JsonValue> = {};
     // A success not committed yet (it goes with the next step's `sent`) counts: it is what the next step reads.
     const pendingResults = new Map<number, JsonValue>();
@@ -81,7 +81,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       const result = pendingResults.get(index) ?? step.result;
       if (definition !== undefined && (index < upTo || (includeSelf && index === upTo)) && result !== null) steps[definition.name] = result;
     });
-    return { args: (driving.write.input ?? {}) as Record<string, unknown>, caller: { id: driving.write.caller.identity, requestId: driving.write.caller.requestId }, steps };
+    return { args: (driving.write.input ?? {}) as Record<string, unknown>, caller: { id: driving.write.caller.identity, requestId: driving.write.caller.requestId }, steps, key };
   };
 
   const invoke = async (source: string, call: StepCall, args: Args, key: string | undefined, requestId: string): Promise<unknown> => {
@@ -109,7 +109,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
   const lookUp = async (driving: Driving, index: number): Promise<JsonValue | null> => {
     const step = driving.steps[index] as StepDefinition;
     if (step.lookup === undefined) return null;
-    const found = step.lookup.pick(await invoke(step.source.name, step.lookup, step.lookup.buildArgs(scopeOf(driving, index, false)), undefined, driving.write.caller.requestId));
+    const found = step.lookup.pick(await invoke(step.source.name, step.lookup, step.lookup.buildArgs(scopeOf(driving, index, false, (driving.write.steps[index] as Step).idempotencyKey)), undefined, driving.write.caller.requestId));
     return found === undefined || found === null ? null : toJson(found);
   };
 
@@ -122,7 +122,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     const step = driving.steps[index] as StepDefinition;
     const recorded = driving.write.steps[index] as Step;
     await renew(driving);
-    const args = step.call.buildArgs(scopeOf(driving, index, false));
+    const args = step.call.buildArgs(scopeOf(driving, index, false, recorded.idempotencyKey));
     await commit(driving, [{ step: index, outcome: { state: 'sent', request: toJson(args) } }]);
     try {
       const answer = await invoke(step.source.name, step.call, args, recorded.idempotencyKey, driving.write.caller.requestId);
@@ -198,7 +198,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       if (step.undo.kind === 'none') return park(driving, `Step ${recorded.index + 1} (${recorded.source} ${recorded.operation}) cannot be undone: ${step.undo.reason}`, failure);
       await renew(driving);
       try {
-        await invoke(step.source.name, step.undo, step.undo.buildArgs(scopeOf(driving, recorded.index, true)), recorded.compensationKey, driving.write.caller.requestId);
+        await invoke(step.source.name, step.undo, step.undo.buildArgs(scopeOf(driving, recorded.index, true, recorded.compensationKey)), recorded.compensationKey, driving.write.caller.requestId);
         await commit(driving, [{ step: recorded.index, outcome: { state: 'compensated' } }]);
       } catch (error) {
         const undoFailure = failureOf(error, step.source.name, recorded.index);
