@@ -41,12 +41,14 @@ export default defineConfig({
       name: 'storefront',
       contract: 'demo/storefront/openapi.yaml',
       url: process.env.STOREFRONT_URL ?? local('STOREFRONT_PORT', 4001),
-      // Many products, customers or orders by key are one list call with ids=a,b,c (at most 100 keys).
+      // /readyz asks for one product: the storefront has no health endpoint, and its root answers 404.
+      healthPath: '/products?limit=1',
+      // Many products, customers or orders by key are one list call with ids=a,b,c (at most 100 keys: the contract's maxItems).
       batch: {
-        getProduct: { via: 'listProducts', key: 'productId', listArgument: 'ids', itemKey: 'id', resultPath: 'items', maxKeys: 100 },
-        getProductBySku: { via: 'listProducts', key: 'sku', listArgument: 'skus', itemKey: 'sku', resultPath: 'items', maxKeys: 100 },
-        getCustomer: { via: 'listCustomers', key: 'customerId', listArgument: 'ids', itemKey: 'id', resultPath: 'items', maxKeys: 100 },
-        getOrder: { via: 'listOrders', key: 'orderId', listArgument: 'ids', itemKey: 'id', resultPath: 'items', maxKeys: 100 },
+        getProduct: { via: 'listProducts', key: 'productId', listArgument: 'ids', itemKey: 'id', resultPath: 'items' },
+        getProductBySku: { via: 'listProducts', key: 'sku', listArgument: 'skus', itemKey: 'sku', resultPath: 'items' },
+        getCustomer: { via: 'listCustomers', key: 'customerId', listArgument: 'ids', itemKey: 'id', resultPath: 'items' },
+        getOrder: { via: 'listOrders', key: 'orderId', listArgument: 'ids', itemKey: 'id', resultPath: 'items' },
       },
     }),
     createSoapSource({

@@ -31,11 +31,16 @@ export {
   type CatalogueOrder,
   type CatalogueOrderLine,
 } from './common/catalogue.js';
+export { createWriteLog, type AppliedWrite, type SystemRecords, type WriteLog } from './common/records.js';
 export {
   createCallCounter,
   createMisbehaviourControl,
+  isAfterApply,
+  isDown,
   NO_MISBEHAVIOUR,
   parseMisbehaviour,
+  type AfterApply,
+  type Failure,
   type CallCounter,
   type DemoSystem,
   type DemoSystemName,

@@ -9,7 +9,23 @@ import { getNamedType, isLeafType, isNonNullType, isObjectType, type GraphQLFiel
 import type { GraphiQLOptions } from 'graphql-yoga';
 import type { PlaygroundTab } from './config/index.js';
 
-export { renderGraphiQL };
+/**
+ * GraphiQL keeps its tabs in localStorage under fixed "graphiql:" keys, so
+ * every endpoint of one origin shared them: after /graphql/erp, the unified
+ * page opened with erp's tabs and its own examples were gone. This script,
+ * run before GraphiQL's, gives each endpoint its own key space by putting a
+ * prefixed view of localStorage in its place.
+ */
+function storageNamespace(path: string): string {
+  const prefix = JSON.stringify(`switchboard${path}|`).replace(/</g, '\\u003c');
+  return `<script>(function(){try{var s=window.localStorage,p=${prefix};var v={getItem:function(k){return s.getItem(p+k)},setItem:function(k,x){s.setItem(p+k,x)},removeItem:function(k){s.removeItem(p+k)},clear:function(){for(var i=s.length-1;i>=0;i--){var k=s.key(i);if(k&&k.indexOf(p)===0)s.removeItem(k)}},key:function(i){var n=-1;for(var j=0;j<s.length;j++){var k=s.key(j);if(k&&k.indexOf(p)===0&&++n===i)return k.slice(p.length)}return null},get length(){var n=0;for(var j=0;j<s.length;j++){var k=s.key(j);if(k&&k.indexOf(p)===0)n++}return n}};Object.defineProperty(window,'localStorage',{value:v,configurable:true})}catch(e){}})();</script>`;
+}
+
+/** Yoga's inlined GraphiQL page, with the endpoint's own localStorage key space. */
+export function playgroundRenderer(path: string): typeof renderGraphiQL {
+  const shim = storageNamespace(path);
+  return (options) => renderGraphiQL(options).replace('<head>', `<head>\n      ${shim}`);
+}
 
 /** Leaf fields of `type`, and one level of objects under it, as a selection. */
 function selection(type: GraphQLObjectType, depth: number, indent: string): string {

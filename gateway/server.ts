@@ -21,12 +21,13 @@ import { limitBody } from './http/body-limit.js';
 import { startDeadline, type RequestDeadline } from './http/deadline.js';
 import { healthResponse, readinessResponse } from './http/health.js';
 import { refuseBodyType, refuseHeaderCount } from './http/request-guard.js';
+import { createPageDelivery } from './http/page-delivery.js';
 import { requestIdFrom, requestIdOf } from './http/request-id.js';
 import { graphqlErrorResponse, json } from './http/responses.js';
 import { createLoaders, type Outbound } from './loaders.js';
 import { createLogger, type Logger } from './logger.js';
 import { createNamespacedSchema } from './namespace.js';
-import { exampleQuery, playgroundOptions, renderGraphiQL } from './playground.js';
+import { exampleQuery, playgroundOptions, playgroundRenderer } from './playground.js';
 import { useCacheControl } from './plugins/cache-control.js';
 import { corsFor, useCrossSite } from './plugins/cross-site.js';
 import { useErrorCodes } from './plugins/error-codes.js';
@@ -182,7 +183,7 @@ function createEndpoint(init: {
     maxRequestBodySize: false,
     graphiql: config.playground.enabled ? playgroundOptions({ title: init.title, tabs: init.tabs }) : false,
     // Inlined GraphiQL: the page needs nothing from a CDN (see playground.ts).
-    renderGraphiQL,
+    renderGraphiQL: playgroundRenderer(init.path),
     maskedErrors: createMaskedErrors(logger),
     logging: yogaLogger(logger),
     cors: corsFor(config.cors),
@@ -312,6 +313,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     ...(writeService === undefined ? {} : { writes: writeService }),
   });
 
+  const deliverPage = createPageDelivery();
   const route = async (request: Request, requestId: string, pathname: string, clientAddress: string): Promise<Response> => {
     if (pathname === '/healthz') return healthResponse();
     if (pathname === '/readyz') return readinessResponse(resolved.sources, Math.min(timeoutMs, 5_000), breakerStateOf);
@@ -328,7 +330,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     // The deadline covers queries and mutations; subscriptions end when the caller leaves.
     const deadline = startDeadline(timeoutMs, limited.signal);
     try {
-      return await endpoint.yoga.fetch(limited, contextOf(requestId, deadline, clientAddress));
+      return await deliverPage(limited, await endpoint.yoga.fetch(limited, contextOf(requestId, deadline, clientAddress)));
     } finally {
       // A JSON answer is complete here; a stream (SSE) does not use the deadline.
       deadline.release();
@@ -369,7 +371,8 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig):
     if (endpoint === undefined) return undefined;
     // Counted on the general route, which answers 431.
     if (req.rawHeaders.length / 2 > resolved.server.maxHeaderCount) return undefined;
-    if (req.method === 'GET') return endpoint;
+    // A browser's GET wants the playground page, which the general route compresses and revalidates.
+    if (req.method === 'GET') return (req.headers.accept ?? '').includes('text/html') ? undefined : endpoint;
     if (req.method !== 'POST') return undefined;
     // A compressed body is inflated, within the body limit, by limitBody on the general route.
     if (req.headers['content-encoding'] !== undefined) return undefined;

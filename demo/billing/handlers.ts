@@ -5,15 +5,12 @@
  */
 import { status as Status } from '@grpc/grpc-js';
 import { CURRENCY } from '../common/catalogue.js';
+import { RpcFailure } from './failure.js';
+import { createBillingIdempotency } from './idempotency.js';
 import { addInvoice, invoiceTotal, type BillingStore, type PaymentMethod, type StoredInvoice, type StoredPayment } from './store.js';
 import { invoiceToWire, paymentToWire, priceToWire, timestamp } from './wire.js';
 
-/** A failed RPC: a gRPC status code and a reason for the client's logs. */
-export class RpcFailure extends Error {
-  constructor(readonly code: Status, message: string) {
-    super(message);
-  }
-}
+export { RpcFailure };
 
 const fail = (code: Status, message: string): never => {
   throw new RpcFailure(code, message);
@@ -22,6 +19,8 @@ const fail = (code: Status, message: string): never => {
 /** At most this many SKUs in one BatchGetPrices call. */
 const MAX_BATCH_SKUS = 1000;
 const MINOR_UNITS = /^-?\d+$/;
+/** A SKU billing may price: what the other systems call an item code. */
+const SKU = /^[A-Za-z0-9._-]{1,64}$/;
 
 type Wire = Record<string, unknown>;
 
@@ -43,11 +42,15 @@ function amountOf(request: Wire, field: string, currency: string): bigint {
 
 export type EventKind = 'KIND_CREATED' | 'KIND_PAID' | 'KIND_REFUNDED';
 
-/** The handlers, bound to one store; `emit` publishes an invoice event to watchers. */
+/**
+ * The handlers, bound to one store; `emit` publishes an invoice event to
+ * watchers. Writes take the call's idempotency-key metadata, if any.
+ */
 export function createHandlers(store: BillingStore, emit: (kind: EventKind, invoice: StoredInvoice) => void) {
   const invoiceOr404 = (id: string): StoredInvoice => store.invoices.get(id) ?? fail(Status.NOT_FOUND, `no invoice ${id}`);
+  const idempotency = createBillingIdempotency();
 
-  function createInvoice(request: Wire): StoredInvoice {
+  function createInvoice(request: Wire, key?: string): StoredInvoice {
     const orderId = text(request, 'orderId');
     if (orderId === '') fail(Status.INVALID_ARGUMENT, 'order_id is required');
     if (store.invoicesByOrder.has(orderId)) fail(Status.ALREADY_EXISTS, `order ${orderId} already has an invoice`);
@@ -79,6 +82,7 @@ export function createHandlers(store: BillingStore, emit: (kind: EventKind, invo
       attributes: request.attributes ?? undefined,
     };
     addInvoice(store, invoice);
+    store.writes.applied('CreateInvoice', invoice.id, { idempotencyKey: key, externalReference: orderId });
     emit('KIND_CREATED', invoice);
     return invoice;
   }
@@ -101,7 +105,7 @@ export function createHandlers(store: BillingStore, emit: (kind: EventKind, invo
       return { prices };
     },
 
-    CreateInvoice: (request: Wire): Wire => invoiceToWire(createInvoice(request)),
+    CreateInvoice: (request: Wire, key?: string): Wire => idempotency.run('CreateInvoice', key, request, () => invoiceToWire(createInvoice(request, key))),
 
     ImportInvoices(requests: Wire[]): Wire {
       for (const request of requests) createInvoice(request);
@@ -121,48 +125,79 @@ export function createHandlers(store: BillingStore, emit: (kind: EventKind, invo
       return { invoices: invoices.map(invoiceToWire) };
     },
 
-    CapturePayment(request: Wire, idempotencyKey: string | undefined): Wire {
-      const earlier = idempotencyKey === undefined ? undefined : store.capturesByKey.get(idempotencyKey);
-      if (earlier !== undefined) return paymentToWire(store.payments.get(earlier) as StoredPayment);
-      const invoice = invoiceOr404(text(request, 'invoiceId'));
-      const amount = amountOf(request, 'amount', invoice.currency);
-      const method = request.method === 'card' || request.method === 'bankTransfer' ? request.method : fail(Status.INVALID_ARGUMENT, 'a payment method (card or bank_transfer) is required');
-      if (invoice.status !== 'OPEN') fail(Status.FAILED_PRECONDITION, `invoice ${invoice.id} is ${invoice.status.toLowerCase()}, not open`);
-      const outstanding = invoiceTotal(invoice) - invoice.capturedMinor;
-      if (amount > outstanding) fail(Status.FAILED_PRECONDITION, `capture of ${amount} exceeds the ${outstanding} outstanding`);
-      const payment: StoredPayment = {
-        id: `pay_${String(store.nextPayment++).padStart(5, '0')}`,
-        invoiceId: invoice.id,
-        amountMinor: amount,
-        refundedMinor: 0n,
-        currency: invoice.currency,
-        method: { [method]: request[method] as Wire } as PaymentMethod,
-        capturedAtMs: Date.now(),
-      };
-      store.payments.set(payment.id, payment);
-      if (idempotencyKey !== undefined) store.capturesByKey.set(idempotencyKey, payment.id);
-      invoice.capturedMinor += amount;
-      if (invoice.capturedMinor === invoiceTotal(invoice)) invoice.status = 'PAID';
-      emit('KIND_PAID', invoice);
-      return paymentToWire(payment);
-    },
-
-    RefundPayment(request: Wire): Wire {
-      const id = text(request, 'paymentId');
-      const payment = store.payments.get(id) ?? fail(Status.NOT_FOUND, `no payment ${id}`);
-      const amount = amountOf(request, 'amount', payment.currency);
-      const refundable = payment.amountMinor - payment.refundedMinor;
-      if (amount > refundable) fail(Status.FAILED_PRECONDITION, `refund of ${amount} exceeds the ${refundable} still captured`);
-      payment.refundedMinor += amount;
-      const invoice = invoiceOr404(payment.invoiceId);
-      invoice.refundedMinor += amount;
-      invoice.status = invoice.refundedMinor === invoice.capturedMinor ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
-      emit('KIND_REFUNDED', invoice);
-      return paymentToWire(payment);
-    },
+    CapturePayment: (request: Wire, key?: string): Wire => idempotency.run('CapturePayment', key, request, () => capturePayment(request, key)),
+    RefundPayment: (request: Wire, key?: string): Wire => idempotency.run('RefundPayment', key, request, () => refundPayment(request, key)),
+    VoidInvoice: (request: Wire, key?: string): Wire => idempotency.run('VoidInvoice', key, request, () => voidInvoice(request, key)),
+    SetPrice: (request: Wire, key?: string): Wire => idempotency.run('SetPrice', key, request, () => setPrice(request, key)),
 
     eventOf(kind: EventKind, invoice: StoredInvoice, sequence: bigint): Wire {
       return { kind, invoiceId: invoice.id, invoice: invoiceToWire(invoice), at: timestamp(Date.now()), sequence: sequence.toString() };
     },
   };
+
+  function capturePayment(request: Wire, idempotencyKey: string | undefined): Wire {
+    const invoice = invoiceOr404(text(request, 'invoiceId'));
+    const amount = amountOf(request, 'amount', invoice.currency);
+    const method = request.method === 'card' || request.method === 'bankTransfer' ? request.method : fail(Status.INVALID_ARGUMENT, 'a payment method (card or bank_transfer) is required');
+    if (invoice.status !== 'OPEN') fail(Status.FAILED_PRECONDITION, `invoice ${invoice.id} is ${invoice.status.toLowerCase()}, not open`);
+    const outstanding = invoiceTotal(invoice) - invoice.capturedMinor;
+    if (amount > outstanding) fail(Status.FAILED_PRECONDITION, `capture of ${amount} exceeds the ${outstanding} outstanding`);
+    const payment: StoredPayment = {
+      id: `pay_${String(store.nextPayment++).padStart(5, '0')}`,
+      invoiceId: invoice.id,
+      amountMinor: amount,
+      refundedMinor: 0n,
+      currency: invoice.currency,
+      method: { [method]: request[method] as Wire } as PaymentMethod,
+      capturedAtMs: Date.now(),
+    };
+    store.payments.set(payment.id, payment);
+    invoice.capturedMinor += amount;
+    if (invoice.capturedMinor === invoiceTotal(invoice)) invoice.status = 'PAID';
+    store.writes.applied('CapturePayment', payment.id, { idempotencyKey, externalReference: invoice.orderId });
+    emit('KIND_PAID', invoice);
+    return paymentToWire(payment);
+  }
+
+  function refundPayment(request: Wire, idempotencyKey: string | undefined): Wire {
+    const id = text(request, 'paymentId');
+    const payment = store.payments.get(id) ?? fail(Status.NOT_FOUND, `no payment ${id}`);
+    const amount = amountOf(request, 'amount', payment.currency);
+    const refundable = payment.amountMinor - payment.refundedMinor;
+    if (amount > refundable) fail(Status.FAILED_PRECONDITION, `refund of ${amount} exceeds the ${refundable} still captured`);
+    payment.refundedMinor += amount;
+    const invoice = invoiceOr404(payment.invoiceId);
+    invoice.refundedMinor += amount;
+    invoice.status = invoice.refundedMinor === invoice.capturedMinor ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
+    store.refunds.push({ paymentId: payment.id, invoiceId: invoice.id, amountMinor: amount, reason: text(request, 'reason'), idempotencyKey: idempotencyKey ?? null, atMs: Date.now() });
+    store.writes.applied('RefundPayment', payment.id, { idempotencyKey, externalReference: invoice.orderId });
+    emit('KIND_REFUNDED', invoice);
+    return paymentToWire(payment);
+  }
+
+  function voidInvoice(request: Wire, idempotencyKey: string | undefined): Wire {
+    const invoice = invoiceOr404(text(request, 'invoiceId'));
+    if (invoice.status === 'VOID') return invoiceToWire(invoice);
+    if (invoice.status !== 'OPEN' || invoice.capturedMinor > 0n) {
+      fail(Status.FAILED_PRECONDITION, `invoice ${invoice.id} is ${invoice.status.toLowerCase()} with money captured; refund its payments instead of voiding it`);
+    }
+    invoice.status = 'VOID';
+    const reason = text(request, 'reason');
+    if (reason !== '') invoice.metadata = { ...invoice.metadata, voidReason: reason.slice(0, 500) };
+    store.writes.applied('VoidInvoice', invoice.id, { idempotencyKey, externalReference: invoice.orderId });
+    return invoiceToWire(invoice);
+  }
+
+  function setPrice(request: Wire, idempotencyKey: string | undefined): Wire {
+    const sku = text(request, 'sku');
+    if (!SKU.test(sku)) fail(Status.INVALID_ARGUMENT, 'sku must be 1 to 64 letters, digits, dots, dashes or underscores');
+    const amount = amountOf(request, 'amount', CURRENCY);
+    const before = store.prices.get(sku);
+    if (before !== undefined && before.amountMinor === amount) return priceToWire(sku, before);
+    const price = { amountMinor: amount, currency: CURRENCY, validFromMs: Date.now(), ...(before?.compareAtMinor === undefined ? {} : { compareAtMinor: before.compareAtMinor }) };
+    store.prices.set(sku, price);
+    store.priceChanges.push({ sku, fromMinor: before?.amountMinor ?? null, toMinor: amount, currency: CURRENCY, idempotencyKey: idempotencyKey ?? null, atMs: price.validFromMs });
+    store.writes.applied('SetPrice', sku, { idempotencyKey });
+    return priceToWire(sku, price);
+  }
 }

@@ -7,10 +7,11 @@ import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
-import { createCallCounter, createMisbehaviourControl, type DemoSystem, type DemoSystemOptions } from '../common/system.js';
+import { createCallCounter, createMisbehaviourControl, isDown, type AfterApply, type DemoSystem, type DemoSystemOptions } from '../common/system.js';
+import { dropConnection } from './drop.js';
 import { createHandlers, RpcFailure, type EventKind } from './handlers.js';
 import { addHealthService } from './health.js';
-import { createBillingStore, type StoredInvoice } from './store.js';
+import { billingRecords, createBillingStore, type StoredInvoice } from './store.js';
 
 export interface BillingOptions extends DemoSystemOptions {
   /** Serve TLS with this PEM key and certificate; with `ca`, clients must present a certificate it signed (mTLS). @default plaintext */
@@ -28,6 +29,12 @@ export const BILLING_PROTO = fileURLToPath(new URL('./proto/billing/v1/billing.p
 const SHUTDOWN_GRACE_MS = 500;
 
 type Wire = Record<string, unknown>;
+
+/** The call's idempotency-key metadata; absent or empty means none. */
+function keyOf(metadata: grpc.Metadata): string | undefined {
+  const [key] = metadata.get('idempotency-key');
+  return typeof key === 'string' && key !== '' ? key : undefined;
+}
 
 function toServiceError(error: unknown): Partial<grpc.StatusObject> {
   if (error instanceof RpcFailure) return { code: error.code, details: error.message };
@@ -53,13 +60,26 @@ export async function startBilling(options: BillingOptions = {}): Promise<DemoSy
     (options.bearerToken === undefined || metadata.get('authorization')[0] === `Bearer ${options.bearerToken}`) &&
     (options.apiKey === undefined || metadata.get(options.apiKey.name)[0] === options.apiKey.value);
 
-  /** Counts the call, checks credentials and applies the misbehaviour; resolves to a status when the call must fail. */
-  async function admit(method: string, metadata: grpc.Metadata): Promise<Partial<grpc.StatusObject> | undefined> {
+  /** The calls left hanging by hangAfterApply, answered UNAVAILABLE at close so shutdown does not wait for them. */
+  const hanging = new Set<() => void>();
+
+  /**
+   * Counts the call, checks credentials and applies the misbehaviour; resolves
+   * to a status when the call must fail, or to what to do after applying it.
+   */
+  async function admit(method: string, metadata: grpc.Metadata): Promise<Partial<grpc.StatusObject> | AfterApply | undefined> {
     counter.hit(method);
     if (!authorized(metadata)) return { code: grpc.status.UNAUTHENTICATED, details: 'billing needs valid credentials' };
-    switch (await misbehaviour.decide()) {
+    const verdict = await misbehaviour.decide(method);
+    switch (verdict) {
       case 'ok':
         return undefined;
+      case 'fail-after-apply':
+      case 'hang-after-apply':
+      case 'drop-after-apply':
+        return verdict;
+      case 'rejected':
+        return { code: grpc.status.INVALID_ARGUMENT, details: 'billing refused the request (misbehaviour: rejectNext); sending it again will not help' };
       case 'error':
         return { code: grpc.status.INTERNAL, details: 'billing failed (misbehaviour)' };
       case 'unavailable':
@@ -72,48 +92,71 @@ export async function startBilling(options: BillingOptions = {}): Promise<DemoSy
     }
   }
 
+  /** Instead of the answer to an applied call: UNAVAILABLE, silence, or response headers and a cut connection. */
+  function misbehaveAfterApply(after: AfterApply, call: grpc.ServerUnaryCall<Wire, Wire> | grpc.ServerReadableStream<Wire, Wire>, callback: grpc.sendUnaryData<Wire>): void {
+    switch (after) {
+      case 'fail-after-apply':
+        return callback({ code: grpc.status.UNAVAILABLE, details: 'billing is unavailable (misbehaviour)' });
+      case 'hang-after-apply': {
+        const release = (): void => callback({ code: grpc.status.UNAVAILABLE, details: 'billing is shutting down' });
+        hanging.add(release);
+        call.on('cancelled', () => hanging.delete(release));
+        return;
+      }
+      case 'drop-after-apply':
+        return dropConnection(server, call);
+    }
+  }
+
   const unary =
     (method: string, run: (request: Wire, call: grpc.ServerUnaryCall<Wire, Wire>) => Wire): grpc.handleUnaryCall<Wire, Wire> =>
     (call, callback) => {
       void admit(method, call.metadata).then((refusal) => {
-        if (refusal) return callback(refusal);
+        if (typeof refusal === 'object') return callback(refusal);
+        let answer: Wire;
         try {
-          callback(null, run(call.request, call));
+          answer = run(call.request, call);
         } catch (error) {
-          callback(toServiceError(error));
+          return callback(toServiceError(error));
         }
+        if (refusal !== undefined) return misbehaveAfterApply(refusal, call, callback);
+        callback(null, answer);
       });
     };
 
+  const server = new grpc.Server();
   const implementation: grpc.UntypedServiceImplementation = {
     GetPrice: unary('GetPrice', (request) => handlers.GetPrice(request)),
     BatchGetPrices: unary('BatchGetPrices', (request) => handlers.BatchGetPrices(request)),
-    CreateInvoice: unary('CreateInvoice', (request) => handlers.CreateInvoice(request)),
+    CreateInvoice: unary('CreateInvoice', (request, call) => handlers.CreateInvoice(request, keyOf(call.metadata))),
     GetInvoice: unary('GetInvoice', (request) => handlers.GetInvoice(request)),
     ListInvoices: unary('ListInvoices', (request) => handlers.ListInvoices(request)),
-    CapturePayment: unary('CapturePayment', (request, call) => {
-      const [key] = call.metadata.get('idempotency-key');
-      return handlers.CapturePayment(request, typeof key === 'string' && key !== '' ? key : undefined);
-    }),
-    RefundPayment: unary('RefundPayment', (request) => handlers.RefundPayment(request)),
+    CapturePayment: unary('CapturePayment', (request, call) => handlers.CapturePayment(request, keyOf(call.metadata))),
+    RefundPayment: unary('RefundPayment', (request, call) => handlers.RefundPayment(request, keyOf(call.metadata))),
+    VoidInvoice: unary('VoidInvoice', (request, call) => handlers.VoidInvoice(request, keyOf(call.metadata))),
+    SetPrice: unary('SetPrice', (request, call) => handlers.SetPrice(request, keyOf(call.metadata))),
     Ping: unary('Ping', () => ({})),
     ImportInvoices: ((call: grpc.ServerReadableStream<Wire, Wire>, callback: grpc.sendUnaryData<Wire>) => {
       const requests: Wire[] = [];
       call.on('data', (request: Wire) => requests.push(request));
       call.on('end', () => {
         void admit('ImportInvoices', call.metadata).then((refusal) => {
-          if (refusal) return callback(refusal);
+          if (typeof refusal === 'object') return callback(refusal);
+          let answer: Wire;
           try {
-            callback(null, handlers.ImportInvoices(requests));
+            answer = handlers.ImportInvoices(requests);
           } catch (error) {
-            callback(toServiceError(error));
+            return callback(toServiceError(error));
           }
+          if (refusal !== undefined) return misbehaveAfterApply(refusal, call, callback);
+          callback(null, answer);
         });
       });
     }) as grpc.handleClientStreamingCall<Wire, Wire>,
     WatchInvoiceEvents: ((call: grpc.ServerWritableStream<Wire, Wire>) => {
       void admit('WatchInvoiceEvents', call.metadata).then((refusal) => {
-        if (refusal) return call.destroy(Object.assign(new Error(refusal.details), refusal));
+        // A stream applies nothing, so the after-apply modes leave it alone.
+        if (typeof refusal === 'object') return call.destroy(Object.assign(new Error(refusal.details), refusal));
         const only = typeof call.request.invoiceId === 'string' ? call.request.invoiceId : '';
         const watcher = (kind: EventKind, invoice: StoredInvoice): void => {
           if (only !== '' && invoice.id !== only) return;
@@ -129,10 +172,9 @@ export async function startBilling(options: BillingOptions = {}): Promise<DemoSy
     }) as grpc.handleServerStreamingCall<Wire, Wire>,
   };
 
-  const server = new grpc.Server();
   server.addService(service, implementation);
   // Reflection is built from a keepCase load so the descriptors it serves carry the contract's own snake_case names.
-  addHealthService(server, () => !misbehaviour.current().unavailable);
+  addHealthService(server, () => !isDown(misbehaviour.current()));
   new ReflectionService(loadSync(BILLING_PROTO, { includeDirs: [PROTO_ROOT], keepCase: true })).addToServer(server);
   const credentials = options.tls
     ? grpc.ServerCredentials.createSsl(
@@ -153,9 +195,12 @@ export async function startBilling(options: BillingOptions = {}): Promise<DemoSy
     contract: BILLING_PROTO,
     counter,
     misbehaviour,
+    records: () => billingRecords(store),
     close() {
       closed ??= new Promise<void>((resolve) => {
         // Open WatchInvoiceEvents streams never end on their own, so a graceful shutdown is given a short grace and then forced.
+        for (const release of hanging) release();
+        hanging.clear();
         const timer = setTimeout(() => server.forceShutdown(), SHUTDOWN_GRACE_MS);
         server.tryShutdown(() => {
           clearTimeout(timer);

@@ -4,6 +4,7 @@
  * wire, so totals past 2^53 stay exact end to end.
  */
 import { catalogue, CURRENCY } from '../common/catalogue.js';
+import { createWriteLog, type SystemRecords, type WriteLog } from '../common/records.js';
 
 export interface StoredMoney {
   amountMinor: bigint;
@@ -60,10 +61,52 @@ export interface BillingStore {
   invoices: Map<string, StoredInvoice>;
   invoicesByOrder: Map<string, string[]>;
   payments: Map<string, StoredPayment>;
-  /** Payment ids by idempotency key, so a retried capture is applied once. */
-  capturesByKey: Map<string, string>;
   nextInvoice: number;
   nextPayment: number;
+  /** Every write applied since start. */
+  writes: WriteLog;
+  refunds: Array<{ paymentId: string; invoiceId: string; amountMinor: bigint; reason: string; idempotencyKey: string | null; atMs: number }>;
+  priceChanges: Array<{ sku: string; fromMinor: bigint | null; toMinor: bigint; currency: string; idempotencyKey: string | null; atMs: number }>;
+}
+
+const iso = (ms: number): string => new Date(ms).toISOString();
+
+/** The write log and every invoice, payment and price written since start, for GET /__admin/records; amounts as decimal strings. */
+export function billingRecords(store: BillingStore): SystemRecords {
+  const written = store.writes.ids();
+  return {
+    system: 'billing',
+    writes: store.writes.list(),
+    invoices: written.flatMap((id) => {
+      const invoice = store.invoices.get(id);
+      if (!invoice) return [];
+      return [{
+        id: invoice.id,
+        orderId: invoice.orderId,
+        customerId: invoice.customerId,
+        status: invoice.status,
+        totalMinor: invoiceTotal(invoice).toString(),
+        capturedMinor: invoice.capturedMinor.toString(),
+        refundedMinor: invoice.refundedMinor.toString(),
+        currency: invoice.currency,
+        applied: store.writes.countsOf(id),
+      }];
+    }),
+    payments: written.flatMap((id) => {
+      const payment = store.payments.get(id);
+      if (!payment) return [];
+      return [{ id: payment.id, invoiceId: payment.invoiceId, amountMinor: payment.amountMinor.toString(), refundedMinor: payment.refundedMinor.toString(), currency: payment.currency, applied: store.writes.countsOf(id) }];
+    }),
+    refunds: store.refunds.map(({ atMs, ...refund }) => ({ ...refund, amountMinor: refund.amountMinor.toString(), at: iso(atMs) })),
+    priceChanges: store.priceChanges.map((change) => ({
+      sku: change.sku,
+      fromMinor: change.fromMinor === null ? null : change.fromMinor.toString(),
+      toMinor: change.toMinor.toString(),
+      currency: change.currency,
+      idempotencyKey: change.idempotencyKey,
+      at: iso(change.atMs),
+    })),
+  };
 }
 
 export function addInvoice(store: BillingStore, invoice: StoredInvoice): void {
@@ -81,9 +124,11 @@ export function createBillingStore(): BillingStore {
     invoices: new Map(),
     invoicesByOrder: new Map(),
     payments: new Map(),
-    capturesByKey: new Map(),
     nextInvoice: seed.orders.length + 1,
     nextPayment: 1,
+    writes: createWriteLog(),
+    refunds: [],
+    priceChanges: [],
   };
   seed.prices.forEach((price, index) => {
     store.prices.set(price.sku, {

@@ -1,7 +1,8 @@
 /**
  * The demo admin endpoint: per-operation request counts of every system
- * (GET /__admin/stats), zeroing them (POST /__admin/reset), and switching
- * misbehaviour on and off (POST /__admin/misbehave {"system": "erp", "latencyMs": 50}).
+ * (GET /__admin/stats), zeroing them (POST /__admin/reset), switching
+ * misbehaviour on and off (POST /__admin/misbehave {"system": "erp", "latencyMs": 50})
+ * and every system's write records (GET /__admin/records[?system=erp]).
  */
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import { parseMisbehaviour, type DemoSystem } from './system.js';
@@ -35,6 +36,13 @@ export async function startAdmin(options: { systems: readonly DemoSystem[]; port
     if (req.method === 'GET' && path === '/__admin/stats') {
       return send(200, Object.fromEntries(options.systems.map((system) => [system.name, system.counter.snapshot()])));
     }
+    if (req.method === 'GET' && path === '/__admin/records') {
+      const wanted = new URL(req.url ?? '/', 'http://admin').searchParams.get('system');
+      if (wanted === null) return send(200, Object.fromEntries(options.systems.map((system) => [system.name, system.records()])));
+      const system = byName.get(wanted as DemoSystem['name']);
+      if (!system) return send(400, { error: `Unknown system "${wanted.slice(0, 40)}". Known: ${[...byName.keys()].join(', ')}.` });
+      return send(200, system.records());
+    }
     if (req.method === 'POST' && path === '/__admin/reset') {
       for (const system of options.systems) system.counter.reset();
       return send(200, { reset: true });
@@ -59,7 +67,7 @@ export async function startAdmin(options: { systems: readonly DemoSystem[]; port
       );
       return;
     }
-    send(404, { error: 'Not found. Try GET /__admin/stats, POST /__admin/reset or POST /__admin/misbehave.' });
+    send(404, { error: 'Not found. Try GET /__admin/stats, GET /__admin/records, POST /__admin/reset or POST /__admin/misbehave.' });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

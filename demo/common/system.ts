@@ -4,6 +4,8 @@
  * and a way to make it misbehave.
  */
 
+import type { SystemRecords } from './records.js';
+
 export type DemoSystemName = 'storefront' | 'erp' | 'billing';
 
 /** Counts requests per operation, as the backend saw them. */
@@ -25,8 +27,23 @@ export function createCallCounter(): CallCounter {
   };
 }
 
-/** How a system should misbehave, for tests and benchmarks. All off by default. */
+/**
+ * How a system should misbehave, for tests and benchmarks. All off by default.
+ *
+ * The "…AfterApply" modes apply the write first and then fail to answer, so a
+ * caller sees a transient failure, a timeout or a cut connection for a write
+ * that the system did in fact apply: the case retries and idempotency keys
+ * exist for. A call whose handler refuses it (bad input, a duplicate) is
+ * answered with that refusal instead, since nothing was applied.
+ */
 export interface Misbehaviour {
+  /**
+   * Only calls to these operations misbehave (names as the system counts them:
+   * "createOrder", "CreateSalesOrder", "CapturePayment"); the others are
+   * answered normally and do not use up failNext and the like. Empty: every
+   * operation. @default []
+   */
+  operations: readonly string[];
   /** Added before every answer, in ms. @default 0 */
   latencyMs: number;
   /**
@@ -45,7 +62,18 @@ export interface Misbehaviour {
    */
   failNext: number;
   /** How the `failNext` calls fail. @default "unavailable" */
-  failWith: Exclude<Verdict, 'ok'>;
+  failWith: Failure;
+  /**
+   * The next this many calls are refused for good, without being applied:
+   * HTTP 422 / SOAP Client fault (REJECTED) / gRPC INVALID_ARGUMENT. @default 0
+   */
+  rejectNext: number;
+  /** The next this many calls are applied, then answered as unavailable (503 / SOAP Server.Unavailable / UNAVAILABLE). @default 0 */
+  failAfterApply: number;
+  /** The next this many calls are applied, then never answered: the caller times out. @default 0 */
+  hangAfterApply: number;
+  /** The next this many calls are applied, then the connection is cut in the middle of the answer. @default 0 */
+  dropAfterApply: number;
   /**
    * The wait rate-limited and unavailable answers announce, in ms: HTTP
    * Retry-After (whole seconds, rounded up), gRPC grpc-retry-pushback-ms.
@@ -55,18 +83,34 @@ export interface Misbehaviour {
 }
 
 export const NO_MISBEHAVIOUR: Readonly<Misbehaviour> = Object.freeze({
+  operations: Object.freeze([]) as readonly string[],
   latencyMs: 0,
   errorRate: 0,
   rateLimited: false,
   unavailable: false,
   failNext: 0,
   failWith: 'unavailable',
+  rejectNext: 0,
+  failAfterApply: 0,
+  hangAfterApply: 0,
+  dropAfterApply: 0,
   retryAfterMs: 1_000,
-});
+} satisfies Misbehaviour);
 
-export type Verdict = 'ok' | 'error' | 'rate-limited' | 'unavailable';
+/** A failure answered instead of the call: nothing was applied. */
+export type Failure = 'error' | 'rate-limited' | 'unavailable';
+/** What happens after the call was applied, instead of its answer. */
+export type AfterApply = 'fail-after-apply' | 'hang-after-apply' | 'drop-after-apply';
+/** How one call is answered: normally, with a failure before it is applied ('rejected' is permanent), or badly after. */
+export type Verdict = 'ok' | Failure | 'rejected' | AfterApply;
+
+export const isAfterApply = (verdict: Verdict): verdict is AfterApply => verdict.endsWith('-after-apply');
+
+/** True when health checks should say "down": `unavailable` for every operation, not only some. */
+export const isDown = (settings: Readonly<Misbehaviour>): boolean => settings.unavailable && settings.operations.length === 0;
 
 const FAILURES: ReadonlySet<string> = new Set(['error', 'rate-limited', 'unavailable']);
+const MAX_OPERATIONS = 100;
 
 /**
  * Checks settings from outside (the admin endpoint): unknown keys and wrong
@@ -79,6 +123,10 @@ export function parseMisbehaviour(input: Readonly<Record<string, unknown>>): Par
       case 'latencyMs':
       case 'errorRate':
       case 'failNext':
+      case 'rejectNext':
+      case 'failAfterApply':
+      case 'hangAfterApply':
+      case 'dropAfterApply':
       case 'retryAfterMs':
         if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (key === 'errorRate' && value > 1)) {
           throw new Error(`${key} should be a ${key === 'errorRate' ? 'number from 0 to 1' : 'number of at least 0'}, instead got ${JSON.stringify(value)}.`);
@@ -94,6 +142,12 @@ export function parseMisbehaviour(input: Readonly<Record<string, unknown>>): Par
         if (typeof value !== 'string' || !FAILURES.has(value)) throw new Error(`failWith should be one of ${[...FAILURES].join(', ')}, instead got ${JSON.stringify(value)}.`);
         settings.failWith = value as Misbehaviour['failWith'];
         break;
+      case 'operations':
+        if (!Array.isArray(value) || value.length > MAX_OPERATIONS || !value.every((name) => typeof name === 'string' && name.length > 0 && name.length <= 100)) {
+          throw new Error(`operations should be a list of at most ${MAX_OPERATIONS} operation names (e.g. ["CreateSalesOrder"]), instead got ${JSON.stringify(value)?.slice(0, 200)}.`);
+        }
+        settings.operations = Object.freeze([...(value as string[])]);
+        break;
       default:
         throw new Error(`Unknown setting "${key}". Known: ${Object.keys(NO_MISBEHAVIOUR).join(', ')}.`);
     }
@@ -105,28 +159,39 @@ export function parseMisbehaviour(input: Readonly<Record<string, unknown>>): Par
 export interface MisbehaviourControl {
   set(settings: Partial<Misbehaviour>): void;
   current(): Readonly<Misbehaviour>;
-  /** Waits the configured latency, then says how this call should be answered. */
-  decide(): Promise<Verdict>;
+  /**
+   * Waits the configured latency, then says how this call of `operation`
+   * should be answered. Calls outside `operations` are answered 'ok' at once.
+   */
+  decide(operation?: string): Promise<Verdict>;
 }
 
 export function createMisbehaviourControl(): MisbehaviourControl {
   let settings: Misbehaviour = { ...NO_MISBEHAVIOUR };
   let calls = 0;
-  let failuresLeft = 0;
+  // What is left of each scripted mode, taken in this order: a call gets the first one with some left.
+  let left: Array<[Verdict, number]> = [];
   return {
     set(next) {
       settings = { ...NO_MISBEHAVIOUR, ...next };
       calls = 0;
-      failuresLeft = settings.failNext;
+      left = [
+        [settings.failWith, settings.failNext],
+        ['rejected', settings.rejectNext],
+        ['fail-after-apply', settings.failAfterApply],
+        ['hang-after-apply', settings.hangAfterApply],
+        ['drop-after-apply', settings.dropAfterApply],
+      ];
     },
     current: () => settings,
-    async decide() {
+    async decide(operation) {
+      if (settings.operations.length > 0 && (operation === undefined || !settings.operations.includes(operation))) return 'ok';
       calls += 1;
       // Decided before the latency, so concurrent calls take the failures in arrival order.
-      const scripted = failuresLeft > 0;
-      if (scripted) failuresLeft -= 1;
+      const slot = left.find(([, n]) => n > 0);
+      if (slot) slot[1] -= 1;
       if (settings.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, settings.latencyMs));
-      if (scripted) return settings.failWith;
+      if (slot) return slot[0];
       if (settings.unavailable) return 'unavailable';
       if (settings.rateLimited) return 'rate-limited';
       // Spreads failures evenly instead of at random, so a test sees the same calls fail each run.
@@ -151,6 +216,8 @@ export interface DemoSystem {
   readonly contract: string;
   readonly counter: CallCounter;
   readonly misbehaviour: MisbehaviourControl;
+  /** Its write log and every record written since start (GET /__admin/records), so tests can assert "applied exactly once". */
+  records(): SystemRecords;
   /** Stops listening and drops open connections. Safe to call twice. */
   close(): Promise<void>;
 }

@@ -8,6 +8,8 @@
  *
  * Faults: bad input → soap:Client (1.2 Sender), HTTP 500. Misbehaviour
  * 'error' → soap:Server, 500; 'unavailable' → soap:Server.Unavailable, 503;
+ * 'rejected' → soap:Client.Rejected, 500; after apply: 'fail' → Server.Unavailable
+ * 503, 'hang' → no answer, 'drop' → half an envelope and a cut connection;
  * 'rate-limited' → soap:Server.RateLimited, HTTP 429 with Retry-After (misbehaviour's retryAfterMs)
  * (429 rather than 500 so any HTTP client can tell "slow down" without
  * reading the fault; the faultcode says the same for SOAP-only clients).
@@ -16,6 +18,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { dropMidAnswer, hang } from '../common/after-apply.js';
 import { createCallCounter, createMisbehaviourControl, retryAfterSeconds, type DemoSystem, type DemoSystemOptions } from '../common/system.js';
 import { HANDLERS } from './handlers.js';
 import { BadEnvelopeError, envelope, fault, parseRequest, textOf, type Version } from './soap-xml.js';
@@ -92,8 +95,9 @@ export async function startErp(options: ErpOptions = {}): Promise<DemoSystem> {
     }
     // SOAP 1.2 is application/soap+xml (RFC 3902); everything else is answered as 1.1.
     const version: Version = String(req.headers['content-type'] ?? '').includes('application/soap+xml') ? '1.2' : '1.1';
+    const contentType = version === '1.1' ? 'text/xml; charset=utf-8' : 'application/soap+xml; charset=utf-8';
     const send = (status: number, xml: string, headers: Record<string, string> = {}): void => {
-      res.writeHead(status, { 'content-type': version === '1.1' ? 'text/xml; charset=utf-8' : 'application/soap+xml; charset=utf-8', ...headers }).end(xml);
+      res.writeHead(status, { 'content-type': contentType, ...headers }).end(xml);
     };
     let text: string;
     try {
@@ -115,7 +119,8 @@ export async function startErp(options: ErpOptions = {}): Promise<DemoSystem> {
       return;
     }
     counter.hit(request.operation);
-    const verdict = await misbehaviour.decide();
+    const verdict = await misbehaviour.decide(request.operation);
+    if (verdict === 'rejected') return send(500, fault(version, 'client', 'Rejected', 'The erp refused the request (misbehaviour: rejectNext); sending it again will not help.', 'REJECTED'));
     if (verdict === 'error') return send(500, fault(version, 'server', undefined, 'The erp failed to process the request.', 'INTERNAL'));
     if (verdict === 'unavailable') return send(503, fault(version, 'server', 'Unavailable', 'The erp is temporarily unavailable.', 'UNAVAILABLE'));
     if (verdict === 'rate-limited') {
@@ -128,9 +133,14 @@ export async function startErp(options: ErpOptions = {}): Promise<DemoSystem> {
     const handler = Object.hasOwn(HANDLERS, request.operation) ? HANDLERS[request.operation] : undefined;
     if (!handler) return send(500, fault(version, 'client', undefined, `Unknown operation ${request.operation.slice(0, 64)}.`, 'UNKNOWN_OPERATION'));
     try {
-      send(200, envelope(version, handler(store, request.body)));
+      const answer = envelope(version, handler(store, request.body));
+      // Applied: a misbehaviour after apply replaces the answer; a fault (nothing applied) is sent as it is, below.
+      if (verdict === 'fail-after-apply') return send(503, fault(version, 'server', 'Unavailable', 'The erp is temporarily unavailable.', 'UNAVAILABLE'));
+      if (verdict === 'hang-after-apply') return hang(res);
+      if (verdict === 'drop-after-apply') return dropMidAnswer(res, 200, { 'content-type': contentType }, answer);
+      send(200, answer);
     } catch (error) {
-      if (error instanceof ErpClientError) return send(500, fault(version, 'client', undefined, error.message, error.code));
+      if (error instanceof ErpClientError) return send(500, fault(version, 'client', error.extra.subcode, error.message, error.code, error.extra.documentNumber));
       send(500, fault(version, 'server', undefined, 'The erp failed to process the request.', 'INTERNAL'));
     }
   };
@@ -156,6 +166,7 @@ export async function startErp(options: ErpOptions = {}): Promise<DemoSystem> {
     contract: ERP_WSDL_PATH,
     counter,
     misbehaviour,
+    records: () => store.records(),
     close() {
       closed ??= new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -91,8 +91,8 @@ export function envelope(version: Version, body: string): string {
 }
 
 /** A fault in the request's SOAP version; `who` is Client/Sender or Server/Receiver. */
-export function fault(version: Version, who: 'client' | 'server', sub: string | undefined, message: string, code: string): string {
-  const detail = `<t:ErpFault><t:code>${escape(code)}</t:code><t:message>${escape(message)}</t:message></t:ErpFault>`;
+export function fault(version: Version, who: 'client' | 'server', sub: string | undefined, message: string, code: string, documentNumber?: string): string {
+  const detail = `<t:ErpFault><t:code>${escape(code)}</t:code><t:message>${escape(message)}</t:message>${documentNumber === undefined ? '' : leaf('documentNumber', documentNumber)}</t:ErpFault>`;
   if (version === '1.1') {
     const faultcode = `soap:${who === 'client' ? 'Client' : 'Server'}${sub ? `.${sub}` : ''}`;
     return envelope(version, `<soap:Fault><faultcode>${faultcode}</faultcode><faultstring>${escape(message)}</faultstring><detail>${detail}</detail></soap:Fault>`);

@@ -17,6 +17,8 @@ export interface RequestContext {
   readonly store: StorefrontStore;
   /** When the request arrived, for timestamps. */
   readonly now: Date;
+  /** The Idempotency-Key the write came with, for the write log. */
+  readonly idempotencyKey?: string | undefined;
 }
 
 export interface Route {

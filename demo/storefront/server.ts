@@ -6,7 +6,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { createCallCounter, createMisbehaviourControl, retryAfterSeconds, type DemoSystem, type MisbehaviourControl } from '../common/system.js';
+import { dropMidAnswer, hang } from '../common/after-apply.js';
+import { createCallCounter, createMisbehaviourControl, isAfterApply, isDown, retryAfterSeconds, type AfterApply, type DemoSystem, type MisbehaviourControl } from '../common/system.js';
 import { createAuthGuard, type AuthGuard } from './auth.js';
 import { parseJsonBody, readBody } from './body.js';
 import { customerRoutes } from './handlers/customers.js';
@@ -17,7 +18,7 @@ import { createIdempotencyStore, fingerprintOf, type IdempotencyStore, type Outc
 import { resolveStorefrontOptions, type ResolvedStorefrontConfig, type StorefrontOptions } from './options.js';
 import { HttpProblem, badRequest } from './problem.js';
 import { createRateLimit, type RateLimit } from './rate-limit.js';
-import { sendJson, sendPlainJson, sendProblem } from './respond.js';
+import { sendJson, sendPlainJson, sendProblem, type JsonReply } from './respond.js';
 import { createRouter, type Route, type Router } from './router.js';
 import { createStore, type StorefrontStore } from './store.js';
 
@@ -91,10 +92,13 @@ async function handle(parts: Parts, req: IncomingMessage, res: ServerResponse, t
   const query = target.searchParams;
   const match = parts.router.match(method, path);
   const isToken = path === TOKEN_PATH && parts.auth.issuesTokens;
-  parts.counter.hit(match.kind === 'route' ? match.route.operationId : isToken ? TOKEN_ENDPOINT : UNMATCHED);
+  const operation = match.kind === 'route' ? match.route.operationId : isToken ? TOKEN_ENDPOINT : UNMATCHED;
+  parts.counter.hit(operation);
 
-  const verdict = await parts.misbehaviour.decide();
-  if (verdict !== 'ok') throw verdictProblem(verdict, parts.misbehaviour.current().retryAfterMs);
+  const verdict = await parts.misbehaviour.decide(operation);
+  if (verdict === 'rejected') throw new HttpProblem(422, 'rejected', 'The storefront refused this request (misbehaviour: rejectNext); sending it again will not help.');
+  if (verdict === 'error' || verdict === 'rate-limited' || verdict === 'unavailable') throw verdictProblem(verdict, parts.misbehaviour.current().retryAfterMs);
+  const after = isAfterApply(verdict) ? verdict : undefined;
   await parts.rateLimit.consume(req.socket.remoteAddress ?? 'unknown');
 
   if (isToken) {
@@ -109,18 +113,34 @@ async function handle(parts: Parts, req: IncomingMessage, res: ServerResponse, t
   const principal = parts.auth.authenticate(req);
   const { route, params } = match;
   const body = method === 'GET' ? undefined : parseJsonBody(req, await readBody(req, parts.config.maxBodyBytes));
-  const write = () => route.handle({ params, query, body, store: parts.store, now: new Date() });
-  const cacheControl = cacheControlOf(route, parts.config);
-
   const rawKey = req.headers['idempotency-key'];
   const key = Array.isArray(rawKey) ? rawKey[0] : rawKey;
+  const write = () => route.handle({ params, query, body, store: parts.store, now: new Date(), idempotencyKey: key });
+  const cacheControl = cacheControlOf(route, parts.config);
+
   if (method === 'GET' || key === undefined) {
+    const reply = write();
+    if (after) return misbehaveAfterApply(parts, res, after, reply, path);
     // A 304 is also counted as "<operationId>.notModified", so tests can see a revalidation cost no body.
-    if (sendJson(req, res, write(), cacheControl)) parts.counter.hit(`${route.operationId}.notModified`);
+    if (sendJson(req, res, reply, cacheControl)) parts.counter.hit(`${route.operationId}.notModified`);
     return;
   }
   const outcome = parts.idempotency.run(principal, key, fingerprintOf(method, path, body), write);
+  // A refusal was not applied, so it is answered as it is; a replay is an answer like any other.
+  if (after && 'reply' in outcome) return misbehaveAfterApply(parts, res, after, outcome.reply, path);
   answer(req, res, outcome, path, cacheControl, outcome.replayed ? { 'idempotent-replayed': 'true' } : {});
+}
+
+/** Instead of the answer to an applied write: a 503, silence, or half an answer and a cut connection. */
+function misbehaveAfterApply(parts: Parts, res: ServerResponse, after: AfterApply, reply: JsonReply, path: string): void {
+  switch (after) {
+    case 'fail-after-apply':
+      return sendProblem(res, verdictProblem('unavailable', parts.misbehaviour.current().retryAfterMs), path);
+    case 'hang-after-apply':
+      return hang(res);
+    case 'drop-after-apply':
+      return dropMidAnswer(res, reply.status, { ...reply.headers, 'content-type': 'application/json; charset=utf-8' }, JSON.stringify(reply.body));
+  }
 }
 
 /**
@@ -155,7 +175,7 @@ export async function startStorefront(options: StorefrontOptions = {}): Promise<
     const path = target.pathname;
     // Health reads the misbehaviour without calling decide(), so probes neither count nor shift errorRate's sequence.
     if (path === HEALTH_PATH && req.method === 'GET') {
-      const down = parts.misbehaviour.current().unavailable;
+      const down = isDown(parts.misbehaviour.current());
       return sendPlainJson(res, down ? 503 : 200, { status: down ? 'unavailable' : 'ok', system: 'storefront' }, { 'cache-control': 'no-store' });
     }
     handle(parts, req, res, target).catch((error: unknown) => {
@@ -183,6 +203,7 @@ export async function startStorefront(options: StorefrontOptions = {}): Promise<
     contract: STOREFRONT_CONTRACT,
     counter: parts.counter,
     misbehaviour: parts.misbehaviour,
+    records: () => parts.store.records(),
     close() {
       closed ??= new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -5,6 +5,7 @@
  * cursor can be "the last id seen".
  */
 import { catalogue, CURRENCY, type CatalogueOrder } from '../common/catalogue.js';
+import { createWriteLog, type SystemRecords, type WriteLog } from '../common/records.js';
 import type { Customer, Money, NewCustomer, NewOrder, Order, OrderLine, PaymentMethod, Product } from './model.js';
 
 export interface StorefrontStore {
@@ -21,6 +22,10 @@ export interface StorefrontStore {
   addCustomer(input: NewCustomer, now: Date): Customer;
   /** Adds an order priced at today's shelf prices; the caller has checked every SKU and the customer. */
   addOrder(input: NewOrder, now: Date): Order;
+  /** Every write applied since start; handlers log each change they make. */
+  readonly writes: WriteLog;
+  /** The write log and every record written, for GET /__admin/records. */
+  records(): SystemRecords;
 }
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
@@ -109,8 +114,32 @@ export function createStore(): StorefrontStore {
 
   let nextCustomer = customers.length + 1;
   let nextOrder = orders.length + 1;
+  const writes = createWriteLog();
+
+  const written = <T>(find: (id: string) => T | undefined, shape: (record: T) => Record<string, unknown>) =>
+    writes.ids().flatMap((id) => {
+      const record = find(id);
+      return record === undefined ? [] : [{ ...shape(record), applied: writes.countsOf(id) }];
+    });
 
   return {
+    writes,
+    records: () => ({
+      system: 'storefront',
+      writes: writes.list(),
+      orders: written(
+        (id) => orderById.get(id),
+        (o) => ({ id: o.id, customerId: o.customerId, status: o.status, total: o.total, lines: o.lines.map(({ sku, quantity }) => ({ sku, quantity })), cancelledAt: o.cancelledAt }),
+      ),
+      products: written(
+        (id) => productById.get(id),
+        (p) => ({ id: p.id, sku: p.sku, title: p.title, description: p.description, updatedAt: p.updatedAt }),
+      ),
+      customers: written(
+        (id) => customerById.get(id),
+        (c) => ({ id: c.id, email: c.email }),
+      ),
+    }),
     products,
     customers,
     orders,

@@ -138,3 +138,26 @@ export function parseCancellation(body: unknown): string | null {
   faults.throwIfAny();
   return reason ?? null;
 }
+
+/** The fields updateProduct may change; the storefront owns titles and descriptions only. */
+export interface ProductUpdate {
+  title?: string;
+  description?: string;
+}
+
+const PRODUCT_FIELDS: ReadonlySet<string> = new Set(['title', 'description']);
+
+/** `{ title?, description? }` with at least one; other fields (price, weight) are refused by name, since another system owns them. */
+export function parseProductUpdate(body: unknown): ProductUpdate {
+  const input = requireObject(body);
+  const faults = new Faults();
+  for (const key of Object.keys(input)) {
+    if (!PRODUCT_FIELDS.has(key)) faults.add(`/${key.slice(0, 40)}`, `${key.slice(0, 40)} cannot be changed here; the storefront owns title and description.`);
+  }
+  const update: ProductUpdate = {};
+  if (input.title !== undefined) update.title = text(faults, input.title, '/title', { max: 200 });
+  if (input.description !== undefined) update.description = text(faults, input.description, '/description', { min: 0, max: 5000 });
+  if (input.title === undefined && input.description === undefined && faults.list.length === 0) faults.add('', 'give title, description or both.');
+  faults.throwIfAny();
+  return update;
+}

@@ -9,7 +9,8 @@ Commands:
       that breaks callers; dangerous changes are warnings. --write records the composition.
   print-subgraph --rest <file-or-url> | --soap <wsdl> | --grpc <proto> [--include <dir>]... | --grpc-reflect <host:port>
       Print the GraphQL subgraph a contract yields (SDL on stdout, warnings on stderr).
-      [--name <source name>] names the source (default "api").
+      [--name <source name>] names the source (default: the contract's file name, e.g. "billing"
+      for billing.proto); --grpc-reflect needs it.
 
 Options:
   -h, --help   Show this help.

@@ -35,6 +35,10 @@ export interface InputConstraint {
   readonly min?: number;
   /** Largest number allowed (inclusive). */
   readonly max?: number;
+  /** The number must be greater than this. */
+  readonly exclusiveMin?: number;
+  /** The number must be less than this. */
+  readonly exclusiveMax?: number;
   /** Fewest characters in a string (counted as code points). */
   readonly minLength?: number;
   /** Most characters in a string (counted as code points). */
@@ -56,6 +60,8 @@ export const CONSTRAINT_DIRECTIVE = 'constraint';
 const APPLIES_TO: Record<keyof InputConstraint, 'number' | 'string' | 'list'> = {
   min: 'number',
   max: 'number',
+  exclusiveMin: 'number',
+  exclusiveMax: 'number',
   minLength: 'string',
   maxLength: 'string',
   pattern: 'string',
@@ -86,7 +92,7 @@ function readOne(directive: GraphQLDirective, node: InputValueDefinitionNode, ty
     if (value === undefined || value === null) continue;
     const appliesTo = APPLIES_TO[member as keyof InputConstraint];
     if (!kinds.has(appliesTo)) {
-      errors.push(issueAt(node, 'CONSTRAINT_INVALID', `${coordinate} has @constraint(${member}:), which applies to a ${appliesTo}, but its type is ${type.toString()}.`, `remove ${member}, or use a member for its type (min/max for numbers, minLength/maxLength/pattern for strings, minItems/maxItems for lists).`));
+      errors.push(issueAt(node, 'CONSTRAINT_INVALID', `${coordinate} has @constraint(${member}:), which applies to a ${appliesTo}, but its type is ${type.toString()}.`, `remove ${member}, or use a member for its type (min/max/exclusiveMin/exclusiveMax for numbers, minLength/maxLength/pattern for strings, minItems/maxItems for lists).`));
       continue;
     }
     if (member === 'pattern') {
@@ -138,6 +144,8 @@ function tighter(own: InputConstraint | undefined, contract: InputConstraint): I
   const merged: Record<string, number | RegExp | undefined> = {
     min: pick(own.min, contract.min, Math.max),
     max: pick(own.max, contract.max, Math.min),
+    exclusiveMin: pick(own.exclusiveMin, contract.exclusiveMin, Math.max),
+    exclusiveMax: pick(own.exclusiveMax, contract.exclusiveMax, Math.min),
     minLength: pick(own.minLength, contract.minLength, Math.max),
     maxLength: pick(own.maxLength, contract.maxLength, Math.min),
     minItems: pick(own.minItems, contract.minItems, Math.max),

@@ -35,7 +35,7 @@ directive @entity(key: String!) on OBJECT
 directive @enumFrom(values: [String!]!) on ENUM_VALUE
 
 "Limits of an argument or input field, enforced before any backend is called (BAD_USER_INPUT); \`pattern\` must match the whole string."
-directive @constraint(min: Float, max: Float, minLength: Int, maxLength: Int, pattern: String, minItems: Int, maxItems: Int) on ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION
+directive @constraint(min: Float, max: Float, exclusiveMin: Float, exclusiveMax: Float, minLength: Int, maxLength: Int, pattern: String, minItems: Int, maxItems: Int) on ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION
 "The cached entities a mutation touches: dropped from the read cache once the write has settled. \`keys\` reads the arguments, e.g. \\"$args.input.lines.sku\\"."
 directive @invalidates(entity: String!, keys: String!) repeatable on FIELD_DEFINITION
 "One step of a write mutation, sent in the order declared and journaled before it is sent (docs/writes.md). \`args\` may read \`$args.\`, \`$caller.\` and \`$steps.<an earlier step>.\`; \`path\` picks the step's answer. \`repeat\` says how sending it again is made safe: \\"idempotency-key\\" (the system applies the step's key once), \\"lookup\\" (\`lookup\` with \`lookupArgs\` finds an earlier result at \`lookupPath\`) or \\"never\\" (an unknown outcome goes to the dead-letter queue). \`undo\` with \`undoArgs\` (which may also read \`$steps.<this step>.\`) undoes it when a later step fails for good; \`cannotUndo\` says why nothing can."

@@ -47,6 +47,8 @@ function scalarViolation(value: unknown, constraint: InputConstraint): Omit<Viol
   if (typeof value === 'number') {
     if (constraint.min !== undefined && value < constraint.min) return { constraint: 'min', limit: constraint.min, message: `must be at least ${constraint.min}` };
     if (constraint.max !== undefined && value > constraint.max) return { constraint: 'max', limit: constraint.max, message: `must be at most ${constraint.max}` };
+    if (constraint.exclusiveMin !== undefined && !(value > constraint.exclusiveMin)) return { constraint: 'exclusiveMin', limit: constraint.exclusiveMin, message: `must be more than ${constraint.exclusiveMin}` };
+    if (constraint.exclusiveMax !== undefined && !(value < constraint.exclusiveMax)) return { constraint: 'exclusiveMax', limit: constraint.exclusiveMax, message: `must be less than ${constraint.exclusiveMax}` };
   } else if (typeof value === 'string') {
     // Code points, as a caller counts characters; stops early on a huge string.
     let length = 0;

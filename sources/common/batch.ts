@@ -3,6 +3,7 @@
  * `listProductsByIds` once with all of them". Shared by every source kind,
  * because matching answers back to keys does not depend on the protocol.
  */
+import { Kind, type DocumentNode } from 'graphql';
 import { SourceConfigError, SourceError } from './errors.js';
 import { closestNames } from './suggest.js';
 import type { Args, CallContext, Operation, OperationBatch } from './source.js';
@@ -24,7 +25,10 @@ export interface BatchDeclaration {
    * key's place holds the list of its items instead of one item. @default false
    */
   many?: boolean;
-  /** Most keys `via` accepts in one call; larger batches are split. @default no limit */
+  /**
+   * Most keys `via` accepts in one call; larger batches are split.
+   * @default the contract's own limit of the list argument (OpenAPI `maxItems`), else no limit
+   */
   maxKeys?: number;
 }
 
@@ -44,11 +48,28 @@ function keyOf(value: unknown): string {
 }
 
 /** Builds the `batch` member of `operation` from a declaration; throws on a declaration that names nothing real. */
+/**
+ * The `@constraint(maxItems:)` a contract put on an argument of an operation
+ * in the source's typeDefs (the REST source writes it from `maxItems`).
+ */
+export function contractMaxItems(typeDefs: DocumentNode | undefined, operation: string, argument: string): number | undefined {
+  for (const definition of typeDefs?.definitions ?? []) {
+    if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
+    const field = definition.fields?.find((candidate) => candidate.name.value === operation);
+    const arg = field?.arguments?.find((candidate) => candidate.name.value === argument);
+    const limit = arg?.directives?.find((directive) => directive.name.value === 'constraint')?.arguments?.find((member) => member.name.value === 'maxItems')?.value;
+    if (limit?.kind === Kind.INT) return Number(limit.value);
+  }
+  return undefined;
+}
+
 export function createOperationBatch(init: {
   source: string;
   operation: Operation;
   declaration: BatchDeclaration;
   operations: ReadonlyMap<string, Operation>;
+  /** The source's typeDefs, where the contract's limit of the list argument is read. */
+  typeDefs?: DocumentNode;
 }): OperationBatch {
   const { source, operation, declaration } = init;
   const via = init.operations.get(declaration.via ?? operation.name);
@@ -75,9 +96,19 @@ export function createOperationBatch(init: {
   if (declaration.maxKeys !== undefined && !(Number.isInteger(declaration.maxKeys) && declaration.maxKeys > 0)) {
     throw new SourceConfigError({ source, path: `batch.${operation.name}.maxKeys`, safeMessage: `Source option "batch.${operation.name}.maxKeys" of ${source} should be a whole number above 0, instead got ${String(declaration.maxKeys)}.` });
   }
+  // The contract's limit is the default, and a ceiling: more keys than it allows would be refused by the backend.
+  const contractLimit = contractMaxItems(init.typeDefs, via.name, listArgument);
+  if (declaration.maxKeys !== undefined && contractLimit !== undefined && declaration.maxKeys > contractLimit) {
+    throw new SourceConfigError({
+      source,
+      path: `batch.${operation.name}.maxKeys`,
+      safeMessage: `Source option "batch.${operation.name}.maxKeys" of ${source} is ${declaration.maxKeys}, but the contract accepts at most ${contractLimit} ${listArgument} in one ${via.name} call: leave maxKeys out to use the contract's limit.`,
+    });
+  }
+  const maxKeys = declaration.maxKeys ?? contractLimit;
   return {
     key: declaration.key,
-    ...(declaration.maxKeys === undefined ? {} : { maxKeys: declaration.maxKeys }),
+    ...(maxKeys === undefined ? {} : { maxKeys }),
     async invokeMany(keys: readonly unknown[], ctx: CallContext, args: Args = {}): Promise<unknown[]> {
       const answer = await via.invoke({ ...args, [listArgument]: [...keys] }, ctx);
       const items = readPath(answer, declaration.resultPath);
@@ -113,6 +144,7 @@ export function withBatches(
   source: string,
   operations: ReadonlyMap<string, Operation>,
   declarations: Readonly<Record<string, BatchDeclaration>> = {},
+  typeDefs?: DocumentNode,
 ): ReadonlyMap<string, Operation> {
   const result = new Map(operations);
   for (const [name, declaration] of Object.entries(declarations)) {
@@ -122,7 +154,7 @@ export function withBatches(
       const hint = near.length > 0 ? `did you mean ${near.map((candidate) => `"${candidate}"`).join(' or ')}?` : `known: ${[...operations.keys()].slice(0, 20).join(', ')}.`;
       throw new SourceConfigError({ source, path: `batch.${name}`, safeMessage: `Source option "batch.${name}" of ${source} names operation "${name}", which ${source} does not have: ${hint}` });
     }
-    result.set(name, { ...operation, batch: createOperationBatch({ source, operation, declaration, operations }) });
+    result.set(name, { ...operation, batch: createOperationBatch({ source, operation, declaration, operations, ...(typeDefs === undefined ? {} : { typeDefs }) }) });
   }
   return result;
 }

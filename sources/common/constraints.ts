@@ -12,6 +12,10 @@ import { Kind, parse, type ConstArgumentNode, type ConstDirectiveNode, type Dire
 export interface ValueConstraint {
   readonly min?: number;
   readonly max?: number;
+  /** The value must be greater than this (OpenAPI exclusiveMinimum, XSD minExclusive). */
+  readonly exclusiveMin?: number;
+  /** The value must be less than this. */
+  readonly exclusiveMax?: number;
   readonly minLength?: number;
   readonly maxLength?: number;
   /** A JavaScript regular expression the whole string must match (valid with the `u` flag). */
@@ -21,7 +25,7 @@ export interface ValueConstraint {
 }
 
 export const CONSTRAINT_DIRECTIVE_SDL =
-  'directive @constraint(min: Float, max: Float, minLength: Int, maxLength: Int, pattern: String, minItems: Int, maxItems: Int) on ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION';
+  'directive @constraint(min: Float, max: Float, exclusiveMin: Float, exclusiveMax: Float, minLength: Int, maxLength: Int, pattern: String, minItems: Int, maxItems: Int) on ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION';
 
 let definition: DirectiveDefinitionNode | undefined;
 
@@ -40,7 +44,7 @@ export function constraintDirective(constraint: ValueConstraint | undefined): Co
     const node =
       typeof value === 'string'
         ? ({ kind: Kind.STRING, value } as const)
-        : Number.isInteger(value) && member !== 'min' && member !== 'max'
+        : Number.isInteger(value) && member !== 'min' && member !== 'max' && member !== 'exclusiveMin' && member !== 'exclusiveMax'
           ? ({ kind: Kind.INT, value: String(value) } as const)
           : ({ kind: Number.isInteger(value) ? Kind.INT : Kind.FLOAT, value: String(value) } as const);
     args.push({ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: member }, value: node });

@@ -6,6 +6,7 @@
 import { EventEmitter } from 'node:events';
 import { Agent, request, errors as undiciErrors } from 'undici';
 import { SourceError, type SourceErrorCode } from './errors.js';
+import { createGuardedLookup } from './guarded-lookup.js';
 
 export interface HttpClientOptions {
   /** The source's name, for errors. */
@@ -16,6 +17,11 @@ export interface HttpClientOptions {
   maxResponseBytes?: number;
   /** Keep-alive connections per origin. @default 32 */
   connections?: number;
+  /**
+   * Refuse hosts that resolve to link-local or cloud metadata addresses
+   * (guarded-lookup.ts): for documents a contract names, not for the
+   * operator's own backend URL. @default false */
+  guardAddresses?: boolean;
 }
 
 export interface HttpRequest {
@@ -83,6 +89,7 @@ export function createHttpClient(options: HttpClientOptions): HttpClient {
     maxResponseSize: maxResponseBytes,
     headersTimeout: timeoutMs,
     bodyTimeout: timeoutMs,
+    ...(options.guardAddresses === true ? { connect: { lookup: createGuardedLookup() } } : {}),
   });
   let closed: Promise<void> | undefined;
 

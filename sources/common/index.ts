@@ -34,4 +34,5 @@ export { closestNames } from './suggest.js';
 export { checkSourceOptions, BATCH_DECLARATION_KEYS } from './options-check.js';
 export { callerReason, logReason, withReason, MAX_CALLER_REASON_CHARS, MAX_LOG_REASON_CHARS } from './reason.js';
 export { createLocationPolicy, isForbiddenHost, type LocationPolicy } from './contract-locations.js';
+export { createGuardedLookup, isAddressRefused } from './guarded-lookup.js';
 export { CONSTRAINT_DIRECTIVE_SDL, constraintDirective, constraintDirectiveDefinition, type ValueConstraint } from './constraints.js';

@@ -89,7 +89,7 @@ export async function createGrpcSource(options: GrpcSourceOptions): Promise<Sour
     kind: 'grpc',
     ...(options.url === undefined ? {} : { url: options.url }),
     typeDefs,
-    operations: withBatches(name, operations, options.batch),
+    operations: withBatches(name, operations, options.batch, typeDefs),
     warnings: model.warnings,
     async health(): Promise<SourceHealth> {
       if (closed) return { ok: false, latencyMs: 0, message: `${name} is closed.` };

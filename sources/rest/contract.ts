@@ -6,9 +6,9 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
-import { request } from 'undici';
+import { Agent, request, type Dispatcher } from 'undici';
 import { parse as parseYaml } from 'yaml';
-import { ContractError, createLocationPolicy, type LocationPolicy } from '../common/index.js';
+import { ContractError, createGuardedLookup, createLocationPolicy, isAddressRefused, type LocationPolicy } from '../common/index.js';
 import { externalFiles, isObject, type DocumentSet } from './refs.js';
 
 export type ContractVersion = 'swagger2' | 'openapi3.0' | 'openapi3.1';
@@ -30,9 +30,14 @@ function isUrl(location: string): boolean {
   return /^https?:\/\//i.test(location);
 }
 
-async function readText(location: string): Promise<string> {
+/** One connection pool per contract read; its lookup refuses hosts that resolve to metadata addresses. */
+function contractAgent(): Agent {
+  return new Agent({ connections: 4, connect: { lookup: createGuardedLookup() } });
+}
+
+async function readText(location: string, dispatcher?: Dispatcher): Promise<string> {
   if (isUrl(location)) {
-    const response = await request(location, { method: 'GET', signal: AbortSignal.timeout(CONTRACT_FETCH_TIMEOUT_MS) });
+    const response = await request(location, { method: 'GET', dispatcher, signal: AbortSignal.timeout(CONTRACT_FETCH_TIMEOUT_MS) });
     if (response.statusCode !== 200) {
       await response.body.dump();
       throw new Error(`HTTP ${response.statusCode}`);
@@ -88,12 +93,31 @@ function detectVersion(document: unknown): ContractVersion | undefined {
  *   CONTRACT_LOCATION_REFUSED (a ref to a location the policy refuses, named in the error)
  */
 export async function readContract(source: string, location: string, allow: readonly string[] = []): Promise<Contract> {
+  const agent = contractAgent();
+  try {
+    return await readContractWith(agent, source, location, allow);
+  } finally {
+    await agent.close();
+  }
+}
+
+function addressRefused(source: string, location: string): ContractError {
+  return new ContractError({
+    code: 'CONTRACT_LOCATION_REFUSED',
+    source,
+    location: location.slice(0, 300),
+    safeMessage: `The contract of ${source} names ${JSON.stringify(location.slice(0, 200))}, which is refused: its host resolves to a link-local or cloud metadata address.`,
+  });
+}
+
+async function readContractWith(agent: Agent, source: string, location: string, allow: readonly string[]): Promise<Contract> {
   const root = isUrl(location) ? new URL(location).href : resolvePath(location);
   const shown = isUrl(location) ? 'the contract URL' : location;
   let text: string;
   try {
-    text = await readText(root);
+    text = await readText(root, agent);
   } catch (cause) {
+    if (isAddressRefused(cause)) throw addressRefused(source, shown);
     const why = cause instanceof ContractTooLarge ? ` (it is larger than ${MAX_CONTRACT_BYTES / 1024 / 1024} MiB)` : '';
     throw new ContractError({ code: 'CONTRACT_UNREADABLE', source, location: shown, safeMessage: `The OpenAPI contract of ${source} could not be read from ${shown}${why}.`, cause });
   }
@@ -117,7 +141,7 @@ export async function readContract(source: string, location: string, allow: read
     throw new ContractError({ code: 'CONTRACT_INVALID', source, location: shown, safeMessage: `The contract of ${source} (${shown}) has a "paths" that is not an object.` });
   }
   const files = new Map<string, unknown>([[root, document]]);
-  await loadNeighbours(files, root, document, createLocationPolicy(source, root, allow));
+  await loadNeighbours(files, root, document, createLocationPolicy(source, root, allow), (file) => readText(file, agent), (file) => addressRefused(source, file));
   return { root, files, version };
 }
 
@@ -126,7 +150,14 @@ export async function readContract(source: string, location: string, allow: read
  * fails the contract, naming it; a file that cannot be read is left out
  * (its refs become warnings).
  */
-async function loadNeighbours(files: Map<string, unknown>, root: string, document: unknown, policy: LocationPolicy): Promise<void> {
+async function loadNeighbours(
+  files: Map<string, unknown>,
+  root: string,
+  document: unknown,
+  policy: LocationPolicy,
+  read: (file: string) => Promise<string>,
+  refused: (file: string) => ContractError,
+): Promise<void> {
   const queue: Array<readonly [file: string, from: string]> = externalFiles(document, root).map((file) => [file, root] as const);
   const tried = new Set<string>([root]);
   while (queue.length > 0 && tried.size <= MAX_CONTRACT_FILES) {
@@ -135,11 +166,13 @@ async function loadNeighbours(files: Map<string, unknown>, root: string, documen
     tried.add(file);
     policy.check(file, from);
     try {
-      const neighbour = parseDocument(await readText(file));
+      const neighbour = parseDocument(await read(file));
       files.set(file, neighbour);
       queue.push(...externalFiles(neighbour, file).map((next) => [next, file] as const));
-    } catch {
-      // Reported where a ref needs it, as a warning with its pointer.
+    } catch (error) {
+      // A refused address fails the contract like a refused name does.
+      if (isAddressRefused(error)) throw refused(file);
+      // Anything else is reported where a ref needs it, as a warning with its pointer.
     }
   }
 }

@@ -4,7 +4,7 @@
  * the transport. Building it makes no call to the backend, so the CLI can
  * print a subgraph offline.
  */
-import { COMMON_SOURCE_OPTION_KEYS, checkSourceOptions, isValidGraphQLName, withBatches, type CommonSourceOptions, type HttpAuthOptions, type Operation, type Source, type SourceWarning } from '../common/index.js';
+import { COMMON_SOURCE_OPTION_KEYS, SourceConfigError, checkSourceOptions, isValidGraphQLName, withBatches, type CommonSourceOptions, type HttpAuthOptions, type Operation, type Source, type SourceWarning } from '../common/index.js';
 import type { DocumentNode } from 'graphql';
 import { readContract, type Contract } from './contract.js';
 import { readOpenApi3 } from './model.js';
@@ -25,6 +25,13 @@ export interface RestSourceOptions extends CommonSourceOptions {
   /** Deadline of the `health()` probe, in ms. @default 2000 */
   healthTimeoutMs?: number;
   /**
+   * A path under `url` that answers 2xx when the backend is healthy, e.g.
+   * "/healthz" or a cheap read such as "/products?limit=1"; anything else is
+   * down. Without it, any answer below 500 from `url` itself counts as up.
+   * @default none
+   */
+  healthPath?: string;
+  /**
    * Where `$ref`s to other documents may load from besides the contract's own
    * origin (a URL contract) or folder (a file contract): URL prefixes
    * ("https://schemas.example.com/") or folders. Link-local and cloud metadata
@@ -35,7 +42,7 @@ export interface RestSourceOptions extends CommonSourceOptions {
 }
 
 /** Every key of RestSourceOptions: an unknown key is CONFIG_INVALID with a suggestion. */
-export const REST_OPTION_KEYS = Object.freeze([...COMMON_SOURCE_OPTION_KEYS, 'auth', 'headers', 'maxResponseBytes', 'healthTimeoutMs', 'contractAllow'] as const satisfies ReadonlyArray<keyof RestSourceOptions>);
+export const REST_OPTION_KEYS = Object.freeze([...COMMON_SOURCE_OPTION_KEYS, 'auth', 'headers', 'maxResponseBytes', 'healthTimeoutMs', 'healthPath', 'contractAllow'] as const satisfies ReadonlyArray<keyof RestSourceOptions>);
 const restKeysComplete: Exclude<keyof RestSourceOptions, (typeof REST_OPTION_KEYS)[number]> extends never ? true : never = true;
 void restKeysComplete;
 
@@ -92,6 +99,9 @@ export async function createRestSource(options: RestSourceOptions): Promise<Sour
   if (!isValidGraphQLName(options.name)) {
     throw new TypeError(`A REST source's name should be a valid GraphQL name such as "storefront", instead got ${JSON.stringify(options.name)}.`);
   }
+  if (options.healthPath !== undefined && !(typeof options.healthPath === 'string' && /^\/(?!\/)[^\s#]{0,1999}$/.test(options.healthPath))) {
+    throw new SourceConfigError({ source: options.name, path: 'healthPath', safeMessage: `Source option "healthPath" of ${options.name} should be a path under its url starting with one "/", such as "/healthz".` });
+  }
   const contract = await readContract(options.name, options.contract, options.contractAllow);
   const { typeDefs, planned, warnings, serverUrl } = convertContract(options.name, contract);
   const transport = createRestTransport({
@@ -101,6 +111,7 @@ export async function createRestSource(options: RestSourceOptions): Promise<Sour
     maxResponseBytes: options.maxResponseBytes,
     auth: options.auth,
     headers: options.headers,
+    ...(options.healthPath === undefined ? {} : { healthPath: options.healthPath }),
   });
   const operations = new Map<string, Operation>(planned.map((p) => [p.signature.name, createOperation(p, transport)]));
   const healthTimeoutMs = options.healthTimeoutMs ?? REST_DEFAULTS.healthTimeoutMs;
@@ -109,7 +120,7 @@ export async function createRestSource(options: RestSourceOptions): Promise<Sour
     kind: 'rest',
     ...(transport.baseUrl === undefined ? {} : { url: transport.baseUrl }),
     typeDefs,
-    operations: withBatches(options.name, operations, options.batch),
+    operations: withBatches(options.name, operations, options.batch, typeDefs),
     warnings,
     health: () => transport.probe(healthTimeoutMs),
     close: () => transport.close(),

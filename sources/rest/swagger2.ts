@@ -32,7 +32,7 @@ const COLLECTION_FORMATS: Readonly<Record<string, { style: string; explode: bool
 };
 
 /** Keywords a Swagger 2 non-body parameter shares with JSON Schema. */
-const SCHEMA_KEYWORDS = ['type', 'format', 'items', 'enum', 'default', 'minimum', 'maximum', 'pattern', 'minLength', 'maxLength'];
+const SCHEMA_KEYWORDS = ['type', 'format', 'items', 'enum', 'default', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'pattern', 'minLength', 'maxLength'];
 
 interface RawParam {
   readonly node: Record<string, unknown>;

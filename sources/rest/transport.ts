@@ -27,13 +27,15 @@ export interface RestTransportOptions {
   readonly maxResponseBytes?: number;
   readonly auth?: HttpAuthOptions;
   readonly headers?: Readonly<Record<string, string>>;
+  /** The declared health path under the base URL (2xx = healthy); without it any answer below 500 is. */
+  readonly healthPath?: string;
 }
 
 export interface RestTransport {
   readonly baseUrl: string | undefined;
   /** Sends one request; resolves with a 2xx answer, rejects with a SourceError otherwise. */
   send(operation: string, method: string, built: BuiltRequest, ctx: CallContext): Promise<HttpResponse>;
-  /** Any HTTP answer from the base URL counts as reachable. Never rejects. */
+  /** The declared health path answering 2xx, or without one any answer below 500 from the base URL, is up. Never rejects. */
   probe(timeoutMs: number): Promise<SourceHealth>;
   close(): Promise<void>;
 }
@@ -103,8 +105,15 @@ export function createRestTransport(options: RestTransportOptions): RestTranspor
       if (closed) return { ok: false, latencyMs: 0, message: `${source} is closed.` };
       if (!isAbsoluteHttpUrl(options.baseUrl)) return { ok: false, latencyMs: 0, message: `${source} has no backend URL configured.` };
       try {
-        await http().send({ operation: 'health', method: 'GET', url: new URL(options.baseUrl), headers: { ...lowerCase(options.headers) }, signal: AbortSignal.timeout(timeoutMs) });
-        return { ok: true, latencyMs: latency() };
+        // Joined by hand: new URL("/healthz", base) would drop the base URL's own path.
+        const url = options.healthPath === undefined ? new URL(options.baseUrl) : new URL(`${options.baseUrl.replace(/\/+$/, '')}${options.healthPath}`);
+        const headers = { ...fixedHeaders };
+        const signal = AbortSignal.timeout(timeoutMs);
+        // A declared health path is an API path: it gets the credentials a call would.
+        if (options.healthPath !== undefined && options.auth !== undefined) await credentials().apply(headers, url, 'health', signal);
+        const { status } = await http().send({ operation: 'health', method: 'GET', url, headers, signal });
+        const healthy = options.healthPath === undefined ? status < 500 : status >= 200 && status < 300;
+        return healthy ? { ok: true, latencyMs: latency() } : { ok: false, latencyMs: latency(), message: `${source} answered HTTP ${status} to its health check.` };
       } catch (error) {
         return { ok: false, latencyMs: latency(), message: error instanceof SourceError ? error.safeMessage : `${source} could not be reached.` };
       }

@@ -34,10 +34,28 @@ function compact(constraint: Record<string, number | string | undefined>): Value
   return Object.keys(kept).length === 0 ? undefined : (kept as ValueConstraint);
 }
 
+/**
+ * Ranges. OpenAPI 3.0 and Swagger 2 write an exclusive bound as a boolean
+ * beside minimum/maximum; OpenAPI 3.1 (JSON Schema 2020-12) as a number of
+ * its own. Both become exclusiveMin/exclusiveMax.
+ */
+function numberLimits(node: Record<string, unknown>): Record<string, number | undefined> {
+  const minimum = finite(node.minimum);
+  const maximum = finite(node.maximum);
+  const lowOpen = node.exclusiveMinimum === true;
+  const highOpen = node.exclusiveMaximum === true;
+  return {
+    min: lowOpen ? undefined : minimum,
+    max: highOpen ? undefined : maximum,
+    exclusiveMin: lowOpen ? minimum : finite(node.exclusiveMinimum),
+    exclusiveMax: highOpen ? maximum : finite(node.exclusiveMaximum),
+  };
+}
+
 function scalarLimits(node: Record<string, unknown>, ref: TypeRef): Record<string, number | string | undefined> {
   if (ref.shape.kind !== 'scalar') return {};
   const { name } = ref.shape;
-  if (name === 'Int' || name === 'Float') return { min: finite(node.minimum), max: finite(node.maximum) };
+  if (name === 'Int' || name === 'Float') return numberLimits(node);
   if (name === 'String' || name === 'ID') return { minLength: count(node.minLength), maxLength: count(node.maxLength), pattern: wholeStringPattern(node.pattern) };
   return {};
 }

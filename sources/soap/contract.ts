@@ -8,7 +8,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
-import { ContractError, createHttpClient, createLocationPolicy } from '../common/index.js';
+import { ContractError, createHttpClient, createLocationPolicy, isAddressRefused } from '../common/index.js';
 import { childrenNamed, parseXml, WSDL_NS, XmlRefusedError, XSD_NS, type XmlElement } from './xml.js';
 
 /** One `xs:schema`, with the facts needed to qualify its names. */
@@ -59,7 +59,7 @@ export async function loadContract(source: string, location: string, allow: read
     let body: Buffer;
     try {
       if (isUrl(where)) {
-        http ??= createHttpClient({ source, timeoutMs: CONTRACT_LIMITS.timeoutMs, maxResponseBytes: CONTRACT_LIMITS.maxDocumentBytes, connections: 4 });
+        http ??= createHttpClient({ source, timeoutMs: CONTRACT_LIMITS.timeoutMs, maxResponseBytes: CONTRACT_LIMITS.maxDocumentBytes, connections: 4, guardAddresses: true });
         const response = await http.send({ operation: 'contract', method: 'GET', url: new URL(where) });
         if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
         body = response.body;
@@ -69,6 +69,9 @@ export async function loadContract(source: string, location: string, allow: read
         body = await readFile(where);
       }
     } catch (cause) {
+      if (isAddressRefused(cause)) {
+        throw new ContractError({ code: 'CONTRACT_LOCATION_REFUSED', source, location: where.slice(0, 300), safeMessage: `The contract of ${source} names ${JSON.stringify(where.slice(0, 200))}, which is refused: its host resolves to a link-local or cloud metadata address.`, cause });
+      }
       throw unreadable(`A document of the WSDL of ${source} could not be read.`, where, cause);
     }
     try {

@@ -70,7 +70,7 @@ export async function createSoapSource(options: SoapSourceOptions): Promise<Sour
   });
   const typeDefs = buildTypeDefs(built.specs);
   warnings.push(...registry.warnings);
-  const operations = withBatches(source, built.operations, options.batch);
+  const operations = withBatches(source, built.operations, options.batch, typeDefs);
   const probeUrl = fixedUrl ?? (summary.defaultAddress ? new URL(summary.defaultAddress) : undefined);
 
   return {

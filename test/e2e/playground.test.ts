@@ -32,7 +32,7 @@ beforeAll(async () => {
   const systems = await startSystems(['storefront', 'erp', 'billing']);
   const examples = new URL('../../schema/examples/', import.meta.url);
   const defaultTabs = readdirSync(examples).sort().map((name) => ({ query: readFileSync(new URL(name, examples), 'utf8') }));
-  gateway = await startGatewayOn(unifiedDemoConfig(systems, { playground: { title: 'Switchboard e2e', defaultTabs } }));
+  gateway = await startGatewayOn(unifiedDemoConfig(systems, { playground: { title: 'Switchboard e2e', defaultTabs }, endpoints: { sources: 'read-only' } }));
   const profile = await mkdtemp(join(tmpdir(), 'switchboard-chromium-'));
   // A fresh profile per run: nothing cached from another run can make the page look offline-ready.
   track({ close: () => rm(profile, { recursive: true, force: true }) }, 'chromium profile');
@@ -62,9 +62,14 @@ describe('playground', { timeout: 90_000 }, () => {
     const price = seed.prices.find((candidate) => candidate.sku === product?.sku);
     if (!product || !price) throw new Error('the catalogue has no priced products');
 
+    // A source's own page first: its tabs must not replace the unified page's (issue 13).
+    await page.goto(`${gateway.url}/graphql/erp`);
+    const editor = page.locator('.graphiql-query-editor .monaco-editor').first();
+    await editor.waitFor({ state: 'visible', timeout: PAGE_READY_MS });
+    await expect.poll(async () => page.locator('.graphiql-tab').count(), { timeout: ANSWER_MS }).toBeGreaterThan(0);
+
     await page.goto(`${gateway.url}/graphql`);
     expect(await page.title()).toContain('Switchboard e2e');
-    const editor = page.locator('.graphiql-query-editor .monaco-editor').first();
     await editor.waitFor({ state: 'visible', timeout: PAGE_READY_MS });
 
     // The example queries open as tabs, named after their operations.

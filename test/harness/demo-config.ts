@@ -53,12 +53,13 @@ export function unifiedDemoConfig(
         name: 'storefront',
         contract: systems.storefront.contract,
         url: systems.storefront.url,
+        healthPath: '/products?limit=1',
         ...timeout('storefront'),
         batch: {
-          getProduct: { via: 'listProducts', key: 'productId', listArgument: 'ids', itemKey: 'id', resultPath: 'items', maxKeys: 100 },
-          getProductBySku: { via: 'listProducts', key: 'sku', listArgument: 'skus', itemKey: 'sku', resultPath: 'items', maxKeys: 100 },
-          getCustomer: { via: 'listCustomers', key: 'customerId', listArgument: 'ids', itemKey: 'id', resultPath: 'items', maxKeys: 100 },
-          getOrder: { via: 'listOrders', key: 'orderId', listArgument: 'ids', itemKey: 'id', resultPath: 'items', maxKeys: 100 },
+          getProduct: { via: 'listProducts', key: 'productId', listArgument: 'ids', itemKey: 'id', resultPath: 'items' },
+          getProductBySku: { via: 'listProducts', key: 'sku', listArgument: 'skus', itemKey: 'sku', resultPath: 'items' },
+          getCustomer: { via: 'listCustomers', key: 'customerId', listArgument: 'ids', itemKey: 'id', resultPath: 'items' },
+          getOrder: { via: 'listOrders', key: 'orderId', listArgument: 'ids', itemKey: 'id', resultPath: 'items' },
         },
       }),
     );

@@ -36,10 +36,11 @@ export const customerRoutes: readonly Route[] = [
     method: 'POST',
     path: '/customers',
     operationId: 'createCustomer',
-    handle({ body, store, now }) {
+    handle({ body, store, now, idempotencyKey }) {
       const input = parseNewCustomer(body);
       if (store.customerByEmail(input.email)) throw conflict('A customer with this email address already exists.');
       const customer = store.addCustomer(input, now);
+      store.writes.applied('createCustomer', customer.id, { idempotencyKey });
       return { status: 201, body: customer, headers: { location: `/customers/${customer.id}` } };
     },
   },

@@ -32,8 +32,9 @@ export const orderRoutes: readonly Route[] = [
     method: 'POST',
     path: '/orders',
     operationId: 'createOrder',
-    handle({ body, store, now }) {
+    handle({ body, store, now, idempotencyKey }) {
       const order = store.addOrder(parseNewOrder(body, store), now);
+      store.writes.applied('createOrder', order.id, { idempotencyKey });
       return { status: 201, body: order, headers: { location: `/orders/${order.id}` } };
     },
   },
@@ -57,6 +58,7 @@ export const orderRoutes: readonly Route[] = [
       order.status = next;
       order.updatedAt = ctx.now.toISOString();
       if (next === 'shipped') order.shippedAt = order.updatedAt;
+      ctx.store.writes.applied('updateOrderStatus', order.id, { idempotencyKey: ctx.idempotencyKey });
       return { status: 200, body: order };
     },
   },
@@ -73,6 +75,7 @@ export const orderRoutes: readonly Route[] = [
       order.updatedAt = ctx.now.toISOString();
       order.cancelledAt = order.updatedAt;
       order.cancellationReason = reason;
+      ctx.store.writes.applied('cancelOrder', order.id, { idempotencyKey: ctx.idempotencyKey });
       return { status: 200, body: order };
     },
   },

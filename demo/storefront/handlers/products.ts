@@ -1,8 +1,9 @@
-/** listProducts, getProduct, getProductBySku. Catalogue reads are public and cacheable. */
+/** listProducts, getProduct, getProductBySku, updateProduct. Catalogue reads are public and cacheable. */
 import type { Product, ProductStatus } from '../model.js';
 import { lookup, paginate, parseKeyList } from '../pagination.js';
 import { badRequest, notFound } from '../problem.js';
 import type { Route } from '../router.js';
+import { parseProductUpdate } from '../validate.js';
 
 const STATUSES: readonly ProductStatus[] = ['active', 'draft', 'archived'];
 
@@ -34,6 +35,24 @@ export const productRoutes: readonly Route[] = [
     handle({ params, store }) {
       const product = store.productById(params.productId ?? '');
       if (!product) throw notFound(`Product ${(params.productId ?? '').slice(0, 40)}`);
+      return { status: 200, body: product };
+    },
+  },
+  {
+    method: 'PATCH',
+    path: '/products/{productId}',
+    operationId: 'updateProduct',
+    handle({ params, body, store, now, idempotencyKey }) {
+      const product = store.productById(params.productId ?? '');
+      if (!product) throw notFound(`Product ${(params.productId ?? '').slice(0, 40)}`);
+      const update = parseProductUpdate(body);
+      const changed = (update.title !== undefined && update.title !== product.title) || (update.description !== undefined && update.description !== product.description);
+      // Setting what is already there is not a write: nothing changes and nothing is logged.
+      if (!changed) return { status: 200, body: product };
+      if (update.title !== undefined) product.title = update.title;
+      if (update.description !== undefined) product.description = update.description;
+      product.updatedAt = now.toISOString();
+      store.writes.applied('updateProduct', product.id, { idempotencyKey });
       return { status: 200, body: product };
     },
   },

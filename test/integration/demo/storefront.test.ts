@@ -169,7 +169,7 @@ describe('storefront reads', () => {
     expect(unknownPath.instance).toBe('/nope');
     const wrongMethod = await call(storefront, '/products/prod_00001', { method: 'DELETE' });
     expectProblem(wrongMethod, 405);
-    expect(wrongMethod.headers.get('allow')).toBe('GET');
+    expect(wrongMethod.headers.get('allow')).toBe('GET, PATCH');
     expectProblem(await call(storefront, '/products?cursor=not-a-cursor'), 400);
     expectProblem(await call(storefront, '/products?limit=0'), 400);
     expectProblem(await call(storefront, '/products?limit=201'), 400);

@@ -97,7 +97,7 @@ describe('switchboard CLI', { timeout: 120_000 }, () => {
       ['print-subgraph', '--grpc', 'no/such/billing.proto'],
       ['print-subgraph', '--grpc', 'demo/erp/erp.wsdl'],
       // Port 1: nothing listens there, so reflection is refused at once.
-      ['print-subgraph', '--grpc-reflect', '127.0.0.1:1'],
+      ['print-subgraph', '--grpc-reflect', '127.0.0.1:1', '--name', 'billing'],
     ]) {
       const { code, stdout, stderr } = await run(args);
       expect(code, args.join(' ')).toBe(1);
@@ -105,6 +105,15 @@ describe('switchboard CLI', { timeout: 120_000 }, () => {
       expect(stderr.trim().split('\n'), args.join(' ')).toHaveLength(1);
       expect(stderr).not.toMatch(/\bat .*:\d+:\d+/);
     }
+  });
+
+  it('names the source after the contract file, and asks for a name with --grpc-reflect', async () => {
+    const { code, stdout } = await run(['print-subgraph', '--rest', 'test/fixtures/openapi/polymorphism.yaml']);
+    expect(code).toBe(0);
+    expect(stdout).not.toMatch(/\bApi[A-Z]/);
+    const unnamed = await run(['print-subgraph', '--grpc-reflect', '127.0.0.1:1']);
+    expect(unnamed.code).toBe(2);
+    expect(unnamed.stderr.trim()).toBe('switchboard: print-subgraph --grpc-reflect needs --name <source name>, e.g. --name billing.');
   });
 
   it('a wrong command line exits 2', async () => {

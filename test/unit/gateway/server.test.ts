@@ -2,7 +2,8 @@
  * The gateway over real HTTP (127.0.0.1, port 0) with small real in-memory
  * sources: routing, namespacing, batching, errors, limits, health, playground.
  */
-import { request as httpRequest } from 'node:http';
+import { get as httpGet, request as httpRequest } from 'node:http';
+import { brotliDecompressSync, gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, type Gateway } from '../../../gateway/index.js';
 import { createMemorySource, type MemorySource } from './fixtures/memory-source.js';
@@ -288,6 +289,44 @@ describe('playground', () => {
       expect(html).not.toMatch(/(src|href)=["']https?:/);
       expect(html).not.toMatch(/url\(["']?https?:|@import/);
     }
+  });
+
+  it('sends the page compressed once, with an ETag that turns a second visit into a 304 (issue 13)', async () => {
+    const raw = (path: string, headers: Record<string, string>) =>
+      new Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
+        const request = httpGet(`${url}${path}`, { headers }, (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
+        });
+        request.on('error', reject);
+      });
+    const plain = await raw('/graphql', { accept: 'text/html' });
+    expect(plain.headers['content-encoding']).toBeUndefined();
+    const html = plain.body.toString('utf8');
+    const etag = plain.headers.etag as string;
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    const brotli = await raw('/graphql', { accept: 'text/html', 'accept-encoding': 'gzip, br' });
+    expect(brotli.headers['content-encoding']).toBe('br');
+    expect(brotli.body.length).toBeLessThan(plain.body.length / 3);
+    expect(brotliDecompressSync(brotli.body).toString('utf8')).toBe(html);
+    const gzip = await raw('/graphql', { accept: 'text/html', 'accept-encoding': 'gzip;q=1, br;q=0' });
+    expect(gzip.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gzip.body).toString('utf8')).toBe(html);
+    const again = await raw('/graphql', { accept: 'text/html', 'if-none-match': etag });
+    expect(again.status).toBe(304);
+    expect(again.body.length).toBe(0);
+    // Another endpoint is another page, with its own ETag.
+    expect((await raw('/graphql/shop', { accept: 'text/html', 'if-none-match': etag })).status).toBe(200);
+  });
+
+  it("gives each endpoint its own GraphiQL storage, so one endpoint's tabs never replace another's (issue 13)", async () => {
+    const unified = await (await fetch(`${url}/graphql`, { headers: { accept: 'text/html' } })).text();
+    const shop = await (await fetch(`${url}/graphql/shop`, { headers: { accept: 'text/html' } })).text();
+    expect(unified).toContain('"switchboard/graphql|"');
+    expect(shop).toContain('"switchboard/graphql/shop|"');
+    // The namespace runs before GraphiQL's own script reads localStorage.
+    expect(unified.indexOf('switchboard/graphql|')).toBeLessThan(unified.indexOf('YogaGraphiQL'));
   });
 
   it('opens with an example query that runs', async () => {

@@ -41,12 +41,13 @@ describe('WSDL → GraphQL: the demo erp', () => {
     expect(String(schema.getQueryType()?.getFields().getItem?.type)).toBe('Item');
     expect(String(schema.getQueryType()?.getFields().getStockLevels?.type)).toBe('[StockLevel!]!');
     expect(schema.getQueryType()?.getFields().getStockLevels?.args.map((a) => `${a.name}: ${String(a.type)}`)).toEqual(['itemCode: [String!]!', 'warehouse: Warehouse']);
-    expect(Object.keys(schema.getMutationType()?.getFields() ?? {})).toEqual(['createSalesOrder', 'adjustInventory']);
+    expect(Object.keys(schema.getMutationType()?.getFields() ?? {})).toEqual(['createSalesOrder', 'adjustInventory', 'cancelSalesOrder', 'updateItem']);
+    expect(String(schema.getQueryType()?.getFields().findSalesOrderByExternalReference?.type)).toBe('SalesOrder');
     expect(fieldType(schema, 'Item', 'weightKg')).toBe('Decimal!');
     expect(fieldType(schema, 'Item', 'rowVersion')).toBe('BigInt!');
     expect(fieldType(schema, 'Item', 'discontinuedAt')).toBe('DateTime');
     // complexContent extension flattened, base fields first
-    expect(Object.keys((schema.getType('SalesOrder') as GraphQLObjectType).getFields())).toEqual(['documentNumber', 'createdAt', 'customerId', 'status', 'note', 'line', 'totalQuantity']);
+    expect(Object.keys((schema.getType('SalesOrder') as GraphQLObjectType).getFields())).toEqual(['documentNumber', 'createdAt', 'customerId', 'externalReference', 'status', 'note', 'line', 'totalQuantity']);
     expect(fieldType(schema, 'SalesOrderLine', 'lineNumber')).toBe('Int!');
     expect((schema.getType('Warehouse') as GraphQLEnumType).getValues().map((v) => v.name)).toEqual(['WH_EAST', 'WH_WEST', 'WH_CENTRAL']);
     expect(source.operations.get('getItem')).toMatchObject({ kind: 'query', idempotent: true });
