@@ -10,6 +10,7 @@ import { createSqliteJournal, type WriteJournal } from '../../../gateway/writes/
 import { createGateway, type Gateway } from '../../../gateway/index.js';
 import { startSystems, track, useHarness, type Systems } from '../../harness/index.js';
 import type { DemoSystemName } from '../../../demo/index.js';
+import { appliedFor, PLACED } from './applied.js';
 import { recordsReader, type RecordsReader } from './records.js';
 import { orderInput, PLACE_ORDER, tempDir, writesConfig } from './setup.js';
 
@@ -83,6 +84,7 @@ describe('placeOrder when a system refuses', () => {
     expect(await records.cancelledSalesOrders(orderId)).toBe(1);
     const undone = (await journal.audit({ writeId })).filter((entry) => entry.step?.state === 'compensated').map((entry) => entry.step?.source);
     expect(undone).toEqual(['erp', 'storefront']);
+    expect(appliedFor(systems, orderId)).toEqual({ storefront: { createOrder: 1, cancelOrder: 1 }, erp: { CreateSalesOrder: 1, CancelSalesOrder: 1 }, billing: {} });
   });
 });
 
@@ -99,6 +101,7 @@ describe('placeOrder when a system fails for a moment', () => {
     expect(body.extensions.write.state).toBe('succeeded');
     expect(systems.counts()[system][operation]).toBe(2);
     expect(await records.order(body.data.placeOrder.id)).toEqual({ storefront: 'PENDING', erp: 1, billing: ['INVOICE_STATUS_OPEN'] });
+    expect(appliedFor(systems, body.data.placeOrder.id)).toEqual(PLACED);
   });
 });
 
@@ -114,6 +117,7 @@ describe('placeOrder when the answer is lost after the system applied the step',
     expect(body.errors).toBeUndefined();
     expect(body.extensions.write.state).toBe('succeeded');
     expect(await records.order(body.data.placeOrder.id)).toEqual({ storefront: 'PENDING', erp: 1, billing: ['INVOICE_STATUS_OPEN'] });
+    expect(appliedFor(systems, body.data.placeOrder.id)).toEqual(PLACED);
   });
 });
 
@@ -134,5 +138,7 @@ describe('placeOrder when an undo fails', () => {
     expect(replayed?.state).toBe('compensated');
     expect(await records.order(orderId)).toEqual({ storefront: 'CANCELLED', erp: 0, billing: [] });
     expect(await records.cancelledSalesOrders(orderId)).toBe(1);
+    // Applied once each, undone once each: the failed undo was not applied, its replay was.
+    expect(appliedFor(systems, orderId)).toEqual({ storefront: { createOrder: 1, cancelOrder: 1 }, erp: { CreateSalesOrder: 1, CancelSalesOrder: 1 }, billing: {} });
   });
 });

@@ -8,20 +8,18 @@ import { demoConfig, startGatewayOn, type Systems, type TestGateway } from '../.
 export interface OrderRecords {
   /** The storefront's order status, or null when it has no such order. */
   readonly storefront: string | null;
-  /** The erp's sales orders that carry the storefront order id (as their note or external reference). */
+  /** The erp's sales orders for it (by external reference) that are not cancelled. */
   readonly erp: number;
-  /** Billing's invoices of the order, by status. */
+  /** Billing's invoices of the order that are not void, by status. */
   readonly billing: readonly string[];
 }
 
 export interface RecordsReader {
   order(orderId: string): Promise<OrderRecords>;
-  /** Every storefront order of the customer, newest first. */
+  /** Every storefront order of the customer. */
   ordersOf(customerId: string): Promise<Array<{ id: string; status: string }>>;
   /** The erp sales orders of the storefront order that were cancelled. */
   cancelledSalesOrders(orderId: string): Promise<number>;
-  /** The erp sales orders of a customer. */
-  salesOrdersOf(customerId: string): Promise<Array<{ documentNumber: string; note: string | null; status: string }>>;
   close(): Promise<void>;
 }
 
@@ -32,19 +30,26 @@ export async function recordsReader(systems: Systems): Promise<RecordsReader> {
     if (response.body.errors !== undefined) throw new Error(`${system}: ${JSON.stringify(response.body.errors)}`);
     return response.body.data;
   };
-  const salesOrdersOf = async (customerId: string) => (await ask('erp', 'query($c: String) { listSalesOrders(customerId: $c, maxResults: 500) { documentNumber note status } }', { c: customerId })).listSalesOrders ?? [];
+  const salesOrder = async (orderId: string): Promise<{ status: string } | null> =>
+    (await ask('erp', 'query($r: String!) { findSalesOrderByExternalReference(externalReference: $r) { documentNumber status } }', { r: orderId })).findSalesOrderByExternalReference ?? null;
   return {
     async order(orderId) {
-      const storefront = await ask('storefront', 'query($id: String!) { getOrder(orderId: $id) { id status customerId } }', { id: orderId }).catch(() => ({ getOrder: null }));
-      const customerId = storefront.getOrder?.customerId as string | undefined;
-      const sales = customerId === undefined ? [] : (await salesOrdersOf(customerId)).filter((order: { note: string | null }) => order.note === orderId);
+      const storefront = await ask('storefront', 'query($id: String!) { getOrder(orderId: $id) { id status } }', { id: orderId }).catch(() => ({ getOrder: null }));
+      const sales = await salesOrder(orderId);
       const invoices = (await ask('billing', 'query($o: String) { listInvoices(orderId: $o) { invoices { id status } } }', { o: orderId })).listInvoices?.invoices ?? [];
-      return { storefront: storefront.getOrder?.status ?? null, erp: sales.length, billing: invoices.map((invoice: { status: string }) => invoice.status) };
+      return {
+        storefront: storefront.getOrder?.status ?? null,
+        erp: sales !== null && sales.status !== 'CANCELLED' ? 1 : 0,
+        billing: invoices.map((invoice: { status: string }) => invoice.status).filter((status: string) => status !== 'INVOICE_STATUS_VOID'),
+      };
     },
     async ordersOf(customerId) {
-      return (await ask('storefront', 'query($c: String!) { listCustomerOrders(customerId: $c) { items { id status } } }', { c: customerId })).listCustomerOrders.items;
+      return (await ask('storefront', 'query($c: String!) { listCustomerOrders(customerId: $c, limit: 100) { items { id status } } }', { c: customerId })).listCustomerOrders.items;
     },
-    salesOrdersOf,
+    async cancelledSalesOrders(orderId) {
+      const sales = await salesOrder(orderId);
+      return sales?.status === 'CANCELLED' ? 1 : 0;
+    },
     close: () => reader.close(),
   };
 }

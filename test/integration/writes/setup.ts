@@ -9,12 +9,12 @@ import { join } from 'node:path';
 import type { SwitchboardConfig } from '../../../gateway/index.js';
 import { track, unifiedDemoConfig, type Systems } from '../../harness/index.js';
 
-/** The storefront applies a write once per Idempotency-Key, so the pipeline may retry its writes. */
+/** The storefront and billing apply a write once per idempotency key, so the pipeline may retry their writes (the erp's writes are made safe by lookup). */
 export const WRITE_PIPELINE = {
   retry: { baseDelayMs: 1, maxDelayMs: 20 },
   breaker: { enabled: false },
   cache: { enabled: false },
-  sources: { storefront: { honoursIdempotencyKeys: true } },
+  sources: { storefront: { honoursIdempotencyKeys: true }, billing: { honoursIdempotencyKeys: true } },
 } as const satisfies SwitchboardConfig['pipeline'];
 
 /** A temporary folder for journals, removed with the test file. */
