@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createSqliteJournal, type Write } from '../../../gateway/writes/index.js';
 import { spawnProcess, startSystems, track, useHarness, type Systems, type TestProcess } from '../../harness/index.js';
+import { appliedFor, PLACED } from './applied.js';
 import { recordsReader } from './records.js';
 import { orderInput, PLACE_ORDER, tempDir } from './setup.js';
 
@@ -36,7 +37,7 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Pr
   }
 }
 
-describe('a gateway killed between two steps', () => {
+describe('a gateway killed between two steps', { timeout: 120_000 }, () => {
   it('completes the write on restart: each system holds the order once', async () => {
     const systems = await startSystems();
     const records = await recordsReader(systems);
@@ -66,6 +67,7 @@ describe('a gateway killed between two steps', () => {
       expect(await records.order(orderId)).toEqual({ storefront: 'PENDING', erp: 1, billing: ['INVOICE_STATUS_OPEN'] });
       // The erp's sales order was found by its external reference, not sent again.
       expect(systems.counts().erp.CreateSalesOrder).toBe(1);
+      expect(appliedFor(systems, orderId)).toEqual(PLACED);
       expect((await records.ordersOf(customerId)).filter((order) => order.id === orderId)).toHaveLength(1);
     } finally {
       await records.close();
