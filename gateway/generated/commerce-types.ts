@@ -78,12 +78,26 @@ export type Mutation = {
    * with the same key gets the first answer and places nothing again.
    */
   placeOrder?: Maybe<Order>;
+  /**
+   * Changes the stock of one product in one erp warehouse (goods received, damaged, counted, returned). Send an
+   * `Idempotency-Key` header: a retry with the same key changes the stock once.
+   */
+  adjustInventory?: Maybe<InventoryAdjustment>;
 };
 
 
 /** Changes, each written to the system that owns it. */
 export type MutationPlaceOrderArgs = {
   input: PlaceOrderInput;
+};
+
+
+/** Changes, each written to the system that owns it. */
+export type MutationAdjustInventoryArgs = {
+  sku: Scalars['ID']['input'];
+  warehouse: Warehouse;
+  delta: Scalars['Int']['input'];
+  reason: AdjustmentReason;
 };
 
 /** Events as they happen, over server-sent events. */
@@ -238,6 +252,36 @@ export type Warehouse =
   | 'WH_WEST'
   /** Central. */
   | 'WH_CENTRAL';
+
+/** Why stock changed in a warehouse. */
+export type AdjustmentReason =
+  /** Goods arrived. */
+  | 'RECEIVED'
+  /** Goods were damaged and written off. */
+  | 'DAMAGED'
+  /** A stock count corrected the figure. */
+  | 'COUNTED'
+  /** A customer sent goods back. */
+  | 'RETURNED';
+
+/** A change of stock the erp recorded. */
+export type InventoryAdjustment = {
+  __typename?: 'InventoryAdjustment';
+  /** The erp's document number of the adjustment. */
+  documentNumber: Scalars['ID']['output'];
+  /** The product. */
+  sku: Scalars['ID']['output'];
+  /** Which warehouse. */
+  warehouse: Warehouse;
+  /** Units added (positive) or taken away (negative). */
+  delta: Scalars['Int']['output'];
+  /** Why. */
+  reason: AdjustmentReason;
+  /** Units on hand in the warehouse after the change. */
+  onHandAfter: Scalars['Int']['output'];
+  /** When the erp recorded it. */
+  createdAt: Scalars['DateTime']['output'];
+};
 
 /** A shopper with an account. */
 export type Customer = {

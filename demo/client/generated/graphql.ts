@@ -75,6 +75,17 @@ export type Warehouse =
   /** Central. */
   | 'WH_CENTRAL';
 
+/** Why stock changed in a warehouse. */
+export type AdjustmentReason =
+  /** Goods arrived. */
+  | 'RECEIVED'
+  /** Goods were damaged and written off. */
+  | 'DAMAGED'
+  /** A stock count corrected the figure. */
+  | 'COUNTED'
+  /** A customer sent goods back. */
+  | 'RETURNED';
+
 /** Where an order is in its life. */
 export type OrderStatus =
   /** Placed, not yet paid. */
