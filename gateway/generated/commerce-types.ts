@@ -83,6 +83,11 @@ export type Mutation = {
    * `Idempotency-Key` header: a retry with the same key changes the stock once.
    */
   adjustInventory?: Maybe<InventoryAdjustment>;
+  /**
+   * Takes money for an open invoice with a card. Send an `Idempotency-Key` header: a client retrying after a
+   * timeout with the same key captures the money once.
+   */
+  capturePayment?: Maybe<Payment>;
 };
 
 
@@ -98,6 +103,12 @@ export type MutationAdjustInventoryArgs = {
   warehouse: Warehouse;
   delta: Scalars['Int']['input'];
   reason: AdjustmentReason;
+};
+
+
+/** Changes, each written to the system that owns it. */
+export type MutationCapturePaymentArgs = {
+  input: CapturePaymentInput;
 };
 
 /** Events as they happen, over server-sent events. */
@@ -282,6 +293,56 @@ export type InventoryAdjustment = {
   /** When the erp recorded it. */
   createdAt: Scalars['DateTime']['output'];
 };
+
+/** What a caller sends to take money for an invoice. */
+export type CapturePaymentInput = {
+  /** Billing's invoice id (at most 64 characters). */
+  invoiceId: Scalars['ID']['input'];
+  /** How much, in minor units (cents), as digits, e.g. "1999". */
+  amountMinor: Scalars['String']['input'];
+  /** The invoice's currency. */
+  currencyCode: CurrencyCode;
+  /** The card paid with. */
+  card: CardInput;
+};
+
+/** A card, as the payment provider describes it (never its number). */
+export type CardInput = {
+  /** E.g. "visa" (at most 20 characters). */
+  brand: Scalars['String']['input'];
+  /** The last four digits. */
+  last4: Scalars['String']['input'];
+  /** Expiry month, 1 to 12. */
+  expMonth: Scalars['Int']['input'];
+  /** Expiry year, e.g. 2030. */
+  expYear: Scalars['Int']['input'];
+};
+
+/** Money billing took for an invoice. */
+export type Payment = {
+  __typename?: 'Payment';
+  /** Billing's payment id. */
+  id: Scalars['ID']['output'];
+  /** The invoice it pays. */
+  invoiceId: Scalars['ID']['output'];
+  /** How much was taken. */
+  amount?: Maybe<Money>;
+  /** How much of it was given back. */
+  refunded?: Maybe<Money>;
+  /** Where the payment is. */
+  status: PaymentStatus;
+};
+
+/** Where a payment is. */
+export type PaymentStatus =
+  /** Billing did not say. */
+  | 'UNSPECIFIED'
+  /** Taken. */
+  | 'CAPTURED'
+  /** Partly given back. */
+  | 'PARTIALLY_REFUNDED'
+  /** Given back in full. */
+  | 'REFUNDED';
 
 /** A shopper with an account. */
 export type Customer = {

@@ -86,6 +86,41 @@ export type AdjustmentReason =
   /** A customer sent goods back. */
   | 'RETURNED';
 
+/** What a caller sends to take money for an invoice. */
+export type CapturePaymentInput = {
+  /** Billing's invoice id (at most 64 characters). */
+  invoiceId: Scalars['ID']['input'];
+  /** How much, in minor units (cents), as digits, e.g. "1999". */
+  amountMinor: Scalars['String']['input'];
+  /** The invoice's currency. */
+  currencyCode: CurrencyCode;
+  /** The card paid with. */
+  card: CardInput;
+};
+
+/** A card, as the payment provider describes it (never its number). */
+export type CardInput = {
+  /** E.g. "visa" (at most 20 characters). */
+  brand: Scalars['String']['input'];
+  /** The last four digits. */
+  last4: Scalars['String']['input'];
+  /** Expiry month, 1 to 12. */
+  expMonth: Scalars['Int']['input'];
+  /** Expiry year, e.g. 2030. */
+  expYear: Scalars['Int']['input'];
+};
+
+/** Where a payment is. */
+export type PaymentStatus =
+  /** Billing did not say. */
+  | 'UNSPECIFIED'
+  /** Taken. */
+  | 'CAPTURED'
+  /** Partly given back. */
+  | 'PARTIALLY_REFUNDED'
+  /** Given back in full. */
+  | 'REFUNDED';
+
 /** Where an order is in its life. */
 export type OrderStatus =
   /** Placed, not yet paid. */
