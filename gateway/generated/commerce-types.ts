@@ -88,6 +88,8 @@ export type Mutation = {
    * timeout with the same key captures the money once.
    */
   capturePayment?: Maybe<Payment>;
+  /** Gives money back for a payment. Send an `Idempotency-Key` header: a retry with the same key refunds once. */
+  refundPayment?: Maybe<Payment>;
 };
 
 
@@ -109,6 +111,12 @@ export type MutationAdjustInventoryArgs = {
 /** Changes, each written to the system that owns it. */
 export type MutationCapturePaymentArgs = {
   input: CapturePaymentInput;
+};
+
+
+/** Changes, each written to the system that owns it. */
+export type MutationRefundPaymentArgs = {
+  input: RefundPaymentInput;
 };
 
 /** Events as they happen, over server-sent events. */
@@ -304,6 +312,18 @@ export type CapturePaymentInput = {
   currencyCode: CurrencyCode;
   /** The card paid with. */
   card: CardInput;
+};
+
+/** What a caller sends to give money back. */
+export type RefundPaymentInput = {
+  /** Billing's payment id (at most 64 characters). */
+  paymentId: Scalars['ID']['input'];
+  /** How much, in minor units (cents), as digits, e.g. "500". */
+  amountMinor: Scalars['String']['input'];
+  /** The payment's currency. */
+  currencyCode: CurrencyCode;
+  /** Why, for billing's records (at most 500 characters). */
+  reason?: InputMaybe<Scalars['String']['input']>;
 };
 
 /** A card, as the payment provider describes it (never its number). */

@@ -98,6 +98,18 @@ export type CapturePaymentInput = {
   card: CardInput;
 };
 
+/** What a caller sends to give money back. */
+export type RefundPaymentInput = {
+  /** Billing's payment id (at most 64 characters). */
+  paymentId: Scalars['ID']['input'];
+  /** How much, in minor units (cents), as digits, e.g. "500". */
+  amountMinor: Scalars['String']['input'];
+  /** The payment's currency. */
+  currencyCode: CurrencyCode;
+  /** Why, for billing's records (at most 500 characters). */
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
 /** A card, as the payment provider describes it (never its number). */
 export type CardInput = {
   /** E.g. "visa" (at most 20 characters). */

@@ -44,4 +44,18 @@ describe('capturePayment', () => {
     const captures = systems.billing.records().writes.filter((write) => write.operation === 'CapturePayment' && write.id === first.body.data.capturePayment.id);
     expect(captures).toHaveLength(1);
   });
+
+  it('refunds once per key', async () => {
+    const invoice = await openInvoice();
+    const captured = await gateway.graphql(CAPTURE, { input: { invoiceId: invoice.id, amountMinor: invoice.amountMinor, currencyCode: invoice.currency, card: { brand: 'visa', last4: '4242', expMonth: 12, expYear: 2030 } } });
+    const paymentId = captured.body.data.capturePayment.id as string;
+    const REFUND = `mutation($input: RefundPaymentInput!) { refundPayment(input: $input) { id status refunded { amount } } }`;
+    const input = { paymentId, amountMinor: '100', currencyCode: invoice.currency, reason: 'damaged' };
+    const headers = { 'idempotency-key': `refund-${Date.now()}` };
+    const first = await gateway.graphql(REFUND, { input }, { headers });
+    expect(first.body.errors).toBeUndefined();
+    expect(first.body.data.refundPayment.status).toBe('PARTIALLY_REFUNDED');
+    await gateway.graphql(REFUND, { input }, { headers });
+    expect(systems.billing.records().writes.filter((write) => write.operation === 'RefundPayment' && write.id === paymentId)).toHaveLength(1);
+  });
 });
