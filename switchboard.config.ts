@@ -79,8 +79,10 @@ export default defineConfig({
   // Past that, a stale answer stands in while its system is down (stale-if-error).
   pipeline: {
     sources: {
+      // The storefront and billing apply a write once per idempotency key, so their writes may be retried.
+      storefront: { honoursIdempotencyKeys: true },
       erp: { operations: { getStockLevels: { cache: { ttlMs: 5_000, staleIfErrorMs: 300_000 } }, getItem: { cache: { ttlMs: 60_000, staleIfErrorMs: 3_600_000 } } } },
-      billing: { operations: { getPrice: { cache: { ttlMs: 60_000, staleIfErrorMs: 3_600_000 } } } },
+      billing: { honoursIdempotencyKeys: true, operations: { getPrice: { cache: { ttlMs: 60_000, staleIfErrorMs: 3_600_000 } } } },
     },
   },
   playground: {

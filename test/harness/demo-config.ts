@@ -100,8 +100,9 @@ export function unifiedDemoConfig(
 /** The `pipeline` section of switchboard.config.ts; pass `{ pipeline: {} }` in `overrides` for no cache TTLs. */
 export const DEMO_PIPELINE = {
   sources: {
+    storefront: { honoursIdempotencyKeys: true },
     erp: { operations: { getStockLevels: { cache: { ttlMs: 5_000, staleIfErrorMs: 300_000 } }, getItem: { cache: { ttlMs: 60_000, staleIfErrorMs: 3_600_000 } } } },
-    billing: { operations: { getPrice: { cache: { ttlMs: 60_000, staleIfErrorMs: 3_600_000 } } } },
+    billing: { honoursIdempotencyKeys: true, operations: { getPrice: { cache: { ttlMs: 60_000, staleIfErrorMs: 3_600_000 } } } },
   },
 } as const satisfies SwitchboardConfig['pipeline'];
 
