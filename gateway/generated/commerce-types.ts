@@ -328,8 +328,8 @@ export type RefundPaymentInput = {
 
 /** A card, as the payment provider describes it (never its number). */
 export type CardInput = {
-  /** E.g. "visa" (at most 20 characters). */
-  brand: Scalars['String']['input'];
+  /** The card scheme, e.g. "visa" (at most 20 characters). */
+  scheme: Scalars['String']['input'];
   /** The last four digits. */
   last4: Scalars['String']['input'];
   /** Expiry month, 1 to 12. */

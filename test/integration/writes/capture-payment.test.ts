@@ -30,7 +30,7 @@ async function openInvoice(): Promise<{ id: string; amountMinor: string; currenc
 describe('capturePayment', () => {
   it('captures once when the client retries with the same key after the answer was lost', async () => {
     const invoice = await openInvoice();
-    const input = { invoiceId: invoice.id, amountMinor: invoice.amountMinor, currencyCode: invoice.currency, card: { brand: 'visa', last4: '4242', expMonth: 12, expYear: 2030 } };
+    const input = { invoiceId: invoice.id, amountMinor: invoice.amountMinor, currencyCode: invoice.currency, card: { scheme: 'visa', last4: '4242', expMonth: 12, expYear: 2030 } };
     const headers = { 'idempotency-key': `capture-${Date.now()}` };
     // Billing captures, then never answers: the gateway's retry carries the same key and billing answers from it.
     systems.billing.misbehaviour.set({ operations: ['CapturePayment'], hangAfterApply: 1 } as never);
@@ -47,7 +47,7 @@ describe('capturePayment', () => {
 
   it('refunds once per key', async () => {
     const invoice = await openInvoice();
-    const captured = await gateway.graphql(CAPTURE, { input: { invoiceId: invoice.id, amountMinor: invoice.amountMinor, currencyCode: invoice.currency, card: { brand: 'visa', last4: '4242', expMonth: 12, expYear: 2030 } } });
+    const captured = await gateway.graphql(CAPTURE, { input: { invoiceId: invoice.id, amountMinor: invoice.amountMinor, currencyCode: invoice.currency, card: { scheme: 'visa', last4: '4242', expMonth: 12, expYear: 2030 } } });
     const paymentId = captured.body.data.capturePayment.id as string;
     const REFUND = `mutation($input: RefundPaymentInput!) { refundPayment(input: $input) { id status refunded { amount } } }`;
     const input = { paymentId, amountMinor: '100', currencyCode: invoice.currency, reason: 'damaged' };
