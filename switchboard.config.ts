@@ -36,9 +36,9 @@ export default defineConfig({
   server: { port: portFromEnv('GATEWAY_PORT', 4000) },
   // The unified commerce schema at /graphql; each source stays at /graphql/<name>.
   schema: 'schema/commerce.graphql',
-  // The storefront frontend's scopes, so the playground and the README's examples work without a token;
+  // Every scope the demo schema names, so the playground and the README's examples work without a token;
   // a gateway for partners gives anonymous callers nothing (docs/partners.md). Keep equal to test/harness/demo-config.ts.
-  auth: { anonymousScopes: ['catalog:read', 'prices:read', 'inventory:read', 'customers:read', 'orders:read', 'invoices:read', 'orders:write'] },
+  auth: { anonymousScopes: ['catalog:read', 'prices:read', 'inventory:read', 'customers:read', 'orders:read', 'invoices:read', 'orders:write', 'inventory:write', 'payments:write'] },
   sources: [
     createRestSource({
       name: 'storefront',
@@ -82,8 +82,10 @@ export default defineConfig({
   // Past that, a stale answer stands in while its system is down (stale-if-error).
   pipeline: {
     sources: {
+      // The storefront and billing apply a write once per idempotency key, so their writes may be retried.
+      storefront: { honoursIdempotencyKeys: true },
       erp: { operations: { getStockLevels: { cache: { ttlMs: 5_000, staleIfErrorMs: 300_000 } }, getItem: { cache: { ttlMs: 60_000, staleIfErrorMs: 3_600_000 } } } },
-      billing: { operations: { getPrice: { cache: { ttlMs: 60_000, staleIfErrorMs: 3_600_000 } } } },
+      billing: { honoursIdempotencyKeys: true, operations: { getPrice: { cache: { ttlMs: 60_000, staleIfErrorMs: 3_600_000 } } } },
     },
   },
   playground: {

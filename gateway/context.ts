@@ -2,6 +2,8 @@
 import type { Caller } from './auth/index.js';
 import type { Loaders } from './loaders.js';
 import type { CacheControl, CallNotice, PipelineContext } from './pipeline/index.js';
+import type { WriteReport } from './writes/answer.js';
+import type { WriteService } from './writes/service.js';
 
 export interface GatewayContext {
   /** The id in the response's `x-request-id` header and in every log line of the request. */
@@ -28,4 +30,10 @@ export interface GatewayContext {
   readonly fieldAllowed?: (coordinate: string) => boolean;
   /** What the pipeline told this request (e.g. a stale answer served); sent in `extensions.notices`. */
   readonly notices: CallNotice[];
+  /** The write service (gateway/writes): undefined when the gateway has no journal (no write mutations). */
+  readonly writes?: WriteService;
+  /** The caller's `Idempotency-Key` header, when it sent one. */
+  readonly idempotencyKey?: string;
+  /** What this request's writes did; sent in `extensions.write`. */
+  readonly writeReports?: WriteReport[];
 }

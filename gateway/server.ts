@@ -52,6 +52,10 @@ import { openWriteJournal, type WriteJournal, type WriteRunner } from './writes/
 import { createAdminGuard } from './http/admin-guard.js';
 import { createRequestTelemetry, createTelemetry, metricsResponse, type RequestTelemetry, type Telemetry, type TelemetryInit } from './telemetry/index.js';
 import { buildFederationSchema, declaredEntities, sourceEntities, unifiedEntities } from './federation/index.js';
+import { useWriteReports } from './plugins/write-report.js';
+import type { WriteDefinition } from './writes/definition.js';
+import { IDEMPOTENCY_KEY_HEADER } from './writes/resolver.js';
+import { createWriteService, type WriteService } from './writes/service.js';
 
 export interface Gateway {
   /**
@@ -61,9 +65,9 @@ export interface Gateway {
    */
   readonly cache: CacheControl;
   /**
-   * The write journal and, once the executor is built, the runner that
-   * replays dead letters; what the admin API and `switchboard writes replay`
-   * use. Opened when the admin API is on (admin.token set).
+   * The write journal and the runner that replays dead letters (what the
+   * admin API and `switchboard writes` use). Present when the unified schema
+   * declares write mutations (@step), or the admin API is on (admin.token set).
    */
   readonly writes?: { readonly journal: WriteJournal; readonly runner?: WriteRunner };
   /**
@@ -94,7 +98,7 @@ export interface GatewayOptions {
 /** What the router hands Yoga with each request; resolvers see it on their context. */
 type ServerContext = Omit<GatewayContext, PerRequest>;
 /** Built by Yoga's context factory for each request. */
-type PerRequest = 'loaders' | 'outbound' | 'notices';
+type PerRequest = 'loaders' | 'outbound' | 'notices' | 'idempotencyKey' | 'writeReports';
 /** Who is calling, for the per-client subscription cap: the peer's address, or "local" for gateway.fetch. */
 interface CallerFacts {
   readonly clientAddress: string;
@@ -154,7 +158,7 @@ const MAX_LISTED_ISSUES = 50;
  * Rejects with CONFIG_INVALID for an unreadable file and COMPOSITION_FAILED
  * (every issue, formatted, in the message) for a broken binding.
  */
-async function composeUnified(config: ResolvedConfig, logger: Logger): Promise<{ schema: GraphQLSchema; constraints: InputConstraints; access: AccessControl; documents: DocumentNode[] }> {
+async function composeUnified(config: ResolvedConfig, logger: Logger): Promise<{ schema: GraphQLSchema; constraints: InputConstraints; access: AccessControl; documents: DocumentNode[]; writes: ReadonlyMap<string, WriteDefinition> }> {
   const documents = await Promise.all(
     config.schema.map(async (file, index) => {
       try {
@@ -167,7 +171,9 @@ async function composeUnified(config: ResolvedConfig, logger: Logger): Promise<{
   const composition = composeSchema({ documents, sources: config.sources });
   for (const warning of composition.warnings) logger.warn(formatCompositionIssue(warning));
   // The access rules guard the schema's resolvers in place, once, before any endpoint serves it.
-  if (composition.ok) return { schema: composition.schema, constraints: composition.constraints, access: createAccessControl(composition.schema, composition.access), documents: documents.map(({ sdl }) => parse(sdl)) };
+  if (composition.ok) {
+    return { schema: composition.schema, constraints: composition.constraints, access: createAccessControl(composition.schema, composition.access), documents: documents.map(({ sdl }) => parse(sdl)), writes: composition.writes };
+  }
   const listed = composition.errors.slice(0, MAX_LISTED_ISSUES).map(formatCompositionIssue);
   const more = composition.errors.length - listed.length;
   throw new GatewayError({
@@ -229,6 +235,7 @@ function createEndpoint(init: {
     context: ({ requestId, signal, deadlineAt, clientAddress, request }) => {
       const telemetry = init.requestTelemetry?.callTelemetry(request);
       const notices: CallNotice[] = [];
+      const idempotencyKey = request.headers.get(IDEMPOTENCY_KEY_HEADER) ?? undefined;
       // Every stream this request opens counts against its client's and its source's caps.
       const capped = (source: string): Outbound | undefined => {
         const way = outbound(source);
@@ -237,6 +244,8 @@ function createEndpoint(init: {
       return {
         loaders: createLoaders({ maxConcurrentCalls, outbound: capped }),
         notices,
+        ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+        writeReports: [],
         // No spread: with telemetry off (the default) the context is built as before it existed.
         outbound: telemetry === undefined ? { signal, requestId, deadlineAt, notify: (notice: CallNotice) => notices.push(notice) } : { signal, requestId, deadlineAt, notify: (notice: CallNotice) => notices.push(notice), telemetry },
       };
@@ -260,6 +269,7 @@ function createEndpoint(init: {
       // After validation, before any resolver: a root field the caller may not call fails the operation (403).
       ...(init.access === undefined ? [] : [useScopes(init.access)]),
       useNotices(),
+      useWriteReports(),
       // Before Yoga's own masking (which Yoga appends after user plugins), so masked errors carry the request id.
       useRequestErrorMasking(logger),
       useErrorCodes(),
@@ -340,6 +350,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig, 
   const streamCaps = createStreamCaps(resolved.limits);
   const { endpoints: exposure } = resolved;
   const main = { config: resolved, logger, outbound, streamCaps, callerLimits, ...(requestTelemetry === undefined ? {} : { requestTelemetry }), disclosure: { introspection: exposure.introspection, suggestions: exposure.suggestions } };
+  let writeService: WriteService | undefined;
   try {
     const subgraphs = buildSubgraphs(resolved.sources);
     // Each source's own endpoint exposes every backend operation: served only when configured so.
@@ -356,7 +367,14 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig, 
     if (resolved.schema.length > 0) {
       // The unified schema replaces the namespaced view; each source stays at /graphql/<name>.
       composed = await composeUnified(resolved, logger);
-      const { schema: unified, constraints, access } = composed;
+      const { schema: unified, constraints, access, writes: definitions } = composed;
+      // The journal is opened for the executor only when the schema declares writes: a read-only gateway needs no disk or database.
+      if (definitions.size > 0) {
+        const { leaseMs, recoveryIntervalMs } = resolved.writes;
+        writeService = createWriteService({ journal: await openWriteJournal(resolved.writes), definitions, pipelineOf: (name) => pipelines.get(name), cache: cacheControl, logger, leaseMs, recoveryIntervalMs });
+        // Writes a crashed instance left unfinished are completed or undone from the start.
+        writeService.recover().catch((error: unknown) => logger.error('write recovery at start failed', { error }));
+      }
       endpoints.set(NAMESPACED_PATH, createEndpoint({ ...main, path: NAMESPACED_PATH, schema: unified, constraints, access, title: resolved.playground.title, tabs: resolved.playground.defaultTabs }));
     } else {
       const namespaced = createNamespacedSchema(subgraphs);
@@ -382,6 +400,8 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig, 
       }
     }
   } catch (error) {
+    await writeService?.close();
+    await writeService?.journal.close();
     await Promise.allSettled([...pipelines.values()].map((pipeline) => pipeline.close()));
     await authenticator.close();
     await readCache.close();
@@ -391,9 +411,9 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig, 
     throw error;
   }
 
-  // The journal is the admin API's only need today; the executor will open it whenever writes are configured.
-  let writes: { journal: WriteJournal; runner?: WriteRunner } | undefined;
-  if (resolved.admin.token !== null) {
+  // The admin API reads the executor's journal, or opens it alone on a gateway that declares no writes.
+  let writes: { journal: WriteJournal; runner?: WriteRunner } | undefined = writeService === undefined ? undefined : { journal: writeService.journal, runner: writeService };
+  if (writes === undefined && resolved.admin.token !== null) {
     try {
       writes = { journal: await openWriteJournal(resolved.writes) };
     } catch (error) {
@@ -421,6 +441,7 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig, 
     requestTimeoutMs: timeoutMs,
     deadlineAt: deadline.deadlineAt,
     cache: cacheControl,
+    ...(writeService === undefined ? {} : { writes: writeService }),
   });
 
   const deliverPage = createPageDelivery();
@@ -599,6 +620,8 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig, 
         );
         await Promise.allSettled([...endpoints.values()].map(({ yoga }) => yoga.dispose()));
         await admin.dispose();
+        // Writes in flight finish (their steps are already sent) before the pipelines and the journal close.
+        await writeService?.close();
         await writes?.journal.close();
         await Promise.allSettled([...pipelines.values()].map((pipeline) => pipeline.close()));
         await authenticator.close();

@@ -36,7 +36,9 @@ function compile(template: ArgTemplate, type: GraphQLInputType | undefined): Bui
           return value === null && args[first as string] === undefined ? undefined : value;
         });
       }
-      return wrapForList(type, (parent) => readPath(parent, path));
+      // `$caller.` and `$steps.` (a write's steps) read the scope the write passes as the parent.
+      const rooted = template.root === 'parent' ? path : [template.root, ...path];
+      return wrapForList(type, (parent) => readPath(parent, rooted));
     }
     case 'object': {
       const named = type === undefined ? undefined : getNullableType(type);
@@ -50,6 +52,19 @@ function compile(template: ArgTemplate, type: GraphQLInputType | undefined): Bui
           if (value !== undefined) result[name] = value;
         }
         return result;
+      };
+    }
+    case 'each': {
+      // The list's elements become `$item` of the object built for each (write steps only).
+      const over = compile(template.over, undefined);
+      const named = type === undefined ? undefined : getNullableType(type);
+      const element = isListType(named) ? (named.ofType as GraphQLInputType) : type;
+      const item = compile(template.item, element);
+      return (parent, args) => {
+        const list = over(parent, args);
+        if (list === undefined || list === null) return list;
+        const scope = (parent ?? {}) as Record<string, unknown>;
+        return (Array.isArray(list) ? list : [list]).map((element) => item({ ...scope, item: element }, args));
       };
     }
     case 'list': {

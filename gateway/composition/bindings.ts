@@ -7,14 +7,20 @@ import { Kind, type ConstDirectiveNode, type ConstValueNode, type FieldDefinitio
 import { ExpressionError, parseExpression, type Expression } from './expression.js';
 import { issueAt, type CompositionIssue } from './issues.js';
 import { readInvalidation, type InvalidationBinding } from './invalidates.js';
+import { readWriteDirective, type WriteBinding } from './write-bindings.js';
 import { parsePath } from './path.js';
+
+/** What a `$` reference reads: the field's arguments, the parent's source value, or (in a write's steps) the caller and earlier steps' answers. */
+export type TemplateRoot = 'args' | 'parent' | 'caller' | 'steps' | 'item' | 'step';
 
 /** A value of @fetch's `args`: a reference, a literal, or an object/list built of them. */
 export type ArgTemplate =
-  | { readonly kind: 'ref'; readonly root: 'args' | 'parent'; readonly path: readonly string[]; readonly node: ValueNode }
+  | { readonly kind: 'ref'; readonly root: TemplateRoot; readonly path: readonly string[]; readonly node: ValueNode }
   | { readonly kind: 'literal'; readonly value: unknown; readonly node: ValueNode }
   | { readonly kind: 'object'; readonly fields: ReadonlyMap<string, { readonly template: ArgTemplate; readonly node: ValueNode }>; readonly node: ValueNode }
-  | { readonly kind: 'list'; readonly items: readonly ArgTemplate[]; readonly node: ValueNode };
+  | { readonly kind: 'list'; readonly items: readonly ArgTemplate[]; readonly node: ValueNode }
+  /** A write step's `{ _each: "$args.input.lines", itemCode: "$item.sku" }`: the object built once per element of the list, `$item.` reading the element. */
+  | { readonly kind: 'each'; readonly over: ArgTemplate; readonly item: ArgTemplate; readonly node: ValueNode };
 
 export interface FetchBinding {
   readonly source: string;
@@ -32,6 +38,8 @@ export interface FieldBinding {
   readonly connection?: { readonly items: readonly string[]; readonly nextCursor: readonly string[]; readonly node: ConstDirectiveNode };
   /** The cached entities a mutation touches (@invalidates, repeatable). */
   readonly invalidates?: readonly InvalidationBinding[];
+  /** A write mutation's steps and answer (@step, @answer). */
+  readonly write?: WriteBinding;
   /** A binding directive's own text was malformed (reported); the field is not checked further. */
   readonly broken?: boolean;
 }
@@ -51,7 +59,7 @@ function stringOffset(node: ConstValueNode): number {
 }
 
 /** Parses a dot path argument; on failure records BINDING_BAD_PATH at the exact character. */
-function pathArgument(directive: ConstDirectiveNode, name: string, issues: CompositionIssue[], fallback?: string): readonly string[] | undefined {
+export function pathArgument(directive: ConstDirectiveNode, name: string, issues: CompositionIssue[], fallback?: string): readonly string[] | undefined {
   const arg = stringArgument(directive, name);
   if (arg === undefined) return fallback === undefined ? undefined : parsePath(fallback);
   try {
@@ -63,20 +71,30 @@ function pathArgument(directive: ConstDirectiveNode, name: string, issues: Compo
   }
 }
 
-/** Turns one `args` value into a template; `$args.x` and `$parent.x` are references, `$$` escapes a literal `$`. */
-function template(node: ConstValueNode, issues: CompositionIssue[]): ArgTemplate | undefined {
+const FETCH_ROOTS: readonly TemplateRoot[] = ['args', 'parent'];
+
+/** The field of an object template that maps a list (`_each`), in a write's steps. */
+export const EACH = '_each';
+
+/**
+ * Turns one `args` value into a template; `$args.x` and `$parent.x` are
+ * references (a write's steps: `$args.`, `$caller.`, `$steps.`), `$$` escapes a literal `$`.
+ */
+export function readTemplate(node: ConstValueNode, issues: CompositionIssue[], roots: readonly TemplateRoot[] = FETCH_ROOTS): ArgTemplate | undefined {
+  const template = (inner: ConstValueNode, found: CompositionIssue[]): ArgTemplate | undefined => readTemplate(inner, found, roots);
   switch (node.kind) {
     case Kind.STRING: {
       const text = node.value;
       if (text.startsWith('$$')) return { kind: 'literal', value: text.slice(1), node };
       if (!text.startsWith('$')) return { kind: 'literal', value: text, node };
-      const match = /^\$(args|parent)\.(.*)$/s.exec(text);
-      if (match === null) {
-        issues.push(issueAt(node, 'BINDING_BAD_REFERENCE', `"${text}" is not a reference: only $args.<argument> and $parent.<path> exist.`, 'write "$args.<name>" for an argument of the field, "$parent.<path>" for the parent\'s source value, or "$$..." for a literal that starts with "$".', stringOffset(node)));
+      const match = /^\$([a-z]+)\.(.*)$/s.exec(text);
+      if (match === null || !roots.includes(match[1] as TemplateRoot)) {
+        const known = roots.map((root) => `$${root}.`).join(', ');
+        issues.push(issueAt(node, 'BINDING_BAD_REFERENCE', `"${text}" is not a reference: only ${known} exist here.`, roots === FETCH_ROOTS ? 'write "$args.<name>" for an argument of the field, "$parent.<path>" for the parent\'s source value, or "$$..." for a literal that starts with "$".' : `write ${known} followed by a path, or "$$..." for a literal that starts with "$".`, stringOffset(node)));
         return undefined;
       }
       try {
-        return { kind: 'ref', root: match[1] as 'args' | 'parent', path: parsePath(match[2] as string), node };
+        return { kind: 'ref', root: match[1] as TemplateRoot, path: parsePath(match[2] as string), node };
       } catch (error) {
         if (!(error instanceof ExpressionError)) throw error;
         issues.push(issueAt(node, 'BINDING_BAD_REFERENCE', `"${text}" is not a valid reference: ${error.message}.`, 'write field names separated by dots after $args. or $parent.', stringOffset(node) + match[1]!.length + 1 + error.column));
@@ -85,6 +103,17 @@ function template(node: ConstValueNode, issues: CompositionIssue[]): ArgTemplate
     }
     case Kind.OBJECT: {
       const fields = new Map<string, { template: ArgTemplate; node: ValueNode }>();
+      const each = roots.includes('item') ? node.fields.find((field) => field.name.value === EACH) : undefined;
+      if (each !== undefined) {
+        const over = template(each.value, issues);
+        const item = template({ ...node, fields: node.fields.filter((field) => field !== each) }, issues);
+        if (over === undefined || item === undefined) return undefined;
+        if (over.kind !== 'ref') {
+          issues.push(issueAt(each.value, 'BINDING_BAD_REFERENCE', `${EACH} should be a reference to a list, e.g. "$args.input.lines".`, 'write _each: "$args.<list>" and the element\'s fields as "$item.<field>".'));
+          return undefined;
+        }
+        return { kind: 'each', over, item, node };
+      }
       for (const field of node.fields) {
         const inner = template(field.value, issues);
         if (inner !== undefined) fields.set(field.name.value, { template: inner, node: field.value });
@@ -118,7 +147,7 @@ function fetchBinding(directive: ConstDirectiveNode, issues: CompositionIssue[])
     issues.push(issueAt(argsNode, 'BINDING_BAD_REFERENCE', `@fetch(args:) should be an object literal of the operation's arguments.`, 'write args: { name: "$args.name" }.'));
   } else if (argsNode?.kind === Kind.OBJECT) {
     for (const field of argsNode.fields) {
-      const value = template(field.value, issues);
+      const value = readTemplate(field.value, issues);
       if (value !== undefined) args.set(field.name.value, { template: value, node: field.value });
     }
   }
@@ -164,6 +193,10 @@ export function readFieldBinding(field: FieldDefinitionNode, issues: Composition
         if (items !== undefined && nextCursor !== undefined) binding.connection = { items, nextCursor, node: directive };
         break;
       }
+      case 'step':
+      case 'answer':
+        binding.write = readWriteDirective(directive, binding.write, issues);
+        break;
       case 'invalidates': {
         const invalidation = readInvalidation(directive, issues);
         if (invalidation !== undefined) binding.invalidates = [...(binding.invalidates ?? []), invalidation];

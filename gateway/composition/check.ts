@@ -30,6 +30,7 @@ import type { ArgTemplate, FetchBinding, FieldBinding } from './bindings.js';
 import { entityKey, enumSourceValues } from './bindings.js';
 import { issueAt, suggest, type CompositionIssue, type CompositionIssueCode } from './issues.js';
 import { describeRef, refOf, resolvePath, shapeOf, type SourceRef } from './source-types.js';
+import { checkWrite } from './write-check.js';
 
 /** Source scalar → the unified scalars it may become. Enums may always become String. */
 const SCALAR_COMPATIBLE: Readonly<Record<string, readonly string[]>> = {
@@ -191,6 +192,11 @@ export function checkBindings(input: CheckInput): { errors: CompositionIssue[]; 
       }
       return;
     }
+    if (template.kind === 'each') {
+      if (!isListType(nullable)) return report(template.node, 'BINDING_TYPE_MISMATCH', `${label} passes a list (_each) where a single ${getNamedType(type).name} is expected.`, 'pass one value.');
+      checkTemplate(template.item, nullable.ofType, label, field);
+      return;
+    }
     if (template.kind === 'list') {
       const item = isListType(nullable) ? nullable.ofType : type;
       for (const inner of template.items) checkTemplate(inner, item, label, field);
@@ -252,6 +258,20 @@ export function checkBindings(input: CheckInput): { errors: CompositionIssue[]; 
       const kinds = (['fetch', 'from', 'compute'] as const).filter((kind) => binding[kind] !== undefined);
       if (kinds.length > 1) report(field.astNode, 'BINDING_CONFLICT', `${label} has ${kinds.map((kind) => `@${kind}`).join(' and ')}; a field takes its value one way.`, 'keep one of them.');
       if (binding.connection !== undefined && binding.fetch === undefined) report(binding.connection.node, 'BINDING_CONFLICT', `${label} has @connection without @fetch.`, 'add the @fetch whose answer is the page.');
+      if (binding.write !== undefined) {
+        if (type !== unified.getMutationType()) {
+          report(binding.write.steps[0]?.node ?? binding.write.answer?.node, 'BINDING_WRONG_ROOT', `${label} has @step or @answer, which only a Mutation field may have.`, 'move the write to a field of Mutation.');
+          continue;
+        }
+        if (binding.fetch !== undefined) report(binding.fetch.node, 'BINDING_CONFLICT', `${label} has both @fetch and @step; a write takes its steps from @step.`, 'turn the @fetch into the first @step.');
+        if (binding.write.steps.length === 0) {
+          report(binding.write.answer?.node, 'BINDING_WRITE_ANSWER', `${label} has @answer but no @step.`, 'declare the steps with @step.');
+          continue;
+        }
+        const answer = checkWrite({ unified, sources, field, label, write: binding.write, errors, checkTemplate: (template, argType) => checkTemplate(template, argType, label, field) });
+        if (answer !== undefined) compatible(answer.ref, field.type, label, answer.reads, answer.node);
+        continue;
+      }
       if (isRoot && binding.fetch === undefined) {
         report(field.astNode, 'BINDING_UNBOUND_ROOT_FIELD', `${label} is a root field without @fetch, so nothing can answer it.`, 'add @fetch(source: ..., operation: ..., args: ...).');
         continue;

@@ -32,6 +32,9 @@ import { checkInvalidations } from './invalidates.js';
 import type { CompositionIssue } from './issues.js';
 import { compileResolvers } from './resolvers.js';
 import { buildSourceSchemas } from './source-types.js';
+import { compileWrite } from './write-compile.js';
+import type { WriteDefinition } from '../writes/definition.js';
+import { writeResolver } from '../writes/resolver.js';
 
 export interface ComposeInput {
   /** The schema files, in order; `file` is how issues name them (e.g. "schema/commerce.graphql"). */
@@ -50,6 +53,8 @@ export type Composition =
       readonly constraints: InputConstraints;
       /** The `@requiresScopes` / `@authenticated` rules, by type or field coordinate, for the gateway to enforce. */
       readonly access: AccessRules;
+      /** The write mutations (@step), compiled for the executor, by Mutation field name. */
+      readonly writes: ReadonlyMap<string, WriteDefinition>;
       readonly warnings: readonly CompositionIssue[];
     }
   | { readonly ok: false; readonly errors: readonly CompositionIssue[]; readonly warnings: readonly CompositionIssue[] };
@@ -119,7 +124,7 @@ export function composeSchema(input: ComposeInput): Composition {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
       const binding = bindings.get(`${type.name}.${field.name}`);
-      if (binding?.invalidates !== undefined) errors.push(...checkInvalidations(unified, type, field, binding.invalidates, binding.fetch !== undefined));
+      if (binding?.invalidates !== undefined) errors.push(...checkInvalidations(unified, type, field, binding.invalidates, binding.fetch !== undefined || binding.write !== undefined));
     }
   }
   warnings.push(...checked.warnings);
@@ -132,13 +137,23 @@ export function composeSchema(input: ComposeInput): Composition {
     const scalar = scalars.get(definition.name.value);
     if (scalar !== undefined) scalarResolvers[definition.name.value] = scalar;
   }
+  const fieldResolvers = compileResolvers({ unified, sources, bindings });
+  const writes = new Map<string, WriteDefinition>();
+  const mutationType = unified.getMutationType();
+  for (const field of Object.values(mutationType?.getFields() ?? {})) {
+    const binding = bindings.get(`${mutationType?.name}.${field.name}`);
+    if (mutationType === null || mutationType === undefined || binding?.write === undefined || binding.write.steps.length === 0) continue;
+    const definition = compileWrite({ sources, field, write: binding.write, invalidates: binding.invalidates ?? [] });
+    writes.set(field.name, definition);
+    (fieldResolvers[mutationType.name] ??= {})[field.name] = writeResolver(definition);
+  }
   const schema = makeExecutableSchema({
     typeDefs: stripped,
-    resolvers: { ...scalarResolvers, ...compileResolvers({ unified, sources, bindings }) },
+    resolvers: { ...scalarResolvers, ...fieldResolvers },
     resolverValidationOptions: { requireResolversForResolveType: 'ignore' },
   });
   applyEnumMappings(schema, unified);
   // Printed from the SDL alone, so the artifact depends only on the schema files.
   const composedSdl = `${printSchema(buildASTSchema(stripped, { assumeValidSDL: true }))}\n`;
-  return { ok: true, schema, composedSdl, constraints, access, warnings: warnings.sort(byPlace) };
+  return { ok: true, schema, composedSdl, constraints, access, writes, warnings: warnings.sort(byPlace) };
 }

@@ -6,7 +6,7 @@
 import { Kind, parse, type DocumentNode } from 'graphql';
 
 /** Names of the binding directives; none of them reaches callers. */
-export const BINDING_DIRECTIVES = Object.freeze(['fetch', 'from', 'compute', 'connection', 'entity', 'enumFrom', 'constraint', 'invalidates', 'requiresScopes', 'authenticated'] as const);
+export const BINDING_DIRECTIVES = Object.freeze(['fetch', 'from', 'compute', 'connection', 'entity', 'enumFrom', 'constraint', 'invalidates', 'requiresScopes', 'authenticated', 'step', 'answer', 'owner'] as const);
 
 /** The scalar the `args` of @fetch are typed with; removed from what callers see. */
 export const BINDINGS_SCALAR = '_Bindings';
@@ -43,6 +43,12 @@ directive @requiresScopes(scopes: [[String!]!]!) on OBJECT | FIELD_DEFINITION | 
 
 "Only callers with a verified token may see the field or type; on a type, every field returning it."
 directive @authenticated on OBJECT | FIELD_DEFINITION | INTERFACE | SCALAR | ENUM
+"One step of a write mutation, sent in the order declared and journaled before it is sent (docs/writes.md). \`args\` may read \`$args.\`, \`$caller.\` and \`$steps.<an earlier step>.\`; \`path\` picks the step's answer. \`repeat\` says how sending it again is made safe: \\"idempotency-key\\" (the system applies the step's key once), \\"lookup\\" (\`lookup\` with \`lookupArgs\` finds an earlier result at \`lookupPath\`) or \\"never\\" (an unknown outcome goes to the dead-letter queue). \`undo\` with \`undoArgs\` (which may also read \`$steps.<this step>.\`) undoes it when a later step fails for good; \`cannotUndo\` says why nothing can."
+directive @step(name: String!, source: String!, operation: String!, args: _Bindings, path: String, repeat: String!, lookup: String, lookupArgs: _Bindings, lookupPath: String, undo: String, undoArgs: _Bindings, cannotUndo: String) repeatable on FIELD_DEFINITION
+"What a write mutation answers: the answer of one of its steps, at \`path\`, resolved further by the answer type's own bindings."
+directive @answer(step: String!, path: String) on FIELD_DEFINITION
+"The system that owns an input field, for writes: only its steps may send the field, and the steps of a system that owns fields of a write's input run only when one of those fields is given."
+directive @owner(source: String!) on INPUT_FIELD_DEFINITION
 `;
 
 let parsed: DocumentNode | undefined;

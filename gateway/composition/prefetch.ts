@@ -37,6 +37,8 @@ function needsOnlyKey(template: ArgTemplate, key: string): boolean {
       return [...template.fields.values()].every(({ template: inner }) => needsOnlyKey(inner, key));
     case 'list':
       return template.items.every((inner) => needsOnlyKey(inner, key));
+    case 'each':
+      return false; // write steps only
   }
 }
 

@@ -342,6 +342,10 @@ export const CONFIG_SPEC = section({
     postgresUrl: text<string | null>(null, { nonEmpty: true, secret: true, what: 'a postgres:// URL' }),
     /** How long a caller's idempotency key is remembered after its write began, in ms; never while the write is in flight. @default 86400000 */
     idempotencyKeyTtlMs: integer(86_400_000, { min: 60_000 }), // 24 h
+    /** How long an instance's claim on a write in flight lasts, in ms, renewed while it works; after a crash another instance (or the restarted one) takes the write over once it lapses. @default 30000 */
+    leaseMs: integer(30_000, { min: 1_000 }),
+    /** How often the gateway looks for unfinished writes whose claim lapsed (a crashed instance's) and completes or undoes them, in ms; it also looks once at start. 0 looks only at start. @default 10000 */
+    recoveryIntervalMs: integer(10_000, { min: 0 }),
   }),
   /**
    * Limits per caller (docs/partners.md, "Limits"): requests and query cost per window, per token, or per client

@@ -71,14 +71,52 @@ export type QueryInvoiceArgs = {
 /** Changes, each written to the system that owns it. */
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Places an order in the storefront. Retrying with the same idempotency key places it once. */
+  /**
+   * Places an order in every system that keeps it: the storefront's order, then the erp's sales order (which
+   * reserves the stock), then billing's invoice. Answered only once every system has it; when one refuses, what
+   * was done is undone in reverse order. Send an `Idempotency-Key` header (or `input.idempotencyKey`): a retry
+   * with the same key gets the first answer and places nothing again.
+   */
   placeOrder?: Maybe<Order>;
+  /**
+   * Changes the stock of one product in one erp warehouse (goods received, damaged, counted, returned). Send an
+   * `Idempotency-Key` header: a retry with the same key changes the stock once.
+   */
+  adjustInventory?: Maybe<InventoryAdjustment>;
+  /**
+   * Takes money for an open invoice with a card. Send an `Idempotency-Key` header: a client retrying after a
+   * timeout with the same key captures the money once.
+   */
+  capturePayment?: Maybe<Payment>;
+  /** Gives money back for a payment. Send an `Idempotency-Key` header: a retry with the same key refunds once. */
+  refundPayment?: Maybe<Payment>;
 };
 
 
 /** Changes, each written to the system that owns it. */
 export type MutationPlaceOrderArgs = {
   input: PlaceOrderInput;
+};
+
+
+/** Changes, each written to the system that owns it. */
+export type MutationAdjustInventoryArgs = {
+  sku: Scalars['ID']['input'];
+  warehouse: Warehouse;
+  delta: Scalars['Int']['input'];
+  reason: AdjustmentReason;
+};
+
+
+/** Changes, each written to the system that owns it. */
+export type MutationCapturePaymentArgs = {
+  input: CapturePaymentInput;
+};
+
+
+/** Changes, each written to the system that owns it. */
+export type MutationRefundPaymentArgs = {
+  input: RefundPaymentInput;
 };
 
 /** Events as they happen, over server-sent events. */
@@ -233,6 +271,98 @@ export type Warehouse =
   | 'WH_WEST'
   /** Central. */
   | 'WH_CENTRAL';
+
+/** Why stock changed in a warehouse. */
+export type AdjustmentReason =
+  /** Goods arrived. */
+  | 'RECEIVED'
+  /** Goods were damaged and written off. */
+  | 'DAMAGED'
+  /** A stock count corrected the figure. */
+  | 'COUNTED'
+  /** A customer sent goods back. */
+  | 'RETURNED';
+
+/** A change of stock the erp recorded. */
+export type InventoryAdjustment = {
+  __typename?: 'InventoryAdjustment';
+  /** The erp's document number of the adjustment. */
+  documentNumber: Scalars['ID']['output'];
+  /** The product. */
+  sku: Scalars['ID']['output'];
+  /** Which warehouse. */
+  warehouse: Warehouse;
+  /** Units added (positive) or taken away (negative). */
+  delta: Scalars['Int']['output'];
+  /** Why. */
+  reason: AdjustmentReason;
+  /** Units on hand in the warehouse after the change. */
+  onHandAfter: Scalars['Int']['output'];
+  /** When the erp recorded it. */
+  createdAt: Scalars['DateTime']['output'];
+};
+
+/** What a caller sends to take money for an invoice. */
+export type CapturePaymentInput = {
+  /** Billing's invoice id (at most 64 characters). */
+  invoiceId: Scalars['ID']['input'];
+  /** How much, in minor units (cents), as digits, e.g. "1999". */
+  amountMinor: Scalars['String']['input'];
+  /** The invoice's currency. */
+  currencyCode: CurrencyCode;
+  /** The card paid with. */
+  card: CardInput;
+};
+
+/** What a caller sends to give money back. */
+export type RefundPaymentInput = {
+  /** Billing's payment id (at most 64 characters). */
+  paymentId: Scalars['ID']['input'];
+  /** How much, in minor units (cents), as digits, e.g. "500". */
+  amountMinor: Scalars['String']['input'];
+  /** The payment's currency. */
+  currencyCode: CurrencyCode;
+  /** Why, for billing's records (at most 500 characters). */
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A card, as the payment provider describes it (never its number). */
+export type CardInput = {
+  /** The card scheme, e.g. "visa" (at most 20 characters). */
+  scheme: Scalars['String']['input'];
+  /** The last four digits. */
+  last4: Scalars['String']['input'];
+  /** Expiry month, 1 to 12. */
+  expMonth: Scalars['Int']['input'];
+  /** Expiry year, e.g. 2030. */
+  expYear: Scalars['Int']['input'];
+};
+
+/** Money billing took for an invoice. */
+export type Payment = {
+  __typename?: 'Payment';
+  /** Billing's payment id. */
+  id: Scalars['ID']['output'];
+  /** The invoice it pays. */
+  invoiceId: Scalars['ID']['output'];
+  /** How much was taken. */
+  amount?: Maybe<Money>;
+  /** How much of it was given back. */
+  refunded?: Maybe<Money>;
+  /** Where the payment is. */
+  status: PaymentStatus;
+};
+
+/** Where a payment is. */
+export type PaymentStatus =
+  /** Billing did not say. */
+  | 'UNSPECIFIED'
+  /** Taken. */
+  | 'CAPTURED'
+  /** Partly given back. */
+  | 'PARTIALLY_REFUNDED'
+  /** Given back in full. */
+  | 'REFUNDED';
 
 /** A shopper with an account. */
 export type Customer = {

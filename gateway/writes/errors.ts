@@ -18,6 +18,9 @@ export const WRITE_ERROR_CODES = Object.freeze([
   'IDEMPOTENCY_KEY_REUSED',
   'IDEMPOTENCY_KEY_IN_USE',
   'IDEMPOTENCY_KEY_INVALID',
+  'WRITE_FAILED',
+  'WRITE_INCOMPLETE',
+  'WRITE_NOT_AVAILABLE',
   // The operator's commands and admin API (operator.ts).
   'WRITE_QUERY_INVALID',
   'WRITE_NOT_DEAD_LETTERED',
@@ -32,6 +35,7 @@ export const WRITE_ERROR_HTTP_STATUS: Readonly<Partial<Record<WriteErrorCode, nu
   IDEMPOTENCY_KEY_REUSED: 422,
   IDEMPOTENCY_KEY_IN_USE: 409,
   IDEMPOTENCY_KEY_INVALID: 400,
+  WRITE_NOT_AVAILABLE: 503,
 });
 
 /** A journal refusal or failure. `details` holds ids and states only. */

@@ -99,7 +99,7 @@ export function unifiedDemoConfig(
 }
 
 /** Every scope the demo schema names: anonymous callers in the demo hold them all (the storefront frontend's view). */
-export const DEMO_ANONYMOUS_SCOPES = ['catalog:read', 'prices:read', 'inventory:read', 'customers:read', 'orders:read', 'invoices:read', 'orders:write'];
+export const DEMO_ANONYMOUS_SCOPES = ['catalog:read', 'prices:read', 'inventory:read', 'customers:read', 'orders:read', 'invoices:read', 'orders:write', 'inventory:write', 'payments:write'];
 
 /** The `auth` section of switchboard.config.ts (keep the two equal): anonymous callers get the storefront frontend's scopes. */
 export const DEMO_AUTH = { anonymousScopes: DEMO_ANONYMOUS_SCOPES } as const satisfies SwitchboardConfig['auth'];
@@ -107,8 +107,9 @@ export const DEMO_AUTH = { anonymousScopes: DEMO_ANONYMOUS_SCOPES } as const sat
 /** The `pipeline` section of switchboard.config.ts; pass `{ pipeline: {} }` in `overrides` for no cache TTLs. */
 export const DEMO_PIPELINE = {
   sources: {
+    storefront: { honoursIdempotencyKeys: true },
     erp: { operations: { getStockLevels: { cache: { ttlMs: 5_000, staleIfErrorMs: 300_000 } }, getItem: { cache: { ttlMs: 60_000, staleIfErrorMs: 3_600_000 } } } },
-    billing: { operations: { getPrice: { cache: { ttlMs: 60_000, staleIfErrorMs: 3_600_000 } } } },
+    billing: { honoursIdempotencyKeys: true, operations: { getPrice: { cache: { ttlMs: 60_000, staleIfErrorMs: 3_600_000 } } } },
   },
 } as const satisfies SwitchboardConfig['pipeline'];
 

@@ -75,6 +75,64 @@ export type Warehouse =
   /** Central. */
   | 'WH_CENTRAL';
 
+/** Why stock changed in a warehouse. */
+export type AdjustmentReason =
+  /** Goods arrived. */
+  | 'RECEIVED'
+  /** Goods were damaged and written off. */
+  | 'DAMAGED'
+  /** A stock count corrected the figure. */
+  | 'COUNTED'
+  /** A customer sent goods back. */
+  | 'RETURNED';
+
+/** What a caller sends to take money for an invoice. */
+export type CapturePaymentInput = {
+  /** Billing's invoice id (at most 64 characters). */
+  invoiceId: Scalars['ID']['input'];
+  /** How much, in minor units (cents), as digits, e.g. "1999". */
+  amountMinor: Scalars['String']['input'];
+  /** The invoice's currency. */
+  currencyCode: CurrencyCode;
+  /** The card paid with. */
+  card: CardInput;
+};
+
+/** What a caller sends to give money back. */
+export type RefundPaymentInput = {
+  /** Billing's payment id (at most 64 characters). */
+  paymentId: Scalars['ID']['input'];
+  /** How much, in minor units (cents), as digits, e.g. "500". */
+  amountMinor: Scalars['String']['input'];
+  /** The payment's currency. */
+  currencyCode: CurrencyCode;
+  /** Why, for billing's records (at most 500 characters). */
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** A card, as the payment provider describes it (never its number). */
+export type CardInput = {
+  /** The card scheme, e.g. "visa" (at most 20 characters). */
+  scheme: Scalars['String']['input'];
+  /** The last four digits. */
+  last4: Scalars['String']['input'];
+  /** Expiry month, 1 to 12. */
+  expMonth: Scalars['Int']['input'];
+  /** Expiry year, e.g. 2030. */
+  expYear: Scalars['Int']['input'];
+};
+
+/** Where a payment is. */
+export type PaymentStatus =
+  /** Billing did not say. */
+  | 'UNSPECIFIED'
+  /** Taken. */
+  | 'CAPTURED'
+  /** Partly given back. */
+  | 'PARTIALLY_REFUNDED'
+  /** Given back in full. */
+  | 'REFUNDED';
+
 /** Where an order is in its life. */
 export type OrderStatus =
   /** Placed, not yet paid. */
