@@ -75,6 +75,7 @@ describe('billing writes', () => {
     expect(otherRpc).toMatchObject({ code: 'FAILED_PRECONDITION' });
     expect(otherRpc.details).toContain('CreateInvoice');
     expect((await failure(call('CreateInvoice', invoiceRequest('ord_80002'), 'bad key with spaces'))).code).toBe('INVALID_ARGUMENT');
+    expect((await failure(call('CreateInvoice', invoiceRequest('ord_80002'), 'k'.repeat(256)))).code).toBe('INVALID_ARGUMENT');
     expect((records().writes as Wire[]).length).toBe(before);
   });
 

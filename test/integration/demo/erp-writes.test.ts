@@ -164,4 +164,14 @@ describe('erp writes', () => {
       [null, { AdjustInventory: 1 }],
     ]);
   });
+
+  it('refuses oversized references and message ids with Client faults, applying nothing', async () => {
+    const before = erp.records().writes as Rec[];
+    expect((await raw('CreateSalesOrder', salesOrderXml('r'.repeat(65), 'SKU-00021', 1))).text).toContain('<t:code>BAD_EXTERNAL_REFERENCE</t:code>');
+    const longId = '<erp:itemCode>SKU-00040</erp:itemCode><erp:warehouse>WH-EAST</erp:warehouse><erp:quantityDelta>1</erp:quantityDelta><erp:reason>received</erp:reason>' + `<erp:requestId>${'m'.repeat(129)}</erp:requestId>`;
+    expect((await raw('AdjustInventory', longId)).text).toContain('<t:code>BAD_REQUEST_ID</t:code>');
+    expect((await raw('FindSalesOrderByExternalReference', '')).text).toContain('<t:code>MISSING_FIELD</t:code>');
+    expect((await raw('CancelSalesOrder', '')).text).toContain('<t:code>MISSING_FIELD</t:code>');
+    expect(erp.records().writes).toHaveLength(before.length);
+  });
 });

@@ -47,6 +47,8 @@ describe('gRPC source against the demo billing', () => {
       listInvoices: 'query',
       capturePayment: 'mutation',
       refundPayment: 'mutation',
+      voidInvoice: 'mutation',
+      setPrice: 'mutation',
       watchInvoiceEvents: 'subscription',
       ping: 'query',
     });
