@@ -10,7 +10,7 @@ import type { SwitchboardConfig } from '../../../gateway/index.js';
 import { createGrpcSource } from '../../../sources/grpc/index.js';
 import { createRestSource } from '../../../sources/rest/index.js';
 import { createSoapSource } from '../../../sources/soap/index.js';
-import { COMMERCE_SCHEMA, startGatewayOn, startSystems, useHarness, type Systems, type TestGateway } from '../../harness/index.js';
+import { COMMERCE_SCHEMA, DEMO_AUTH, startGatewayOn, startSystems, useHarness, type Systems, type TestGateway } from '../../harness/index.js';
 import { interceptLog, startRewriteProxy, type LogCapture, type ProxiedAnswer, type RewriteProxy } from './rewrite-proxy.js';
 
 useHarness();
@@ -25,6 +25,8 @@ let log: LogCapture;
 function config(): SwitchboardConfig {
   return {
     schema: COMMERCE_SCHEMA,
+    // The demo's anonymous scopes: these cases are about backends, not callers.
+    auth: DEMO_AUTH,
     logging: { level: 'info' },
     sources: [
       createRestSource({

@@ -77,7 +77,7 @@ describe('the log', () => {
   it('writes one info line per request, with its request id, method, path, status, duration and operation name', async () => {
     raw.length = 0;
     const answers = await Promise.all(
-      [1, 2, 3].map(() => gateway.graphql('query ProductTitle { storefront { getProduct(productId: "prod_00001") { title } } }', undefined, { headers: { authorization: `Bearer ${CALLER_TOKEN}` } })),
+      [1, 2, 3].map(() => gateway.graphql('query ProductTitle { storefront { getProduct(productId: "prod_00001") { title } } }', undefined, { headers: { 'x-api-key': CALLER_TOKEN } })),
     );
     const ids = answers.map((answer) => answer.headers.get('x-request-id'));
     const requests = lines().filter((line) => line.message === 'request');
@@ -101,7 +101,7 @@ describe('the log', () => {
 
   it('writes one line per upstream failure with source, operation, status and the reason, every line of the request with its id', async () => {
     raw.length = 0;
-    const answer = await gateway.graphql('query Stock { erp { getItem(itemCode: "SKU-00001") { itemCode } } }', undefined, { headers: { authorization: `Bearer ${CALLER_TOKEN}`, cookie: `session=${CALLER_TOKEN}` } });
+    const answer = await gateway.graphql('query Stock { erp { getItem(itemCode: "SKU-00001") { itemCode } } }', undefined, { headers: { 'x-api-key': CALLER_TOKEN, cookie: `session=${CALLER_TOKEN}` } });
     expect(answer.body.errors?.[0]?.extensions?.code).toBe('SOURCE_UNAVAILABLE');
     const requestId = answer.headers.get('x-request-id');
     const failures = lines().filter((line) => line.source === 'erp');
@@ -111,6 +111,14 @@ describe('the log', () => {
     const ofRequest = lines().filter((line) => line.requestId !== undefined);
     expect(ofRequest.every((line) => line.requestId === requestId)).toBe(true);
     expect(lines().filter((line) => line.message === 'request')).toHaveLength(1);
+  });
+
+  it('logs a refused bearer token by its code, never the token', async () => {
+    const refused = await gateway.graphql('{ __typename }', undefined, { headers: { authorization: `Bearer ${CALLER_TOKEN}` } });
+    expect(refused.status).toBe(401);
+    const requestId = refused.headers.get('x-request-id');
+    expect(lines().filter((line) => line.message === 'request' && line.requestId === requestId)).toEqual([expect.objectContaining({ status: 401 })]);
+    // The next test reads every line, this request's included, for the token.
   });
 
   it('never writes a seeded secret, in any field of any line', () => {

@@ -50,7 +50,7 @@ describe('REST source against the demo storefront', () => {
   it('derives a valid subgraph with the contract\'s operations', () => {
     assertValidSubgraph(source.typeDefs);
     expect([...source.operations.keys()].sort()).toEqual(
-      ['cancelOrder', 'createCustomer', 'createOrder', 'getCustomer', 'getOrder', 'getProduct', 'getProductBySku', 'listCustomerOrders', 'listCustomers', 'listOrders', 'listProducts', 'updateOrderStatus'],
+      ['cancelOrder', 'createCustomer', 'createOrder', 'getCustomer', 'getOrder', 'getProduct', 'getProductBySku', 'listCustomerOrders', 'listCustomers', 'listOrders', 'listProducts', 'updateOrderStatus', 'updateProduct'],
     );
     expect(op('getProduct')).toMatchObject({ kind: 'query', idempotent: true });
     expect(op('createOrder')).toMatchObject({ kind: 'mutation', idempotent: false });
