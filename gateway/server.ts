@@ -371,7 +371,20 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig, 
       // The journal is opened for the executor only when the schema declares writes: a read-only gateway needs no disk or database.
       if (definitions.size > 0) {
         const { leaseMs, recoveryIntervalMs } = resolved.writes;
-        writeService = createWriteService({ journal: await openWriteJournal(resolved.writes), definitions, pipelineOf: (name) => pipelines.get(name), cache: cacheControl, logger, leaseMs, recoveryIntervalMs });
+        const { metrics } = telemetry;
+        writeService = createWriteService({
+          journal: await openWriteJournal(resolved.writes),
+          definitions,
+          pipelineOf: (name) => pipelines.get(name),
+          cache: cacheControl,
+          logger,
+          leaseMs,
+          recoveryIntervalMs,
+          ...(metrics === undefined ? {} : { onSettled: (write: { state: string }) => metrics.observeWrite(write.state) }),
+        });
+        // Read at each scrape: the dead-letter queue is the journal's, shared by every instance.
+        const { journal } = writeService;
+        metrics?.readDeadLetters(async () => (await journal.list({ states: ['dead-lettered'], limit: 1000 })).length);
         // Writes a crashed instance left unfinished are completed or undone from the start.
         writeService.recover().catch((error: unknown) => logger.error('write recovery at start failed', { error }));
       }

@@ -38,7 +38,7 @@ export function writeResolver(definition: WriteDefinition): GraphQLFieldResolver
     const { caller } = ctx;
     let outcome;
     try {
-      outcome = await writes.run(definition, args, { identity: caller.kind === 'anonymous' ? null : caller.id, requestId: ctx.requestId, ...(idempotencyKey === undefined ? {} : { idempotencyKey }) });
+      outcome = await writes.run(definition, args, { identity: caller.kind === 'anonymous' ? null : caller.id, requestId: ctx.requestId, ...(caller.partner === undefined ? {} : { partner: caller.partner }), ...(idempotencyKey === undefined ? {} : { idempotencyKey }) });
     } catch (error) {
       throw refusalOf(error) ?? error;
     }

@@ -20,6 +20,8 @@ export interface WriteRequest {
   /** The caller's identity for the key's scope and the audit trail (null: anonymous). */
   readonly identity: string | null;
   readonly requestId: string;
+  /** The partner the caller's token was issued to, for the audit trail. */
+  readonly partner?: string;
   /** The caller's `Idempotency-Key`, validated by the journal. */
   readonly idempotencyKey?: string;
 }
@@ -53,6 +55,8 @@ export interface WriteServiceOptions {
   readonly recoveryIntervalMs?: number;
   /** @default "<hostname>:<pid>:<random>" */
   readonly owner?: string;
+  /** Told each write's state once it settles (the gateway's metrics: switchboard_writes_total). */
+  readonly onSettled?: (write: Write) => void;
 }
 
 /** The plan the journal records: the steps that run for these arguments, with how each is repeated and undone. */
@@ -91,6 +95,7 @@ export function createWriteService(options: WriteServiceOptions): WriteService {
     try {
       const settled = await work;
       await invalidate(settled);
+      options.onSettled?.(settled);
       return settled;
     } finally {
       driving.delete(work);
@@ -131,7 +136,7 @@ export function createWriteService(options: WriteServiceOptions): WriteService {
     async run(definition, args, request) {
       if (closed) throw new WriteError({ code: 'WRITE_NOT_AVAILABLE', safeMessage: 'The gateway is shutting down; send the write again.' });
       const begun = await journal.begin(
-        { mutation: definition.mutation, input: toJson(args), caller: { identity: request.identity, requestId: request.requestId }, idempotencyKey: request.idempotencyKey ?? null, steps: planSteps(definition, args) },
+        { mutation: definition.mutation, input: toJson(args), caller: { identity: request.identity, requestId: request.requestId, ...(request.partner === undefined ? {} : { partner: request.partner }) }, idempotencyKey: request.idempotencyKey ?? null, steps: planSteps(definition, args) },
         { owner, leaseMs },
       );
       if (!begun.created) return { write: begun.write, replayed: true };
