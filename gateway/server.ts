@@ -207,6 +207,8 @@ function createEndpoint(init: {
   outbound: (source: string) => Outbound | undefined;
   disclosure: SchemaDisclosureOptions;
   callerLimits: CallerLimits;
+  /** Told the plan of each request refused for its rate (metrics). */
+  onRateLimited?: (plan: string) => void;
   streamCaps: StreamCaps;
   /** The schema's `@constraint`s (unified schema only). */
   constraints?: InputConstraints;
@@ -265,7 +267,7 @@ function createEndpoint(init: {
       useInputConstraints(init.constraints ?? new Map()),
       // After the input constraints (an out-of-bounds size names its argument) and before scopes: cost with list
       // sizes from variables, the plan's limits, then requests and cost per window (429).
-      useRateLimit(init.callerLimits),
+      useRateLimit(init.callerLimits, init.onRateLimited),
       // After validation, before any resolver: a root field the caller may not call fails the operation (403).
       ...(init.access === undefined ? [] : [useScopes(init.access)]),
       useNotices(),
@@ -349,7 +351,8 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig, 
   };
   const streamCaps = createStreamCaps(resolved.limits);
   const { endpoints: exposure } = resolved;
-  const main = { config: resolved, logger, outbound, streamCaps, callerLimits, ...(requestTelemetry === undefined ? {} : { requestTelemetry }), disclosure: { introspection: exposure.introspection, suggestions: exposure.suggestions } };
+  const rateMetrics = telemetry.metrics;
+  const main = { config: resolved, logger, outbound, streamCaps, callerLimits, ...(rateMetrics === undefined ? {} : { onRateLimited: (plan: string) => rateMetrics.observeTokenRateLimited(plan) }), ...(requestTelemetry === undefined ? {} : { requestTelemetry }), disclosure: { introspection: exposure.introspection, suggestions: exposure.suggestions } };
   let writeService: WriteService | undefined;
   try {
     const subgraphs = buildSubgraphs(resolved.sources);

@@ -95,7 +95,11 @@ interface Args {
   readonly contextValue: { readonly caller: Caller; readonly request?: Request };
 }
 
-export function useRateLimit(callerLimits: CallerLimits): Plugin<{ caller: Caller; request: Request }> {
+/**
+ * @param onRefused told the plan of each request refused for its rate
+ *   (the gateway's metrics: switchboard_token_rate_limited_total)
+ */
+export function useRateLimit(callerLimits: CallerLimits, onRefused?: (plan: string) => void): Plugin<{ caller: Caller; request: Request }> {
   const { limits, logger } = callerLimits;
   /** What each request's counters said, for its response's headers. */
   const outcomes = new WeakMap<Request, LimitOutcome[]>();
@@ -127,6 +131,7 @@ export function useRateLimit(callerLimits: CallerLimits): Plugin<{ caller: Calle
     if (request !== undefined) outcomes.set(request, taken);
     const refused = taken.find(({ decision }) => !decision.allowed);
     if (refused === undefined) return undefined;
+    onRefused?.(plan.name);
     const headers = rateLimitHeaders(taken);
     const retryAfterSeconds = Number(headers['Retry-After']);
     const what = refused.name === 'requests' ? `${refused.policy.points} requests` : `a query cost of ${refused.policy.points}`;

@@ -57,6 +57,17 @@ describe('requests per window', () => {
     expect(systems.counts().storefront.getProductBySku).toBe(3);
   });
 
+  it('counts each refusal by plan in the metrics, for the operator', async () => {
+    const admin = 'admin-token-for-the-rate-limit-metrics-01234';
+    const gateway = await startGatewayOn(unifiedDemoConfig(systems, { ...NO_READ_CACHE, admin: { token: admin }, rateLimits: { anonymousPlan: 'free', windowSeconds: 120, plans: { free: { requests: 1 } } } }));
+    started.push(gateway);
+    const statuses = [];
+    for (let i = 0; i < 3; i += 1) statuses.push((await gateway.graphql(PRODUCT, { sku })).status);
+    expect(statuses).toEqual([200, 429, 429]);
+    const text = await (await gateway.fetch('/metrics', { headers: { authorization: `Bearer ${admin}` } })).text();
+    expect(text).toMatch(/^switchboard_token_rate_limited_total\{plan="free"\} 2$/m);
+  });
+
   it('a gateway with no plan for a caller sends no rate-limit headers', async () => {
     const gateway = await gatewayWith({});
     const { status, headers } = await gateway.graphql(PRODUCT, { sku });
