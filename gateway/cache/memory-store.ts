@@ -102,7 +102,7 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
     async setIfAbsent(writes) {
       // Synchronously on the LRU (no await between the look and the write),
       // so it is atomic within the process: JavaScript runs one call at a
-      // time. Written in Keyv's own envelope, so getMany reads it as any other.
+      // time. Written in Keyv's own envelope, so getMany reads it like every other.
       const now = Date.now();
       return writes.map((write) => {
         const held = lru.get(write.key);

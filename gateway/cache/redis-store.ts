@@ -50,7 +50,7 @@ export function createRedisStore(options: RedisStoreOptions): CacheStore {
       // SET key value PX ttl NX GET (Redis ≥ 7.0): one atomic command per key
       // that both creates the value when absent and answers what was there,
       // so instances racing on one key all learn the one winner. In Keyv's
-      // envelope ({ value, expires }), so getMany reads it as any other value.
+      // envelope ({ value, expires }), so getMany reads it like every other value.
       const now = Date.now();
       const answers = await within(
         ms,
