@@ -140,4 +140,39 @@ describe('invoiceEvents', () => {
       await reader.cancel().catch(() => undefined);
     }
   });
+
+  it("streams the invoice a placeOrder raised (the playground example's hint: place an order in another tab)", async () => {
+    const controller = new AbortController();
+    const response = await undiciFetch(`${gateway.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      body: JSON.stringify({ query: 'subscription { invoiceEvents { kind invoice { orderId status } } }' }),
+      signal: controller.signal,
+    });
+    expect(response.status).toBe(200);
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    try {
+      // The first read is pending while billing's watch opens; the order is placed once billing counted the watch.
+      const read = (async () => {
+        while (!/event: next\ndata: .*"orderId"/.test(text)) {
+          const { value, done } = await reader.read();
+          if (done) break;
+          text += decoder.decode(value, { stream: true });
+        }
+      })();
+      await expect.poll(() => systems.counts().billing.WatchInvoiceEvents ?? 0).toBeGreaterThan(0);
+      const customer = seed.customers[1]!;
+      const placed = await gateway.graphql(`mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }`, { input: { customerId: customer.id, lines: [{ sku: seed.products[2]!.sku, quantity: 1 }] } });
+      expect(placed.body.errors).toBeUndefined();
+      await read;
+      const line = text.split('\n').find((candidate) => candidate.startsWith('data: ') && candidate.includes('orderId'));
+      const event = JSON.parse((line as string).slice('data: '.length)).data.invoiceEvents;
+      expect(event).toEqual({ kind: 'CREATED', invoice: { orderId: placed.body.data.placeOrder.id, status: 'OPEN' } });
+    } finally {
+      controller.abort();
+      await reader.cancel().catch(() => undefined);
+    }
+  });
 });
