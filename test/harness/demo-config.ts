@@ -3,6 +3,9 @@
  * each pointed at that system's contract file and URL, exactly as
  * switchboard.config.ts points at the launched demo.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SwitchboardConfig } from '../../gateway/index.js';
 import type { Source } from '../../sources/common/index.js';
@@ -10,6 +13,7 @@ import { createGrpcSource } from '../../sources/grpc/index.js';
 import { createRestSource } from '../../sources/rest/index.js';
 import { createSoapSource } from '../../sources/soap/index.js';
 import type { DemoSystemName } from '../../demo/index.js';
+import { track } from './cleanup.js';
 import type { Systems } from './systems.js';
 
 /**
@@ -94,8 +98,17 @@ export function unifiedDemoConfig(
     // As switchboard.config.ts (keep the two equal): read cache TTLs for the erp's and billing's reads.
     pipeline: DEMO_PIPELINE,
     auth: DEMO_AUTH,
+    // The schema declares writes, so the gateway opens a journal: in a folder of the test's own, never the checkout's .switchboard/.
+    writes: { sqlitePath: testJournalPath() },
     ...overrides,
   };
+}
+
+/** A fresh journal file in a temporary folder, removed when the test file's harness closes (after the gateway that used it). */
+function testJournalPath(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'swb-journal-'));
+  track({ close: async () => rmSync(dir, { recursive: true, force: true }) }, `journal folder ${dir}`);
+  return join(dir, 'journal.db');
 }
 
 /** Every scope the demo schema names: anonymous callers in the demo hold them all (the storefront frontend's view). */
