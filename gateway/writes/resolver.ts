@@ -7,6 +7,7 @@
 import { GraphQLError, type GraphQLFieldResolver } from 'graphql';
 import type { GatewayContext } from '../context.js';
 import { refusalOf, reportOf, writeErrorOf } from './answer.js';
+import { journalCaller } from './caller.js';
 import type { WriteDefinition } from './definition.js';
 
 /** The header a caller sends its key in (the IETF httpapi draft's name, as Stripe uses it). */
@@ -35,10 +36,10 @@ export function writeResolver(definition: WriteDefinition): GraphQLFieldResolver
     const writes = ctx.writes;
     if (writes === undefined) throw refused('WRITE_NOT_AVAILABLE', `${definition.mutation} cannot run: this gateway has no write journal.`, 503);
     const idempotencyKey = callerKey(ctx.idempotencyKey, args);
-    const { caller } = ctx;
     let outcome;
     try {
-      outcome = await writes.run(definition, args, { identity: caller.kind === 'anonymous' ? null : caller.id, requestId: ctx.requestId, ...(caller.partner === undefined ? {} : { partner: caller.partner }), ...(idempotencyKey === undefined ? {} : { idempotencyKey }) });
+      // Who asked, as the journal keeps it (caller.ts): the token's id and partner, never the token.
+      outcome = await writes.run(definition, args, { ...journalCaller(ctx.caller, ctx.requestId), ...(idempotencyKey === undefined ? {} : { idempotencyKey }) });
     } catch (error) {
       throw refusalOf(error) ?? error;
     }
