@@ -78,25 +78,32 @@ export async function start(argv: readonly string[], io: CliIo): Promise<number>
   const port = portOf(values.port);
   const resolved = await resolveConfig(await loadConfig(values.config ?? DEFAULT_CONFIG_FILE));
   const gateway = await createGateway(resolved);
+  // Caught before anything is printed: whoever reads "listening" and stops us at
+  // once must find the handler in place (a signal before it would kill the
+  // process with the journal and connections open).
+  let requested: () => void = () => undefined;
+  const stopRequested = new Promise<void>((done) => (requested = done));
+  const stop = (): void => {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    io.err('switchboard: stopping...\n');
+    requested();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
   const host = values.host ?? resolved.server.host;
   let url: string;
   try {
     url = await gateway.listen({ ...(port === undefined ? {} : { port }), host });
   } catch (error) {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
     await gateway.close();
     throw listenFailure(error, host, port ?? resolved.server.port);
   }
   io.out(`Switchboard is listening on ${url}\nPlayground: ${url}/graphql\n`);
   io.out(await describeSources(resolved.sources));
-  await new Promise<void>((done) => {
-    const stop = (): void => {
-      process.off('SIGINT', stop);
-      process.off('SIGTERM', stop);
-      io.err('switchboard: stopping...\n');
-      gateway.close().then(done, done);
-    };
-    process.on('SIGINT', stop);
-    process.on('SIGTERM', stop);
-  });
+  await stopRequested;
+  await gateway.close().catch(() => undefined);
   return EXIT.ok;
 }
