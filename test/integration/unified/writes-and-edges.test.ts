@@ -101,78 +101,73 @@ describe('placeOrder', () => {
   });
 });
 
+/** An invoiceEvents subscription over SSE, read until the first event whose data holds `marker`. */
+async function openInvoiceEvents(selection: string, marker: string) {
+  const controller = new AbortController();
+  const response = await undiciFetch(`${gateway.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+    body: JSON.stringify({ query: `subscription { invoiceEvents { ${selection} } }` }),
+    signal: controller.signal,
+  });
+  expect(response.status).toBe(200);
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  // Started at once, so the first read is pending while billing's watch opens.
+  const read = (async () => {
+    while (!new RegExp(`event: next\ndata: .*"${marker}"`).test(text)) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+  })();
+  return {
+    read,
+    arrived: (): boolean => /event: next/.test(text),
+    event(): { kind: string; invoice: unknown } {
+      const line = text.split('\n').find((candidate) => candidate.startsWith('data: ') && candidate.includes(marker));
+      return JSON.parse((line as string).slice('data: '.length)).data.invoiceEvents;
+    },
+    async close(): Promise<void> {
+      controller.abort();
+      await reader.cancel().catch(() => undefined);
+    },
+  };
+}
+
 describe('invoiceEvents', () => {
   it('delivers an event over SSE when billing raises an invoice', async () => {
-    const controller = new AbortController();
-    const response = await undiciFetch(`${gateway.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-      body: JSON.stringify({ query: 'subscription { invoiceEvents { kind invoiceId invoice { id orderId status } } }' }),
-      signal: controller.signal,
-    });
-    expect(response.status).toBe(200);
-    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-    const decoder = new TextDecoder();
-    let text = '';
+    const stream = await openInvoiceEvents('kind invoiceId invoice { id orderId status }', 'invoiceId');
     try {
-      // The subscription is open once its stream answers; give billing's watch a moment by raising after the first read is pending.
-      const read = (async () => {
-        while (!/event: next\ndata: .*"invoiceId"/.test(text)) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          text += decoder.decode(value, { stream: true });
-        }
-      })();
       let invoice: { id: string; orderId: string } | undefined;
       // Raise invoices until one arrives on the stream (the watch may open just after the first).
-      for (let attempt = 0; attempt < 20 && !/event: next/.test(text); attempt += 1) {
+      for (let attempt = 0; attempt < 20 && !stream.arrived(); attempt += 1) {
         invoice = await createInvoice('1999');
-        await Promise.race([read, new Promise((resolve) => setTimeout(resolve, 100))]);
+        await Promise.race([stream.read, new Promise((resolve) => setTimeout(resolve, 100))]);
       }
-      await read;
-      const line = text.split('\n').find((candidate) => candidate.startsWith('data: ') && candidate.includes('invoiceId'));
-      const event = JSON.parse((line as string).slice('data: '.length)).data.invoiceEvents;
+      await stream.read;
+      const event = stream.event();
       expect(event.kind).toBe('CREATED');
       expect(event.invoice).toMatchObject({ orderId: expect.stringMatching(/^ord_test_/), status: 'OPEN' });
       expect(invoice).toBeDefined();
     } finally {
-      controller.abort();
-      await reader.cancel().catch(() => undefined);
+      await stream.close();
     }
   });
 
   it("streams the invoice a placeOrder raised (the playground example's hint: place an order in another tab)", async () => {
-    const controller = new AbortController();
-    const response = await undiciFetch(`${gateway.url}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
-      body: JSON.stringify({ query: 'subscription { invoiceEvents { kind invoice { orderId status } } }' }),
-      signal: controller.signal,
-    });
-    expect(response.status).toBe(200);
-    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
-    const decoder = new TextDecoder();
-    let text = '';
+    const stream = await openInvoiceEvents('kind invoice { orderId status }', 'orderId');
     try {
-      // The first read is pending while billing's watch opens; the order is placed once billing counted the watch.
-      const read = (async () => {
-        while (!/event: next\ndata: .*"orderId"/.test(text)) {
-          const { value, done } = await reader.read();
-          if (done) break;
-          text += decoder.decode(value, { stream: true });
-        }
-      })();
+      // The order is placed once billing counted the watch.
       await expect.poll(() => systems.counts().billing.WatchInvoiceEvents ?? 0).toBeGreaterThan(0);
       const customer = seed.customers[1]!;
       const placed = await gateway.graphql(`mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }`, { input: { customerId: customer.id, lines: [{ sku: seed.products[2]!.sku, quantity: 1 }] } });
       expect(placed.body.errors).toBeUndefined();
-      await read;
-      const line = text.split('\n').find((candidate) => candidate.startsWith('data: ') && candidate.includes('orderId'));
-      const event = JSON.parse((line as string).slice('data: '.length)).data.invoiceEvents;
-      expect(event).toEqual({ kind: 'CREATED', invoice: { orderId: placed.body.data.placeOrder.id, status: 'OPEN' } });
+      await stream.read;
+      expect(stream.event()).toEqual({ kind: 'CREATED', invoice: { orderId: placed.body.data.placeOrder.id, status: 'OPEN' } });
     } finally {
-      controller.abort();
-      await reader.cancel().catch(() => undefined);
+      await stream.close();
     }
   });
 });
