@@ -51,8 +51,14 @@ export async function createPostgresTokenStore(options: PostgresTokenStoreOption
     async list(q = {}) {
       const where: string[] = [];
       const params: unknown[] = [];
-      if (q.partner !== undefined) (params.push(q.partner), where.push(`partner = $${params.length}`));
-      if (q.includeExpired !== true) (params.push(Date.now()), where.push(`expires_at > $${params.length}`));
+      if (q.partner !== undefined) {
+        params.push(q.partner);
+        where.push(`partner = $${params.length}`);
+      }
+      if (q.includeExpired !== true) {
+        params.push(Date.now());
+        where.push(`expires_at > $${params.length}`);
+      }
       params.push(q.limit ?? DEFAULT_LIST_LIMIT);
       const rows = await query(`SELECT * FROM issued_tokens${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY issued_at DESC, jti LIMIT $${params.length}`, params);
       return rows.map((row) => fromRow(row as never));

@@ -93,8 +93,14 @@ export function createSqliteTokenStore(options: SqliteTokenStoreOptions): TokenS
       guard(() => {
         const where: string[] = [];
         const params: Array<string | number> = [];
-        if (query.partner !== undefined) (where.push('partner = ?'), params.push(query.partner));
-        if (query.includeExpired !== true) (where.push('expires_at > ?'), params.push(Date.now()));
+        if (query.partner !== undefined) {
+          where.push('partner = ?');
+          params.push(query.partner);
+        }
+        if (query.includeExpired !== true) {
+          where.push('expires_at > ?');
+          params.push(Date.now());
+        }
         const sql = `SELECT * FROM issued_tokens${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY issued_at DESC, jti LIMIT ?`;
         return (db.prepare(sql).all(...params, query.limit ?? DEFAULT_LIST_LIMIT) as Row[]).map(fromRow);
       }),

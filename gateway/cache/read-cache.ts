@@ -10,7 +10,7 @@ import { createFailureLog } from './failure-log.js';
 import type { CacheStore, StoreWrite } from './store.js';
 import { parseStoredEntry, type StoredEntry } from './stored-entry.js';
 import { TAG_VERSION_TTL_MS, asVersion, entryKey, newVersion, uniqueTags, versionKey } from './tag-versions.js';
-import type { CacheEntry, CacheTicket, CacheWrite, ReadCache, ReadCacheStats } from './types.js';
+import type { CacheEntry, CacheTicket, ReadCache, ReadCacheStats } from './types.js';
 
 export interface ReadCacheOverOptions {
   readonly store: CacheStore;

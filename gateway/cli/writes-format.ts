@@ -9,7 +9,7 @@ import { callerName } from '../writes/index.js';
 
 /** Control characters (ANSI escapes, carriage returns, bidi overrides) shown as \u escapes; long values cut. */
 export function printable(value: string, max = 120): string {
-  // eslint-disable-next-line no-control-regex
+   
   const safe = value.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
   return safe.length > max ? `${safe.slice(0, max - 1)}…` : safe;
 }

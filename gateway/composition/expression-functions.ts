@@ -2,7 +2,6 @@
  * The functions of the @compute language (docs/directives.md keeps the same
  * list; a test compares them): aggregates, coalesce, minorUnits, date, dateTime, concat.
  */
-import { readPath } from './path.js';
 import { arithmetic, compareNumeric, describeValue, ExpressionEvaluationError, INTEGER_TEXT, toNumeric, type Numeric } from './expression-values.js';
 
 // ---------------------------------------------------------------------------

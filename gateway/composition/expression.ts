@@ -11,7 +11,7 @@
  * the tree again.
  */
 
-import { arithmetic, ExpressionEvaluationError, MAX_SAFE, narrow, toNumeric, toOutput, type Operator } from './expression-values.js';
+import { arithmetic, MAX_SAFE, narrow, toNumeric, toOutput, type Operator } from './expression-values.js';
 import { FUNCTIONS, KNOWN_FUNCTIONS, type Compiled, type FunctionName, type FunctionSpec } from './expression-functions.js';
 import { ExpressionError, readPath } from './path.js';
 

@@ -34,6 +34,8 @@ export function watchConnect(call: StreamCall, next: Subscribe, watch: ConnectWa
       let failedWith: { error: unknown } | undefined;
       let settle!: (outcome: ConnectOutcome) => void;
       const outcome = new Promise<ConnectOutcome>((resolve) => (settle = resolve));
+      // Declared before `connected`, which clears it; assigned once the stream is asked for.
+      // eslint-disable-next-line prefer-const
       let timer: NodeJS.Timeout | undefined;
       /** Ends the connect phase once. */
       const connected = (result: ConnectOutcome): void => {

@@ -16,7 +16,7 @@ export const MAX_CALLER_REASON_CHARS = 200;
 /** Longest backend reason written to the log, in characters. */
 export const MAX_LOG_REASON_CHARS = 2_000;
 
-// eslint-disable-next-line no-control-regex
+ 
 const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\u200B-\u200F\u2028-\u202E\u2060-\u206F]/g;
 
 /** Secrets in free text: credentials after their name, auth schemes, JWTs, key-like runs. */

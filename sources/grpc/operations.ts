@@ -46,7 +46,8 @@ function subscription(init: OperationInit, args: Args, ctx: CallContext): AsyncI
   return {
     [Symbol.asyncIterator]() {
       const request = encode(init, args);
-      const inner = init.transport().serverStream(init.method.path, request, ctx)[Symbol.asyncIterator]();
+      const stream = init.transport().serverStream(init.method.path, request, ctx);
+      const inner = stream[Symbol.asyncIterator]();
       return {
         async next(): Promise<IteratorResult<unknown>> {
           let step: IteratorResult<Buffer>;

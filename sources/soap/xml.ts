@@ -95,7 +95,7 @@ function stripProlog(text: string): string {
 
 /** Escapes text for element content and attribute values; refuses characters XML 1.0 cannot carry. */
 export function escapeXml(value: string): string {
-  // eslint-disable-next-line no-control-regex
+   
   if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.test(value)) {
     throw new RangeError('The value holds a control character that XML 1.0 cannot carry.');
   }

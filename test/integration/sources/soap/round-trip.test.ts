@@ -19,7 +19,6 @@ useHarness();
 const ERP_CONTRACT = fileURLToPath(new URL('../../../../demo/erp/erp.wsdl', import.meta.url));
 const CONTRACT = fileURLToPath(new URL('../../../fixtures/wsdl/features/features.wsdl', import.meta.url));
 const F = '{urn:example:features}';
-const C = '{urn:example:common}';
 const O = '{urn:example:other}';
 
 const ANSWERS: Record<string, string> = {
