@@ -58,7 +58,12 @@ const SCALARS = { ID: 'string', Decimal: 'string', DateTime: 'string' } as const
 // `useTypeImports`: tsconfig has verbatimModuleSyntax. `enumsAsTypes`: string
 // unions erase to nothing, so the generated files have no runtime code but the
 // documents, and a caller's "ACTIVE" literal type-checks.
-const COMMON_CONFIG = { scalars: SCALARS, strictScalars: true, useTypeImports: true, enumsAsTypes: true } as const;
+const COMMON_CONFIG = {
+  scalars: SCALARS,
+  strictScalars: true,
+  useTypeImports: true,
+  enumsAsTypes: true,
+} as const;
 
 const PLUGIN_MAP = {
   typescript: typescriptPlugin,
@@ -81,8 +86,14 @@ function parseSdl({ file, sdl }: SdlFile): DocumentNode {
   try {
     return parse(sdl);
   } catch (error) {
-    const where = error instanceof GraphQLError && error.locations?.[0] ? `:${error.locations[0].line}:${error.locations[0].column}` : '';
-    throw new Error(`${file}${where}: ${error instanceof GraphQLError ? error.message : String(error)}`, { cause: error });
+    const where =
+      error instanceof GraphQLError && error.locations?.[0]
+        ? `:${error.locations[0].line}:${error.locations[0].column}`
+        : '';
+    throw new Error(
+      `${file}${where}: ${error instanceof GraphQLError ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
 }
 
@@ -100,17 +111,32 @@ export function loadCallerSchema(schema: readonly SdlFile[], vocabulary: SdlFile
   const files = [...schema, vocabulary].map(({ file }) => file).join(', ');
   const definitions = schemaDocuments.flatMap((document) => document.definitions);
   try {
-    buildASTSchema({ kind: Kind.DOCUMENT, definitions: [...definitions, ...vocabularyDocument.definitions] });
+    buildASTSchema({
+      kind: Kind.DOCUMENT,
+      definitions: [...definitions, ...vocabularyDocument.definitions],
+    });
   } catch (error) {
-    throw new Error(`${files}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(`${files}: ${error instanceof Error ? error.message : String(error)}`, {
+      cause: error,
+    });
   }
-  const binding = new Set(vocabularyDocument.definitions.flatMap((definition) => (definition.kind === Kind.DIRECTIVE_DEFINITION ? [definition.name.value] : [])));
-  const stripped = visit({ kind: Kind.DOCUMENT, definitions }, { Directive: (node) => (binding.has(node.name.value) ? null : undefined) });
+  const binding = new Set(
+    vocabularyDocument.definitions.flatMap((definition) =>
+      definition.kind === Kind.DIRECTIVE_DEFINITION ? [definition.name.value] : [],
+    ),
+  );
+  const stripped = visit(
+    { kind: Kind.DOCUMENT, definitions },
+    { Directive: (node) => (binding.has(node.name.value) ? null : undefined) },
+  );
   try {
     // Fails when a caller-visible field uses a type that only the vocabulary declares.
     buildASTSchema(stripped);
   } catch (error) {
-    throw new Error(`${files} without the binding directives: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(
+      `${files} without the binding directives: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
   return stripped;
 }
@@ -121,7 +147,9 @@ export function loadCallerSchema(schema: readonly SdlFile[], vocabulary: SdlFile
  * public the moment codegen runs and visible in the diff.
  */
 function indexOf(module: string, content: string): string {
-  const names = [...content.matchAll(/^export (?:type|interface) (\w+)/gm)].map((match) => match[1]);
+  const names = [...content.matchAll(/^export (?:type|interface) (\w+)/gm)].map(
+    (match) => match[1],
+  );
   return `export type {\n${names.map((name) => `  ${name},\n`).join('')}} from '${module}';\n`;
 }
 
@@ -132,30 +160,69 @@ async function loadDocuments(rootDir: string): Promise<Types.DocumentFile[]> {
   return Promise.all(
     names.map(async (name) => {
       const location = `${CLIENT_DOCUMENTS_DIR}/${name}`;
-      return { location, document: parseSdl({ file: location, sdl: await readFile(join(dir, name), 'utf8') }) };
+      return {
+        location,
+        document: parseSdl({ file: location, sdl: await readFile(join(dir, name), 'utf8') }),
+      };
     }),
   );
 }
 
 /** Produces every generated file in memory, in a stable order. Writes nothing. */
 export async function generateFiles(rootDir: string): Promise<GeneratedFile[]> {
-  const read = async (file: string): Promise<SdlFile> => ({ file, sdl: await readFile(join(rootDir, file), 'utf8') });
-  const schema = loadCallerSchema(await Promise.all(CODEGEN_SCHEMA_FILES.map(read)), await read(CODEGEN_VOCABULARY_FILE));
+  const read = async (file: string): Promise<SdlFile> => ({
+    file,
+    sdl: await readFile(join(rootDir, file), 'utf8'),
+  });
+  const schema = loadCallerSchema(
+    await Promise.all(CODEGEN_SCHEMA_FILES.map(read)),
+    await read(CODEGEN_VOCABULARY_FILE),
+  );
   const schemaAst = buildASTSchema(schema);
-  const run = (filename: string, plugins: Types.ConfiguredPlugin[], documents: Types.DocumentFile[], config: Record<string, unknown>): Promise<string> =>
-    codegen({ filename, schema, schemaAst, documents, plugins, pluginMap: PLUGIN_MAP, config: { ...COMMON_CONFIG, ...config } });
+  const run = (
+    filename: string,
+    plugins: Types.ConfiguredPlugin[],
+    documents: Types.DocumentFile[],
+    config: Record<string, unknown>,
+  ): Promise<string> =>
+    codegen({
+      filename,
+      schema,
+      schemaAst,
+      documents,
+      plugins,
+      pluginMap: PLUGIN_MAP,
+      config: { ...COMMON_CONFIG, ...config },
+    });
 
   const types = await run('gateway/generated/commerce-types.ts', [{ typescript: {} }], [], {});
-  const client = await run('demo/client/generated/graphql.ts', [{ typescript: {} }, { 'typescript-operations': {} }, { 'typed-document-node': {} }], await loadDocuments(rootDir), {
-    // Only the enums, inputs and scalars the operations use: the client stays small and self-contained.
-    onlyOperationTypes: true,
-    // Documents as strings: the client sends them with fetch and needs no graphql runtime.
-    documentMode: 'string',
-  });
+  const client = await run(
+    'demo/client/generated/graphql.ts',
+    [{ typescript: {} }, { 'typescript-operations': {} }, { 'typed-document-node': {} }],
+    await loadDocuments(rootDir),
+    {
+      // Only the enums, inputs and scalars the operations use: the client stays small and self-contained.
+      onlyOperationTypes: true,
+      // Documents as strings: the client sends them with fetch and needs no graphql runtime.
+      documentMode: 'string',
+    },
+  );
   const files: GeneratedFile[] = [
-    { path: 'gateway/generated/commerce-types.ts', content: banner('the unified schema as callers see it') + '\n' + types },
-    { path: 'gateway/generated/index.ts', content: banner('the public entry of gateway/generated') + '\n' + indexOf('./commerce-types.js', types) },
-    { path: 'demo/client/generated/graphql.ts', content: banner(`typed documents of ${CLIENT_DOCUMENTS_DIR}/*.graphql`) + '\n' + client },
+    {
+      path: 'gateway/generated/commerce-types.ts',
+      content: banner('the unified schema as callers see it') + '\n' + types,
+    },
+    {
+      path: 'gateway/generated/index.ts',
+      content:
+        banner('the public entry of gateway/generated') +
+        '\n' +
+        indexOf('./commerce-types.js', types),
+    },
+    {
+      path: 'demo/client/generated/graphql.ts',
+      content: banner(`typed documents of ${CLIENT_DOCUMENTS_DIR}/*.graphql`) + '\n' + client,
+    },
   ];
   return files.map((file) => ({ path: file.path, content: file.content.trimEnd() + '\n' }));
 }
@@ -171,7 +238,9 @@ async function readIfExists(path: string): Promise<string | undefined> {
 
 async function listFiles(dir: string): Promise<string[]> {
   try {
-    return (await readdir(dir, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => join(entry.parentPath, entry.name));
+    return (await readdir(dir, { recursive: true, withFileTypes: true }))
+      .filter((entry) => entry.isFile())
+      .map((entry) => join(entry.parentPath, entry.name));
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return [];
     throw error;
@@ -190,7 +259,11 @@ export async function findStaleFiles(rootDir: string): Promise<StaleFile[]> {
   const expected = new Set(fresh.map((file) => resolve(rootDir, file.path)));
   for (const dir of GENERATED_DIRS) {
     for (const path of await listFiles(join(rootDir, dir))) {
-      if (!expected.has(resolve(path))) stale.push({ path: resolve(path).slice(resolve(rootDir).length + 1), reason: 'unexpected' });
+      if (!expected.has(resolve(path)))
+        stale.push({
+          path: resolve(path).slice(resolve(rootDir).length + 1),
+          reason: 'unexpected',
+        });
     }
   }
   return stale;
@@ -219,12 +292,18 @@ async function main(argv: readonly string[]): Promise<number> {
     console.log('Generated files are up to date.');
     return 0;
   }
-  for (const file of stale) console.error(`${file.path}: ${file.reason === 'unexpected' ? 'not produced by codegen; delete it' : file.reason}`);
+  for (const file of stale)
+    console.error(
+      `${file.path}: ${file.reason === 'unexpected' ? 'not produced by codegen; delete it' : file.reason}`,
+    );
   console.error('Generated files are stale: run `npm run codegen` and commit the result.');
   return 1;
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+if (
+  process.argv[1] !== undefined &&
+  import.meta.url === pathToFileURL(resolve(process.argv[1])).href
+) {
   main(process.argv.slice(2)).then(
     (code) => (process.exitCode = code),
     (error: unknown) => {

@@ -28,7 +28,10 @@ function local(variable: string, port: number, path = ''): string {
 function portFromEnv(variable: string, fallback: number): number {
   const raw = process.env[variable];
   if (raw === undefined || raw === '') return fallback;
-  if (!/^\d+$/.test(raw) || Number(raw) > 65_535) throw new Error(`${variable} should be a port number from 0 to 65535, instead got "${raw.slice(0, 20)}".`);
+  if (!/^\d+$/.test(raw) || Number(raw) > 65_535)
+    throw new Error(
+      `${variable} should be a port number from 0 to 65535, instead got "${raw.slice(0, 20)}".`,
+    );
   return Number(raw);
 }
 
@@ -38,7 +41,19 @@ export default defineConfig({
   schema: 'schema/commerce.graphql',
   // Every scope the demo schema names, so the playground and the README's examples work without a token;
   // a gateway for partners gives anonymous callers nothing (docs/partners.md). Keep equal to test/harness/demo-config.ts.
-  auth: { anonymousScopes: ['catalog:read', 'prices:read', 'inventory:read', 'customers:read', 'orders:read', 'invoices:read', 'orders:write', 'inventory:write', 'payments:write'] },
+  auth: {
+    anonymousScopes: [
+      'catalog:read',
+      'prices:read',
+      'inventory:read',
+      'customers:read',
+      'orders:read',
+      'invoices:read',
+      'orders:write',
+      'inventory:write',
+      'payments:write',
+    ],
+  },
   sources: [
     createRestSource({
       name: 'storefront',
@@ -48,10 +63,34 @@ export default defineConfig({
       healthPath: '/products?limit=1',
       // Many products, customers or orders by key are one list call with ids=a,b,c (at most 100 keys: the contract's maxItems).
       batch: {
-        getProduct: { via: 'listProducts', key: 'productId', listArgument: 'ids', itemKey: 'id', resultPath: 'items' },
-        getProductBySku: { via: 'listProducts', key: 'sku', listArgument: 'skus', itemKey: 'sku', resultPath: 'items' },
-        getCustomer: { via: 'listCustomers', key: 'customerId', listArgument: 'ids', itemKey: 'id', resultPath: 'items' },
-        getOrder: { via: 'listOrders', key: 'orderId', listArgument: 'ids', itemKey: 'id', resultPath: 'items' },
+        getProduct: {
+          via: 'listProducts',
+          key: 'productId',
+          listArgument: 'ids',
+          itemKey: 'id',
+          resultPath: 'items',
+        },
+        getProductBySku: {
+          via: 'listProducts',
+          key: 'sku',
+          listArgument: 'skus',
+          itemKey: 'sku',
+          resultPath: 'items',
+        },
+        getCustomer: {
+          via: 'listCustomers',
+          key: 'customerId',
+          listArgument: 'ids',
+          itemKey: 'id',
+          resultPath: 'items',
+        },
+        getOrder: {
+          via: 'listOrders',
+          key: 'orderId',
+          listArgument: 'ids',
+          itemKey: 'id',
+          resultPath: 'items',
+        },
       },
     }),
     createSoapSource({
@@ -70,7 +109,16 @@ export default defineConfig({
       includeDirs: ['demo/billing/proto'],
       url: process.env.BILLING_URL ?? `127.0.0.1:${portFromEnv('BILLING_PORT', 4003)}`,
       // Prices of many SKUs are one BatchGetPrices call.
-      batch: { getPrice: { via: 'batchGetPrices', key: 'sku', listArgument: 'skus', itemKey: 'sku', resultPath: 'prices', maxKeys: 1000 } },
+      batch: {
+        getPrice: {
+          via: 'batchGetPrices',
+          key: 'sku',
+          listArgument: 'skus',
+          itemKey: 'sku',
+          resultPath: 'prices',
+          maxKeys: 1000,
+        },
+      },
     }),
   ],
   // The demo serves each system at /graphql/<name>, writes included, for integrators to explore.
@@ -84,8 +132,16 @@ export default defineConfig({
     sources: {
       // The storefront and billing apply a write once per idempotency key, so their writes may be retried.
       storefront: { honoursIdempotencyKeys: true },
-      erp: { operations: { getStockLevels: { cache: { ttlMs: 5_000, staleIfErrorMs: 300_000 } }, getItem: { cache: { ttlMs: 60_000, staleIfErrorMs: 3_600_000 } } } },
-      billing: { honoursIdempotencyKeys: true, operations: { getPrice: { cache: { ttlMs: 60_000, staleIfErrorMs: 3_600_000 } } } },
+      erp: {
+        operations: {
+          getStockLevels: { cache: { ttlMs: 5_000, staleIfErrorMs: 300_000 } },
+          getItem: { cache: { ttlMs: 60_000, staleIfErrorMs: 3_600_000 } },
+        },
+      },
+      billing: {
+        honoursIdempotencyKeys: true,
+        operations: { getPrice: { cache: { ttlMs: 60_000, staleIfErrorMs: 3_600_000 } } },
+      },
     },
   },
   playground: {

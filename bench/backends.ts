@@ -7,7 +7,9 @@ import { DEMO_SYSTEMS, startAdmin } from '../demo/index.js';
 
 const systems = await Promise.all(DEMO_SYSTEMS.map((system) => system.start({ port: 0 })));
 const admin = await startAdmin({ systems, port: 0 });
-process.stdout.write(`${JSON.stringify({ admin: admin.url, ...Object.fromEntries(systems.map((system) => [system.name, { url: system.url, contract: system.contract }])) })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ admin: admin.url, ...Object.fromEntries(systems.map((system) => [system.name, { url: system.url, contract: system.contract }])) })}\n`,
+);
 
 const stop = async (): Promise<void> => {
   await admin.close();

@@ -12,13 +12,18 @@ import { fileURLToPath } from 'node:url';
 import { createDirectClient } from './direct.js';
 
 const direct = createDirectClient(
-  { storefront: process.env.STOREFRONT_URL!, erp: process.env.ERP_URL!, billing: process.env.BILLING_URL! },
+  {
+    storefront: process.env.STOREFRONT_URL!,
+    erp: process.env.ERP_URL!,
+    billing: process.env.BILLING_URL!,
+  },
   process.env.BILLING_CONTRACT!,
   fileURLToPath(new URL('../demo/billing/proto', import.meta.url)),
 );
 
 /** The SKUs SKU-00001 … SKU-000nn. */
-export const skus = (count: number): string[] => Array.from({ length: count }, (_, index) => `SKU-${String(index + 1).padStart(5, '0')}`);
+export const skus = (count: number): string[] =>
+  Array.from({ length: count }, (_, index) => `SKU-${String(index + 1).padStart(5, '0')}`);
 const FIFTY = skus(50);
 
 const ROUTES: Record<string, () => Promise<unknown>> = {
@@ -41,16 +46,25 @@ const server = createServer((req, res) => {
   route().then(
     (result) => {
       const body = JSON.stringify({ data: result });
-      res.writeHead(200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }).end(body);
+      res
+        .writeHead(200, {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+        })
+        .end(body);
     },
     (error: unknown) => {
-      res.writeHead(502, { 'content-type': 'application/json' }).end(JSON.stringify({ error: String(error) }));
+      res
+        .writeHead(502, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ error: String(error) }));
     },
   );
 });
 server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => {
-  process.stdout.write(`${JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` })}\n`,
+  );
 });
 process.once('SIGTERM', () => {
   server.closeAllConnections();

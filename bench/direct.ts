@@ -31,21 +31,51 @@ export interface DirectClient {
   close(): Promise<void>;
 }
 
-type Unary = (request: object, callback: (error: grpc.ServiceError | null, response: Record<string, unknown>) => void) => void;
+type Unary = (
+  request: object,
+  callback: (error: grpc.ServiceError | null, response: Record<string, unknown>) => void,
+) => void;
 
-export function createDirectClient(urls: DirectUrls, protoPath: string, protoRoot: string): DirectClient {
+export function createDirectClient(
+  urls: DirectUrls,
+  protoPath: string,
+  protoRoot: string,
+): DirectClient {
   const storefront = new Pool(urls.storefront, { connections: 32 });
   const erpUrl = new URL(urls.erp);
   const erp = new Pool(erpUrl.origin, { connections: 32 });
-  const xml = new XMLParser({ removeNSPrefix: true, processEntities: false, isArray: (name) => name === 'stockLevel' });
-  const definition = loadSync(protoPath, { includeDirs: [protoRoot], longs: String, enums: String, defaults: true });
+  const xml = new XMLParser({
+    removeNSPrefix: true,
+    processEntities: false,
+    isArray: (name) => name === 'stockLevel',
+  });
+  const definition = loadSync(protoPath, {
+    includeDirs: [protoRoot],
+    longs: String,
+    enums: String,
+    defaults: true,
+  });
   const billingPackage = grpc.loadPackageDefinition(definition) as unknown as {
-    billing: { v1: { BillingService: new (address: string, credentials: grpc.ChannelCredentials) => grpc.Client & Record<string, Unary> } };
+    billing: {
+      v1: {
+        BillingService: new (
+          address: string,
+          credentials: grpc.ChannelCredentials,
+        ) => grpc.Client & Record<string, Unary>;
+      };
+    };
   };
-  const billing = new billingPackage.billing.v1.BillingService(urls.billing, grpc.credentials.createInsecure());
+  const billing = new billingPackage.billing.v1.BillingService(
+    urls.billing,
+    grpc.credentials.createInsecure(),
+  );
 
   const getJson = async (path: string): Promise<Record<string, unknown>> => {
-    const response = await storefront.request({ method: 'GET', path, headers: { accept: 'application/json' } });
+    const response = await storefront.request({
+      method: 'GET',
+      path,
+      headers: { accept: 'application/json' },
+    });
     if (response.statusCode !== 200) throw new Error(`storefront answered ${response.statusCode}`);
     return (await response.body.json()) as Record<string, unknown>;
   };
@@ -56,7 +86,10 @@ export function createDirectClient(urls: DirectUrls, protoPath: string, protoRoo
     const response = await erp.request({
       method: 'POST',
       path: erpUrl.pathname,
-      headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '"http://switchboard.example/erp/GetStockLevels"' },
+      headers: {
+        'content-type': 'text/xml; charset=utf-8',
+        soapaction: '"http://switchboard.example/erp/GetStockLevels"',
+      },
       body,
     });
     const text = await response.body.text();
@@ -66,14 +99,17 @@ export function createDirectClient(urls: DirectUrls, protoPath: string, protoRoo
 
   const unary = (method: string, request: object): Promise<Record<string, unknown>> =>
     new Promise((resolve, reject) => {
-      (billing[method] as Unary).call(billing, request, (error, response) => (error ? reject(error) : resolve(response)));
+      (billing[method] as Unary).call(billing, request, (error, response) =>
+        error ? reject(error) : resolve(response),
+      );
     });
 
   return {
     productById: (id) => getJson(`/products/${encodeURIComponent(id)}`),
     productBySkuOnly: (sku) => getJson(`/products/by-sku/${encodeURIComponent(sku)}`),
     productsPageOnly: (count) => getJson(`/products?limit=${count}`),
-    productsBySkus: (skus) => getJson(`/products?limit=${skus.length}&skus=${skus.map(encodeURIComponent).join(',')}`),
+    productsBySkus: (skus) =>
+      getJson(`/products?limit=${skus.length}&skus=${skus.map(encodeURIComponent).join(',')}`),
     async productsPageWithPricesOneByOne(count) {
       const page = await getJson(`/products?limit=${count}`);
       const skus = (page.items as Array<{ sku: string }>).map((item) => item.sku);
@@ -81,19 +117,29 @@ export function createDirectClient(urls: DirectUrls, protoPath: string, protoRoo
       return { page, prices };
     },
     async productBySku(sku) {
-      const [product, stock, price] = await Promise.all([getJson(`/products/by-sku/${encodeURIComponent(sku)}`), stockLevels([sku]), unary('GetPrice', { sku })]);
+      const [product, stock, price] = await Promise.all([
+        getJson(`/products/by-sku/${encodeURIComponent(sku)}`),
+        stockLevels([sku]),
+        unary('GetPrice', { sku }),
+      ]);
       return { product, stock, price };
     },
     async productsPage(count) {
       const page = await getJson(`/products?limit=${count}`);
       const skus = (page.items as Array<{ sku: string }>).map((item) => item.sku);
-      const [stock, prices] = await Promise.all([stockLevels(skus), unary('BatchGetPrices', { skus })]);
+      const [stock, prices] = await Promise.all([
+        stockLevels(skus),
+        unary('BatchGetPrices', { skus }),
+      ]);
       return { page, stock, prices };
     },
     async orderWithLinesAndInvoices(id) {
       const order = await getJson(`/orders/${encodeURIComponent(id)}`);
       const skus = (order.lines as Array<{ sku: string }>).map((line) => line.sku);
-      const [products, invoices] = await Promise.all([getJson(`/products?skus=${skus.map(encodeURIComponent).join(',')}`), unary('ListInvoices', { orderId: id })]);
+      const [products, invoices] = await Promise.all([
+        getJson(`/products?skus=${skus.map(encodeURIComponent).join(',')}`),
+        unary('ListInvoices', { orderId: id }),
+      ]);
       return { order, products, invoices };
     },
     async close() {

@@ -35,14 +35,25 @@ const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 1500);
  */
 const BASELINE = process.env.BENCH_BASELINE;
 
-function startChild(args: string[], env: NodeJS.ProcessEnv, ready: RegExp, cwd = ROOT): Promise<{ child: ChildProcess; line: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+function startChild(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+  cwd = ROOT,
+): Promise<{ child: ChildProcess; line: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
       if (ready.test(line)) resolve({ child, line });
     });
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code} before it was ready`)));
+    child.once('exit', (code) =>
+      reject(new Error(`${args.join(' ')} exited with ${code} before it was ready`)),
+    );
   });
 }
 
@@ -86,7 +97,12 @@ interface Measured extends LoadResult {
   readonly cpuPerQueryMs: number;
 }
 
-async function measure(target: Target, task: () => Promise<unknown>, concurrency: number, durationMs: number): Promise<Measured> {
+async function measure(
+  target: Target,
+  task: () => Promise<unknown>,
+  concurrency: number,
+  durationMs: number,
+): Promise<Measured> {
   // Warm-up outside the window: pools, JIT, the gateway's caches of parsed documents.
   await runLoad(task, { concurrency, durationMs: 300, warmupCalls: 20 });
   const before = cpuMsOf(target.pid);
@@ -95,7 +111,10 @@ async function measure(target: Target, task: () => Promise<unknown>, concurrency
   return { ...result, cpuPerQueryMs: cpuMs / Math.max(1, result.calls) };
 }
 
-const SKUS_50 = Array.from({ length: 50 }, (_, index) => `SKU-${String(index + 1).padStart(5, '0')}`);
+const SKUS_50 = Array.from(
+  { length: 50 },
+  (_, index) => `SKU-${String(index + 1).padStart(5, '0')}`,
+);
 
 interface Scenario {
   readonly name: string;
@@ -112,8 +131,21 @@ interface Scenario {
 
 const FOUR = 'sku title brand category';
 const SCENARIOS: readonly Scenario[] = [
-  { name: 'one product by key (1 backend call)', gateway: 'uncached', path: '/graphql', query: `query ($sku: ID!) { product(sku: $sku) { ${FOUR} } }`, variables: { sku: 'SKU-00042' }, direct: '/one' },
-  { name: '50 products, 4 fields each (1 call)', gateway: 'uncached', path: '/graphql', query: `{ products(first: 50) { edges { node { ${FOUR} } } } }`, direct: '/page' },
+  {
+    name: 'one product by key (1 backend call)',
+    gateway: 'uncached',
+    path: '/graphql',
+    query: `query ($sku: ID!) { product(sku: $sku) { ${FOUR} } }`,
+    variables: { sku: 'SKU-00042' },
+    direct: '/one',
+  },
+  {
+    name: '50 products, 4 fields each (1 call)',
+    gateway: 'uncached',
+    path: '/graphql',
+    query: `{ products(first: 50) { edges { node { ${FOUR} } } } }`,
+    direct: '/page',
+  },
   {
     name: '50 products + a field from a second operation without a batch endpoint (51 calls)',
     gateway: 'noBatch',
@@ -121,23 +153,46 @@ const SCENARIOS: readonly Scenario[] = [
     query: '{ products(first: 50) { edges { node { sku title price { amount currencyCode } } } } }',
     direct: '/page-prices-one-by-one',
   },
-  { name: '50 products by a list of keys (1 batch call)', gateway: 'uncached', path: '/graphql/storefront', query: `query ($skus: [String!]) { listProducts(skus: $skus, limit: 50) { items { ${FOUR} } } }`, variables: { skus: SKUS_50 }, direct: '/by-keys' },
-  { name: '50 aliased lookups by key, batched into 1 call', gateway: 'uncached', path: '/graphql', query: `{ ${SKUS_50.map((sku, index) => `p${index}: product(sku: "${sku}") { ${FOUR} }`).join(' ')} }`, direct: '/by-keys' },
+  {
+    name: '50 products by a list of keys (1 batch call)',
+    gateway: 'uncached',
+    path: '/graphql/storefront',
+    query: `query ($skus: [String!]) { listProducts(skus: $skus, limit: 50) { items { ${FOUR} } } }`,
+    variables: { skus: SKUS_50 },
+    direct: '/by-keys',
+  },
+  {
+    name: '50 aliased lookups by key, batched into 1 call',
+    gateway: 'uncached',
+    path: '/graphql',
+    query: `{ ${SKUS_50.map((sku, index) => `p${index}: product(sku: "${sku}") { ${FOUR} }`).join(' ')} }`,
+    direct: '/by-keys',
+  },
   {
     name: 'one product with price and stock, across the three systems (3 calls)',
     gateway: 'uncached',
     path: '/graphql',
-    query: 'query ($sku: ID!) { product(sku: $sku) { sku title price { amount currencyCode } stock { available } } }',
+    query:
+      'query ($sku: ID!) { product(sku: $sku) { sku title price { amount currencyCode } stock { available } } }',
     variables: { sku: 'SKU-00042' },
     direct: '/product-price-stock',
     latency: true,
   },
-  { name: '50 products with title, price and stock (3 calls)', gateway: 'uncached', path: '/graphql', query: '{ products(first: 50) { edges { node { sku title price { amount currencyCode } stock { available } } } } }', direct: '/page-price-stock', latency: true },
+  {
+    name: '50 products with title, price and stock (3 calls)',
+    gateway: 'uncached',
+    path: '/graphql',
+    query:
+      '{ products(first: 50) { edges { node { sku title price { amount currencyCode } stock { available } } } } }',
+    direct: '/page-price-stock',
+    latency: true,
+  },
   {
     name: '50 products with title, price and stock, warm read cache (the direct client has none)',
     gateway: 'cached',
     path: '/graphql',
-    query: '{ products(first: 50) { edges { node { sku title price { amount currencyCode } stock { available } } } } }',
+    query:
+      '{ products(first: 50) { edges { node { sku title price { amount currencyCode } stock { available } } } } }',
     direct: '/page-price-stock',
   },
 ];
@@ -156,12 +211,24 @@ interface Row {
 
 export async function runGatewayVsDirect(): Promise<void> {
   const backends = await startChild(['bench/backends.ts'], {}, /^\{/);
-  const urls = JSON.parse(backends.line) as Record<string, { url: string; contract: string }> & { admin: string };
+  const urls = JSON.parse(backends.line) as Record<string, { url: string; contract: string }> & {
+    admin: string;
+  };
   const children: ChildProcess[] = [];
   const pools: Pool[] = [];
   try {
-    const env = { STOREFRONT_URL: urls.storefront!.url, ERP_URL: urls.erp!.url, BILLING_URL: urls.billing!.url, BILLING_CONTRACT: urls.billing!.contract };
-    const start = async (args: string[], ready: RegExp, urlOf: (line: string) => string, cwd = ROOT): Promise<Target> => {
+    const env = {
+      STOREFRONT_URL: urls.storefront!.url,
+      ERP_URL: urls.erp!.url,
+      BILLING_URL: urls.billing!.url,
+      BILLING_CONTRACT: urls.billing!.contract,
+    };
+    const start = async (
+      args: string[],
+      ready: RegExp,
+      urlOf: (line: string) => string,
+      cwd = ROOT,
+    ): Promise<Target> => {
       const { child, line } = await startChild(args, env, ready, cwd);
       children.push(child);
       const pool = new Pool(urlOf(line), { connections: 32 });
@@ -171,39 +238,71 @@ export async function runGatewayVsDirect(): Promise<void> {
     const gatewayUrl = (line: string): string => /listening on (\S+)/.exec(line)![1]!;
     const [direct, uncached, noBatch, cached] = await Promise.all([
       start(['bench/direct-server.ts'], /^\{/, (line) => (JSON.parse(line) as { url: string }).url),
-      start(['bin/switchboard.js', 'start', '--port', '0', '--config', 'bench/no-cache.config.ts'], /listening on/, gatewayUrl),
-      start(['bin/switchboard.js', 'start', '--port', '0', '--config', 'bench/no-batch.config.ts'], /listening on/, gatewayUrl),
+      start(
+        ['bin/switchboard.js', 'start', '--port', '0', '--config', 'bench/no-cache.config.ts'],
+        /listening on/,
+        gatewayUrl,
+      ),
+      start(
+        ['bin/switchboard.js', 'start', '--port', '0', '--config', 'bench/no-batch.config.ts'],
+        /listening on/,
+        gatewayUrl,
+      ),
       start(['bin/switchboard.js', 'start', '--port', '0'], /listening on/, gatewayUrl),
     ]);
     const gateways = { uncached, noBatch, cached } as const;
-    const baseline = BASELINE === undefined ? undefined : await start(['bin/switchboard.js', 'start', '--port', '0', '--config', 'bench/no-cache.config.ts'], /listening on/, gatewayUrl, BASELINE);
+    const baseline =
+      BASELINE === undefined
+        ? undefined
+        : await start(
+            ['bin/switchboard.js', 'start', '--port', '0', '--config', 'bench/no-cache.config.ts'],
+            /listening on/,
+            gatewayUrl,
+            BASELINE,
+          );
 
     const askGateway = (scenario: Scenario, target: Target = gateways[scenario.gateway]) => {
       const body = JSON.stringify({ query: scenario.query, variables: scenario.variables ?? {} });
       const { pool } = target;
       return async (): Promise<unknown> => {
-        const response = await pool.request({ method: 'POST', path: scenario.path, headers: { 'content-type': 'application/json', accept: 'application/json' }, body });
+        const response = await pool.request({
+          method: 'POST',
+          path: scenario.path,
+          headers: { 'content-type': 'application/json', accept: 'application/json' },
+          body,
+        });
         const text = await response.body.text();
-        if (response.statusCode !== 200 || text.startsWith('{"errors"') || text.includes('"errors":[')) throw new Error(`gateway answered ${response.statusCode}: ${text.slice(0, 300)}`);
+        if (
+          response.statusCode !== 200 ||
+          text.startsWith('{"errors"') ||
+          text.includes('"errors":[')
+        )
+          throw new Error(`gateway answered ${response.statusCode}: ${text.slice(0, 300)}`);
         return text;
       };
     };
     const askDirect = (scenario: Scenario) => async (): Promise<unknown> => {
       const response = await direct.pool.request({ method: 'GET', path: scenario.direct });
       const text = await response.body.text();
-      if (response.statusCode !== 200) throw new Error(`direct answered ${response.statusCode}: ${text.slice(0, 300)}`);
+      if (response.statusCode !== 200)
+        throw new Error(`direct answered ${response.statusCode}: ${text.slice(0, 300)}`);
       return text;
     };
     const backendCalls = async (run: () => Promise<unknown>): Promise<string> => {
       await fetch(`${urls.admin}/__admin/reset`, { method: 'POST' });
       await run();
-      const stats = (await (await fetch(`${urls.admin}/__admin/stats`)).json()) as Record<string, Record<string, number>>;
+      const stats = (await (await fetch(`${urls.admin}/__admin/stats`)).json()) as Record<
+        string,
+        Record<string, number>
+      >;
       return Object.entries(stats)
         .flatMap(([system, ops]) => Object.entries(ops).map(([op, n]) => `${system}.${op} ${n}`))
         .join(', ');
     };
 
-    console.log(`\nGateway vs direct client, each behind one loopback hop (${CONCURRENCY} in flight, ${DURATION_MS} ms a row; p50 with 1 in flight, ${LATENCY_MS} ms; ${process.platform} ${process.arch}, Node ${process.versions.node})`);
+    console.log(
+      `\nGateway vs direct client, each behind one loopback hop (${CONCURRENCY} in flight, ${DURATION_MS} ms a row; p50 with 1 in flight, ${LATENCY_MS} ms; ${process.platform} ${process.arch}, Node ${process.versions.node})`,
+    );
     const rows: Row[] = [];
     for (const scenario of SCENARIOS) {
       const gatewayTask = askGateway(scenario);
@@ -219,17 +318,28 @@ export async function runGatewayVsDirect(): Promise<void> {
       const gatewayTarget = gateways[scenario.gateway];
       const directResult = await measure(direct, directTask, CONCURRENCY, DURATION_MS);
       const gatewayResult = await measure(gatewayTarget, gatewayTask, CONCURRENCY, DURATION_MS);
-      console.log(`${formatResult(`  direct, ${CONCURRENCY} in flight`, directResult)}  CPU ${directResult.cpuPerQueryMs.toFixed(3)} ms/query`);
-      console.log(`${formatResult(`  gateway, ${CONCURRENCY} in flight`, gatewayResult)}  CPU ${gatewayResult.cpuPerQueryMs.toFixed(3)} ms/query`);
+      console.log(
+        `${formatResult(`  direct, ${CONCURRENCY} in flight`, directResult)}  CPU ${directResult.cpuPerQueryMs.toFixed(3)} ms/query`,
+      );
+      console.log(
+        `${formatResult(`  gateway, ${CONCURRENCY} in flight`, gatewayResult)}  CPU ${gatewayResult.cpuPerQueryMs.toFixed(3)} ms/query`,
+      );
       let baselineCpuMs: number | undefined;
       if (baseline !== undefined && scenario.gateway === 'uncached') {
-        const baselineResult = await measure(baseline, askGateway(scenario, baseline), CONCURRENCY, DURATION_MS).catch((error: unknown) => {
+        const baselineResult = await measure(
+          baseline,
+          askGateway(scenario, baseline),
+          CONCURRENCY,
+          DURATION_MS,
+        ).catch((error: unknown) => {
           console.log(`  baseline: ${(error as Error).message}`);
           return undefined;
         });
         if (baselineResult !== undefined) {
           baselineCpuMs = baselineResult.cpuPerQueryMs;
-          console.log(`${formatResult(`  baseline gateway, ${CONCURRENCY} in flight`, baselineResult)}  CPU ${baselineResult.cpuPerQueryMs.toFixed(3)} ms/query`);
+          console.log(
+            `${formatResult(`  baseline gateway, ${CONCURRENCY} in flight`, baselineResult)}  CPU ${baselineResult.cpuPerQueryMs.toFixed(3)} ms/query`,
+          );
         }
       }
       let p50: Row['p50'];
@@ -252,17 +362,31 @@ export async function runGatewayVsDirect(): Promise<void> {
         ...(baselineCpuMs === undefined ? {} : { baselineCpuMs }),
         calls,
       };
-      console.log(`  gateway ÷ direct: CPU per query ${row.cpuRatio.toFixed(2)}x, requests/s ${row.throughputRatio.toFixed(2)}${p50 ? `, p50 (1 in flight) ${(p50.gateway / p50.direct).toFixed(2)}x` : ''}`);
+      console.log(
+        `  gateway ÷ direct: CPU per query ${row.cpuRatio.toFixed(2)}x, requests/s ${row.throughputRatio.toFixed(2)}${p50 ? `, p50 (1 in flight) ${(p50.gateway / p50.direct).toFixed(2)}x` : ''}`,
+      );
       rows.push(row);
     }
 
     console.log('\nSummary (gateway ÷ direct, this run):\n');
-    console.log(`| scenario | CPU per query, gateway / direct (ms) | CPU ÷ | requests/s ÷ | p50 1 in flight, gateway / direct (ms) | p50 ÷ |${BASELINE === undefined ? '' : ' baseline CPU (ms) | this ÷ baseline |'}`);
+    console.log(
+      `| scenario | CPU per query, gateway / direct (ms) | CPU ÷ | requests/s ÷ | p50 1 in flight, gateway / direct (ms) | p50 ÷ |${BASELINE === undefined ? '' : ' baseline CPU (ms) | this ÷ baseline |'}`,
+    );
     console.log(`|---|---:|---:|---:|---:|---:|${BASELINE === undefined ? '' : '---:|---:|'}`);
     for (const row of rows) {
-      const p50 = row.p50 === undefined ? '| | ' : `| ${row.p50.gateway.toFixed(2)} / ${row.p50.direct.toFixed(2)} | ${(row.p50.gateway / row.p50.direct).toFixed(2)}× `;
-      const base = BASELINE === undefined ? '' : row.baselineCpuMs === undefined ? ' | |' : ` ${row.baselineCpuMs.toFixed(3)} | ${(row.gatewayCpuMs / row.baselineCpuMs).toFixed(2)}× |`;
-      console.log(`| ${row.scenario.name} | ${row.gatewayCpuMs.toFixed(3)} / ${row.directCpuMs.toFixed(3)} | ${row.cpuRatio.toFixed(2)}× | ${row.throughputRatio.toFixed(2)} ${p50}|${base}`);
+      const p50 =
+        row.p50 === undefined
+          ? '| | '
+          : `| ${row.p50.gateway.toFixed(2)} / ${row.p50.direct.toFixed(2)} | ${(row.p50.gateway / row.p50.direct).toFixed(2)}× `;
+      const base =
+        BASELINE === undefined
+          ? ''
+          : row.baselineCpuMs === undefined
+            ? ' | |'
+            : ` ${row.baselineCpuMs.toFixed(3)} | ${(row.gatewayCpuMs / row.baselineCpuMs).toFixed(2)}× |`;
+      console.log(
+        `| ${row.scenario.name} | ${row.gatewayCpuMs.toFixed(3)} / ${row.directCpuMs.toFixed(3)} | ${row.cpuRatio.toFixed(2)}× | ${row.throughputRatio.toFixed(2)} ${p50}|${base}`,
+      );
     }
   } finally {
     await Promise.allSettled(pools.map((pool) => pool.close()));
@@ -271,4 +395,5 @@ export async function runGatewayVsDirect(): Promise<void> {
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await runGatewayVsDirect();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1])
+  await runGatewayVsDirect();

@@ -15,7 +15,12 @@
 import { closeSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createPostgresJournal, createSqliteJournal, type NewWrite, type WriteJournal } from '../gateway/writes/index.js';
+import {
+  createPostgresJournal,
+  createSqliteJournal,
+  type NewWrite,
+  type WriteJournal,
+} from '../gateway/writes/index.js';
 import { startPostgresServer } from '../test/harness/postgres-server.js';
 
 const WRITES = Number(process.env.BENCH_JOURNAL_WRITES ?? 300);
@@ -24,13 +29,37 @@ const TRANSACTIONS_PER_WRITE = 9;
 
 const plan = (n: number): NewWrite => ({
   mutation: 'placeOrder',
-  input: { customerId: `cus_${n}`, lines: [{ sku: 'SKU-1', quantity: 2 }, { sku: 'SKU-2', quantity: 1 }] },
+  input: {
+    customerId: `cus_${n}`,
+    lines: [
+      { sku: 'SKU-1', quantity: 2 },
+      { sku: 'SKU-2', quantity: 1 },
+    ],
+  },
   caller: { identity: null, requestId: `bench-${n}` },
   idempotencyKey: `bench-${process.pid}-${n}`,
   steps: [
-    { index: 0, source: 'storefront', operation: 'createOrder', repeatSafety: { kind: 'backend-key' }, compensation: { kind: 'operation', operation: 'cancelOrder' } },
-    { index: 1, source: 'erp', operation: 'createSalesOrder', repeatSafety: { kind: 'natural-key', lookup: 'findSalesOrder' }, compensation: { kind: 'operation', operation: 'cancelSalesOrder' } },
-    { index: 2, source: 'billing', operation: 'createInvoice', repeatSafety: { kind: 'backend-key' }, compensation: { kind: 'operation', operation: 'voidInvoice' } },
+    {
+      index: 0,
+      source: 'storefront',
+      operation: 'createOrder',
+      repeatSafety: { kind: 'backend-key' },
+      compensation: { kind: 'operation', operation: 'cancelOrder' },
+    },
+    {
+      index: 1,
+      source: 'erp',
+      operation: 'createSalesOrder',
+      repeatSafety: { kind: 'natural-key', lookup: 'findSalesOrder' },
+      compensation: { kind: 'operation', operation: 'cancelSalesOrder' },
+    },
+    {
+      index: 2,
+      source: 'billing',
+      operation: 'createInvoice',
+      repeatSafety: { kind: 'backend-key' },
+      compensation: { kind: 'operation', operation: 'voidInvoice' },
+    },
   ],
 });
 
@@ -43,24 +72,44 @@ async function oneWrite(journal: WriteJournal, n: number, pattern: Pattern): Pro
   await journal.transition(write.id, owner, { state: 'running' });
   for (const step of write.steps) {
     await journal.recordStep(write.id, owner, step.index, { state: 'sent', request: { n } });
-    await journal.recordStep(write.id, owner, step.index, { state: 'succeeded', result: { id: `${step.source}-${n}` } });
+    await journal.recordStep(write.id, owner, step.index, {
+      state: 'succeeded',
+      result: { id: `${step.source}-${n}` },
+    });
   }
-  await journal.transition(write.id, owner, { state: 'succeeded', result: { placeOrder: { id: `ord_${n}` } } });
+  await journal.transition(write.id, owner, {
+    state: 'succeeded',
+    result: { placeOrder: { id: `ord_${n}` } },
+  });
 }
 
 /** The same write in 5 commits: plan; running + sent 0; succeeded 0 + sent 1; succeeded 1 + sent 2; succeeded 2 + succeeded. */
 async function oneBatchedWrite(journal: WriteJournal, n: number): Promise<void> {
   const owner = 'bench';
   const { write } = await journal.begin(plan(n), { owner, leaseMs: 30_000 });
-  await journal.record(write.id, owner, [{ write: { state: 'running' } }, { step: 0, outcome: { state: 'sent', request: { n } } }]);
+  await journal.record(write.id, owner, [
+    { write: { state: 'running' } },
+    { step: 0, outcome: { state: 'sent', request: { n } } },
+  ]);
   for (const index of [0, 1]) {
-    await journal.record(write.id, owner, [{ step: index, outcome: { state: 'succeeded', result: { n, index } } }, { step: index + 1, outcome: { state: 'sent', request: { n } } }]);
+    await journal.record(write.id, owner, [
+      { step: index, outcome: { state: 'succeeded', result: { n, index } } },
+      { step: index + 1, outcome: { state: 'sent', request: { n } } },
+    ]);
   }
-  await journal.record(write.id, owner, [{ step: 2, outcome: { state: 'succeeded', result: { n } } }, { write: { state: 'succeeded', result: { placeOrder: { id: `ord_${n}` } } } }]);
+  await journal.record(write.id, owner, [
+    { step: 2, outcome: { state: 'succeeded', result: { n } } },
+    { write: { state: 'succeeded', result: { placeOrder: { id: `ord_${n}` } } } },
+  ]);
 }
 
 /** Writes per second with `inFlight` writes at a time. */
-async function measure(journal: WriteJournal, inFlight: number, offset: number, pattern: Pattern = 'one change per commit'): Promise<number> {
+async function measure(
+  journal: WriteJournal,
+  inFlight: number,
+  offset: number,
+  pattern: Pattern = 'one change per commit',
+): Promise<number> {
   let next = 0;
   const started = performance.now();
   await Promise.all(
@@ -72,9 +121,16 @@ async function measure(journal: WriteJournal, inFlight: number, offset: number, 
 }
 
 const rows: string[] = [];
-const report = (engine: string, inFlight: number, perSecond: number, pattern: Pattern = 'one change per commit'): void => {
+const report = (
+  engine: string,
+  inFlight: number,
+  perSecond: number,
+  pattern: Pattern = 'one change per commit',
+): void => {
   const commits = pattern === 'batched with record' ? 5 : TRANSACTIONS_PER_WRITE;
-  rows.push(`| ${engine} | ${pattern} (${commits} commits) | ${inFlight} | ${perSecond.toFixed(0)} | ${(perSecond * commits).toFixed(0)} |`);
+  rows.push(
+    `| ${engine} | ${pattern} (${commits} commits) | ${inFlight} | ${perSecond.toFixed(0)} | ${(perSecond * commits).toFixed(0)} |`,
+  );
 };
 
 /** The disk's own ceiling: 4 KiB write + fsync per second in `dir`, for one second. */
@@ -102,17 +158,39 @@ try {
   const sqlite = await createSqliteJournal({ path: join(dir, 'journal.db') });
   await measure(sqlite, 1, 1_000_000); // warm-up: statements prepared, file grown
   report('SQLite (WAL, synchronous=FULL)', 1, await measure(sqlite, 1, 0));
-  report('SQLite (WAL, synchronous=FULL)', 1, await measure(sqlite, 1, 3_000_000, 'batched with record'), 'batched with record');
+  report(
+    'SQLite (WAL, synchronous=FULL)',
+    1,
+    await measure(sqlite, 1, 3_000_000, 'batched with record'),
+    'batched with record',
+  );
   await sqlite.close();
 
   const server = await startPostgresServer({ fsync: true });
   try {
-    const postgres = await createPostgresJournal({ connectionString: await server.createDatabase('bench'), maxConnections: CONCURRENCY });
+    const postgres = await createPostgresJournal({
+      connectionString: await server.createDatabase('bench'),
+      maxConnections: CONCURRENCY,
+    });
     await measure(postgres, 1, 1_000_000);
     report('PostgreSQL (fsync on, local)', 1, await measure(postgres, 1, 0));
-    report('PostgreSQL (fsync on, local)', CONCURRENCY, await measure(postgres, CONCURRENCY, 2_000_000));
-    report('PostgreSQL (fsync on, local)', 1, await measure(postgres, 1, 3_000_000, 'batched with record'), 'batched with record');
-    report('PostgreSQL (fsync on, local)', CONCURRENCY, await measure(postgres, CONCURRENCY, 4_000_000, 'batched with record'), 'batched with record');
+    report(
+      'PostgreSQL (fsync on, local)',
+      CONCURRENCY,
+      await measure(postgres, CONCURRENCY, 2_000_000),
+    );
+    report(
+      'PostgreSQL (fsync on, local)',
+      1,
+      await measure(postgres, 1, 3_000_000, 'batched with record'),
+      'batched with record',
+    );
+    report(
+      'PostgreSQL (fsync on, local)',
+      CONCURRENCY,
+      await measure(postgres, CONCURRENCY, 4_000_000, 'batched with record'),
+      'batched with record',
+    );
     await postgres.close();
   } finally {
     await server.close();
@@ -121,8 +199,12 @@ try {
   rmSync(dir, { recursive: true, force: true });
 }
 
-console.log(`${WRITES} writes per run; one write = plan, running, 3 × (sent, succeeded), succeeded: ${TRANSACTIONS_PER_WRITE} durable commits, or 5 with record()`);
-console.log(`this disk: ${fsyncs.toFixed(0)} fsyncs/s (4 KiB write + fsync, one at a time): the ceiling of one-at-a-time durable commits\n`);
+console.log(
+  `${WRITES} writes per run; one write = plan, running, 3 × (sent, succeeded), succeeded: ${TRANSACTIONS_PER_WRITE} durable commits, or 5 with record()`,
+);
+console.log(
+  `this disk: ${fsyncs.toFixed(0)} fsyncs/s (4 KiB write + fsync, one at a time): the ceiling of one-at-a-time durable commits\n`,
+);
 console.log('| journal | how a write is recorded | writes in flight | writes/s | commits/s |');
 console.log('| --- | --- | --- | --- | --- |');
 for (const row of rows) console.log(row);

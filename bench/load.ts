@@ -30,13 +30,20 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.max(0, index)] as number;
 }
 
-export async function runLoad(task: () => Promise<unknown>, options: LoadOptions = {}): Promise<LoadResult> {
+export async function runLoad(
+  task: () => Promise<unknown>,
+  options: LoadOptions = {},
+): Promise<LoadResult> {
   const concurrency = options.concurrency ?? 16;
   const durationMs = options.durationMs ?? 3000;
   const warmupCalls = options.warmupCalls ?? 200;
 
   for (let done = 0; done < warmupCalls; done += concurrency) {
-    await Promise.all(Array.from({ length: Math.min(concurrency, warmupCalls - done) }, () => task().catch(() => undefined)));
+    await Promise.all(
+      Array.from({ length: Math.min(concurrency, warmupCalls - done) }, () =>
+        task().catch(() => undefined),
+      ),
+    );
   }
 
   const latencies: number[] = [];

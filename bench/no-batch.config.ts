@@ -17,7 +17,12 @@ const sources = await Promise.all(
     const source = await given;
     if (source.name !== 'billing') return source;
     await source.close();
-    return createGrpcSource({ name: 'billing', contract: 'demo/billing/proto/billing/v1/billing.proto', includeDirs: ['demo/billing/proto'], url: process.env.BILLING_URL ?? '127.0.0.1:4003' });
+    return createGrpcSource({
+      name: 'billing',
+      contract: 'demo/billing/proto/billing/v1/billing.proto',
+      includeDirs: ['demo/billing/proto'],
+      url: process.env.BILLING_URL ?? '127.0.0.1:4003',
+    });
   }),
 );
 

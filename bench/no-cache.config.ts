@@ -11,4 +11,8 @@ process.chdir(fileURLToPath(new URL('..', import.meta.url)));
 const { default: demo } = await import('../switchboard.config.js');
 
 // 64 aliases: issue 15's scenario of 50 aliased lookups by key (the demo allows 15).
-export default { ...demo, pipeline: { cache: { enabled: false } }, limits: { ...demo.limits, maxAliases: 64 } };
+export default {
+  ...demo,
+  pipeline: { cache: { enabled: false } },
+  limits: { ...demo.limits, maxAliases: 64 },
+};

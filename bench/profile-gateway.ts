@@ -24,14 +24,34 @@ import { Pool } from 'undici';
 import { runLoad } from './load.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SCENARIOS: Record<string, { path: string; query: string; variables: Record<string, unknown> }> = {
-  storefront: { path: '/graphql/storefront', query: 'query ($id: String!) { getProduct(productId: $id) { id sku title } }', variables: { id: 'prod_00042' } },
-  product: { path: '/graphql', query: 'query ($sku: ID!) { product(sku: $sku) { sku title price { amount currencyCode } stock { available } } }', variables: { sku: 'SKU-00042' } },
-  page: { path: '/graphql', query: '{ products(first: 50) { edges { node { sku title price { amount currencyCode } stock { available } } } } }', variables: {} },
+const SCENARIOS: Record<
+  string,
+  { path: string; query: string; variables: Record<string, unknown> }
+> = {
+  storefront: {
+    path: '/graphql/storefront',
+    query: 'query ($id: String!) { getProduct(productId: $id) { id sku title } }',
+    variables: { id: 'prod_00042' },
+  },
+  product: {
+    path: '/graphql',
+    query:
+      'query ($sku: ID!) { product(sku: $sku) { sku title price { amount currencyCode } stock { available } } }',
+    variables: { sku: 'SKU-00042' },
+  },
+  page: {
+    path: '/graphql',
+    query:
+      '{ products(first: 50) { edges { node { sku title price { amount currencyCode } stock { available } } } } }',
+    variables: {},
+  },
   keys: {
     path: '/graphql/storefront',
-    query: 'query ($skus: [String!]) { listProducts(skus: $skus, limit: 50) { items { sku title brand category } } }',
-    variables: { skus: Array.from({ length: 50 }, (_, index) => `SKU-${String(index + 1).padStart(5, '0')}`) },
+    query:
+      'query ($skus: [String!]) { listProducts(skus: $skus, limit: 50) { items { sku title brand category } } }',
+    variables: {
+      skus: Array.from({ length: 50 }, (_, index) => `SKU-${String(index + 1).padStart(5, '0')}`),
+    },
   },
   aliased: {
     path: '/graphql',
@@ -40,8 +60,16 @@ const SCENARIOS: Record<string, { path: string; query: string; variables: Record
   },
 };
 
-function start(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; line: string }> {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+function start(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+): Promise<{ child: ChildProcess; line: string }> {
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       if (ready.test(line)) resolve({ child, line });
@@ -51,7 +79,9 @@ function start(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{
 }
 
 const stop = (child: ChildProcess): Promise<void> =>
-  child.exitCode !== null ? Promise.resolve() : new Promise((resolve) => (child.once('exit', () => resolve()), child.kill('SIGTERM')));
+  child.exitCode !== null
+    ? Promise.resolve()
+    : new Promise((resolve) => (child.once('exit', () => resolve()), child.kill('SIGTERM')));
 
 interface Node {
   id: number;
@@ -65,17 +95,28 @@ function areaOf(url: string): string {
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
   if (pkg) return pkg[1]!;
   if (url.startsWith('node:')) return 'node internals';
-  const ours = /^(gateway\/[^/]+|sources\/[^/]+|[^/]+)/.exec(url.replace(/^file:\/\//, '').replace(ROOT, ''));
+  const ours = /^(gateway\/[^/]+|sources\/[^/]+|[^/]+)/.exec(
+    url.replace(/^file:\/\//, '').replace(ROOT, ''),
+  );
   return ours ? ours[1]! : url;
 }
 
 /** Top frames by self time, and self time by area, as shares of the busy (non-idle) samples. */
 export function summarise(file: string, count = 25, skipMs = 0): string[] {
-  const profile = JSON.parse(readFileSync(file, 'utf8')) as { nodes: Node[]; samples: number[]; timeDeltas: number[] };
+  const profile = JSON.parse(readFileSync(file, 'utf8')) as {
+    nodes: Node[];
+    samples: number[];
+    timeDeltas: number[];
+  };
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const parent = new Map<number, number>();
-  for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
-  const keyOf = (frame: Node['callFrame']): string => `${frame.functionName || '(anonymous)'} ${frame.url.replace(/^file:\/\//, '').replace(ROOT, '').replace(/.*node_modules\//, '')}:${frame.lineNumber + 1}`;
+  for (const node of profile.nodes)
+    for (const child of node.children ?? []) parent.set(child, node.id);
+  const keyOf = (frame: Node['callFrame']): string =>
+    `${frame.functionName || '(anonymous)'} ${frame.url
+      .replace(/^file:\/\//, '')
+      .replace(ROOT, '')
+      .replace(/.*node_modules\//, '')}:${frame.lineNumber + 1}`;
   const self = new Map<string, number>();
   const total = new Map<string, number>();
   const areas = new Map<string, number>();
@@ -103,18 +144,32 @@ export function summarise(file: string, count = 25, skipMs = 0): string[] {
     }
   });
   const share = (n: number): string => `${((n / busy) * 100).toFixed(1).padStart(5)}%`;
-  const top = (table: Map<string, number>, n: number): string[] => [...table.entries()].sort((a, b) => b[1] - a[1]).slice(0, n).map(([key, k]) => `${share(k)}  ${key}`);
-  return [`busy samples: ${busy} of ${profile.samples.length}`, 'self time by area:', ...top(areas, 14), 'top frames by self time:', ...top(self, count), 'our functions by total (inclusive) time:', ...top(total, count)];
+  const top = (table: Map<string, number>, n: number): string[] =>
+    [...table.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, n)
+      .map(([key, k]) => `${share(k)}  ${key}`);
+  return [
+    `busy samples: ${busy} of ${profile.samples.length}`,
+    'self time by area:',
+    ...top(areas, 14),
+    'top frames by self time:',
+    ...top(self, count),
+    'our functions by total (inclusive) time:',
+    ...top(total, count),
+  ];
 }
 
 if (process.argv[2]?.endsWith('.cpuprofile')) {
-  for (const line of summarise(process.argv[2], 25, Number(process.argv[3] ?? 0))) console.log(line);
+  for (const line of summarise(process.argv[2], 25, Number(process.argv[3] ?? 0)))
+    console.log(line);
   process.exit(0);
 }
 const name = process.argv[2] ?? 'storefront';
 const seconds = Number(process.argv[3] ?? 10);
 const scenario = SCENARIOS[name];
-if (scenario === undefined) throw new Error(`unknown scenario ${name}; one of ${Object.keys(SCENARIOS).join(', ')}`);
+if (scenario === undefined)
+  throw new Error(`unknown scenario ${name}; one of ${Object.keys(SCENARIOS).join(', ')}`);
 const dir = process.env.BENCH_PROFILE_DIR ?? mkdtempSync(join(tmpdir(), 'gateway-profile-'));
 const backends = await start(['--import', 'tsx', 'bench/backends.ts'], {}, /^\{/);
 const urls = JSON.parse(backends.line) as Record<string, { url: string }>;
@@ -123,22 +178,53 @@ let startedAt = 0;
 let skipMs = 0;
 const spawnedAt = Date.now();
 try {
-  const env = { STOREFRONT_URL: urls.storefront!.url, ERP_URL: urls.erp!.url, BILLING_URL: urls.billing!.url };
-  const started = await start(['--cpu-prof', `--cpu-prof-dir=${dir}`, '--import', 'tsx', 'bin/switchboard.js', 'start', '--port', '0', '--config', 'bench/no-cache.config.ts'], env, /listening on/);
+  const env = {
+    STOREFRONT_URL: urls.storefront!.url,
+    ERP_URL: urls.erp!.url,
+    BILLING_URL: urls.billing!.url,
+  };
+  const started = await start(
+    [
+      '--cpu-prof',
+      `--cpu-prof-dir=${dir}`,
+      '--import',
+      'tsx',
+      'bin/switchboard.js',
+      'start',
+      '--port',
+      '0',
+      '--config',
+      'bench/no-cache.config.ts',
+    ],
+    env,
+    /listening on/,
+  );
   gateway = started.child;
   startedAt = Date.now();
   const pool = new Pool(/listening on (\S+)/.exec(started.line)![1]!, { connections: 8 });
   const body = JSON.stringify({ query: scenario.query, variables: scenario.variables });
   const ask = async (): Promise<void> => {
-    const response = await pool.request({ method: 'POST', path: scenario.path, headers: { 'content-type': 'application/json', accept: 'application/json' }, body });
+    const response = await pool.request({
+      method: 'POST',
+      path: scenario.path,
+      headers: { 'content-type': 'application/json', accept: 'application/json' },
+      body,
+    });
     const text = await response.body.text();
-    if (response.statusCode !== 200 || text.includes('"errors"')) throw new Error(`gateway answered ${response.statusCode}: ${text.slice(0, 300)}`);
+    if (response.statusCode !== 200 || text.includes('"errors"'))
+      throw new Error(`gateway answered ${response.statusCode}: ${text.slice(0, 300)}`);
   };
   await ask();
   for (let warm = 0; warm < 200; warm += 1) await ask();
   skipMs = Date.now() - spawnedAt;
-  const result = await runLoad(ask, { concurrency: 8, durationMs: seconds * 1000, warmupCalls: 500 });
-  console.log(`${name}: ${result.calls} calls, ${result.errors} errors, ${result.throughput.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(2)} ms`);
+  const result = await runLoad(ask, {
+    concurrency: 8,
+    durationMs: seconds * 1000,
+    warmupCalls: 500,
+  });
+  console.log(
+    `${name}: ${result.calls} calls, ${result.errors} errors, ${result.throughput.toFixed(0)} req/s, p50 ${result.p50Ms.toFixed(2)} ms`,
+  );
   await pool.close();
 } finally {
   if (gateway) await stop(gateway);
@@ -151,5 +237,7 @@ const file = readdirSync(dir)
   .sort((a, b) => statSync(b).size - statSync(a).size)[0];
 if (file === undefined) throw new Error(`no profile in ${dir}`);
 console.log(`profile: ${file}`);
-console.log(`(the first ${skipMs} ms, start-up and warm-up, left out; ready after ${startedAt - spawnedAt} ms)`);
+console.log(
+  `(the first ${skipMs} ms, start-up and warm-up, left out; ready after ${startedAt - spawnedAt} ms)`,
+);
 for (const line of summarise(file, 25, skipMs)) console.log(line);

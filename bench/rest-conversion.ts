@@ -11,7 +11,9 @@ import { fileURLToPath } from 'node:url';
 import { print } from 'graphql';
 import { convertContract, readContract } from '../sources/rest/index.js';
 
-const DEFAULT_CONTRACT = fileURLToPath(new URL('../node_modules/@octokit/openapi/generated/api.github.com.json', import.meta.url));
+const DEFAULT_CONTRACT = fileURLToPath(
+  new URL('../node_modules/@octokit/openapi/generated/api.github.com.json', import.meta.url),
+);
 const BUDGET_MS = 2_000;
 const BUDGET_BYTES = 300 * 1024 * 1024;
 

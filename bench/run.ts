@@ -8,18 +8,34 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const STEPS: ReadonlyArray<{ title: string; script: string; args?: string[] }> = [
-  { title: 'REST source: converting a ~1,200-operation OpenAPI document', script: 'bench/rest-conversion.ts' },
+  {
+    title: 'REST source: converting a ~1,200-operation OpenAPI document',
+    script: 'bench/rest-conversion.ts',
+  },
   { title: 'SOAP source: calls per second against the demo erp', script: 'bench/soap-calls.ts' },
-  { title: 'gRPC source: calls per second against the demo billing', script: 'bench/grpc-calls.ts' },
+  {
+    title: 'gRPC source: calls per second against the demo billing',
+    script: 'bench/grpc-calls.ts',
+  },
   { title: 'Gateway vs direct backend calls', script: 'bench/gateway-vs-direct.ts' },
-  { title: 'Telemetry: the cost of metrics and tracing on 50 products', script: 'bench/telemetry.ts' },
-  { title: 'Write journal: durable writes per second on SQLite and PostgreSQL', script: 'bench/journal.ts' },
+  {
+    title: 'Telemetry: the cost of metrics and tracing on 50 products',
+    script: 'bench/telemetry.ts',
+  },
+  {
+    title: 'Write journal: durable writes per second on SQLite and PostgreSQL',
+    script: 'bench/journal.ts',
+  },
 ];
 
 let failed = 0;
 for (const step of STEPS) {
   console.log(`\n=== ${step.title} (${step.script})`);
-  const result = spawnSync(process.execPath, ['--import', 'tsx', step.script, ...(step.args ?? [])], { cwd: ROOT, stdio: 'inherit' });
+  const result = spawnSync(
+    process.execPath,
+    ['--import', 'tsx', step.script, ...(step.args ?? [])],
+    { cwd: ROOT, stdio: 'inherit' },
+  );
   if (result.status !== 0) {
     failed += 1;
     console.log(`!!! ${step.script} exited with ${result.status ?? result.signal}`);

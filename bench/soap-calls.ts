@@ -25,7 +25,11 @@ export async function runSoapBench(durationMs = 3_000): Promise<SoapBenchResult[
   const getStockLevels = source.operations.get('getStockLevels');
   if (!getItem || !getStockLevels) throw new Error('the erp WSDL lost getItem or getStockLevels');
   const results: SoapBenchResult[] = [];
-  const run = async (scenario: string, concurrency: number, once: (n: number) => Promise<unknown>): Promise<void> => {
+  const run = async (
+    scenario: string,
+    concurrency: number,
+    once: (n: number) => Promise<unknown>,
+  ): Promise<void> => {
     for (let n = 0; n < 200; n += 1) await once(n); // warm up: JIT, keep-alive sockets
     erp.counter.reset();
     let calls = 0;
@@ -40,13 +44,24 @@ export async function runSoapBench(durationMs = 3_000): Promise<SoapBenchResult[
       }),
     );
     const seconds = (performance.now() - started) / 1000;
-    results.push({ scenario, calls, callsPerSecond: Math.round(calls / seconds), backendRequests: erp.counter.total() });
+    results.push({
+      scenario,
+      calls,
+      callsPerSecond: Math.round(calls / seconds),
+      backendRequests: erp.counter.total(),
+    });
   };
   try {
-    await run('getItem, 1 in flight', 1, (n) => getItem.invoke({ itemCode: skuOf(1 + (n % 1200)) }, {}));
-    await run('getItem, 16 in flight', 16, (n) => getItem.invoke({ itemCode: skuOf(1 + (n % 1200)) }, {}));
+    await run('getItem, 1 in flight', 1, (n) =>
+      getItem.invoke({ itemCode: skuOf(1 + (n % 1200)) }, {}),
+    );
+    await run('getItem, 16 in flight', 16, (n) =>
+      getItem.invoke({ itemCode: skuOf(1 + (n % 1200)) }, {}),
+    );
     const codes = Array.from({ length: 100 }, (_, i) => skuOf(i + 1));
-    await run('getStockLevels x100 codes (300 rows), 4 in flight', 4, () => getStockLevels.invoke({ itemCode: codes }, {}));
+    await run('getStockLevels x100 codes (300 rows), 4 in flight', 4, () =>
+      getStockLevels.invoke({ itemCode: codes }, {}),
+    );
   } finally {
     await source.close();
     await erp.close();
@@ -57,6 +72,8 @@ export async function runSoapBench(durationMs = 3_000): Promise<SoapBenchResult[
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const durationMs = Number(process.argv[2] ?? 3_000);
   for (const r of await runSoapBench(durationMs)) {
-    console.log(`soap  ${r.scenario.padEnd(50)} ${String(r.callsPerSecond).padStart(7)} calls/s  (${r.calls} calls, ${r.backendRequests} backend requests)`);
+    console.log(
+      `soap  ${r.scenario.padEnd(50)} ${String(r.callsPerSecond).padStart(7)} calls/s  (${r.calls} calls, ${r.backendRequests} backend requests)`,
+    );
   }
 }

@@ -28,7 +28,10 @@ try {
   const envelope = `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:erp="http://switchboard.example/erp"><soap:Body><erp:GetStockLevels>${items}</erp:GetStockLevels></soap:Body></soap:Envelope>`;
   const response = await request(erp.url, {
     method: 'POST',
-    headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '"http://switchboard.example/erp/GetStockLevels"' },
+    headers: {
+      'content-type': 'text/xml; charset=utf-8',
+      soapaction: '"http://switchboard.example/erp/GetStockLevels"',
+    },
     body: envelope,
   });
   answer = await response.body.text();
@@ -55,7 +58,8 @@ const readAnswer = (): unknown => {
   return readResult(body, output, result);
 };
 const rows = readAnswer();
-if (!Array.isArray(rows) || rows.length !== 150) throw new Error(`expected 150 rows, read ${Array.isArray(rows) ? rows.length : typeof rows}`);
+if (!Array.isArray(rows) || rows.length !== 150)
+  throw new Error(`expected 150 rows, read ${Array.isArray(rows) ? rows.length : typeof rows}`);
 
 function measure(name: string, once: () => unknown): void {
   for (let i = 0; i < 300; i += 1) once(); // warm up the JIT
@@ -66,7 +70,9 @@ function measure(name: string, once: () => unknown): void {
     samples.push(((performance.now() - started) * 1000) / ITERATIONS);
   }
   samples.sort((a, b) => a - b);
-  console.log(`${name.padEnd(34)} median ${samples[2]?.toFixed(1)} µs  best ${samples[0]?.toFixed(1)} µs  (5 rounds × ${ITERATIONS})`);
+  console.log(
+    `${name.padEnd(34)} median ${samples[2]?.toFixed(1)} µs  best ${samples[0]?.toFixed(1)} µs  (5 rounds × ${ITERATIONS})`,
+  );
 }
 
 console.log(`GetStockLevels answer: ${rows.length} rows, ${bytes.length} bytes`);

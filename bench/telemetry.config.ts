@@ -21,6 +21,9 @@ export default {
   ...(mode === 'off' ? {} : { admin: { token: BENCH_ADMIN_TOKEN } }),
   telemetry: {
     metrics: { enabled: mode !== 'off' },
-    tracing: mode === 'all' ? { enabled: true, endpoint: process.env.BENCH_OTLP_URL ?? null, sampleRatio: 1 } : { enabled: false },
+    tracing:
+      mode === 'all'
+        ? { enabled: true, endpoint: process.env.BENCH_OTLP_URL ?? null, sampleRatio: 1 }
+        : { enabled: false },
   },
 };

@@ -23,17 +23,32 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const ROUNDS = 2;
 /** Untimed calls before each turn: enough to fill the pools, few enough to keep the run near 30 s. */
 const WARMUP_CALLS = 48;
-const QUERY = '{ products(first: 50) { edges { node { sku title price { amount currencyCode } stock { available } } } } }';
+const QUERY =
+  '{ products(first: 50) { edges { node { sku title price { amount currencyCode } stock { available } } } } }';
 const MODES = ['off', 'metrics', 'all'] as const;
-const LABELS: Record<(typeof MODES)[number], string> = { off: 'telemetry off', metrics: 'metrics on', all: 'metrics + tracing (100% sampled)' };
+const LABELS: Record<(typeof MODES)[number], string> = {
+  off: 'telemetry off',
+  metrics: 'metrics on',
+  all: 'metrics + tracing (100% sampled)',
+};
 
-function startChild(args: string[], env: NodeJS.ProcessEnv, ready: RegExp): Promise<{ child: ChildProcess; line: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+function startChild(
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  ready: RegExp,
+): Promise<{ child: ChildProcess; line: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   return new Promise((resolve, reject) => {
     createInterface({ input: child.stdout! }).on('line', (line) => {
       if (ready.test(line)) resolve({ child, line });
     });
-    child.once('exit', (code) => reject(new Error(`${args.join(' ')} exited with ${code} before it was ready`)));
+    child.once('exit', (code) =>
+      reject(new Error(`${args.join(' ')} exited with ${code} before it was ready`)),
+    );
   });
 }
 
@@ -91,36 +106,74 @@ export async function runTelemetryBench(): Promise<void> {
   const children: ChildProcess[] = [];
   const pools = new Map<(typeof MODES)[number], Pool>();
   try {
-    const env = { STOREFRONT_URL: urls.storefront!.url, ERP_URL: urls.erp!.url, BILLING_URL: urls.billing!.url, BENCH_OTLP_URL: otlpUrl };
+    const env = {
+      STOREFRONT_URL: urls.storefront!.url,
+      ERP_URL: urls.erp!.url,
+      BILLING_URL: urls.billing!.url,
+      BENCH_OTLP_URL: otlpUrl,
+    };
     // Started together: on a busy machine each takes seconds to load.
-    const started = await Promise.allSettled(MODES.map((mode) => startChild(['bin/switchboard.js', 'start', '--port', '0', '--config', 'bench/telemetry.config.ts'], { ...env, BENCH_TELEMETRY: mode }, /listening on/)));
+    const started = await Promise.allSettled(
+      MODES.map((mode) =>
+        startChild(
+          ['bin/switchboard.js', 'start', '--port', '0', '--config', 'bench/telemetry.config.ts'],
+          { ...env, BENCH_TELEMETRY: mode },
+          /listening on/,
+        ),
+      ),
+    );
     for (const [index, outcome] of started.entries()) {
       if (outcome.status === 'fulfilled') {
         children.push(outcome.value.child);
-        pools.set(MODES[index]!, new Pool(/listening on (\S+)/.exec(outcome.value.line)![1]!, { connections: 32 }));
+        pools.set(
+          MODES[index]!,
+          new Pool(/listening on (\S+)/.exec(outcome.value.line)![1]!, { connections: 32 }),
+        );
       }
     }
-    const failed = started.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    const failed = started.find(
+      (outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected',
+    );
     if (failed !== undefined) throw failed.reason;
     const ask = (mode: (typeof MODES)[number]) => async (): Promise<void> => {
-      const response = await pools.get(mode)!.request({ method: 'POST', path: '/graphql', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify({ query: QUERY }) });
+      const response = await pools.get(mode)!.request({
+        method: 'POST',
+        path: '/graphql',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ query: QUERY }),
+      });
       const body = (await response.body.json()) as { errors?: unknown[] };
-      if (response.statusCode !== 200 || body.errors) throw new Error(`gateway (${mode}) answered ${response.statusCode}: ${JSON.stringify(body.errors)}`);
+      if (response.statusCode !== 200 || body.errors)
+        throw new Error(
+          `gateway (${mode}) answered ${response.statusCode}: ${JSON.stringify(body.errors)}`,
+        );
     };
     for (const mode of MODES) await ask(mode)();
 
-    console.log(`\nTelemetry cost: 50 products with title, stock and price, read cache off; ${CONCURRENCY} in flight, ${ROUNDS} rounds of ${DURATION_MS} ms per mode, modes taking turns`);
+    console.log(
+      `\nTelemetry cost: 50 products with title, stock and price, read cache off; ${CONCURRENCY} in flight, ${ROUNDS} rounds of ${DURATION_MS} ms per mode, modes taking turns`,
+    );
     const results = new Map<(typeof MODES)[number], LoadResult[]>(MODES.map((mode) => [mode, []]));
-    const cpu = new Map<(typeof MODES)[number], { ms: number; calls: number }>(MODES.map((mode) => [mode, { ms: 0, calls: 0 }]));
+    const cpu = new Map<(typeof MODES)[number], { ms: number; calls: number }>(
+      MODES.map((mode) => [mode, { ms: 0, calls: 0 }]),
+    );
     for (let round = 0; round < ROUNDS; round += 1) {
       for (const [index, mode] of MODES.entries()) {
         const pid = children[index]?.pid;
         const before = cpuMs(pid);
-        const result = await runLoad(ask(mode), { concurrency: CONCURRENCY, durationMs: DURATION_MS, warmupCalls: WARMUP_CALLS });
+        const result = await runLoad(ask(mode), {
+          concurrency: CONCURRENCY,
+          durationMs: DURATION_MS,
+          warmupCalls: WARMUP_CALLS,
+        });
         const after = cpuMs(pid);
         results.get(mode)!.push(result);
         const used = cpu.get(mode)!;
-        if (before !== undefined && after !== undefined) cpu.set(mode, { ms: used.ms + after - before, calls: used.calls + result.calls + WARMUP_CALLS });
+        if (before !== undefined && after !== undefined)
+          cpu.set(mode, {
+            ms: used.ms + after - before,
+            calls: used.calls + result.calls + WARMUP_CALLS,
+          });
       }
     }
     const cpuPerRequest = (mode: (typeof MODES)[number]): number | undefined => {
@@ -133,15 +186,30 @@ export async function runTelemetryBench(): Promise<void> {
       const result = merge(results.get(mode)!);
       const modeCpu = cpuPerRequest(mode);
       const cpuText = modeCpu === undefined ? '' : `  gateway CPU ${modeCpu.toFixed(2)} ms/request`;
-      const cpuCost = modeCpu === undefined || offCpu === undefined || mode === 'off' ? '' : ` (+${(((modeCpu - offCpu) / offCpu) * 100).toFixed(1)}%)`;
-      const cost = mode === 'off' ? '' : `  vs off: throughput ${(((result.throughput - off.throughput) / off.throughput) * 100).toFixed(1)}%, p50 ${result.p50Ms >= off.p50Ms ? '+' : ''}${(result.p50Ms - off.p50Ms).toFixed(2)} ms`;
+      const cpuCost =
+        modeCpu === undefined || offCpu === undefined || mode === 'off'
+          ? ''
+          : ` (+${(((modeCpu - offCpu) / offCpu) * 100).toFixed(1)}%)`;
+      const cost =
+        mode === 'off'
+          ? ''
+          : `  vs off: throughput ${(((result.throughput - off.throughput) / off.throughput) * 100).toFixed(1)}%, p50 ${result.p50Ms >= off.p50Ms ? '+' : ''}${(result.p50Ms - off.p50Ms).toFixed(2)} ms`;
       console.log(`${formatResult(`  ${LABELS[mode]}`, result)}${cpuText}${cpuCost}${cost}`);
     }
     // Proof the modes did what they say: the metrics gateway counted, the tracing one exported.
-    const scrape = await pools.get('metrics')!.request({ method: 'GET', path: '/metrics', headers: { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` } });
+    const scrape = await pools.get('metrics')!.request({
+      method: 'GET',
+      path: '/metrics',
+      headers: { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` },
+    });
     const text = await scrape.body.text();
-    const counted = [...text.matchAll(/^switchboard_requests_total\{[^}]*\} (\d+)/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
-    console.log(`  check: the metrics gateway counted ${counted} requests; the tracing gateway sent ${exports} OTLP exports (${(exportedBytes / 1024 / 1024).toFixed(1)} MiB)`);
+    const counted = [...text.matchAll(/^switchboard_requests_total\{[^}]*\} (\d+)/gm)].reduce(
+      (sum, match) => sum + Number(match[1]),
+      0,
+    );
+    console.log(
+      `  check: the metrics gateway counted ${counted} requests; the tracing gateway sent ${exports} OTLP exports (${(exportedBytes / 1024 / 1024).toFixed(1)} MiB)`,
+    );
   } finally {
     await Promise.all([...pools.values()].map((pool) => pool.close()));
     await Promise.all(children.map(stopChild));
@@ -150,4 +218,5 @@ export async function runTelemetryBench(): Promise<void> {
   }
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await runTelemetryBench();
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1])
+  await runTelemetryBench();

@@ -9,7 +9,11 @@ import type { DemoSystem, DemoSystemName, DemoSystemOptions } from './common/sys
 import { startErp } from './erp/index.js';
 import { startStorefront } from './storefront/index.js';
 
-export { startStorefront, STOREFRONT_CONTRACT, type StorefrontOptions } from './storefront/index.js';
+export {
+  startStorefront,
+  STOREFRONT_CONTRACT,
+  type StorefrontOptions,
+} from './storefront/index.js';
 export { startErp, ERP_WSDL_PATH, type ErpOptions } from './erp/index.js';
 export { startBilling, BILLING_PROTO, type BillingOptions } from './billing/index.js';
 
@@ -31,7 +35,12 @@ export {
   type CatalogueOrder,
   type CatalogueOrderLine,
 } from './common/catalogue.js';
-export { createWriteLog, type AppliedWrite, type SystemRecords, type WriteLog } from './common/records.js';
+export {
+  createWriteLog,
+  type AppliedWrite,
+  type SystemRecords,
+  type WriteLog,
+} from './common/records.js';
 export {
   createCallCounter,
   createMisbehaviourControl,
@@ -58,7 +67,11 @@ export type DemoSystemStarter = (options?: DemoSystemOptions) => Promise<DemoSys
  * launcher and the test harness start what is listed here, so a new system
  * is one line.
  */
-export const DEMO_SYSTEMS: ReadonlyArray<{ readonly name: DemoSystemName; readonly defaultPort: number; readonly start: DemoSystemStarter }> = [
+export const DEMO_SYSTEMS: ReadonlyArray<{
+  readonly name: DemoSystemName;
+  readonly defaultPort: number;
+  readonly start: DemoSystemStarter;
+}> = [
   { name: 'storefront', defaultPort: 4001, start: startStorefront },
   { name: 'erp', defaultPort: 4002, start: startErp },
   { name: 'billing', defaultPort: 4003, start: startBilling },

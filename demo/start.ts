@@ -58,7 +58,12 @@ function portIsFree(port: number): Promise<boolean> {
  * the happy path and covers servers whose bind errors carry no EADDRINUSE
  * code (gRPC reports "No address added").
  */
-async function onPort<T>(what: string, variable: string, port: number, start: () => Promise<T>): Promise<T> {
+async function onPort<T>(
+  what: string,
+  variable: string,
+  port: number,
+  start: () => Promise<T>,
+): Promise<T> {
   try {
     return await start();
   } catch (error) {
@@ -66,12 +71,18 @@ async function onPort<T>(what: string, variable: string, port: number, start: ()
     if (code === 'EADDRINUSE' || !(await portIsFree(port))) {
       throw new StartError(takenMessage(port, what, variable));
     }
-    throw new StartError(`Could not start ${what} on port ${port}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new StartError(
+      `Could not start ${what} on port ${port}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
 }
 
 function isConfig(value: unknown): value is SwitchboardConfig {
-  return typeof value === 'object' && value !== null && Array.isArray((value as { sources?: unknown }).sources);
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Array.isArray((value as { sources?: unknown }).sources)
+  );
 }
 
 async function loadConfig(file: string): Promise<SwitchboardConfig> {
@@ -79,10 +90,15 @@ async function loadConfig(file: string): Promise<SwitchboardConfig> {
   try {
     loaded = await import(pathToFileURL(file).href);
   } catch (error) {
-    throw new StartError(`Could not load the config file ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new StartError(
+      `Could not load the config file ${file}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   const config = (loaded as { default?: unknown }).default;
-  if (!isConfig(config)) throw new StartError(`The config file ${file} must export default defineConfig({ sources: [...] }).`);
+  if (!isConfig(config))
+    throw new StartError(
+      `The config file ${file} must export default defineConfig({ sources: [...] }).`,
+    );
   return config;
 }
 
@@ -100,7 +116,12 @@ async function stop(running: Running): Promise<void> {
 }
 
 interface Plan {
-  systems: Array<{ name: DemoSystemName; variable: string; port: number; start: (typeof DEMO_SYSTEMS)[number]['start'] }>;
+  systems: Array<{
+    name: DemoSystemName;
+    variable: string;
+    port: number;
+    start: (typeof DEMO_SYSTEMS)[number]['start'];
+  }>;
   admin: number;
   gateway: number;
 }
@@ -108,14 +129,26 @@ interface Plan {
 /** Reads every port first, so a bad value fails before anything starts; two variables naming one port is a mistake named as such. */
 function plan(): Plan {
   const planned: Plan = {
-    systems: DEMO_SYSTEMS.map(({ name, defaultPort, start }) => ({ name, variable: envName(name), port: portFromEnv(envName(name), defaultPort), start })),
+    systems: DEMO_SYSTEMS.map(({ name, defaultPort, start }) => ({
+      name,
+      variable: envName(name),
+      port: portFromEnv(envName(name), defaultPort),
+      start,
+    })),
     admin: portFromEnv('ADMIN_PORT', DEFAULT_PORTS.admin),
     gateway: portFromEnv('GATEWAY_PORT', DEFAULT_PORTS.gateway),
   };
   const holders = new Map<number, string>();
-  for (const { variable, port } of [...planned.systems, { variable: 'ADMIN_PORT', port: planned.admin }, { variable: 'GATEWAY_PORT', port: planned.gateway }]) {
+  for (const { variable, port } of [
+    ...planned.systems,
+    { variable: 'ADMIN_PORT', port: planned.admin },
+    { variable: 'GATEWAY_PORT', port: planned.gateway },
+  ]) {
     const other = holders.get(port);
-    if (port !== 0 && other !== undefined) throw new StartError(`${other} and ${variable} both name port ${port}: give each its own port.`);
+    if (port !== 0 && other !== undefined)
+      throw new StartError(
+        `${other} and ${variable} both name port ${port}: give each its own port.`,
+      );
     holders.set(port, variable);
   }
   return planned;
@@ -146,14 +179,22 @@ async function start(running: Running): Promise<void> {
     running.systems.push(system);
     urls[name] = system.url;
   }
-  running.admin = await onPort('admin', 'ADMIN_PORT', ports.admin, () => startAdmin({ systems: running.systems, port: ports.admin, host: HOST }));
+  running.admin = await onPort('admin', 'ADMIN_PORT', ports.admin, () =>
+    startAdmin({ systems: running.systems, port: ports.admin, host: HOST }),
+  );
 
   // The config file reads these when it is imported, so they are set first.
   for (const [name, url] of Object.entries(urls)) process.env[`${name.toUpperCase()}_URL`] = url;
-  const config = await loadConfig(resolve(ROOT, process.env.SWITCHBOARD_CONFIG || 'switchboard.config.ts'));
+  const config = await loadConfig(
+    resolve(ROOT, process.env.SWITCHBOARD_CONFIG || 'switchboard.config.ts'),
+  );
   running.gateway = await createGateway(config);
   const gateway = running.gateway;
-  const base = (await onPort('gateway', 'GATEWAY_PORT', ports.gateway, () => gateway.listen({ port: ports.gateway, host: HOST }))).replace(/\/$/, '');
+  const base = (
+    await onPort('gateway', 'GATEWAY_PORT', ports.gateway, () =>
+      gateway.listen({ port: ports.gateway, host: HOST }),
+    )
+  ).replace(/\/$/, '');
 
   for (const system of running.systems) console.log(`  ${system.name.padEnd(10)} ${system.url}`);
   console.log(`Admin:      ${running.admin.url}/__admin/stats`);
@@ -176,7 +217,9 @@ async function main(): Promise<void> {
     stop(running).then(
       () => process.exit(0),
       (error: unknown) => {
-        console.error(`Error while stopping: ${error instanceof Error ? error.message : String(error)}`);
+        console.error(
+          `Error while stopping: ${error instanceof Error ? error.message : String(error)}`,
+        );
         process.exit(1);
       },
     );
@@ -188,7 +231,10 @@ async function main(): Promise<void> {
     await start(running);
   } catch (error) {
     await stop(running).catch(() => undefined);
-    const message = error instanceof StartError ? error.message : `Could not start the demo: ${error instanceof Error ? error.message : String(error)}`;
+    const message =
+      error instanceof StartError
+        ? error.message
+        : `Could not start the demo: ${error instanceof Error ? error.message : String(error)}`;
     // One line, the reason: a stack helps us, not someone whose port is taken.
     console.error(message.split('\n')[0]);
     if (process.env.SWITCHBOARD_DEBUG) console.error(error);

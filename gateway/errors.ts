@@ -48,7 +48,12 @@ export class GatewayError extends SwitchboardError {
   /** Facts a caller may see in `extensions`, e.g. `{ path: "limits.maxDepth" }`. */
   readonly details: SafeDetails;
 
-  constructor(init: { code: GatewayErrorCode; safeMessage: string; details?: SafeDetails; cause?: unknown }) {
+  constructor(init: {
+    code: GatewayErrorCode;
+    safeMessage: string;
+    details?: SafeDetails;
+    cause?: unknown;
+  }) {
     super(init.safeMessage, { cause: init.cause });
     this.code = init.code;
     this.details = init.details ?? {};
@@ -67,11 +72,19 @@ export function isGatewayError(value: unknown): value is GatewayError {
 export function toGraphQLError(error: SwitchboardError): GraphQLError {
   if (error instanceof SourceError) {
     return new GraphQLError(error.safeMessage, {
-      extensions: { ...error.details, code: error.code, source: error.source, operation: error.operation, ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }) },
+      extensions: {
+        ...error.details,
+        code: error.code,
+        source: error.source,
+        operation: error.operation,
+        ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
+      },
     });
   }
   if (error instanceof GatewayError) {
-    return new GraphQLError(error.safeMessage, { extensions: { ...error.details, code: error.code } });
+    return new GraphQLError(error.safeMessage, {
+      extensions: { ...error.details, code: error.code },
+    });
   }
   const extensions: Record<string, unknown> = { code: error.code };
   // ContractError and other subclasses: show the fields that are safe by construction.

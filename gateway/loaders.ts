@@ -29,7 +29,10 @@ export interface Outbound {
 }
 
 /** Straight to the source, for sources without a pipeline (unit tests of the loaders alone). */
-const DIRECT: Outbound = { invoke: (call) => keyedFailure(call, dispatch(call)), subscribe: dispatchStream };
+const DIRECT: Outbound = {
+  invoke: (call) => keyedFailure(call, dispatch(call)),
+  subscribe: dispatchStream,
+};
 
 export interface Loaders {
   /**
@@ -37,9 +40,20 @@ export interface Loaders {
    * key argument is a single value; otherwise invokes it directly (queries
    * deduplicated and concurrency-capped, mutations and subscriptions as they come).
    */
-  call(source: string, operation: Operation, args: Args, ctx: PipelineContext, options?: LoaderCallOptions): Promise<unknown>;
+  call(
+    source: string,
+    operation: Operation,
+    args: Args,
+    ctx: PipelineContext,
+    options?: LoaderCallOptions,
+  ): Promise<unknown>;
   /** Opens a subscription's stream through the source's pipeline. */
-  subscribe(source: string, operation: Operation, args: Args, ctx: PipelineContext): AsyncIterable<unknown>;
+  subscribe(
+    source: string,
+    operation: Operation,
+    args: Args,
+    ctx: PipelineContext,
+  ): AsyncIterable<unknown>;
 }
 
 /** Keys are matched by string form, as sources/common/batch.ts does: "42" and 42 are one key. */
@@ -66,15 +80,34 @@ function createLimiter(limit: number): <T>(task: () => Promise<T>) => Promise<T>
   };
 }
 
-export function createLoaders(options: { maxConcurrentCalls?: number; outbound?: (source: string) => Outbound | undefined } = {}): Loaders {
-  const maxConcurrentCalls = options.maxConcurrentCalls ?? DEFAULTS.limits.maxConcurrentCallsPerSource;
+export function createLoaders(
+  options: {
+    maxConcurrentCalls?: number;
+    outbound?: (source: string) => Outbound | undefined;
+  } = {},
+): Loaders {
+  const maxConcurrentCalls =
+    options.maxConcurrentCalls ?? DEFAULTS.limits.maxConcurrentCallsPerSource;
   const outboundOf = (source: string): Outbound => options.outbound?.(source) ?? DIRECT;
   const loaders = new Map<string, DataLoader<unknown, unknown, string>>();
   const inFlight = new Map<string, Promise<unknown>>();
   const limiters = new Map<string, <T>(task: () => Promise<T>) => Promise<T>>();
-  const direct = (source: string, operation: Operation, args: Args, ctx: PipelineContext, entity: CallEntity | undefined): Promise<unknown> => {
+  const direct = (
+    source: string,
+    operation: Operation,
+    args: Args,
+    ctx: PipelineContext,
+    entity: CallEntity | undefined,
+  ): Promise<unknown> => {
     const { invoke } = outboundOf(source);
-    const single = { kind: 'single' as const, source, operation, args, ctx, ...(entity === undefined ? {} : { entity }) };
+    const single = {
+      kind: 'single' as const,
+      source,
+      operation,
+      args,
+      ctx,
+      ...(entity === undefined ? {} : { entity }),
+    };
     // Writes are never merged: two identical placeOrder calls are two orders.
     if (operation.kind !== 'query') return invoke(single);
     const id = `${source}\u0000${operation.name}\u0000${JSON.stringify(args)}`;
@@ -94,7 +127,8 @@ export function createLoaders(options: { maxConcurrentCalls?: number; outbound?:
     call(source, operation, args, ctx, callOptions = {}) {
       const batch = operation.batch;
       const key = batch === undefined ? undefined : args[batch.key];
-      if (batch === undefined || key === undefined || key === null || Array.isArray(key)) return direct(source, operation, args, ctx, callOptions.entity);
+      if (batch === undefined || key === undefined || key === null || Array.isArray(key))
+        return direct(source, operation, args, ctx, callOptions.entity);
       const { [batch.key]: _key, ...rest } = args;
       // Keys share one batch only when every other argument is the same.
       const loaderId = `${source}\u0000${operation.name}\u0000${JSON.stringify(rest)}\u0000${callOptions.keyIsList === true}`;
@@ -105,7 +139,16 @@ export function createLoaders(options: { maxConcurrentCalls?: number; outbound?:
         const keyIsList = callOptions.keyIsList === true;
         const { entity } = callOptions;
         const load = async (keys: readonly unknown[]): Promise<unknown[]> =>
-          (await invoke({ kind: 'batch', source, operation, keys, args: rest, keyIsList, ctx, ...(entity === undefined ? {} : { entity }) })) as unknown[];
+          (await invoke({
+            kind: 'batch',
+            source,
+            operation,
+            keys,
+            args: rest,
+            keyIsList,
+            ctx,
+            ...(entity === undefined ? {} : { entity }),
+          })) as unknown[];
         loader = new DataLoader<unknown, unknown, string>(load, {
           cacheKeyFn: keyOf,
           ...(batch.maxKeys === undefined ? {} : { maxBatchSize: batch.maxKeys }),

@@ -60,14 +60,31 @@ const SECRET_KEYS = [
  * wildcard paths (`*.authorization`) cost ~50 µs a line for this list, the
  * walk a set lookup per key it already visits.
  */
-export const REDACT_PATHS: readonly string[] = SECRET_KEYS.map((key) => (/^[A-Za-z_$][\w$]*$/.test(key) ? key : `["${key}"]`));
+export const REDACT_PATHS: readonly string[] = SECRET_KEYS.map((key) =>
+  /^[A-Za-z_$][\w$]*$/.test(key) ? key : `["${key}"]`,
+);
 
 const SECRET_KEY_SET: ReadonlySet<string> = new Set(SECRET_KEYS.map((key) => key.toLowerCase()));
 
 const CENSOR = '<redacted>';
 
 /** Fields that never hold free text: not scanned, so the per-request line costs no regular expression on them. */
-const PLAIN_KEYS = new Set(['requestId', 'method', 'status', 'durationMs', 'source', 'operation', 'calledAs', 'code', 'level', 'time', 'keys', 'missing', 'retryable', 'attempt']);
+const PLAIN_KEYS = new Set([
+  'requestId',
+  'method',
+  'status',
+  'durationMs',
+  'source',
+  'operation',
+  'calledAs',
+  'code',
+  'level',
+  'time',
+  'keys',
+  'missing',
+  'retryable',
+  'attempt',
+]);
 
 const MAX_DEPTH = 4;
 
@@ -88,7 +105,12 @@ function clean(value: unknown, depth: number): unknown {
   }
   if (Array.isArray(value)) return value.map((item) => clean(item, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) out[key] = SECRET_KEY_SET.has(key.toLowerCase()) ? CENSOR : PLAIN_KEYS.has(key) ? item : clean(item, depth + 1);
+  for (const [key, item] of Object.entries(value))
+    out[key] = SECRET_KEY_SET.has(key.toLowerCase())
+      ? CENSOR
+      : PLAIN_KEYS.has(key)
+        ? item
+        : clean(item, depth + 1);
   return out;
 }
 
@@ -112,7 +134,12 @@ function scrub(text: string): string {
 /** The fields of one line, cleaned; the top level is copied so a caller's object is never changed. */
 export function cleanFields(fields: LogFields): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(fields)) out[key] = PLAIN_KEYS.has(key) ? value : SECRET_KEY_SET.has(key.toLowerCase()) ? CENSOR : clean(value, 0);
+  for (const [key, value] of Object.entries(fields))
+    out[key] = PLAIN_KEYS.has(key)
+      ? value
+      : SECRET_KEY_SET.has(key.toLowerCase())
+        ? CENSOR
+        : clean(value, 0);
   return out;
 }
 
@@ -129,7 +156,10 @@ export function createLogger(options: { level: LogLevel; write?: (line: string) 
   const { write } = options;
   // process.stderr itself, not pino.destination(2): lines leave in order with the process's other output,
   // and whatever wraps process.stderr.write (a test's capture, a host's hook) still sees them.
-  const destination: DestinationStream = write === undefined ? process.stderr : { write: (chunk: string) => write(chunk.endsWith('\n') ? chunk.slice(0, -1) : chunk) };
+  const destination: DestinationStream =
+    write === undefined
+      ? process.stderr
+      : { write: (chunk: string) => write(chunk.endsWith('\n') ? chunk.slice(0, -1) : chunk) };
   const base = pino(
     {
       level: options.level satisfies LevelWithSilent,
@@ -140,7 +170,9 @@ export function createLogger(options: { level: LogLevel; write?: (line: string) 
     },
     destination,
   );
-  const at = (level: Exclude<LogLevel, 'silent'>): ((message: string, fields?: LogFields) => void) => {
+  const at = (
+    level: Exclude<LogLevel, 'silent'>,
+  ): ((message: string, fields?: LogFields) => void) => {
     // Decided once: the gateway never changes its level, so a level that is off is a no-op, not a check per call.
     if (!base.isLevelEnabled(level)) return noop;
     const log = base[level].bind(base);

@@ -40,7 +40,8 @@ export function namespaceOf(sourceName: string): string {
 
 /** Renames every type of `schema` except built-ins and the shared custom scalars. */
 function prefixTypes(schema: GraphQLSchema, prefix: string): GraphQLSchema {
-  const keep = (type: GraphQLNamedType): boolean => isSpecifiedScalarType(type) || isIntrospectionType(type);
+  const keep = (type: GraphQLNamedType): boolean =>
+    isSpecifiedScalarType(type) || isIntrospectionType(type);
   // Values carry the source's own __typename ("Pet"); the renamed schema needs "StorefrontPet".
   const resolveType = (value: unknown): string | undefined => {
     const typename = (value as { __typename?: unknown } | null)?.__typename;
@@ -70,26 +71,46 @@ export function createNamespacedSchema(parts: readonly NamespacedPart[]): GraphQ
   for (const { source, schema } of parts) {
     const prefix = namespaceOf(source.name);
     const clash = namespaces.get(prefix);
-    if (clash !== undefined) throw new TypeError(`Sources "${clash}" and "${source.name}" would share the namespace ${prefix}; rename one.`);
+    if (clash !== undefined)
+      throw new TypeError(
+        `Sources "${clash}" and "${source.name}" would share the namespace ${prefix}; rename one.`,
+      );
     namespaces.set(prefix, source.name);
     const prefixed = prefixTypes(schema, prefix);
     const query = prefixed.getQueryType();
     const mutation = prefixed.getMutationType();
     const subscription = prefixed.getSubscriptionType();
     // The namespace object has no data of its own; its fields ignore their parent.
-    if (query) queryFields[source.name] = { type: new GraphQLNonNull(query), resolve: () => ({}), description: `Everything ${source.name} answers.` };
-    if (mutation) mutationFields[source.name] = { type: new GraphQLNonNull(mutation), resolve: () => ({}), description: `Everything ${source.name} changes.` };
+    if (query)
+      queryFields[source.name] = {
+        type: new GraphQLNonNull(query),
+        resolve: () => ({}),
+        description: `Everything ${source.name} answers.`,
+      };
+    if (mutation)
+      mutationFields[source.name] = {
+        type: new GraphQLNonNull(mutation),
+        resolve: () => ({}),
+        description: `Everything ${source.name} changes.`,
+      };
     if (subscription) {
-      for (const [name, field] of Object.entries(subscription.toConfig().fields)) subscriptionFields[`${source.name}_${name}`] = field;
+      for (const [name, field] of Object.entries(subscription.toConfig().fields))
+        subscriptionFields[`${source.name}_${name}`] = field;
     }
     for (const type of Object.values(prefixed.getTypeMap())) {
-      if (type === subscription || isIntrospectionType(type) || isSpecifiedScalarType(type)) continue;
+      if (type === subscription || isIntrospectionType(type) || isSpecifiedScalarType(type))
+        continue;
       types[type.name] = scalars.get(type.name) ?? type;
     }
   }
   types.Query = new GraphQLObjectType({ name: 'Query', fields: queryFields });
-  if (Object.keys(mutationFields).length > 0) types.Mutation = new GraphQLObjectType({ name: 'Mutation', fields: mutationFields });
-  if (Object.keys(subscriptionFields).length > 0) types.Subscription = new GraphQLObjectType({ name: 'Subscription', fields: subscriptionFields });
+  if (Object.keys(mutationFields).length > 0)
+    types.Mutation = new GraphQLObjectType({ name: 'Mutation', fields: mutationFields });
+  if (Object.keys(subscriptionFields).length > 0)
+    types.Subscription = new GraphQLObjectType({
+      name: 'Subscription',
+      fields: subscriptionFields,
+    });
   // rewireTypes points every field at the one type of its name, across sources.
   const { typeMap } = rewireTypes(types, []);
   return new GraphQLSchema({

@@ -5,7 +5,15 @@
  * gateway. Each endpoint opens with a real example query built from its schema.
  */
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
-import { getNamedType, isLeafType, isNonNullType, isObjectType, type GraphQLField, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
+import {
+  getNamedType,
+  isLeafType,
+  isNonNullType,
+  isObjectType,
+  type GraphQLField,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+} from 'graphql';
 import type { GraphiQLOptions } from 'graphql-yoga';
 import type { PlaygroundTab } from './config/index.js';
 
@@ -45,7 +53,9 @@ function selection(type: GraphQLObjectType, depth: number, indent: string): stri
 
 /** The first query field a caller can run without inventing arguments. */
 function firstRunnable(type: GraphQLObjectType): GraphQLField<unknown, unknown> | undefined {
-  return Object.values(type.getFields()).find((field) => !field.args.some((arg) => isNonNullType(arg.type) && arg.defaultValue === undefined));
+  return Object.values(type.getFields()).find(
+    (field) => !field.args.some((arg) => isNonNullType(arg.type) && arg.defaultValue === undefined),
+  );
 }
 
 /**
@@ -65,11 +75,18 @@ export function exampleQuery(schema: GraphQLSchema, namespace?: string): string 
   if (field === undefined) return undefined;
   const named = getNamedType(field.type);
   const indent = namespace === undefined ? '  ' : '    ';
-  const body = isLeafType(named) ? `${indent}${field.name}` : `${indent}${field.name} {\n${selection(named as GraphQLObjectType, 1, `${indent}  `)}\n${indent}}`;
-  return namespace === undefined ? `query Example {\n${body}\n}\n` : `query Example {\n  ${namespace} {\n${body}\n  }\n}\n`;
+  const body = isLeafType(named)
+    ? `${indent}${field.name}`
+    : `${indent}${field.name} {\n${selection(named as GraphQLObjectType, 1, `${indent}  `)}\n${indent}}`;
+  return namespace === undefined
+    ? `query Example {\n${body}\n}\n`
+    : `query Example {\n  ${namespace} {\n${body}\n  }\n}\n`;
 }
 
-export function playgroundOptions(init: { title: string; tabs: readonly PlaygroundTab[] }): GraphiQLOptions {
+export function playgroundOptions(init: {
+  title: string;
+  tabs: readonly PlaygroundTab[];
+}): GraphiQLOptions {
   const [first] = init.tabs;
   return {
     title: init.title,

@@ -12,9 +12,22 @@ import { createServerAdapter, sendNodeResponse } from '@whatwg-node/server';
 import { GraphQLSchema, parse, type DocumentNode } from 'graphql';
 import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Source } from '../sources/common/index.js';
-import { composeSchema, formatCompositionIssue, readConstraints, type CompositionIssue, type InputConstraints } from './composition/index.js';
+import {
+  composeSchema,
+  formatCompositionIssue,
+  readConstraints,
+  type CompositionIssue,
+  type InputConstraints,
+} from './composition/index.js';
 import { resolveConfig, type ResolvedConfig, type SwitchboardConfig } from './config/index.js';
-import { authorizationOfHeaders, authorizationOfRaw, createAuthenticator, JWKS_PATH, type Authenticator, type Caller } from './auth/index.js';
+import {
+  authorizationOfHeaders,
+  authorizationOfRaw,
+  createAuthenticator,
+  JWKS_PATH,
+  type Authenticator,
+  type Caller,
+} from './auth/index.js';
 import { createAccessControl, type AccessControl } from './auth/access.js';
 import type { GatewayContext } from './context.js';
 import { GatewayError } from './errors.js';
@@ -34,10 +47,27 @@ import { corsFor, useCrossSite } from './plugins/cross-site.js';
 import { useErrorCodes } from './plugins/error-codes.js';
 import { useInputConstraints } from './plugins/input-constraints.js';
 import { createReadCache, type ReadCache, type ReadCacheOptions } from './cache/index.js';
-import { createCacheControl, createSourcePipeline, serializeTickets, defaultSourcePolicy, type CacheControl, type CallNotice, type SourcePipeline } from './pipeline/index.js';
+import {
+  createCacheControl,
+  createSourcePipeline,
+  serializeTickets,
+  defaultSourcePolicy,
+  type CacheControl,
+  type CallNotice,
+  type SourcePipeline,
+} from './pipeline/index.js';
 import { useLimits } from './plugins/limits.js';
-import { createCallerLimits, outerLimits, useRateLimit, type CallerLimits } from './plugins/rate-limit.js';
-import { createMemoryLimiterStore, createRedisLimiterStore, type LimiterStore } from './limits/index.js';
+import {
+  createCallerLimits,
+  outerLimits,
+  useRateLimit,
+  type CallerLimits,
+} from './plugins/rate-limit.js';
+import {
+  createMemoryLimiterStore,
+  createRedisLimiterStore,
+  type LimiterStore,
+} from './limits/index.js';
 import { useNestingLimit } from './plugins/nesting.js';
 import { useRequestParams } from './plugins/request-params.js';
 import { useScopes } from './plugins/scopes.js';
@@ -50,8 +80,20 @@ import { createSubgraphSchema } from './subgraph.js';
 import { ADMIN_GRAPHQL_PATH, createAdminApi } from './admin/endpoint.js';
 import { openWriteJournal, type WriteJournal, type WriteRunner } from './writes/index.js';
 import { createAdminGuard } from './http/admin-guard.js';
-import { createRequestTelemetry, createTelemetry, metricsResponse, type RequestTelemetry, type Telemetry, type TelemetryInit } from './telemetry/index.js';
-import { buildFederationSchema, declaredEntities, sourceEntities, unifiedEntities } from './federation/index.js';
+import {
+  createRequestTelemetry,
+  createTelemetry,
+  metricsResponse,
+  type RequestTelemetry,
+  type Telemetry,
+  type TelemetryInit,
+} from './telemetry/index.js';
+import {
+  buildFederationSchema,
+  declaredEntities,
+  sourceEntities,
+  unifiedEntities,
+} from './federation/index.js';
 import { useWriteReports } from './plugins/write-report.js';
 import type { WriteDefinition } from './writes/definition.js';
 import { IDEMPOTENCY_KEY_HEADER } from './writes/resolver.js';
@@ -127,10 +169,15 @@ export function federationPath(sourceName: string): string {
 }
 
 /** The `@constraint`s a source put in its subgraph; one a source got wrong is logged and left out, never fatal. */
-function contractConstraints(schema: GraphQLSchema, where: string, logger: Logger): InputConstraints {
+function contractConstraints(
+  schema: GraphQLSchema,
+  where: string,
+  logger: Logger,
+): InputConstraints {
   const issues: CompositionIssue[] = [];
   const constraints = readConstraints(schema, issues);
-  for (const issue of issues) logger.warn(`A contract limit of ${where} is not enforced: ${issue.message}`);
+  for (const issue of issues)
+    logger.warn(`A contract limit of ${where} is not enforced: ${issue.message}`);
   return constraints;
 }
 
@@ -139,13 +186,20 @@ function withoutMutations(schema: GraphQLSchema): GraphQLSchema {
   return new GraphQLSchema({ ...schema.toConfig(), mutation: null });
 }
 
-function buildSubgraphs(sources: readonly Source[]): Array<{ source: Source; schema: GraphQLSchema }> {
+function buildSubgraphs(
+  sources: readonly Source[],
+): Array<{ source: Source; schema: GraphQLSchema }> {
   return sources.map((source, index) => {
     try {
       return { source, schema: createSubgraphSchema(source) };
     } catch (cause) {
       const why = cause instanceof Error ? cause.message.split('\n')[0] : String(cause);
-      throw new GatewayError({ code: 'CONFIG_INVALID', safeMessage: `The subgraph of source "${source.name}" is not a valid schema: ${why}`, details: { path: `sources[${index}]` }, cause });
+      throw new GatewayError({
+        code: 'CONFIG_INVALID',
+        safeMessage: `The subgraph of source "${source.name}" is not a valid schema: ${why}`,
+        details: { path: `sources[${index}]` },
+        cause,
+      });
     }
   });
 }
@@ -158,13 +212,27 @@ const MAX_LISTED_ISSUES = 50;
  * Rejects with CONFIG_INVALID for an unreadable file and COMPOSITION_FAILED
  * (every issue, formatted, in the message) for a broken binding.
  */
-async function composeUnified(config: ResolvedConfig, logger: Logger): Promise<{ schema: GraphQLSchema; constraints: InputConstraints; access: AccessControl; documents: DocumentNode[]; writes: ReadonlyMap<string, WriteDefinition> }> {
+async function composeUnified(
+  config: ResolvedConfig,
+  logger: Logger,
+): Promise<{
+  schema: GraphQLSchema;
+  constraints: InputConstraints;
+  access: AccessControl;
+  documents: DocumentNode[];
+  writes: ReadonlyMap<string, WriteDefinition>;
+}> {
   const documents = await Promise.all(
     config.schema.map(async (file, index) => {
       try {
         return { file, sdl: await readFile(file, 'utf8') };
       } catch (cause) {
-        throw new GatewayError({ code: 'CONFIG_INVALID', safeMessage: `Config option "schema" names "${file}", which cannot be read.`, details: { path: config.schema.length === 1 ? 'schema' : `schema[${index}]` }, cause });
+        throw new GatewayError({
+          code: 'CONFIG_INVALID',
+          safeMessage: `Config option "schema" names "${file}", which cannot be read.`,
+          details: { path: config.schema.length === 1 ? 'schema' : `schema[${index}]` },
+          cause,
+        });
       }
     }),
   );
@@ -172,7 +240,13 @@ async function composeUnified(config: ResolvedConfig, logger: Logger): Promise<{
   for (const warning of composition.warnings) logger.warn(formatCompositionIssue(warning));
   // The access rules guard the schema's resolvers in place, once, before any endpoint serves it.
   if (composition.ok) {
-    return { schema: composition.schema, constraints: composition.constraints, access: createAccessControl(composition.schema, composition.access), documents: documents.map(({ sdl }) => parse(sdl)), writes: composition.writes };
+    return {
+      schema: composition.schema,
+      constraints: composition.constraints,
+      access: createAccessControl(composition.schema, composition.access),
+      documents: documents.map(({ sdl }) => parse(sdl)),
+      writes: composition.writes,
+    };
   }
   const listed = composition.errors.slice(0, MAX_LISTED_ISSUES).map(formatCompositionIssue);
   const more = composition.errors.length - listed.length;
@@ -186,15 +260,36 @@ async function composeUnified(config: ResolvedConfig, logger: Logger): Promise<{
 /** The read cache's options, from the config's `cache` section. */
 function readCacheOptions(config: ResolvedConfig, logger: Logger): ReadCacheOptions {
   const { store, redisUrl, maxEntries, maxBytes, keyPrefix } = config.cache;
-  return { store, ...(redisUrl === null ? {} : { redisUrl }), maxEntries, maxBytes, keyPrefix, logger };
+  return {
+    store,
+    ...(redisUrl === null ? {} : { redisUrl }),
+    maxEntries,
+    maxBytes,
+    keyPrefix,
+    logger,
+  };
 }
 
-function yogaLogger(logger: Logger): Record<'debug' | 'info' | 'warn' | 'error', (...args: unknown[]) => void> {
-  const adapt = (log: Logger['info']) => (...args: unknown[]) => {
-    const [first, ...rest] = args;
-    log(typeof first === 'string' ? first : 'graphql-yoga', { from: 'graphql-yoga', ...(rest.length > 0 || typeof first !== 'string' ? { details: typeof first === 'string' ? rest : args } : {}) });
+function yogaLogger(
+  logger: Logger,
+): Record<'debug' | 'info' | 'warn' | 'error', (...args: unknown[]) => void> {
+  const adapt =
+    (log: Logger['info']) =>
+    (...args: unknown[]) => {
+      const [first, ...rest] = args;
+      log(typeof first === 'string' ? first : 'graphql-yoga', {
+        from: 'graphql-yoga',
+        ...(rest.length > 0 || typeof first !== 'string'
+          ? { details: typeof first === 'string' ? rest : args }
+          : {}),
+      });
+    };
+  return {
+    debug: adapt(logger.debug),
+    info: adapt(logger.info),
+    warn: adapt(logger.warn),
+    error: adapt(logger.error),
   };
-  return { debug: adapt(logger.debug), info: adapt(logger.info), warn: adapt(logger.warn), error: adapt(logger.error) };
 }
 
 function createEndpoint(init: {
@@ -227,7 +322,9 @@ function createEndpoint(init: {
     // or by counting the stream; Yoga's own check would pipe every body
     // through a TransformStream again (~10% of a request's CPU).
     maxRequestBodySize: false,
-    graphiql: config.playground.enabled ? playgroundOptions({ title: init.title, tabs: init.tabs }) : false,
+    graphiql: config.playground.enabled
+      ? playgroundOptions({ title: init.title, tabs: init.tabs })
+      : false,
     // Inlined GraphiQL: the page needs nothing from a CDN (see playground.ts).
     renderGraphiQL: playgroundRenderer(init.path),
     maskedErrors: createMaskedErrors(logger),
@@ -249,7 +346,21 @@ function createEndpoint(init: {
         ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
         writeReports: [],
         // No spread: with telemetry off (the default) the context is built as before it existed.
-        outbound: telemetry === undefined ? { signal, requestId, deadlineAt, notify: (notice: CallNotice) => notices.push(notice) } : { signal, requestId, deadlineAt, notify: (notice: CallNotice) => notices.push(notice), telemetry },
+        outbound:
+          telemetry === undefined
+            ? {
+                signal,
+                requestId,
+                deadlineAt,
+                notify: (notice: CallNotice) => notices.push(notice),
+              }
+            : {
+                signal,
+                requestId,
+                deadlineAt,
+                notify: (notice: CallNotice) => notices.push(notice),
+                telemetry,
+              },
       };
     },
     plugins: [
@@ -291,12 +402,21 @@ function createEndpoint(init: {
  * // POST `${url}/graphql` … then
  * await gateway.close();
  */
-export async function createGateway(config: SwitchboardConfig | ResolvedConfig, options: GatewayOptions = {}): Promise<Gateway> {
+export async function createGateway(
+  config: SwitchboardConfig | ResolvedConfig,
+  options: GatewayOptions = {},
+): Promise<Gateway> {
   const resolved = await resolveConfig(config);
   const logger = options.logger ?? createLogger({ level: resolved.logging.level });
   const adminGuard = createAdminGuard(resolved.admin.token);
-  const telemetry = createTelemetry(resolved.telemetry, { adminEnabled: resolved.admin.token !== null, ...options.telemetry });
-  const requestTelemetry = telemetry.metrics === undefined && telemetry.tracing === undefined ? undefined : createRequestTelemetry(telemetry);
+  const telemetry = createTelemetry(resolved.telemetry, {
+    adminEnabled: resolved.admin.token !== null,
+    ...options.telemetry,
+  });
+  const requestTelemetry =
+    telemetry.metrics === undefined && telemetry.tracing === undefined
+      ? undefined
+      : createRequestTelemetry(telemetry);
   const endpoints = new Map<string, Endpoint>();
   let readCache: ReadCache;
   try {
@@ -323,9 +443,21 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig, 
     // One limiter store per gateway; with Redis, its counters are every instance's.
     const { rateLimits } = resolved;
     if (rateLimits.store === 'redis' && rateLimits.redisUrl === null) {
-      throw new GatewayError({ code: 'CONFIG_INVALID', safeMessage: 'Config option "rateLimits.redisUrl" is needed when rateLimits.store is "redis".', details: { path: 'rateLimits.redisUrl' } });
+      throw new GatewayError({
+        code: 'CONFIG_INVALID',
+        safeMessage:
+          'Config option "rateLimits.redisUrl" is needed when rateLimits.store is "redis".',
+        details: { path: 'rateLimits.redisUrl' },
+      });
     }
-    limiterStore = rateLimits.store === 'redis' && rateLimits.redisUrl !== null ? await createRedisLimiterStore({ url: rateLimits.redisUrl, keyPrefix: rateLimits.keyPrefix, logger }) : createMemoryLimiterStore();
+    limiterStore =
+      rateLimits.store === 'redis' && rateLimits.redisUrl !== null
+        ? await createRedisLimiterStore({
+            url: rateLimits.redisUrl,
+            keyPrefix: rateLimits.keyPrefix,
+            logger,
+          })
+        : createMemoryLimiterStore();
     try {
       callerLimits = createCallerLimits(resolved, limiterStore, logger);
     } catch (error) {
@@ -341,9 +473,20 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig, 
   const cacheControl = createCacheControl(readCache);
   // One pipeline per source, shared by every request and endpoint: its breaker, bulkhead and limits are the source's.
   const pipelines = new Map<string, SourcePipeline>(
-    resolved.sources.map((source) => [source.name, createSourcePipeline({ source, policy: resolved.policies.get(source.name) ?? defaultSourcePolicy(), logger, cache: readCache, telemetry })]),
+    resolved.sources.map((source) => [
+      source.name,
+      createSourcePipeline({
+        source,
+        policy: resolved.policies.get(source.name) ?? defaultSourcePolicy(),
+        logger,
+        cache: readCache,
+        telemetry,
+      }),
+    ]),
   );
-  telemetry.metrics?.readPipelines(() => new Map([...pipelines].map(([name, pipeline]) => [name, pipeline.state()])));
+  telemetry.metrics?.readPipelines(
+    () => new Map([...pipelines].map(([name, pipeline]) => [name, pipeline.state()])),
+  );
   const outbound = (source: string): Outbound | undefined => pipelines.get(source);
   const breakerStateOf = (source: string): string | undefined => {
     const state = pipelines.get(source)?.state().breaker?.state;
@@ -352,7 +495,18 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig, 
   const streamCaps = createStreamCaps(resolved.limits);
   const { endpoints: exposure } = resolved;
   const rateMetrics = telemetry.metrics;
-  const main = { config: resolved, logger, outbound, streamCaps, callerLimits, ...(rateMetrics === undefined ? {} : { onRateLimited: (plan: string) => rateMetrics.observeTokenRateLimited(plan) }), ...(requestTelemetry === undefined ? {} : { requestTelemetry }), disclosure: { introspection: exposure.introspection, suggestions: exposure.suggestions } };
+  const main = {
+    config: resolved,
+    logger,
+    outbound,
+    streamCaps,
+    callerLimits,
+    ...(rateMetrics === undefined
+      ? {}
+      : { onRateLimited: (plan: string) => rateMetrics.observeTokenRateLimited(plan) }),
+    ...(requestTelemetry === undefined ? {} : { requestTelemetry }),
+    disclosure: { introspection: exposure.introspection, suggestions: exposure.suggestions },
+  };
   let writeService: WriteService | undefined;
   try {
     const subgraphs = buildSubgraphs(resolved.sources);
@@ -361,10 +515,24 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig, 
       const path = subgraphPath(source.name);
       const schema = exposure.sources === 'read-only' ? withoutMutations(full) : full;
       const example = exampleQuery(schema);
-      const disclosure = { introspection: exposure.sourceIntrospection, suggestions: exposure.sourceSuggestions };
+      const disclosure = {
+        introspection: exposure.sourceIntrospection,
+        suggestions: exposure.sourceSuggestions,
+      };
       // The contract's own limits (@constraint in the source's typeDefs), enforced as on /graphql.
       const constraints = contractConstraints(schema, source.name, logger);
-      endpoints.set(path, createEndpoint({ ...main, path, schema, constraints, title: `${resolved.playground.title}: ${source.name}`, tabs: example ? [{ query: example }] : [], disclosure }));
+      endpoints.set(
+        path,
+        createEndpoint({
+          ...main,
+          path,
+          schema,
+          constraints,
+          title: `${resolved.playground.title}: ${source.name}`,
+          tabs: example ? [{ query: example }] : [],
+          disclosure,
+        }),
+      );
     }
     let composed: Awaited<ReturnType<typeof composeUnified>> | undefined;
     if (resolved.schema.length > 0) {
@@ -383,36 +551,102 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig, 
           logger,
           leaseMs,
           recoveryIntervalMs,
-          ...(metrics === undefined ? {} : { onSettled: (write: { state: string }) => metrics.observeWrite(write.state) }),
+          ...(metrics === undefined
+            ? {}
+            : { onSettled: (write: { state: string }) => metrics.observeWrite(write.state) }),
         });
         // Read at each scrape: the dead-letter queue is the journal's, shared by every instance.
         const { journal } = writeService;
-        metrics?.readDeadLetters(async () => (await journal.list({ states: ['dead-lettered'], limit: 1000 })).length);
+        metrics?.readDeadLetters(
+          async () => (await journal.list({ states: ['dead-lettered'], limit: 1000 })).length,
+        );
         // Writes a crashed instance left unfinished are completed or undone from the start.
-        writeService.recover().catch((error: unknown) => logger.error('write recovery at start failed', { error }));
+        writeService
+          .recover()
+          .catch((error: unknown) => logger.error('write recovery at start failed', { error }));
       }
-      endpoints.set(NAMESPACED_PATH, createEndpoint({ ...main, path: NAMESPACED_PATH, schema: unified, constraints, access, title: resolved.playground.title, tabs: resolved.playground.defaultTabs }));
+      endpoints.set(
+        NAMESPACED_PATH,
+        createEndpoint({
+          ...main,
+          path: NAMESPACED_PATH,
+          schema: unified,
+          constraints,
+          access,
+          title: resolved.playground.title,
+          tabs: resolved.playground.defaultTabs,
+        }),
+      );
     } else {
       const namespaced = createNamespacedSchema(subgraphs);
-      const examples = subgraphs.flatMap(({ source }) => exampleQuery(namespaced, source.name) ?? []).map((query) => ({ query }));
-      const tabs = resolved.playground.defaultTabs.length > 0 ? resolved.playground.defaultTabs : examples;
-      endpoints.set(NAMESPACED_PATH, createEndpoint({ ...main, path: NAMESPACED_PATH, schema: namespaced, constraints: contractConstraints(namespaced, 'the namespaced view', logger), title: resolved.playground.title, tabs }));
+      const examples = subgraphs
+        .flatMap(({ source }) => exampleQuery(namespaced, source.name) ?? [])
+        .map((query) => ({ query }));
+      const tabs =
+        resolved.playground.defaultTabs.length > 0 ? resolved.playground.defaultTabs : examples;
+      endpoints.set(
+        NAMESPACED_PATH,
+        createEndpoint({
+          ...main,
+          path: NAMESPACED_PATH,
+          schema: namespaced,
+          constraints: contractConstraints(namespaced, 'the namespaced view', logger),
+          title: resolved.playground.title,
+          tabs,
+        }),
+      );
     }
     // Federation subgraphs (docs/federation.md): the same edge, loaders and pipelines as /graphql, another schema.
     const { federation } = resolved;
     if (federation.enabled) {
-      const options = { maxRepresentations: federation.maxRepresentations, mutations: federation.sources === 'read-write' };
+      const options = {
+        maxRepresentations: federation.maxRepresentations,
+        mutations: federation.sources === 'read-write',
+      };
       for (const { source, schema } of federation.sources === 'off' ? [] : subgraphs) {
         const path = federationPath(source.name);
-        const disclosure = { introspection: exposure.sourceIntrospection, suggestions: exposure.sourceSuggestions };
+        const disclosure = {
+          introspection: exposure.sourceIntrospection,
+          suggestions: exposure.sourceSuggestions,
+        };
         const served = buildFederationSchema(schema, sourceEntities(source, schema), options);
-        endpoints.set(path, createEndpoint({ ...main, path, schema: served, constraints: contractConstraints(schema, source.name, logger), title: `${resolved.playground.title}: ${source.name} (federation)`, tabs: [], disclosure }));
+        endpoints.set(
+          path,
+          createEndpoint({
+            ...main,
+            path,
+            schema: served,
+            constraints: contractConstraints(schema, source.name, logger),
+            title: `${resolved.playground.title}: ${source.name} (federation)`,
+            tabs: [],
+            disclosure,
+          }),
+        );
       }
       if (composed !== undefined) {
-        const { entities, unresolvable } = unifiedEntities(composed.schema, declaredEntities(composed.documents));
-        for (const type of unresolvable) logger.warn(`@entity ${type} has no root query field that looks it up by its key: it is served at ${FEDERATION_PATH} without @key.`);
-        const served = buildFederationSchema(composed.schema, entities, { ...options, mutations: true });
-        endpoints.set(FEDERATION_PATH, createEndpoint({ ...main, path: FEDERATION_PATH, schema: served, constraints: composed.constraints, title: `${resolved.playground.title} (federation)`, tabs: [] }));
+        const { entities, unresolvable } = unifiedEntities(
+          composed.schema,
+          declaredEntities(composed.documents),
+        );
+        for (const type of unresolvable)
+          logger.warn(
+            `@entity ${type} has no root query field that looks it up by its key: it is served at ${FEDERATION_PATH} without @key.`,
+          );
+        const served = buildFederationSchema(composed.schema, entities, {
+          ...options,
+          mutations: true,
+        });
+        endpoints.set(
+          FEDERATION_PATH,
+          createEndpoint({
+            ...main,
+            path: FEDERATION_PATH,
+            schema: served,
+            constraints: composed.constraints,
+            title: `${resolved.playground.title} (federation)`,
+            tabs: [],
+          }),
+        );
       }
     }
   } catch (error) {
@@ -428,7 +662,10 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig, 
   }
 
   // The admin API reads the executor's journal, or opens it alone on a gateway that declares no writes.
-  let writes: { journal: WriteJournal; runner?: WriteRunner } | undefined = writeService === undefined ? undefined : { journal: writeService.journal, runner: writeService };
+  let writes: { journal: WriteJournal; runner?: WriteRunner } | undefined =
+    writeService === undefined
+      ? undefined
+      : { journal: writeService.journal, runner: writeService };
   if (writes === undefined && resolved.admin.token !== null) {
     try {
       writes = { journal: await openWriteJournal(resolved.writes) };
@@ -443,7 +680,13 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig, 
   const admin = createAdminApi({ config: resolved, logger, writes });
 
   const timeoutMs = resolved.limits.requestTimeoutMs;
-  const contextOf = (requestId: string, deadline: RequestDeadline, clientAddress: string, caller: Caller, requestFacts?: RequestFacts): ServerContext & CallerFacts => ({
+  const contextOf = (
+    requestId: string,
+    deadline: RequestDeadline,
+    clientAddress: string,
+    caller: Caller,
+    requestFacts?: RequestFacts,
+  ): ServerContext & CallerFacts => ({
     requestId,
     clientAddress,
     ...(requestFacts === undefined ? {} : { requestFacts }),
@@ -461,17 +704,33 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig, 
   });
 
   const deliverPage = createPageDelivery();
-  const route = async (request: Request, requestId: string, pathname: string, clientAddress: string, authorization: readonly string[], facts: RequestFacts): Promise<Response> => {
+  const route = async (
+    request: Request,
+    requestId: string,
+    pathname: string,
+    clientAddress: string,
+    authorization: readonly string[],
+    facts: RequestFacts,
+  ): Promise<Response> => {
     if (pathname === '/healthz') return healthResponse();
-    if (pathname === '/readyz') return readinessResponse(resolved.sources, Math.min(timeoutMs, 5_000), breakerStateOf);
+    if (pathname === '/readyz')
+      return readinessResponse(resolved.sources, Math.min(timeoutMs, 5_000), breakerStateOf);
     if (pathname === '/metrics') return metricsResponse(request, adminGuard, telemetry.metrics);
-    if (pathname === '/') return new Response(null, { status: 302, headers: { location: NAMESPACED_PATH } });
+    if (pathname === '/')
+      return new Response(null, { status: 302, headers: { location: NAMESPACED_PATH } });
     if (pathname === JWKS_PATH) return authenticator.jwks();
     // Before any endpoint: the admin credential is checked before the body is read.
     if (pathname.replace(/\/+$/, '') === ADMIN_GRAPHQL_PATH) return admin.fetch(request, requestId);
     const endpoint = endpoints.get(pathname.length > 1 ? pathname.replace(/\/$/, '') : pathname);
     if (endpoint === undefined) {
-      return json(404, { errors: [{ message: `Nothing at ${pathname.slice(0, 100)}. GraphQL is served at ${[...endpoints.keys()].join(', ')}.`, extensions: { code: 'NOT_FOUND' } }] });
+      return json(404, {
+        errors: [
+          {
+            message: `Nothing at ${pathname.slice(0, 100)}. GraphQL is served at ${[...endpoints.keys()].join(', ')}.`,
+            extensions: { code: 'NOT_FOUND' },
+          },
+        ],
+      });
     }
     // Before the body is read or inflated: a refused type or encoding costs nothing.
     const refused = refuseBodyType(request.method, (name) => request.headers.get(name));
@@ -484,7 +743,13 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig, 
     // The deadline covers queries and mutations; subscriptions end when the caller leaves.
     const deadline = startDeadline(timeoutMs, limited.signal);
     try {
-      return await deliverPage(limited, await endpoint.yoga.fetch(limited, contextOf(requestId, deadline, clientAddress, caller, facts)));
+      return await deliverPage(
+        limited,
+        await endpoint.yoga.fetch(
+          limited,
+          contextOf(requestId, deadline, clientAddress, caller, facts),
+        ),
+      );
     } finally {
       // A JSON answer is complete here; a stream (SSE) does not use the deadline.
       deadline.release();
@@ -492,8 +757,22 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig, 
   };
 
   /** The one line each request leaves in the log (docs/operations.md, Logs). */
-  const logRequest = (requestId: string, method: string | undefined, path: string, status: number, startedAt: number, facts: RequestFacts): void =>
-    logger.info('request', { requestId, method, path, status, durationMs: Math.round((performance.now() - startedAt) * 10) / 10, ...(facts.operation === undefined ? {} : { operation: facts.operation }) });
+  const logRequest = (
+    requestId: string,
+    method: string | undefined,
+    path: string,
+    status: number,
+    startedAt: number,
+    facts: RequestFacts,
+  ): void =>
+    logger.info('request', {
+      requestId,
+      method,
+      path,
+      status,
+      durationMs: Math.round((performance.now() - startedAt) * 10) / 10,
+      ...(facts.operation === undefined ? {} : { operation: facts.operation }),
+    });
 
   const handle = async (request: Request, serverContext?: object): Promise<Response> => {
     const startedAt = performance.now();
@@ -507,16 +786,38 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig, 
       let headerCount = 0;
       request.headers.forEach(() => (headerCount += 1));
       response =
-        refuseHeaderCount(node === undefined ? headerCount : node.rawHeaders.length / 2, resolved.server.maxHeaderCount) ??
+        refuseHeaderCount(
+          node === undefined ? headerCount : node.rawHeaders.length / 2,
+          resolved.server.maxHeaderCount,
+        ) ??
         // From the raw headers when there are some: node's req.headers (and so the Request built from it) keeps only the first of two Authorization headers.
-        (await route(request, requestId, pathname, node?.socket.remoteAddress ?? 'local', node === undefined ? authorizationOfHeaders(request.headers) : authorizationOfRaw(node.rawHeaders), facts));
+        (await route(
+          request,
+          requestId,
+          pathname,
+          node?.socket.remoteAddress ?? 'local',
+          node === undefined
+            ? authorizationOfHeaders(request.headers)
+            : authorizationOfRaw(node.rawHeaders),
+          facts,
+        ));
     } catch (error) {
       logger.error('Unexpected error while routing a request', { requestId, error });
-      response = graphqlErrorResponse(500, 'Unexpected error.', { code: 'INTERNAL_SERVER_ERROR', requestId });
+      response = graphqlErrorResponse(500, 'Unexpected error.', {
+        code: 'INTERNAL_SERVER_ERROR',
+        requestId,
+      });
     }
     response.headers.set('x-request-id', requestId);
     if (!response.headers.has('cache-control')) response.headers.set('cache-control', 'no-store');
-    logRequest(requestId, request.method, pathname.slice(0, 200), response.status, startedAt, facts);
+    logRequest(
+      requestId,
+      request.method,
+      pathname.slice(0, 200),
+      response.status,
+      startedAt,
+      facts,
+    );
     return response;
   };
 
@@ -533,13 +834,18 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig, 
     // Counted on the general route, which answers 431.
     if (req.rawHeaders.length / 2 > resolved.server.maxHeaderCount) return undefined;
     // A browser's GET wants the playground page, which the general route compresses and revalidates.
-    if (req.method === 'GET') return (req.headers.accept ?? '').includes('text/html') ? undefined : endpoint;
+    if (req.method === 'GET')
+      return (req.headers.accept ?? '').includes('text/html') ? undefined : endpoint;
     if (req.method !== 'POST') return undefined;
     // A compressed body is inflated, within the body limit, by limitBody on the general route.
     if (req.headers['content-encoding'] !== undefined) return undefined;
     const declared = req.headers['content-length'];
     // node:http guarantees a body exactly as long as declared; a chunked one is counted by limitBody.
-    return declared !== undefined && /^\d+$/.test(declared) && Number(declared) <= resolved.limits.maxBodyBytes ? endpoint : undefined;
+    return declared !== undefined &&
+      /^\d+$/.test(declared) &&
+      Number(declared) <= resolved.limits.maxBodyBytes
+      ? endpoint
+      : undefined;
   };
 
   const adapter = createServerAdapter(handle);
@@ -571,11 +877,24 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig, 
       try {
         const address = req.socket.remoteAddress ?? 'unknown';
         // From the raw headers: node's req.headers keeps only the first of two Authorization headers.
-        const caller = await authenticator.authenticate(authorizationOfRaw(req.rawHeaders), address);
-        response = caller instanceof Response ? caller : await endpoint.yoga.handleNodeRequestAndResponse(req, res, contextOf(requestId, deadline, address, caller, facts));
+        const caller = await authenticator.authenticate(
+          authorizationOfRaw(req.rawHeaders),
+          address,
+        );
+        response =
+          caller instanceof Response
+            ? caller
+            : await endpoint.yoga.handleNodeRequestAndResponse(
+                req,
+                res,
+                contextOf(requestId, deadline, address, caller, facts),
+              );
       } catch (error) {
         logger.error('Unexpected error while routing a request', { requestId, error });
-        response = graphqlErrorResponse(500, 'Unexpected error.', { code: 'INTERNAL_SERVER_ERROR', requestId });
+        response = graphqlErrorResponse(500, 'Unexpected error.', {
+          code: 'INTERNAL_SERVER_ERROR',
+          requestId,
+        });
       } finally {
         // A JSON answer is complete here; a stream (SSE) does not use the deadline.
         deadline.release();
@@ -606,7 +925,13 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig, 
           keepAliveTimeout: limits.keepAliveTimeoutMs,
           maxHeaderSize: limits.maxHeaderBytes,
           // node checks the two timeouts above on this interval (30 s by default), so it bounds how late they act.
-          connectionsCheckingInterval: Math.max(100, Math.min(1_000, Math.floor(Math.min(limits.headersTimeoutMs, limits.bodyTimeoutMs) / 4))),
+          connectionsCheckingInterval: Math.max(
+            100,
+            Math.min(
+              1_000,
+              Math.floor(Math.min(limits.headersTimeoutMs, limits.bodyTimeoutMs) / 4),
+            ),
+          ),
         },
         serveNode,
       );
@@ -644,7 +969,9 @@ export async function createGateway(config: SwitchboardConfig | ResolvedConfig, 
         await readCache.close();
         await limiterStore.close();
         const closed = await Promise.allSettled(resolved.sources.map((source) => source.close()));
-        for (const result of closed) if (result.status === 'rejected') logger.warn('A source failed to close', { error: result.reason });
+        for (const result of closed)
+          if (result.status === 'rejected')
+            logger.warn('A source failed to close', { error: result.reason });
         await telemetry.close();
         logger.flush?.();
       })();

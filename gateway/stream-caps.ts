@@ -78,10 +78,16 @@ export function createStreamCaps(options: StreamCapOptions): StreamCaps {
         invoke: outbound.invoke,
         subscribe(call: StreamCall) {
           if ((perClient.get(client) ?? 0) >= options.maxStreamsPerClient) {
-            refuse(`This client already has ${options.maxStreamsPerClient} subscriptions open; close one first.`, { limit: options.maxStreamsPerClient, scope: 'client' });
+            refuse(
+              `This client already has ${options.maxStreamsPerClient} subscriptions open; close one first.`,
+              { limit: options.maxStreamsPerClient, scope: 'client' },
+            );
           }
           if ((perSource.get(source) ?? 0) >= options.maxStreamsPerSource) {
-            refuse(`${source} already serves ${options.maxStreamsPerSource} subscriptions through this gateway; try again later.`, { limit: options.maxStreamsPerSource, scope: 'source', source });
+            refuse(
+              `${source} already serves ${options.maxStreamsPerSource} subscriptions through this gateway; try again later.`,
+              { limit: options.maxStreamsPerSource, scope: 'source', source },
+            );
           }
           increment(perClient, client, 1);
           increment(perSource, source, 1);

@@ -3,8 +3,20 @@
  * whose resolver calls the backend. Built once at start-up.
  */
 import { makeExecutableSchema } from '@graphql-tools/schema';
-import { GraphQLError, Kind, type GraphQLFieldResolver, type GraphQLScalarType, type GraphQLSchema } from 'graphql';
-import { SwitchboardError, scalars, type Args, type Operation, type Source } from '../sources/common/index.js';
+import {
+  GraphQLError,
+  Kind,
+  type GraphQLFieldResolver,
+  type GraphQLScalarType,
+  type GraphQLSchema,
+} from 'graphql';
+import {
+  SwitchboardError,
+  scalars,
+  type Args,
+  type Operation,
+  type Source,
+} from '../sources/common/index.js';
 import type { GatewayContext } from './context.js';
 import type { PipelineContext } from './pipeline/index.js';
 import { GatewayError, toGraphQLError } from './errors.js';
@@ -26,7 +38,10 @@ export function exposeError(error: unknown): unknown {
 export function withDeadline<T>(work: Promise<T>, ctx: GatewayContext): Promise<T> {
   const { signal } = ctx;
   const timeout = (): GatewayError =>
-    new GatewayError({ code: 'REQUEST_TIMEOUT', safeMessage: `The request was stopped after ${ctx.requestTimeoutMs} ms or when the caller went away.` });
+    new GatewayError({
+      code: 'REQUEST_TIMEOUT',
+      safeMessage: `The request was stopped after ${ctx.requestTimeoutMs} ms or when the caller went away.`,
+    });
   if (signal.aborted) return Promise.reject(timeout());
   return new Promise<T>((resolve, reject) => {
     const onAbort = (): void => reject(timeout());
@@ -58,10 +73,14 @@ function callResolver(source: Source, operation: Operation): Resolver {
 function subscribeResolver(source: Source, operation: Operation): Resolver {
   return (_parent, args, ctx) => {
     if (operation.subscribe === undefined) {
-      throw new GraphQLError(`${source.name}.${operation.name} cannot be subscribed to.`, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      throw new GraphQLError(`${source.name}.${operation.name} cannot be subscribed to.`, {
+        extensions: { code: 'INTERNAL_SERVER_ERROR' },
+      });
     }
     try {
-      return exposeStreamErrors(ctx.loaders.subscribe(source.name, operation, args, streamContext(ctx)));
+      return exposeStreamErrors(
+        ctx.loaders.subscribe(source.name, operation, args, streamContext(ctx)),
+      );
     } catch (error) {
       throw exposeError(error);
     }
@@ -70,7 +89,11 @@ function subscribeResolver(source: Source, operation: Operation): Resolver {
 
 /** A stream outlives the request's deadline: it ends when the caller goes away. */
 export function streamContext(ctx: GatewayContext): PipelineContext {
-  return { signal: ctx.requestSignal, requestId: ctx.requestId, ...(ctx.outbound.notify === undefined ? {} : { notify: ctx.outbound.notify }) };
+  return {
+    signal: ctx.requestSignal,
+    requestId: ctx.requestId,
+    ...(ctx.outbound.notify === undefined ? {} : { notify: ctx.outbound.notify }),
+  };
 }
 
 /** A stream that fails later fails the way a call does: with its safe message and code. */
@@ -101,7 +124,10 @@ export function createSubgraphResolvers(source: Source): Record<string, object> 
     const fields = (resolvers[typeName] ??= {}) as Record<string, unknown>;
     fields[operation.name] =
       operation.kind === 'subscription'
-        ? { subscribe: subscribeResolver(source, operation), resolve: (payload: unknown) => payload }
+        ? {
+            subscribe: subscribeResolver(source, operation),
+            resolve: (payload: unknown) => payload,
+          }
         : callResolver(source, operation);
   }
   return resolvers;
@@ -116,6 +142,9 @@ export function createSubgraphSchema(source: Source): GraphQLSchema {
   return makeExecutableSchema({
     typeDefs: source.typeDefs,
     resolvers: createSubgraphResolvers(source),
-    resolverValidationOptions: { requireResolversForResolveType: 'ignore', requireResolversToMatchSchema: 'error' },
+    resolverValidationOptions: {
+      requireResolversForResolveType: 'ignore',
+      requireResolversToMatchSchema: 'error',
+    },
   });
 }

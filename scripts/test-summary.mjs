@@ -13,7 +13,9 @@ try {
   process.exit(1);
 }
 const passed = report.numPassedTests ?? 0;
-const brokenFiles = (report.testResults ?? []).filter((result) => result.status === 'failed' && (result.assertionResults ?? []).length === 0).length;
+const brokenFiles = (report.testResults ?? []).filter(
+  (result) => result.status === 'failed' && (result.assertionResults ?? []).length === 0,
+).length;
 const failed = (report.numFailedTests ?? 0) + brokenFiles;
 const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 if (brokenFiles > 0) console.error(`${brokenFiles} test file(s) failed before any test ran.`);

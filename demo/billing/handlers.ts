@@ -7,7 +7,14 @@ import { status as Status } from '@grpc/grpc-js';
 import { CURRENCY } from '../common/catalogue.js';
 import { RpcFailure } from './failure.js';
 import { createBillingIdempotency } from './idempotency.js';
-import { addInvoice, invoiceTotal, type BillingStore, type PaymentMethod, type StoredInvoice, type StoredPayment } from './store.js';
+import {
+  addInvoice,
+  invoiceTotal,
+  type BillingStore,
+  type PaymentMethod,
+  type StoredInvoice,
+  type StoredPayment,
+} from './store.js';
 import { invoiceToWire, paymentToWire, priceToWire, timestamp } from './wire.js';
 
 export { RpcFailure };
@@ -31,12 +38,15 @@ function text(request: Wire, field: string): string {
 
 function amountOf(request: Wire, field: string, currency: string): bigint {
   const value = request[field] as Wire | null | undefined;
-  if (value === null || value === undefined) return fail(Status.INVALID_ARGUMENT, `${field} is required`);
+  if (value === null || value === undefined)
+    return fail(Status.INVALID_ARGUMENT, `${field} is required`);
   const minor = value.amountMinor;
-  if (typeof minor !== 'string' || !MINOR_UNITS.test(minor)) return fail(Status.INVALID_ARGUMENT, `${field}.amount_minor is not an integer`);
+  if (typeof minor !== 'string' || !MINOR_UNITS.test(minor))
+    return fail(Status.INVALID_ARGUMENT, `${field}.amount_minor is not an integer`);
   const amount = BigInt(minor);
   if (amount <= 0n) return fail(Status.INVALID_ARGUMENT, `${field}.amount_minor must be positive`);
-  if (value.currency !== currency) return fail(Status.INVALID_ARGUMENT, `${field}.currency must be ${currency}`);
+  if (value.currency !== currency)
+    return fail(Status.INVALID_ARGUMENT, `${field}.currency must be ${currency}`);
   return amount;
 }
 
@@ -46,14 +56,19 @@ export type EventKind = 'KIND_CREATED' | 'KIND_PAID' | 'KIND_REFUNDED';
  * The handlers, bound to one store; `emit` publishes an invoice event to
  * watchers. Writes take the call's idempotency-key metadata, if any.
  */
-export function createHandlers(store: BillingStore, emit: (kind: EventKind, invoice: StoredInvoice) => void) {
-  const invoiceOr404 = (id: string): StoredInvoice => store.invoices.get(id) ?? fail(Status.NOT_FOUND, `no invoice ${id}`);
+export function createHandlers(
+  store: BillingStore,
+  emit: (kind: EventKind, invoice: StoredInvoice) => void,
+) {
+  const invoiceOr404 = (id: string): StoredInvoice =>
+    store.invoices.get(id) ?? fail(Status.NOT_FOUND, `no invoice ${id}`);
   const idempotency = createBillingIdempotency();
 
   function createInvoice(request: Wire, key?: string): StoredInvoice {
     const orderId = text(request, 'orderId');
     if (orderId === '') fail(Status.INVALID_ARGUMENT, 'order_id is required');
-    if (store.invoicesByOrder.has(orderId)) fail(Status.ALREADY_EXISTS, `order ${orderId} already has an invoice`);
+    if (store.invoicesByOrder.has(orderId))
+      fail(Status.ALREADY_EXISTS, `order ${orderId} already has an invoice`);
     const lines = Array.isArray(request.lines) ? (request.lines as Wire[]) : [];
     if (lines.length === 0) fail(Status.INVALID_ARGUMENT, 'an invoice needs at least one line');
     const stored = lines.map((line) => {
@@ -62,7 +77,8 @@ export function createHandlers(store: BillingStore, emit: (kind: EventKind, invo
       if (quantity <= 0) fail(Status.INVALID_ARGUMENT, `quantity of ${sku} must be positive`);
       const override = line.unitPriceMinorOverride;
       if (typeof override === 'string') return { sku, quantity, unitPriceMinor: BigInt(override) };
-      const price = store.prices.get(sku) ?? fail(Status.INVALID_ARGUMENT, `billing does not price ${sku}`);
+      const price =
+        store.prices.get(sku) ?? fail(Status.INVALID_ARGUMENT, `billing does not price ${sku}`);
       return { sku, quantity, unitPriceMinor: price.amountMinor };
     });
     const terms = request.paymentTerms as Wire | null | undefined;
@@ -82,7 +98,10 @@ export function createHandlers(store: BillingStore, emit: (kind: EventKind, invo
       attributes: request.attributes ?? undefined,
     };
     addInvoice(store, invoice);
-    store.writes.applied('CreateInvoice', invoice.id, { idempotencyKey: key, externalReference: orderId });
+    store.writes.applied('CreateInvoice', invoice.id, {
+      idempotencyKey: key,
+      externalReference: orderId,
+    });
     emit('KIND_CREATED', invoice);
     return invoice;
   }
@@ -91,13 +110,15 @@ export function createHandlers(store: BillingStore, emit: (kind: EventKind, invo
     GetPrice(request: Wire): Wire {
       const sku = text(request, 'sku');
       if (sku === '') fail(Status.INVALID_ARGUMENT, 'sku is required');
-      const price = store.prices.get(sku) ?? fail(Status.NOT_FOUND, `billing does not price ${sku}`);
+      const price =
+        store.prices.get(sku) ?? fail(Status.NOT_FOUND, `billing does not price ${sku}`);
       return priceToWire(sku, price);
     },
 
     BatchGetPrices(request: Wire): Wire {
       const skus = Array.isArray(request.skus) ? (request.skus as string[]) : [];
-      if (skus.length > MAX_BATCH_SKUS) fail(Status.INVALID_ARGUMENT, `at most ${MAX_BATCH_SKUS} skus per call`);
+      if (skus.length > MAX_BATCH_SKUS)
+        fail(Status.INVALID_ARGUMENT, `at most ${MAX_BATCH_SKUS} skus per call`);
       const prices = skus.flatMap((sku) => {
         const price = store.prices.get(sku);
         return price ? [priceToWire(sku, price)] : [];
@@ -105,7 +126,10 @@ export function createHandlers(store: BillingStore, emit: (kind: EventKind, invo
       return { prices };
     },
 
-    CreateInvoice: (request: Wire, key?: string): Wire => idempotency.run('CreateInvoice', key, request, () => invoiceToWire(createInvoice(request, key))),
+    CreateInvoice: (request: Wire, key?: string): Wire =>
+      idempotency.run('CreateInvoice', key, request, () =>
+        invoiceToWire(createInvoice(request, key)),
+      ),
 
     ImportInvoices(requests: Wire[]): Wire {
       for (const request of requests) createInvoice(request);
@@ -117,31 +141,55 @@ export function createHandlers(store: BillingStore, emit: (kind: EventKind, invo
     ListInvoices(request: Wire): Wire {
       const orderId = text(request, 'orderId');
       const customerId = text(request, 'customerId');
-      if (orderId === '' && customerId === '') fail(Status.INVALID_ARGUMENT, 'order_id or customer_id is required');
+      if (orderId === '' && customerId === '')
+        fail(Status.INVALID_ARGUMENT, 'order_id or customer_id is required');
       const invoices =
         orderId !== ''
-          ? (store.invoicesByOrder.get(orderId) ?? []).map((id) => store.invoices.get(id) as StoredInvoice)
+          ? (store.invoicesByOrder.get(orderId) ?? []).map(
+              (id) => store.invoices.get(id) as StoredInvoice,
+            )
           : [...store.invoices.values()].filter((invoice) => invoice.customerId === customerId);
       return { invoices: invoices.map(invoiceToWire) };
     },
 
-    CapturePayment: (request: Wire, key?: string): Wire => idempotency.run('CapturePayment', key, request, () => capturePayment(request, key)),
-    RefundPayment: (request: Wire, key?: string): Wire => idempotency.run('RefundPayment', key, request, () => refundPayment(request, key)),
-    VoidInvoice: (request: Wire, key?: string): Wire => idempotency.run('VoidInvoice', key, request, () => voidInvoice(request, key)),
-    SetPrice: (request: Wire, key?: string): Wire => idempotency.run('SetPrice', key, request, () => setPrice(request, key)),
+    CapturePayment: (request: Wire, key?: string): Wire =>
+      idempotency.run('CapturePayment', key, request, () => capturePayment(request, key)),
+    RefundPayment: (request: Wire, key?: string): Wire =>
+      idempotency.run('RefundPayment', key, request, () => refundPayment(request, key)),
+    VoidInvoice: (request: Wire, key?: string): Wire =>
+      idempotency.run('VoidInvoice', key, request, () => voidInvoice(request, key)),
+    SetPrice: (request: Wire, key?: string): Wire =>
+      idempotency.run('SetPrice', key, request, () => setPrice(request, key)),
 
     eventOf(kind: EventKind, invoice: StoredInvoice, sequence: bigint): Wire {
-      return { kind, invoiceId: invoice.id, invoice: invoiceToWire(invoice), at: timestamp(Date.now()), sequence: sequence.toString() };
+      return {
+        kind,
+        invoiceId: invoice.id,
+        invoice: invoiceToWire(invoice),
+        at: timestamp(Date.now()),
+        sequence: sequence.toString(),
+      };
     },
   };
 
   function capturePayment(request: Wire, idempotencyKey: string | undefined): Wire {
     const invoice = invoiceOr404(text(request, 'invoiceId'));
     const amount = amountOf(request, 'amount', invoice.currency);
-    const method = request.method === 'card' || request.method === 'bankTransfer' ? request.method : fail(Status.INVALID_ARGUMENT, 'a payment method (card or bank_transfer) is required');
-    if (invoice.status !== 'OPEN') fail(Status.FAILED_PRECONDITION, `invoice ${invoice.id} is ${invoice.status.toLowerCase()}, not open`);
+    const method =
+      request.method === 'card' || request.method === 'bankTransfer'
+        ? request.method
+        : fail(Status.INVALID_ARGUMENT, 'a payment method (card or bank_transfer) is required');
+    if (invoice.status !== 'OPEN')
+      fail(
+        Status.FAILED_PRECONDITION,
+        `invoice ${invoice.id} is ${invoice.status.toLowerCase()}, not open`,
+      );
     const outstanding = invoiceTotal(invoice) - invoice.capturedMinor;
-    if (amount > outstanding) fail(Status.FAILED_PRECONDITION, `capture of ${amount} exceeds the ${outstanding} outstanding`);
+    if (amount > outstanding)
+      fail(
+        Status.FAILED_PRECONDITION,
+        `capture of ${amount} exceeds the ${outstanding} outstanding`,
+      );
     const payment: StoredPayment = {
       id: `pay_${String(store.nextPayment++).padStart(5, '0')}`,
       invoiceId: invoice.id,
@@ -154,7 +202,10 @@ export function createHandlers(store: BillingStore, emit: (kind: EventKind, invo
     store.payments.set(payment.id, payment);
     invoice.capturedMinor += amount;
     if (invoice.capturedMinor === invoiceTotal(invoice)) invoice.status = 'PAID';
-    store.writes.applied('CapturePayment', payment.id, { idempotencyKey, externalReference: invoice.orderId });
+    store.writes.applied('CapturePayment', payment.id, {
+      idempotencyKey,
+      externalReference: invoice.orderId,
+    });
     emit('KIND_PAID', invoice);
     return paymentToWire(payment);
   }
@@ -164,13 +215,28 @@ export function createHandlers(store: BillingStore, emit: (kind: EventKind, invo
     const payment = store.payments.get(id) ?? fail(Status.NOT_FOUND, `no payment ${id}`);
     const amount = amountOf(request, 'amount', payment.currency);
     const refundable = payment.amountMinor - payment.refundedMinor;
-    if (amount > refundable) fail(Status.FAILED_PRECONDITION, `refund of ${amount} exceeds the ${refundable} still captured`);
+    if (amount > refundable)
+      fail(
+        Status.FAILED_PRECONDITION,
+        `refund of ${amount} exceeds the ${refundable} still captured`,
+      );
     payment.refundedMinor += amount;
     const invoice = invoiceOr404(payment.invoiceId);
     invoice.refundedMinor += amount;
-    invoice.status = invoice.refundedMinor === invoice.capturedMinor ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
-    store.refunds.push({ paymentId: payment.id, invoiceId: invoice.id, amountMinor: amount, reason: text(request, 'reason'), idempotencyKey: idempotencyKey ?? null, atMs: Date.now() });
-    store.writes.applied('RefundPayment', payment.id, { idempotencyKey, externalReference: invoice.orderId });
+    invoice.status =
+      invoice.refundedMinor === invoice.capturedMinor ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
+    store.refunds.push({
+      paymentId: payment.id,
+      invoiceId: invoice.id,
+      amountMinor: amount,
+      reason: text(request, 'reason'),
+      idempotencyKey: idempotencyKey ?? null,
+      atMs: Date.now(),
+    });
+    store.writes.applied('RefundPayment', payment.id, {
+      idempotencyKey,
+      externalReference: invoice.orderId,
+    });
     emit('KIND_REFUNDED', invoice);
     return paymentToWire(payment);
   }
@@ -179,24 +245,46 @@ export function createHandlers(store: BillingStore, emit: (kind: EventKind, invo
     const invoice = invoiceOr404(text(request, 'invoiceId'));
     if (invoice.status === 'VOID') return invoiceToWire(invoice);
     if (invoice.status !== 'OPEN' || invoice.capturedMinor > 0n) {
-      fail(Status.FAILED_PRECONDITION, `invoice ${invoice.id} is ${invoice.status.toLowerCase()} with money captured; refund its payments instead of voiding it`);
+      fail(
+        Status.FAILED_PRECONDITION,
+        `invoice ${invoice.id} is ${invoice.status.toLowerCase()} with money captured; refund its payments instead of voiding it`,
+      );
     }
     invoice.status = 'VOID';
     const reason = text(request, 'reason');
     if (reason !== '') invoice.metadata = { ...invoice.metadata, voidReason: reason.slice(0, 500) };
-    store.writes.applied('VoidInvoice', invoice.id, { idempotencyKey, externalReference: invoice.orderId });
+    store.writes.applied('VoidInvoice', invoice.id, {
+      idempotencyKey,
+      externalReference: invoice.orderId,
+    });
     return invoiceToWire(invoice);
   }
 
   function setPrice(request: Wire, idempotencyKey: string | undefined): Wire {
     const sku = text(request, 'sku');
-    if (!SKU.test(sku)) fail(Status.INVALID_ARGUMENT, 'sku must be 1 to 64 letters, digits, dots, dashes or underscores');
+    if (!SKU.test(sku))
+      fail(
+        Status.INVALID_ARGUMENT,
+        'sku must be 1 to 64 letters, digits, dots, dashes or underscores',
+      );
     const amount = amountOf(request, 'amount', CURRENCY);
     const before = store.prices.get(sku);
     if (before !== undefined && before.amountMinor === amount) return priceToWire(sku, before);
-    const price = { amountMinor: amount, currency: CURRENCY, validFromMs: Date.now(), ...(before?.compareAtMinor === undefined ? {} : { compareAtMinor: before.compareAtMinor }) };
+    const price = {
+      amountMinor: amount,
+      currency: CURRENCY,
+      validFromMs: Date.now(),
+      ...(before?.compareAtMinor === undefined ? {} : { compareAtMinor: before.compareAtMinor }),
+    };
     store.prices.set(sku, price);
-    store.priceChanges.push({ sku, fromMinor: before?.amountMinor ?? null, toMinor: amount, currency: CURRENCY, idempotencyKey: idempotencyKey ?? null, atMs: price.validFromMs });
+    store.priceChanges.push({
+      sku,
+      fromMinor: before?.amountMinor ?? null,
+      toMinor: amount,
+      currency: CURRENCY,
+      idempotencyKey: idempotencyKey ?? null,
+      atMs: price.validFromMs,
+    });
     store.writes.applied('SetPrice', sku, { idempotencyKey });
     return priceToWire(sku, price);
   }

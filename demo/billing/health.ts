@@ -10,7 +10,9 @@ const HEALTH = protobuf.Root.fromJSON({
     HealthCheckRequest: { fields: { service: { type: 'string', id: 1 } } },
     HealthCheckResponse: {
       fields: { status: { type: 'ServingStatus', id: 1 } },
-      nested: { ServingStatus: { values: { UNKNOWN: 0, SERVING: 1, NOT_SERVING: 2, SERVICE_UNKNOWN: 3 } } },
+      nested: {
+        ServingStatus: { values: { UNKNOWN: 0, SERVING: 1, NOT_SERVING: 2, SERVICE_UNKNOWN: 3 } },
+      },
     },
   },
 });
@@ -22,16 +24,23 @@ const HEALTH_SERVICE: grpc.ServiceDefinition = {
     path: '/grpc.health.v1.Health/Check',
     requestStream: false,
     responseStream: false,
-    requestSerialize: (value: object) => Buffer.from(REQUEST.encode(REQUEST.fromObject(value)).finish()),
+    requestSerialize: (value: object) =>
+      Buffer.from(REQUEST.encode(REQUEST.fromObject(value)).finish()),
     requestDeserialize: (bytes: Buffer) => REQUEST.toObject(REQUEST.decode(bytes)),
-    responseSerialize: (value: object) => Buffer.from(RESPONSE.encode(RESPONSE.fromObject(value)).finish()),
-    responseDeserialize: (bytes: Buffer) => RESPONSE.toObject(RESPONSE.decode(bytes), { enums: String }),
+    responseSerialize: (value: object) =>
+      Buffer.from(RESPONSE.encode(RESPONSE.fromObject(value)).finish()),
+    responseDeserialize: (bytes: Buffer) =>
+      RESPONSE.toObject(RESPONSE.decode(bytes), { enums: String }),
   },
 };
 
 /** Serves Check; `serving()` decides the answer at each call. Health checks are not counted as billing calls. */
 export function addHealthService(server: grpc.Server, serving: () => boolean): void {
   server.addService(HEALTH_SERVICE, {
-    Check: ((_call, callback) => callback(null, { status: serving() ? 'SERVING' : 'NOT_SERVING' })) as grpc.handleUnaryCall<object, object>,
+    Check: ((_call, callback) =>
+      callback(null, { status: serving() ? 'SERVING' : 'NOT_SERVING' })) as grpc.handleUnaryCall<
+      object,
+      object
+    >,
   });
 }

@@ -29,7 +29,9 @@ interface Entry {
 function canonical(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
   if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
     return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonical(item)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
@@ -53,7 +55,11 @@ export function createBillingIdempotency(now: () => number = Date.now): BillingI
     },
     run(method, key, request, write) {
       if (key === undefined) return write();
-      if (!KEY_PATTERN.test(key)) throw new RpcFailure(Status.INVALID_ARGUMENT, 'idempotency-key must be 1 to 255 visible ASCII characters');
+      if (!KEY_PATTERN.test(key))
+        throw new RpcFailure(
+          Status.INVALID_ARGUMENT,
+          'idempotency-key must be 1 to 255 visible ASCII characters',
+        );
       const at = now();
       const fingerprint = createHash('sha256').update(canonical(request)).digest('base64url');
       const known = entries.get(key);

@@ -7,7 +7,14 @@ import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import { loadSync } from '@grpc/proto-loader';
 import { ReflectionService } from '@grpc/reflection';
-import { createCallCounter, createMisbehaviourControl, isDown, type AfterApply, type DemoSystem, type DemoSystemOptions } from '../common/system.js';
+import {
+  createCallCounter,
+  createMisbehaviourControl,
+  isDown,
+  type AfterApply,
+  type DemoSystem,
+  type DemoSystemOptions,
+} from '../common/system.js';
 import { dropConnection } from './drop.js';
 import { recordTraceContext } from '../common/trace-context.js';
 import { createHandlers, RpcFailure, type EventKind } from './handlers.js';
@@ -25,7 +32,9 @@ export interface BillingOptions extends DemoSystemOptions {
 
 const PROTO_ROOT = fileURLToPath(new URL('./proto/', import.meta.url));
 /** The main contract file; it imports billing/v1/types.proto and google's well-known types. */
-export const BILLING_PROTO = fileURLToPath(new URL('./proto/billing/v1/billing.proto', import.meta.url));
+export const BILLING_PROTO = fileURLToPath(
+  new URL('./proto/billing/v1/billing.proto', import.meta.url),
+);
 /** Open streams get this long to end on their own at close, in ms, before they are cut. */
 const SHUTDOWN_GRACE_MS = 500;
 
@@ -44,9 +53,18 @@ function toServiceError(error: unknown): Partial<grpc.StatusObject> {
 
 export async function startBilling(options: BillingOptions = {}): Promise<DemoSystem> {
   const host = options.host ?? '127.0.0.1';
-  const definition = loadSync(BILLING_PROTO, { includeDirs: [PROTO_ROOT], longs: String, enums: String, defaults: true, oneofs: true });
-  const service = (grpc.loadPackageDefinition(definition) as unknown as { billing: { v1: { BillingService: grpc.ServiceClientConstructor } } })
-    .billing.v1.BillingService.service;
+  const definition = loadSync(BILLING_PROTO, {
+    includeDirs: [PROTO_ROOT],
+    longs: String,
+    enums: String,
+    defaults: true,
+    oneofs: true,
+  });
+  const service = (
+    grpc.loadPackageDefinition(definition) as unknown as {
+      billing: { v1: { BillingService: grpc.ServiceClientConstructor } };
+    }
+  ).billing.v1.BillingService.service;
 
   const counter = createCallCounter();
   const misbehaviour = createMisbehaviourControl();
@@ -58,7 +76,8 @@ export async function startBilling(options: BillingOptions = {}): Promise<DemoSy
   let sequence = 0n;
 
   const authorized = (metadata: grpc.Metadata): boolean =>
-    (options.bearerToken === undefined || metadata.get('authorization')[0] === `Bearer ${options.bearerToken}`) &&
+    (options.bearerToken === undefined ||
+      metadata.get('authorization')[0] === `Bearer ${options.bearerToken}`) &&
     (options.apiKey === undefined || metadata.get(options.apiKey.name)[0] === options.apiKey.value);
 
   /** The calls left hanging by hangAfterApply, answered UNAVAILABLE at close so shutdown does not wait for them. */
@@ -68,10 +87,19 @@ export async function startBilling(options: BillingOptions = {}): Promise<DemoSy
    * Counts the call, checks credentials and applies the misbehaviour; resolves
    * to a status when the call must fail, or to what to do after applying it.
    */
-  async function admit(method: string, metadata: grpc.Metadata): Promise<Partial<grpc.StatusObject> | AfterApply | undefined> {
+  async function admit(
+    method: string,
+    metadata: grpc.Metadata,
+  ): Promise<Partial<grpc.StatusObject> | AfterApply | undefined> {
     counter.hit(method);
-    recordTraceContext(counter, method, metadata.get('traceparent')[0], metadata.get('tracestate')[0]);
-    if (!authorized(metadata)) return { code: grpc.status.UNAUTHENTICATED, details: 'billing needs valid credentials' };
+    recordTraceContext(
+      counter,
+      method,
+      metadata.get('traceparent')[0],
+      metadata.get('tracestate')[0],
+    );
+    if (!authorized(metadata))
+      return { code: grpc.status.UNAUTHENTICATED, details: 'billing needs valid credentials' };
     const verdict = await misbehaviour.decide(method);
     switch (verdict) {
       case 'ok':
@@ -81,26 +109,45 @@ export async function startBilling(options: BillingOptions = {}): Promise<DemoSy
       case 'drop-after-apply':
         return verdict;
       case 'rejected':
-        return { code: grpc.status.INVALID_ARGUMENT, details: 'billing refused the request (misbehaviour: rejectNext); sending it again will not help' };
+        return {
+          code: grpc.status.INVALID_ARGUMENT,
+          details:
+            'billing refused the request (misbehaviour: rejectNext); sending it again will not help',
+        };
       case 'error':
         return { code: grpc.status.INTERNAL, details: 'billing failed (misbehaviour)' };
       case 'unavailable':
         return { code: grpc.status.UNAVAILABLE, details: 'billing is unavailable (misbehaviour)' };
       case 'rate-limited': {
         const metadata = new grpc.Metadata();
-        metadata.set('grpc-retry-pushback-ms', String(Math.round(misbehaviour.current().retryAfterMs)));
-        return { code: grpc.status.RESOURCE_EXHAUSTED, details: 'billing is rate limited (misbehaviour)', metadata };
+        metadata.set(
+          'grpc-retry-pushback-ms',
+          String(Math.round(misbehaviour.current().retryAfterMs)),
+        );
+        return {
+          code: grpc.status.RESOURCE_EXHAUSTED,
+          details: 'billing is rate limited (misbehaviour)',
+          metadata,
+        };
       }
     }
   }
 
   /** Instead of the answer to an applied call: UNAVAILABLE, silence, or response headers and a cut connection. */
-  function misbehaveAfterApply(after: AfterApply, call: grpc.ServerUnaryCall<Wire, Wire> | grpc.ServerReadableStream<Wire, Wire>, callback: grpc.sendUnaryData<Wire>): void {
+  function misbehaveAfterApply(
+    after: AfterApply,
+    call: grpc.ServerUnaryCall<Wire, Wire> | grpc.ServerReadableStream<Wire, Wire>,
+    callback: grpc.sendUnaryData<Wire>,
+  ): void {
     switch (after) {
       case 'fail-after-apply':
-        return callback({ code: grpc.status.UNAVAILABLE, details: 'billing is unavailable (misbehaviour)' });
+        return callback({
+          code: grpc.status.UNAVAILABLE,
+          details: 'billing is unavailable (misbehaviour)',
+        });
       case 'hang-after-apply': {
-        const release = (): void => callback({ code: grpc.status.UNAVAILABLE, details: 'billing is shutting down' });
+        const release = (): void =>
+          callback({ code: grpc.status.UNAVAILABLE, details: 'billing is shutting down' });
         hanging.add(release);
         call.on('cancelled', () => hanging.delete(release));
         return;
@@ -111,7 +158,10 @@ export async function startBilling(options: BillingOptions = {}): Promise<DemoSy
   }
 
   const unary =
-    (method: string, run: (request: Wire, call: grpc.ServerUnaryCall<Wire, Wire>) => Wire): grpc.handleUnaryCall<Wire, Wire> =>
+    (
+      method: string,
+      run: (request: Wire, call: grpc.ServerUnaryCall<Wire, Wire>) => Wire,
+    ): grpc.handleUnaryCall<Wire, Wire> =>
     (call, callback) => {
       void admit(method, call.metadata).then((refusal) => {
         if (typeof refusal === 'object') return callback(refusal);
@@ -130,15 +180,28 @@ export async function startBilling(options: BillingOptions = {}): Promise<DemoSy
   const implementation: grpc.UntypedServiceImplementation = {
     GetPrice: unary('GetPrice', (request) => handlers.GetPrice(request)),
     BatchGetPrices: unary('BatchGetPrices', (request) => handlers.BatchGetPrices(request)),
-    CreateInvoice: unary('CreateInvoice', (request, call) => handlers.CreateInvoice(request, keyOf(call.metadata))),
+    CreateInvoice: unary('CreateInvoice', (request, call) =>
+      handlers.CreateInvoice(request, keyOf(call.metadata)),
+    ),
     GetInvoice: unary('GetInvoice', (request) => handlers.GetInvoice(request)),
     ListInvoices: unary('ListInvoices', (request) => handlers.ListInvoices(request)),
-    CapturePayment: unary('CapturePayment', (request, call) => handlers.CapturePayment(request, keyOf(call.metadata))),
-    RefundPayment: unary('RefundPayment', (request, call) => handlers.RefundPayment(request, keyOf(call.metadata))),
-    VoidInvoice: unary('VoidInvoice', (request, call) => handlers.VoidInvoice(request, keyOf(call.metadata))),
-    SetPrice: unary('SetPrice', (request, call) => handlers.SetPrice(request, keyOf(call.metadata))),
+    CapturePayment: unary('CapturePayment', (request, call) =>
+      handlers.CapturePayment(request, keyOf(call.metadata)),
+    ),
+    RefundPayment: unary('RefundPayment', (request, call) =>
+      handlers.RefundPayment(request, keyOf(call.metadata)),
+    ),
+    VoidInvoice: unary('VoidInvoice', (request, call) =>
+      handlers.VoidInvoice(request, keyOf(call.metadata)),
+    ),
+    SetPrice: unary('SetPrice', (request, call) =>
+      handlers.SetPrice(request, keyOf(call.metadata)),
+    ),
     Ping: unary('Ping', () => ({})),
-    ImportInvoices: ((call: grpc.ServerReadableStream<Wire, Wire>, callback: grpc.sendUnaryData<Wire>) => {
+    ImportInvoices: ((
+      call: grpc.ServerReadableStream<Wire, Wire>,
+      callback: grpc.sendUnaryData<Wire>,
+    ) => {
       const requests: Wire[] = [];
       call.on('data', (request: Wire) => requests.push(request));
       call.on('end', () => {
@@ -158,7 +221,8 @@ export async function startBilling(options: BillingOptions = {}): Promise<DemoSy
     WatchInvoiceEvents: ((call: grpc.ServerWritableStream<Wire, Wire>) => {
       void admit('WatchInvoiceEvents', call.metadata).then((refusal) => {
         // A stream applies nothing, so the after-apply modes leave it alone.
-        if (typeof refusal === 'object') return call.destroy(Object.assign(new Error(refusal.details), refusal));
+        if (typeof refusal === 'object')
+          return call.destroy(Object.assign(new Error(refusal.details), refusal));
         const only = typeof call.request.invoiceId === 'string' ? call.request.invoiceId : '';
         const watcher = (kind: EventKind, invoice: StoredInvoice): void => {
           if (only !== '' && invoice.id !== only) return;
@@ -179,7 +243,9 @@ export async function startBilling(options: BillingOptions = {}): Promise<DemoSy
   server.addService(service, implementation);
   // Reflection is built from a keepCase load so the descriptors it serves carry the contract's own snake_case names.
   addHealthService(server, () => !isDown(misbehaviour.current()));
-  new ReflectionService(loadSync(BILLING_PROTO, { includeDirs: [PROTO_ROOT], keepCase: true })).addToServer(server);
+  new ReflectionService(
+    loadSync(BILLING_PROTO, { includeDirs: [PROTO_ROOT], keepCase: true }),
+  ).addToServer(server);
   const credentials = options.tls
     ? grpc.ServerCredentials.createSsl(
         options.tls.ca === undefined ? null : Buffer.from(options.tls.ca),
@@ -188,7 +254,9 @@ export async function startBilling(options: BillingOptions = {}): Promise<DemoSy
       )
     : grpc.ServerCredentials.createInsecure();
   const port = await new Promise<number>((resolve, reject) => {
-    server.bindAsync(`${host}:${options.port ?? 0}`, credentials, (error, bound) => (error ? reject(error) : resolve(bound)));
+    server.bindAsync(`${host}:${options.port ?? 0}`, credentials, (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    );
   });
 
   let closed: Promise<void> | undefined;

@@ -37,7 +37,8 @@ export interface StoredInvoice {
   attributes?: unknown;
 }
 
-export type PaymentMethod = { card: Record<string, unknown> } | { bankTransfer: Record<string, unknown> };
+export type PaymentMethod =
+  { card: Record<string, unknown> } | { bankTransfer: Record<string, unknown> };
 
 export interface StoredPayment {
   id: string;
@@ -65,8 +66,22 @@ export interface BillingStore {
   nextPayment: number;
   /** Every write applied since start. */
   writes: WriteLog;
-  refunds: Array<{ paymentId: string; invoiceId: string; amountMinor: bigint; reason: string; idempotencyKey: string | null; atMs: number }>;
-  priceChanges: Array<{ sku: string; fromMinor: bigint | null; toMinor: bigint; currency: string; idempotencyKey: string | null; atMs: number }>;
+  refunds: Array<{
+    paymentId: string;
+    invoiceId: string;
+    amountMinor: bigint;
+    reason: string;
+    idempotencyKey: string | null;
+    atMs: number;
+  }>;
+  priceChanges: Array<{
+    sku: string;
+    fromMinor: bigint | null;
+    toMinor: bigint;
+    currency: string;
+    idempotencyKey: string | null;
+    atMs: number;
+  }>;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -80,24 +95,39 @@ export function billingRecords(store: BillingStore): SystemRecords {
     invoices: written.flatMap((id) => {
       const invoice = store.invoices.get(id);
       if (!invoice) return [];
-      return [{
-        id: invoice.id,
-        orderId: invoice.orderId,
-        customerId: invoice.customerId,
-        status: invoice.status,
-        totalMinor: invoiceTotal(invoice).toString(),
-        capturedMinor: invoice.capturedMinor.toString(),
-        refundedMinor: invoice.refundedMinor.toString(),
-        currency: invoice.currency,
-        applied: store.writes.countsOf(id),
-      }];
+      return [
+        {
+          id: invoice.id,
+          orderId: invoice.orderId,
+          customerId: invoice.customerId,
+          status: invoice.status,
+          totalMinor: invoiceTotal(invoice).toString(),
+          capturedMinor: invoice.capturedMinor.toString(),
+          refundedMinor: invoice.refundedMinor.toString(),
+          currency: invoice.currency,
+          applied: store.writes.countsOf(id),
+        },
+      ];
     }),
     payments: written.flatMap((id) => {
       const payment = store.payments.get(id);
       if (!payment) return [];
-      return [{ id: payment.id, invoiceId: payment.invoiceId, amountMinor: payment.amountMinor.toString(), refundedMinor: payment.refundedMinor.toString(), currency: payment.currency, applied: store.writes.countsOf(id) }];
+      return [
+        {
+          id: payment.id,
+          invoiceId: payment.invoiceId,
+          amountMinor: payment.amountMinor.toString(),
+          refundedMinor: payment.refundedMinor.toString(),
+          currency: payment.currency,
+          applied: store.writes.countsOf(id),
+        },
+      ];
     }),
-    refunds: store.refunds.map(({ atMs, ...refund }) => ({ ...refund, amountMinor: refund.amountMinor.toString(), at: iso(atMs) })),
+    refunds: store.refunds.map(({ atMs, ...refund }) => ({
+      ...refund,
+      amountMinor: refund.amountMinor.toString(),
+      at: iso(atMs),
+    })),
     priceChanges: store.priceChanges.map((change) => ({
       sku: change.sku,
       fromMinor: change.fromMinor === null ? null : change.fromMinor.toString(),

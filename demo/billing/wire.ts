@@ -9,12 +9,16 @@ export function timestamp(ms: number): Record<string, unknown> {
   return { seconds: String(Math.floor(ms / 1000)), nanos: (ms % 1000) * 1_000_000 };
 }
 
-export function priceToWire(sku: string, price: StoredMoney & { validFromMs: number; compareAtMinor?: bigint }): Record<string, unknown> {
+export function priceToWire(
+  sku: string,
+  price: StoredMoney & { validFromMs: number; compareAtMinor?: bigint },
+): Record<string, unknown> {
   return {
     sku,
     unitPrice: money(price.amountMinor, price.currency),
     validFrom: timestamp(price.validFromMs),
-    compareAtMinor: price.compareAtMinor === undefined ? null : { value: price.compareAtMinor.toString() },
+    compareAtMinor:
+      price.compareAtMinor === undefined ? null : { value: price.compareAtMinor.toString() },
   };
 }
 
@@ -43,7 +47,11 @@ export function invoiceToWire(invoice: StoredInvoice): Record<string, unknown> {
 
 export function paymentToWire(payment: StoredPayment): Record<string, unknown> {
   const status =
-    payment.refundedMinor === 0n ? 'CAPTURED' : payment.refundedMinor === payment.amountMinor ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
+    payment.refundedMinor === 0n
+      ? 'CAPTURED'
+      : payment.refundedMinor === payment.amountMinor
+        ? 'REFUNDED'
+        : 'PARTIALLY_REFUNDED';
   return {
     id: payment.id,
     invoiceId: payment.invoiceId,

@@ -26,7 +26,12 @@ import {
 import { sendRequest, type CommerceResult, type RequestSettings } from './request.js';
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 
-export { CommerceClientError, type CommerceClientErrorCode, type CommerceGraphQLError, type CommerceResult } from './request.js';
+export {
+  CommerceClientError,
+  type CommerceClientErrorCode,
+  type CommerceGraphQLError,
+  type CommerceResult,
+} from './request.js';
 export type {
   CurrencyCode,
   InvoiceStatus,
@@ -63,7 +68,10 @@ export interface CommerceClient {
   /** Places an order; give `input.idempotencyKey` so that a retry places it once. */
   placeOrder(input: PlaceOrderInput): Promise<CommerceResult<PlaceOrderMutation>>;
   /** Any other typed document (from this folder's codegen), for operations beyond the four above. */
-  request<TData, TVariables>(document: DocumentTypeDecoration<TData, TVariables>, variables: TVariables): Promise<CommerceResult<TData>>;
+  request<TData, TVariables>(
+    document: DocumentTypeDecoration<TData, TVariables>,
+    variables: TVariables,
+  ): Promise<CommerceResult<TData>>;
 }
 
 // 35 s: above the gateway's request deadline (requestTimeoutMs, 30 s by default),
@@ -74,7 +82,10 @@ const DEFAULT_TIMEOUT_MS = 35_000;
  * Creates a client for the unified schema served at `url` (e.g.
  * "http://127.0.0.1:4000/graphql"). Nothing is sent until a function is called.
  */
-export function createCommerceClient(url: string, options: CommerceClientOptions = {}): CommerceClient {
+export function createCommerceClient(
+  url: string,
+  options: CommerceClientOptions = {},
+): CommerceClient {
   const settings: RequestSettings = {
     url,
     headers: options.headers ?? {},

@@ -42,7 +42,13 @@ export class CommerceClientError extends Error {
   /** The GraphQL errors, when the answer had any. */
   readonly errors: readonly CommerceGraphQLError[];
 
-  constructor(init: { code: CommerceClientErrorCode; message: string; status?: number; errors?: readonly CommerceGraphQLError[]; cause?: unknown }) {
+  constructor(init: {
+    code: CommerceClientErrorCode;
+    message: string;
+    status?: number;
+    errors?: readonly CommerceGraphQLError[];
+    cause?: unknown;
+  }) {
     super(init.message, { cause: init.cause });
     this.code = init.code;
     this.status = init.status;
@@ -58,7 +64,8 @@ export interface RequestSettings {
   readonly fetch: typeof fetch;
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function narrowErrors(value: unknown): CommerceGraphQLError[] | undefined {
   if (value === undefined) return [];
@@ -66,9 +73,17 @@ function narrowErrors(value: unknown): CommerceGraphQLError[] | undefined {
   const errors: CommerceGraphQLError[] = [];
   for (const entry of value) {
     if (!isRecord(entry) || typeof entry['message'] !== 'string') return undefined;
-    const path = Array.isArray(entry['path']) ? entry['path'].filter((part): part is string | number => typeof part === 'string' || typeof part === 'number') : undefined;
+    const path = Array.isArray(entry['path'])
+      ? entry['path'].filter(
+          (part): part is string | number => typeof part === 'string' || typeof part === 'number',
+        )
+      : undefined;
     const extensions = isRecord(entry['extensions']) ? entry['extensions'] : undefined;
-    errors.push({ message: entry['message'], ...(path ? { path } : {}), ...(extensions ? { extensions } : {}) });
+    errors.push({
+      message: entry['message'],
+      ...(path ? { path } : {}),
+      ...(extensions ? { extensions } : {}),
+    });
   }
   return errors;
 }
@@ -89,7 +104,11 @@ export async function sendRequest<TData, TVariables>(
   try {
     response = await settings.fetch(settings.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json', ...settings.headers },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json, application/json',
+        ...settings.headers,
+      },
       body: JSON.stringify({ query: String(document), variables }),
       signal: AbortSignal.timeout(settings.timeoutMs),
     });
@@ -98,7 +117,9 @@ export async function sendRequest<TData, TVariables>(
     const timedOut = error instanceof DOMException && error.name === 'TimeoutError';
     throw new CommerceClientError({
       code: timedOut ? 'CLIENT_TIMEOUT' : 'CLIENT_UNREACHABLE',
-      message: timedOut ? `No answer within ${settings.timeoutMs} ms.` : 'The commerce gateway could not be reached.',
+      message: timedOut
+        ? `No answer within ${settings.timeoutMs} ms.`
+        : 'The commerce gateway could not be reached.',
       cause: error,
     });
   }
@@ -110,12 +131,21 @@ export async function sendRequest<TData, TVariables>(
   }
   const errors = isRecord(body) ? narrowErrors(body['errors']) : undefined;
   if (!isRecord(body) || errors === undefined || !('data' in body || errors.length > 0)) {
-    throw new CommerceClientError({ code: 'CLIENT_BAD_RESPONSE', message: `The gateway answered HTTP ${response.status} without a GraphQL response.`, status: response.status });
+    throw new CommerceClientError({
+      code: 'CLIENT_BAD_RESPONSE',
+      message: `The gateway answered HTTP ${response.status} without a GraphQL response.`,
+      status: response.status,
+    });
   }
   const data = body['data'];
   if (!isRecord(data)) {
     const first = errors[0]?.message ?? 'no data and no errors';
-    throw new CommerceClientError({ code: 'CLIENT_NO_DATA', message: `The request was refused: ${first}`, status: response.status, errors });
+    throw new CommerceClientError({
+      code: 'CLIENT_NO_DATA',
+      message: `The request was refused: ${first}`,
+      status: response.status,
+      errors,
+    });
   }
   return { data: data as TData, errors };
 }

@@ -27,7 +27,11 @@ async function readJson(req: IncomingMessage): Promise<unknown> {
   return chunks.length === 0 ? {} : JSON.parse(Buffer.concat(chunks).toString('utf8'));
 }
 
-export async function startAdmin(options: { systems: readonly DemoSystem[]; port?: number; host?: string }): Promise<AdminServer> {
+export async function startAdmin(options: {
+  systems: readonly DemoSystem[];
+  port?: number;
+  host?: string;
+}): Promise<AdminServer> {
   const byName = new Map(options.systems.map((system) => [system.name, system]));
   const server: Server = createServer((req, res) => {
     const send = (status: number, body: unknown): void => {
@@ -35,17 +39,34 @@ export async function startAdmin(options: { systems: readonly DemoSystem[]; port
     };
     const path = new URL(req.url ?? '/', 'http://admin').pathname;
     if (req.method === 'GET' && path === '/__admin/stats') {
-      return send(200, Object.fromEntries(options.systems.map((system) => [system.name, system.counter.snapshot()])));
+      return send(
+        200,
+        Object.fromEntries(
+          options.systems.map((system) => [system.name, system.counter.snapshot()]),
+        ),
+      );
     }
     if (req.method === 'GET' && path === '/__admin/records') {
       const wanted = new URL(req.url ?? '/', 'http://admin').searchParams.get('system');
-      if (wanted === null) return send(200, Object.fromEntries(options.systems.map((system) => [system.name, system.records()])));
+      if (wanted === null)
+        return send(
+          200,
+          Object.fromEntries(options.systems.map((system) => [system.name, system.records()])),
+        );
       const system = byName.get(wanted as DemoSystem['name']);
-      if (!system) return send(400, { error: `Unknown system "${wanted.slice(0, 40)}". Known: ${[...byName.keys()].join(', ')}.` });
+      if (!system)
+        return send(400, {
+          error: `Unknown system "${wanted.slice(0, 40)}". Known: ${[...byName.keys()].join(', ')}.`,
+        });
       return send(200, system.records());
     }
     if (req.method === 'GET' && path === '/__admin/traces') {
-      return send(200, Object.fromEntries(options.systems.map((system) => [system.name, receivedTraceContexts(system)])));
+      return send(
+        200,
+        Object.fromEntries(
+          options.systems.map((system) => [system.name, receivedTraceContexts(system)]),
+        ),
+      );
     }
     if (req.method === 'POST' && path === '/__admin/reset') {
       for (const system of options.systems) system.counter.reset();
@@ -54,10 +75,18 @@ export async function startAdmin(options: { systems: readonly DemoSystem[]; port
     if (req.method === 'POST' && path === '/__admin/misbehave') {
       readJson(req).then(
         (body) => {
-          if (typeof body !== 'object' || body === null || Array.isArray(body)) return send(400, { error: 'Body must be a JSON object of at most 64 KiB.' });
-          const { system: name, ...settings } = body as { system?: unknown } & Record<string, unknown>;
-          const system = typeof name === 'string' ? byName.get(name as DemoSystem['name']) : undefined;
-          if (!system) return send(400, { error: `Unknown system "${String(name)}". Known: ${[...byName.keys()].join(', ')}.` });
+          if (typeof body !== 'object' || body === null || Array.isArray(body))
+            return send(400, { error: 'Body must be a JSON object of at most 64 KiB.' });
+          const { system: name, ...settings } = body as { system?: unknown } & Record<
+            string,
+            unknown
+          >;
+          const system =
+            typeof name === 'string' ? byName.get(name as DemoSystem['name']) : undefined;
+          if (!system)
+            return send(400, {
+              error: `Unknown system "${String(name)}". Known: ${[...byName.keys()].join(', ')}.`,
+            });
           let parsed;
           try {
             parsed = parseMisbehaviour(settings);
@@ -71,7 +100,10 @@ export async function startAdmin(options: { systems: readonly DemoSystem[]; port
       );
       return;
     }
-    send(404, { error: 'Not found. Try GET /__admin/stats, GET /__admin/records, POST /__admin/reset or POST /__admin/misbehave.' });
+    send(404, {
+      error:
+        'Not found. Try GET /__admin/stats, GET /__admin/records, POST /__admin/reset or POST /__admin/misbehave.',
+    });
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -16,7 +16,12 @@ export function hang(_res: ServerResponse): void {}
  * the body, then destroys the socket: the caller has seen the answer start
  * and then lost the connection, so it cannot know the write went through.
  */
-export function dropMidAnswer(res: ServerResponse, status: number, headers: Record<string, string>, body: string): void {
+export function dropMidAnswer(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body: string,
+): void {
   const bytes = Buffer.from(body);
   res.writeHead(status, { ...headers, 'content-length': String(bytes.length) });
   // Destroyed once the first half has reached the socket, so the caller sees the answer begin.

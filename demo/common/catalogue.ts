@@ -89,17 +89,64 @@ function createRandom(seed: number): () => number {
   };
 }
 
-const ADJECTIVES = ['Classic', 'Urban', 'Alpine', 'Coastal', 'Vintage', 'Modern', 'Rugged', 'Everyday', 'Premium', 'Light'];
-const NOUNS = ['Jacket', 'Sneaker', 'Backpack', 'Hoodie', 'Watch', 'Mug', 'Lamp', 'Blanket', 'Bottle', 'Cap', 'Scarf', 'Tee'];
+const ADJECTIVES = [
+  'Classic',
+  'Urban',
+  'Alpine',
+  'Coastal',
+  'Vintage',
+  'Modern',
+  'Rugged',
+  'Everyday',
+  'Premium',
+  'Light',
+];
+const NOUNS = [
+  'Jacket',
+  'Sneaker',
+  'Backpack',
+  'Hoodie',
+  'Watch',
+  'Mug',
+  'Lamp',
+  'Blanket',
+  'Bottle',
+  'Cap',
+  'Scarf',
+  'Tee',
+];
 const CATEGORIES = ['apparel', 'footwear', 'bags', 'accessories', 'home'];
 const BRANDS = ['Northwind', 'Acme', 'Globex', 'Initech', 'Umbrella'];
 const SIZES = ['S', 'M', 'L', 'XL'];
 const COLORS = ['black', 'white', 'navy', 'olive', 'red'];
-const FIRST_NAMES = ['Ada', 'Grace', 'Alan', 'Linus', 'Margaret', 'Ken', 'Barbara', 'Dennis', 'Frances', 'Edsger'];
-const LAST_NAMES = ['Lovelace', 'Hopper', 'Turing', 'Torvalds', 'Hamilton', 'Thompson', 'Liskov', 'Ritchie', 'Allen', 'Dijkstra'];
+const FIRST_NAMES = [
+  'Ada',
+  'Grace',
+  'Alan',
+  'Linus',
+  'Margaret',
+  'Ken',
+  'Barbara',
+  'Dennis',
+  'Frances',
+  'Edsger',
+];
+const LAST_NAMES = [
+  'Lovelace',
+  'Hopper',
+  'Turing',
+  'Torvalds',
+  'Hamilton',
+  'Thompson',
+  'Liskov',
+  'Ritchie',
+  'Allen',
+  'Dijkstra',
+];
 
 const pad = (n: number, width = 5): string => String(n).padStart(width, '0');
-const pick = <T>(random: () => number, items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
+const pick = <T>(random: () => number, items: readonly T[]): T =>
+  items[Math.floor(random() * items.length)] as T;
 /** Fixed epoch so dates are the same on every run: 2026-01-01T00:00:00Z. */
 const EPOCH_MS = Date.UTC(2026, 0, 1);
 
@@ -138,7 +185,11 @@ function buildCatalogue(): Catalogue {
       const onHand = Math.floor(random() * 200);
       stock.push({ sku, warehouse, onHand, reserved: Math.floor(onHand * random() * 0.3) });
     }
-    prices.push({ sku, amountMinor: BigInt(199 + Math.floor(random() * 49_800)), currency: CURRENCY });
+    prices.push({
+      sku,
+      amountMinor: BigInt(199 + Math.floor(random() * 49_800)),
+      currency: CURRENCY,
+    });
   }
 
   const customers: CatalogueCustomer[] = Array.from({ length: CUSTOMER_COUNT }, (_, i) => {
@@ -159,7 +210,8 @@ function buildCatalogue(): Catalogue {
     const lines: CatalogueOrderLine[] = [];
     for (let l = 0; l < lineCount; l += 1) {
       const sku = skuOf(1 + Math.floor(random() * SKU_COUNT));
-      if (!lines.some((line) => line.sku === sku)) lines.push({ sku, quantity: 1 + Math.floor(random() * 3) });
+      if (!lines.some((line) => line.sku === sku))
+        lines.push({ sku, quantity: 1 + Math.floor(random() * 3) });
     }
     return {
       id: `ord_${pad(i + 1)}`,

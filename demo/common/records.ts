@@ -28,7 +28,15 @@ export interface AppliedWrite {
 
 export interface WriteLog {
   /** Logs one applied write. */
-  applied(operation: string, id: string, extra?: { idempotencyKey?: string | undefined; externalReference?: string | undefined; requestId?: string | undefined }): void;
+  applied(
+    operation: string,
+    id: string,
+    extra?: {
+      idempotencyKey?: string | undefined;
+      externalReference?: string | undefined;
+      requestId?: string | undefined;
+    },
+  ): void;
   /** Every applied write, oldest first. */
   list(): AppliedWrite[];
   /** `{ "<operation>": n }` for the writes applied to one record. */
@@ -42,7 +50,12 @@ export function createWriteLog(now: () => Date = () => new Date()): WriteLog {
   const byId = new Map<string, Record<string, number>>();
   return {
     applied(operation, id, extra = {}) {
-      const write: AppliedWrite = { seq: writes.length + 1, operation, id, at: now().toISOString() };
+      const write: AppliedWrite = {
+        seq: writes.length + 1,
+        operation,
+        id,
+        at: now().toISOString(),
+      };
       if (extra.idempotencyKey !== undefined) write.idempotencyKey = extra.idempotencyKey;
       if (extra.externalReference !== undefined) write.externalReference = extra.externalReference;
       if (extra.requestId !== undefined) write.requestId = extra.requestId;

@@ -104,10 +104,12 @@ export type AfterApply = 'fail-after-apply' | 'hang-after-apply' | 'drop-after-a
 /** How one call is answered: normally, with a failure before it is applied ('rejected' is permanent), or badly after. */
 export type Verdict = 'ok' | Failure | 'rejected' | AfterApply;
 
-export const isAfterApply = (verdict: Verdict): verdict is AfterApply => verdict.endsWith('-after-apply');
+export const isAfterApply = (verdict: Verdict): verdict is AfterApply =>
+  verdict.endsWith('-after-apply');
 
 /** True when health checks should say "down": `unavailable` for every operation, not only some. */
-export const isDown = (settings: Readonly<Misbehaviour>): boolean => settings.unavailable && settings.operations.length === 0;
+export const isDown = (settings: Readonly<Misbehaviour>): boolean =>
+  settings.unavailable && settings.operations.length === 0;
 
 const FAILURES: ReadonlySet<string> = new Set(['error', 'rate-limited', 'unavailable']);
 const MAX_OPERATIONS = 100;
@@ -128,28 +130,47 @@ export function parseMisbehaviour(input: Readonly<Record<string, unknown>>): Par
       case 'hangAfterApply':
       case 'dropAfterApply':
       case 'retryAfterMs':
-        if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (key === 'errorRate' && value > 1)) {
-          throw new Error(`${key} should be a ${key === 'errorRate' ? 'number from 0 to 1' : 'number of at least 0'}, instead got ${JSON.stringify(value)}.`);
+        if (
+          typeof value !== 'number' ||
+          !Number.isFinite(value) ||
+          value < 0 ||
+          (key === 'errorRate' && value > 1)
+        ) {
+          throw new Error(
+            `${key} should be a ${key === 'errorRate' ? 'number from 0 to 1' : 'number of at least 0'}, instead got ${JSON.stringify(value)}.`,
+          );
         }
         settings[key] = value;
         break;
       case 'rateLimited':
       case 'unavailable':
-        if (typeof value !== 'boolean') throw new Error(`${key} should be true or false, instead got ${JSON.stringify(value)}.`);
+        if (typeof value !== 'boolean')
+          throw new Error(`${key} should be true or false, instead got ${JSON.stringify(value)}.`);
         settings[key] = value;
         break;
       case 'failWith':
-        if (typeof value !== 'string' || !FAILURES.has(value)) throw new Error(`failWith should be one of ${[...FAILURES].join(', ')}, instead got ${JSON.stringify(value)}.`);
+        if (typeof value !== 'string' || !FAILURES.has(value))
+          throw new Error(
+            `failWith should be one of ${[...FAILURES].join(', ')}, instead got ${JSON.stringify(value)}.`,
+          );
         settings.failWith = value as Misbehaviour['failWith'];
         break;
       case 'operations':
-        if (!Array.isArray(value) || value.length > MAX_OPERATIONS || !value.every((name) => typeof name === 'string' && name.length > 0 && name.length <= 100)) {
-          throw new Error(`operations should be a list of at most ${MAX_OPERATIONS} operation names (e.g. ["CreateSalesOrder"]), instead got ${JSON.stringify(value)?.slice(0, 200)}.`);
+        if (
+          !Array.isArray(value) ||
+          value.length > MAX_OPERATIONS ||
+          !value.every((name) => typeof name === 'string' && name.length > 0 && name.length <= 100)
+        ) {
+          throw new Error(
+            `operations should be a list of at most ${MAX_OPERATIONS} operation names (e.g. ["CreateSalesOrder"]), instead got ${JSON.stringify(value)?.slice(0, 200)}.`,
+          );
         }
         settings.operations = Object.freeze([...(value as string[])]);
         break;
       default:
-        throw new Error(`Unknown setting "${key}". Known: ${Object.keys(NO_MISBEHAVIOUR).join(', ')}.`);
+        throw new Error(
+          `Unknown setting "${key}". Known: ${Object.keys(NO_MISBEHAVIOUR).join(', ')}.`,
+        );
     }
   }
   return settings;
@@ -185,17 +206,26 @@ export function createMisbehaviourControl(): MisbehaviourControl {
     },
     current: () => settings,
     async decide(operation) {
-      if (settings.operations.length > 0 && (operation === undefined || !settings.operations.includes(operation))) return 'ok';
+      if (
+        settings.operations.length > 0 &&
+        (operation === undefined || !settings.operations.includes(operation))
+      )
+        return 'ok';
       calls += 1;
       // Decided before the latency, so concurrent calls take the failures in arrival order.
       const slot = left.find(([, n]) => n > 0);
       if (slot) slot[1] -= 1;
-      if (settings.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, settings.latencyMs));
+      if (settings.latencyMs > 0)
+        await new Promise((resolve) => setTimeout(resolve, settings.latencyMs));
       if (slot) return slot[0];
       if (settings.unavailable) return 'unavailable';
       if (settings.rateLimited) return 'rate-limited';
       // Spreads failures evenly instead of at random, so a test sees the same calls fail each run.
-      if (settings.errorRate > 0 && Math.floor(calls * settings.errorRate) !== Math.floor((calls - 1) * settings.errorRate)) return 'error';
+      if (
+        settings.errorRate > 0 &&
+        Math.floor(calls * settings.errorRate) !== Math.floor((calls - 1) * settings.errorRate)
+      )
+        return 'error';
       return 'ok';
     },
   };

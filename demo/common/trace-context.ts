@@ -18,18 +18,29 @@ export const KEPT_TRACE_CONTEXTS = 50;
 const received = new WeakMap<CallCounter, ReceivedTraceContext[]>();
 
 /** Called by a system for each call it counts; a call without a traceparent is not recorded. */
-export function recordTraceContext(counter: CallCounter, operation: string, traceparent: unknown, tracestate?: unknown): void {
+export function recordTraceContext(
+  counter: CallCounter,
+  operation: string,
+  traceparent: unknown,
+  tracestate?: unknown,
+): void {
   const parent = Array.isArray(traceparent) ? traceparent[0] : traceparent;
   if (typeof parent !== 'string' || parent === '') return;
   const state = Array.isArray(tracestate) ? tracestate[0] : tracestate;
   let list = received.get(counter);
   if (list === undefined) received.set(counter, (list = []));
-  list.push({ operation, traceparent: parent.slice(0, 512), ...(typeof state === 'string' && state !== '' ? { tracestate: state.slice(0, 512) } : {}) });
+  list.push({
+    operation,
+    traceparent: parent.slice(0, 512),
+    ...(typeof state === 'string' && state !== '' ? { tracestate: state.slice(0, 512) } : {}),
+  });
   if (list.length > KEPT_TRACE_CONTEXTS) list.splice(0, list.length - KEPT_TRACE_CONTEXTS);
 }
 
 /** The trace contexts a system received, oldest first. */
-export function receivedTraceContexts(system: { readonly counter: CallCounter }): readonly ReceivedTraceContext[] {
+export function receivedTraceContexts(system: {
+  readonly counter: CallCounter;
+}): readonly ReceivedTraceContext[] {
   return [...(received.get(system.counter) ?? [])];
 }
 

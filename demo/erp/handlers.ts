@@ -5,28 +5,41 @@
  */
 import { leaf } from './soap-xml.js';
 import { textOf } from './soap-xml.js';
-import { ErpClientError, type ErpAdjustment, type ErpItem, type ErpItemUpdate, type ErpSalesOrder, type ErpStock, type ErpStore } from './store.js';
+import {
+  ErpClientError,
+  type ErpAdjustment,
+  type ErpItem,
+  type ErpItemUpdate,
+  type ErpSalesOrder,
+  type ErpStock,
+  type ErpStore,
+} from './store.js';
 
 type Handler = (store: ErpStore, body: Record<string, unknown>) => string;
 
 const required = (body: Record<string, unknown>, name: string): string => {
   const value = textOf(body[name]);
-  if (value === undefined || value === null || value === '') throw new ErpClientError('MISSING_FIELD', `${name} is required.`);
+  if (value === undefined || value === null || value === '')
+    throw new ErpClientError('MISSING_FIELD', `${name} is required.`);
   return value;
 };
 
-const optional = (body: Record<string, unknown>, name: string): string | undefined => textOf(body[name]) ?? undefined;
+const optional = (body: Record<string, unknown>, name: string): string | undefined =>
+  textOf(body[name]) ?? undefined;
 
 const codes = (body: Record<string, unknown>): string[] => {
   const raw = body.itemCode;
-  const list = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map((value) => textOf(value) ?? '');
+  const list = (Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]).map(
+    (value) => textOf(value) ?? '',
+  );
   if (list.length === 0) throw new ErpClientError('MISSING_FIELD', 'itemCode is required.');
   if (list.length > 1000) throw new ErpClientError('TOO_MANY', 'At most 1000 item codes per call.');
   return list;
 };
 
 const integer = (raw: string, name: string): number => {
-  if (!/^[+-]?\d{1,9}$/.test(raw.trim())) throw new ErpClientError('BAD_QUANTITY', `${name} must be a whole number.`);
+  if (!/^[+-]?\d{1,9}$/.test(raw.trim()))
+    throw new ErpClientError('BAD_QUANTITY', `${name} must be a whole number.`);
   return Number(raw);
 };
 
@@ -38,8 +51,16 @@ const stockRow = (s: ErpStock): string =>
 
 const order = (o: ErpSalesOrder): string =>
   `<erp:salesOrder>${leaf('documentNumber', o.documentNumber)}${leaf('createdAt', o.createdAt)}${leaf('customerId', o.customerId)}${o.externalReference === null ? '' : leaf('externalReference', o.externalReference)}${leaf('status', o.status)}${o.note === null ? '' : leaf('note', o.note)}` +
-  o.lines.map((l) => `<t:line>${leaf('itemCode', l.itemCode)}${leaf('quantity', l.quantity)}${leaf('lineNumber', l.lineNumber)}</t:line>`).join('') +
-  `${leaf('totalQuantity', o.lines.reduce((sum, l) => sum + l.quantity, 0))}</erp:salesOrder>`;
+  o.lines
+    .map(
+      (l) =>
+        `<t:line>${leaf('itemCode', l.itemCode)}${leaf('quantity', l.quantity)}${leaf('lineNumber', l.lineNumber)}</t:line>`,
+    )
+    .join('') +
+  `${leaf(
+    'totalQuantity',
+    o.lines.reduce((sum, l) => sum + l.quantity, 0),
+  )}</erp:salesOrder>`;
 
 const adjustment = (a: ErpAdjustment): string =>
   `<erp:adjustment>${leaf('documentNumber', a.documentNumber)}${leaf('createdAt', a.createdAt)}${leaf('itemCode', a.itemCode)}${leaf('warehouse', a.warehouse)}${leaf('quantityDelta', a.quantityDelta)}${leaf('reason', a.reason)}${leaf('onHandAfter', a.onHandAfter)}${a.requestId === null ? '' : leaf('requestId', a.requestId)}</erp:adjustment>`;
@@ -50,10 +71,15 @@ const WEIGHT = /^\d{1,6}(\.\d{1,3})?$/;
 const ROW_VERSION = /^\d{1,19}$/;
 
 /** An optional free-text element, trimmed; `max` characters at most. */
-const optionalText = (body: Record<string, unknown>, name: string, max: number): string | undefined => {
+const optionalText = (
+  body: Record<string, unknown>,
+  name: string,
+  max: number,
+): string | undefined => {
   const value = optional(body, name);
   if (value === undefined) return undefined;
-  if (value.trim() === '' || value.length > max) throw new ErpClientError('BAD_FIELD', `${name} must be 1 to ${max} characters.`);
+  if (value.trim() === '' || value.length > max)
+    throw new ErpClientError('BAD_FIELD', `${name} must be 1 to ${max} characters.`);
   return value.trim();
 };
 
@@ -65,21 +91,30 @@ function itemUpdateOf(body: Record<string, unknown>): ErpItemUpdate {
   if (category !== undefined) update.category = category;
   const weight = optional(body, 'weightKg');
   if (weight !== undefined) {
-    if (!WEIGHT.test(weight.trim())) throw new ErpClientError('BAD_WEIGHT', 'weightKg must be a decimal of at most 3 places from 0 to 999999.999.');
+    if (!WEIGHT.test(weight.trim()))
+      throw new ErpClientError(
+        'BAD_WEIGHT',
+        'weightKg must be a decimal of at most 3 places from 0 to 999999.999.',
+      );
     update.weightKg = Number(weight.trim()).toFixed(3);
   }
   const status = optional(body, 'status');
   if (status !== undefined) {
-    if (!ITEM_STATUSES.has(status)) throw new ErpClientError('BAD_STATUS', 'status is not an ItemStatus.');
+    if (!ITEM_STATUSES.has(status))
+      throw new ErpClientError('BAD_STATUS', 'status is not an ItemStatus.');
     update.status = status as ErpItem['status'];
   }
   const expected = optional(body, 'expectedRowVersion');
   if (expected !== undefined) {
-    if (!ROW_VERSION.test(expected.trim())) throw new ErpClientError('BAD_ROW_VERSION', 'expectedRowVersion must be a whole number.');
+    if (!ROW_VERSION.test(expected.trim()))
+      throw new ErpClientError('BAD_ROW_VERSION', 'expectedRowVersion must be a whole number.');
     update.expectedRowVersion = BigInt(expected.trim());
   }
   if (Object.keys(update).filter((key) => key !== 'expectedRowVersion').length === 0) {
-    throw new ErpClientError('MISSING_FIELD', 'Give at least one of description, category, weightKg and status.');
+    throw new ErpClientError(
+      'MISSING_FIELD',
+      'Give at least one of description, category, weightKg and status.',
+    );
   }
   return update;
 }
@@ -89,7 +124,8 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
   GetItem(store, body) {
     const code = required(body, 'itemCode');
     const found = store.item(code);
-    if (!found) throw new ErpClientError('UNKNOWN_ITEM', `Item ${code.slice(0, 64)} does not exist.`);
+    if (!found)
+      throw new ErpClientError('UNKNOWN_ITEM', `Item ${code.slice(0, 64)} does not exist.`);
     return `<erp:GetItemResponse>${item('item', found)}</erp:GetItemResponse>`;
   },
   GetItems(store, body) {
@@ -98,18 +134,31 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
   },
   GetStockLevels(store, body) {
     const warehouse = optional(body, 'warehouse');
-    const rows = codes(body).flatMap((code) => store.stock(code)).filter((row) => warehouse === undefined || row.warehouse === warehouse);
+    const rows = codes(body)
+      .flatMap((code) => store.stock(code))
+      .filter((row) => warehouse === undefined || row.warehouse === warehouse);
     return `<erp:GetStockLevelsResponse>${rows.map(stockRow).join('')}</erp:GetStockLevelsResponse>`;
   },
   CreateSalesOrder(store, body) {
     const rawLines = Array.isArray(body.line) ? body.line : [];
     const lines = rawLines.map((line) => {
-      const record = (typeof line === 'object' && line !== null ? line : {}) as Record<string, unknown>;
-      return { itemCode: required(record, 'itemCode'), quantity: integer(required(record, 'quantity'), 'quantity') };
+      const record = (typeof line === 'object' && line !== null ? line : {}) as Record<
+        string,
+        unknown
+      >;
+      return {
+        itemCode: required(record, 'itemCode'),
+        quantity: integer(required(record, 'quantity'), 'quantity'),
+      };
     });
     const note = textOf(body.note);
     const externalReference = textOf(body.externalReference);
-    const created = store.createOrder({ customerId: required(body, 'customerId'), lines, note: note ?? null, externalReference: externalReference ?? null });
+    const created = store.createOrder({
+      customerId: required(body, 'customerId'),
+      lines,
+      note: note ?? null,
+      externalReference: externalReference ?? null,
+    });
     return `<erp:CreateSalesOrderResponse>${order(created)}</erp:CreateSalesOrderResponse>`;
   },
   FindSalesOrderByExternalReference(store, body) {
@@ -131,16 +180,28 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
   },
   ListSalesOrders(store, body) {
     const status = optional(body, 'status');
-    if (status !== undefined && !STATUSES.has(status)) throw new ErpClientError('BAD_STATUS', 'status is not an OrderStatus.');
+    if (status !== undefined && !STATUSES.has(status))
+      throw new ErpClientError('BAD_STATUS', 'status is not an OrderStatus.');
     const max = optional(body, 'maxResults');
-    const found = store.orders({ customerId: optional(body, 'customerId'), status, maxResults: max === undefined ? undefined : integer(max, 'maxResults') });
+    const found = store.orders({
+      customerId: optional(body, 'customerId'),
+      status,
+      maxResults: max === undefined ? undefined : integer(max, 'maxResults'),
+    });
     return `<erp:ListSalesOrdersResponse>${found.map(order).join('')}</erp:ListSalesOrdersResponse>`;
   },
   AdjustInventory(store, body) {
     const reason = required(body, 'reason');
-    if (!REASONS.has(reason)) throw new ErpClientError('BAD_REASON', 'reason is not an AdjustmentReason.');
+    if (!REASONS.has(reason))
+      throw new ErpClientError('BAD_REASON', 'reason is not an AdjustmentReason.');
     const requestId = optional(body, 'requestId') ?? null;
-    const done = store.adjust({ itemCode: required(body, 'itemCode'), warehouse: required(body, 'warehouse'), quantityDelta: integer(required(body, 'quantityDelta'), 'quantityDelta'), reason, requestId });
+    const done = store.adjust({
+      itemCode: required(body, 'itemCode'),
+      warehouse: required(body, 'warehouse'),
+      quantityDelta: integer(required(body, 'quantityDelta'), 'quantityDelta'),
+      reason,
+      requestId,
+    });
     return `<erp:AdjustInventoryResponse>${adjustment(done)}</erp:AdjustInventoryResponse>`;
   },
 };

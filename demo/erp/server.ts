@@ -19,10 +19,23 @@ import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { dropMidAnswer, hang } from '../common/after-apply.js';
-import { createCallCounter, createMisbehaviourControl, retryAfterSeconds, type DemoSystem, type DemoSystemOptions } from '../common/system.js';
+import {
+  createCallCounter,
+  createMisbehaviourControl,
+  retryAfterSeconds,
+  type DemoSystem,
+  type DemoSystemOptions,
+} from '../common/system.js';
 import { recordTraceContext } from '../common/trace-context.js';
 import { HANDLERS } from './handlers.js';
-import { BadEnvelopeError, envelope, fault, parseRequest, textOf, type Version } from './soap-xml.js';
+import {
+  BadEnvelopeError,
+  envelope,
+  fault,
+  parseRequest,
+  textOf,
+  type Version,
+} from './soap-xml.js';
 import { createErpStore, ErpClientError } from './store.js';
 
 export interface ErpOptions extends DemoSystemOptions {
@@ -53,7 +66,10 @@ async function readBody(req: IncomingMessage, max: number): Promise<string> {
 }
 
 /** Checks a UsernameToken per the OASIS profile: text password, or Base64(SHA-1(nonce + created + password)). */
-function tokenValid(header: Record<string, unknown>, expected: { username: string; password: string }): boolean {
+function tokenValid(
+  header: Record<string, unknown>,
+  expected: { username: string; password: string },
+): boolean {
   const security = header.Security as Record<string, unknown> | undefined;
   const token = security?.UsernameToken as Record<string, unknown> | undefined;
   if (!token) return false;
@@ -64,7 +80,9 @@ function tokenValid(header: Record<string, unknown>, expected: { username: strin
   if (type.endsWith(PASSWORD_DIGEST_SUFFIX)) {
     const nonce = Buffer.from(textOf(token.Nonce) ?? '', 'base64');
     const created = textOf(token.Created) ?? '';
-    const digest = createHash('sha1').update(Buffer.concat([nonce, Buffer.from(created), Buffer.from(expected.password)])).digest('base64');
+    const digest = createHash('sha1')
+      .update(Buffer.concat([nonce, Buffer.from(created), Buffer.from(expected.password)]))
+      .digest('base64');
     return digest === given;
   }
   return given === expected.password;
@@ -83,7 +101,9 @@ export async function startErp(options: ErpOptions = {}): Promise<DemoSystem> {
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const target = new URL(req.url ?? '/', 'http://erp');
     if (req.method === 'GET' && target.pathname === '/erp' && target.searchParams.has('wsdl')) {
-      res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' }).end(wsdlTemplate.replaceAll('http://127.0.0.1:4002/erp', url));
+      res
+        .writeHead(200, { 'content-type': 'text/xml; charset=utf-8' })
+        .end(wsdlTemplate.replaceAll('http://127.0.0.1:4002/erp', url));
       return;
     }
     if (req.method === 'GET' && target.pathname === '/erp-types.xsd') {
@@ -91,12 +111,19 @@ export async function startErp(options: ErpOptions = {}): Promise<DemoSystem> {
       return;
     }
     if (req.method !== 'POST' || target.pathname !== '/erp') {
-      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found. POST SOAP requests to /erp; GET /erp?wsdl for the contract.');
+      res
+        .writeHead(404, { 'content-type': 'text/plain' })
+        .end('Not found. POST SOAP requests to /erp; GET /erp?wsdl for the contract.');
       return;
     }
     // SOAP 1.2 is application/soap+xml (RFC 3902); everything else is answered as 1.1.
-    const version: Version = String(req.headers['content-type'] ?? '').includes('application/soap+xml') ? '1.2' : '1.1';
-    const contentType = version === '1.1' ? 'text/xml; charset=utf-8' : 'application/soap+xml; charset=utf-8';
+    const version: Version = String(req.headers['content-type'] ?? '').includes(
+      'application/soap+xml',
+    )
+      ? '1.2'
+      : '1.1';
+    const contentType =
+      version === '1.1' ? 'text/xml; charset=utf-8' : 'application/soap+xml; charset=utf-8';
     const send = (status: number, xml: string, headers: Record<string, string> = {}): void => {
       res.writeHead(status, { 'content-type': contentType, ...headers }).end(xml);
     };
@@ -105,7 +132,16 @@ export async function startErp(options: ErpOptions = {}): Promise<DemoSystem> {
       text = await readBody(req, maxRequestBytes);
     } catch (error) {
       if (error instanceof TooLargeError) {
-        send(413, fault(version, 'client', undefined, `The request is larger than ${maxRequestBytes} bytes.`, 'TOO_LARGE'));
+        send(
+          413,
+          fault(
+            version,
+            'client',
+            undefined,
+            `The request is larger than ${maxRequestBytes} bytes.`,
+            'TOO_LARGE',
+          ),
+        );
         req.resume();
         return;
       }
@@ -115,35 +151,116 @@ export async function startErp(options: ErpOptions = {}): Promise<DemoSystem> {
     try {
       request = parseRequest(text);
     } catch (error) {
-      const message = error instanceof BadEnvelopeError ? error.message : 'The request could not be read.';
+      const message =
+        error instanceof BadEnvelopeError ? error.message : 'The request could not be read.';
       send(500, fault(version, 'client', undefined, message, 'BAD_ENVELOPE'));
       return;
     }
     counter.hit(request.operation);
     recordTraceContext(counter, request.operation, req.headers.traceparent, req.headers.tracestate);
     const verdict = await misbehaviour.decide(request.operation);
-    if (verdict === 'rejected') return send(500, fault(version, 'client', 'Rejected', 'The erp refused the request (misbehaviour: rejectNext); sending it again will not help.', 'REJECTED'));
-    if (verdict === 'error') return send(500, fault(version, 'server', undefined, 'The erp failed to process the request.', 'INTERNAL'));
-    if (verdict === 'unavailable') return send(503, fault(version, 'server', 'Unavailable', 'The erp is temporarily unavailable.', 'UNAVAILABLE'));
+    if (verdict === 'rejected')
+      return send(
+        500,
+        fault(
+          version,
+          'client',
+          'Rejected',
+          'The erp refused the request (misbehaviour: rejectNext); sending it again will not help.',
+          'REJECTED',
+        ),
+      );
+    if (verdict === 'error')
+      return send(
+        500,
+        fault(version, 'server', undefined, 'The erp failed to process the request.', 'INTERNAL'),
+      );
+    if (verdict === 'unavailable')
+      return send(
+        503,
+        fault(
+          version,
+          'server',
+          'Unavailable',
+          'The erp is temporarily unavailable.',
+          'UNAVAILABLE',
+        ),
+      );
     if (verdict === 'rate-limited') {
       const seconds = retryAfterSeconds(misbehaviour.current().retryAfterMs);
-      return send(429, fault(version, 'server', 'RateLimited', `Too many requests; retry after ${seconds} s.`, 'RATE_LIMITED'), { 'retry-after': seconds });
+      return send(
+        429,
+        fault(
+          version,
+          'server',
+          'RateLimited',
+          `Too many requests; retry after ${seconds} s.`,
+          'RATE_LIMITED',
+        ),
+        { 'retry-after': seconds },
+      );
     }
     if (options.usernameToken && !tokenValid(request.header, options.usernameToken)) {
-      return send(500, fault(version, 'client', 'Authentication', 'The WS-Security UsernameToken is missing or wrong.', 'UNAUTHENTICATED'));
+      return send(
+        500,
+        fault(
+          version,
+          'client',
+          'Authentication',
+          'The WS-Security UsernameToken is missing or wrong.',
+          'UNAUTHENTICATED',
+        ),
+      );
     }
-    const handler = Object.hasOwn(HANDLERS, request.operation) ? HANDLERS[request.operation] : undefined;
-    if (!handler) return send(500, fault(version, 'client', undefined, `Unknown operation ${request.operation.slice(0, 64)}.`, 'UNKNOWN_OPERATION'));
+    const handler = Object.hasOwn(HANDLERS, request.operation)
+      ? HANDLERS[request.operation]
+      : undefined;
+    if (!handler)
+      return send(
+        500,
+        fault(
+          version,
+          'client',
+          undefined,
+          `Unknown operation ${request.operation.slice(0, 64)}.`,
+          'UNKNOWN_OPERATION',
+        ),
+      );
     try {
       const answer = envelope(version, handler(store, request.body));
       // Applied: a misbehaviour after apply replaces the answer; a fault (nothing applied) is sent as it is, below.
-      if (verdict === 'fail-after-apply') return send(503, fault(version, 'server', 'Unavailable', 'The erp is temporarily unavailable.', 'UNAVAILABLE'));
+      if (verdict === 'fail-after-apply')
+        return send(
+          503,
+          fault(
+            version,
+            'server',
+            'Unavailable',
+            'The erp is temporarily unavailable.',
+            'UNAVAILABLE',
+          ),
+        );
       if (verdict === 'hang-after-apply') return hang(res);
-      if (verdict === 'drop-after-apply') return dropMidAnswer(res, 200, { 'content-type': contentType }, answer);
+      if (verdict === 'drop-after-apply')
+        return dropMidAnswer(res, 200, { 'content-type': contentType }, answer);
       send(200, answer);
     } catch (error) {
-      if (error instanceof ErpClientError) return send(500, fault(version, 'client', error.extra.subcode, error.message, error.code, error.extra.documentNumber));
-      send(500, fault(version, 'server', undefined, 'The erp failed to process the request.', 'INTERNAL'));
+      if (error instanceof ErpClientError)
+        return send(
+          500,
+          fault(
+            version,
+            'client',
+            error.extra.subcode,
+            error.message,
+            error.code,
+            error.extra.documentNumber,
+          ),
+        );
+      send(
+        500,
+        fault(version, 'server', undefined, 'The erp failed to process the request.', 'INTERNAL'),
+      );
     }
   };
 

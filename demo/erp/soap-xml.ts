@@ -48,17 +48,21 @@ export function parseRequest(xml: string): ParsedRequest {
   } catch {
     throw new BadEnvelopeError('The request is not well-formed XML.');
   }
-  const envelope = (doc as Record<string, unknown>)?.Envelope as Record<string, unknown> | undefined;
+  const envelope = (doc as Record<string, unknown>)?.Envelope as
+    Record<string, unknown> | undefined;
   const body = envelope?.Body;
-  if (typeof body !== 'object' || body === null) throw new BadEnvelopeError('The request is not a SOAP envelope with a Body.');
+  if (typeof body !== 'object' || body === null)
+    throw new BadEnvelopeError('The request is not a SOAP envelope with a Body.');
   const operation = Object.keys(body).find((key) => !key.startsWith('@_'));
   if (!operation) throw new BadEnvelopeError('The SOAP Body is empty.');
   const content = (body as Record<string, unknown>)[operation];
   const header = envelope?.Header;
   return {
     operation,
-    body: typeof content === 'object' && content !== null ? (content as Record<string, unknown>) : {},
-    header: typeof header === 'object' && header !== null ? (header as Record<string, unknown>) : {},
+    body:
+      typeof content === 'object' && content !== null ? (content as Record<string, unknown>) : {},
+    header:
+      typeof header === 'object' && header !== null ? (header as Record<string, unknown>) : {},
   };
 }
 
@@ -76,7 +80,10 @@ export function textOf(value: unknown): string | null | undefined {
 }
 
 export function escape(value: string): string {
-  return value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string);
+  return value.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] as string,
+  );
 }
 
 /** `<t:name>value</t:name>`, or xsi:nil for null. */
@@ -91,13 +98,26 @@ export function envelope(version: Version, body: string): string {
 }
 
 /** A fault in the request's SOAP version; `who` is Client/Sender or Server/Receiver. */
-export function fault(version: Version, who: 'client' | 'server', sub: string | undefined, message: string, code: string, documentNumber?: string): string {
+export function fault(
+  version: Version,
+  who: 'client' | 'server',
+  sub: string | undefined,
+  message: string,
+  code: string,
+  documentNumber?: string,
+): string {
   const detail = `<t:ErpFault><t:code>${escape(code)}</t:code><t:message>${escape(message)}</t:message>${documentNumber === undefined ? '' : leaf('documentNumber', documentNumber)}</t:ErpFault>`;
   if (version === '1.1') {
     const faultcode = `soap:${who === 'client' ? 'Client' : 'Server'}${sub ? `.${sub}` : ''}`;
-    return envelope(version, `<soap:Fault><faultcode>${faultcode}</faultcode><faultstring>${escape(message)}</faultstring><detail>${detail}</detail></soap:Fault>`);
+    return envelope(
+      version,
+      `<soap:Fault><faultcode>${faultcode}</faultcode><faultstring>${escape(message)}</faultstring><detail>${detail}</detail></soap:Fault>`,
+    );
   }
   const value = who === 'client' ? 'soap:Sender' : 'soap:Receiver';
   const subcode = sub ? `<soap:Subcode><soap:Value>erp:${sub}</soap:Value></soap:Subcode>` : '';
-  return envelope(version, `<soap:Fault><soap:Code><soap:Value>${value}</soap:Value>${subcode}</soap:Code><soap:Reason><soap:Text xml:lang="en">${escape(message)}</soap:Text></soap:Reason><soap:Detail>${detail}</soap:Detail></soap:Fault>`);
+  return envelope(
+    version,
+    `<soap:Fault><soap:Code><soap:Value>${value}</soap:Value>${subcode}</soap:Code><soap:Reason><soap:Text xml:lang="en">${escape(message)}</soap:Text></soap:Reason><soap:Detail>${detail}</soap:Detail></soap:Fault>`,
+  );
 }

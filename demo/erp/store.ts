@@ -106,12 +106,23 @@ export interface ErpStore {
   orderByExternalReference(reference: string): ErpSalesOrder | undefined;
   orders(filter: { customerId?: string; status?: string; maxResults?: number }): ErpSalesOrder[];
   /** Creates a pending order and reserves its stock; a second order with the same externalReference is refused (DUPLICATE_EXTERNAL_REFERENCE). */
-  createOrder(input: { customerId: string; lines: Array<{ itemCode: string; quantity: number }>; note: string | null; externalReference: string | null }): ErpSalesOrder;
+  createOrder(input: {
+    customerId: string;
+    lines: Array<{ itemCode: string; quantity: number }>;
+    note: string | null;
+    externalReference: string | null;
+  }): ErpSalesOrder;
   /** Cancels and releases the order's stock; a cancelled order is answered unchanged, a shipped one refused. */
   cancelOrder(documentNumber: string, reason: string | null): ErpSalesOrder;
   updateItem(itemCode: string, update: ErpItemUpdate): ErpItem;
   /** Applies an adjustment once per requestId: a repeat answers the first adjustment. */
-  adjust(input: { itemCode: string; warehouse: string; quantityDelta: number; reason: string; requestId: string | null }): ErpAdjustment;
+  adjust(input: {
+    itemCode: string;
+    warehouse: string;
+    quantityDelta: number;
+    reason: string;
+    requestId: string | null;
+  }): ErpAdjustment;
   /** The write log and every record written, for GET /__admin/records. */
   records(): SystemRecords;
 }
@@ -133,7 +144,12 @@ export function createErpStore(): ErpStore {
   const stock = new Map<string, ErpStock[]>();
   for (const row of seed.stock) {
     const rows = stock.get(row.sku) ?? [];
-    rows.push({ itemCode: row.sku, warehouse: row.warehouse, onHand: row.onHand, reserved: row.reserved });
+    rows.push({
+      itemCode: row.sku,
+      warehouse: row.warehouse,
+      onHand: row.onHand,
+      reserved: row.reserved,
+    });
     stock.set(row.sku, rows);
   }
   const orders = new Map<string, ErpSalesOrder>();
@@ -148,7 +164,11 @@ export function createErpStore(): ErpStore {
       note: null,
       // Seeded orders came from the storefront too, so they carry its order id.
       externalReference: order.id,
-      lines: order.lines.map((line, i) => ({ lineNumber: i + 1, itemCode: line.sku, quantity: line.quantity })),
+      lines: order.lines.map((line, i) => ({
+        lineNumber: i + 1,
+        itemCode: line.sku,
+        quantity: line.quantity,
+      })),
       // The seed's reserved quantities are not tied to orders, so seeded orders release nothing.
       reservations: [],
       cancelledAt: null,
@@ -161,16 +181,27 @@ export function createErpStore(): ErpStore {
   const writes: WriteLog = createWriteLog();
   const movements: ErpMovement[] = [];
   const adjustments = new Map<string, ErpAdjustment>();
-  const adjustmentsByRequest = new Map<string, { adjustment: ErpAdjustment; fingerprint: string }>();
-  const move = (movement: Omit<ErpMovement, 'at'>): void => void movements.push({ ...movement, at: new Date().toISOString() });
+  const adjustmentsByRequest = new Map<
+    string,
+    { adjustment: ErpAdjustment; fingerprint: string }
+  >();
+  const move = (movement: Omit<ErpMovement, 'at'>): void =>
+    void movements.push({ ...movement, at: new Date().toISOString() });
 
   /**
    * Reserves `quantity` of an item from the warehouses with the most available
    * first. What no warehouse has is backordered (not reserved), as an erp
    * takes an order it cannot yet fill rather than refusing it.
    */
-  const reserve = (documentNumber: string, itemCode: string, quantity: number): ErpSalesOrder['reservations'] => {
-    const rows = [...(stock.get(itemCode) ?? [])].sort((a, b) => b.onHand - b.reserved - (a.onHand - a.reserved) || a.warehouse.localeCompare(b.warehouse));
+  const reserve = (
+    documentNumber: string,
+    itemCode: string,
+    quantity: number,
+  ): ErpSalesOrder['reservations'] => {
+    const rows = [...(stock.get(itemCode) ?? [])].sort(
+      (a, b) =>
+        b.onHand - b.reserved - (a.onHand - a.reserved) || a.warehouse.localeCompare(b.warehouse),
+    );
     const taken: ErpSalesOrder['reservations'] = [];
     let left = quantity;
     for (const row of rows) {
@@ -179,7 +210,13 @@ export function createErpStore(): ErpStore {
       row.reserved += take;
       left -= take;
       taken.push({ itemCode, warehouse: row.warehouse, quantity: take });
-      move({ kind: 'reservation', documentNumber, itemCode, warehouse: row.warehouse, quantity: take });
+      move({
+        kind: 'reservation',
+        documentNumber,
+        itemCode,
+        warehouse: row.warehouse,
+        quantity: take,
+      });
       if (left === 0) break;
     }
     return taken;
@@ -187,11 +224,16 @@ export function createErpStore(): ErpStore {
 
   const requireItem = (code: string): ErpItem => {
     const item = items.get(code);
-    if (!item) throw new ErpClientError('UNKNOWN_ITEM', `Item ${code.slice(0, 64)} does not exist.`);
+    if (!item)
+      throw new ErpClientError('UNKNOWN_ITEM', `Item ${code.slice(0, 64)} does not exist.`);
     return item;
   };
   const requireWarehouse = (name: string): Warehouse => {
-    if (!(WAREHOUSES as readonly string[]).includes(name)) throw new ErpClientError('UNKNOWN_WAREHOUSE', `Warehouse ${name.slice(0, 32)} does not exist.`);
+    if (!(WAREHOUSES as readonly string[]).includes(name))
+      throw new ErpClientError(
+        'UNKNOWN_WAREHOUSE',
+        `Warehouse ${name.slice(0, 32)} does not exist.`,
+      );
     return name as Warehouse;
   };
 
@@ -201,27 +243,54 @@ export function createErpStore(): ErpStore {
     order: (documentNumber) => orders.get(documentNumber),
     orderByExternalReference: (reference) => byReference.get(reference),
     orders({ customerId, status, maxResults }) {
-      const all = [...orders.values()].filter((o) => (customerId === undefined || o.customerId === customerId) && (status === undefined || o.status === status));
-      all.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || b.documentNumber.localeCompare(a.documentNumber));
+      const all = [...orders.values()].filter(
+        (o) =>
+          (customerId === undefined || o.customerId === customerId) &&
+          (status === undefined || o.status === status),
+      );
+      all.sort(
+        (a, b) =>
+          b.createdAt.localeCompare(a.createdAt) ||
+          b.documentNumber.localeCompare(a.documentNumber),
+      );
       return all.slice(0, Math.max(0, Math.min(maxResults ?? 50, 500)));
     },
     createOrder({ customerId, lines, note, externalReference }) {
-      if (customerId.trim() === '') throw new ErpClientError('BAD_CUSTOMER', 'customerId must not be empty.');
-      if (externalReference !== null && (externalReference.trim() === '' || externalReference.length > 64)) {
-        throw new ErpClientError('BAD_EXTERNAL_REFERENCE', 'externalReference must be 1 to 64 characters.');
+      if (customerId.trim() === '')
+        throw new ErpClientError('BAD_CUSTOMER', 'customerId must not be empty.');
+      if (
+        externalReference !== null &&
+        (externalReference.trim() === '' || externalReference.length > 64)
+      ) {
+        throw new ErpClientError(
+          'BAD_EXTERNAL_REFERENCE',
+          'externalReference must be 1 to 64 characters.',
+        );
       }
       const earlier = externalReference === null ? undefined : byReference.get(externalReference);
       if (earlier) {
-        throw new ErpClientError('DUPLICATE_EXTERNAL_REFERENCE', `Sales order ${earlier.documentNumber} already has external reference ${externalReference}; find it with FindSalesOrderByExternalReference.`, {
-          subcode: 'DuplicateExternalReference',
-          documentNumber: earlier.documentNumber,
-        });
+        throw new ErpClientError(
+          'DUPLICATE_EXTERNAL_REFERENCE',
+          `Sales order ${earlier.documentNumber} already has external reference ${externalReference}; find it with FindSalesOrderByExternalReference.`,
+          {
+            subcode: 'DuplicateExternalReference',
+            documentNumber: earlier.documentNumber,
+          },
+        );
       }
-      if (lines.length === 0) throw new ErpClientError('NO_LINES', 'A sales order needs at least one line.');
+      if (lines.length === 0)
+        throw new ErpClientError('NO_LINES', 'A sales order needs at least one line.');
       for (const line of lines) {
         requireItem(line.itemCode);
-        if (!Number.isInteger(line.quantity) || line.quantity < 1 || line.quantity > MAX_LINE_QUANTITY) {
-          throw new ErpClientError('BAD_QUANTITY', `Quantity must be a whole number from 1 to ${MAX_LINE_QUANTITY}.`);
+        if (
+          !Number.isInteger(line.quantity) ||
+          line.quantity < 1 ||
+          line.quantity > MAX_LINE_QUANTITY
+        ) {
+          throw new ErpClientError(
+            'BAD_QUANTITY',
+            `Quantity must be a whole number from 1 to ${MAX_LINE_QUANTITY}.`,
+          );
         }
       }
       const documentNumber = `SO-${String(nextOrder).padStart(5, '0')}`;
@@ -233,41 +302,84 @@ export function createErpStore(): ErpStore {
         status: 'pending',
         note,
         externalReference,
-        lines: lines.map((line, i) => ({ lineNumber: i + 1, itemCode: line.itemCode, quantity: line.quantity })),
+        lines: lines.map((line, i) => ({
+          lineNumber: i + 1,
+          itemCode: line.itemCode,
+          quantity: line.quantity,
+        })),
         reservations: [],
         cancelledAt: null,
       };
-      order.reservations = lines.flatMap((line) => reserve(documentNumber, line.itemCode, line.quantity));
+      order.reservations = lines.flatMap((line) =>
+        reserve(documentNumber, line.itemCode, line.quantity),
+      );
       orders.set(documentNumber, order);
       if (externalReference !== null) byReference.set(externalReference, order);
-      writes.applied('CreateSalesOrder', documentNumber, { externalReference: externalReference ?? undefined });
+      writes.applied('CreateSalesOrder', documentNumber, {
+        externalReference: externalReference ?? undefined,
+      });
       return order;
     },
     cancelOrder(documentNumber, reason) {
       const order = orders.get(documentNumber);
-      if (!order) throw new ErpClientError('UNKNOWN_ORDER', `Sales order ${documentNumber.slice(0, 32)} does not exist.`);
+      if (!order)
+        throw new ErpClientError(
+          'UNKNOWN_ORDER',
+          `Sales order ${documentNumber.slice(0, 32)} does not exist.`,
+        );
       if (order.status === 'cancelled') return order;
-      if (order.status === 'shipped') throw new ErpClientError('ORDER_SHIPPED', `Sales order ${order.documentNumber} has shipped and can no longer be cancelled.`);
+      if (order.status === 'shipped')
+        throw new ErpClientError(
+          'ORDER_SHIPPED',
+          `Sales order ${order.documentNumber} has shipped and can no longer be cancelled.`,
+        );
       for (const held of order.reservations) {
         const row = (stock.get(held.itemCode) ?? []).find((r) => r.warehouse === held.warehouse);
         if (row) row.reserved = Math.max(0, row.reserved - held.quantity);
-        move({ kind: 'release', documentNumber, itemCode: held.itemCode, warehouse: held.warehouse, quantity: held.quantity });
+        move({
+          kind: 'release',
+          documentNumber,
+          itemCode: held.itemCode,
+          warehouse: held.warehouse,
+          quantity: held.quantity,
+        });
       }
       order.reservations = [];
       order.status = 'cancelled';
       order.cancelledAt = new Date().toISOString();
-      if (reason !== null) order.note = order.note === null ? `Cancelled: ${reason}` : `${order.note}\nCancelled: ${reason}`;
-      writes.applied('CancelSalesOrder', documentNumber, { externalReference: order.externalReference ?? undefined });
+      if (reason !== null)
+        order.note =
+          order.note === null ? `Cancelled: ${reason}` : `${order.note}\nCancelled: ${reason}`;
+      writes.applied('CancelSalesOrder', documentNumber, {
+        externalReference: order.externalReference ?? undefined,
+      });
       return order;
     },
     updateItem(itemCode, update) {
       const item = requireItem(itemCode);
-      if (update.expectedRowVersion !== undefined && update.expectedRowVersion !== item.rowVersion) {
-        throw new ErpClientError('ROW_VERSION_CONFLICT', `Item ${itemCode} has row version ${item.rowVersion}, not ${update.expectedRowVersion}; read it again.`, { subcode: 'Conflict' });
+      if (
+        update.expectedRowVersion !== undefined &&
+        update.expectedRowVersion !== item.rowVersion
+      ) {
+        throw new ErpClientError(
+          'ROW_VERSION_CONFLICT',
+          `Item ${itemCode} has row version ${item.rowVersion}, not ${update.expectedRowVersion}; read it again.`,
+          { subcode: 'Conflict' },
+        );
       }
-      const next = { ...item, ...Object.fromEntries(Object.entries(update).filter(([key, value]) => key !== 'expectedRowVersion' && value !== undefined)) } as ErpItem;
-      if (update.status !== undefined && update.status !== item.status) next.discontinuedAt = update.status === 'archived' ? new Date().toISOString() : null;
-      const changed = (['description', 'category', 'weightKg', 'status'] as const).some((key) => next[key] !== item[key]);
+      const next = {
+        ...item,
+        ...Object.fromEntries(
+          Object.entries(update).filter(
+            ([key, value]) => key !== 'expectedRowVersion' && value !== undefined,
+          ),
+        ),
+      } as ErpItem;
+      if (update.status !== undefined && update.status !== item.status)
+        next.discontinuedAt = update.status === 'archived' ? new Date().toISOString() : null;
+      const changed = (['description', 'category', 'weightKg', 'status'] as const).some(
+        (key) => next[key] !== item[key],
+      );
       // The same values again change nothing, so the row version stays and nothing is logged.
       if (!changed) return item;
       next.rowVersion = item.rowVersion + 1n;
@@ -280,22 +392,36 @@ export function createErpStore(): ErpStore {
       const earlier = requestId === null ? undefined : adjustmentsByRequest.get(requestId);
       if (earlier) {
         if (earlier.fingerprint !== fingerprint) {
-          throw new ErpClientError('DUPLICATE_REQUEST_ID', `requestId ${requestId} was already used for another adjustment (${earlier.adjustment.documentNumber}); use a new requestId for a new adjustment.`, {
-            subcode: 'DuplicateRequestId',
-            documentNumber: earlier.adjustment.documentNumber,
-          });
+          throw new ErpClientError(
+            'DUPLICATE_REQUEST_ID',
+            `requestId ${requestId} was already used for another adjustment (${earlier.adjustment.documentNumber}); use a new requestId for a new adjustment.`,
+            {
+              subcode: 'DuplicateRequestId',
+              documentNumber: earlier.adjustment.documentNumber,
+            },
+          );
         }
         return earlier.adjustment;
       }
-      if (requestId !== null && (requestId.trim() === '' || requestId.length > 128)) throw new ErpClientError('BAD_REQUEST_ID', 'requestId must be 1 to 128 characters.');
+      if (requestId !== null && (requestId.trim() === '' || requestId.length > 128))
+        throw new ErpClientError('BAD_REQUEST_ID', 'requestId must be 1 to 128 characters.');
       requireItem(itemCode);
       const wh = requireWarehouse(warehouse);
-      if (!Number.isInteger(quantityDelta) || quantityDelta === 0 || Math.abs(quantityDelta) > 100_000) {
-        throw new ErpClientError('BAD_QUANTITY', 'quantityDelta must be a non-zero whole number of at most 100000.');
+      if (
+        !Number.isInteger(quantityDelta) ||
+        quantityDelta === 0 ||
+        Math.abs(quantityDelta) > 100_000
+      ) {
+        throw new ErpClientError(
+          'BAD_QUANTITY',
+          'quantityDelta must be a non-zero whole number of at most 100000.',
+        );
       }
       const row = (stock.get(itemCode) ?? []).find((r) => r.warehouse === wh);
-      if (!row) throw new ErpClientError('UNKNOWN_ITEM', `Item ${itemCode} has no stock row in ${wh}.`);
-      if (row.onHand + quantityDelta < 0) throw new ErpClientError('NEGATIVE_STOCK', 'The adjustment would leave negative stock.');
+      if (!row)
+        throw new ErpClientError('UNKNOWN_ITEM', `Item ${itemCode} has no stock row in ${wh}.`);
+      if (row.onHand + quantityDelta < 0)
+        throw new ErpClientError('NEGATIVE_STOCK', 'The adjustment would leave negative stock.');
       row.onHand += quantityDelta;
       const adjustment: ErpAdjustment = {
         documentNumber: `ADJ-${String(nextAdjustment).padStart(6, '0')}`,
@@ -310,8 +436,17 @@ export function createErpStore(): ErpStore {
       nextAdjustment += 1;
       adjustments.set(adjustment.documentNumber, adjustment);
       if (requestId !== null) adjustmentsByRequest.set(requestId, { adjustment, fingerprint });
-      move({ kind: 'adjustment', documentNumber: adjustment.documentNumber, itemCode, warehouse: wh, quantity: quantityDelta, ...(requestId === null ? {} : { requestId }) });
-      writes.applied('AdjustInventory', adjustment.documentNumber, { requestId: requestId ?? undefined });
+      move({
+        kind: 'adjustment',
+        documentNumber: adjustment.documentNumber,
+        itemCode,
+        warehouse: wh,
+        quantity: quantityDelta,
+        ...(requestId === null ? {} : { requestId }),
+      });
+      writes.applied('AdjustInventory', adjustment.documentNumber, {
+        requestId: requestId ?? undefined,
+      });
       return adjustment;
     },
     records() {
@@ -322,13 +457,43 @@ export function createErpStore(): ErpStore {
         salesOrders: written.flatMap((id) => {
           const order = orders.get(id);
           if (!order) return [];
-          const { documentNumber, externalReference, customerId, status, createdAt, cancelledAt, reservations } = order;
-          return [{ documentNumber, externalReference, customerId, status, createdAt, cancelledAt, lines: order.lines.map(({ itemCode, quantity }) => ({ itemCode, quantity })), reservations, applied: writes.countsOf(id) }];
+          const {
+            documentNumber,
+            externalReference,
+            customerId,
+            status,
+            createdAt,
+            cancelledAt,
+            reservations,
+          } = order;
+          return [
+            {
+              documentNumber,
+              externalReference,
+              customerId,
+              status,
+              createdAt,
+              cancelledAt,
+              lines: order.lines.map(({ itemCode, quantity }) => ({ itemCode, quantity })),
+              reservations,
+              applied: writes.countsOf(id),
+            },
+          ];
         }),
         items: written.flatMap((id) => {
           const item = items.get(id);
           if (!item) return [];
-          return [{ itemCode: item.itemCode, description: item.description, category: item.category, weightKg: item.weightKg, status: item.status, rowVersion: item.rowVersion.toString(), applied: writes.countsOf(id) }];
+          return [
+            {
+              itemCode: item.itemCode,
+              description: item.description,
+              category: item.category,
+              weightKg: item.weightKg,
+              status: item.status,
+              rowVersion: item.rowVersion.toString(),
+              applied: writes.countsOf(id),
+            },
+          ];
         }),
         adjustments: written.flatMap((id) => {
           const adjustment = adjustments.get(id);

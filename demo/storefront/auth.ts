@@ -16,7 +16,10 @@ export function sameSecret(given: string, expected: string): boolean {
 }
 
 /** `{ id, secret }` from `Authorization: Basic …`, or undefined when absent or malformed. */
-export function parseBasic(header: string | undefined, formDecode: boolean): { id: string; secret: string } | undefined {
+export function parseBasic(
+  header: string | undefined,
+  formDecode: boolean,
+): { id: string; secret: string } | undefined {
   const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(header ?? '');
   if (!match?.[1]) return undefined;
   const decoded = Buffer.from(match[1], 'base64').toString('utf8');
@@ -46,19 +49,29 @@ export interface AuthGuard {
   /** Who is calling ("anonymous" when auth is off); throws a 401 HttpProblem with WWW-Authenticate otherwise. */
   authenticate(req: IncomingMessage): string;
   /** Issues a token to a known client; undefined when the secret is wrong or auth is not oauth2. */
-  issueToken(clientId: string, clientSecret: string, scope: string | undefined): IssuedToken | undefined;
+  issueToken(
+    clientId: string,
+    clientSecret: string,
+    scope: string | undefined,
+  ): IssuedToken | undefined;
   /** Whether `POST /oauth/token` exists. */
   readonly issuesTokens: boolean;
 }
 
 function unauthorized(challenge: string, detail: string): HttpProblem {
-  return new HttpProblem(401, 'unauthorized', detail, { headers: { 'www-authenticate': challenge } });
+  return new HttpProblem(401, 'unauthorized', detail, {
+    headers: { 'www-authenticate': challenge },
+  });
 }
 
-export function createAuthGuard(options: StorefrontAuthOptions | undefined, now: () => number = Date.now): AuthGuard {
+export function createAuthGuard(
+  options: StorefrontAuthOptions | undefined,
+  now: () => number = Date.now,
+): AuthGuard {
   const tokens = new Map<string, { clientId: string; expiresAt: number }>();
   const noTokens = (): undefined => undefined;
-  if (options === undefined) return { authenticate: () => 'anonymous', issueToken: noTokens, issuesTokens: false };
+  if (options === undefined)
+    return { authenticate: () => 'anonymous', issueToken: noTokens, issuesTokens: false };
 
   switch (options.type) {
     case 'apiKey': {
@@ -69,8 +82,13 @@ export function createAuthGuard(options: StorefrontAuthOptions | undefined, now:
         authenticate(req) {
           const given = req.headers[header];
           const value = Array.isArray(given) ? given[0] : given;
-          const index = value === undefined ? -1 : options.keys.findIndex((key) => sameSecret(value, key));
-          if (index < 0) throw unauthorized(`ApiKey header="${header}"`, `A valid API key is required in the ${header} header.`);
+          const index =
+            value === undefined ? -1 : options.keys.findIndex((key) => sameSecret(value, key));
+          if (index < 0)
+            throw unauthorized(
+              `ApiKey header="${header}"`,
+              `A valid API key is required in the ${header} header.`,
+            );
           return `apiKey#${index}`;
         },
       };
@@ -81,9 +99,21 @@ export function createAuthGuard(options: StorefrontAuthOptions | undefined, now:
         issueToken: noTokens,
         authenticate(req) {
           const credentials = parseBasic(req.headers.authorization, false);
-          const expected = credentials === undefined ? undefined : Object.hasOwn(options.users, credentials.id) ? options.users[credentials.id] : undefined;
-          if (credentials === undefined || expected === undefined || !sameSecret(credentials.secret, expected)) {
-            throw unauthorized('Basic realm="storefront", charset="UTF-8"', 'Valid HTTP basic credentials are required.');
+          const expected =
+            credentials === undefined
+              ? undefined
+              : Object.hasOwn(options.users, credentials.id)
+                ? options.users[credentials.id]
+                : undefined;
+          if (
+            credentials === undefined ||
+            expected === undefined ||
+            !sameSecret(credentials.secret, expected)
+          ) {
+            throw unauthorized(
+              'Basic realm="storefront", charset="UTF-8"',
+              'Valid HTTP basic credentials are required.',
+            );
           }
           return `user:${credentials.id}`;
         },
@@ -93,19 +123,36 @@ export function createAuthGuard(options: StorefrontAuthOptions | undefined, now:
       return {
         issuesTokens: true,
         issueToken(clientId, clientSecret, scope) {
-          const expected = Object.hasOwn(options.clients, clientId) ? options.clients[clientId] : undefined;
+          const expected = Object.hasOwn(options.clients, clientId)
+            ? options.clients[clientId]
+            : undefined;
           if (expected === undefined || !sameSecret(clientSecret, expected)) return undefined;
           const at = now();
           for (const [token, issued] of tokens) if (issued.expiresAt <= at) tokens.delete(token);
           const token = randomBytes(32).toString('base64url');
           tokens.set(token, { clientId, expiresAt: at + ttlMs });
-          return { access_token: token, token_type: 'Bearer', expires_in: Math.floor(ttlMs / 1000), ...(scope ? { scope } : {}) };
+          return {
+            access_token: token,
+            token_type: 'Bearer',
+            expires_in: Math.floor(ttlMs / 1000),
+            ...(scope ? { scope } : {}),
+          };
         },
         authenticate(req) {
-          const match = /^Bearer\s+([A-Za-z0-9._~+/-]+=*)\s*$/i.exec(req.headers.authorization ?? '');
+          const match = /^Bearer\s+([A-Za-z0-9._~+/-]+=*)\s*$/i.exec(
+            req.headers.authorization ?? '',
+          );
           const issued = match?.[1] === undefined ? undefined : tokens.get(match[1]);
-          if (issued === undefined) throw unauthorized('Bearer realm="storefront"', 'A bearer token from POST /oauth/token is required.');
-          if (issued.expiresAt <= now()) throw unauthorized('Bearer realm="storefront", error="invalid_token"', 'The bearer token has expired; get a new one.');
+          if (issued === undefined)
+            throw unauthorized(
+              'Bearer realm="storefront"',
+              'A bearer token from POST /oauth/token is required.',
+            );
+          if (issued.expiresAt <= now())
+            throw unauthorized(
+              'Bearer realm="storefront", error="invalid_token"',
+              'The bearer token has expired; get a new one.',
+            );
           return `client:${issued.clientId}`;
         },
       };

@@ -6,7 +6,9 @@ import type { IncomingMessage } from 'node:http';
 import { HttpProblem, badRequest } from './problem.js';
 
 function tooLarge(maxBodyBytes: number): HttpProblem {
-  return new HttpProblem(413, 'body-too-large', `The request body is over ${maxBodyBytes} bytes.`, { headers: { connection: 'close' } });
+  return new HttpProblem(413, 'body-too-large', `The request body is over ${maxBodyBytes} bytes.`, {
+    headers: { connection: 'close' },
+  });
 }
 
 /**
@@ -32,13 +34,18 @@ export function mediaTypeOf(req: IncomingMessage): string {
   return (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
 }
 
-const isJsonMediaType = (type: string): boolean => type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);
+const isJsonMediaType = (type: string): boolean =>
+  type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);
 
 /** `undefined` for an empty body; 415 when the body is not JSON, 400 when it does not parse. */
 export function parseJsonBody(req: IncomingMessage, raw: Buffer): unknown {
   if (raw.length === 0) return undefined;
   if (!isJsonMediaType(mediaTypeOf(req))) {
-    throw new HttpProblem(415, 'unsupported-media-type', 'The request body must be application/json.');
+    throw new HttpProblem(
+      415,
+      'unsupported-media-type',
+      'The request body must be application/json.',
+    );
   }
   try {
     return JSON.parse(raw.toString('utf8')) as unknown;

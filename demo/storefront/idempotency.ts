@@ -24,7 +24,12 @@ export interface IdempotencyStore {
    * the same fingerprint answers the remembered outcome with `replayed: true`.
    * Throws 422 when the key was used with a different request, 400 for a malformed key.
    */
-  run(scope: string, key: string, fingerprint: string, write: () => JsonReply): Outcome & { replayed: boolean };
+  run(
+    scope: string,
+    key: string,
+    fingerprint: string,
+    write: () => JsonReply,
+  ): Outcome & { replayed: boolean };
   readonly size: number;
 }
 
@@ -34,7 +39,9 @@ const KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
 function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (typeof value === 'object' && value !== null) {
-    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    const entries = Object.entries(value as Record<string, unknown>).sort(([a], [b]) =>
+      a < b ? -1 : a > b ? 1 : 0,
+    );
     return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
@@ -42,10 +49,16 @@ function canonicalJson(value: unknown): string {
 
 /** Identifies one intended write: method, path and body. */
 export function fingerprintOf(method: string, path: string, body: unknown): string {
-  return createHash('sha256').update(`${method} ${path}\n${canonicalJson(body)}`).digest('base64url');
+  return createHash('sha256')
+    .update(`${method} ${path}\n${canonicalJson(body)}`)
+    .digest('base64url');
 }
 
-export function createIdempotencyStore(options: { ttlMs: number; maxKeys: number; now?: () => number }): IdempotencyStore {
+export function createIdempotencyStore(options: {
+  ttlMs: number;
+  maxKeys: number;
+  now?: () => number;
+}): IdempotencyStore {
   const now = options.now ?? Date.now;
   // A Map iterates in insertion order, so its first entries are the oldest.
   const entries = new Map<string, Entry>();
@@ -62,13 +75,18 @@ export function createIdempotencyStore(options: { ttlMs: number; maxKeys: number
       return entries.size;
     },
     run(scope, key, fingerprint, write) {
-      if (!KEY_PATTERN.test(key)) throw badRequest('Idempotency-Key must be 1 to 255 visible ASCII characters.');
+      if (!KEY_PATTERN.test(key))
+        throw badRequest('Idempotency-Key must be 1 to 255 visible ASCII characters.');
       const at = now();
       const id = `${scope}\u0000${key}`;
       const known = entries.get(id);
       if (known && known.expiresAt > at) {
         if (known.fingerprint !== fingerprint) {
-          throw new HttpProblem(422, 'idempotency-key-reused', 'This Idempotency-Key was already used with a different request; use a new key for a new write.');
+          throw new HttpProblem(
+            422,
+            'idempotency-key-reused',
+            'This Idempotency-Key was already used with a different request; use a new key for a new write.',
+          );
         }
         return { ...known.outcome, replayed: true };
       }

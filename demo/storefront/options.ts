@@ -78,31 +78,78 @@ export const STOREFRONT_DEFAULTS = Object.freeze({
   tokenTtlMs: 3_600_000, // 1 h
 });
 
-function positive(name: string, value: number | undefined, fallback: number, { integer = true, allowZero = false } = {}): number {
+function positive(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  { integer = true, allowZero = false } = {},
+): number {
   const chosen = value ?? fallback;
-  const ok = Number.isFinite(chosen) && (allowZero ? chosen >= 0 : chosen > 0) && (!integer || Number.isInteger(chosen));
-  if (!ok) throw new TypeError(`Storefront option ${name} should be a ${allowZero ? 'non-negative' : 'positive'} ${integer ? 'integer' : 'number'}, instead got ${String(value)}.`);
+  const ok =
+    Number.isFinite(chosen) &&
+    (allowZero ? chosen >= 0 : chosen > 0) &&
+    (!integer || Number.isInteger(chosen));
+  if (!ok)
+    throw new TypeError(
+      `Storefront option ${name} should be a ${allowZero ? 'non-negative' : 'positive'} ${integer ? 'integer' : 'number'}, instead got ${String(value)}.`,
+    );
   return chosen;
 }
 
 /** Fills every default; throws a TypeError naming the option when one is out of range. */
-export function resolveStorefrontOptions(options: StorefrontOptions = {}): ResolvedStorefrontConfig {
-  const durationMs = positive('rateLimit.durationMs', options.rateLimit?.durationMs, STOREFRONT_DEFAULTS.rateLimitDurationMs);
+export function resolveStorefrontOptions(
+  options: StorefrontOptions = {},
+): ResolvedStorefrontConfig {
+  const durationMs = positive(
+    'rateLimit.durationMs',
+    options.rateLimit?.durationMs,
+    STOREFRONT_DEFAULTS.rateLimitDurationMs,
+  );
   // rate-limiter-flexible counts windows in seconds.
-  if (durationMs % 1000 !== 0) throw new TypeError(`Storefront option rateLimit.durationMs should be whole seconds, instead got ${durationMs}.`);
+  if (durationMs % 1000 !== 0)
+    throw new TypeError(
+      `Storefront option rateLimit.durationMs should be whole seconds, instead got ${durationMs}.`,
+    );
   const auth = options.auth;
-  if (auth?.type === 'apiKey' && auth.keys.length === 0) throw new TypeError('Storefront option auth.keys should list at least one key.');
-  if (auth?.type === 'oauth2') positive('auth.tokenTtlMs', auth.tokenTtlMs, STOREFRONT_DEFAULTS.tokenTtlMs);
+  if (auth?.type === 'apiKey' && auth.keys.length === 0)
+    throw new TypeError('Storefront option auth.keys should list at least one key.');
+  if (auth?.type === 'oauth2')
+    positive('auth.tokenTtlMs', auth.tokenTtlMs, STOREFRONT_DEFAULTS.tokenTtlMs);
   return {
     port: positive('port', options.port, STOREFRONT_DEFAULTS.port, { allowZero: true }),
     host: options.host ?? STOREFRONT_DEFAULTS.host,
     auth,
-    rateLimit: { points: positive('rateLimit.points', options.rateLimit?.points, STOREFRONT_DEFAULTS.rateLimitPoints), durationMs },
+    rateLimit: {
+      points: positive(
+        'rateLimit.points',
+        options.rateLimit?.points,
+        STOREFRONT_DEFAULTS.rateLimitPoints,
+      ),
+      durationMs,
+    },
     maxBodyBytes: positive('maxBodyBytes', options.maxBodyBytes, STOREFRONT_DEFAULTS.maxBodyBytes),
-    publicMaxAgeMs: positive('publicMaxAgeMs', options.publicMaxAgeMs, STOREFRONT_DEFAULTS.publicMaxAgeMs, { allowZero: true }),
-    privateMaxAgeMs: positive('privateMaxAgeMs', options.privateMaxAgeMs, STOREFRONT_DEFAULTS.privateMaxAgeMs, { allowZero: true }),
+    publicMaxAgeMs: positive(
+      'publicMaxAgeMs',
+      options.publicMaxAgeMs,
+      STOREFRONT_DEFAULTS.publicMaxAgeMs,
+      { allowZero: true },
+    ),
+    privateMaxAgeMs: positive(
+      'privateMaxAgeMs',
+      options.privateMaxAgeMs,
+      STOREFRONT_DEFAULTS.privateMaxAgeMs,
+      { allowZero: true },
+    ),
     shareCustomerReads: options.shareCustomerReads === true,
-    idempotencyTtlMs: positive('idempotencyTtlMs', options.idempotencyTtlMs, STOREFRONT_DEFAULTS.idempotencyTtlMs),
-    idempotencyMaxKeys: positive('idempotencyMaxKeys', options.idempotencyMaxKeys, STOREFRONT_DEFAULTS.idempotencyMaxKeys),
+    idempotencyTtlMs: positive(
+      'idempotencyTtlMs',
+      options.idempotencyTtlMs,
+      STOREFRONT_DEFAULTS.idempotencyTtlMs,
+    ),
+    idempotencyMaxKeys: positive(
+      'idempotencyMaxKeys',
+      options.idempotencyMaxKeys,
+      STOREFRONT_DEFAULTS.idempotencyMaxKeys,
+    ),
   };
 }

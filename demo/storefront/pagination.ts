@@ -28,7 +28,9 @@ export function encodeCursor(lastId: string): string {
 
 /** The id a cursor continues after; 400 when it is not one of ours. */
 export function decodeCursor(cursor: string): string {
-  const text = /^[A-Za-z0-9_-]{1,400}$/.test(cursor) ? Buffer.from(cursor, 'base64url').toString('utf8') : '';
+  const text = /^[A-Za-z0-9_-]{1,400}$/.test(cursor)
+    ? Buffer.from(cursor, 'base64url').toString('utf8')
+    : '';
   if (!text.startsWith(CURSOR_PREFIX) || text.length === CURSOR_PREFIX.length) {
     throw badRequest('The cursor is not valid; pass nextCursor from a previous page unchanged.');
   }
@@ -39,7 +41,8 @@ export function parseLimit(query: URLSearchParams): number {
   const raw = query.get('limit');
   if (raw === null) return DEFAULT_LIMIT;
   const limit = /^\d{1,4}$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!(limit >= 1 && limit <= MAX_LIMIT)) throw badRequest(`limit must be a whole number from 1 to ${MAX_LIMIT}.`);
+  if (!(limit >= 1 && limit <= MAX_LIMIT))
+    throw badRequest(`limit must be a whole number from 1 to ${MAX_LIMIT}.`);
   return limit;
 }
 
@@ -50,13 +53,26 @@ export function parseLimit(query: URLSearchParams): number {
 export function parseKeyList(query: URLSearchParams, name: string): string[] | undefined {
   const values = query.getAll(name);
   if (values.length === 0) return undefined;
-  const keys = [...new Set(values.flatMap((value) => value.split(',')).map((key) => key.trim()).filter((key) => key.length > 0))];
-  if (keys.length > MAX_LOOKUP_KEYS) throw badRequest(`${name} may name at most ${MAX_LOOKUP_KEYS} keys in one call, got ${keys.length}.`);
+  const keys = [
+    ...new Set(
+      values
+        .flatMap((value) => value.split(','))
+        .map((key) => key.trim())
+        .filter((key) => key.length > 0),
+    ),
+  ];
+  if (keys.length > MAX_LOOKUP_KEYS)
+    throw badRequest(
+      `${name} may name at most ${MAX_LOOKUP_KEYS} keys in one call, got ${keys.length}.`,
+    );
   return keys;
 }
 
 /** One page of `items` (sorted by id) after the query's cursor. */
-export function paginate<T extends { id: string }>(items: readonly T[], query: URLSearchParams): Page<T> {
+export function paginate<T extends { id: string }>(
+  items: readonly T[],
+  query: URLSearchParams,
+): Page<T> {
   const limit = parseLimit(query);
   const cursor = query.get('cursor');
   let start = 0;
@@ -74,7 +90,10 @@ export function paginate<T extends { id: string }>(items: readonly T[], query: U
   }
   const page = items.slice(start, start + limit);
   const last = page[page.length - 1];
-  return { items: page, nextCursor: start + limit < items.length && last !== undefined ? encodeCursor(last.id) : null };
+  return {
+    items: page,
+    nextCursor: start + limit < items.length && last !== undefined ? encodeCursor(last.id) : null,
+  };
 }
 
 /** The records for `keys`, in the order asked, leaving out keys that match nothing. */

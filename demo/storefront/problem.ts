@@ -36,7 +36,12 @@ export class HttpProblem extends Error {
   /** Extra response headers, e.g. Retry-After or WWW-Authenticate. */
   readonly headers: Readonly<Record<string, string>>;
 
-  constructor(status: number, kind: string, detail: string, extra: { errors?: readonly FieldError[]; headers?: Record<string, string> } = {}) {
+  constructor(
+    status: number,
+    kind: string,
+    detail: string,
+    extra: { errors?: readonly FieldError[]; headers?: Record<string, string> } = {},
+  ) {
     super(detail);
     this.name = 'HttpProblem';
     this.status = status;
@@ -59,17 +64,24 @@ export class HttpProblem extends Error {
   }
 }
 
-export const notFound = (what: string): HttpProblem => new HttpProblem(404, 'not-found', `${what} does not exist.`);
-export const badRequest = (detail: string): HttpProblem => new HttpProblem(400, 'bad-request', detail);
+export const notFound = (what: string): HttpProblem =>
+  new HttpProblem(404, 'not-found', `${what} does not exist.`);
+export const badRequest = (detail: string): HttpProblem =>
+  new HttpProblem(400, 'bad-request', detail);
 export const conflict = (detail: string): HttpProblem => new HttpProblem(409, 'conflict', detail);
 
 /** 422 listing every field at fault, so a client can fix them all in one go. */
 export function invalidBody(errors: readonly FieldError[]): HttpProblem {
-  const detail = errors.length === 1 ? `The request body is invalid: ${errors[0]?.detail}` : `The request body has ${errors.length} invalid fields.`;
+  const detail =
+    errors.length === 1
+      ? `The request body is invalid: ${errors[0]?.detail}`
+      : `The request body has ${errors.length} invalid fields.`;
   return new HttpProblem(422, 'invalid-body', detail, { errors });
 }
 
 export function tooManyRequests(retryAfterSeconds: number): HttpProblem {
   const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
-  return new HttpProblem(429, 'rate-limited', `Too many requests; retry after ${seconds} s.`, { headers: { 'retry-after': String(seconds) } });
+  return new HttpProblem(429, 'rate-limited', `Too many requests; retry after ${seconds} s.`, {
+    headers: { 'retry-after': String(seconds) },
+  });
 }

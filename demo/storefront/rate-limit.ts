@@ -9,14 +9,18 @@ export interface RateLimit {
 }
 
 export function createRateLimit(options: StorefrontRateLimitOptions): RateLimit {
-  const limiter = new RateLimiterMemory({ points: options.points, duration: options.durationMs / 1000 });
+  const limiter = new RateLimiterMemory({
+    points: options.points,
+    duration: options.durationMs / 1000,
+  });
   return {
     async consume(client) {
       try {
         await limiter.consume(client);
       } catch (rejection) {
         // The limiter rejects with a RateLimiterRes when over the limit; anything else is a real failure.
-        if (rejection instanceof RateLimiterRes) throw tooManyRequests(rejection.msBeforeNext / 1000);
+        if (rejection instanceof RateLimiterRes)
+          throw tooManyRequests(rejection.msBeforeNext / 1000);
         throw rejection;
       }
     },

@@ -23,7 +23,12 @@ export function matchesIfNoneMatch(header: string | undefined, etag: string): bo
   });
 }
 
-function safeWrite(res: ServerResponse, status: number, headers: Record<string, string>, body?: string): void {
+function safeWrite(
+  res: ServerResponse,
+  status: number,
+  headers: Record<string, string>,
+  body?: string,
+): void {
   if (res.headersSent || res.destroyed) return;
   res.writeHead(status, headers);
   res.end(body);
@@ -39,9 +44,17 @@ export interface JsonReply {
  * Sends `reply`; with `cacheControl` (GETs) adds ETag and answers 304 when the client's copy is current.
  * @returns true when it answered 304 (no body)
  */
-export function sendJson(req: IncomingMessage, res: ServerResponse, reply: JsonReply, cacheControl?: string): boolean {
+export function sendJson(
+  req: IncomingMessage,
+  res: ServerResponse,
+  reply: JsonReply,
+  cacheControl?: string,
+): boolean {
   const text = JSON.stringify(reply.body);
-  const headers: Record<string, string> = { ...reply.headers, 'content-type': 'application/json; charset=utf-8' };
+  const headers: Record<string, string> = {
+    ...reply.headers,
+    'content-type': 'application/json; charset=utf-8',
+  };
   if (cacheControl !== undefined) {
     const etag = etagOf(text);
     headers.etag = etag;
@@ -60,16 +73,35 @@ export function sendJson(req: IncomingMessage, res: ServerResponse, reply: JsonR
 /** Sends a problem+json body; errors are never cached. */
 export function sendProblem(res: ServerResponse, problem: HttpProblem, instance: string): void {
   const text = JSON.stringify(problem.toBody(instance));
-  safeWrite(res, problem.status, {
-    ...problem.headers,
-    'content-type': 'application/problem+json',
-    'content-length': String(Buffer.byteLength(text)),
-    'cache-control': 'no-store',
-  }, text);
+  safeWrite(
+    res,
+    problem.status,
+    {
+      ...problem.headers,
+      'content-type': 'application/problem+json',
+      'content-length': String(Buffer.byteLength(text)),
+      'cache-control': 'no-store',
+    },
+    text,
+  );
 }
 
 /** Sends a plain JSON body without ETag, for the token endpoint and health. */
-export function sendPlainJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendPlainJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
-  safeWrite(res, status, { ...headers, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(text)) }, text);
+  safeWrite(
+    res,
+    status,
+    {
+      ...headers,
+      'content-type': 'application/json; charset=utf-8',
+      'content-length': String(Buffer.byteLength(text)),
+    },
+    text,
+  );
 }

@@ -48,11 +48,16 @@ function compile(route: Route): Compiled {
   const segments = route.path
     .split('/')
     .slice(1)
-    .map((segment) => (segment.startsWith('{') && segment.endsWith('}') ? { name: segment.slice(1, -1) } : segment));
+    .map((segment) =>
+      segment.startsWith('{') && segment.endsWith('}') ? { name: segment.slice(1, -1) } : segment,
+    );
   return { route, segments };
 }
 
-function matchSegments(compiled: Compiled, parts: readonly string[]): Record<string, string> | undefined {
+function matchSegments(
+  compiled: Compiled,
+  parts: readonly string[],
+): Record<string, string> | undefined {
   if (compiled.segments.length !== parts.length) return undefined;
   const params: Record<string, string> = {};
   for (const [i, segment] of compiled.segments.entries()) {
@@ -86,7 +91,8 @@ export function createRouter(routes: readonly Route[]): Router {
       for (const candidate of compiled) {
         const params = matchSegments(candidate, parts);
         if (params === undefined) continue;
-        if (candidate.route.method === method) return { kind: 'route', route: candidate.route, params };
+        if (candidate.route.method === method)
+          return { kind: 'route', route: candidate.route, params };
         allowed.push(candidate.route.method);
       }
       return allowed.length > 0 ? { kind: 'method-not-allowed', allowed } : { kind: 'none' };

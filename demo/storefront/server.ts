@@ -7,7 +7,16 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { dropMidAnswer, hang } from '../common/after-apply.js';
-import { createCallCounter, createMisbehaviourControl, isAfterApply, isDown, retryAfterSeconds, type AfterApply, type DemoSystem, type MisbehaviourControl } from '../common/system.js';
+import {
+  createCallCounter,
+  createMisbehaviourControl,
+  isAfterApply,
+  isDown,
+  retryAfterSeconds,
+  type AfterApply,
+  type DemoSystem,
+  type MisbehaviourControl,
+} from '../common/system.js';
 import { recordTraceContext } from '../common/trace-context.js';
 import { createAuthGuard, type AuthGuard } from './auth.js';
 import { parseJsonBody, readBody } from './body.js';
@@ -15,8 +24,17 @@ import { customerRoutes } from './handlers/customers.js';
 import { orderRoutes } from './handlers/orders.js';
 import { productRoutes } from './handlers/products.js';
 import { handleTokenRequest } from './handlers/token.js';
-import { createIdempotencyStore, fingerprintOf, type IdempotencyStore, type Outcome } from './idempotency.js';
-import { resolveStorefrontOptions, type ResolvedStorefrontConfig, type StorefrontOptions } from './options.js';
+import {
+  createIdempotencyStore,
+  fingerprintOf,
+  type IdempotencyStore,
+  type Outcome,
+} from './idempotency.js';
+import {
+  resolveStorefrontOptions,
+  type ResolvedStorefrontConfig,
+  type StorefrontOptions,
+} from './options.js';
 import { HttpProblem, badRequest } from './problem.js';
 import { createRateLimit, type RateLimit } from './rate-limit.js';
 import { sendJson, sendPlainJson, sendProblem, type JsonReply } from './respond.js';
@@ -33,7 +51,8 @@ const TOKEN_PATH = '/oauth/token';
 const ROUTES: readonly Route[] = [...productRoutes, ...customerRoutes, ...orderRoutes];
 
 /** Every operation the server answers, as openapi.yaml names it; tests compare the two. */
-export const STOREFRONT_OPERATIONS: ReadonlyArray<Pick<Route, 'method' | 'path' | 'operationId'>> = ROUTES.map(({ method, path, operationId }) => ({ method, path, operationId }));
+export const STOREFRONT_OPERATIONS: ReadonlyArray<Pick<Route, 'method' | 'path' | 'operationId'>> =
+  ROUTES.map(({ method, path, operationId }) => ({ method, path, operationId }));
 const HEALTH_PATH = '/health';
 
 interface Parts {
@@ -47,15 +66,28 @@ interface Parts {
   counter: DemoSystem['counter'];
 }
 
-function verdictProblem(verdict: 'error' | 'rate-limited' | 'unavailable', retryAfterMs: number): HttpProblem {
+function verdictProblem(
+  verdict: 'error' | 'rate-limited' | 'unavailable',
+  retryAfterMs: number,
+): HttpProblem {
   const retryAfter = retryAfterSeconds(retryAfterMs);
   switch (verdict) {
     case 'error':
       return new HttpProblem(500, 'internal-error', 'The storefront failed to answer; try again.');
     case 'rate-limited':
-      return new HttpProblem(429, 'rate-limited', `Too many requests; retry after ${retryAfter} s.`, { headers: { 'retry-after': retryAfter } });
+      return new HttpProblem(
+        429,
+        'rate-limited',
+        `Too many requests; retry after ${retryAfter} s.`,
+        { headers: { 'retry-after': retryAfter } },
+      );
     case 'unavailable':
-      return new HttpProblem(503, 'unavailable', 'The storefront is unavailable; try again later.', { headers: { 'retry-after': retryAfter } });
+      return new HttpProblem(
+        503,
+        'unavailable',
+        'The storefront is unavailable; try again later.',
+        { headers: { 'retry-after': retryAfter } },
+      );
   }
 }
 
@@ -66,12 +98,31 @@ function cacheControlOf(route: Route, config: ResolvedStorefrontConfig): string 
   return `${publicly ? 'public' : 'private'}, max-age=${seconds}`;
 }
 
-function answer(req: IncomingMessage, res: ServerResponse, outcome: Outcome, path: string, cacheControl: string | undefined, extra: Record<string, string>): void {
+function answer(
+  req: IncomingMessage,
+  res: ServerResponse,
+  outcome: Outcome,
+  path: string,
+  cacheControl: string | undefined,
+  extra: Record<string, string>,
+): void {
   if ('problem' in outcome) {
     const { problem } = outcome;
-    return sendProblem(res, new HttpProblem(problem.status, problem.kind, problem.detail, { ...(problem.errors ? { errors: problem.errors } : {}), headers: { ...problem.headers, ...extra } }), path);
+    return sendProblem(
+      res,
+      new HttpProblem(problem.status, problem.kind, problem.detail, {
+        ...(problem.errors ? { errors: problem.errors } : {}),
+        headers: { ...problem.headers, ...extra },
+      }),
+      path,
+    );
   }
-  sendJson(req, res, { ...outcome.reply, headers: { ...outcome.reply.headers, ...extra } }, cacheControl);
+  sendJson(
+    req,
+    res,
+    { ...outcome.reply, headers: { ...outcome.reply.headers, ...extra } },
+    cacheControl,
+  );
 }
 
 /**
@@ -87,61 +138,114 @@ function parseTarget(target: string | undefined): URL | undefined {
   }
 }
 
-async function handle(parts: Parts, req: IncomingMessage, res: ServerResponse, target: URL): Promise<void> {
+async function handle(
+  parts: Parts,
+  req: IncomingMessage,
+  res: ServerResponse,
+  target: URL,
+): Promise<void> {
   const method = req.method ?? 'GET';
   const path = target.pathname;
   const query = target.searchParams;
   const match = parts.router.match(method, path);
   const isToken = path === TOKEN_PATH && parts.auth.issuesTokens;
-  const operation = match.kind === 'route' ? match.route.operationId : isToken ? TOKEN_ENDPOINT : UNMATCHED;
+  const operation =
+    match.kind === 'route' ? match.route.operationId : isToken ? TOKEN_ENDPOINT : UNMATCHED;
   parts.counter.hit(operation);
   recordTraceContext(parts.counter, operation, req.headers.traceparent, req.headers.tracestate);
 
   const verdict = await parts.misbehaviour.decide(operation);
-  if (verdict === 'rejected') throw new HttpProblem(422, 'rejected', 'The storefront refused this request (misbehaviour: rejectNext); sending it again will not help.');
-  if (verdict === 'error' || verdict === 'rate-limited' || verdict === 'unavailable') throw verdictProblem(verdict, parts.misbehaviour.current().retryAfterMs);
+  if (verdict === 'rejected')
+    throw new HttpProblem(
+      422,
+      'rejected',
+      'The storefront refused this request (misbehaviour: rejectNext); sending it again will not help.',
+    );
+  if (verdict === 'error' || verdict === 'rate-limited' || verdict === 'unavailable')
+    throw verdictProblem(verdict, parts.misbehaviour.current().retryAfterMs);
   const after = isAfterApply(verdict) ? verdict : undefined;
   await parts.rateLimit.consume(req.socket.remoteAddress ?? 'unknown');
 
   if (isToken) {
-    if (method !== 'POST') throw new HttpProblem(405, 'method-not-allowed', 'Use POST for the token endpoint.', { headers: { allow: 'POST' } });
+    if (method !== 'POST')
+      throw new HttpProblem(405, 'method-not-allowed', 'Use POST for the token endpoint.', {
+        headers: { allow: 'POST' },
+      });
     return handleTokenRequest(req, res, await readBody(req, parts.config.maxBodyBytes), parts.auth);
   }
-  if (match.kind === 'none') throw new HttpProblem(404, 'not-found', 'No such resource; see openapi.yaml for the paths this API serves.');
+  if (match.kind === 'none')
+    throw new HttpProblem(
+      404,
+      'not-found',
+      'No such resource; see openapi.yaml for the paths this API serves.',
+    );
   if (match.kind === 'method-not-allowed') {
-    throw new HttpProblem(405, 'method-not-allowed', `Use ${match.allowed.join(' or ')} on this path.`, { headers: { allow: match.allowed.join(', ') } });
+    throw new HttpProblem(
+      405,
+      'method-not-allowed',
+      `Use ${match.allowed.join(' or ')} on this path.`,
+      { headers: { allow: match.allowed.join(', ') } },
+    );
   }
 
   const principal = parts.auth.authenticate(req);
   const { route, params } = match;
-  const body = method === 'GET' ? undefined : parseJsonBody(req, await readBody(req, parts.config.maxBodyBytes));
+  const body =
+    method === 'GET'
+      ? undefined
+      : parseJsonBody(req, await readBody(req, parts.config.maxBodyBytes));
   const rawKey = req.headers['idempotency-key'];
   const key = Array.isArray(rawKey) ? rawKey[0] : rawKey;
-  const write = () => route.handle({ params, query, body, store: parts.store, now: new Date(), idempotencyKey: key });
+  const write = () =>
+    route.handle({ params, query, body, store: parts.store, now: new Date(), idempotencyKey: key });
   const cacheControl = cacheControlOf(route, parts.config);
 
   if (method === 'GET' || key === undefined) {
     const reply = write();
     if (after) return misbehaveAfterApply(parts, res, after, reply, path);
     // A 304 is also counted as "<operationId>.notModified", so tests can see a revalidation cost no body.
-    if (sendJson(req, res, reply, cacheControl)) parts.counter.hit(`${route.operationId}.notModified`);
+    if (sendJson(req, res, reply, cacheControl))
+      parts.counter.hit(`${route.operationId}.notModified`);
     return;
   }
   const outcome = parts.idempotency.run(principal, key, fingerprintOf(method, path, body), write);
   // A refusal was not applied, so it is answered as it is; a replay is an answer like any other.
-  if (after && 'reply' in outcome) return misbehaveAfterApply(parts, res, after, outcome.reply, path);
-  answer(req, res, outcome, path, cacheControl, outcome.replayed ? { 'idempotent-replayed': 'true' } : {});
+  if (after && 'reply' in outcome)
+    return misbehaveAfterApply(parts, res, after, outcome.reply, path);
+  answer(
+    req,
+    res,
+    outcome,
+    path,
+    cacheControl,
+    outcome.replayed ? { 'idempotent-replayed': 'true' } : {},
+  );
 }
 
 /** Instead of the answer to an applied write: a 503, silence, or half an answer and a cut connection. */
-function misbehaveAfterApply(parts: Parts, res: ServerResponse, after: AfterApply, reply: JsonReply, path: string): void {
+function misbehaveAfterApply(
+  parts: Parts,
+  res: ServerResponse,
+  after: AfterApply,
+  reply: JsonReply,
+  path: string,
+): void {
   switch (after) {
     case 'fail-after-apply':
-      return sendProblem(res, verdictProblem('unavailable', parts.misbehaviour.current().retryAfterMs), path);
+      return sendProblem(
+        res,
+        verdictProblem('unavailable', parts.misbehaviour.current().retryAfterMs),
+        path,
+      );
     case 'hang-after-apply':
       return hang(res);
     case 'drop-after-apply':
-      return dropMidAnswer(res, reply.status, { ...reply.headers, 'content-type': 'application/json; charset=utf-8' }, JSON.stringify(reply.body));
+      return dropMidAnswer(
+        res,
+        reply.status,
+        { ...reply.headers, 'content-type': 'application/json; charset=utf-8' },
+        JSON.stringify(reply.body),
+      );
   }
 }
 
@@ -166,23 +270,39 @@ export async function startStorefront(options: StorefrontOptions = {}): Promise<
     store: createStore(),
     auth: createAuthGuard(config.auth),
     rateLimit: createRateLimit(config.rateLimit),
-    idempotency: createIdempotencyStore({ ttlMs: config.idempotencyTtlMs, maxKeys: config.idempotencyMaxKeys }),
+    idempotency: createIdempotencyStore({
+      ttlMs: config.idempotencyTtlMs,
+      maxKeys: config.idempotencyMaxKeys,
+    }),
     misbehaviour: createMisbehaviourControl(),
     counter: createCallCounter(),
   };
 
   const server = createServer((req, res) => {
     const target = parseTarget(req.url);
-    if (target === undefined) return sendProblem(res, badRequest('The request target must be a path, e.g. /products.'), '/');
+    if (target === undefined)
+      return sendProblem(
+        res,
+        badRequest('The request target must be a path, e.g. /products.'),
+        '/',
+      );
     const path = target.pathname;
     // Health reads the misbehaviour without calling decide(), so probes neither count nor shift errorRate's sequence.
     if (path === HEALTH_PATH && req.method === 'GET') {
       const down = isDown(parts.misbehaviour.current());
-      return sendPlainJson(res, down ? 503 : 200, { status: down ? 'unavailable' : 'ok', system: 'storefront' }, { 'cache-control': 'no-store' });
+      return sendPlainJson(
+        res,
+        down ? 503 : 200,
+        { status: down ? 'unavailable' : 'ok', system: 'storefront' },
+        { 'cache-control': 'no-store' },
+      );
     }
     handle(parts, req, res, target).catch((error: unknown) => {
       // Unexpected errors become a bare 500: the message or stack never reaches the client.
-      const problem = error instanceof HttpProblem ? error : new HttpProblem(500, 'internal-error', 'The storefront failed to answer; try again.');
+      const problem =
+        error instanceof HttpProblem
+          ? error
+          : new HttpProblem(500, 'internal-error', 'The storefront failed to answer; try again.');
       sendProblem(res, problem, path);
     });
   });

@@ -6,7 +6,16 @@
  */
 import { catalogue, CURRENCY, type CatalogueOrder } from '../common/catalogue.js';
 import { createWriteLog, type SystemRecords, type WriteLog } from '../common/records.js';
-import type { Customer, Money, NewCustomer, NewOrder, Order, OrderLine, PaymentMethod, Product } from './model.js';
+import type {
+  Customer,
+  Money,
+  NewCustomer,
+  NewOrder,
+  Order,
+  OrderLine,
+  PaymentMethod,
+  Product,
+} from './model.js';
 
 export interface StorefrontStore {
   readonly products: readonly Product[];
@@ -32,16 +41,27 @@ const pad = (n: number, width: number): string => String(n).padStart(width, '0')
 const DAY_MS = 86_400_000;
 
 function sum(amounts: readonly Money[]): Money {
-  return { amountMinor: amounts.reduce((total, money) => total + money.amountMinor, 0), currency: amounts[0]?.currency ?? CURRENCY };
+  return {
+    amountMinor: amounts.reduce((total, money) => total + money.amountMinor, 0),
+    currency: amounts[0]?.currency ?? CURRENCY,
+  };
 }
 
 /** Seeded orders get a payment method by position, so each kind appears. */
 function seededPayment(index: number): PaymentMethod {
   switch (index % 3) {
     case 0:
-      return { type: 'card', brand: (['visa', 'mastercard', 'amex'] as const)[Math.floor(index / 3) % 3] ?? 'visa', last4: pad((index * 37) % 10_000, 4) };
+      return {
+        type: 'card',
+        brand: (['visa', 'mastercard', 'amex'] as const)[Math.floor(index / 3) % 3] ?? 'visa',
+        last4: pad((index * 37) % 10_000, 4),
+      };
     case 1:
-      return { type: 'invoice', termsDays: 30, purchaseOrder: index % 2 === 0 ? `PO-${pad(index, 6)}` : null };
+      return {
+        type: 'invoice',
+        termsDays: 30,
+        purchaseOrder: index % 2 === 0 ? `PO-${pad(index, 6)}` : null,
+      };
     default:
       return { type: 'gift_card', code: `****${pad((index * 53) % 10_000, 4)}` };
   }
@@ -49,7 +69,12 @@ function seededPayment(index: number): PaymentMethod {
 
 export function createStore(): StorefrontStore {
   const seed = catalogue();
-  const priceBySku = new Map(seed.prices.map((price) => [price.sku, { amountMinor: Number(price.amountMinor), currency: price.currency }]));
+  const priceBySku = new Map(
+    seed.prices.map((price) => [
+      price.sku,
+      { amountMinor: Number(price.amountMinor), currency: price.currency },
+    ]),
+  );
 
   const products: Product[] = seed.products.map((product, index) => {
     const price = priceBySku.get(product.sku) ?? { amountMinor: 0, currency: CURRENCY };
@@ -63,7 +88,10 @@ export function createStore(): StorefrontStore {
       status: product.status,
       price,
       // Every seventh product is on sale, so both shapes of compareAtPrice appear.
-      compareAtPrice: (index + 1) % 7 === 0 ? { amountMinor: Math.round(price.amountMinor * 1.25), currency: price.currency } : null,
+      compareAtPrice:
+        (index + 1) % 7 === 0
+          ? { amountMinor: Math.round(price.amountMinor * 1.25), currency: price.currency }
+          : null,
       variants: product.variants,
       images: product.images,
       createdAt: product.createdAt,
@@ -75,13 +103,21 @@ export function createStore(): StorefrontStore {
 
   const customers: Customer[] = seed.customers.map((customer) => ({ ...customer, phone: null }));
   const customerById = new Map(customers.map((customer) => [customer.id, customer]));
-  const customerByEmail = new Map(customers.map((customer) => [customer.email.toLowerCase(), customer]));
+  const customerByEmail = new Map(
+    customers.map((customer) => [customer.email.toLowerCase(), customer]),
+  );
 
   const priceLines = (lines: ReadonlyArray<{ sku: string; quantity: number }>): OrderLine[] =>
     lines.map(({ sku, quantity }) => {
       const product = productBySku.get(sku);
       const unitPrice = product?.price ?? { amountMinor: 0, currency: CURRENCY };
-      return { sku, quantity, title: product?.title ?? sku, unitPrice, lineTotal: { amountMinor: unitPrice.amountMinor * quantity, currency: unitPrice.currency } };
+      return {
+        sku,
+        quantity,
+        title: product?.title ?? sku,
+        unitPrice,
+        lineTotal: { amountMinor: unitPrice.amountMinor * quantity, currency: unitPrice.currency },
+      };
     });
 
   const seededOrder = (order: CatalogueOrder, index: number): Order => {
@@ -98,7 +134,8 @@ export function createStore(): StorefrontStore {
       createdAt: order.createdAt,
       updatedAt: order.createdAt,
       shippedAt: order.status === 'shipped' ? new Date(created + 2 * DAY_MS).toISOString() : null,
-      cancelledAt: order.status === 'cancelled' ? new Date(created + 3_600_000).toISOString() : null,
+      cancelledAt:
+        order.status === 'cancelled' ? new Date(created + 3_600_000).toISOString() : null,
       cancellationReason: null,
     };
   };
@@ -116,7 +153,10 @@ export function createStore(): StorefrontStore {
   let nextOrder = orders.length + 1;
   const writes = createWriteLog();
 
-  const written = <T>(find: (id: string) => T | undefined, shape: (record: T) => Record<string, unknown>) =>
+  const written = <T>(
+    find: (id: string) => T | undefined,
+    shape: (record: T) => Record<string, unknown>,
+  ) =>
     writes.ids().flatMap((id) => {
       const record = find(id);
       return record === undefined ? [] : [{ ...shape(record), applied: writes.countsOf(id) }];
@@ -129,11 +169,24 @@ export function createStore(): StorefrontStore {
       writes: writes.list(),
       orders: written(
         (id) => orderById.get(id),
-        (o) => ({ id: o.id, customerId: o.customerId, status: o.status, total: o.total, lines: o.lines.map(({ sku, quantity }) => ({ sku, quantity })), cancelledAt: o.cancelledAt }),
+        (o) => ({
+          id: o.id,
+          customerId: o.customerId,
+          status: o.status,
+          total: o.total,
+          lines: o.lines.map(({ sku, quantity }) => ({ sku, quantity })),
+          cancelledAt: o.cancelledAt,
+        }),
       ),
       products: written(
         (id) => productById.get(id),
-        (p) => ({ id: p.id, sku: p.sku, title: p.title, description: p.description, updatedAt: p.updatedAt }),
+        (p) => ({
+          id: p.id,
+          sku: p.sku,
+          title: p.title,
+          description: p.description,
+          updatedAt: p.updatedAt,
+        }),
       ),
       customers: written(
         (id) => customerById.get(id),
@@ -150,7 +203,11 @@ export function createStore(): StorefrontStore {
     orderById: (id) => orderById.get(id),
     ordersOfCustomer: (customerId) => ordersByCustomer.get(customerId) ?? [],
     addCustomer(input, now) {
-      const customer: Customer = { id: `cus_${pad(nextCustomer, 4)}`, ...input, createdAt: now.toISOString() };
+      const customer: Customer = {
+        id: `cus_${pad(nextCustomer, 4)}`,
+        ...input,
+        createdAt: now.toISOString(),
+      };
       nextCustomer += 1;
       customers.push(customer);
       customerById.set(customer.id, customer);

@@ -26,7 +26,11 @@ export interface AdminApi {
   dispose(): Promise<void>;
 }
 
-export function createAdminApi(init: { config: ResolvedConfig; logger: Logger; writes: AdminWrites | undefined }): AdminApi {
+export function createAdminApi(init: {
+  config: ResolvedConfig;
+  logger: Logger;
+  writes: AdminWrites | undefined;
+}): AdminApi {
   const { config, logger, writes } = init;
   const guard = createAdminGuard(config.admin.token);
   const yoga =
@@ -43,7 +47,13 @@ export function createAdminApi(init: { config: ResolvedConfig; logger: Logger; w
           logging: false,
           // Never from a browser page of another origin: no CORS headers at all.
           cors: false,
-          plugins: [useCrossSite(), useNestingLimit(config.limits), useLimits(config.limits), useRequestErrorMasking(logger), useErrorCodes()],
+          plugins: [
+            useCrossSite(),
+            useNestingLimit(config.limits),
+            useLimits(config.limits),
+            useRequestErrorMasking(logger),
+            useErrorCodes(),
+          ],
         });
   return {
     async fetch(request, requestId) {

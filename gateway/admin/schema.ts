@@ -8,7 +8,19 @@
  */
 import { makeExecutableSchema } from '@graphql-tools/schema';
 import { GraphQLScalarType, type GraphQLSchema } from 'graphql';
-import { auditTrail, discardWrite, listWrites, parseTime, replayWrite, showWrite, type AuditEntry, type Step, type Write, type WriteJournal, type WriteRunner } from '../writes/index.js';
+import {
+  auditTrail,
+  discardWrite,
+  listWrites,
+  parseTime,
+  replayWrite,
+  showWrite,
+  type AuditEntry,
+  type Step,
+  type Write,
+  type WriteJournal,
+  type WriteRunner,
+} from '../writes/index.js';
 import { callerName } from '../writes/index.js';
 
 /** Who the admin API's replays and discards are recorded as. */
@@ -23,14 +35,41 @@ const typeDefs = /* GraphQL */ `
   "Any JSON value, as the journal stored it (a write's input, a step's request and result)."
   scalar JSON
 
-  enum WriteState { PLANNED RUNNING SUCCEEDED COMPENSATING COMPENSATED DEAD_LETTERED REPLAYING DISCARDED }
-  enum StepState { PENDING SENT SUCCEEDED FAILED_TRANSIENT FAILED_PERMANENT UNKNOWN COMPENSATED COMPENSATION_FAILED }
+  enum WriteState {
+    PLANNED
+    RUNNING
+    SUCCEEDED
+    COMPENSATING
+    COMPENSATED
+    DEAD_LETTERED
+    REPLAYING
+    DISCARDED
+  }
+  enum StepState {
+    PENDING
+    SENT
+    SUCCEEDED
+    FAILED_TRANSIENT
+    FAILED_PERMANENT
+    UNKNOWN
+    COMPENSATED
+    COMPENSATION_FAILED
+  }
 
   "Who asked for a write: the caller's id (a token's id, or \\"anonymous\\"; never a token), its partner, the request."
-  type Caller { id: String!, partner: String, requestId: String! }
+  type Caller {
+    id: String!
+    partner: String
+    requestId: String!
+  }
 
   "A safe account of a failure: no stacks, URLs or bodies."
-  type Failure { code: String!, message: String!, source: String, step: Int }
+  type Failure {
+    code: String!
+    message: String!
+    source: String
+    step: Int
+  }
 
   type Step {
     index: Int!
@@ -73,7 +112,12 @@ const typeDefs = /* GraphQL */ `
     updatedAt: String!
   }
 
-  type AuditStep { index: Int!, source: String!, operation: String!, state: StepState! }
+  type AuditStep {
+    index: Int!
+    source: String!
+    operation: String!
+    state: StepState!
+  }
 
   type AuditEntry {
     "Increases with every entry; as a string, since it may outgrow Int."
@@ -120,12 +164,21 @@ const JSON_SCALAR = new GraphQLScalarType({
   parseValue: (value) => value,
 });
 
-function callerOf(write: Pick<Write, 'caller'>): { id: string; partner: string | null; requestId: string } {
-  return { id: callerName(write.caller), partner: write.caller.partner ?? null, requestId: write.caller.requestId };
+function callerOf(write: Pick<Write, 'caller'>): {
+  id: string;
+  partner: string | null;
+  requestId: string;
+} {
+  return {
+    id: callerName(write.caller),
+    partner: write.caller.partner ?? null,
+    requestId: write.caller.requestId,
+  };
 }
 
 /** The GraphQL names of the journal's states (enum values cannot hold "-"). */
-const enumValues = (values: readonly string[]): Record<string, string> => Object.fromEntries(values.map((value) => [value.toUpperCase().replaceAll('-', '_'), value]));
+const enumValues = (values: readonly string[]): Record<string, string> =>
+  Object.fromEntries(values.map((value) => [value.toUpperCase().replaceAll('-', '_'), value]));
 
 export function createAdminSchema(writes: AdminWrites): GraphQLSchema {
   const { journal } = writes;
@@ -133,8 +186,26 @@ export function createAdminSchema(writes: AdminWrites): GraphQLSchema {
     typeDefs,
     resolvers: {
       JSON: JSON_SCALAR,
-      WriteState: enumValues(['planned', 'running', 'succeeded', 'compensating', 'compensated', 'dead-lettered', 'replaying', 'discarded']),
-      StepState: enumValues(['pending', 'sent', 'succeeded', 'failed-transient', 'failed-permanent', 'unknown', 'compensated', 'compensation-failed']),
+      WriteState: enumValues([
+        'planned',
+        'running',
+        'succeeded',
+        'compensating',
+        'compensated',
+        'dead-lettered',
+        'replaying',
+        'discarded',
+      ]),
+      StepState: enumValues([
+        'pending',
+        'sent',
+        'succeeded',
+        'failed-transient',
+        'failed-permanent',
+        'unknown',
+        'compensated',
+        'compensation-failed',
+      ]),
       Write: {
         caller: callerOf,
         createdAt: (write: Write) => iso(write.createdAt),
@@ -142,9 +213,12 @@ export function createAdminSchema(writes: AdminWrites): GraphQLSchema {
       },
       Step: {
         repeatSafety: (step: Step) => step.repeatSafety.kind,
-        lookup: (step: Step) => (step.repeatSafety.kind === 'natural-key' ? step.repeatSafety.lookup : null),
-        compensation: (step: Step) => (step.compensation.kind === 'operation' ? step.compensation.operation : null),
-        compensationNone: (step: Step) => (step.compensation.kind === 'none' ? step.compensation.reason : null),
+        lookup: (step: Step) =>
+          step.repeatSafety.kind === 'natural-key' ? step.repeatSafety.lookup : null,
+        compensation: (step: Step) =>
+          step.compensation.kind === 'operation' ? step.compensation.operation : null,
+        compensationNone: (step: Step) =>
+          step.compensation.kind === 'none' ? step.compensation.reason : null,
         updatedAt: (step: Step) => iso(step.updatedAt),
       },
       AuditEntry: {
@@ -153,11 +227,16 @@ export function createAdminSchema(writes: AdminWrites): GraphQLSchema {
         caller: callerOf,
       },
       Query: {
-        writes: (_: unknown, args: { states?: Write['state'][] | null; limit?: number | null; before?: string | null }) =>
+        writes: (
+          _: unknown,
+          args: { states?: Write['state'][] | null; limit?: number | null; before?: string | null },
+        ) =>
           listWrites(journal, {
             ...(args.states == null ? {} : { states: args.states }),
             ...(args.limit == null ? {} : { limit: args.limit }),
-            ...(args.before == null ? {} : { before: parseTime(args.before, Date.now(), 'before') }),
+            ...(args.before == null
+              ? {}
+              : { before: parseTime(args.before, Date.now(), 'before') }),
           }),
         write: async (_: unknown, args: { id: string }) => {
           try {
@@ -167,8 +246,21 @@ export function createAdminSchema(writes: AdminWrites): GraphQLSchema {
             throw error;
           }
         },
-        deadLetters: (_: unknown, args: { limit?: number | null }) => listWrites(journal, { states: ['dead-lettered'], ...(args.limit == null ? {} : { limit: args.limit }) }),
-        audit: (_: unknown, args: { since?: string | null; until?: string | null; writeId?: string | null; partner?: string | null; limit?: number | null }) => {
+        deadLetters: (_: unknown, args: { limit?: number | null }) =>
+          listWrites(journal, {
+            states: ['dead-lettered'],
+            ...(args.limit == null ? {} : { limit: args.limit }),
+          }),
+        audit: (
+          _: unknown,
+          args: {
+            since?: string | null;
+            until?: string | null;
+            writeId?: string | null;
+            partner?: string | null;
+            limit?: number | null;
+          },
+        ) => {
           const now = Date.now();
           return auditTrail(journal, {
             ...(args.since == null ? {} : { since: parseTime(args.since, now, 'since') }),
@@ -180,8 +272,10 @@ export function createAdminSchema(writes: AdminWrites): GraphQLSchema {
         },
       },
       Mutation: {
-        replayWrite: (_: unknown, args: { id: string }) => replayWrite(writes, args.id, ADMIN_ACTOR),
-        discardWrite: (_: unknown, args: { id: string; reason: string }) => discardWrite(journal, args.id, ADMIN_ACTOR, args.reason),
+        replayWrite: (_: unknown, args: { id: string }) =>
+          replayWrite(writes, args.id, ADMIN_ACTOR),
+        discardWrite: (_: unknown, args: { id: string; reason: string }) =>
+          discardWrite(journal, args.id, ADMIN_ACTOR, args.reason),
       },
     },
   });

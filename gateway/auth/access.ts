@@ -55,21 +55,37 @@ export interface AccessControl {
 /** Most distinct views kept; scopes outside the rules do not count, so a schema rarely has more than a few dozen. */
 const MAX_VIEWS = 256;
 
-function meets(caller: { authenticated: boolean; scopes: ReadonlySet<string> }, rule: AccessRule): boolean {
+function meets(
+  caller: { authenticated: boolean; scopes: ReadonlySet<string> },
+  rule: AccessRule,
+): boolean {
   if (rule.authenticated && !caller.authenticated) return false;
-  return rule.scopes === undefined || rule.scopes.some((set) => set.every((scope) => caller.scopes.has(scope)));
+  return (
+    rule.scopes === undefined ||
+    rule.scopes.some((set) => set.every((scope) => caller.scopes.has(scope)))
+  );
 }
 
 /** A type's own rule and its interfaces' own rules. */
 function ownRules(type: GraphQLNamedType, rules: AccessRules): AccessRule[] {
-  const names = [type.name, ...(isObjectType(type) || isInterfaceType(type) ? type.getInterfaces().map((parent) => parent.name) : [])];
+  const names = [
+    type.name,
+    ...(isObjectType(type) || isInterfaceType(type)
+      ? type.getInterfaces().map((parent) => parent.name)
+      : []),
+  ];
   return names.flatMap((name) => rules.get(name) ?? []);
 }
 
 /** The rules a value of `type` needs wherever it is returned: its own and its interfaces', and for an abstract type every possible type's too. */
-function typeRules(schema: GraphQLSchema, type: GraphQLNamedType, rules: AccessRules): AccessRule[] {
+function typeRules(
+  schema: GraphQLSchema,
+  type: GraphQLNamedType,
+  rules: AccessRules,
+): AccessRule[] {
   const found = ownRules(type, rules);
-  if (isAbstractType(type)) for (const possible of schema.getPossibleTypes(type)) found.push(...ownRules(possible, rules));
+  if (isAbstractType(type))
+    for (const possible of schema.getPossibleTypes(type)) found.push(...ownRules(possible, rules));
   return found;
 }
 
@@ -98,7 +114,8 @@ function fieldRequirements(schema: GraphQLSchema, rules: AccessRules): Map<strin
         }
       }
       needed.push(...typeRules(schema, getNamedType(field.type), rules));
-      for (const arg of field.args) needed.push(...typeRules(schema, getNamedType(arg.type), rules));
+      for (const arg of field.args)
+        needed.push(...typeRules(schema, getNamedType(arg.type), rules));
       if (needed.length > 0) requirements.set(`${type.name}.${field.name}`, needed);
     }
   }
@@ -110,12 +127,21 @@ function fieldRequirements(schema: GraphQLSchema, rules: AccessRules): Map<strin
  * visible field (or a union with no visible member) is hidden, and so is
  * every field returning it. Root types are never hidden (see viewSchema).
  */
-function forbiddenFor(schema: GraphQLSchema, requirements: ReadonlyMap<string, AccessRule[]>, view: { authenticated: boolean; scopes: ReadonlySet<string> }): Set<string> {
+function forbiddenFor(
+  schema: GraphQLSchema,
+  requirements: ReadonlyMap<string, AccessRule[]>,
+  view: { authenticated: boolean; scopes: ReadonlySet<string> },
+): Set<string> {
   const forbidden = new Set<string>();
-  for (const [coordinate, needed] of requirements) if (!needed.every((rule) => meets(view, rule))) forbidden.add(coordinate);
-  const roots = new Set([schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap((type) => (type ? [type.name] : [])));
+  for (const [coordinate, needed] of requirements)
+    if (!needed.every((rule) => meets(view, rule))) forbidden.add(coordinate);
+  const roots = new Set(
+    [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].flatMap(
+      (type) => (type ? [type.name] : []),
+    ),
+  );
   const hidden = new Set<string>();
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const type of Object.values(schema.getTypeMap())) {
       if (type.name.startsWith('__') || hidden.has(type.name) || roots.has(type.name)) continue;
@@ -151,7 +177,12 @@ function viewSchema(schema: GraphQLSchema, forbidden: ReadonlySet<string>): Grap
     filterSchema({
       schema,
       rootFieldFilter: (operation, name) => {
-        const root = operation === 'Query' ? schema.getQueryType() : operation === 'Mutation' ? schema.getMutationType() : schema.getSubscriptionType();
+        const root =
+          operation === 'Query'
+            ? schema.getQueryType()
+            : operation === 'Mutation'
+              ? schema.getMutationType()
+              : schema.getSubscriptionType();
         return root === undefined || root === null || !forbidden.has(`${root.name}.${name}`);
       },
       objectFieldFilter: (typeName, name) => !forbidden.has(`${typeName}.${name}`),
@@ -161,11 +192,18 @@ function viewSchema(schema: GraphQLSchema, forbidden: ReadonlySet<string>): Grap
     }),
   );
   const config = filtered.toConfig();
-  const empty = (type: GraphQLObjectType | null | undefined): boolean => type === null || type === undefined || Object.keys(type.getFields()).length === 0;
-  const absentOrFull = (type: GraphQLObjectType | null | undefined): boolean => type === null || type === undefined || !empty(type);
-  if (!empty(config.query) && absentOrFull(config.mutation) && absentOrFull(config.subscription)) return filtered;
+  const empty = (type: GraphQLObjectType | null | undefined): boolean =>
+    type === null || type === undefined || Object.keys(type.getFields()).length === 0;
+  const absentOrFull = (type: GraphQLObjectType | null | undefined): boolean =>
+    type === null || type === undefined || !empty(type);
+  if (!empty(config.query) && absentOrFull(config.mutation) && absentOrFull(config.subscription))
+    return filtered;
   const query = empty(config.query)
-    ? new GraphQLObjectType({ name: config.query?.name ?? 'Query', description: 'Nothing here is open to this caller; docs/partners.md lists the scopes.', fields: { [NOTHING_FIELD]: { type: GraphQLBoolean, description: 'Always null.' } } })
+    ? new GraphQLObjectType({
+        name: config.query?.name ?? 'Query',
+        description: 'Nothing here is open to this caller; docs/partners.md lists the scopes.',
+        fields: { [NOTHING_FIELD]: { type: GraphQLBoolean, description: 'Always null.' } },
+      })
     : config.query;
   return pruneSchema(
     new GraphQLSchema({
@@ -173,7 +211,12 @@ function viewSchema(schema: GraphQLSchema, forbidden: ReadonlySet<string>): Grap
       query,
       mutation: empty(config.mutation) ? null : config.mutation,
       subscription: empty(config.subscription) ? null : config.subscription,
-      types: config.types.filter((type) => type.name !== query?.name && !(empty(config.mutation) && type === config.mutation) && !(empty(config.subscription) && type === config.subscription)),
+      types: config.types.filter(
+        (type) =>
+          type.name !== query?.name &&
+          !(empty(config.mutation) && type === config.mutation) &&
+          !(empty(config.subscription) && type === config.subscription),
+      ),
     }),
   );
 }
@@ -181,11 +224,20 @@ function viewSchema(schema: GraphQLSchema, forbidden: ReadonlySet<string>): Grap
 /** The FORBIDDEN error of one field; says which scopes would open it, as docs/partners.md does. */
 export function forbiddenError(coordinate: string, rule: AccessRule | undefined): GatewayError {
   const scopes = rule?.scopes?.map((set) => set.join(' ')).join(' | ');
-  const needs = rule?.authenticated && scopes === undefined ? 'a token' : scopes === undefined ? 'scopes this caller does not hold' : `the scopes ${scopes}`;
+  const needs =
+    rule?.authenticated && scopes === undefined
+      ? 'a token'
+      : scopes === undefined
+        ? 'scopes this caller does not hold'
+        : `the scopes ${scopes}`;
   return new GatewayError({
     code: 'FORBIDDEN',
     safeMessage: `Not allowed: ${coordinate} needs ${needs}.`,
-    details: { field: coordinate, ...(scopes === undefined ? {} : { requiredScopes: scopes }), ...(rule?.authenticated ? { authenticated: true } : {}) },
+    details: {
+      field: coordinate,
+      ...(scopes === undefined ? {} : { requiredScopes: scopes }),
+      ...(rule?.authenticated ? { authenticated: true } : {}),
+    },
   });
 }
 
@@ -200,20 +252,31 @@ export function forbiddenError(coordinate: string, rule: AccessRule | undefined)
 export function createAccessControl(schema: GraphQLSchema, rules: AccessRules): AccessControl {
   const requirements = fieldRequirements(schema, rules);
   const known = new Set<string>();
-  for (const rule of rules.values()) for (const set of rule.scopes ?? []) for (const scope of set) known.add(scope);
+  for (const rule of rules.values())
+    for (const set of rule.scopes ?? []) for (const scope of set) known.add(scope);
   const scopes = [...known].sort();
   const views = new Map<string, AccessView>();
   const byCaller = new WeakMap<Caller, AccessView>();
 
-  const buildView = (key: string, authenticated: boolean, held: ReadonlySet<string>): AccessView => {
+  const buildView = (
+    key: string,
+    authenticated: boolean,
+    held: ReadonlySet<string>,
+  ): AccessView => {
     const needs = { authenticated, scopes: held };
     const forbidden = forbiddenFor(schema, requirements, needs);
     let introspected: GraphQLSchema | undefined;
     return {
       key,
       forbidden,
-      schema: () => (introspected ??= forbidden.size === 0 ? schema : viewSchema(schema, forbidden)),
-      unmet: (coordinate) => (forbidden.has(coordinate) ? (requirements.get(coordinate)?.find((rule) => !meets(needs, rule)) ?? { authenticated: false }) : undefined),
+      schema: () =>
+        (introspected ??= forbidden.size === 0 ? schema : viewSchema(schema, forbidden)),
+      unmet: (coordinate) =>
+        forbidden.has(coordinate)
+          ? (requirements.get(coordinate)?.find((rule) => !meets(needs, rule)) ?? {
+              authenticated: false,
+            })
+          : undefined,
     };
   };
 
@@ -248,7 +311,8 @@ export function createAccessControl(schema: GraphQLSchema, rules: AccessRules): 
     const check = (context: unknown): void => {
       const caller = (context as { caller?: Caller } | null)?.caller;
       const view = caller === undefined ? undefined : viewOf(caller);
-      if (view === undefined || view.forbidden.has(coordinate)) throw forbiddenError(coordinate, view?.unmet(coordinate));
+      if (view === undefined || view.forbidden.has(coordinate))
+        throw forbiddenError(coordinate, view?.unmet(coordinate));
     };
     const resolve: GraphQLFieldResolver<unknown, unknown> = field.resolve ?? defaultFieldResolver;
     field.resolve = (source, args, context, info) => {

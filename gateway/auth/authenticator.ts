@@ -33,26 +33,53 @@ const JWKS_MAX_AGE_SECONDS = 300;
 const REALM = 'realm="switchboard"';
 
 function refusal(status: number, code: string, message: string, challenge: string): Response {
-  return json(status, { errors: [{ message, extensions: { code } }] }, { 'www-authenticate': challenge, 'cache-control': 'no-store' });
+  return json(
+    status,
+    { errors: [{ message, extensions: { code } }] },
+    { 'www-authenticate': challenge, 'cache-control': 'no-store' },
+  );
 }
 
 /** RFC 6750 §3: the challenge for each outcome; the error description is coarse on purpose. */
 function refuse(error: GatewayError): Response {
   switch (error.code) {
     case 'AUTH_TOKEN_MISSING':
-      return refusal(401, error.code, 'This endpoint needs a bearer token (Authorization: Bearer <token>).', `Bearer ${REALM}`);
+      return refusal(
+        401,
+        error.code,
+        'This endpoint needs a bearer token (Authorization: Bearer <token>).',
+        `Bearer ${REALM}`,
+      );
     case 'AUTH_ISSUER_UNAVAILABLE':
       return refusal(503, error.code, error.safeMessage, `Bearer ${REALM}`);
     case 'AUTH_TOKEN_EXPIRED':
-      return refusal(401, error.code, error.safeMessage, `Bearer ${REALM}, error="invalid_token", error_description="The token expired"`);
+      return refusal(
+        401,
+        error.code,
+        error.safeMessage,
+        `Bearer ${REALM}, error="invalid_token", error_description="The token expired"`,
+      );
     case 'AUTH_TOKEN_REVOKED':
-      return refusal(401, error.code, error.safeMessage, `Bearer ${REALM}, error="invalid_token", error_description="The token was revoked"`);
+      return refusal(
+        401,
+        error.code,
+        error.safeMessage,
+        `Bearer ${REALM}, error="invalid_token", error_description="The token was revoked"`,
+      );
     default:
-      return refusal(401, 'AUTH_TOKEN_INVALID', 'The bearer token is not valid.', `Bearer ${REALM}, error="invalid_token"`);
+      return refusal(
+        401,
+        'AUTH_TOKEN_INVALID',
+        'The bearer token is not valid.',
+        `Bearer ${REALM}, error="invalid_token"`,
+      );
   }
 }
 
-export async function createAuthenticator(config: AuthConfig, logger: Logger): Promise<Authenticator> {
+export async function createAuthenticator(
+  config: AuthConfig,
+  logger: Logger,
+): Promise<Authenticator> {
   const anonymousScopes: ReadonlySet<string> = new Set(config.anonymousScopes);
   let ring: KeyRing;
   /** When the next live key retires: the ring is rebuilt then, so a retired key stops verifying on time. */
@@ -61,7 +88,11 @@ export async function createAuthenticator(config: AuthConfig, logger: Logger): P
     const now = Date.now();
     const keys = (await loadKeys(config, { create: false, now })) ?? [];
     ring = await keyRing(keys, now);
-    nextRetirement = Math.min(...keys.map((key) => (key.retiresAt !== null && key.retiresAt > now ? key.retiresAt : Infinity)));
+    nextRetirement = Math.min(
+      ...keys.map((key) =>
+        key.retiresAt !== null && key.retiresAt > now ? key.retiresAt : Infinity,
+      ),
+    );
   };
   await build();
   let keyFileVersion = '';
@@ -81,30 +112,64 @@ export async function createAuthenticator(config: AuthConfig, logger: Logger): P
     logger,
     onTick: reloadKeys,
   });
-  const verify = createVerifier({ own: { issuer: config.issuer, audience: config.audience, getKey: () => ring.getKey }, trusted: config.trustedIssuers, clockToleranceSeconds: config.clockToleranceSeconds });
-  const invalidHeader = (): Response => refusal(400, 'AUTH_HEADER_INVALID', 'The Authorization header is not one "Bearer <token>".', `Bearer ${REALM}, error="invalid_request"`);
+  const verify = createVerifier({
+    own: { issuer: config.issuer, audience: config.audience, getKey: () => ring.getKey },
+    trusted: config.trustedIssuers,
+    clockToleranceSeconds: config.clockToleranceSeconds,
+  });
+  const invalidHeader = (): Response =>
+    refusal(
+      400,
+      'AUTH_HEADER_INVALID',
+      'The Authorization header is not one "Bearer <token>".',
+      `Bearer ${REALM}, error="invalid_request"`,
+    );
 
   return {
     async authenticate(authorization, address) {
       const presented = presentedToken(authorization);
       if (presented.kind === 'malformed') return invalidHeader();
-      if (presented.kind === 'other-scheme') return refusal(401, 'AUTH_HEADER_INVALID', 'Only bearer tokens are accepted (Authorization: Bearer <token>).', `Bearer ${REALM}`);
+      if (presented.kind === 'other-scheme')
+        return refusal(
+          401,
+          'AUTH_HEADER_INVALID',
+          'Only bearer tokens are accepted (Authorization: Bearer <token>).',
+          `Bearer ${REALM}`,
+        );
       if (presented.kind === 'none') {
-        return config.allowAnonymous ? anonymousCaller(address, anonymousScopes) : refuse(authError('AUTH_TOKEN_MISSING', 'This endpoint needs a bearer token.'));
+        return config.allowAnonymous
+          ? anonymousCaller(address, anonymousScopes)
+          : refuse(authError('AUTH_TOKEN_MISSING', 'This endpoint needs a bearer token.'));
       }
       try {
         const token = await verify(presented.token);
-        if (token.own && revocations.has(token.jti)) return refuse(authError('AUTH_TOKEN_REVOKED', 'The bearer token was revoked.'));
-        return { kind: 'token', id: token.jti, partner: token.subject, scopes: token.scopes, issuer: token.issuer, address, ...(token.plan === undefined ? {} : { plan: token.plan }) };
+        if (token.own && revocations.has(token.jti))
+          return refuse(authError('AUTH_TOKEN_REVOKED', 'The bearer token was revoked.'));
+        return {
+          kind: 'token',
+          id: token.jti,
+          partner: token.subject,
+          scopes: token.scopes,
+          issuer: token.issuer,
+          address,
+          ...(token.plan === undefined ? {} : { plan: token.plan }),
+        };
       } catch (error) {
         const code = (error as { code?: unknown }).code;
         // The code only: never the token, its claims or jose's message (which can quote a claim).
         logger.debug('bearer token refused', { code });
-        return refuse(typeof code === 'string' && code.startsWith('AUTH_') ? (error as GatewayError) : authError('AUTH_TOKEN_INVALID', 'The bearer token is not valid.', error));
+        return refuse(
+          typeof code === 'string' && code.startsWith('AUTH_')
+            ? (error as GatewayError)
+            : authError('AUTH_TOKEN_INVALID', 'The bearer token is not valid.', error),
+        );
       }
     },
     jwks() {
-      return json(200, ring.jwks, { 'cache-control': `public, max-age=${JWKS_MAX_AGE_SECONDS}`, 'content-type': 'application/jwk-set+json' });
+      return json(200, ring.jwks, {
+        'cache-control': `public, max-age=${JWKS_MAX_AGE_SECONDS}`,
+        'content-type': 'application/jwk-set+json',
+      });
     },
     close: () => revocations.close(),
   };

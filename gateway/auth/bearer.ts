@@ -34,7 +34,12 @@ export function presentedToken(values: readonly string[]): Presented {
 /** Every Authorization value of a node request, from its raw headers (node's `req.headers` keeps only the first). */
 export function authorizationOfRaw(rawHeaders: readonly string[]): string[] {
   const values: string[] = [];
-  for (let index = 0; index < rawHeaders.length; index += 2) if ((rawHeaders[index] as string).length === 13 && (rawHeaders[index] as string).toLowerCase() === 'authorization') values.push(rawHeaders[index + 1] as string);
+  for (let index = 0; index < rawHeaders.length; index += 2)
+    if (
+      (rawHeaders[index] as string).length === 13 &&
+      (rawHeaders[index] as string).toLowerCase() === 'authorization'
+    )
+      values.push(rawHeaders[index + 1] as string);
   return values;
 }
 

@@ -13,13 +13,21 @@ export type AuthConfig = ResolvedConfig['auth'];
  * a SQLite file that does not exist yet is undefined: no token was issued.
  * @throws CONFIG_INVALID for "postgres" without a URL; TOKEN_STORE_UNAVAILABLE.
  */
-export async function openTokenStore(config: AuthConfig, options: { create: boolean }): Promise<TokenStore | undefined> {
+export async function openTokenStore(
+  config: AuthConfig,
+  options: { create: boolean },
+): Promise<TokenStore | undefined> {
   if (config.tokenStore === 'sqlite') {
     if (!options.create && !sqliteTokenStoreExists(config.sqlitePath)) return undefined;
     return createSqliteTokenStore({ path: config.sqlitePath, create: options.create });
   }
   if (config.postgresUrl === null) {
-    throw new GatewayError({ code: 'CONFIG_INVALID', safeMessage: 'Config option "auth.postgresUrl" is needed when "auth.tokenStore" is "postgres".', details: { path: 'auth.postgresUrl' } });
+    throw new GatewayError({
+      code: 'CONFIG_INVALID',
+      safeMessage:
+        'Config option "auth.postgresUrl" is needed when "auth.tokenStore" is "postgres".',
+      details: { path: 'auth.postgresUrl' },
+    });
   }
   return createPostgresTokenStore({ connectionString: config.postgresUrl });
 }
@@ -28,10 +36,17 @@ export async function openTokenStore(config: AuthConfig, options: { create: bool
  * The stored keys the config names. `create`: make the key file on first use
  * (the CLI); the gateway only reads it (undefined: no key yet, so no token of ours exists).
  */
-export async function loadKeys(config: AuthConfig, options: { create: boolean; now: number }): Promise<StoredKey[] | undefined> {
+export async function loadKeys(
+  config: AuthConfig,
+  options: { create: boolean; now: number },
+): Promise<StoredKey[] | undefined> {
   if (config.keySource === 'env') {
     if (config.signingKeys === null) {
-      throw new GatewayError({ code: 'CONFIG_INVALID', safeMessage: 'Config option "auth.signingKeys" is needed when "auth.keySource" is "env".', details: { path: 'auth.signingKeys' } });
+      throw new GatewayError({
+        code: 'CONFIG_INVALID',
+        safeMessage: 'Config option "auth.signingKeys" is needed when "auth.keySource" is "env".',
+        details: { path: 'auth.signingKeys' },
+      });
     }
     return keysFromEnvironment(config.signingKeys, options.now);
   }

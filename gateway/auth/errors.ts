@@ -12,5 +12,9 @@ export function authError(code: AuthErrorCode, safeMessage: string, cause?: unkn
 }
 
 export function storeUnavailable(engine: string, cause: unknown): GatewayError {
-  return authError('TOKEN_STORE_UNAVAILABLE', `The token registry (${engine}) cannot be reached or opened.`, cause);
+  return authError(
+    'TOKEN_STORE_UNAVAILABLE',
+    `The token registry (${engine}) cannot be reached or opened.`,
+    cause,
+  );
 }

@@ -18,7 +18,17 @@
 import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { calculateJwkThumbprint, createLocalJWKSet, exportJWK, generateKeyPair, importJWK, type CryptoKey, type JSONWebKeySet, type JWK, type JWTVerifyGetKey } from 'jose';
+import {
+  calculateJwkThumbprint,
+  createLocalJWKSet,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type CryptoKey,
+  type JSONWebKeySet,
+  type JWK,
+  type JWTVerifyGetKey,
+} from 'jose';
 import { authError } from './errors.js';
 
 export const SIGNING_ALGORITHM = 'ES256';
@@ -53,7 +63,8 @@ const PUBLIC_MEMBERS = ['kty', 'crv', 'x', 'y'] as const;
 
 export function publicJwk(key: StoredKey): JWK {
   const pub: JWK = { kid: key.kid, alg: SIGNING_ALGORITHM, use: 'sig' };
-  for (const member of PUBLIC_MEMBERS) if (typeof key.jwk[member] === 'string') pub[member] = key.jwk[member];
+  for (const member of PUBLIC_MEMBERS)
+    if (typeof key.jwk[member] === 'string') pub[member] = key.jwk[member];
   return pub;
 }
 
@@ -67,14 +78,26 @@ export async function generateKey(now: number): Promise<StoredKey> {
 /** Builds the ring in force at `now` from stored keys. */
 export async function keyRing(keys: readonly StoredKey[], now: number): Promise<KeyRing> {
   const live = keys.filter((key) => key.retiresAt === null || key.retiresAt > now);
-  const current = live.filter((key) => key.retiresAt === null).sort((a, b) => b.createdAt - a.createdAt)[0];
+  const current = live
+    .filter((key) => key.retiresAt === null)
+    .sort((a, b) => b.createdAt - a.createdAt)[0];
   const jwks: JSONWebKeySet = { keys: live.map(publicJwk) };
   let signer: KeyRing['signer'];
   if (current !== undefined) {
     try {
-      signer = { kid: current.kid, key: (await importJWK({ ...current.jwk, alg: SIGNING_ALGORITHM }, SIGNING_ALGORITHM)) as CryptoKey };
+      signer = {
+        kid: current.kid,
+        key: (await importJWK(
+          { ...current.jwk, alg: SIGNING_ALGORITHM },
+          SIGNING_ALGORITHM,
+        )) as CryptoKey,
+      };
     } catch (cause) {
-      throw authError('AUTH_KEYS_UNAVAILABLE', `Signing key "${current.kid}" is not a valid private ES256 key.`, cause);
+      throw authError(
+        'AUTH_KEYS_UNAVAILABLE',
+        `Signing key "${current.kid}" is not a valid private ES256 key.`,
+        cause,
+      );
     }
   }
   return { signer, jwks, getKey: createLocalJWKSet(jwks) };
@@ -82,11 +105,25 @@ export async function keyRing(keys: readonly StoredKey[], now: number): Promise<
 
 function checkKeys(value: unknown, where: string): StoredKey[] {
   const keys = (value as { keys?: unknown } | null)?.keys;
-  if (!Array.isArray(keys)) throw authError('AUTH_KEYS_UNAVAILABLE', `${where} does not hold a key list ({"keys": [...]}).`);
+  if (!Array.isArray(keys))
+    throw authError(
+      'AUTH_KEYS_UNAVAILABLE',
+      `${where} does not hold a key list ({"keys": [...]}).`,
+    );
   return keys.map((key: unknown, index) => {
     const { kid, createdAt, retiresAt, jwk } = (key ?? {}) as Partial<StoredKey>;
-    const ok = typeof kid === 'string' && kid !== '' && typeof createdAt === 'number' && (retiresAt === null || typeof retiresAt === 'number') && typeof jwk === 'object' && jwk !== null;
-    if (!ok || jwk.kty !== 'EC' || jwk.crv !== 'P-256' || typeof jwk.d !== 'string') throw authError('AUTH_KEYS_UNAVAILABLE', `${where}: key ${index} is not a stored private ES256 key.`);
+    const ok =
+      typeof kid === 'string' &&
+      kid !== '' &&
+      typeof createdAt === 'number' &&
+      (retiresAt === null || typeof retiresAt === 'number') &&
+      typeof jwk === 'object' &&
+      jwk !== null;
+    if (!ok || jwk.kty !== 'EC' || jwk.crv !== 'P-256' || typeof jwk.d !== 'string')
+      throw authError(
+        'AUTH_KEYS_UNAVAILABLE',
+        `${where}: key ${index} is not a stored private ES256 key.`,
+      );
     return { kid, createdAt, retiresAt, jwk } as StoredKey;
   });
 }
@@ -98,7 +135,10 @@ export async function readKeyFile(path: string): Promise<StoredKey[] | undefined
   try {
     const info = await stat(file);
     if ((info.mode & 0o077) !== 0 && process.platform !== 'win32') {
-      throw authError('AUTH_KEYS_UNAVAILABLE', `The key file ${path} may be read by other users; run "chmod 600 ${path}".`);
+      throw authError(
+        'AUTH_KEYS_UNAVAILABLE',
+        `The key file ${path} may be read by other users; run "chmod 600 ${path}".`,
+      );
     }
     text = await readFile(file, 'utf8');
   } catch (error) {
@@ -140,12 +180,21 @@ export async function ensureKeyFile(path: string, now: number): Promise<StoredKe
  * now + `keepMs` (the longest token lifetime plus the leeway), and keys
  * already retired are dropped. Returns the new key's kid and the old ones' retirement.
  */
-export async function rotateKeyFile(path: string, keepMs: number, now: number): Promise<{ kid: string; retiring: ReadonlyArray<{ kid: string; retiresAt: number }> }> {
+export async function rotateKeyFile(
+  path: string,
+  keepMs: number,
+  now: number,
+): Promise<{ kid: string; retiring: ReadonlyArray<{ kid: string; retiresAt: number }> }> {
   const existing = (await readKeyFile(path)) ?? [];
   const fresh = await generateKey(now);
-  const kept = existing.filter((key) => key.retiresAt === null || key.retiresAt > now).map((key) => (key.retiresAt === null ? { ...key, retiresAt: now + keepMs } : key));
+  const kept = existing
+    .filter((key) => key.retiresAt === null || key.retiresAt > now)
+    .map((key) => (key.retiresAt === null ? { ...key, retiresAt: now + keepMs } : key));
   await writeKeyFile(path, [...kept, fresh]);
-  return { kid: fresh.kid, retiring: kept.map((key) => ({ kid: key.kid, retiresAt: key.retiresAt as number })) };
+  return {
+    kid: fresh.kid,
+    retiring: kept.map((key) => ({ kid: key.kid, retiresAt: key.retiresAt as number })),
+  };
 }
 
 /**
@@ -159,16 +208,32 @@ export async function keysFromEnvironment(json: string, now: number): Promise<St
   try {
     parsed = JSON.parse(json);
   } catch (cause) {
-    throw authError('AUTH_KEYS_UNAVAILABLE', 'Config option "auth.signingKeys" is not JSON.', cause);
+    throw authError(
+      'AUTH_KEYS_UNAVAILABLE',
+      'Config option "auth.signingKeys" is not JSON.',
+      cause,
+    );
   }
-  const list: unknown[] = Array.isArray((parsed as { keys?: unknown }).keys) ? ((parsed as { keys: unknown[] }).keys) : [parsed];
+  const list: unknown[] = Array.isArray((parsed as { keys?: unknown }).keys)
+    ? (parsed as { keys: unknown[] }).keys
+    : [parsed];
   return Promise.all(
     list.map(async (entry, index) => {
       const jwk = (entry ?? {}) as JWK;
-      if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || typeof jwk.d !== 'string') throw authError('AUTH_KEYS_UNAVAILABLE', `Config option "auth.signingKeys": key ${index} is not a private ES256 (P-256) JWK.`);
-      const kid = typeof jwk.kid === 'string' && jwk.kid !== '' ? jwk.kid : await calculateJwkThumbprint(jwk);
+      if (jwk.kty !== 'EC' || jwk.crv !== 'P-256' || typeof jwk.d !== 'string')
+        throw authError(
+          'AUTH_KEYS_UNAVAILABLE',
+          `Config option "auth.signingKeys": key ${index} is not a private ES256 (P-256) JWK.`,
+        );
+      const kid =
+        typeof jwk.kid === 'string' && jwk.kid !== '' ? jwk.kid : await calculateJwkThumbprint(jwk);
       // The first signs; the others verify until the operator removes them.
-      return { kid, createdAt: now - index, retiresAt: index === 0 ? null : Number.MAX_SAFE_INTEGER, jwk: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, d: jwk.d } } satisfies StoredKey;
+      return {
+        kid,
+        createdAt: now - index,
+        retiresAt: index === 0 ? null : Number.MAX_SAFE_INTEGER,
+        jwk: { kty: jwk.kty, crv: jwk.crv, x: jwk.x, y: jwk.y, d: jwk.d },
+      } satisfies StoredKey;
     }),
   );
 }

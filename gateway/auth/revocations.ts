@@ -38,16 +38,23 @@ export async function startRevocationList(options: RevocationListOptions): Promi
     try {
       store ??= await options.open();
       if (store !== undefined) revoked = new Set(await store.revokedUntilExpiry(now()));
-      if (failing) options.logger.info('The token registry answers again; revocations are current.');
+      if (failing)
+        options.logger.info('The token registry answers again; revocations are current.');
       failing = false;
     } catch (error) {
-      if (!failing) options.logger.warn('The token registry cannot be read; the last known revocations stay in force.', { code: (error as { code?: unknown }).code });
+      if (!failing)
+        options.logger.warn(
+          'The token registry cannot be read; the last known revocations stay in force.',
+          { code: (error as { code?: unknown }).code },
+        );
       failing = true;
     }
     try {
       await options.onTick?.();
     } catch (error) {
-      options.logger.warn('The signing keys could not be reloaded; the last ones stay in force.', { code: (error as { code?: unknown }).code });
+      options.logger.warn('The signing keys could not be reloaded; the last ones stay in force.', {
+        code: (error as { code?: unknown }).code,
+      });
     }
   };
   const refresh = (): Promise<void> => (running ??= load().finally(() => (running = undefined)));

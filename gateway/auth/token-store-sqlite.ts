@@ -74,16 +74,37 @@ export function createSqliteTokenStore(options: SqliteTokenStoreOptions): TokenS
     try {
       return Promise.resolve(work());
     } catch (error) {
-      return Promise.reject((error as { code?: unknown }).code === 'TOKEN_NOT_FOUND' ? error : storeUnavailable('sqlite', error));
+      return Promise.reject(
+        (error as { code?: unknown }).code === 'TOKEN_NOT_FOUND'
+          ? error
+          : storeUnavailable('sqlite', error),
+      );
     }
   };
-  const insert = db.prepare('INSERT INTO issued_tokens (jti, partner, scopes, plan, issued_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)');
+  const insert = db.prepare(
+    'INSERT INTO issued_tokens (jti, partner, scopes, plan, issued_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)',
+  );
   const select = db.prepare('SELECT * FROM issued_tokens WHERE jti = ?');
-  const revoke = db.prepare('UPDATE issued_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE jti = ?');
-  const revoked = db.prepare('SELECT jti FROM issued_tokens WHERE revoked_at IS NOT NULL AND expires_at > ?').pluck();
+  const revoke = db.prepare(
+    'UPDATE issued_tokens SET revoked_at = COALESCE(revoked_at, ?) WHERE jti = ?',
+  );
+  const revoked = db
+    .prepare('SELECT jti FROM issued_tokens WHERE revoked_at IS NOT NULL AND expires_at > ?')
+    .pluck();
   return {
     engine: 'sqlite',
-    record: (token) => guard(() => void insert.run(token.jti, token.partner, token.scopes.join(' '), token.plan, token.issuedAt, token.expiresAt)),
+    record: (token) =>
+      guard(
+        () =>
+          void insert.run(
+            token.jti,
+            token.partner,
+            token.scopes.join(' '),
+            token.plan,
+            token.issuedAt,
+            token.expiresAt,
+          ),
+      ),
     get: (jti) =>
       guard(() => {
         const row = select.get(jti) as Row | undefined;
@@ -102,13 +123,19 @@ export function createSqliteTokenStore(options: SqliteTokenStoreOptions): TokenS
           params.push(Date.now());
         }
         const sql = `SELECT * FROM issued_tokens${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY issued_at DESC, jti LIMIT ?`;
-        return (db.prepare(sql).all(...params, query.limit ?? DEFAULT_LIST_LIMIT) as Row[]).map(fromRow);
+        return (db.prepare(sql).all(...params, query.limit ?? DEFAULT_LIST_LIMIT) as Row[]).map(
+          fromRow,
+        );
       }),
     revoke: (jti, at) =>
       guard(() => {
         revoke.run(at, jti);
         const row = select.get(jti) as Row | undefined;
-        if (row === undefined) throw authError('TOKEN_NOT_FOUND', 'No issued token has this id; "token list" shows the ids.');
+        if (row === undefined)
+          throw authError(
+            'TOKEN_NOT_FOUND',
+            'No issued token has this id; "token list" shows the ids.',
+          );
         return fromRow(row);
       }),
     revokedUntilExpiry: (now) => guard(() => revoked.all(now) as string[]),

@@ -11,7 +11,15 @@
  * leeway, `typ`, and the required claims. Failures keep only a coarse
  * reason; the token and its claims stay in `cause`, which never leaves.
  */
-import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
+import {
+  createRemoteJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  errors,
+  jwtVerify,
+  type JWTPayload,
+  type JWTVerifyGetKey,
+} from 'jose';
 import type { TrustedIssuer } from '../config/options.js';
 import { GatewayError } from '../errors.js';
 import { authError } from './errors.js';
@@ -49,14 +57,21 @@ export interface VerifierOptions {
 /** The three base64url parts of a compact JWS; a JWE (five parts) or anything else is refused before decoding. */
 const COMPACT_JWS = /^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
 
-const invalid = (cause?: unknown): GatewayError => authError('AUTH_TOKEN_INVALID', 'The bearer token is not valid.', cause);
+const invalid = (cause?: unknown): GatewayError =>
+  authError('AUTH_TOKEN_INVALID', 'The bearer token is not valid.', cause);
 
-export function createVerifier(options: VerifierOptions): (token: string) => Promise<VerifiedToken> {
+export function createVerifier(
+  options: VerifierOptions,
+): (token: string) => Promise<VerifiedToken> {
   const clockTolerance = options.clockToleranceSeconds;
   const required = ['jti', 'sub', 'exp', 'iat'];
   const verifiers = new Map<string, IssuerVerifier>();
   for (const provider of options.trusted) {
-    const jwks = createRemoteJWKSet(new URL(provider.jwksUrl), { cacheMaxAge: options.jwksCacheMs ?? 600_000, cooldownDuration: provider.jwksCooldownMs, timeoutDuration: 5_000 });
+    const jwks = createRemoteJWKSet(new URL(provider.jwksUrl), {
+      cacheMaxAge: options.jwksCacheMs ?? 600_000,
+      cooldownDuration: provider.jwksCooldownMs,
+      timeoutDuration: 5_000,
+    });
     verifiers.set(provider.issuer, {
       issuer: provider.issuer,
       own: false,
@@ -83,7 +98,16 @@ export function createVerifier(options: VerifierOptions): (token: string) => Pro
     scopesClaim: 'scope',
     algorithms: [SIGNING_ALGORITHM],
     verify: async (token) =>
-      (await jwtVerify(token, own.getKey(), { issuer: own.issuer, audience: own.audience, algorithms: [SIGNING_ALGORITHM], typ: TOKEN_TYPE, clockTolerance, requiredClaims: [...required, 'scope', 'nbf'] })).payload,
+      (
+        await jwtVerify(token, own.getKey(), {
+          issuer: own.issuer,
+          audience: own.audience,
+          algorithms: [SIGNING_ALGORITHM],
+          typ: TOKEN_TYPE,
+          clockTolerance,
+          requiredClaims: [...required, 'scope', 'nbf'],
+        })
+      ).payload,
   });
 
   return async (token) => {
@@ -98,7 +122,8 @@ export function createVerifier(options: VerifierOptions): (token: string) => Pro
     }
     const verifier = typeof issuer === 'string' ? verifiers.get(issuer) : undefined;
     // Checked here as well as by jose: a token with alg "none" or HS256 never reaches a key lookup.
-    if (verifier === undefined || typeof alg !== 'string' || !verifier.algorithms.includes(alg)) throw invalid();
+    if (verifier === undefined || typeof alg !== 'string' || !verifier.algorithms.includes(alg))
+      throw invalid();
     let payload: JWTPayload;
     try {
       payload = await verifier.verify(token);
@@ -106,24 +131,50 @@ export function createVerifier(options: VerifierOptions): (token: string) => Pro
       throw classify(cause);
     }
     const scopes = scopesOf(payload[verifier.scopesClaim]);
-    if (scopes === undefined || typeof payload.jti !== 'string' || payload.jti === '' || typeof payload.sub !== 'string' || payload.sub === '') throw invalid();
+    if (
+      scopes === undefined ||
+      typeof payload.jti !== 'string' ||
+      payload.jti === '' ||
+      typeof payload.sub !== 'string' ||
+      payload.sub === ''
+    )
+      throw invalid();
     const plan = typeof payload.plan === 'string' && payload.plan !== '' ? payload.plan : undefined;
-    return { issuer: verifier.issuer, jti: payload.jti, subject: payload.sub, scopes, own: verifier.own, ...(plan === undefined ? {} : { plan }) };
+    return {
+      issuer: verifier.issuer,
+      jti: payload.jti,
+      subject: payload.sub,
+      scopes,
+      own: verifier.own,
+      ...(plan === undefined ? {} : { plan }),
+    };
   };
 }
 
 /** "a b c" (RFC 8693 `scope`) or ["a", "b"] (`scp`, as some providers send) → a set; anything else is undefined. */
 function scopesOf(claim: unknown): ReadonlySet<string> | undefined {
   if (typeof claim === 'string') return new Set(claim.split(' ').filter((scope) => scope !== ''));
-  if (Array.isArray(claim) && claim.every((scope) => typeof scope === 'string')) return new Set(claim as string[]);
+  if (Array.isArray(claim) && claim.every((scope) => typeof scope === 'string'))
+    return new Set(claim as string[]);
   return undefined;
 }
 
 /** jose's reason → our coarse code: expired, the provider unreachable, or simply invalid. */
 function classify(cause: unknown): GatewayError {
-  if (cause instanceof errors.JWTExpired) return authError('AUTH_TOKEN_EXPIRED', 'The bearer token has expired.', cause);
-  if (cause instanceof errors.JWKSTimeout || (cause instanceof errors.JOSEError && cause.code === 'ERR_JOSE_GENERIC' && /fetch|JSON Web Key Set/i.test(cause.message)) || cause instanceof TypeError) {
-    return authError('AUTH_ISSUER_UNAVAILABLE', 'The identity provider that issued the token cannot be reached to check it.', cause);
+  if (cause instanceof errors.JWTExpired)
+    return authError('AUTH_TOKEN_EXPIRED', 'The bearer token has expired.', cause);
+  if (
+    cause instanceof errors.JWKSTimeout ||
+    (cause instanceof errors.JOSEError &&
+      cause.code === 'ERR_JOSE_GENERIC' &&
+      /fetch|JSON Web Key Set/i.test(cause.message)) ||
+    cause instanceof TypeError
+  ) {
+    return authError(
+      'AUTH_ISSUER_UNAVAILABLE',
+      'The identity provider that issued the token cannot be reached to check it.',
+      cause,
+    );
   }
   return invalid(cause);
 }

@@ -14,26 +14,55 @@ import type { ReadCache, ReadCacheOptions } from './types.js';
 
 function invalid(path: string, expected: string, got: unknown): GatewayError {
   const shown = typeof got === 'string' ? `'${got}'` : String(got);
-  return new GatewayError({ code: 'CONFIG_INVALID', safeMessage: `cache.${path} should be ${expected}, instead got ${shown}.`, details: { path: `cache.${path}` } });
+  return new GatewayError({
+    code: 'CONFIG_INVALID',
+    safeMessage: `cache.${path} should be ${expected}, instead got ${shown}.`,
+    details: { path: `cache.${path}` },
+  });
 }
 
-function checkPositiveInteger(options: ReadCacheOptions, name: 'maxEntries' | 'maxBytes' | 'memoryTierTtlMs' | 'operationTimeoutMs' | 'connectTimeoutMs'): void {
+function checkPositiveInteger(
+  options: ReadCacheOptions,
+  name: 'maxEntries' | 'maxBytes' | 'memoryTierTtlMs' | 'operationTimeoutMs' | 'connectTimeoutMs',
+): void {
   const value = options[name];
   if (value === undefined && name !== 'maxEntries' && name !== 'maxBytes') return;
-  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0) throw invalid(name, 'a positive integer', value);
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value <= 0)
+    throw invalid(name, 'a positive integer', value);
 }
 
 /** Checks what the config layer may not have (a ReadCache can be built outside it, in tests and benches). */
 function checkOptions(options: ReadCacheOptions): void {
-  if (options.store !== 'memory' && options.store !== 'redis') throw invalid('store', '"memory" or "redis"', options.store);
-  for (const name of ['maxEntries', 'maxBytes', 'memoryTierTtlMs', 'operationTimeoutMs', 'connectTimeoutMs'] as const) checkPositiveInteger(options, name);
-  if (typeof options.keyPrefix !== 'string') throw invalid('keyPrefix', 'a string', options.keyPrefix);
-  if (options.store === 'redis' && (typeof options.redisUrl !== 'string' || options.redisUrl.length === 0)) {
-    throw new GatewayError({ code: 'CONFIG_INVALID', safeMessage: 'cache.redisUrl is required when cache.store is "redis" (e.g. "redis://127.0.0.1:6379").', details: { path: 'cache.redisUrl' } });
+  if (options.store !== 'memory' && options.store !== 'redis')
+    throw invalid('store', '"memory" or "redis"', options.store);
+  for (const name of [
+    'maxEntries',
+    'maxBytes',
+    'memoryTierTtlMs',
+    'operationTimeoutMs',
+    'connectTimeoutMs',
+  ] as const)
+    checkPositiveInteger(options, name);
+  if (typeof options.keyPrefix !== 'string')
+    throw invalid('keyPrefix', 'a string', options.keyPrefix);
+  if (
+    options.store === 'redis' &&
+    (typeof options.redisUrl !== 'string' || options.redisUrl.length === 0)
+  ) {
+    throw new GatewayError({
+      code: 'CONFIG_INVALID',
+      safeMessage:
+        'cache.redisUrl is required when cache.store is "redis" (e.g. "redis://127.0.0.1:6379").',
+      details: { path: 'cache.redisUrl' },
+    });
   }
   if (options.store === 'redis' && !/^rediss?:$/.test(safeProtocol(options.redisUrl as string))) {
     // The URL may hold a password: the message shows neither the URL nor the password.
-    throw new GatewayError({ code: 'CONFIG_INVALID', safeMessage: 'cache.redisUrl should be a redis:// or rediss:// URL.', details: { path: 'cache.redisUrl' } });
+    throw new GatewayError({
+      code: 'CONFIG_INVALID',
+      safeMessage: 'cache.redisUrl should be a redis:// or rediss:// URL.',
+      details: { path: 'cache.redisUrl' },
+    });
   }
 }
 
@@ -46,14 +75,29 @@ function safeProtocol(url: string): string {
 }
 
 /** @default values of the optional Redis options, ms. */
-const REDIS_DEFAULTS = { memoryTierTtlMs: 5_000, operationTimeoutMs: 500, connectTimeoutMs: 2_000 } as const;
+const REDIS_DEFAULTS = {
+  memoryTierTtlMs: 5_000,
+  operationTimeoutMs: 500,
+  connectTimeoutMs: 2_000,
+} as const;
 
-async function createRedisReadCache(options: ReadCacheOptions & { redisUrl: string }): Promise<ReadCache> {
+async function createRedisReadCache(
+  options: ReadCacheOptions & { redisUrl: string },
+): Promise<ReadCache> {
   const memoryTierTtlMs = options.memoryTierTtlMs ?? REDIS_DEFAULTS.memoryTierTtlMs;
   const operationTimeoutMs = options.operationTimeoutMs ?? REDIS_DEFAULTS.operationTimeoutMs;
   const connectTimeoutMs = options.connectTimeoutMs ?? REDIS_DEFAULTS.connectTimeoutMs;
-  const connection = await connectRedis({ url: options.redisUrl, connectTimeoutMs, operationTimeoutMs, logger: options.logger });
-  const remote = createRedisStore({ client: connection.client, keyPrefix: options.keyPrefix, operationTimeoutMs });
+  const connection = await connectRedis({
+    url: options.redisUrl,
+    connectTimeoutMs,
+    operationTimeoutMs,
+    logger: options.logger,
+  });
+  const remote = createRedisStore({
+    client: connection.client,
+    keyPrefix: options.keyPrefix,
+    operationTimeoutMs,
+  });
   const local = createMemoryStore({ maxEntries: options.maxEntries, maxBytes: options.maxBytes });
   // The bus and the tiers refer to each other: the tiers ask whether the bus
   // listens and publish through it; the bus drops keys from the tiers.
@@ -88,7 +132,10 @@ async function createRedisReadCache(options: ReadCacheOptions & { redisUrl: stri
     store,
     storeName: `redis ${redisTarget(options.redisUrl)}`,
     logger: options.logger,
-    storeStats: () => ({ memoryTierHits: tiers.memoryHits, invalidationsReceived: tiers.keysDropped }),
+    storeStats: () => ({
+      memoryTierHits: tiers.memoryHits,
+      invalidationsReceived: tiers.keysDropped,
+    }),
   });
 }
 

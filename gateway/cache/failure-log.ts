@@ -28,7 +28,12 @@ export function createFailureLog(logger: Logger, store: string, quietMs = 60_000
       count += 1;
       const now = Date.now();
       if (!failing || now - lastLoggedAt >= quietMs) {
-        logger.warn('read cache store failed; serving misses', { store, operation, error, failuresNotLogged: unlogged });
+        logger.warn('read cache store failed; serving misses', {
+          store,
+          operation,
+          error,
+          failuresNotLogged: unlogged,
+        });
         lastLoggedAt = now;
         unlogged = 0;
       } else {

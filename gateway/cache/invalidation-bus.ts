@@ -48,7 +48,12 @@ function parseMessage(message: string): { from: string; keys: string[] } | undef
     const parsed: unknown = JSON.parse(message);
     if (typeof parsed !== 'object' || parsed === null) return undefined;
     const { from, keys } = parsed as { from?: unknown; keys?: unknown };
-    if (typeof from !== 'string' || !Array.isArray(keys) || !keys.every((key) => typeof key === 'string')) return undefined;
+    if (
+      typeof from !== 'string' ||
+      !Array.isArray(keys) ||
+      !keys.every((key) => typeof key === 'string')
+    )
+      return undefined;
     return { from, keys };
   } catch {
     return undefined;
@@ -90,7 +95,11 @@ export function startInvalidationBus(options: InvalidationBusOptions): Invalidat
       subscribed = true;
       if (!closed && subscriber.isReady) listening = true;
     },
-    (error: unknown) => options.logger.warn('read cache: could not subscribe to the invalidation channel; the memory tier stays off', { channel, error }),
+    (error: unknown) =>
+      options.logger.warn(
+        'read cache: could not subscribe to the invalidation channel; the memory tier stays off',
+        { channel, error },
+      ),
   );
 
   return {
@@ -99,7 +108,10 @@ export function startInvalidationBus(options: InvalidationBusOptions): Invalidat
     },
     async publish(keys) {
       for (let start = 0; start < keys.length; start += KEYS_PER_MESSAGE) {
-        await options.publisher.publish(channel, JSON.stringify({ from: instance, keys: keys.slice(start, start + KEYS_PER_MESSAGE) }));
+        await options.publisher.publish(
+          channel,
+          JSON.stringify({ from: instance, keys: keys.slice(start, start + KEYS_PER_MESSAGE) }),
+        );
       }
     },
     async close() {

@@ -54,15 +54,30 @@ export const KEYV_OPTIONS = {
 } as const;
 
 /** Keyv's raw rows → the store contract's values. */
-export function toStoredValues(rows: ReadonlyArray<{ value?: unknown; expires?: number | null } | undefined>): Array<StoredValue | undefined> {
+export function toStoredValues(
+  rows: ReadonlyArray<{ value?: unknown; expires?: number | null } | undefined>,
+): Array<StoredValue | undefined> {
   return rows.map((row) =>
-    typeof row !== 'object' || row === null ? undefined : { value: row.value, expiresAt: typeof row.expires === 'number' ? row.expires : Number.POSITIVE_INFINITY },
+    typeof row !== 'object' || row === null
+      ? undefined
+      : {
+          value: row.value,
+          expiresAt: typeof row.expires === 'number' ? row.expires : Number.POSITIVE_INFINITY,
+        },
   );
 }
 
 /** Keyv wants whole milliseconds; a TTL below 1 ms would mean "forever" to it. */
-export function toKeyvEntries(writes: readonly StoreWrite[]): Array<{ key: string; value: unknown; ttl: number }> {
-  return writes.filter((write) => write.ttlMs > 0).map((write) => ({ key: write.key, value: write.value, ttl: Math.max(1, Math.ceil(write.ttlMs)) }));
+export function toKeyvEntries(
+  writes: readonly StoreWrite[],
+): Array<{ key: string; value: unknown; ttl: number }> {
+  return writes
+    .filter((write) => write.ttlMs > 0)
+    .map((write) => ({
+      key: write.key,
+      value: write.value,
+      ttl: Math.max(1, Math.ceil(write.ttlMs)),
+    }));
 }
 
 /**
@@ -106,8 +121,17 @@ export function createMemoryStore(options: MemoryStoreOptions): MemoryStore {
       const now = Date.now();
       return writes.map((write) => {
         const held = lru.get(write.key);
-        const current = held === undefined ? undefined : (parseOrAbsent(held) as { value?: unknown; expires?: unknown } | undefined);
-        if (current !== undefined && current !== null && typeof current === 'object' && (typeof current.expires !== 'number' || current.expires > now)) return current.value;
+        const current =
+          held === undefined
+            ? undefined
+            : (parseOrAbsent(held) as { value?: unknown; expires?: unknown } | undefined);
+        if (
+          current !== undefined &&
+          current !== null &&
+          typeof current === 'object' &&
+          (typeof current.expires !== 'number' || current.expires > now)
+        )
+          return current.value;
         if (write.ttlMs <= 0) return undefined;
         const ttl = Math.max(1, Math.ceil(write.ttlMs));
         lru.set(write.key, JSON.stringify({ value: write.value, expires: now + ttl }), { ttl });

@@ -9,7 +9,14 @@ import type { Logger } from '../logger.js';
 import { createFailureLog } from './failure-log.js';
 import type { CacheStore, StoreWrite } from './store.js';
 import { parseStoredEntry, type StoredEntry } from './stored-entry.js';
-import { TAG_VERSION_TTL_MS, asVersion, entryKey, newVersion, uniqueTags, versionKey } from './tag-versions.js';
+import {
+  TAG_VERSION_TTL_MS,
+  asVersion,
+  entryKey,
+  newVersion,
+  uniqueTags,
+  versionKey,
+} from './tag-versions.js';
 import type { CacheEntry, CacheTicket, ReadCache, ReadCacheStats } from './types.js';
 
 export interface ReadCacheOverOptions {
@@ -43,28 +50,39 @@ export function createReadCacheOver(options: ReadCacheOverOptions): ReadCache {
   }
 
   /** Current versions of `tags` (undefined: none). */
-  async function currentVersions(tags: readonly string[]): Promise<Map<string, string | undefined>> {
+  async function currentVersions(
+    tags: readonly string[],
+  ): Promise<Map<string, string | undefined>> {
     const unique = uniqueTags(tags);
     const stored = unique.length === 0 ? [] : await store.getMany(unique.map(versionKey));
     return new Map(unique.map((tag, index) => [tag, asVersion(stored[index]?.value)]));
   }
 
-  function isCurrent(stored: StoredEntry, versions: ReadonlyMap<string, string | undefined>): boolean {
+  function isCurrent(
+    stored: StoredEntry,
+    versions: ReadonlyMap<string, string | undefined>,
+  ): boolean {
     return stored.e.tags.every((tag, index) => versions.get(tag) === stored.v[index]);
   }
 
   return {
     async getMany(keys) {
-      const answer = await guard('getMany', keys.map((): CacheEntry | undefined => undefined), async () => {
-        if (keys.length === 0) return [];
-        const now = Date.now();
-        const found = (await store.getMany(keys.map(entryKey))).map((item) => {
-          const stored = item === undefined ? undefined : parseStoredEntry(item.value);
-          return stored !== undefined && stored.e.staleUntil > now ? stored : undefined;
-        });
-        const versions = await currentVersions(found.flatMap((stored) => stored?.e.tags ?? []));
-        return found.map((stored) => (stored !== undefined && isCurrent(stored, versions) ? stored.e : undefined));
-      });
+      const answer = await guard(
+        'getMany',
+        keys.map((): CacheEntry | undefined => undefined),
+        async () => {
+          if (keys.length === 0) return [];
+          const now = Date.now();
+          const found = (await store.getMany(keys.map(entryKey))).map((item) => {
+            const stored = item === undefined ? undefined : parseStoredEntry(item.value);
+            return stored !== undefined && stored.e.staleUntil > now ? stored : undefined;
+          });
+          const versions = await currentVersions(found.flatMap((stored) => stored?.e.tags ?? []));
+          return found.map((stored) =>
+            stored !== undefined && isCurrent(stored, versions) ? stored.e : undefined,
+          );
+        },
+      );
       for (const entry of answer) {
         if (entry === undefined) counts.misses += 1;
         else counts.hits += 1;
@@ -80,7 +98,13 @@ export function createReadCacheOver(options: ReadCacheOverOptions): ReadCache {
         const read = new Map<string, string>();
         for (const [tag, version] of current) {
           if (version !== undefined) read.set(tag, version);
-          else created.push({ tag, key: versionKey(tag), value: newVersion(), ttlMs: TAG_VERSION_TTL_MS });
+          else
+            created.push({
+              tag,
+              key: versionKey(tag),
+              value: newVersion(),
+              ttlMs: TAG_VERSION_TTL_MS,
+            });
         }
         if (created.length > 0) {
           // Set-if-absent, not set: another ticket (here or on another
@@ -90,7 +114,9 @@ export function createReadCacheOver(options: ReadCacheOverOptions): ReadCache {
           // A version gone at once (invalidated meanwhile) gets our fresh
           // token, which matches nothing stored: the entry is refused.
           const held = await store.setIfAbsent(created);
-          created.forEach(({ tag, value }, index) => read.set(tag, asVersion(held[index]) ?? (value as string)));
+          created.forEach(({ tag, value }, index) =>
+            read.set(tag, asVersion(held[index]) ?? (value as string)),
+          );
         }
         return read;
       });
@@ -103,7 +129,9 @@ export function createReadCacheOver(options: ReadCacheOverOptions): ReadCache {
       const now = Date.now();
       const accepted = entries.filter(({ entry, ticket }) => {
         const read = tickets.get(ticket);
-        return read !== undefined && entry.staleUntil > now && entry.tags.every((tag) => read.has(tag));
+        return (
+          read !== undefined && entry.staleUntil > now && entry.tags.every((tag) => read.has(tag))
+        );
       });
       counts.refused += entries.length - accepted.length;
       if (accepted.length === 0) return;
@@ -129,21 +157,36 @@ export function createReadCacheOver(options: ReadCacheOverOptions): ReadCache {
 
     async invalidateTags(tags) {
       const unique = uniqueTags(tags);
-      if (unique.length > 0) await guard('invalidateTags', undefined, () => store.deleteMany(unique.map(versionKey)));
+      if (unique.length > 0)
+        await guard('invalidateTags', undefined, () => store.deleteMany(unique.map(versionKey)));
     },
 
     async deleteKeys(keys) {
-      if (keys.length > 0) await guard('deleteKeys', undefined, () => store.deleteMany([...new Set(keys)].map(entryKey)));
+      if (keys.length > 0)
+        await guard('deleteKeys', undefined, () =>
+          store.deleteMany([...new Set(keys)].map(entryKey)),
+        );
     },
 
     stats() {
-      return { ...counts, failures: failures.count, memoryTierHits: 0, invalidationsReceived: 0, ...options.storeStats?.() };
+      return {
+        ...counts,
+        failures: failures.count,
+        memoryTierHits: 0,
+        invalidationsReceived: 0,
+        ...options.storeStats?.(),
+      };
     },
 
     async close() {
       if (closed) return;
       closed = true;
-      await store.close().catch((error: unknown) => options.logger.warn('read cache store did not close cleanly', { store: options.storeName, error }));
+      await store.close().catch((error: unknown) =>
+        options.logger.warn('read cache store did not close cleanly', {
+          store: options.storeName,
+          error,
+        }),
+      );
     },
   };
 }

@@ -20,11 +20,17 @@ import type { Logger } from '../logger.js';
 import { createFailureLog } from './failure-log.js';
 
 /** One node-redis client as this module builds it (RESP2, no modules). */
-function newClient(url: string, connectTimeoutMs: number, commands?: { operationTimeoutMs: number }) {
+function newClient(
+  url: string,
+  connectTimeoutMs: number,
+  commands?: { operationTimeoutMs: number },
+) {
   return createClient({
     url,
     socket: { connectTimeout: connectTimeoutMs, reconnectStrategy: reconnectDelay },
-    ...(commands === undefined ? {} : { disableOfflineQueue: true, commandOptions: { timeout: commands.operationTimeoutMs } }),
+    ...(commands === undefined
+      ? {}
+      : { disableOfflineQueue: true, commandOptions: { timeout: commands.operationTimeoutMs } }),
   });
 }
 
@@ -68,7 +74,10 @@ async function connectWithin(client: RedisClient, ms: number): Promise<boolean> 
     () => true,
     () => false,
   );
-  const outcome = await Promise.race([connected, sleep(ms, false, { signal: timer.signal }).catch(() => false)]);
+  const outcome = await Promise.race([
+    connected,
+    sleep(ms, false, { signal: timer.signal }).catch(() => false),
+  ]);
   timer.abort();
   return outcome;
 }
@@ -89,7 +98,10 @@ async function closeClient(client: RedisClient): Promise<void> {
   }
   const timer = new AbortController();
   const closed = await Promise.race([
-    client.close().then(() => true, () => false),
+    client.close().then(
+      () => true,
+      () => false,
+    ),
     sleep(CLOSE_GRACE_MS, false, { signal: timer.signal }).catch(() => false),
   ]);
   timer.abort();
@@ -98,18 +110,28 @@ async function closeClient(client: RedisClient): Promise<void> {
 
 export async function connectRedis(options: RedisConnectionOptions): Promise<RedisConnection> {
   const target = redisTarget(options.url);
-  const client = newClient(options.url, options.connectTimeoutMs, { operationTimeoutMs: options.operationTimeoutMs });
+  const client = newClient(options.url, options.connectTimeoutMs, {
+    operationTimeoutMs: options.operationTimeoutMs,
+  });
   const subscriber = newClient(options.url, options.connectTimeoutMs);
   const connectionErrors = createFailureLog(options.logger, `redis ${target}`);
   client.on('error', (error: unknown) => connectionErrors.failed('connection', error));
-  subscriber.on('error', (error: unknown) => connectionErrors.failed('subscriber connection', error));
+  subscriber.on('error', (error: unknown) =>
+    connectionErrors.failed('subscriber connection', error),
+  );
   client.on('ready', () => connectionErrors.succeeded());
 
-  const [ready] = await Promise.all([connectWithin(client, options.connectTimeoutMs), connectWithin(subscriber, options.connectTimeoutMs)]);
+  const [ready] = await Promise.all([
+    connectWithin(client, options.connectTimeoutMs),
+    connectWithin(subscriber, options.connectTimeoutMs),
+  ]);
   if (ready) {
     options.logger.info('read cache connected to redis', { redis: target });
   } else {
-    options.logger.warn('read cache: redis did not answer at start-up; serving misses until it does', { redis: target, connectTimeoutMs: options.connectTimeoutMs });
+    options.logger.warn(
+      'read cache: redis did not answer at start-up; serving misses until it does',
+      { redis: target, connectTimeoutMs: options.connectTimeoutMs },
+    );
   }
   let closing: Promise<void> | undefined;
   return {

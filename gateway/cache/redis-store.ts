@@ -21,7 +21,10 @@ export interface RedisStoreOptions {
 async function within<T>(ms: number, operation: string, work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`redis ${operation} did not answer within ${ms} ms`)), ms);
+    timer = setTimeout(
+      () => reject(new Error(`redis ${operation} did not answer within ${ms} ms`)),
+      ms,
+    );
   });
   try {
     return await Promise.race([work, timeout]);
@@ -33,9 +36,13 @@ async function within<T>(ms: number, operation: string, work: Promise<T>): Promi
 export function createRedisStore(options: RedisStoreOptions): CacheStore {
   // throwOnErrors: a failure reaches the read cache (which logs and counts
   // it) instead of only an 'error' event and an answer that looks like a miss.
-  const adapter = new KeyvRedis<string>(options.client, { throwOnConnectError: true, throwOnErrors: true });
+  const adapter = new KeyvRedis<string>(options.client, {
+    throwOnConnectError: true,
+    throwOnErrors: true,
+  });
   const keyv = new Keyv({ store: adapter, ...KEYV_OPTIONS });
-  const prefixed = (keys: readonly string[]): string[] => keys.map((key) => `${options.keyPrefix}${key}`);
+  const prefixed = (keys: readonly string[]): string[] =>
+    keys.map((key) => `${options.keyPrefix}${key}`);
   const { operationTimeoutMs: ms } = options;
   return {
     async getMany(keys) {
@@ -43,7 +50,10 @@ export function createRedisStore(options: RedisStoreOptions): CacheStore {
       return toStoredValues(await within(ms, 'getMany', keyv.getManyRaw(prefixed(keys))));
     },
     async setMany(writes) {
-      const entries = toKeyvEntries(writes).map((entry) => ({ ...entry, key: `${options.keyPrefix}${entry.key}` }));
+      const entries = toKeyvEntries(writes).map((entry) => ({
+        ...entry,
+        key: `${options.keyPrefix}${entry.key}`,
+      }));
       if (entries.length > 0) await within(ms, 'setMany', keyv.setMany(entries));
     },
     async setIfAbsent(writes) {
@@ -58,9 +68,14 @@ export function createRedisStore(options: RedisStoreOptions): CacheStore {
         Promise.all(
           writes.map(async (write) => {
             const ttl = Math.max(1, Math.ceil(write.ttlMs));
-            const previous = await options.client.set(`${options.keyPrefix}${write.key}`, JSON.stringify({ value: write.value, expires: now + ttl }), { expiration: { type: 'PX', value: ttl }, condition: 'NX', GET: true });
+            const previous = await options.client.set(
+              `${options.keyPrefix}${write.key}`,
+              JSON.stringify({ value: write.value, expires: now + ttl }),
+              { expiration: { type: 'PX', value: ttl }, condition: 'NX', GET: true },
+            );
             if (previous === null || previous === undefined) return write.value;
-            const held = KEYV_OPTIONS.deserialize(String(previous)) as { value?: unknown } | undefined;
+            const held = KEYV_OPTIONS.deserialize(String(previous)) as
+              { value?: unknown } | undefined;
             return held !== null && typeof held === 'object' ? held.value : undefined;
           }),
         ),

@@ -27,7 +27,13 @@ export function parseStoredEntry(value: unknown): StoredEntry | undefined {
   const { e, v } = value as { e?: unknown; v?: unknown };
   if (typeof e !== 'object' || e === null || !isStringArray(v)) return undefined;
   const entry = e as Partial<Record<keyof CacheEntry, unknown>>;
-  if (!('value' in entry) || !isFiniteNumber(entry.storedAt) || !isFiniteNumber(entry.freshUntil) || !isFiniteNumber(entry.staleUntil)) return undefined;
+  if (
+    !('value' in entry) ||
+    !isFiniteNumber(entry.storedAt) ||
+    !isFiniteNumber(entry.freshUntil) ||
+    !isFiniteNumber(entry.staleUntil)
+  )
+    return undefined;
   if (!isStringArray(entry.tags) || entry.tags.length !== v.length) return undefined;
   if (entry.notFound !== undefined && typeof entry.notFound !== 'boolean') return undefined;
   return { e: e as CacheEntry, v };

@@ -49,7 +49,9 @@ export function createTieredStore(options: TieredStoreOptions): TieredStore {
   let keysDropped = 0;
 
   async function fill(startedIn: number, writes: readonly StoreWrite[]): Promise<void> {
-    const capped = writes.map((write) => ({ ...write, ttlMs: Math.min(write.ttlMs, options.localTtlMs) })).filter((write) => write.ttlMs > 0);
+    const capped = writes
+      .map((write) => ({ ...write, ttlMs: Math.min(write.ttlMs, options.localTtlMs) }))
+      .filter((write) => write.ttlMs > 0);
     if (capped.length === 0 || startedIn !== epoch || !options.listening()) return;
     await local.setMany(capped);
     if (startedIn !== epoch) await local.deleteMany(capped.map((write) => write.key));
@@ -70,7 +72,12 @@ export function createTieredStore(options: TieredStoreOptions): TieredStore {
       missing.forEach((index, position) => {
         const found = far[position];
         answer[index] = found;
-        if (found !== undefined) writes.push({ key: keys[index] as string, value: found.value, ttlMs: found.expiresAt - now });
+        if (found !== undefined)
+          writes.push({
+            key: keys[index] as string,
+            value: found.value,
+            ttlMs: found.expiresAt - now,
+          });
       });
       await fill(startedIn, writes);
       return answer;

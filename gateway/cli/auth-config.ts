@@ -11,7 +11,8 @@ import { loadConfig } from './load-config.js';
 import { DEFAULT_CONFIG_FILE } from './start.js';
 
 export async function loadAuthConfig(file: string | undefined): Promise<AuthConfig> {
-  if (file === undefined && !existsSync(DEFAULT_CONFIG_FILE)) return parseSpec(CONFIG_SPEC.fields.auth, undefined, 'auth');
+  if (file === undefined && !existsSync(DEFAULT_CONFIG_FILE))
+    return parseSpec(CONFIG_SPEC.fields.auth, undefined, 'auth');
   const config = await loadConfig(file ?? DEFAULT_CONFIG_FILE);
   // The token commands never call a backend: close what the config opened.
   await Promise.allSettled((config.sources ?? []).map(async (source) => (await source).close()));

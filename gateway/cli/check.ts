@@ -14,7 +14,14 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Source } from '../../sources/common/index.js';
-import { ComposedSdlError, composeSchema, diffComposed, formatCompositionIssue, type Change, type CompositionIssue } from '../composition/index.js';
+import {
+  ComposedSdlError,
+  composeSchema,
+  diffComposed,
+  formatCompositionIssue,
+  type Change,
+  type CompositionIssue,
+} from '../composition/index.js';
 import { resolveConfig, type SwitchboardConfig } from '../config/index.js';
 import { GatewayError } from '../errors.js';
 import { EXIT, type CliIo } from './output.js';
@@ -23,13 +30,19 @@ import { DEFAULT_CONFIG_FILE } from './start.js';
 
 /** Beside the first schema file: schema/commerce.graphql → schema/commerce.composed.graphql. */
 export function composedArtifactPath(firstSchemaFile: string): string {
-  return join(dirname(firstSchemaFile), `${basename(firstSchemaFile, extname(firstSchemaFile))}.composed.graphql`);
+  return join(
+    dirname(firstSchemaFile),
+    `${basename(firstSchemaFile, extname(firstSchemaFile))}.composed.graphql`,
+  );
 }
 
 export async function check(argv: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: [...argv],
-    options: { config: { type: 'string', default: DEFAULT_CONFIG_FILE }, write: { type: 'boolean', default: false } },
+    options: {
+      config: { type: 'string', default: DEFAULT_CONFIG_FILE },
+      write: { type: 'boolean', default: false },
+    },
     strict: true,
     allowPositionals: false,
   });
@@ -43,14 +56,24 @@ export async function check(argv: readonly string[], io: CliIo): Promise<number>
   try {
     const schemaFiles = schemaFilesOf(config, configFile);
     const shown = (file: string): string => displayPath(file, shownFrom);
-    const documents = await Promise.all(schemaFiles.map((file) => readSchemaFile(file, shown(file))));
-    for (const source of sources) for (const warning of source.warnings) io.err(`warning: ${source.name}: ${warning.path}: ${warning.message}\n`);
+    const documents = await Promise.all(
+      schemaFiles.map((file) => readSchemaFile(file, shown(file))),
+    );
+    for (const source of sources)
+      for (const warning of source.warnings)
+        io.err(`warning: ${source.name}: ${warning.path}: ${warning.message}\n`);
     const composition = composeSchema({ documents, sources });
-    for (const warning of composition.warnings) io.err(`warning: ${formatCompositionIssue(warning)}\n`);
+    for (const warning of composition.warnings)
+      io.err(`warning: ${formatCompositionIssue(warning)}\n`);
     if (!composition.ok) return reportIssues(composition.errors, io);
     const artifact = composedArtifactPath(schemaFiles[0] as string);
     io.out(`Composed ${schemaFiles.map(shown).join(', ')} over ${describeSources(sources)}.\n`);
-    return await compareWithArtifact({ path: artifact, shown: shown(artifact) }, composition.composedSdl, values.write === true, io);
+    return await compareWithArtifact(
+      { path: artifact, shown: shown(artifact) },
+      composition.composedSdl,
+      values.write === true,
+      io,
+    );
   } finally {
     await Promise.allSettled(sources.map((source) => source.close()));
   }
@@ -60,7 +83,12 @@ export async function check(argv: readonly string[], io: CliIo): Promise<number>
 function schemaFilesOf(config: SwitchboardConfig, configFile: string): readonly string[] {
   const schema: unknown = (config as { schema?: unknown }).schema;
   const files = typeof schema === 'string' ? [schema] : schema;
-  if (Array.isArray(files) && files.length > 0 && files.every((file): file is string => typeof file === 'string' && file.length > 0)) return files.map((file) => resolve(file));
+  if (
+    Array.isArray(files) &&
+    files.length > 0 &&
+    files.every((file): file is string => typeof file === 'string' && file.length > 0)
+  )
+    return files.map((file) => resolve(file));
   throw new GatewayError({
     code: 'CONFIG_INVALID',
     safeMessage:
@@ -82,7 +110,14 @@ async function readSchemaFile(path: string, file: string): Promise<{ file: strin
     return { file, sdl: await readFile(path, 'utf8') };
   } catch (cause) {
     const missing = (cause as { code?: unknown }).code === 'ENOENT';
-    throw new GatewayError({ code: 'CONFIG_INVALID', safeMessage: missing ? `The schema file ${file} does not exist.` : `The schema file ${file} could not be read.`, details: { path: 'schema' }, cause });
+    throw new GatewayError({
+      code: 'CONFIG_INVALID',
+      safeMessage: missing
+        ? `The schema file ${file} does not exist.`
+        : `The schema file ${file} could not be read.`,
+      details: { path: 'schema' },
+      cause,
+    });
   }
 }
 
@@ -92,7 +127,9 @@ function describeSources(sources: readonly Source[]): string {
 
 function reportIssues(errors: readonly CompositionIssue[], io: CliIo): number {
   for (const issue of errors) io.err(`${formatCompositionIssue(issue)}\n`);
-  io.err(`switchboard check: the schema does not compose: ${errors.length} error${errors.length === 1 ? '' : 's'}. The gateway would refuse to start.\n`);
+  io.err(
+    `switchboard check: the schema does not compose: ${errors.length} error${errors.length === 1 ? '' : 's'}. The gateway would refuse to start.\n`,
+  );
   return EXIT.failed;
 }
 
@@ -110,14 +147,21 @@ function normalise(sdl: string): string {
   return `${sdl.replace(/\r\n?/g, '\n').trimEnd()}\n`;
 }
 
-async function compareWithArtifact(target: { path: string; shown: string }, composedSdl: string, write: boolean, io: CliIo): Promise<number> {
+async function compareWithArtifact(
+  target: { path: string; shown: string },
+  composedSdl: string,
+  write: boolean,
+  io: CliIo,
+): Promise<number> {
   const artifact = target.shown;
   const next = normalise(composedSdl);
   const committed = await readArtifact(target.path);
   const previous = committed === undefined ? undefined : normalise(committed);
   if (previous === undefined && !write) {
     // A new schema composed fine: nothing is broken, there is only no record yet of what callers see.
-    io.out(`The schema composes. ${artifact} does not exist yet, so there is nothing to compare with: run "switchboard check --write" and commit it, so later changes are checked against it.\n`);
+    io.out(
+      `The schema composes. ${artifact} does not exist yet, so there is nothing to compare with: run "switchboard check --write" and commit it, so later changes are checked against it.\n`,
+    );
     return EXIT.ok;
   }
   if (previous === next) {
@@ -130,7 +174,9 @@ async function compareWithArtifact(target: { path: string; shown: string }, comp
       breakingCount = printDiff(artifact, previous, next, io);
     } catch (error) {
       if (!(error instanceof ComposedSdlError) || error.side !== 'previous') throw error;
-      io.err(`switchboard check: ${artifact} is not a valid composed schema${error.line === undefined ? '' : ` (line ${error.line}, column ${error.column ?? 1})`}. Run "switchboard check --write" to rewrite it.\n`);
+      io.err(
+        `switchboard check: ${artifact} is not a valid composed schema${error.line === undefined ? '' : ` (line ${error.line}, column ${error.column ?? 1})`}. Run "switchboard check --write" to rewrite it.\n`,
+      );
       if (!write) return EXIT.failed;
     }
   }
@@ -146,18 +192,24 @@ async function compareWithArtifact(target: { path: string; shown: string }, comp
     );
     return EXIT.failed;
   }
-  io.out(`${artifact} differs from the fresh composition only in ways callers will not break on; run "switchboard check --write" to refresh it.\n`);
+  io.out(
+    `${artifact} differs from the fresh composition only in ways callers will not break on; run "switchboard check --write" to refresh it.\n`,
+  );
   return EXIT.ok;
 }
 
 /** Prints the three lists; returns how many changes break callers. */
 function printDiff(artifact: string, previous: string, next: string, io: CliIo): number {
   const { breaking, dangerous, safe } = diffComposed(previous, next);
-  const line = (change: Change): string => `  ${change.type}${change.path === undefined ? '' : ` ${change.path}`}: ${change.description}\n`;
+  const line = (change: Change): string =>
+    `  ${change.type}${change.path === undefined ? '' : ` ${change.path}`}: ${change.description}\n`;
   io.out(`Compared with ${artifact}:\n`);
-  if (breaking.length > 0) io.err(`Breaking changes (${breaking.length}):\n${breaking.map(line).join('')}`);
-  if (dangerous.length > 0) io.err(`Dangerous changes (${dangerous.length}), warnings:\n${dangerous.map(line).join('')}`);
+  if (breaking.length > 0)
+    io.err(`Breaking changes (${breaking.length}):\n${breaking.map(line).join('')}`);
+  if (dangerous.length > 0)
+    io.err(`Dangerous changes (${dangerous.length}), warnings:\n${dangerous.map(line).join('')}`);
   if (safe.length > 0) io.out(`Safe changes (${safe.length}):\n${safe.map(line).join('')}`);
-  if (breaking.length + dangerous.length + safe.length === 0) io.out('  No changes to the schema, only to its text.\n');
+  if (breaking.length + dangerous.length + safe.length === 0)
+    io.out('  No changes to the schema, only to its text.\n');
   return breaking.length;
 }

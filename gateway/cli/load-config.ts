@@ -17,13 +17,20 @@ import type { SwitchboardConfig } from '../config/index.js';
 import { GatewayError } from '../errors.js';
 
 function unreadable(file: string, why: string, cause?: unknown): GatewayError {
-  return new GatewayError({ code: 'CONFIG_INVALID', safeMessage: `The config file ${file} could not be loaded: ${why}`, details: { path: file }, cause });
+  return new GatewayError({
+    code: 'CONFIG_INVALID',
+    safeMessage: `The config file ${file} could not be loaded: ${why}`,
+    details: { path: file },
+    cause,
+  });
 }
 
 /** "file:line:column message", as editors print it. */
 function syntaxError(file: string, message: Message | undefined): string {
   const at = message?.location;
-  return at ? `${file}:${at.line}:${at.column + 1} ${message.text}` : (message?.text ?? 'it is not valid TypeScript');
+  return at
+    ? `${file}:${at.line}:${at.column + 1} ${message.text}`
+    : (message?.text ?? 'it is not valid TypeScript');
 }
 
 /** Sources are promises the config creates at once; one that fails is reported by resolveConfig, never as an unhandled rejection. */
@@ -46,11 +53,23 @@ export async function loadConfig(file: string): Promise<SwitchboardConfig> {
   try {
     code = await readFile(path, 'utf8');
   } catch (cause) {
-    throw new GatewayError({ code: 'CONFIG_INVALID', safeMessage: `No config file at ${file}.`, details: { path: file }, cause });
+    throw new GatewayError({
+      code: 'CONFIG_INVALID',
+      safeMessage: `No config file at ${file}.`,
+      details: { path: file },
+      cause,
+    });
   }
   let compiled: string;
   try {
-    compiled = (await transform(code, { loader: path.endsWith('.js') || path.endsWith('.mjs') ? 'js' : 'ts', format: 'esm', sourcefile: file, target: 'node20' })).code;
+    compiled = (
+      await transform(code, {
+        loader: path.endsWith('.js') || path.endsWith('.mjs') ? 'js' : 'ts',
+        format: 'esm',
+        sourcefile: file,
+        target: 'node20',
+      })
+    ).code;
   } catch (cause) {
     throw unreadable(file, syntaxError(file, (cause as { errors?: Message[] }).errors?.[0]), cause);
   }
@@ -68,9 +87,16 @@ export async function loadConfig(file: string): Promise<SwitchboardConfig> {
   } finally {
     await rm(temporary, { force: true });
   }
-  const config = typeof loaded.default === 'function' ? await (loaded.default as () => unknown)() : await loaded.default;
+  const config =
+    typeof loaded.default === 'function'
+      ? await (loaded.default as () => unknown)()
+      : await loaded.default;
   if (typeof config !== 'object' || config === null) {
-    throw new GatewayError({ code: 'CONFIG_INVALID', safeMessage: `The config file ${file} should export a config as default (export default defineConfig({...})).`, details: { path: file } });
+    throw new GatewayError({
+      code: 'CONFIG_INVALID',
+      safeMessage: `The config file ${file} should export a config as default (export default defineConfig({...})).`,
+      details: { path: file },
+    });
   }
   quietSources(config);
   return config as SwitchboardConfig;

@@ -24,7 +24,11 @@ export async function loadSource(request: SubgraphRequest): Promise<Source> {
     }
     case 'grpc': {
       const { createGrpcSource } = await import('../../sources/grpc/index.js');
-      return createGrpcSource({ name: request.name, contract: request.contract, ...(request.includeDirs ? { includeDirs: request.includeDirs } : {}) });
+      return createGrpcSource({
+        name: request.name,
+        contract: request.contract,
+        ...(request.includeDirs ? { includeDirs: request.includeDirs } : {}),
+      });
     }
     case 'grpc-reflect': {
       const { createGrpcSource } = await import('../../sources/grpc/index.js');

@@ -39,12 +39,16 @@ export async function main(argv: readonly string[], io: CliIo = processIo): Prom
         return await writes(rest, io);
       }
       default:
-        io.err(`switchboard: unknown command "${command.slice(0, 40)}". Run "switchboard --help".\n`);
+        io.err(
+          `switchboard: unknown command "${command.slice(0, 40)}". Run "switchboard --help".\n`,
+        );
         return EXIT.usage;
     }
   } catch (error) {
     io.err(`switchboard: ${reasonOf(error)}\n`);
-    return (error as { code?: unknown }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' || (error as { code?: unknown }).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' || (error as { code?: unknown }).code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL'
+    return (error as { code?: unknown }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ||
+      (error as { code?: unknown }).code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' ||
+      (error as { code?: unknown }).code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL'
       ? EXIT.usage
       : EXIT.failed;
   }

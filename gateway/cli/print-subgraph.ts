@@ -12,7 +12,10 @@ import { EXIT, type CliIo } from './output.js';
 export function nameFromContract(location: string): string {
   const path = location.replace(/[?#].*$/, '');
   const file = path.split(/[\\/]/).filter(Boolean).pop() ?? '';
-  const stem = file.replace(/\.[^.]*$/, '').replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+  const stem = file
+    .replace(/\.[^.]*$/, '')
+    .replace(/[^A-Za-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   if (stem === '') return 'api';
   return /^[A-Za-z]/.test(stem) ? stem : `api_${stem}`;
 }
@@ -31,16 +34,22 @@ export async function printSubgraph(argv: readonly string[], io: CliIo): Promise
     strict: true,
     allowPositionals: false,
   });
-  const chosen = (['rest', 'soap', 'grpc', 'grpc-reflect'] as const).filter((flag) => values[flag] !== undefined);
+  const chosen = (['rest', 'soap', 'grpc', 'grpc-reflect'] as const).filter(
+    (flag) => values[flag] !== undefined,
+  );
   if (chosen.length !== 1) {
-    io.err('switchboard: print-subgraph needs exactly one of --rest, --soap, --grpc or --grpc-reflect.\n');
+    io.err(
+      'switchboard: print-subgraph needs exactly one of --rest, --soap, --grpc or --grpc-reflect.\n',
+    );
     return EXIT.usage;
   }
   const [flag] = chosen as [(typeof chosen)[number]];
   const target = values[flag] as string;
   if (flag === 'grpc-reflect' && values.name === undefined) {
     // A server address says nothing a schema could be named after.
-    io.err('switchboard: print-subgraph --grpc-reflect needs --name <source name>, e.g. --name billing.\n');
+    io.err(
+      'switchboard: print-subgraph --grpc-reflect needs --name <source name>, e.g. --name billing.\n',
+    );
     return EXIT.usage;
   }
   const name = values.name ?? nameFromContract(target);
@@ -48,7 +57,12 @@ export async function printSubgraph(argv: readonly string[], io: CliIo): Promise
     flag === 'grpc-reflect'
       ? { kind: 'grpc-reflect', name, url: target }
       : flag === 'grpc'
-        ? { kind: 'grpc', name, contract: target, ...(values.include ? { includeDirs: values.include } : {}) }
+        ? {
+            kind: 'grpc',
+            name,
+            contract: target,
+            ...(values.include ? { includeDirs: values.include } : {}),
+          }
         : { kind: flag, name, contract: target };
   const source = await loadSource(request);
   try {

@@ -11,7 +11,12 @@ export const DEFAULT_CONFIG_FILE = 'switchboard.config.ts';
 
 function portOf(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
-  if (!/^\d+$/.test(value) || Number(value) > 65535) throw new GatewayError({ code: 'CONFIG_INVALID', safeMessage: `--port should be a port number from 0 to 65535, instead got "${value.slice(0, 20)}".`, details: { path: '--port' } });
+  if (!/^\d+$/.test(value) || Number(value) > 65535)
+    throw new GatewayError({
+      code: 'CONFIG_INVALID',
+      safeMessage: `--port should be a port number from 0 to 65535, instead got "${value.slice(0, 20)}".`,
+      details: { path: '--port' },
+    });
   return Number(value);
 }
 
@@ -51,8 +56,12 @@ async function describeSources(sources: readonly Source[]): Promise<string> {
   const width = Math.max(...sources.map((source) => source.name.length));
   const lines = await Promise.all(
     sources.map(async (source) => {
-      const health = await source.health().catch(() => ({ ok: false, latencyMs: 0, message: 'the health probe failed' }));
-      const state = health.ok ? `up (${Math.round(health.latencyMs)} ms)` : `DOWN: ${health.message ?? 'no answer'}`;
+      const health = await source
+        .health()
+        .catch(() => ({ ok: false, latencyMs: 0, message: 'the health probe failed' }));
+      const state = health.ok
+        ? `up (${Math.round(health.latencyMs)} ms)`
+        : `DOWN: ${health.message ?? 'no answer'}`;
       return `  ${source.name.padEnd(width)}  ${source.kind.padEnd(4)}  ${source.url === undefined ? '(no url)' : shownAddress(source.url)}  ${state}`;
     }),
   );
@@ -60,18 +69,44 @@ async function describeSources(sources: readonly Source[]): Promise<string> {
 }
 
 /** The one-line reason a listen failed, for the errors a person makes. */
-function listenFailure(error: unknown, host: string, port: number | undefined): GatewayError | unknown {
+function listenFailure(
+  error: unknown,
+  host: string,
+  port: number | undefined,
+): GatewayError | unknown {
   const code = (error as { code?: unknown } | null)?.code;
-  if (code === 'EADDRINUSE') return new GatewayError({ code: 'CONFIG_INVALID', safeMessage: `Port ${port ?? '?'} on ${host} is already in use: stop what holds it, or pass --port (or server.port) with another one.`, details: { path: 'server.port' }, cause: error });
-  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN') return new GatewayError({ code: 'CONFIG_INVALID', safeMessage: `Cannot listen on ${host}: no such address on this machine. Pass --host (or server.host) with one it has, e.g. 127.0.0.1.`, details: { path: 'server.host' }, cause: error });
-  if (code === 'EACCES') return new GatewayError({ code: 'CONFIG_INVALID', safeMessage: `Not allowed to listen on port ${port ?? '?'} (ports below 1024 need privileges): pick a port above 1023.`, details: { path: 'server.port' }, cause: error });
+  if (code === 'EADDRINUSE')
+    return new GatewayError({
+      code: 'CONFIG_INVALID',
+      safeMessage: `Port ${port ?? '?'} on ${host} is already in use: stop what holds it, or pass --port (or server.port) with another one.`,
+      details: { path: 'server.port' },
+      cause: error,
+    });
+  if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND' || code === 'EAI_AGAIN')
+    return new GatewayError({
+      code: 'CONFIG_INVALID',
+      safeMessage: `Cannot listen on ${host}: no such address on this machine. Pass --host (or server.host) with one it has, e.g. 127.0.0.1.`,
+      details: { path: 'server.host' },
+      cause: error,
+    });
+  if (code === 'EACCES')
+    return new GatewayError({
+      code: 'CONFIG_INVALID',
+      safeMessage: `Not allowed to listen on port ${port ?? '?'} (ports below 1024 need privileges): pick a port above 1023.`,
+      details: { path: 'server.port' },
+      cause: error,
+    });
   return error;
 }
 
 export async function start(argv: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: joinDashValues(argv, ['--port']),
-    options: { config: { type: 'string', default: DEFAULT_CONFIG_FILE }, port: { type: 'string' }, host: { type: 'string' } },
+    options: {
+      config: { type: 'string', default: DEFAULT_CONFIG_FILE },
+      port: { type: 'string' },
+      host: { type: 'string' },
+    },
     strict: true,
     allowPositionals: false,
   });

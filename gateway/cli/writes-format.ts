@@ -9,8 +9,10 @@ import { callerName } from '../writes/index.js';
 
 /** Control characters (ANSI escapes, carriage returns, bidi overrides) shown as \u escapes; long values cut. */
 export function printable(value: string, max = 120): string {
-   
-  const safe = value.replace(/[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  const safe = value.replace(
+    /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+    (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
   return safe.length > max ? `${safe.slice(0, max - 1)}…` : safe;
 }
 
@@ -20,8 +22,16 @@ export function isoTime(ms: number | null): string {
 
 /** Columns padded to their widest cell; the last column is not padded. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((title, column) => Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)));
-  const line = (cells: readonly string[]): string => cells.map((cell, column) => (column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0))).join('  ').trimEnd();
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...rows.map((row) => (row[column] ?? '').length)),
+  );
+  const line = (cells: readonly string[]): string =>
+    cells
+      .map((cell, column) =>
+        column === cells.length - 1 ? cell : cell.padEnd(widths[column] ?? 0),
+      )
+      .join('  ')
+      .trimEnd();
   return `${[line(header), ...rows.map(line)].join('\n')}\n`;
 }
 
@@ -67,14 +77,22 @@ export function writeDetail(write: Write): string {
     'Steps:',
   ];
   for (const step of write.steps) {
-    const safety = step.repeatSafety.kind === 'natural-key' ? `natural-key (${printable(step.repeatSafety.lookup, 60)})` : step.repeatSafety.kind;
-    const undo = step.compensation.kind === 'operation' ? printable(step.compensation.operation, 60) : `none (${printable(step.compensation.reason, 100)})`;
+    const safety =
+      step.repeatSafety.kind === 'natural-key'
+        ? `natural-key (${printable(step.repeatSafety.lookup, 60)})`
+        : step.repeatSafety.kind;
+    const undo =
+      step.compensation.kind === 'operation'
+        ? printable(step.compensation.operation, 60)
+        : `none (${printable(step.compensation.reason, 100)})`;
     lines.push(
       `  ${step.index}. ${printable(step.source, 40)}.${printable(step.operation, 60)}  ${step.state}, ${step.attempts} attempt${step.attempts === 1 ? '' : 's'}`,
       `     repeat: ${safety}; undo: ${undo}; key ${step.idempotencyKey}`,
       `     request ${json(step.request)}`,
       `     result  ${json(step.result)}`,
-      ...(step.error === null ? [] : [`     error   ${step.error.code}: ${printable(step.error.message, 400)}`]),
+      ...(step.error === null
+        ? []
+        : [`     error   ${step.error.code}: ${printable(step.error.message, 400)}`]),
     );
   }
   return `${lines.join('\n')}\n`;
@@ -83,7 +101,18 @@ export function writeDetail(write: Write): string {
 export function auditTable(entries: readonly AuditEntry[]): string {
   if (entries.length === 0) return 'No audit entries match.\n';
   return table(
-    ['TIME', 'WRITE', 'MUTATION', 'CALLER', 'PARTNER', 'ACTOR', 'EVENT', 'STATE', 'SYSTEM', 'DETAIL'],
+    [
+      'TIME',
+      'WRITE',
+      'MUTATION',
+      'CALLER',
+      'PARTNER',
+      'ACTOR',
+      'EVENT',
+      'STATE',
+      'SYSTEM',
+      'DETAIL',
+    ],
     entries.map((entry) => [
       isoTime(entry.at),
       entry.writeId,
@@ -93,7 +122,9 @@ export function auditTable(entries: readonly AuditEntry[]): string {
       printable(entry.actor, 40),
       entry.event,
       entry.state,
-      entry.step === null ? '-' : `${printable(entry.step.source, 40)}.${printable(entry.step.operation, 60)}: ${entry.step.state}`,
+      entry.step === null
+        ? '-'
+        : `${printable(entry.step.source, 40)}.${printable(entry.step.operation, 60)}: ${entry.step.state}`,
       printable(entry.detail ?? '', 120),
     ]),
   );

@@ -13,7 +13,18 @@
 import { parseArgs } from 'node:util';
 import { SwitchboardError } from '../../sources/common/index.js';
 import { resolveConfig, type ResolvedConfig } from '../config/index.js';
-import { auditTrail, checkReplayable, discardWrite, listWrites, parseTime, parseWriteState, replayWrite, showWrite, type WriteJournal, type WriteRunner } from '../writes/index.js';
+import {
+  auditTrail,
+  checkReplayable,
+  discardWrite,
+  listWrites,
+  parseTime,
+  parseWriteState,
+  replayWrite,
+  showWrite,
+  type WriteJournal,
+  type WriteRunner,
+} from '../writes/index.js';
 import { openWriteJournal } from '../writes/open.js';
 import { loadConfig } from './load-config.js';
 import { EXIT, reasonOf, type CliIo } from './output.js';
@@ -55,12 +66,19 @@ function usageError(message: string): Error {
 function limitOf(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   // Any digits pass here, so operator.ts refuses a huge limit with its own message (and code).
-  if (!/^\d{1,20}$/.test(value)) throw Object.assign(new Error(`--limit should be a whole number, instead got "${value.slice(0, 20)}".`), { code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' });
+  if (!/^\d{1,20}$/.test(value))
+    throw Object.assign(
+      new Error(`--limit should be a whole number, instead got "${value.slice(0, 20)}".`),
+      { code: 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' },
+    );
   return Number(value);
 }
 
 function oneId(positionals: readonly string[], subcommand: string): string {
-  if (positionals.length !== 1) throw usageError(`"writes ${subcommand}" takes one write id, e.g. switchboard writes ${subcommand} 0b9c…`);
+  if (positionals.length !== 1)
+    throw usageError(
+      `"writes ${subcommand}" takes one write id, e.g. switchboard writes ${subcommand} 0b9c…`,
+    );
   return positionals[0] as string;
 }
 
@@ -69,7 +87,9 @@ export async function writes(argv: readonly string[], io: CliIo): Promise<number
   let asJson = rest.includes('--json');
   try {
     if (subcommand === undefined || !(SUBCOMMANDS as readonly string[]).includes(subcommand)) {
-      throw usageError(`"writes" needs one of ${SUBCOMMANDS.join(', ')}${subcommand === undefined ? '' : `, instead got "${subcommand.slice(0, 40)}"`}. Run "switchboard --help".`);
+      throw usageError(
+        `"writes" needs one of ${SUBCOMMANDS.join(', ')}${subcommand === undefined ? '' : `, instead got "${subcommand.slice(0, 40)}"`}. Run "switchboard --help".`,
+      );
     }
     const { values, positionals } = parseArgs({
       args: rest,
@@ -90,13 +110,20 @@ export async function writes(argv: readonly string[], io: CliIo): Promise<number
     });
     asJson = values.json === true;
     const now = Date.now();
-    const print = (value: unknown, human: () => string): void => io.out(asJson ? `${JSON.stringify(value, null, 2)}\n` : human());
+    const print = (value: unknown, human: () => string): void =>
+      io.out(asJson ? `${JSON.stringify(value, null, 2)}\n` : human());
     // Arguments first: a wrong --state or --limit costs no config load and no database.
-    const states = values.state?.flatMap((list) => list.split(',')).filter((state) => state.length > 0).map(parseWriteState);
+    const states = values.state
+      ?.flatMap((list) => list.split(','))
+      .filter((state) => state.length > 0)
+      .map(parseWriteState);
     const limit = limitOf(values.limit);
     const command = subcommand as Subcommand;
     const takesId = command === 'show' || command === 'replay' || command === 'discard';
-    if (!takesId && positionals.length > 0) throw usageError(`"writes ${command}" takes no positional argument, instead got "${(positionals[0] ?? '').slice(0, 40)}".`);
+    if (!takesId && positionals.length > 0)
+      throw usageError(
+        `"writes ${command}" takes no positional argument, instead got "${(positionals[0] ?? '').slice(0, 40)}".`,
+      );
     const id = takesId ? oneId(positionals, command) : '';
 
     const resolved = await resolveConfig(await loadConfig(values.config ?? DEFAULT_CONFIG_FILE));
@@ -105,7 +132,13 @@ export async function writes(argv: readonly string[], io: CliIo): Promise<number
       journal = await openWriteJournal(resolved.writes);
       switch (command) {
         case 'list': {
-          const found = await listWrites(journal, { ...(states === undefined ? {} : { states }), ...(limit === undefined ? {} : { limit }), ...(values.before === undefined ? {} : { before: parseTime(values.before, now, 'before') }) });
+          const found = await listWrites(journal, {
+            ...(states === undefined ? {} : { states }),
+            ...(limit === undefined ? {} : { limit }),
+            ...(values.before === undefined
+              ? {}
+              : { before: parseTime(values.before, now, 'before') }),
+          });
           print(found, () => writesTable(found));
           return WRITES_EXIT.ok;
         }
@@ -116,7 +149,11 @@ export async function writes(argv: readonly string[], io: CliIo): Promise<number
         }
         case 'discard': {
           const write = await discardWrite(journal, id, CLI_ACTOR, values.reason);
-          print(write, () => `Write ${write.id} is discarded: ${JSON.stringify(write.reason)} (recorded in the audit trail as done by "${CLI_ACTOR}").\n`);
+          print(
+            write,
+            () =>
+              `Write ${write.id} is discarded: ${JSON.stringify(write.reason)} (recorded in the audit trail as done by "${CLI_ACTOR}").\n`,
+          );
           return WRITES_EXIT.ok;
         }
         case 'audit': {
@@ -132,7 +169,11 @@ export async function writes(argv: readonly string[], io: CliIo): Promise<number
         }
         case 'replay': {
           const write = await replay(resolved, journal, id);
-          print(write, () => `Write ${write.id} was replayed and is now ${write.state}.${write.reason === null ? '' : ` ${write.reason}`}\n${writeDetail(write)}`);
+          print(
+            write,
+            () =>
+              `Write ${write.id} was replayed and is now ${write.state}.${write.reason === null ? '' : ` ${write.reason}`}\n${writeDetail(write)}`,
+          );
           // Replayed, but parked again: the operator's script must not read that as done.
           return write.state === 'dead-lettered' ? WRITES_EXIT.failed : WRITES_EXIT.ok;
         }
@@ -145,7 +186,11 @@ export async function writes(argv: readonly string[], io: CliIo): Promise<number
     }
   } catch (error) {
     const code = error instanceof SwitchboardError ? error.code : undefined;
-    io.err(asJson ? `${JSON.stringify({ error: { code: code ?? 'USAGE', message: error instanceof SwitchboardError ? error.safeMessage : reasonOf(error) } })}\n` : `switchboard: ${reasonOf(error)}\n`);
+    io.err(
+      asJson
+        ? `${JSON.stringify({ error: { code: code ?? 'USAGE', message: error instanceof SwitchboardError ? error.safeMessage : reasonOf(error) } })}\n`
+        : `switchboard: ${reasonOf(error)}\n`,
+    );
     return exitFor(error);
   }
 }
@@ -155,7 +200,11 @@ export async function writes(argv: readonly string[], io: CliIo): Promise<number
  * (nothing listens) and its runner drives the write. The id and the state
  * are checked first, on the journal alone: a wrong id costs no gateway.
  */
-async function replay(resolved: ResolvedConfig, journal: WriteJournal, id: string): Promise<Awaited<ReturnType<WriteRunner['replay']>>> {
+async function replay(
+  resolved: ResolvedConfig,
+  journal: WriteJournal,
+  id: string,
+): Promise<Awaited<ReturnType<WriteRunner['replay']>>> {
   await checkReplayable(journal, id);
   const { createGateway } = await import('../server.js');
   const gateway = await createGateway(resolved);

@@ -6,7 +6,16 @@
  * directives they are removed from what callers see; gateway/auth/access.ts
  * enforces them on every path and hides what a caller may not see.
  */
-import { getDirectiveValues, isEnumType, isInterfaceType, isObjectType, isScalarType, type ASTNode, type GraphQLNamedType, type GraphQLSchema } from 'graphql';
+import {
+  getDirectiveValues,
+  isEnumType,
+  isInterfaceType,
+  isObjectType,
+  isScalarType,
+  type ASTNode,
+  type GraphQLNamedType,
+  type GraphQLSchema,
+} from 'graphql';
 import { issueAt, type CompositionIssue } from './issues.js';
 
 /** One rule: every member must hold. */
@@ -23,24 +32,64 @@ export type AccessRules = ReadonlyMap<string, AccessRule>;
 /** A scope as partners write it: "orders:read", "catalog.admin", "inventory:write". */
 const SCOPE = /^[A-Za-z0-9][A-Za-z0-9:._-]{0,63}$/;
 
-function readRule(schema: GraphQLSchema, node: Parameters<typeof getDirectiveValues>[1], errors: CompositionIssue[]): AccessRule | undefined {
+function readRule(
+  schema: GraphQLSchema,
+  node: Parameters<typeof getDirectiveValues>[1],
+  errors: CompositionIssue[],
+): AccessRule | undefined {
   const requires = schema.getDirective('requiresScopes');
   const authenticated = schema.getDirective('authenticated');
-  const scopes = requires === undefined || requires === null ? undefined : (getDirectiveValues(requires, node)?.scopes as string[][] | undefined);
-  const isAuthenticated = authenticated !== undefined && authenticated !== null && getDirectiveValues(authenticated, node) !== undefined;
+  const scopes =
+    requires === undefined || requires === null
+      ? undefined
+      : (getDirectiveValues(requires, node)?.scopes as string[][] | undefined);
+  const isAuthenticated =
+    authenticated !== undefined &&
+    authenticated !== null &&
+    getDirectiveValues(authenticated, node) !== undefined;
   if (scopes === undefined && !isAuthenticated) return undefined;
-  const place = (node.directives ?? []).find((directive) => directive.name.value === 'requiresScopes') as ASTNode | undefined;
+  const place = (node.directives ?? []).find(
+    (directive) => directive.name.value === 'requiresScopes',
+  ) as ASTNode | undefined;
   if (scopes !== undefined) {
-    const fix = 'write alternatives of non-empty scope sets, e.g. @requiresScopes(scopes: [["orders:read"], ["orders:admin"]]).';
-    if (scopes.length === 0) errors.push(issueAt(place, 'SCOPES_INVALID', '@requiresScopes has no alternatives, so no caller could ever see this.', fix));
+    const fix =
+      'write alternatives of non-empty scope sets, e.g. @requiresScopes(scopes: [["orders:read"], ["orders:admin"]]).';
+    if (scopes.length === 0)
+      errors.push(
+        issueAt(
+          place,
+          'SCOPES_INVALID',
+          '@requiresScopes has no alternatives, so no caller could ever see this.',
+          fix,
+        ),
+      );
     for (const set of scopes) {
-      if (set.length === 0) errors.push(issueAt(place, 'SCOPES_INVALID', '@requiresScopes has an empty scope set, which every caller would meet.', fix));
+      if (set.length === 0)
+        errors.push(
+          issueAt(
+            place,
+            'SCOPES_INVALID',
+            '@requiresScopes has an empty scope set, which every caller would meet.',
+            fix,
+          ),
+        );
       for (const scope of set) {
-        if (!SCOPE.test(scope)) errors.push(issueAt(place, 'SCOPES_INVALID', `"${scope.slice(0, 80)}" is not a scope: 1 to 64 letters, digits, ":", ".", "_" or "-".`, fix));
+        if (!SCOPE.test(scope))
+          errors.push(
+            issueAt(
+              place,
+              'SCOPES_INVALID',
+              `"${scope.slice(0, 80)}" is not a scope: 1 to 64 letters, digits, ":", ".", "_" or "-".`,
+              fix,
+            ),
+          );
       }
     }
   }
-  return { authenticated: isAuthenticated, ...(scopes === undefined ? {} : { scopes: scopes.map((set) => [...new Set(set)]) }) };
+  return {
+    authenticated: isAuthenticated,
+    ...(scopes === undefined ? {} : { scopes: scopes.map((set) => [...new Set(set)]) }),
+  };
 }
 
 function hasRuleKind(type: GraphQLNamedType): boolean {
@@ -55,7 +104,13 @@ function hasRuleKind(type: GraphQLNamedType): boolean {
 export function readAccessRules(schema: GraphQLSchema, errors: CompositionIssue[]): AccessRules {
   const rules = new Map<string, AccessRule>();
   for (const type of Object.values(schema.getTypeMap())) {
-    if (type.name.startsWith('__') || !hasRuleKind(type) || type.astNode === undefined || type.astNode === null) continue;
+    if (
+      type.name.startsWith('__') ||
+      !hasRuleKind(type) ||
+      type.astNode === undefined ||
+      type.astNode === null
+    )
+      continue;
     const typeRule = readRule(schema, type.astNode, errors);
     if (typeRule !== undefined) rules.set(type.name, typeRule);
     if (!isObjectType(type) && !isInterfaceType(type)) continue;

@@ -43,7 +43,9 @@ function compile(template: ArgTemplate, type: GraphQLInputType | undefined): Bui
     case 'object': {
       const named = type === undefined ? undefined : getNullableType(type);
       const fields = isInputObjectType(named) ? named.getFields() : {};
-      const entries = [...template.fields].map(([name, { template: inner }]) => [name, compile(inner, fields[name]?.type)] as const);
+      const entries = [...template.fields].map(
+        ([name, { template: inner }]) => [name, compile(inner, fields[name]?.type)] as const,
+      );
       return (parent, args) => {
         const result: Record<string, unknown> = {};
         // An argument the caller left out is left out of the call too (not sent as null).
@@ -64,7 +66,9 @@ function compile(template: ArgTemplate, type: GraphQLInputType | undefined): Bui
         const list = over(parent, args);
         if (list === undefined || list === null) return list;
         const scope = (parent ?? {}) as Record<string, unknown>;
-        return (Array.isArray(list) ? list : [list]).map((element) => item({ ...scope, item: element }, args));
+        return (Array.isArray(list) ? list : [list]).map((element) =>
+          item({ ...scope, item: element }, args),
+        );
       };
     }
     case 'list': {
@@ -86,7 +90,10 @@ export function compileArgs(
   argTypes: ReadonlyMap<string, GraphQLInputType>,
   keepSingle?: string,
 ): (parent: unknown, args: Readonly<Record<string, unknown>>) => Args {
-  const entries = [...templates].map(([name, { template }]) => [name, compile(template, name === keepSingle ? undefined : argTypes.get(name))] as const);
+  const entries = [...templates].map(
+    ([name, { template }]) =>
+      [name, compile(template, name === keepSingle ? undefined : argTypes.get(name))] as const,
+  );
   return (parent, args) => {
     const result: Record<string, unknown> = {};
     for (const [name, build] of entries) {

@@ -3,7 +3,13 @@
  * typed descriptions, keeping each piece's AST node so every later problem
  * can point at its line and column. Nothing here knows about sources.
  */
-import { Kind, type ConstDirectiveNode, type ConstValueNode, type FieldDefinitionNode, type ValueNode } from 'graphql';
+import {
+  Kind,
+  type ConstDirectiveNode,
+  type ConstValueNode,
+  type FieldDefinitionNode,
+  type ValueNode,
+} from 'graphql';
 import { ExpressionError, parseExpression, type Expression } from './expression.js';
 import { issueAt, type CompositionIssue } from './issues.js';
 import { readInvalidation, type InvalidationBinding } from './invalidates.js';
@@ -15,12 +21,29 @@ export type TemplateRoot = 'args' | 'parent' | 'caller' | 'steps' | 'item' | 'st
 
 /** A value of @fetch's `args`: a reference, a literal, or an object/list built of them. */
 export type ArgTemplate =
-  | { readonly kind: 'ref'; readonly root: TemplateRoot; readonly path: readonly string[]; readonly node: ValueNode }
+  | {
+      readonly kind: 'ref';
+      readonly root: TemplateRoot;
+      readonly path: readonly string[];
+      readonly node: ValueNode;
+    }
   | { readonly kind: 'literal'; readonly value: unknown; readonly node: ValueNode }
-  | { readonly kind: 'object'; readonly fields: ReadonlyMap<string, { readonly template: ArgTemplate; readonly node: ValueNode }>; readonly node: ValueNode }
+  | {
+      readonly kind: 'object';
+      readonly fields: ReadonlyMap<
+        string,
+        { readonly template: ArgTemplate; readonly node: ValueNode }
+      >;
+      readonly node: ValueNode;
+    }
   | { readonly kind: 'list'; readonly items: readonly ArgTemplate[]; readonly node: ValueNode }
   /** A write step's `{ _each: "$args.input.lines", itemCode: "$item.sku" }`: the object built once per element of the list, `$item.` reading the element. */
-  | { readonly kind: 'each'; readonly over: ArgTemplate; readonly item: ArgTemplate; readonly node: ValueNode };
+  | {
+      readonly kind: 'each';
+      readonly over: ArgTemplate;
+      readonly item: ArgTemplate;
+      readonly node: ValueNode;
+    };
 
 export interface FetchBinding {
   readonly source: string;
@@ -35,7 +58,11 @@ export interface FieldBinding {
   readonly fetch?: FetchBinding;
   readonly from?: { readonly path: readonly string[]; readonly node: ConstDirectiveNode };
   readonly compute?: { readonly expression: Expression; readonly node: ConstDirectiveNode };
-  readonly connection?: { readonly items: readonly string[]; readonly nextCursor: readonly string[]; readonly node: ConstDirectiveNode };
+  readonly connection?: {
+    readonly items: readonly string[];
+    readonly nextCursor: readonly string[];
+    readonly node: ConstDirectiveNode;
+  };
   /** The cached entities a mutation touches (@invalidates, repeatable). */
   readonly invalidates?: readonly InvalidationBinding[];
   /** A write mutation's steps and answer (@step, @answer). */
@@ -48,7 +75,10 @@ function argument(directive: ConstDirectiveNode, name: string): ConstValueNode |
   return directive.arguments?.find((arg) => arg.name.value === name)?.value;
 }
 
-function stringArgument(directive: ConstDirectiveNode, name: string): { value: string; node: ConstValueNode } | undefined {
+function stringArgument(
+  directive: ConstDirectiveNode,
+  name: string,
+): { value: string; node: ConstValueNode } | undefined {
   const node = argument(directive, name);
   return node?.kind === Kind.STRING ? { value: node.value, node } : undefined;
 }
@@ -59,14 +89,27 @@ function stringOffset(node: ConstValueNode): number {
 }
 
 /** Parses a dot path argument; on failure records BINDING_BAD_PATH at the exact character. */
-export function pathArgument(directive: ConstDirectiveNode, name: string, issues: CompositionIssue[], fallback?: string): readonly string[] | undefined {
+export function pathArgument(
+  directive: ConstDirectiveNode,
+  name: string,
+  issues: CompositionIssue[],
+  fallback?: string,
+): readonly string[] | undefined {
   const arg = stringArgument(directive, name);
   if (arg === undefined) return fallback === undefined ? undefined : parsePath(fallback);
   try {
     return parsePath(arg.value);
   } catch (error) {
     if (!(error instanceof ExpressionError)) throw error;
-    issues.push(issueAt(arg.node, 'BINDING_BAD_PATH', `@${directive.name.value}(${name}: "${arg.value}") is not a dot path: ${error.message}.`, 'write field names separated by dots, e.g. "total.currency", or "$" for the value itself.', stringOffset(arg.node) + error.column - 1));
+    issues.push(
+      issueAt(
+        arg.node,
+        'BINDING_BAD_PATH',
+        `@${directive.name.value}(${name}: "${arg.value}") is not a dot path: ${error.message}.`,
+        'write field names separated by dots, e.g. "total.currency", or "$" for the value itself.',
+        stringOffset(arg.node) + error.column - 1,
+      ),
+    );
     return undefined;
   }
 }
@@ -80,8 +123,13 @@ export const EACH = '_each';
  * Turns one `args` value into a template; `$args.x` and `$parent.x` are
  * references (a write's steps: `$args.`, `$caller.`, `$steps.`), `$$` escapes a literal `$`.
  */
-export function readTemplate(node: ConstValueNode, issues: CompositionIssue[], roots: readonly TemplateRoot[] = FETCH_ROOTS): ArgTemplate | undefined {
-  const template = (inner: ConstValueNode, found: CompositionIssue[]): ArgTemplate | undefined => readTemplate(inner, found, roots);
+export function readTemplate(
+  node: ConstValueNode,
+  issues: CompositionIssue[],
+  roots: readonly TemplateRoot[] = FETCH_ROOTS,
+): ArgTemplate | undefined {
+  const template = (inner: ConstValueNode, found: CompositionIssue[]): ArgTemplate | undefined =>
+    readTemplate(inner, found, roots);
   switch (node.kind) {
     case Kind.STRING: {
       const text = node.value;
@@ -90,33 +138,69 @@ export function readTemplate(node: ConstValueNode, issues: CompositionIssue[], r
       const match = /^\$([a-z]+)\.(.*)$/s.exec(text);
       if (match === null || !roots.includes(match[1] as TemplateRoot)) {
         const known = roots.map((root) => `$${root}.`).join(', ');
-        issues.push(issueAt(node, 'BINDING_BAD_REFERENCE', `"${text}" is not a reference: only ${known} exist here.`, roots === FETCH_ROOTS ? 'write "$args.<name>" for an argument of the field, "$parent.<path>" for the parent\'s source value, or "$$..." for a literal that starts with "$".' : `write ${known} followed by a path, or "$$..." for a literal that starts with "$".`, stringOffset(node)));
+        issues.push(
+          issueAt(
+            node,
+            'BINDING_BAD_REFERENCE',
+            `"${text}" is not a reference: only ${known} exist here.`,
+            roots === FETCH_ROOTS
+              ? 'write "$args.<name>" for an argument of the field, "$parent.<path>" for the parent\'s source value, or "$$..." for a literal that starts with "$".'
+              : `write ${known} followed by a path, or "$$..." for a literal that starts with "$".`,
+            stringOffset(node),
+          ),
+        );
         return undefined;
       }
       try {
-        return { kind: 'ref', root: match[1] as TemplateRoot, path: parsePath(match[2] as string), node };
+        return {
+          kind: 'ref',
+          root: match[1] as TemplateRoot,
+          path: parsePath(match[2] as string),
+          node,
+        };
       } catch (error) {
         if (!(error instanceof ExpressionError)) throw error;
-        issues.push(issueAt(node, 'BINDING_BAD_REFERENCE', `"${text}" is not a valid reference: ${error.message}.`, 'write field names separated by dots after $args. or $parent.', stringOffset(node) + match[1]!.length + 1 + error.column));
+        issues.push(
+          issueAt(
+            node,
+            'BINDING_BAD_REFERENCE',
+            `"${text}" is not a valid reference: ${error.message}.`,
+            'write field names separated by dots after $args. or $parent.',
+            stringOffset(node) + match[1]!.length + 1 + error.column,
+          ),
+        );
         return undefined;
       }
     }
     case Kind.OBJECT: {
       const fields = new Map<string, { template: ArgTemplate; node: ValueNode }>();
-      const each = roots.includes('item') ? node.fields.find((field) => field.name.value === EACH) : undefined;
+      const each = roots.includes('item')
+        ? node.fields.find((field) => field.name.value === EACH)
+        : undefined;
       if (each !== undefined) {
         const over = template(each.value, issues);
-        const item = template({ ...node, fields: node.fields.filter((field) => field !== each) }, issues);
+        const item = template(
+          { ...node, fields: node.fields.filter((field) => field !== each) },
+          issues,
+        );
         if (over === undefined || item === undefined) return undefined;
         if (over.kind !== 'ref') {
-          issues.push(issueAt(each.value, 'BINDING_BAD_REFERENCE', `${EACH} should be a reference to a list, e.g. "$args.input.lines".`, 'write _each: "$args.<list>" and the element\'s fields as "$item.<field>".'));
+          issues.push(
+            issueAt(
+              each.value,
+              'BINDING_BAD_REFERENCE',
+              `${EACH} should be a reference to a list, e.g. "$args.input.lines".`,
+              'write _each: "$args.<list>" and the element\'s fields as "$item.<field>".',
+            ),
+          );
           return undefined;
         }
         return { kind: 'each', over, item, node };
       }
       for (const field of node.fields) {
         const inner = template(field.value, issues);
-        if (inner !== undefined) fields.set(field.name.value, { template: inner, node: field.value });
+        if (inner !== undefined)
+          fields.set(field.name.value, { template: inner, node: field.value });
       }
       return { kind: 'object', fields, node };
     }
@@ -137,14 +221,24 @@ export function readTemplate(node: ConstValueNode, issues: CompositionIssue[], r
   }
 }
 
-function fetchBinding(directive: ConstDirectiveNode, issues: CompositionIssue[]): FetchBinding | undefined {
+function fetchBinding(
+  directive: ConstDirectiveNode,
+  issues: CompositionIssue[],
+): FetchBinding | undefined {
   const source = stringArgument(directive, 'source');
   const operation = stringArgument(directive, 'operation');
   if (source === undefined || operation === undefined) return undefined; // SDL validation already reported it
   const args = new Map<string, { template: ArgTemplate; node: ValueNode }>();
   const argsNode = argument(directive, 'args');
   if (argsNode !== undefined && argsNode.kind !== Kind.OBJECT && argsNode.kind !== Kind.NULL) {
-    issues.push(issueAt(argsNode, 'BINDING_BAD_REFERENCE', `@fetch(args:) should be an object literal of the operation's arguments.`, 'write args: { name: "$args.name" }.'));
+    issues.push(
+      issueAt(
+        argsNode,
+        'BINDING_BAD_REFERENCE',
+        `@fetch(args:) should be an object literal of the operation's arguments.`,
+        'write args: { name: "$args.name" }.',
+      ),
+    );
   } else if (argsNode?.kind === Kind.OBJECT) {
     for (const field of argsNode.fields) {
       const value = readTemplate(field.value, issues);
@@ -161,7 +255,10 @@ function fetchBinding(directive: ConstDirectiveNode, issues: CompositionIssue[])
  * malformed path, reference or expression) go to `issues`; the directive is
  * then left out so later checks do not report the same thing twice.
  */
-export function readFieldBinding(field: FieldDefinitionNode, issues: CompositionIssue[]): FieldBinding {
+export function readFieldBinding(
+  field: FieldDefinitionNode,
+  issues: CompositionIssue[],
+): FieldBinding {
   const binding: { -readonly [K in keyof FieldBinding]: FieldBinding[K] } = {};
   const before = issues.length;
   for (const directive of field.directives ?? []) {
@@ -183,14 +280,23 @@ export function readFieldBinding(field: FieldDefinitionNode, issues: Composition
           binding.compute = { expression: parseExpression(expr.value), node: directive };
         } catch (error) {
           if (!(error instanceof ExpressionError)) throw error;
-          issues.push(issueAt(expr.node, 'BINDING_BAD_EXPRESSION', `@compute(expr: "${expr.value}") is not a valid expression: ${error.message}.`, 'see the expression grammar and functions in docs/directives.md.', stringOffset(expr.node) + error.column - 1));
+          issues.push(
+            issueAt(
+              expr.node,
+              'BINDING_BAD_EXPRESSION',
+              `@compute(expr: "${expr.value}") is not a valid expression: ${error.message}.`,
+              'see the expression grammar and functions in docs/directives.md.',
+              stringOffset(expr.node) + error.column - 1,
+            ),
+          );
         }
         break;
       }
       case 'connection': {
         const items = pathArgument(directive, 'items', issues);
         const nextCursor = pathArgument(directive, 'nextCursor', issues);
-        if (items !== undefined && nextCursor !== undefined) binding.connection = { items, nextCursor, node: directive };
+        if (items !== undefined && nextCursor !== undefined)
+          binding.connection = { items, nextCursor, node: directive };
         break;
       }
       case 'step':
@@ -199,7 +305,8 @@ export function readFieldBinding(field: FieldDefinitionNode, issues: Composition
         break;
       case 'invalidates': {
         const invalidation = readInvalidation(directive, issues);
-        if (invalidation !== undefined) binding.invalidates = [...(binding.invalidates ?? []), invalidation];
+        if (invalidation !== undefined)
+          binding.invalidates = [...(binding.invalidates ?? []), invalidation];
         break;
       }
       default:
@@ -211,7 +318,9 @@ export function readFieldBinding(field: FieldDefinitionNode, issues: Composition
 }
 
 /** The @entity key of a type node's directives, if any. */
-export function entityKey(directives: readonly ConstDirectiveNode[] | undefined): { key: string; node: ConstDirectiveNode } | undefined {
+export function entityKey(
+  directives: readonly ConstDirectiveNode[] | undefined,
+): { key: string; node: ConstDirectiveNode } | undefined {
   const directive = directives?.find((candidate) => candidate.name.value === 'entity');
   if (directive === undefined) return undefined;
   const key = stringArgument(directive, 'key');
@@ -219,7 +328,9 @@ export function entityKey(directives: readonly ConstDirectiveNode[] | undefined)
 }
 
 /** The source values an enum value stands for (@enumFrom), besides its own name. */
-export function enumSourceValues(directives: readonly ConstDirectiveNode[] | undefined): readonly string[] {
+export function enumSourceValues(
+  directives: readonly ConstDirectiveNode[] | undefined,
+): readonly string[] {
   const directive = directives?.find((candidate) => candidate.name.value === 'enumFrom');
   const values = directive === undefined ? undefined : argument(directive, 'values');
   if (values === undefined) return [];

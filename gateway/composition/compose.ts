@@ -25,8 +25,16 @@ import { scalars, type Source } from '../../sources/common/index.js';
 import { readAccessRules, type AccessRules } from './access.js';
 import { readFieldBinding, type FieldBinding } from './bindings.js';
 import { checkBindings } from './check.js';
-import { BINDING_DIRECTIVES, bindingDirectivesDocument, isBindingDefinition } from './directives.js';
-import { inheritContractConstraints, readConstraints, type InputConstraints } from './constraints.js';
+import {
+  BINDING_DIRECTIVES,
+  bindingDirectivesDocument,
+  isBindingDefinition,
+} from './directives.js';
+import {
+  inheritContractConstraints,
+  readConstraints,
+  type InputConstraints,
+} from './constraints.js';
 import { applyEnumMappings } from './enums.js';
 import { checkInvalidations } from './invalidates.js';
 import type { CompositionIssue } from './issues.js';
@@ -57,25 +65,47 @@ export type Composition =
       readonly writes: ReadonlyMap<string, WriteDefinition>;
       readonly warnings: readonly CompositionIssue[];
     }
-  | { readonly ok: false; readonly errors: readonly CompositionIssue[]; readonly warnings: readonly CompositionIssue[] };
+  | {
+      readonly ok: false;
+      readonly errors: readonly CompositionIssue[];
+      readonly warnings: readonly CompositionIssue[];
+    };
 
 function issueFromGraphQLError(error: GraphQLError, fallbackFile: string): CompositionIssue {
   const node = error.nodes?.[0];
   const location = error.locations?.[0];
   const file = node?.loc?.source.name ?? error.source?.name ?? fallbackFile;
-  const at = location ?? (node?.loc ? getLocation(node.loc.source, node.loc.start) : { line: 1, column: 1 });
-  return { code: 'SCHEMA_INVALID', message: error.message, file: node?.loc || error.source ? file : '<built-in directives>', line: at.line, column: at.column, fix: 'correct the SDL at this place (see the GraphQL spec, type system).' };
+  const at =
+    location ?? (node?.loc ? getLocation(node.loc.source, node.loc.start) : { line: 1, column: 1 });
+  return {
+    code: 'SCHEMA_INVALID',
+    message: error.message,
+    file: node?.loc || error.source ? file : '<built-in directives>',
+    line: at.line,
+    column: at.column,
+    fix: 'correct the SDL at this place (see the GraphQL spec, type system).',
+  };
 }
 
 /** The documents without our directives: what callers see. */
 function stripBindings(documents: readonly DocumentNode[]): DocumentNode {
   const names = new Set<string>(BINDING_DIRECTIVES);
-  const definitions = documents.flatMap((document) => document.definitions.filter((definition) => !isBindingDefinition(definition)));
-  return visit({ kind: Kind.DOCUMENT, definitions }, { Directive: (node) => (names.has(node.name.value) ? null : undefined) });
+  const definitions = documents.flatMap((document) =>
+    document.definitions.filter((definition) => !isBindingDefinition(definition)),
+  );
+  return visit(
+    { kind: Kind.DOCUMENT, definitions },
+    { Directive: (node) => (names.has(node.name.value) ? null : undefined) },
+  );
 }
 
 function byPlace(a: CompositionIssue, b: CompositionIssue): number {
-  return a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column || a.code.localeCompare(b.code);
+  return (
+    a.file.localeCompare(b.file) ||
+    a.line - b.line ||
+    a.column - b.column ||
+    a.code.localeCompare(b.code)
+  );
 }
 
 /**
@@ -100,7 +130,12 @@ export function composeSchema(input: ComposeInput): Composition {
   if (errors.length > 0) return { ok: false, errors, warnings };
   const firstFile = input.documents[0]?.file ?? '<none>';
   // Files may declare the directives (for editors); ours are the ones that count.
-  const definitions = [...bindingDirectivesDocument().definitions, ...parsed.flatMap((document) => document.definitions.filter((definition) => !isBindingDefinition(definition)))];
+  const definitions = [
+    ...bindingDirectivesDocument().definitions,
+    ...parsed.flatMap((document) =>
+      document.definitions.filter((definition) => !isBindingDefinition(definition)),
+    ),
+  ];
   const document: DocumentNode = { kind: Kind.DOCUMENT, definitions };
   errors.push(...validateSDL(document).map((error) => issueFromGraphQLError(error, firstFile)));
   if (errors.length > 0) return { ok: false, errors: errors.sort(byPlace), warnings };
@@ -112,11 +147,17 @@ export function composeSchema(input: ComposeInput): Composition {
   for (const type of Object.values(unified.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
-      if (field.astNode) bindings.set(`${type.name}.${field.name}`, readFieldBinding(field.astNode, errors));
+      if (field.astNode)
+        bindings.set(`${type.name}.${field.name}`, readFieldBinding(field.astNode, errors));
     }
   }
   const sources = buildSourceSchemas(input.sources);
-  const constraints = inheritContractConstraints({ unified, bindings, sources, constraints: readConstraints(unified, errors) });
+  const constraints = inheritContractConstraints({
+    unified,
+    bindings,
+    sources,
+    constraints: readConstraints(unified, errors),
+  });
   const access = readAccessRules(unified, errors);
   const checked = checkBindings({ unified, sources, bindings });
   errors.push(...checked.errors);
@@ -124,11 +165,21 @@ export function composeSchema(input: ComposeInput): Composition {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
       const binding = bindings.get(`${type.name}.${field.name}`);
-      if (binding?.invalidates !== undefined) errors.push(...checkInvalidations(unified, type, field, binding.invalidates, binding.fetch !== undefined || binding.write !== undefined));
+      if (binding?.invalidates !== undefined)
+        errors.push(
+          ...checkInvalidations(
+            unified,
+            type,
+            field,
+            binding.invalidates,
+            binding.fetch !== undefined || binding.write !== undefined,
+          ),
+        );
     }
   }
   warnings.push(...checked.warnings);
-  if (errors.length > 0) return { ok: false, errors: errors.sort(byPlace), warnings: warnings.sort(byPlace) };
+  if (errors.length > 0)
+    return { ok: false, errors: errors.sort(byPlace), warnings: warnings.sort(byPlace) };
 
   const stripped = stripBindings(parsed);
   const scalarResolvers: Record<string, GraphQLScalarType> = {};
@@ -142,8 +193,19 @@ export function composeSchema(input: ComposeInput): Composition {
   const mutationType = unified.getMutationType();
   for (const field of Object.values(mutationType?.getFields() ?? {})) {
     const binding = bindings.get(`${mutationType?.name}.${field.name}`);
-    if (mutationType === null || mutationType === undefined || binding?.write === undefined || binding.write.steps.length === 0) continue;
-    const definition = compileWrite({ sources, field, write: binding.write, invalidates: binding.invalidates ?? [] });
+    if (
+      mutationType === null ||
+      mutationType === undefined ||
+      binding?.write === undefined ||
+      binding.write.steps.length === 0
+    )
+      continue;
+    const definition = compileWrite({
+      sources,
+      field,
+      write: binding.write,
+      invalidates: binding.invalidates ?? [],
+    });
     writes.set(field.name, definition);
     (fieldResolvers[mutationType.name] ??= {})[field.name] = writeResolver(definition);
   }
@@ -155,5 +217,13 @@ export function composeSchema(input: ComposeInput): Composition {
   applyEnumMappings(schema, unified);
   // Printed from the SDL alone, so the artifact depends only on the schema files.
   const composedSdl = `${printSchema(buildASTSchema(stripped, { assumeValidSDL: true }))}\n`;
-  return { ok: true, schema, composedSdl, constraints, access, writes, warnings: warnings.sort(byPlace) };
+  return {
+    ok: true,
+    schema,
+    composedSdl,
+    constraints,
+    access,
+    writes,
+    warnings: warnings.sort(byPlace),
+  };
 }

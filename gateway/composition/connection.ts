@@ -11,7 +11,10 @@ export interface Connection {
 }
 
 /** Compiles the reader of one @connection binding. */
-export function createConnectionBuilder(items: readonly string[], nextCursor: readonly string[]): (page: unknown, after: unknown) => Connection {
+export function createConnectionBuilder(
+  items: readonly string[],
+  nextCursor: readonly string[],
+): (page: unknown, after: unknown) => Connection {
   return (page, after) => {
     const list = readPath(page, items);
     const nodes: readonly unknown[] = Array.isArray(list) ? list : [];
@@ -19,8 +22,16 @@ export function createConnectionBuilder(items: readonly string[], nextCursor: re
     const end = typeof next === 'string' && next !== '' ? next : null;
     const start = typeof after === 'string' && after !== '' ? after : null;
     return {
-      edges: nodes.map((node, index) => ({ cursor: index === nodes.length - 1 ? end : null, node })),
-      pageInfo: { hasNextPage: end !== null, hasPreviousPage: start !== null, startCursor: start, endCursor: end },
+      edges: nodes.map((node, index) => ({
+        cursor: index === nodes.length - 1 ? end : null,
+        node,
+      })),
+      pageInfo: {
+        hasNextPage: end !== null,
+        hasPreviousPage: start !== null,
+        startCursor: start,
+        endCursor: end,
+      },
     };
   };
 }

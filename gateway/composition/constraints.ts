@@ -83,7 +83,13 @@ function kindsOf(type: GraphQLInputType): Set<'number' | 'string' | 'list'> {
   return kinds;
 }
 
-function readOne(directive: GraphQLDirective, node: InputValueDefinitionNode, type: GraphQLInputType, coordinate: string, errors: CompositionIssue[]): InputConstraint | undefined {
+function readOne(
+  directive: GraphQLDirective,
+  node: InputValueDefinitionNode,
+  type: GraphQLInputType,
+  coordinate: string,
+  errors: CompositionIssue[],
+): InputConstraint | undefined {
   const values = getDirectiveValues(directive, node) as Record<string, unknown> | undefined;
   if (values === undefined) return undefined;
   const kinds = kindsOf(type);
@@ -92,14 +98,28 @@ function readOne(directive: GraphQLDirective, node: InputValueDefinitionNode, ty
     if (value === undefined || value === null) continue;
     const appliesTo = APPLIES_TO[member as keyof InputConstraint];
     if (!kinds.has(appliesTo)) {
-      errors.push(issueAt(node, 'CONSTRAINT_INVALID', `${coordinate} has @constraint(${member}:), which applies to a ${appliesTo}, but its type is ${type.toString()}.`, `remove ${member}, or use a member for its type (min/max/exclusiveMin/exclusiveMax for numbers, minLength/maxLength/pattern for strings, minItems/maxItems for lists).`));
+      errors.push(
+        issueAt(
+          node,
+          'CONSTRAINT_INVALID',
+          `${coordinate} has @constraint(${member}:), which applies to a ${appliesTo}, but its type is ${type.toString()}.`,
+          `remove ${member}, or use a member for its type (min/max/exclusiveMin/exclusiveMax for numbers, minLength/maxLength/pattern for strings, minItems/maxItems for lists).`,
+        ),
+      );
       continue;
     }
     if (member === 'pattern') {
       try {
         constraint.pattern = new RegExp(`^(?:${String(value)})$`, 'u');
       } catch {
-        errors.push(issueAt(node, 'CONSTRAINT_INVALID', `${coordinate} has a @constraint pattern that is not a valid regular expression.`, 'write a JavaScript regular expression (it must match the whole value; no slashes or flags).'));
+        errors.push(
+          issueAt(
+            node,
+            'CONSTRAINT_INVALID',
+            `${coordinate} has a @constraint pattern that is not a valid regular expression.`,
+            'write a JavaScript regular expression (it must match the whole value; no slashes or flags).',
+          ),
+        );
       }
     } else constraint[member] = value as number;
   }
@@ -110,27 +130,39 @@ let builtIn: GraphQLDirective | undefined;
 
 /** The declaration sources use (sources/common/constraints.ts), as a GraphQLDirective. */
 function builtInDirective(): GraphQLDirective {
-  builtIn ??= buildASTSchema(parse(`${CONSTRAINT_DIRECTIVE_SDL}\ntype Query { _: Boolean }`)).getDirective(CONSTRAINT_DIRECTIVE) as GraphQLDirective;
+  builtIn ??= buildASTSchema(
+    parse(`${CONSTRAINT_DIRECTIVE_SDL}\ntype Query { _: Boolean }`),
+  ).getDirective(CONSTRAINT_DIRECTIVE) as GraphQLDirective;
   return builtIn;
 }
 
 /** Every `@constraint` of the unified schema, by coordinate; a misplaced one is a CONSTRAINT_INVALID issue. */
-export function readConstraints(unified: GraphQLSchema, errors: CompositionIssue[]): InputConstraints {
+export function readConstraints(
+  unified: GraphQLSchema,
+  errors: CompositionIssue[],
+): InputConstraints {
   // A schema built from several subgraphs (the namespaced view) may not declare the directive its nodes carry.
   const directive = unified.getDirective(CONSTRAINT_DIRECTIVE) ?? builtInDirective();
   const constraints = new Map<string, InputConstraint>();
-  const add = (coordinate: string, node: InputValueDefinitionNode | undefined | null, type: GraphQLInputType): void => {
+  const add = (
+    coordinate: string,
+    node: InputValueDefinitionNode | undefined | null,
+    type: GraphQLInputType,
+  ): void => {
     if (node === undefined || node === null) return;
     const constraint = readOne(directive, node, type, coordinate, errors);
-    if (constraint !== undefined && Object.keys(constraint).length > 0) constraints.set(coordinate, constraint);
+    if (constraint !== undefined && Object.keys(constraint).length > 0)
+      constraints.set(coordinate, constraint);
   };
   for (const type of Object.values(unified.getTypeMap())) {
     if (type.name.startsWith('__')) continue;
     if (isInputObjectType(type)) {
-      for (const field of Object.values(type.getFields())) add(`${type.name}.${field.name}`, field.astNode, field.type);
+      for (const field of Object.values(type.getFields()))
+        add(`${type.name}.${field.name}`, field.astNode, field.type);
     } else if (isObjectType(type) || isInterfaceType(type)) {
       for (const field of Object.values(type.getFields())) {
-        for (const arg of field.args) add(`${type.name}.${field.name}(${arg.name}:)`, arg.astNode, arg.type);
+        for (const arg of field.args)
+          add(`${type.name}.${field.name}(${arg.name}:)`, arg.astNode, arg.type);
       }
     }
   }
@@ -140,7 +172,11 @@ export function readConstraints(unified: GraphQLSchema, errors: CompositionIssue
 /** Tighter of two constraints, member by member; `pattern`: the unified schema's when it states one. */
 function tighter(own: InputConstraint | undefined, contract: InputConstraint): InputConstraint {
   if (own === undefined) return contract;
-  const pick = (a: number | undefined, b: number | undefined, choose: (x: number, y: number) => number): number | undefined => (a === undefined ? b : b === undefined ? a : choose(a, b));
+  const pick = (
+    a: number | undefined,
+    b: number | undefined,
+    choose: (x: number, y: number) => number,
+  ): number | undefined => (a === undefined ? b : b === undefined ? a : choose(a, b));
   const merged: Record<string, number | RegExp | undefined> = {
     min: pick(own.min, contract.min, Math.max),
     max: pick(own.max, contract.max, Math.min),
@@ -152,12 +188,21 @@ function tighter(own: InputConstraint | undefined, contract: InputConstraint): I
     maxItems: pick(own.maxItems, contract.maxItems, Math.min),
     pattern: own.pattern ?? contract.pattern,
   };
-  return Object.fromEntries(Object.entries(merged).filter(([, value]) => value !== undefined)) as InputConstraint;
+  return Object.fromEntries(
+    Object.entries(merged).filter(([, value]) => value !== undefined),
+  ) as InputConstraint;
 }
 
 /** The root field of `operation` in a source's subgraph, with its root type's name. */
-function operationField(schema: GraphQLSchema, operation: string): { root: string; args: readonly GraphQLArgument[] } | undefined {
-  for (const root of [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()]) {
+function operationField(
+  schema: GraphQLSchema,
+  operation: string,
+): { root: string; args: readonly GraphQLArgument[] } | undefined {
+  for (const root of [
+    schema.getQueryType(),
+    schema.getMutationType(),
+    schema.getSubscriptionType(),
+  ]) {
     const field = root?.getFields()[operation];
     if (root && field) return { root: root.name, args: field.args };
   }
@@ -190,7 +235,12 @@ export function inheritContractConstraints(input: {
     if (contract !== undefined) result.set(coordinate, tighter(result.get(coordinate), contract));
   };
   /** Unified input type `unified` fed whole to source input type `source`: match fields by name, recursively. */
-  const matchInputs = (unified: GraphQLInputType, source: GraphQLInputType, contract: InputConstraints, seen: Set<string>): void => {
+  const matchInputs = (
+    unified: GraphQLInputType,
+    source: GraphQLInputType,
+    contract: InputConstraints,
+    seen: Set<string>,
+  ): void => {
     const u = getNamedType(unified);
     const s = getNamedType(source);
     if (!isInputObjectType(u) || !isInputObjectType(s) || seen.has(`${u.name}/${s.name}`)) return;
@@ -208,11 +258,13 @@ export function inheritContractConstraints(input: {
     if (fetch === undefined) continue;
     const contract = contractOf(fetch.source);
     const sourceSchema = input.sources.get(fetch.source)?.schema;
-    const operation = sourceSchema === undefined ? undefined : operationField(sourceSchema, fetch.operation);
+    const operation =
+      sourceSchema === undefined ? undefined : operationField(sourceSchema, fetch.operation);
     if (contract === undefined || operation === undefined || contract.size === 0) continue;
     const [typeName, fieldName] = coordinate.split('.') as [string, string];
     const type = input.unified.getType(typeName);
-    const field = isObjectType(type) || isInterfaceType(type) ? type.getFields()[fieldName] : undefined;
+    const field =
+      isObjectType(type) || isInterfaceType(type) ? type.getFields()[fieldName] : undefined;
     if (field === undefined) continue;
     for (const [argName, { template }] of fetch.args) {
       const sourceArg = operation.args.find((arg) => arg.name === argName);
@@ -221,17 +273,28 @@ export function inheritContractConstraints(input: {
     }
 
     /** Walks a binding template beside the source argument's type, inheriting at each `$args` reference. */
-    function visitTemplate(template: ArgTemplate, sourceCoordinate: string, sourceType: GraphQLInputType): void {
+    function visitTemplate(
+      template: ArgTemplate,
+      sourceCoordinate: string,
+      sourceType: GraphQLInputType,
+    ): void {
       if (template.kind === 'object') {
         const sourceInput = getNamedType(sourceType);
         if (!isInputObjectType(sourceInput)) return;
         for (const [name, inner] of template.fields) {
           const sourceField = sourceInput.getFields()[name];
-          if (sourceField !== undefined) visitTemplate(inner.template, `${sourceInput.name}.${name}`, sourceField.type);
+          if (sourceField !== undefined)
+            visitTemplate(inner.template, `${sourceInput.name}.${name}`, sourceField.type);
         }
         return;
       }
-      if (template.kind !== 'ref' || template.root !== 'args' || field === undefined || contract === undefined) return;
+      if (
+        template.kind !== 'ref' ||
+        template.root !== 'args' ||
+        field === undefined ||
+        contract === undefined
+      )
+        return;
       const [first, ...rest] = template.path;
       const arg = field.args.find((candidate) => candidate.name === first);
       if (arg === undefined) return;

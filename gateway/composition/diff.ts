@@ -42,7 +42,8 @@ export type SafeChangeType =
 /** A breaking change graphql-js does not look for: a root operation type renamed or dropped. */
 export type RootChangeType = 'ROOT_TYPE_CHANGED';
 
-export type ChangeType = `${BreakingChangeType}` | `${DangerousChangeType}` | SafeChangeType | RootChangeType;
+export type ChangeType =
+  `${BreakingChangeType}` | `${DangerousChangeType}` | SafeChangeType | RootChangeType;
 
 /** One difference a caller could notice. */
 export interface Change {
@@ -72,8 +73,16 @@ export class ComposedSdlError extends Error {
 
   constructor(side: 'previous' | 'next', cause: unknown) {
     const location = cause instanceof GraphQLError ? cause.locations?.[0] : undefined;
-    const reason = cause instanceof GraphQLError ? cause.message : cause instanceof Error ? cause.message : String(cause);
-    super(`The ${side} composed schema is not valid SDL${location ? ` at ${location.line}:${location.column}` : ''}: ${reason.split('\n')[0] ?? ''}`, { cause });
+    const reason =
+      cause instanceof GraphQLError
+        ? cause.message
+        : cause instanceof Error
+          ? cause.message
+          : String(cause);
+    super(
+      `The ${side} composed schema is not valid SDL${location ? ` at ${location.line}:${location.column}` : ''}: ${reason.split('\n')[0] ?? ''}`,
+      { cause },
+    );
     this.side = side;
     this.line = location?.line;
     this.column = location?.column;
@@ -88,9 +97,13 @@ export class ComposedSdlError extends Error {
 export function diffComposed(previousSdl: string, nextSdl: string): ComposedDiff {
   const previous = build(previousSdl, 'previous');
   const next = build(nextSdl, 'next');
-  const breaking: Change[] = findBreakingChanges(previous, next).map((change) => withPath(change.type, change.description));
+  const breaking: Change[] = findBreakingChanges(previous, next).map((change) =>
+    withPath(change.type, change.description),
+  );
   breaking.push(...rootChanges(previous, next));
-  const dangerous = findDangerousChanges(previous, next).map((change) => withPath(change.type, change.description));
+  const dangerous = findDangerousChanges(previous, next).map((change) =>
+    withPath(change.type, change.description),
+  );
   const safe = safeChanges(previous, next, new Set(breaking.map((change) => change.path)));
   return { breaking: sorted(breaking), dangerous: sorted(dangerous), safe: sorted(safe) };
 }
@@ -105,7 +118,12 @@ function build(sdl: string, side: 'previous' | 'next'): GraphQLSchema {
 }
 
 function sorted(changes: Change[]): Change[] {
-  return changes.sort((a, b) => compare(a.path ?? '', b.path ?? '') || compare(a.type, b.type) || compare(a.description, b.description));
+  return changes.sort(
+    (a, b) =>
+      compare(a.path ?? '', b.path ?? '') ||
+      compare(a.type, b.type) ||
+      compare(a.description, b.description),
+  );
 }
 
 function compare(a: string, b: string): number {
@@ -119,23 +137,82 @@ const NAME = '([_A-Za-z][_0-9A-Za-z]*)';
  * are fixed per change type in v16, so the coordinate is read back from them;
  * diff.test.ts pins every pattern, so an upgrade that rewords one fails there.
  */
-const PATHS: ReadonlyArray<{ types: readonly string[]; pattern: RegExp; path: (m: RegExpExecArray) => string }> = [
-  { types: ['TYPE_REMOVED'], pattern: new RegExp(`^(?:Standard scalar )?${NAME} was removed`), path: (m) => `${m[1]}` },
-  { types: ['TYPE_CHANGED_KIND'], pattern: new RegExp(`^${NAME} changed from`), path: (m) => `${m[1]}` },
-  { types: ['TYPE_REMOVED_FROM_UNION', 'TYPE_ADDED_TO_UNION'], pattern: new RegExp(`^${NAME} was (?:removed from|added to) union type ${NAME}`), path: (m) => `${m[2]}` },
-  { types: ['VALUE_REMOVED_FROM_ENUM', 'VALUE_ADDED_TO_ENUM'], pattern: new RegExp(`^${NAME} was (?:removed from|added to) enum type ${NAME}`), path: (m) => `${m[2]}.${m[1]}` },
-  { types: ['REQUIRED_INPUT_FIELD_ADDED', 'OPTIONAL_INPUT_FIELD_ADDED'], pattern: new RegExp(`^An? (?:required|optional) field ${NAME} on input type ${NAME}`), path: (m) => `${m[2]}.${m[1]}` },
-  { types: ['IMPLEMENTED_INTERFACE_REMOVED'], pattern: new RegExp(`^${NAME} no longer implements`), path: (m) => `${m[1]}` },
-  { types: ['IMPLEMENTED_INTERFACE_ADDED'], pattern: new RegExp(`added to interfaces implemented by ${NAME}`), path: (m) => `${m[1]}` },
-  { types: ['REQUIRED_ARG_ADDED', 'OPTIONAL_ARG_ADDED'], pattern: new RegExp(`^An? (?:required|optional) arg ${NAME} on ${NAME}\\.${NAME}`), path: (m) => `${m[2]}.${m[3]}(${m[1]}:)` },
-  { types: ['ARG_REMOVED', 'ARG_CHANGED_KIND', 'ARG_DEFAULT_VALUE_CHANGE'], pattern: new RegExp(`^${NAME}\\.${NAME} arg ${NAME} `), path: (m) => `${m[1]}.${m[2]}(${m[3]}:)` },
-  { types: ['FIELD_REMOVED', 'FIELD_CHANGED_KIND'], pattern: new RegExp(`^${NAME}\\.${NAME} `), path: (m) => `${m[1]}.${m[2]}` },
-  { types: ['DIRECTIVE_REMOVED'], pattern: new RegExp(`^${NAME} was removed\\.$`), path: (m) => `@${m[1]}` },
-  { types: ['DIRECTIVE_REPEATABLE_REMOVED', 'DIRECTIVE_LOCATION_REMOVED', 'DIRECTIVE_ARG_REMOVED'], pattern: new RegExp(`removed from ${NAME}\\.$`), path: (m) => `@${m[1]}` },
-  { types: ['REQUIRED_DIRECTIVE_ARG_ADDED'], pattern: new RegExp(`^A required arg ${NAME} on directive ${NAME}`), path: (m) => `@${m[2]}(${m[1]}:)` },
+const PATHS: ReadonlyArray<{
+  types: readonly string[];
+  pattern: RegExp;
+  path: (m: RegExpExecArray) => string;
+}> = [
+  {
+    types: ['TYPE_REMOVED'],
+    pattern: new RegExp(`^(?:Standard scalar )?${NAME} was removed`),
+    path: (m) => `${m[1]}`,
+  },
+  {
+    types: ['TYPE_CHANGED_KIND'],
+    pattern: new RegExp(`^${NAME} changed from`),
+    path: (m) => `${m[1]}`,
+  },
+  {
+    types: ['TYPE_REMOVED_FROM_UNION', 'TYPE_ADDED_TO_UNION'],
+    pattern: new RegExp(`^${NAME} was (?:removed from|added to) union type ${NAME}`),
+    path: (m) => `${m[2]}`,
+  },
+  {
+    types: ['VALUE_REMOVED_FROM_ENUM', 'VALUE_ADDED_TO_ENUM'],
+    pattern: new RegExp(`^${NAME} was (?:removed from|added to) enum type ${NAME}`),
+    path: (m) => `${m[2]}.${m[1]}`,
+  },
+  {
+    types: ['REQUIRED_INPUT_FIELD_ADDED', 'OPTIONAL_INPUT_FIELD_ADDED'],
+    pattern: new RegExp(`^An? (?:required|optional) field ${NAME} on input type ${NAME}`),
+    path: (m) => `${m[2]}.${m[1]}`,
+  },
+  {
+    types: ['IMPLEMENTED_INTERFACE_REMOVED'],
+    pattern: new RegExp(`^${NAME} no longer implements`),
+    path: (m) => `${m[1]}`,
+  },
+  {
+    types: ['IMPLEMENTED_INTERFACE_ADDED'],
+    pattern: new RegExp(`added to interfaces implemented by ${NAME}`),
+    path: (m) => `${m[1]}`,
+  },
+  {
+    types: ['REQUIRED_ARG_ADDED', 'OPTIONAL_ARG_ADDED'],
+    pattern: new RegExp(`^An? (?:required|optional) arg ${NAME} on ${NAME}\\.${NAME}`),
+    path: (m) => `${m[2]}.${m[3]}(${m[1]}:)`,
+  },
+  {
+    types: ['ARG_REMOVED', 'ARG_CHANGED_KIND', 'ARG_DEFAULT_VALUE_CHANGE'],
+    pattern: new RegExp(`^${NAME}\\.${NAME} arg ${NAME} `),
+    path: (m) => `${m[1]}.${m[2]}(${m[3]}:)`,
+  },
+  {
+    types: ['FIELD_REMOVED', 'FIELD_CHANGED_KIND'],
+    pattern: new RegExp(`^${NAME}\\.${NAME} `),
+    path: (m) => `${m[1]}.${m[2]}`,
+  },
+  {
+    types: ['DIRECTIVE_REMOVED'],
+    pattern: new RegExp(`^${NAME} was removed\\.$`),
+    path: (m) => `@${m[1]}`,
+  },
+  {
+    types: ['DIRECTIVE_REPEATABLE_REMOVED', 'DIRECTIVE_LOCATION_REMOVED', 'DIRECTIVE_ARG_REMOVED'],
+    pattern: new RegExp(`removed from ${NAME}\\.$`),
+    path: (m) => `@${m[1]}`,
+  },
+  {
+    types: ['REQUIRED_DIRECTIVE_ARG_ADDED'],
+    pattern: new RegExp(`^A required arg ${NAME} on directive ${NAME}`),
+    path: (m) => `@${m[2]}(${m[1]}:)`,
+  },
 ];
 
-function withPath(type: `${BreakingChangeType}` | `${DangerousChangeType}`, description: string): Change {
+function withPath(
+  type: `${BreakingChangeType}` | `${DangerousChangeType}`,
+  description: string,
+): Change {
   for (const rule of PATHS) {
     if (!rule.types.includes(type)) continue;
     const match = rule.pattern.exec(description);
@@ -155,34 +232,48 @@ function rootChanges(previous: GraphQLSchema, next: GraphQLSchema): Change[] {
     if (before === undefined || before === null || before.name === after?.name) continue;
     changes.push({
       type: 'ROOT_TYPE_CHANGED',
-      description: after ? `The ${operation} root type changed from ${before.name} to ${after.name}.` : `The schema no longer has a ${operation} root type (was ${before.name}).`,
+      description: after
+        ? `The ${operation} root type changed from ${before.name} to ${after.name}.`
+        : `The schema no longer has a ${operation} root type (was ${before.name}).`,
       path: before.name,
     });
   }
   return changes;
 }
 
-type Documented = { readonly description?: string | null | undefined; readonly deprecationReason?: string | null | undefined };
+type Documented = {
+  readonly description?: string | null | undefined;
+  readonly deprecationReason?: string | null | undefined;
+};
 
 /**
  * Additions, narrowed types, descriptions and deprecations. `brokenPaths`
  * holds coordinates already reported as breaking, so a field that changed
  * kind is not also listed as "description changed".
  */
-function safeChanges(previous: GraphQLSchema, next: GraphQLSchema, brokenPaths: ReadonlySet<string | undefined>): Change[] {
+function safeChanges(
+  previous: GraphQLSchema,
+  next: GraphQLSchema,
+  brokenPaths: ReadonlySet<string | undefined>,
+): Change[] {
   const changes: Change[] = [];
   const note = (type: SafeChangeType, path: string, description: string): void => {
     if (!brokenPaths.has(path)) changes.push({ type, path, description });
   };
   const documentation = (path: string, before: Documented, after: Documented): void => {
-    if ((before.description ?? '') !== (after.description ?? '')) note('DESCRIPTION_CHANGED', path, `The description of ${path} changed.`);
+    if ((before.description ?? '') !== (after.description ?? ''))
+      note('DESCRIPTION_CHANGED', path, `The description of ${path} changed.`);
     const was = before.deprecationReason ?? undefined;
     const is = after.deprecationReason ?? undefined;
-    if (was === undefined && is !== undefined) note('DEPRECATION_ADDED', path, `${path} was deprecated: ${is}`);
-    else if (was !== undefined && is === undefined) note('DEPRECATION_REMOVED', path, `${path} is no longer deprecated.`);
-    else if (was !== is) note('DEPRECATION_REASON_CHANGED', path, `The deprecation reason of ${path} changed.`);
+    if (was === undefined && is !== undefined)
+      note('DEPRECATION_ADDED', path, `${path} was deprecated: ${is}`);
+    else if (was !== undefined && is === undefined)
+      note('DEPRECATION_REMOVED', path, `${path} is no longer deprecated.`);
+    else if (was !== is)
+      note('DEPRECATION_REASON_CHANGED', path, `The deprecation reason of ${path} changed.`);
   };
-  if ((previous.description ?? '') !== (next.description ?? '')) note('DESCRIPTION_CHANGED', 'schema', 'The description of the schema changed.');
+  if ((previous.description ?? '') !== (next.description ?? ''))
+    note('DESCRIPTION_CHANGED', 'schema', 'The description of the schema changed.');
 
   const before = previous.getTypeMap();
   for (const [name, type] of Object.entries(next.getTypeMap())) {
@@ -206,7 +297,10 @@ function compareMembers(
   note: (type: SafeChangeType, path: string, description: string) => void,
   documentation: (path: string, before: Documented, after: Documented) => void,
 ): void {
-  if ((isObjectType(old) || isInterfaceType(old)) && (isObjectType(type) || isInterfaceType(type))) {
+  if (
+    (isObjectType(old) || isInterfaceType(old)) &&
+    (isObjectType(type) || isInterfaceType(type))
+  ) {
     const oldFields = old.getFields();
     for (const field of Object.values(type.getFields())) {
       const path = `${type.name}.${field.name}`;
@@ -217,7 +311,12 @@ function compareMembers(
       }
       documentation(path, was, field);
       // Output types may only gain non-null: graphql-js reports the other way round as breaking.
-      if (String(was.type) !== String(field.type)) note('FIELD_TYPE_NARROWED', path, `${path} changed type from ${String(was.type)} to ${String(field.type)}.`);
+      if (String(was.type) !== String(field.type))
+        note(
+          'FIELD_TYPE_NARROWED',
+          path,
+          `${path} changed type from ${String(was.type)} to ${String(field.type)}.`,
+        );
       compareArgs(path, was, field, note, documentation);
     }
   } else if (isInputObjectType(old) && isInputObjectType(type)) {
@@ -228,12 +327,18 @@ function compareMembers(
       if (was === undefined) continue;
       const path = `${type.name}.${field.name}`;
       documentation(path, was, field);
-      if (String(was.type) !== String(field.type)) note('INPUT_TYPE_WIDENED', path, `${path} changed type from ${String(was.type)} to ${String(field.type)}.`);
+      if (String(was.type) !== String(field.type))
+        note(
+          'INPUT_TYPE_WIDENED',
+          path,
+          `${path} changed type from ${String(was.type)} to ${String(field.type)}.`,
+        );
     }
   } else if (isEnumType(old) && isEnumType(type)) {
     for (const value of type.getValues()) {
       const was = old.getValue(value.name);
-      if (was !== undefined && was !== null) documentation(`${type.name}.${value.name}`, was, value);
+      if (was !== undefined && was !== null)
+        documentation(`${type.name}.${value.name}`, was, value);
     }
   }
 }
@@ -246,11 +351,18 @@ function compareArgs(
   documentation: (path: string, before: Documented, after: Documented) => void,
 ): void {
   for (const arg of field.args) {
-    const old: GraphQLArgument | undefined = was.args.find((candidate) => candidate.name === arg.name);
+    const old: GraphQLArgument | undefined = was.args.find(
+      (candidate) => candidate.name === arg.name,
+    );
     if (old === undefined) continue; // OPTIONAL_/REQUIRED_ARG_ADDED come from graphql-js.
     const path = `${fieldPath}(${arg.name}:)`;
     documentation(path, old, arg);
     // Arguments may only lose non-null: graphql-js reports the other way round as breaking.
-    if (String(old.type) !== String(arg.type)) note('INPUT_TYPE_WIDENED', path, `${path} changed type from ${String(old.type)} to ${String(arg.type)}.`);
+    if (String(old.type) !== String(arg.type))
+      note(
+        'INPUT_TYPE_WIDENED',
+        path,
+        `${path} changed type from ${String(old.type)} to ${String(arg.type)}.`,
+      );
   }
 }

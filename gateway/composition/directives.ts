@@ -6,7 +6,21 @@
 import { Kind, parse, type DocumentNode } from 'graphql';
 
 /** Names of the binding directives; none of them reaches callers. */
-export const BINDING_DIRECTIVES = Object.freeze(['fetch', 'from', 'compute', 'connection', 'entity', 'enumFrom', 'constraint', 'invalidates', 'requiresScopes', 'authenticated', 'step', 'answer', 'owner'] as const);
+export const BINDING_DIRECTIVES = Object.freeze([
+  'fetch',
+  'from',
+  'compute',
+  'connection',
+  'entity',
+  'enumFrom',
+  'constraint',
+  'invalidates',
+  'requiresScopes',
+  'authenticated',
+  'step',
+  'answer',
+  'owner',
+] as const);
 
 /** The scalar the `args` of @fetch are typed with; removed from what callers see. */
 export const BINDINGS_SCALAR = '_Bindings';
@@ -61,7 +75,9 @@ export function bindingDirectivesDocument(): DocumentNode {
 
 /** Is `definition` one of ours (a binding directive or the _Bindings scalar)? */
 export function isBindingDefinition(definition: DocumentNode['definitions'][number]): boolean {
-  if (definition.kind === Kind.DIRECTIVE_DEFINITION) return (BINDING_DIRECTIVES as readonly string[]).includes(definition.name.value);
-  if (definition.kind === Kind.SCALAR_TYPE_DEFINITION) return definition.name.value === BINDINGS_SCALAR;
+  if (definition.kind === Kind.DIRECTIVE_DEFINITION)
+    return (BINDING_DIRECTIVES as readonly string[]).includes(definition.name.value);
+  if (definition.kind === Kind.SCALAR_TYPE_DEFINITION)
+    return definition.name.value === BINDINGS_SCALAR;
   return false;
 }

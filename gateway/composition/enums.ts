@@ -20,7 +20,8 @@ export function applyEnumMappings(executable: GraphQLSchema, withBindings: Graph
     const map = new Map<string, string>();
     for (const value of bound.getValues()) {
       map.set(value.name, value.name);
-      for (const sourceValue of enumSourceValues(value.astNode?.directives)) map.set(sourceValue, value.name);
+      for (const sourceValue of enumSourceValues(value.astNode?.directives))
+        map.set(sourceValue, value.name);
     }
     const name = type.name;
     type.serialize = (value: unknown): string => {
@@ -28,7 +29,10 @@ export function applyEnumMappings(executable: GraphQLSchema, withBindings: Graph
       if (mapped !== undefined) return mapped;
       const shown = typeof value === 'string' ? `"${value.slice(0, 60)}"` : typeof value;
       // A SwitchboardError, so the masking plugin shows its safe message and code.
-      throw new GatewayError({ code: 'BINDING_VALUE_INVALID', safeMessage: `The source value ${shown} has no value in enum ${name}; add it to an @enumFrom of ${name}.` });
+      throw new GatewayError({
+        code: 'BINDING_VALUE_INVALID',
+        safeMessage: `The source value ${shown} has no value in enum ${name}; add it to an @enumFrom of ${name}.`,
+      });
     };
   }
 }

@@ -2,14 +2,23 @@
  * The functions of the @compute language (docs/directives.md keeps the same
  * list; a test compares them): aggregates, coalesce, minorUnits, date, dateTime, concat.
  */
-import { arithmetic, compareNumeric, describeValue, ExpressionEvaluationError, INTEGER_TEXT, toNumeric, type Numeric } from './expression-values.js';
+import {
+  arithmetic,
+  compareNumeric,
+  describeValue,
+  ExpressionEvaluationError,
+  INTEGER_TEXT,
+  toNumeric,
+  type Numeric,
+} from './expression-values.js';
 
 // ---------------------------------------------------------------------------
 // Functions
 
 export type Compiled = (value: unknown) => unknown;
 
-export type FunctionName = 'sum' | 'min' | 'max' | 'count' | 'coalesce' | 'minorUnits' | 'date' | 'dateTime' | 'concat';
+export type FunctionName =
+  'sum' | 'min' | 'max' | 'count' | 'coalesce' | 'minorUnits' | 'date' | 'dateTime' | 'concat';
 
 export interface FunctionSpec {
   readonly name: FunctionName;
@@ -106,7 +115,8 @@ const FUNCTION_LIST: readonly FunctionSpec[] = [
     minArgs: 2,
     maxArgs: 2,
     signature: 'amount, currency',
-    run: ([amount, currency], value, column) => minorUnits((amount as Compiled)(value), (currency as Compiled)(value), column),
+    run: ([amount, currency], value, column) =>
+      minorUnits((amount as Compiled)(value), (currency as Compiled)(value), column),
   },
   {
     name: 'date',
@@ -133,15 +143,26 @@ const FUNCTION_LIST: readonly FunctionSpec[] = [
         const part = arg(value);
         if (part === null || part === undefined) continue;
         if (typeof part === 'string') joined += part;
-        else if (typeof part === 'bigint' || typeof part === 'boolean' || (typeof part === 'number' && Number.isFinite(part))) joined += String(part);
-        else throw new ExpressionEvaluationError(`concat at column ${column} joins strings and numbers, found ${describeValue(part)}`, column);
+        else if (
+          typeof part === 'bigint' ||
+          typeof part === 'boolean' ||
+          (typeof part === 'number' && Number.isFinite(part))
+        )
+          joined += String(part);
+        else
+          throw new ExpressionEvaluationError(
+            `concat at column ${column} joins strings and numbers, found ${describeValue(part)}`,
+            column,
+          );
       }
       return joined;
     },
   },
 ];
 
-export const FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map(FUNCTION_LIST.map((spec) => [spec.name, spec]));
+export const FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map(
+  FUNCTION_LIST.map((spec) => [spec.name, spec]),
+);
 
 /** The function names, sorted, as error messages list them. */
 export const KNOWN_FUNCTIONS = [...FUNCTIONS.keys()].sort().join(', ');
@@ -159,8 +180,25 @@ export const EXPRESSION_FUNCTIONS: readonly string[] = Object.freeze([...FUNCTIO
  * CLF and UYW are ISO codes the runtime does not list at all.
  */
 const ISO_EXPONENT_OVERRIDES: ReadonlyMap<string, number> = new Map([
-  ['AFN', 2], ['ALL', 2], ['COP', 2], ['HUF', 2], ['IDR', 2], ['IQD', 3], ['IRR', 2], ['KPW', 2], ['LAK', 2],
-  ['LBP', 2], ['MGA', 2], ['MMK', 2], ['PKR', 2], ['SLL', 2], ['SOS', 2], ['SYP', 2], ['YER', 2], ['CLF', 4], ['UYW', 4],
+  ['AFN', 2],
+  ['ALL', 2],
+  ['COP', 2],
+  ['HUF', 2],
+  ['IDR', 2],
+  ['IQD', 3],
+  ['IRR', 2],
+  ['KPW', 2],
+  ['LAK', 2],
+  ['LBP', 2],
+  ['MGA', 2],
+  ['MMK', 2],
+  ['PKR', 2],
+  ['SLL', 2],
+  ['SOS', 2],
+  ['SYP', 2],
+  ['YER', 2],
+  ['CLF', 4],
+  ['UYW', 4],
 ]);
 
 let supportedCurrencies: ReadonlySet<string> | undefined;
@@ -177,9 +215,15 @@ export function currencyExponent(code: string): number {
   if (known !== undefined) return known;
   supportedCurrencies ??= new Set(Intl.supportedValuesOf('currency'));
   if (!/^[A-Z]{3}$/.test(code) || !supportedCurrencies.has(code)) {
-    throw new Error(/^[A-Za-z]{3}$/.test(code) ? `unknown currency "${code}"` : 'unknown currency: expected a three-letter ISO 4217 code');
+    throw new Error(
+      /^[A-Za-z]{3}$/.test(code)
+        ? `unknown currency "${code}"`
+        : 'unknown currency: expected a three-letter ISO 4217 code',
+    );
   }
-  const exponent = new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions().maximumFractionDigits ?? 2;
+  const exponent =
+    new Intl.NumberFormat('en', { style: 'currency', currency: code }).resolvedOptions()
+      .maximumFractionDigits ?? 2;
   exponents.set(code, exponent);
   return exponent;
 }
@@ -190,11 +234,13 @@ export function currencyExponent(code: string): number {
  * no digit is ever lost to a double.
  */
 function minorUnits(amount: unknown, currency: unknown, column: number): string | null {
-  if (amount === null || amount === undefined || currency === null || currency === undefined) return null;
+  if (amount === null || amount === undefined || currency === null || currency === undefined)
+    return null;
   let digits: string;
   if (typeof amount === 'string' && INTEGER_TEXT.test(amount)) digits = amount;
   else if (typeof amount === 'bigint') digits = amount.toString();
-  else if (typeof amount === 'number' && Number.isInteger(amount)) digits = BigInt(amount).toString();
+  else if (typeof amount === 'number' && Number.isInteger(amount))
+    digits = BigInt(amount).toString();
   else {
     throw new ExpressionEvaluationError(
       `minorUnits at column ${column} needs an integer amount in minor units, found ${typeof amount === 'number' ? 'a number with a fraction' : describeValue(amount)}`,
@@ -202,13 +248,19 @@ function minorUnits(amount: unknown, currency: unknown, column: number): string 
     );
   }
   if (typeof currency !== 'string') {
-    throw new ExpressionEvaluationError(`minorUnits at column ${column} needs a currency code, found ${describeValue(currency)}`, column);
+    throw new ExpressionEvaluationError(
+      `minorUnits at column ${column} needs a currency code, found ${describeValue(currency)}`,
+      column,
+    );
   }
   let exponent: number;
   try {
     exponent = currencyExponent(currency);
   } catch (error) {
-    throw new ExpressionEvaluationError(`minorUnits at column ${column}: ${(error as Error).message}`, column);
+    throw new ExpressionEvaluationError(
+      `minorUnits at column ${column}: ${(error as Error).message}`,
+      column,
+    );
   }
   const negative = digits.startsWith('-');
   const magnitude = (negative ? digits.slice(1) : digits).replace(/^0+(?=[0-9])/, '');
@@ -222,7 +274,8 @@ function minorUnits(amount: unknown, currency: unknown, column: number): string 
 // date and dateTime -----------------------------------------------------------
 
 /** RFC 3339 full-date, optionally followed by a time and offset. */
-const RFC3339 = /^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:([Tt ])([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2}))?$/;
+const RFC3339 =
+  /^([0-9]{4})-([0-9]{2})-([0-9]{2})(?:([Tt ])([0-9]{2}):([0-9]{2}):([0-9]{2})(\.[0-9]+)?([Zz]|[+-][0-9]{2}:[0-9]{2}))?$/;
 /** Date's own range: ±100,000,000 days around the epoch, in milliseconds. */
 const MAX_EPOCH_MS = 8.64e15;
 
@@ -242,8 +295,11 @@ function parseTime(value: unknown): ParsedTime | undefined {
   let epochMs: number | undefined;
   if (value instanceof Date) epochMs = value.getTime();
   else if (typeof value === 'number' && Number.isInteger(value)) epochMs = value;
-  else if (typeof value === 'bigint') epochMs = value >= -BigInt(MAX_EPOCH_MS) && value <= BigInt(MAX_EPOCH_MS) ? Number(value) : Number.NaN;
-  else if (typeof value === 'string' && INTEGER_TEXT.test(value)) epochMs = value.length > 17 ? Number.NaN : Number(value);
+  else if (typeof value === 'bigint')
+    epochMs =
+      value >= -BigInt(MAX_EPOCH_MS) && value <= BigInt(MAX_EPOCH_MS) ? Number(value) : Number.NaN;
+  else if (typeof value === 'string' && INTEGER_TEXT.test(value))
+    epochMs = value.length > 17 ? Number.NaN : Number(value);
   else if (typeof value === 'string') {
     const match = RFC3339.exec(value);
     if (match === null) return undefined;
@@ -256,7 +312,8 @@ function parseTime(value: unknown): ParsedTime | undefined {
     if (separator === undefined) return { date, dateTime: undefined };
     if (Number(hour) > 23 || Number(minute) > 59 || Number(second) > 60) return undefined;
     const zone = offset === 'z' || offset === 'Z' ? 'Z' : (offset as string);
-    if (zone !== 'Z' && (Number(zone.slice(1, 3)) > 23 || Number(zone.slice(4, 6)) > 59)) return undefined;
+    if (zone !== 'Z' && (Number(zone.slice(1, 3)) > 23 || Number(zone.slice(4, 6)) > 59))
+      return undefined;
     return { date, dateTime: `${date}T${hour}:${minute}:${second}${fraction ?? ''}${zone}` };
   }
   if (epochMs === undefined) return undefined;
@@ -274,7 +331,10 @@ function toDate(value: unknown, column: number): string | null {
   if (value === null || value === undefined) return null;
   const parsed = parseTime(value);
   if (parsed === undefined) {
-    throw new ExpressionEvaluationError(`date at column ${column} needs an RFC 3339 date-time or epoch milliseconds, found ${describeValue(value)} that is neither`, column);
+    throw new ExpressionEvaluationError(
+      `date at column ${column} needs an RFC 3339 date-time or epoch milliseconds, found ${describeValue(value)} that is neither`,
+      column,
+    );
   }
   return parsed.date;
 }
@@ -288,8 +348,10 @@ function toDateTime(value: unknown, column: number): string | null {
   if (value === null || value === undefined) return null;
   const parsed = parseTime(value);
   if (parsed === undefined) {
-    throw new ExpressionEvaluationError(`dateTime at column ${column} needs epoch milliseconds, an RFC 3339 date-time or a date, found ${describeValue(value)} that is none of them`, column);
+    throw new ExpressionEvaluationError(
+      `dateTime at column ${column} needs epoch milliseconds, an RFC 3339 date-time or a date, found ${describeValue(value)} that is none of them`,
+      column,
+    );
   }
   return parsed.dateTime ?? `${parsed.date}T00:00:00.000Z`;
 }
-

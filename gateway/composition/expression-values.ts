@@ -58,7 +58,10 @@ export function toNumeric(value: unknown, what: string, column: number): Numeric
     if (DECIMAL_TEXT.test(value)) return Number(value);
   }
   const hint = Array.isArray(value) ? '; aggregate it first, e.g. with sum(...)' : '';
-  throw new ExpressionEvaluationError(`${what} at column ${column} needs numbers, found ${describeValue(value)}${hint}`, column);
+  throw new ExpressionEvaluationError(
+    `${what} at column ${column} needs numbers, found ${describeValue(value)}${hint}`,
+    column,
+  );
 }
 
 function isInteger(value: Numeric): boolean {
@@ -77,7 +80,8 @@ function toBigInt(value: Numeric): bigint {
 export function arithmetic(op: Operator, left: Numeric, right: Numeric, column: number): Numeric {
   if (op === '/') {
     const divisor = Number(right);
-    if (divisor === 0) throw new ExpressionEvaluationError(`division by zero at column ${column}`, column);
+    if (divisor === 0)
+      throw new ExpressionEvaluationError(`division by zero at column ${column}`, column);
     return Number(left) / divisor;
   }
   if (isInteger(left) && isInteger(right)) {
@@ -110,7 +114,7 @@ export function toOutput(value: unknown): unknown {
     const narrowed = narrow(value);
     return typeof narrowed === 'bigint' ? narrowed.toString() : narrowed;
   }
-  if (Array.isArray(value) && value.some((item) => typeof item === 'bigint')) return value.map(toOutput);
+  if (Array.isArray(value) && value.some((item) => typeof item === 'bigint'))
+    return value.map(toOutput);
   return value;
 }
-

@@ -11,8 +11,21 @@
  * the tree again.
  */
 
-import { arithmetic, MAX_SAFE, narrow, toNumeric, toOutput, type Operator } from './expression-values.js';
-import { FUNCTIONS, KNOWN_FUNCTIONS, type Compiled, type FunctionName, type FunctionSpec } from './expression-functions.js';
+import {
+  arithmetic,
+  MAX_SAFE,
+  narrow,
+  toNumeric,
+  toOutput,
+  type Operator,
+} from './expression-values.js';
+import {
+  FUNCTIONS,
+  KNOWN_FUNCTIONS,
+  type Compiled,
+  type FunctionName,
+  type FunctionSpec,
+} from './expression-functions.js';
 import { ExpressionError, readPath } from './path.js';
 
 export { ExpressionError } from './path.js';
@@ -39,7 +52,6 @@ export interface Expression {
    */
   evaluate(value: unknown): unknown;
 }
-
 
 // ---------------------------------------------------------------------------
 // Tokens
@@ -78,11 +90,18 @@ function tokenize(text: string): Token[] {
       while (end < text.length && DIGIT.test(text.charAt(end))) end += 1;
       if (text.charAt(end) === '.') {
         end += 1;
-        if (!DIGIT.test(text.charAt(end))) throw new ExpressionError(`expected a digit after '.' at column ${end + 1}, found ${describeChar(text, end)}`, end + 1);
+        if (!DIGIT.test(text.charAt(end)))
+          throw new ExpressionError(
+            `expected a digit after '.' at column ${end + 1}, found ${describeChar(text, end)}`,
+            end + 1,
+          );
         while (end < text.length && DIGIT.test(text.charAt(end))) end += 1;
       }
       if (IDENT_PART.test(text.charAt(end)) || text.charAt(end) === '.') {
-        throw new ExpressionError(`expected an operator after the number at column ${column}, found ${describeChar(text, end)} at column ${end + 1}`, end + 1);
+        throw new ExpressionError(
+          `expected an operator after the number at column ${column}, found ${describeChar(text, end)} at column ${end + 1}`,
+          end + 1,
+        );
       }
       tokens.push({ kind: 'number', text: text.slice(i, end), column });
       i = end;
@@ -90,13 +109,20 @@ function tokenize(text: string): Token[] {
       let value = '';
       let end = i + 1;
       for (;;) {
-        if (end >= text.length) throw new ExpressionError(`unterminated string starting at column ${column}: expected a closing '"'`, column);
+        if (end >= text.length)
+          throw new ExpressionError(
+            `unterminated string starting at column ${column}: expected a closing '"'`,
+            column,
+          );
         const c = text.charAt(end);
         if (c === '"') break;
         if (c === '\\') {
           const next = text.charAt(end + 1);
           if (next !== '"' && next !== '\\') {
-            throw new ExpressionError(`unknown escape at column ${end + 1}: only \\" and \\\\ may follow a backslash, found ${describeChar(text, end + 1)}`, end + 1);
+            throw new ExpressionError(
+              `unknown escape at column ${end + 1}: only \\" and \\\\ may follow a backslash, found ${describeChar(text, end + 1)}`,
+              end + 1,
+            );
           }
           value += next;
           end += 2;
@@ -111,7 +137,9 @@ function tokenize(text: string): Token[] {
       const next = text.charAt(i + 1);
       if (next === '.' || (next !== '' && IDENT_PART.test(next))) {
         const written = /^\$[A-Za-z0-9_.]*/.exec(text.slice(i))?.[0] ?? '$';
-        const plain = (written.includes('.') ? written.replace(/^\$[A-Za-z0-9_]*\./, '') : written.slice(1)) || 'a field name';
+        const plain =
+          (written.includes('.') ? written.replace(/^\$[A-Za-z0-9_]*\./, '') : written.slice(1)) ||
+          'a field name';
         throw new ExpressionError(
           `'$' at column ${column} is the source value itself and takes no path: an expression reads paths in it directly (write "${plain}", not "${written}")`,
           column,
@@ -125,7 +153,10 @@ function tokenize(text: string): Token[] {
       for (;;) {
         const start = end;
         if (!IDENT_START.test(text.charAt(end))) {
-          throw new ExpressionError(`expected a field name after '.' at column ${end + 1}, found ${describeChar(text, end)}`, end + 1);
+          throw new ExpressionError(
+            `expected a field name after '.' at column ${end + 1}, found ${describeChar(text, end)}`,
+            end + 1,
+          );
         }
         while (end < text.length && IDENT_PART.test(text.charAt(end))) end += 1;
         segments.push(text.slice(start, end));
@@ -135,7 +166,10 @@ function tokenize(text: string): Token[] {
       tokens.push({ kind: 'path', text: text.slice(i, end), column, segments });
       i = end;
     } else {
-      throw new ExpressionError(`unexpected character ${describeChar(text, i)} at column ${column}`, column);
+      throw new ExpressionError(
+        `unexpected character ${describeChar(text, i)} at column ${column}`,
+        column,
+      );
     }
   }
   tokens.push({ kind: 'end', text: '', column: text.length + 1 });
@@ -171,9 +205,19 @@ type Node =
   | { readonly kind: 'string'; readonly value: string; readonly column: number }
   | { readonly kind: 'path'; readonly segments: readonly string[]; readonly column: number }
   | { readonly kind: 'negate'; readonly operand: Node; readonly column: number }
-  | { readonly kind: 'binary'; readonly op: Operator; readonly left: Node; readonly right: Node; readonly column: number }
-  | { readonly kind: 'call'; readonly name: FunctionName; readonly args: readonly Node[]; readonly column: number };
-
+  | {
+      readonly kind: 'binary';
+      readonly op: Operator;
+      readonly left: Node;
+      readonly right: Node;
+      readonly column: number;
+    }
+  | {
+      readonly kind: 'call';
+      readonly name: FunctionName;
+      readonly args: readonly Node[];
+      readonly column: number;
+    };
 
 class Parser {
   private index = 0;
@@ -182,12 +226,16 @@ class Parser {
 
   parse(): Node {
     const first = this.peek();
-    if (first.kind === 'end') throw new ExpressionError('expected a value at column 1, found an empty expression', 1);
+    if (first.kind === 'end')
+      throw new ExpressionError('expected a value at column 1, found an empty expression', 1);
     const node = this.expression(0, undefined);
     const rest = this.peek();
     if (rest.kind !== 'end') {
       const hint = rest.kind === ')' ? " (this ')' closes nothing)" : '';
-      throw new ExpressionError(`expected an operator or the end of the expression at column ${rest.column}, found ${describeToken(rest)}${hint}`, rest.column);
+      throw new ExpressionError(
+        `expected an operator or the end of the expression at column ${rest.column}, found ${describeToken(rest)}${hint}`,
+        rest.column,
+      );
     }
     return node;
   }
@@ -234,7 +282,8 @@ class Parser {
       this.next();
       const operand = this.unary(depth + 1, token);
       // Fold "-5" into a literal so numbers read as written.
-      if (operand.kind === 'number') return { kind: 'number', value: -operand.value, column: token.column };
+      if (operand.kind === 'number')
+        return { kind: 'number', value: -operand.value, column: token.column };
       return { kind: 'negate', operand, column: token.column };
     }
     return this.primary(depth, after);
@@ -259,7 +308,10 @@ class Parser {
       }
       default: {
         const where = after === undefined ? '' : ` after '${after.text}'`;
-        throw new ExpressionError(`expected a value${where} at column ${token.column}, found ${describeToken(token)}`, token.column);
+        throw new ExpressionError(
+          `expected a value${where} at column ${token.column}, found ${describeToken(token)}`,
+          token.column,
+        );
       }
     }
   }
@@ -268,7 +320,10 @@ class Parser {
     const name = nameToken.text;
     const spec = FUNCTIONS.get(name);
     if (spec === undefined) {
-      throw new ExpressionError(`unknown function '${name}' at column ${nameToken.column}; known functions: ${KNOWN_FUNCTIONS}`, nameToken.column);
+      throw new ExpressionError(
+        `unknown function '${name}' at column ${nameToken.column}; known functions: ${KNOWN_FUNCTIONS}`,
+        nameToken.column,
+      );
     }
     const open = this.next();
     this.checkDepth(depth + 1, open);
@@ -313,7 +368,10 @@ class Parser {
 
   private checkDepth(depth: number, token: Token): void {
     if (depth > MAX_EXPRESSION_DEPTH) {
-      throw new ExpressionError(`expression nests deeper than ${MAX_EXPRESSION_DEPTH} levels at column ${token.column}`, token.column);
+      throw new ExpressionError(
+        `expression nests deeper than ${MAX_EXPRESSION_DEPTH} levels at column ${token.column}`,
+        token.column,
+      );
     }
   }
 }
@@ -325,8 +383,10 @@ function parseNumberLiteral(text: string): number | bigint {
 }
 
 function describeArity(spec: FunctionSpec): string {
-  if (spec.maxArgs === Number.POSITIVE_INFINITY) return `at least ${spec.minArgs} argument${spec.minArgs === 1 ? '' : 's'}`;
-  if (spec.minArgs === spec.maxArgs) return `${spec.minArgs} argument${spec.minArgs === 1 ? '' : 's'}`;
+  if (spec.maxArgs === Number.POSITIVE_INFINITY)
+    return `at least ${spec.minArgs} argument${spec.minArgs === 1 ? '' : 's'}`;
+  if (spec.minArgs === spec.maxArgs)
+    return `${spec.minArgs} argument${spec.minArgs === 1 ? '' : 's'}`;
   return `${spec.minArgs} to ${spec.maxArgs} arguments`;
 }
 
@@ -386,7 +446,8 @@ function compile(node: Node): Compiled {
 function collect(node: Node, paths: Map<string, readonly string[]>, functions: Set<string>): void {
   switch (node.kind) {
     case 'path':
-      if (!paths.has(node.segments.join('.'))) paths.set(node.segments.join('.'), Object.freeze([...node.segments]));
+      if (!paths.has(node.segments.join('.')))
+        paths.set(node.segments.join('.'), Object.freeze([...node.segments]));
       return;
     case 'negate':
       collect(node.operand, paths, functions);

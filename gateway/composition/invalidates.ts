@@ -5,7 +5,17 @@
  * keys from the mutation's arguments (resolvers.ts drops them once the write
  * has settled).
  */
-import { Kind, getNamedType, isInputObjectType, isLeafType, isObjectType, type ConstDirectiveNode, type GraphQLField, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
+import {
+  Kind,
+  getNamedType,
+  isInputObjectType,
+  isLeafType,
+  isObjectType,
+  type ConstDirectiveNode,
+  type GraphQLField,
+  type GraphQLObjectType,
+  type GraphQLSchema,
+} from 'graphql';
 import { ExpressionError } from './expression.js';
 import { issueAt, suggest, type CompositionIssue } from './issues.js';
 import { parsePath, readPath } from './path.js';
@@ -19,52 +29,115 @@ export interface InvalidationBinding {
   readonly node: ConstDirectiveNode;
 }
 
-function stringArgument(directive: ConstDirectiveNode, name: string): { value: string; node: NonNullable<ConstDirectiveNode['arguments']>[number]['value'] } | undefined {
+function stringArgument(
+  directive: ConstDirectiveNode,
+  name: string,
+):
+  | { value: string; node: NonNullable<ConstDirectiveNode['arguments']>[number]['value'] }
+  | undefined {
   const node = directive.arguments?.find((arg) => arg.name.value === name)?.value;
   return node?.kind === Kind.STRING ? { value: node.value, node } : undefined;
 }
 
 /** Parses one @invalidates; a malformed `keys` is reported at its character and the directive left out. */
-export function readInvalidation(directive: ConstDirectiveNode, issues: CompositionIssue[]): InvalidationBinding | undefined {
+export function readInvalidation(
+  directive: ConstDirectiveNode,
+  issues: CompositionIssue[],
+): InvalidationBinding | undefined {
   const entity = stringArgument(directive, 'entity');
   const keys = stringArgument(directive, 'keys');
   if (entity === undefined || keys === undefined) return undefined; // SDL validation already reported it
   const offset = keys.node.kind === Kind.STRING && keys.node.block === true ? 3 : 1;
   const match = /^\$args\.(.*)$/s.exec(keys.value);
   if (match === null) {
-    issues.push(issueAt(keys.node, 'BINDING_BAD_REFERENCE', `@invalidates(keys: "${keys.value}") should read the mutation's arguments: "$args.<argument>.<field>...".`, 'write e.g. "$args.input.customerId", or "$args.input.lines.sku" for every line\'s SKU.', offset));
+    issues.push(
+      issueAt(
+        keys.node,
+        'BINDING_BAD_REFERENCE',
+        `@invalidates(keys: "${keys.value}") should read the mutation's arguments: "$args.<argument>.<field>...".`,
+        'write e.g. "$args.input.customerId", or "$args.input.lines.sku" for every line\'s SKU.',
+        offset,
+      ),
+    );
     return undefined;
   }
   try {
     return { entity: entity.value, path: parsePath(match[1] as string), node: directive };
   } catch (error) {
     if (!(error instanceof ExpressionError)) throw error;
-    issues.push(issueAt(keys.node, 'BINDING_BAD_REFERENCE', `@invalidates(keys: "${keys.value}") is not a valid reference: ${error.message}.`, 'write field names separated by dots after $args.', offset + '$args.'.length + error.column - 1));
+    issues.push(
+      issueAt(
+        keys.node,
+        'BINDING_BAD_REFERENCE',
+        `@invalidates(keys: "${keys.value}") is not a valid reference: ${error.message}.`,
+        'write field names separated by dots after $args.',
+        offset + '$args.'.length + error.column - 1,
+      ),
+    );
     return undefined;
   }
 }
 
 /** Checks each @invalidates of `field` (on `parent`): a mutation with @fetch, a known @entity, a path to a scalar through the arguments' input types. */
-export function checkInvalidations(schema: GraphQLSchema, parent: GraphQLObjectType, field: GraphQLField<unknown, unknown>, invalidations: readonly InvalidationBinding[], hasFetch: boolean): CompositionIssue[] {
+export function checkInvalidations(
+  schema: GraphQLSchema,
+  parent: GraphQLObjectType,
+  field: GraphQLField<unknown, unknown>,
+  invalidations: readonly InvalidationBinding[],
+  hasFetch: boolean,
+): CompositionIssue[] {
   const issues: CompositionIssue[] = [];
   const label = `${parent.name}.${field.name}`;
   for (const invalidation of invalidations) {
     const { node } = invalidation;
     if (parent !== schema.getMutationType() || !hasFetch) {
-      issues.push(issueAt(node, 'BINDING_WRONG_ROOT', `${label} has @invalidates, which only a Mutation field with @fetch may have: reads never change what they read.`, 'move @invalidates to the mutation that writes, or remove it.'));
+      issues.push(
+        issueAt(
+          node,
+          'BINDING_WRONG_ROOT',
+          `${label} has @invalidates, which only a Mutation field with @fetch may have: reads never change what they read.`,
+          'move @invalidates to the mutation that writes, or remove it.',
+        ),
+      );
       continue;
     }
-    const entities = Object.values(schema.getTypeMap()).filter((type) => isObjectType(type) && type.astNode?.directives?.some((directive) => directive.name.value === 'entity'));
+    const entities = Object.values(schema.getTypeMap()).filter(
+      (type) =>
+        isObjectType(type) &&
+        type.astNode?.directives?.some((directive) => directive.name.value === 'entity'),
+    );
     const entityNode = node.arguments?.find((arg) => arg.name.value === 'entity')?.value ?? node;
     if (!entities.some((type) => type.name === invalidation.entity)) {
-      issues.push(issueAt(entityNode, 'BINDING_UNKNOWN_ENTITY', `${label} invalidates "${invalidation.entity}", which is not an @entity type.`, suggest(invalidation.entity, entities.map((type) => type.name), '@entity types')));
+      issues.push(
+        issueAt(
+          entityNode,
+          'BINDING_UNKNOWN_ENTITY',
+          `${label} invalidates "${invalidation.entity}", which is not an @entity type.`,
+          suggest(
+            invalidation.entity,
+            entities.map((type) => type.name),
+            '@entity types',
+          ),
+        ),
+      );
       continue;
     }
     const keysNode = node.arguments?.find((arg) => arg.name.value === 'keys')?.value ?? node;
     const [argumentName, ...fields] = invalidation.path;
     const argument = field.args.find((arg) => arg.name === argumentName);
     if (argument === undefined) {
-      issues.push(issueAt(keysNode, 'BINDING_BAD_REFERENCE', `@invalidates on ${label} reads $args.${argumentName ?? ''}, which ${label} does not declare.`, suggest(argumentName ?? '', field.args.map((arg) => arg.name), 'arguments')));
+      issues.push(
+        issueAt(
+          keysNode,
+          'BINDING_BAD_REFERENCE',
+          `@invalidates on ${label} reads $args.${argumentName ?? ''}, which ${label} does not declare.`,
+          suggest(
+            argumentName ?? '',
+            field.args.map((arg) => arg.name),
+            'arguments',
+          ),
+        ),
+      );
       continue;
     }
     let type = getNamedType(argument.type);
@@ -74,7 +147,16 @@ export function checkInvalidations(schema: GraphQLSchema, parent: GraphQLObjectT
       const inputFields = isInputObjectType(type) ? type.getFields() : undefined;
       const next = inputFields?.[name];
       if (inputFields === undefined || next === undefined) {
-        issues.push(issueAt(keysNode, 'BINDING_UNKNOWN_FIELD', `@invalidates on ${label} reads ${walked}.${name}, but ${walked} is ${type.name}${inputFields === undefined ? ', which has no fields' : `, which has no field "${name}"`}.`, inputFields === undefined ? 'end the path at the key value.' : suggest(name, Object.keys(inputFields), `fields of ${type.name}`)));
+        issues.push(
+          issueAt(
+            keysNode,
+            'BINDING_UNKNOWN_FIELD',
+            `@invalidates on ${label} reads ${walked}.${name}, but ${walked} is ${type.name}${inputFields === undefined ? ', which has no fields' : `, which has no field "${name}"`}.`,
+            inputFields === undefined
+              ? 'end the path at the key value.'
+              : suggest(name, Object.keys(inputFields), `fields of ${type.name}`),
+          ),
+        );
         broken = true;
         break;
       }
@@ -82,18 +164,29 @@ export function checkInvalidations(schema: GraphQLSchema, parent: GraphQLObjectT
       walked = `${walked}.${name}`;
     }
     if (!broken && !isLeafType(type)) {
-      issues.push(issueAt(keysNode, 'BINDING_TYPE_MISMATCH', `@invalidates on ${label} reads ${walked}, which is ${type.name}, not a key value (a scalar).`, `continue the path to the field that holds the ${invalidation.entity}'s key.`));
+      issues.push(
+        issueAt(
+          keysNode,
+          'BINDING_TYPE_MISMATCH',
+          `@invalidates on ${label} reads ${walked}, which is ${type.name}, not a key value (a scalar).`,
+          `continue the path to the field that holds the ${invalidation.entity}'s key.`,
+        ),
+      );
     }
   }
   return issues;
 }
 
 /** The entity keys a mutation call touches, from its arguments: one list per @invalidates, nulls left out. */
-export function compileInvalidations(invalidations: readonly InvalidationBinding[]): (args: Readonly<Record<string, unknown>>) => Array<{ entity: string; keys: unknown[] }> {
+export function compileInvalidations(
+  invalidations: readonly InvalidationBinding[],
+): (args: Readonly<Record<string, unknown>>) => Array<{ entity: string; keys: unknown[] }> {
   return (args) =>
     invalidations.map(({ entity, path }) => {
       const read = readPath(args, path);
-      const keys = (Array.isArray(read) ? read.flat(Infinity) : [read]).filter((key) => key !== null && key !== undefined);
+      const keys = (Array.isArray(read) ? read.flat(Infinity) : [read]).filter(
+        (key) => key !== null && key !== undefined,
+      );
       return { entity, keys: [...new Set(keys)] };
     });
 }

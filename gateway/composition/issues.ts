@@ -55,9 +55,16 @@ export function formatCompositionIssue(issue: CompositionIssue): string {
  * An issue at `node` (its first character), `offset` characters further in
  * when the problem is inside a string (an expression's column).
  */
-export function issueAt(node: ASTNode | null | undefined, code: CompositionIssueCode, message: string, fix?: string, offset = 0): CompositionIssue {
+export function issueAt(
+  node: ASTNode | null | undefined,
+  code: CompositionIssueCode,
+  message: string,
+  fix?: string,
+  offset = 0,
+): CompositionIssue {
   const loc = node?.loc;
-  if (loc === undefined) return { code, message, file: '<unknown>', line: 1, column: 1, ...(fix ? { fix } : {}) };
+  if (loc === undefined)
+    return { code, message, file: '<unknown>', line: 1, column: 1, ...(fix ? { fix } : {}) };
   const { line, column } = getLocation(loc.source, loc.start + offset);
   return { code, message, file: loc.source.name, line, column, ...(fix ? { fix } : {}) };
 }
@@ -65,7 +72,13 @@ export function issueAt(node: ASTNode | null | undefined, code: CompositionIssue
 /** "Did you mean "a" or "b"?" or the first few known names. */
 export function suggest(name: string, candidates: readonly string[], what: string): string {
   const near = closestNames(name, candidates);
-  if (near.length > 0) return `use ${near.map((candidate) => `"${candidate}"`).join(' or ')}, the closest ${what} that exist.`;
-  const known = candidates.slice(0, 8).map((candidate) => `"${candidate}"`).join(', ');
-  return known ? `use one of the ${what} that exist: ${known}${candidates.length > 8 ? ', ...' : ''}.` : `there are no ${what} to use.`;
+  if (near.length > 0)
+    return `use ${near.map((candidate) => `"${candidate}"`).join(' or ')}, the closest ${what} that exist.`;
+  const known = candidates
+    .slice(0, 8)
+    .map((candidate) => `"${candidate}"`)
+    .join(', ');
+  return known
+    ? `use one of the ${what} that exist: ${known}${candidates.length > 8 ? ', ...' : ''}.`
+    : `there are no ${what} to use.`;
 }

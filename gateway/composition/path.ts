@@ -7,7 +7,6 @@
  * way is mapped: `"lines.sku"` on an order is the list of its lines' SKUs.
  */
 
-
 /**
  * A binding's path or expression text is malformed. `column` is 1-based into
  * the text, so the composer can point at the exact character in the schema
@@ -45,7 +44,11 @@ export function parsePath(text: string): readonly string[] {
     );
   }
   if (text === '$') return Object.freeze([]);
-  if (text === '') throw new ExpressionError('expected a path (a field name, or "$" for the value itself), found nothing', 1);
+  if (text === '')
+    throw new ExpressionError(
+      'expected a path (a field name, or "$" for the value itself), found nothing',
+      1,
+    );
   if (text.startsWith('$')) {
     throw new ExpressionError(
       `a path is read from the source value directly: write "${(text.includes('.') ? text.replace(/^\$[^.]*\./, '') : text.slice(1)) || '$'}" instead of "${text}"`,
@@ -57,7 +60,10 @@ export function parsePath(text: string): readonly string[] {
   for (const segment of segments) {
     if (!NAME.test(segment)) {
       const bad = segment === '' ? 'nothing' : describeBadSegment(segment);
-      throw new ExpressionError(`expected a field name at column ${column + badOffset(segment)}, found ${bad}`, column + badOffset(segment));
+      throw new ExpressionError(
+        `expected a field name at column ${column + badOffset(segment)}, found ${bad}`,
+        column + badOffset(segment),
+      );
     }
     column += segment.length + 1;
   }

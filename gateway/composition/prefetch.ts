@@ -24,7 +24,11 @@ import type { GatewayContext } from '../context.js';
 import type { ArgTemplate, FetchBinding } from './bindings.js';
 
 /** Starts a field's fetch for a parent value and field arguments; the promise is the loader's. */
-export type StartFetch = (parent: unknown, args: Readonly<Record<string, unknown>>, ctx: GatewayContext) => Promise<unknown>;
+export type StartFetch = (
+  parent: unknown,
+  args: Readonly<Record<string, unknown>>,
+  ctx: GatewayContext,
+) => Promise<unknown>;
 
 /** Does `template` read from the parent nothing but `$parent.<key>`? */
 function needsOnlyKey(template: ArgTemplate, key: string): boolean {
@@ -53,16 +57,23 @@ interface Prefetchable {
 }
 
 /** The selected fields of `type` in `selectionSet`, through inline fragments and spreads of that type. */
-function collectFields(selectionSet: SelectionSetNode | undefined, type: GraphQLObjectType, info: GraphQLResolveInfo, into: FieldNode[]): void {
+function collectFields(
+  selectionSet: SelectionSetNode | undefined,
+  type: GraphQLObjectType,
+  info: GraphQLResolveInfo,
+  into: FieldNode[],
+): void {
   for (const selection of selectionSet?.selections ?? []) {
     // @skip/@include depend on variables: such a selection is left to run in its turn.
     if (selection.directives !== undefined && selection.directives.length > 0) continue;
     if (selection.kind === Kind.FIELD) into.push(selection);
     else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      if (selection.typeCondition === undefined || selection.typeCondition.name.value === type.name) collectFields(selection.selectionSet, type, info, into);
+      if (selection.typeCondition === undefined || selection.typeCondition.name.value === type.name)
+        collectFields(selection.selectionSet, type, info, into);
     } else {
       const fragment = info.fragments[selection.name.value];
-      if (fragment !== undefined && fragment.typeCondition.name.value === type.name) collectFields(fragment.selectionSet, type, info, into);
+      if (fragment !== undefined && fragment.typeCondition.name.value === type.name)
+        collectFields(fragment.selectionSet, type, info, into);
     }
   }
 }
@@ -72,7 +83,11 @@ function collectFields(selectionSet: SelectionSetNode | undefined, type: GraphQL
  * for every field selected under the current field, the fetches that need
  * only the key. Errors are left for the field's own resolver to report.
  */
-export function createPrefetcher(type: GraphQLObjectType, key: string, fetches: ReadonlyMap<string, StartFetch>): (key: unknown, info: GraphQLResolveInfo, ctx: GatewayContext) => void {
+export function createPrefetcher(
+  type: GraphQLObjectType,
+  key: string,
+  fetches: ReadonlyMap<string, StartFetch>,
+): (key: unknown, info: GraphQLResolveInfo, ctx: GatewayContext) => void {
   const prefetchable = new Map<string, Prefetchable>();
   for (const [name, start] of fetches) {
     const field = type.getFields()[name];
@@ -86,12 +101,19 @@ export function createPrefetcher(type: GraphQLObjectType, key: string, fetches: 
   // request: ~2% of the CPU of 50 aliased lookups, issue 15); the rest of
   // the array is compared, since one node spread through a fragment at two
   // places may be merged with different siblings.
-  const selections = new WeakMap<FieldNode, Array<{ readonly nodes: readonly FieldNode[]; readonly selected: FieldNode[] }>>();
+  const selections = new WeakMap<
+    FieldNode,
+    Array<{ readonly nodes: readonly FieldNode[]; readonly selected: FieldNode[] }>
+  >();
   const selectedUnder = (info: GraphQLResolveInfo): FieldNode[] => {
     const nodes = info.fieldNodes;
     const first = nodes[0] as FieldNode;
     let known = selections.get(first);
-    const hit = known?.find((entry) => entry.nodes.length === nodes.length && entry.nodes.every((node, index) => node === nodes[index]));
+    const hit = known?.find(
+      (entry) =>
+        entry.nodes.length === nodes.length &&
+        entry.nodes.every((node, index) => node === nodes[index]),
+    );
     if (hit !== undefined) return hit.selected;
     const selected: FieldNode[] = [];
     for (const node of nodes) collectFields(node.selectionSet, type, info, selected);

@@ -29,12 +29,18 @@ import { readPath } from './path.js';
 import { createPrefetcher, fetchNeedsOnlyKey, type StartFetch } from './prefetch.js';
 
 type Resolver = GraphQLFieldResolver<unknown, GatewayContext, Record<string, unknown>>;
-export type FieldResolvers = Record<string, Record<string, Resolver | { subscribe: Resolver; resolve: Resolver }>>;
+export type FieldResolvers = Record<
+  string,
+  Record<string, Resolver | { subscribe: Resolver; resolve: Resolver }>
+>;
 
 export interface CompileInput {
   /** The unified schema with its bindings (types and arguments are read from it). */
   readonly unified: GraphQLSchema;
-  readonly sources: ReadonlyMap<string, { readonly source: Source; readonly schema: GraphQLSchema }>;
+  readonly sources: ReadonlyMap<
+    string,
+    { readonly source: Source; readonly schema: GraphQLSchema }
+  >;
   readonly bindings: ReadonlyMap<string, FieldBinding>;
 }
 
@@ -72,11 +78,19 @@ function deadlineOf(ctx: GatewayContext): Promise<never> {
 }
 
 /** A call's operation, its argument builder and how to shape its answer. */
-function compileFetch(fetch: FetchBinding, input: CompileInput, isSubscription: boolean, entity?: CallEntity) {
+function compileFetch(
+  fetch: FetchBinding,
+  input: CompileInput,
+  isSubscription: boolean,
+  entity?: CallEntity,
+) {
   const entry = input.sources.get(fetch.source);
   const operation = entry?.source.operations.get(fetch.operation);
   const root = isSubscription ? entry?.schema.getSubscriptionType() : undefined;
-  const field = (root ?? entry?.schema.getQueryType())?.getFields()[fetch.operation] ?? entry?.schema.getMutationType()?.getFields()[fetch.operation] ?? entry?.schema.getSubscriptionType()?.getFields()[fetch.operation];
+  const field =
+    (root ?? entry?.schema.getQueryType())?.getFields()[fetch.operation] ??
+    entry?.schema.getMutationType()?.getFields()[fetch.operation] ??
+    entry?.schema.getSubscriptionType()?.getFields()[fetch.operation];
   if (entry === undefined || operation === undefined || field === undefined) {
     // Composition refuses such a schema before compiling; this guards the invariant.
     throw new TypeError(`@fetch names ${fetch.source}.${fetch.operation}, which does not exist.`);
@@ -86,9 +100,11 @@ function compileFetch(fetch: FetchBinding, input: CompileInput, isSubscription: 
   const keyIsList = batchKey !== undefined && isListType(getNullableType(argTypes.get(batchKey)));
   const buildArgs = compileArgs(fetch.args, argTypes, batchKey);
   const { path } = fetch;
-  const pick = path.length === 0 ? (answer: unknown) => answer : (answer: unknown) => readPath(answer, path);
+  const pick =
+    path.length === 0 ? (answer: unknown) => answer : (answer: unknown) => readPath(answer, path);
   const options = { keyIsList, ...(entity === undefined ? {} : { entity }) };
-  const start: StartFetch = (parent, args, ctx) => ctx.loaders.call(entry.source.name, operation, buildArgs(parent, args), ctx.outbound, options);
+  const start: StartFetch = (parent, args, ctx) =>
+    ctx.loaders.call(entry.source.name, operation, buildArgs(parent, args), ctx.outbound, options);
   return { source: entry.source, operation, buildArgs, keyIsList, pick, start };
 }
 
@@ -97,16 +113,29 @@ function compileFetch(fetch: FetchBinding, input: CompileInput, isSubscription: 
  * the operation argument fed by `$parent.<key>`; on a field that returns an
  * @entity, the operation argument named after the entity's key.
  */
-function callEntityOf(parentType: GraphQLObjectType, field: GraphQLField<unknown, unknown>, fetch: FetchBinding): CallEntity | undefined {
+function callEntityOf(
+  parentType: GraphQLObjectType,
+  field: GraphQLField<unknown, unknown>,
+  fetch: FetchBinding,
+): CallEntity | undefined {
   const parentKey = entityKey(parentType.astNode?.directives)?.key;
   if (parentKey !== undefined) {
     for (const [argument, { template }] of fetch.args) {
-      if (template.kind === 'ref' && template.root === 'parent' && template.path.length === 1 && template.path[0] === parentKey) return { type: parentType.name, argument };
+      if (
+        template.kind === 'ref' &&
+        template.root === 'parent' &&
+        template.path.length === 1 &&
+        template.path[0] === parentKey
+      )
+        return { type: parentType.name, argument };
     }
   }
   const returned = getNullableType(field.type);
-  const returnedKey = isObjectType(returned) ? entityKey(returned.astNode?.directives)?.key : undefined;
-  if (returnedKey !== undefined && fetch.args.has(returnedKey)) return { type: (returned as GraphQLObjectType).name, argument: returnedKey };
+  const returnedKey = isObjectType(returned)
+    ? entityKey(returned.astNode?.directives)?.key
+    : undefined;
+  if (returnedKey !== undefined && fetch.args.has(returnedKey))
+    return { type: (returned as GraphQLObjectType).name, argument: returnedKey };
   return undefined;
 }
 
@@ -117,7 +146,12 @@ function keyedEntity(
   field: GraphQLField<unknown, unknown>,
   fetch: FetchBinding,
   prefetchers: ReadonlyMap<string, { readonly key: string; readonly prefetch: Prefetcher }>,
-): { readonly prefetch: Prefetcher; readonly readKey: (parent: unknown, args: Readonly<Record<string, unknown>>) => unknown } | undefined {
+):
+  | {
+      readonly prefetch: Prefetcher;
+      readonly readKey: (parent: unknown, args: Readonly<Record<string, unknown>>) => unknown;
+    }
+  | undefined {
   const returned = getNullableType(field.type);
   if (!isObjectType(returned)) return undefined; // lists of entities learn their keys from the answer
   const entity = prefetchers.get(returned.name);
@@ -127,10 +161,19 @@ function keyedEntity(
   return { prefetch: entity.prefetch, readKey: (parent, args) => build(parent, args)[entity.key] };
 }
 
-function fetchResolver(binding: FieldBinding & { fetch: FetchBinding }, input: CompileInput, keyed: ReturnType<typeof keyedEntity>, entity: CallEntity | undefined): Resolver {
+function fetchResolver(
+  binding: FieldBinding & { fetch: FetchBinding },
+  input: CompileInput,
+  keyed: ReturnType<typeof keyedEntity>,
+  entity: CallEntity | undefined,
+): Resolver {
   const { pick, start } = compileFetch(binding.fetch, input, false, entity);
-  const connection = binding.connection === undefined ? undefined : createConnectionBuilder(binding.connection.items, binding.connection.nextCursor);
-  if (binding.invalidates !== undefined && binding.invalidates.length > 0) return invalidatingResolver(binding.invalidates, start, pick, connection);
+  const connection =
+    binding.connection === undefined
+      ? undefined
+      : createConnectionBuilder(binding.connection.items, binding.connection.nextCursor);
+  if (binding.invalidates !== undefined && binding.invalidates.length > 0)
+    return invalidatingResolver(binding.invalidates, start, pick, connection);
   return async (parent, args, ctx, info) => {
     let answer: unknown;
     try {
@@ -171,13 +214,26 @@ function invalidatingResolver(
   };
 }
 
-function subscriptionResolver(fetch: FetchBinding, input: CompileInput): { subscribe: Resolver; resolve: Resolver } {
+function subscriptionResolver(
+  fetch: FetchBinding,
+  input: CompileInput,
+): { subscribe: Resolver; resolve: Resolver } {
   const { source, operation, buildArgs, pick } = compileFetch(fetch, input, true);
   return {
     subscribe: (parent, args, ctx) => {
-      if (operation.subscribe === undefined) throw new GraphQLError(`${source.name}.${operation.name} cannot be subscribed to.`, { extensions: { code: 'INTERNAL_SERVER_ERROR' } });
+      if (operation.subscribe === undefined)
+        throw new GraphQLError(`${source.name}.${operation.name} cannot be subscribed to.`, {
+          extensions: { code: 'INTERNAL_SERVER_ERROR' },
+        });
       try {
-        return exposeStreamErrors(ctx.loaders.subscribe(source.name, operation, buildArgs(parent, args), streamContext(ctx)));
+        return exposeStreamErrors(
+          ctx.loaders.subscribe(
+            source.name,
+            operation,
+            buildArgs(parent, args),
+            streamContext(ctx),
+          ),
+        );
       } catch (error) {
         throw exposeError(error);
       }
@@ -187,7 +243,9 @@ function subscriptionResolver(fetch: FetchBinding, input: CompileInput): { subsc
 }
 
 /** For each @entity type: its key and a prefetcher of the fetches that need only that key. */
-function compilePrefetchers(input: CompileInput): Map<string, { key: string; prefetch: Prefetcher }> {
+function compilePrefetchers(
+  input: CompileInput,
+): Map<string, { key: string; prefetch: Prefetcher }> {
   const prefetchers = new Map<string, { key: string; prefetch: Prefetcher }>();
   for (const type of Object.values(input.unified.getTypeMap())) {
     if (!isObjectType(type)) continue;
@@ -196,9 +254,16 @@ function compilePrefetchers(input: CompileInput): Map<string, { key: string; pre
     const fetches = new Map<string, StartFetch>();
     for (const field of Object.values((type as GraphQLObjectType).getFields())) {
       const fetch = input.bindings.get(`${type.name}.${field.name}`)?.fetch;
-      if (fetch !== undefined && fetchNeedsOnlyKey(fetch, entity.key)) fetches.set(field.name, compileFetch(fetch, input, false, callEntityOf(type, field, fetch)).start);
+      if (fetch !== undefined && fetchNeedsOnlyKey(fetch, entity.key))
+        fetches.set(
+          field.name,
+          compileFetch(fetch, input, false, callEntityOf(type, field, fetch)).start,
+        );
     }
-    prefetchers.set(type.name, { key: entity.key, prefetch: createPrefetcher(type, entity.key, fetches) });
+    prefetchers.set(type.name, {
+      key: entity.key,
+      prefetch: createPrefetcher(type, entity.key, fetches),
+    });
   }
   return prefetchers;
 }
@@ -217,7 +282,12 @@ export function compileResolvers(input: CompileInput): FieldResolvers {
         fields[field.name] =
           type === subscriptionType
             ? subscriptionResolver(binding.fetch, input)
-            : fetchResolver({ ...binding, fetch: binding.fetch }, input, keyedEntity(field, binding.fetch, prefetchers), callEntityOf(type, field, binding.fetch));
+            : fetchResolver(
+                { ...binding, fetch: binding.fetch },
+                input,
+                keyedEntity(field, binding.fetch, prefetchers),
+                callEntityOf(type, field, binding.fetch),
+              );
       } else if (binding.compute !== undefined) {
         const { expression } = binding.compute;
         const label = `${type.name}.${field.name}`;
@@ -225,13 +295,15 @@ export function compileResolvers(input: CompileInput): FieldResolvers {
           try {
             return expression.evaluate(parent);
           } catch (error) {
-            if (error instanceof ExpressionError) throw valueError(`${label} could not be computed: ${error.message}.`);
+            if (error instanceof ExpressionError)
+              throw valueError(`${label} could not be computed: ${error.message}.`);
             throw error;
           }
         };
       } else if (binding.from !== undefined) {
         const { path } = binding.from;
-        fields[field.name] = path.length === 0 ? (parent) => parent : (parent) => readPath(parent, path);
+        fields[field.name] =
+          path.length === 0 ? (parent) => parent : (parent) => readPath(parent, path);
       } else if (type !== subscriptionType) {
         fields[field.name] = plainReader(field.name);
       }

@@ -42,8 +42,14 @@ export interface TypeShape {
 export function shapeOf(type: GraphQLType): TypeShape {
   const nullable = !isNonNullType(type);
   const inner = getNullableType(type);
-  if (!isListType(inner)) return { named: getNamedType(type), list: false, nullable, itemNullable: false };
-  return { named: getNamedType(type), list: true, nullable, itemNullable: !isNonNullType(inner.ofType) };
+  if (!isListType(inner))
+    return { named: getNamedType(type), list: false, nullable, itemNullable: false };
+  return {
+    named: getNamedType(type),
+    list: true,
+    nullable,
+    itemNullable: !isNonNullType(inner.ofType),
+  };
 }
 
 /** "storefront's Product", "a list of erp's StockLevel". */
@@ -53,15 +59,30 @@ export function describeRef(ref: SourceRef): string {
 
 export function refOf(source: string, type: GraphQLType): SourceRef {
   const shape = shapeOf(type);
-  return { source, type: shape.named, list: shape.list, nullable: shape.nullable, itemNullable: shape.itemNullable };
+  return {
+    source,
+    type: shape.named,
+    list: shape.list,
+    nullable: shape.nullable,
+    itemNullable: shape.itemNullable,
+  };
 }
 
 /** The fields a value of `type` has, or undefined for leaves. */
-export function fieldsOf(type: GraphQLNamedType): Readonly<Record<string, GraphQLField<unknown, unknown>>> | undefined {
+export function fieldsOf(
+  type: GraphQLNamedType,
+): Readonly<Record<string, GraphQLField<unknown, unknown>>> | undefined {
   return isObjectType(type) || isInterfaceType(type) ? type.getFields() : undefined;
 }
 
-export type PathResult = { readonly ok: true; readonly ref: SourceRef } | { readonly ok: false; readonly missing: string; readonly on: SourceRef; readonly known: readonly string[] };
+export type PathResult =
+  | { readonly ok: true; readonly ref: SourceRef }
+  | {
+      readonly ok: false;
+      readonly missing: string;
+      readonly on: SourceRef;
+      readonly known: readonly string[];
+    };
 
 /** What `path` reads from a value described by `start`. */
 export function resolvePath(start: SourceRef, path: readonly string[]): PathResult {
@@ -69,7 +90,13 @@ export function resolvePath(start: SourceRef, path: readonly string[]): PathResu
   for (const segment of path) {
     const fields = fieldsOf(ref.type);
     const field = fields?.[segment];
-    if (fields === undefined || field === undefined) return { ok: false, missing: segment, on: ref, known: fields === undefined ? [] : Object.keys(fields) };
+    if (fields === undefined || field === undefined)
+      return {
+        ok: false,
+        missing: segment,
+        on: ref,
+        known: fields === undefined ? [] : Object.keys(fields),
+      };
     const next = shapeOf(field.type);
     const list = ref.list || next.list;
     ref = {
@@ -78,7 +105,9 @@ export function resolvePath(start: SourceRef, path: readonly string[]): PathResu
       list,
       // Through a list, a null element or a null field becomes a null element; the list itself stays.
       nullable: ref.list ? ref.nullable : next.nullable,
-      itemNullable: ref.list ? ref.itemNullable || next.nullable || next.itemNullable : next.itemNullable,
+      itemNullable: ref.list
+        ? ref.itemNullable || next.nullable || next.itemNullable
+        : next.itemNullable,
     };
   }
   return { ok: true, ref };
@@ -90,6 +119,13 @@ export function enumValuesOf(type: GraphQLNamedType): readonly string[] | undefi
 }
 
 /** Each source's subgraph as a schema, for looking up operations and types. Built once per composition. */
-export function buildSourceSchemas(sources: readonly Source[]): Map<string, { source: Source; schema: GraphQLSchema }> {
-  return new Map(sources.map((source) => [source.name, { source, schema: buildASTSchema(source.typeDefs, { assumeValidSDL: true }) }]));
+export function buildSourceSchemas(
+  sources: readonly Source[],
+): Map<string, { source: Source; schema: GraphQLSchema }> {
+  return new Map(
+    sources.map((source) => [
+      source.name,
+      { source, schema: buildASTSchema(source.typeDefs, { assumeValidSDL: true }) },
+    ]),
+  );
 }

@@ -9,12 +9,20 @@ import { pathArgument, readTemplate, type ArgTemplate, type TemplateRoot } from 
 import { issueAt, type CompositionIssue } from './issues.js';
 
 /** Operation argument name → its template, with the node of the value for locations. */
-export type ArgTemplates = ReadonlyMap<string, { readonly template: ArgTemplate; readonly node: ValueNode }>;
+export type ArgTemplates = ReadonlyMap<
+  string,
+  { readonly template: ArgTemplate; readonly node: ValueNode }
+>;
 
 /** How sending a step again is made safe (docs/directives.md, "@step"). */
 export type RepeatBinding =
   | { readonly kind: 'idempotency-key' }
-  | { readonly kind: 'lookup'; readonly operation: string; readonly args: ArgTemplates; readonly path: readonly string[] }
+  | {
+      readonly kind: 'lookup';
+      readonly operation: string;
+      readonly args: ArgTemplates;
+      readonly path: readonly string[];
+    }
   | { readonly kind: 'never' };
 
 export interface StepBinding {
@@ -34,7 +42,11 @@ export interface StepBinding {
 export interface WriteBinding {
   /** In declaration order: the order they are sent in. */
   readonly steps: readonly StepBinding[];
-  readonly answer?: { readonly step: string; readonly path: readonly string[]; readonly node: ConstDirectiveNode };
+  readonly answer?: {
+    readonly step: string;
+    readonly path: readonly string[];
+    readonly node: ConstDirectiveNode;
+  };
 }
 
 /** The references a step may make: the mutation's arguments, the caller, earlier steps' answers. */
@@ -43,17 +55,31 @@ export const STEP_ROOTS: readonly TemplateRoot[] = ['args', 'caller', 'steps', '
 /** The repeat modes, as written in the schema. */
 export const REPEAT_MODES = Object.freeze(['idempotency-key', 'lookup', 'never'] as const);
 
-function stringArg(directive: ConstDirectiveNode, name: string): { value: string; node: ConstValueNode } | undefined {
+function stringArg(
+  directive: ConstDirectiveNode,
+  name: string,
+): { value: string; node: ConstValueNode } | undefined {
   const node = directive.arguments?.find((arg) => arg.name.value === name)?.value;
   return node?.kind === Kind.STRING ? { value: node.value, node } : undefined;
 }
 
-function templatesArg(directive: ConstDirectiveNode, name: string, issues: CompositionIssue[]): Map<string, { template: ArgTemplate; node: ValueNode }> {
+function templatesArg(
+  directive: ConstDirectiveNode,
+  name: string,
+  issues: CompositionIssue[],
+): Map<string, { template: ArgTemplate; node: ValueNode }> {
   const templates = new Map<string, { template: ArgTemplate; node: ValueNode }>();
   const node = directive.arguments?.find((arg) => arg.name.value === name)?.value;
   if (node === undefined || node.kind === Kind.NULL) return templates;
   if (node.kind !== Kind.OBJECT) {
-    issues.push(issueAt(node, 'BINDING_BAD_REFERENCE', `@step(${name}:) should be an object literal of the operation's arguments.`, `write ${name}: { name: "$args.name" }.`));
+    issues.push(
+      issueAt(
+        node,
+        'BINDING_BAD_REFERENCE',
+        `@step(${name}:) should be an object literal of the operation's arguments.`,
+        `write ${name}: { name: "$args.name" }.`,
+      ),
+    );
     return templates;
   }
   for (const field of node.fields) {
@@ -63,29 +89,80 @@ function templatesArg(directive: ConstDirectiveNode, name: string, issues: Compo
   return templates;
 }
 
-function readStep(directive: ConstDirectiveNode, issues: CompositionIssue[]): StepBinding | undefined {
+function readStep(
+  directive: ConstDirectiveNode,
+  issues: CompositionIssue[],
+): StepBinding | undefined {
   const name = stringArg(directive, 'name');
   const source = stringArg(directive, 'source');
   const operation = stringArg(directive, 'operation');
   const repeat = stringArg(directive, 'repeat');
-  if (name === undefined || source === undefined || operation === undefined || repeat === undefined) return undefined; // SDL validation reported it
+  if (name === undefined || source === undefined || operation === undefined || repeat === undefined)
+    return undefined; // SDL validation reported it
   const args = templatesArg(directive, 'args', issues);
   const path = pathArgument(directive, 'path', issues, '$');
   let repeatBinding: RepeatBinding | undefined;
   const lookup = stringArg(directive, 'lookup');
-  if (repeat.value === 'idempotency-key' || repeat.value === 'never') repeatBinding = { kind: repeat.value };
+  if (repeat.value === 'idempotency-key' || repeat.value === 'never')
+    repeatBinding = { kind: repeat.value };
   else if (repeat.value === 'lookup') {
     const lookupPath = pathArgument(directive, 'lookupPath', issues, '$');
-    if (lookup === undefined) issues.push(issueAt(repeat.node, 'BINDING_STEP_REPEAT', `Step "${name.value}" is repeated by "lookup" but names no lookup operation.`, `add lookup: "<a ${source.value} query that finds the earlier result>" and lookupArgs.`));
-    else if (lookupPath !== undefined) repeatBinding = { kind: 'lookup', operation: lookup.value, args: templatesArg(directive, 'lookupArgs', issues), path: lookupPath };
+    if (lookup === undefined)
+      issues.push(
+        issueAt(
+          repeat.node,
+          'BINDING_STEP_REPEAT',
+          `Step "${name.value}" is repeated by "lookup" but names no lookup operation.`,
+          `add lookup: "<a ${source.value} query that finds the earlier result>" and lookupArgs.`,
+        ),
+      );
+    else if (lookupPath !== undefined)
+      repeatBinding = {
+        kind: 'lookup',
+        operation: lookup.value,
+        args: templatesArg(directive, 'lookupArgs', issues),
+        path: lookupPath,
+      };
   } else {
-    issues.push(issueAt(repeat.node, 'BINDING_STEP_REPEAT', `Step "${name.value}" says repeat: "${repeat.value}", which is not a repeat mode.`, `use one of ${REPEAT_MODES.map((mode) => `"${mode}"`).join(', ')}.`, 1));
+    issues.push(
+      issueAt(
+        repeat.node,
+        'BINDING_STEP_REPEAT',
+        `Step "${name.value}" says repeat: "${repeat.value}", which is not a repeat mode.`,
+        `use one of ${REPEAT_MODES.map((mode) => `"${mode}"`).join(', ')}.`,
+        1,
+      ),
+    );
   }
-  if (lookup !== undefined && repeat.value !== 'lookup') issues.push(issueAt(lookup.node, 'BINDING_STEP_REPEAT', `Step "${name.value}" names a lookup but repeats by "${repeat.value}".`, 'say repeat: "lookup", or remove lookup.'));
+  if (lookup !== undefined && repeat.value !== 'lookup')
+    issues.push(
+      issueAt(
+        lookup.node,
+        'BINDING_STEP_REPEAT',
+        `Step "${name.value}" names a lookup but repeats by "${repeat.value}".`,
+        'say repeat: "lookup", or remove lookup.',
+      ),
+    );
   const undo = stringArg(directive, 'undo');
   const cannotUndo = stringArg(directive, 'cannotUndo');
-  if (undo !== undefined && cannotUndo !== undefined) issues.push(issueAt(cannotUndo.node, 'BINDING_STEP_UNDO', `Step "${name.value}" has both undo and cannotUndo.`, 'keep the one that is true.'));
-  if (cannotUndo !== undefined && cannotUndo.value.trim() === '') issues.push(issueAt(cannotUndo.node, 'BINDING_STEP_UNDO', `Step "${name.value}" says cannotUndo without a reason.`, 'say why, e.g. cannotUndo: "money captured is refunded, not undone".'));
+  if (undo !== undefined && cannotUndo !== undefined)
+    issues.push(
+      issueAt(
+        cannotUndo.node,
+        'BINDING_STEP_UNDO',
+        `Step "${name.value}" has both undo and cannotUndo.`,
+        'keep the one that is true.',
+      ),
+    );
+  if (cannotUndo !== undefined && cannotUndo.value.trim() === '')
+    issues.push(
+      issueAt(
+        cannotUndo.node,
+        'BINDING_STEP_UNDO',
+        `Step "${name.value}" says cannotUndo without a reason.`,
+        'say why, e.g. cannotUndo: "money captured is refunded, not undone".',
+      ),
+    );
   if (path === undefined || repeatBinding === undefined) return undefined;
   return {
     name: name.value,
@@ -94,19 +171,27 @@ function readStep(directive: ConstDirectiveNode, issues: CompositionIssue[]): St
     args,
     path,
     repeat: repeatBinding,
-    ...(undo === undefined ? {} : { undo: { operation: undo.value, args: templatesArg(directive, 'undoArgs', issues) } }),
+    ...(undo === undefined
+      ? {}
+      : { undo: { operation: undo.value, args: templatesArg(directive, 'undoArgs', issues) } }),
     ...(cannotUndo === undefined ? {} : { cannotUndo: cannotUndo.value }),
     node: directive,
   };
 }
 
 /** Adds one @step or @answer to what the field has so far. */
-export function readWriteDirective(directive: ConstDirectiveNode, sofar: WriteBinding | undefined, issues: CompositionIssue[]): WriteBinding {
+export function readWriteDirective(
+  directive: ConstDirectiveNode,
+  sofar: WriteBinding | undefined,
+  issues: CompositionIssue[],
+): WriteBinding {
   const binding: WriteBinding = sofar ?? { steps: [] };
   if (directive.name.value === 'answer') {
     const step = stringArg(directive, 'step');
     const path = pathArgument(directive, 'path', issues, '$');
-    return step === undefined || path === undefined ? binding : { ...binding, answer: { step: step.value, path, node: directive } };
+    return step === undefined || path === undefined
+      ? binding
+      : { ...binding, answer: { step: step.value, path, node: directive } };
   }
   const step = readStep(directive, issues);
   return step === undefined ? binding : { ...binding, steps: [...binding.steps, step] };

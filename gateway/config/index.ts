@@ -9,7 +9,14 @@ import type { SourcePolicy } from '../pipeline/index.js';
 import { CONFIG_SPEC } from './options.js';
 import { resolveSourcePolicies } from './pipeline.js';
 import { awaitSources, checkSources } from './sources.js';
-import { checkKnownKeys, defaultsOf, invalid, parseSpec, type Input, type Resolved } from './spec.js';
+import {
+  checkKnownKeys,
+  defaultsOf,
+  invalid,
+  parseSpec,
+  type Input,
+  type Resolved,
+} from './spec.js';
 
 export type { PlaygroundTab, SourceEndpointMode } from './options.js';
 
@@ -41,7 +48,9 @@ export function defineConfig(config: SwitchboardConfig): SwitchboardConfig {
   return config;
 }
 
-export function isResolvedConfig(config: SwitchboardConfig | ResolvedConfig): config is ResolvedConfig {
+export function isResolvedConfig(
+  config: SwitchboardConfig | ResolvedConfig,
+): config is ResolvedConfig {
   return (config as { resolved?: unknown }).resolved === true;
 }
 
@@ -51,7 +60,9 @@ export function isResolvedConfig(config: SwitchboardConfig | ResolvedConfig): co
  * and what arrived (with the closest known key for an unknown one); a source
  * that fails to build rejects with its own error (e.g. `CONTRACT_UNREADABLE`).
  */
-export async function resolveConfig(config: SwitchboardConfig | ResolvedConfig): Promise<ResolvedConfig> {
+export async function resolveConfig(
+  config: SwitchboardConfig | ResolvedConfig,
+): Promise<ResolvedConfig> {
   if (typeof config !== 'object' || config === null) throw invalid('', 'an object', config);
   if (isResolvedConfig(config)) return config;
   checkKnownKeys(config, ['sources', ...Object.keys(CONFIG_SPEC.fields)], '');
@@ -60,9 +71,16 @@ export async function resolveConfig(config: SwitchboardConfig | ResolvedConfig):
   try {
     const sources = checkSources(awaited);
     const options = parseSpec(CONFIG_SPEC, rest, '');
-    return { ...options, sources, policies: resolveSourcePolicies(options.pipeline, sources), resolved: true };
+    return {
+      ...options,
+      sources,
+      policies: resolveSourcePolicies(options.pipeline, sources),
+      resolved: true,
+    };
   } catch (error) {
-    await Promise.allSettled(awaited.map(async (source) => (source as Partial<Source> | null)?.close?.()));
+    await Promise.allSettled(
+      awaited.map(async (source) => (source as Partial<Source> | null)?.close?.()),
+    );
     throw error;
   }
 }

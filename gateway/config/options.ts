@@ -25,7 +25,12 @@ const schemaFiles = option<readonly string[], string | readonly string[]>({
     if (!Array.isArray(files)) throw invalid(path, 'a file path or an array of file paths', value);
     return Object.freeze(
       files.map((file: unknown, index) => {
-        if (typeof file !== 'string' || file === '') throw invalid(typeof value === 'string' ? path : `${path}[${index}]`, 'a non-empty file path', file);
+        if (typeof file !== 'string' || file === '')
+          throw invalid(
+            typeof value === 'string' ? path : `${path}[${index}]`,
+            'a non-empty file path',
+            file,
+          );
         return file;
       }),
     );
@@ -40,7 +45,8 @@ const playgroundTabs = option<readonly PlaygroundTab[]>({
     return value.map((tab: unknown, index) => {
       const { query, variables } = (tab ?? {}) as { query?: unknown; variables?: unknown };
       if (typeof query !== 'string') throw invalid(`${path}[${index}].query`, 'a string', query);
-      if (variables !== undefined && typeof variables !== 'string') throw invalid(`${path}[${index}].variables`, 'a string of JSON', variables);
+      if (variables !== undefined && typeof variables !== 'string')
+        throw invalid(`${path}[${index}].variables`, 'a string of JSON', variables);
       return variables === undefined ? { query } : { query, variables };
     });
   },
@@ -54,10 +60,16 @@ const origins = option<readonly string[]>({
   default: Object.freeze([]) as readonly string[],
   expected: 'an array of origins such as "https://shop.example"',
   parse(value, path) {
-    if (!Array.isArray(value)) throw invalid(path, 'an array of origins such as "https://shop.example"', value);
+    if (!Array.isArray(value))
+      throw invalid(path, 'an array of origins such as "https://shop.example"', value);
     return Object.freeze(
       value.map((origin: unknown, index) => {
-        if (typeof origin !== 'string' || !/^https?:\/\/[^/\s*]+$/.test(origin)) throw invalid(`${path}[${index}]`, 'an origin such as "https://shop.example" (scheme and host, no path, no "*")', origin);
+        if (typeof origin !== 'string' || !/^https?:\/\/[^/\s*]+$/.test(origin))
+          throw invalid(
+            `${path}[${index}]`,
+            'an origin such as "https://shop.example" (scheme and host, no path, no "*")',
+            origin,
+          );
         return origin;
       }),
     );
@@ -69,10 +81,16 @@ const scopeList = option<readonly string[]>({
   default: Object.freeze([]) as readonly string[],
   expected: 'an array of scope names such as "catalog:read"',
   parse(value, path) {
-    if (!Array.isArray(value)) throw invalid(path, 'an array of scope names such as "catalog:read"', value);
+    if (!Array.isArray(value))
+      throw invalid(path, 'an array of scope names such as "catalog:read"', value);
     return Object.freeze(
       value.map((scope: unknown, index) => {
-        if (typeof scope !== 'string' || !SCOPE_PATTERN.test(scope)) throw invalid(`${path}[${index}]`, 'a scope name such as "catalog:read" (letters, digits and :._-)', scope);
+        if (typeof scope !== 'string' || !SCOPE_PATTERN.test(scope))
+          throw invalid(
+            `${path}[${index}]`,
+            'a scope name such as "catalog:read" (letters, digits and :._-)',
+            scope,
+          );
         return scope;
       }),
     );
@@ -80,7 +98,18 @@ const scopeList = option<readonly string[]>({
 });
 
 /** Algorithms a trusted issuer may sign with: asymmetric only, never `none` or HS* (RFC 8725 §3.1, §3.2). */
-export const EXTERNAL_ALGORITHMS = Object.freeze(['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512', 'EdDSA'] as const);
+export const EXTERNAL_ALGORITHMS = Object.freeze([
+  'RS256',
+  'RS384',
+  'RS512',
+  'PS256',
+  'PS384',
+  'PS512',
+  'ES256',
+  'ES384',
+  'ES512',
+  'EdDSA',
+] as const);
 
 /** An identity provider whose tokens the gateway accepts. */
 export interface TrustedIssuer {
@@ -104,26 +133,82 @@ const issuerList = option<readonly TrustedIssuer[]>({
   default: Object.freeze([]) as readonly TrustedIssuer[],
   expected: 'an array of { issuer, jwksUrl, audience, scopesClaim?, algorithms?, typ? }',
   parse(value, path) {
-    if (!Array.isArray(value)) throw invalid(path, 'an array of { issuer, jwksUrl, audience, scopesClaim?, algorithms?, typ? }', value);
-    return Object.freeze(value.map((entry: unknown, index) => parseTrustedIssuer(entry, `${path}[${index}]`)));
+    if (!Array.isArray(value))
+      throw invalid(
+        path,
+        'an array of { issuer, jwksUrl, audience, scopesClaim?, algorithms?, typ? }',
+        value,
+      );
+    return Object.freeze(
+      value.map((entry: unknown, index) => parseTrustedIssuer(entry, `${path}[${index}]`)),
+    );
   },
 });
 
 function parseTrustedIssuer(entry: unknown, path: string): TrustedIssuer {
-  if (typeof entry !== 'object' || entry === null || Array.isArray(entry)) throw invalid(path, 'an object { issuer, jwksUrl, audience, scopesClaim?, algorithms?, typ? }', entry);
-  const known = ['issuer', 'jwksUrl', 'audience', 'scopesClaim', 'algorithms', 'typ', 'jwksCooldownMs'];
-  const { issuer, jwksUrl, audience, scopesClaim = 'scope', algorithms = ['RS256', 'ES256'], typ = null, jwksCooldownMs = 30_000 } = entry as Record<string, unknown>;
-  for (const key of Object.keys(entry)) if (!known.includes(key)) throw invalid(`${path}.${key}`, `one of the known options (${known.join(', ')})`, key);
-  if (typeof issuer !== 'string' || issuer === '') throw invalid(`${path}.issuer`, 'the issuer\'s `iss`, a non-empty string', issuer);
-  if (typeof jwksUrl !== 'string' || !isJwksUrl(jwksUrl)) throw invalid(`${path}.jwksUrl`, 'an https:// URL (http:// only on 127.0.0.1, ::1 or localhost)', jwksUrl);
-  if (typeof audience !== 'string' || audience === '') throw invalid(`${path}.audience`, 'a non-empty string', audience);
-  if (typeof scopesClaim !== 'string' || scopesClaim === '') throw invalid(`${path}.scopesClaim`, 'a claim name', scopesClaim);
-  if (!Array.isArray(algorithms) || algorithms.length === 0 || !algorithms.every((alg) => (EXTERNAL_ALGORITHMS as readonly unknown[]).includes(alg))) {
-    throw invalid(`${path}.algorithms`, `a non-empty array of ${EXTERNAL_ALGORITHMS.join(', ')} (never "none" or HS*)`, algorithms);
+  if (typeof entry !== 'object' || entry === null || Array.isArray(entry))
+    throw invalid(
+      path,
+      'an object { issuer, jwksUrl, audience, scopesClaim?, algorithms?, typ? }',
+      entry,
+    );
+  const known = [
+    'issuer',
+    'jwksUrl',
+    'audience',
+    'scopesClaim',
+    'algorithms',
+    'typ',
+    'jwksCooldownMs',
+  ];
+  const {
+    issuer,
+    jwksUrl,
+    audience,
+    scopesClaim = 'scope',
+    algorithms = ['RS256', 'ES256'],
+    typ = null,
+    jwksCooldownMs = 30_000,
+  } = entry as Record<string, unknown>;
+  for (const key of Object.keys(entry))
+    if (!known.includes(key))
+      throw invalid(`${path}.${key}`, `one of the known options (${known.join(', ')})`, key);
+  if (typeof issuer !== 'string' || issuer === '')
+    throw invalid(`${path}.issuer`, "the issuer's `iss`, a non-empty string", issuer);
+  if (typeof jwksUrl !== 'string' || !isJwksUrl(jwksUrl))
+    throw invalid(
+      `${path}.jwksUrl`,
+      'an https:// URL (http:// only on 127.0.0.1, ::1 or localhost)',
+      jwksUrl,
+    );
+  if (typeof audience !== 'string' || audience === '')
+    throw invalid(`${path}.audience`, 'a non-empty string', audience);
+  if (typeof scopesClaim !== 'string' || scopesClaim === '')
+    throw invalid(`${path}.scopesClaim`, 'a claim name', scopesClaim);
+  if (
+    !Array.isArray(algorithms) ||
+    algorithms.length === 0 ||
+    !algorithms.every((alg) => (EXTERNAL_ALGORITHMS as readonly unknown[]).includes(alg))
+  ) {
+    throw invalid(
+      `${path}.algorithms`,
+      `a non-empty array of ${EXTERNAL_ALGORITHMS.join(', ')} (never "none" or HS*)`,
+      algorithms,
+    );
   }
-  if (typ !== null && (typeof typ !== 'string' || typ === '')) throw invalid(`${path}.typ`, 'a string such as "at+jwt", or null', typ);
-  if (typeof jwksCooldownMs !== 'number' || !Number.isInteger(jwksCooldownMs) || jwksCooldownMs < 0) throw invalid(`${path}.jwksCooldownMs`, 'an integer from 0', jwksCooldownMs);
-  return Object.freeze({ issuer, jwksUrl, audience, scopesClaim, algorithms: Object.freeze([...algorithms]) as TrustedIssuer['algorithms'], typ, jwksCooldownMs });
+  if (typ !== null && (typeof typ !== 'string' || typ === ''))
+    throw invalid(`${path}.typ`, 'a string such as "at+jwt", or null', typ);
+  if (typeof jwksCooldownMs !== 'number' || !Number.isInteger(jwksCooldownMs) || jwksCooldownMs < 0)
+    throw invalid(`${path}.jwksCooldownMs`, 'an integer from 0', jwksCooldownMs);
+  return Object.freeze({
+    issuer,
+    jwksUrl,
+    audience,
+    scopesClaim,
+    algorithms: Object.freeze([...algorithms]) as TrustedIssuer['algorithms'],
+    typ,
+    jwksCooldownMs,
+  });
 }
 
 /** Keys travel over https; plain http only to this machine (tests, a sidecar). */
@@ -197,7 +282,8 @@ const sourcePipeline = {
       default: P.breaker.failureRatio,
       expected: 'a number greater than 0 and less than 1',
       parse(value, path) {
-        if (typeof value !== 'number' || !(value > 0 && value < 1)) throw invalid(path, 'a number greater than 0 and less than 1', value);
+        if (typeof value !== 'number' || !(value > 0 && value < 1))
+          throw invalid(path, 'a number greater than 0 and less than 1', value);
         return value;
       },
     }),
@@ -330,7 +416,13 @@ export const CONFIG_SPEC = section({
      * Overrides by source name (a configured source), and within a source by
      * operation name (`operations`), e.g. `{ erp: { timeoutMs: 2000, operations: { getStockLevels: { cache: { ttlMs: 5000 } } } } }`.
      */
-    sources: record(section({ ...sourcePipeline, operations: record(section(operationPipeline), 'operation name') }), 'source name'),
+    sources: record(
+      section({
+        ...sourcePipeline,
+        operations: record(section(operationPipeline), 'operation name'),
+      }),
+      'source name',
+    ),
   }),
   /** The write journal: where every mutation's plan, steps, dead letters and audit trail are kept (docs/writes.md). */
   writes: section({
@@ -339,7 +431,11 @@ export const CONFIG_SPEC = section({
     /** The SQLite file when `journal` is "sqlite", relative to the working directory; created on first start. @default ".switchboard/journal.db" */
     sqlitePath: text('.switchboard/journal.db', { nonEmpty: true, what: 'a file path' }),
     /** The PostgreSQL server when `journal` is "postgres", e.g. "postgres://user@127.0.0.1:5432/switchboard". Read it from the environment. @default null */
-    postgresUrl: text<string | null>(null, { nonEmpty: true, secret: true, what: 'a postgres:// URL' }),
+    postgresUrl: text<string | null>(null, {
+      nonEmpty: true,
+      secret: true,
+      what: 'a postgres:// URL',
+    }),
     /** How long a caller's idempotency key is remembered after its write began, in ms; never while the write is in flight. @default 86400000 */
     idempotencyKeyTtlMs: integer(86_400_000, { min: 60_000 }), // 24 h
     /** How long an instance's claim on a write in flight lasts, in ms, renewed while it works; after a crash another instance (or the restarted one) takes the write over once it lapses. @default 30000 */
@@ -390,7 +486,11 @@ export const CONFIG_SPEC = section({
     /**
      * The admin credential, sent as `Authorization: Bearer <token>` to admin paths; at least 32 characters.
      * Read it from the environment (SWITCHBOARD_ADMIN_TOKEN). Unset: every admin path answers 404. @default null */
-    token: text<string | null>(null, { minLength: 32, secret: true, what: 'a secret of at least 32 characters' }),
+    token: text<string | null>(null, {
+      minLength: 32,
+      secret: true,
+      what: 'a secret of at least 32 characters',
+    }),
   }),
   /** Tokens: the gateway as an issuer, the identity providers it trusts, and what callers without a token may do (docs/partners.md). */
   auth: section({
@@ -403,7 +503,11 @@ export const CONFIG_SPEC = section({
     /** The key file when `keySource` is "file" (mode 0600; `npx switchboard keys rotate` adds keys). @default ".switchboard/keys.json" */
     keyFile: text('.switchboard/keys.json', { nonEmpty: true, what: 'a file path' }),
     /** The signing keys when `keySource` is "env": a private ES256 JWK, or `{"keys":[...]}` (the first signs, all verify), as JSON. Read it from the environment (SWITCHBOARD_SIGNING_KEYS). @default null */
-    signingKeys: text<string | null>(null, { nonEmpty: true, secret: true, what: 'a private JWK as JSON' }),
+    signingKeys: text<string | null>(null, {
+      nonEmpty: true,
+      secret: true,
+      what: 'a private JWK as JSON',
+    }),
     /** Longest lifetime `token issue --ttl` accepts, in ms; `keys rotate` keeps the old key this long. @default 7776000000 */
     maxTokenTtlMs: integer(90 * 86_400_000, { min: 60_000 }), // 90 days
     /** Where issued tokens are recorded: "sqlite" (`sqlitePath`) or "postgres" (`postgresUrl`, shared by every instance). @default "sqlite" */
@@ -411,7 +515,11 @@ export const CONFIG_SPEC = section({
     /** The SQLite file of issued tokens when `tokenStore` is "sqlite"; created by the first `token issue`. @default ".switchboard/tokens.db" */
     sqlitePath: text('.switchboard/tokens.db', { nonEmpty: true, what: 'a file path' }),
     /** The PostgreSQL server when `tokenStore` is "postgres". Read it from the environment. @default null */
-    postgresUrl: text<string | null>(null, { nonEmpty: true, secret: true, what: 'a postgres:// URL' }),
+    postgresUrl: text<string | null>(null, {
+      nonEmpty: true,
+      secret: true,
+      what: 'a postgres:// URL',
+    }),
     /** How often each instance reloads the revoked tokens (and the key file), in ms: the bound on how late a revocation takes effect. @default 5000 */
     revocationRefreshMs: integer(5_000, { min: 100, max: 60_000 }),
     /** Clock leeway for `exp` and `nbf`, in seconds (RFC 8725 advises little). @default 30 */

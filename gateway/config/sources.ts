@@ -13,8 +13,11 @@ export async function awaitSources(sources: unknown): Promise<unknown[]> {
     });
   }
   const settled = await Promise.allSettled(sources.map((source) => Promise.resolve(source)));
-  const failed = settled.find((result): result is PromiseRejectedResult => result.status === 'rejected');
-  if (failed === undefined) return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value);
+  const failed = settled.find(
+    (result): result is PromiseRejectedResult => result.status === 'rejected',
+  );
+  if (failed === undefined)
+    return settled.map((result) => (result as PromiseFulfilledResult<unknown>).value);
   await Promise.allSettled(
     settled.map(async (result) => {
       const value: unknown = result.status === 'fulfilled' ? result.value : undefined;
@@ -27,15 +30,23 @@ export async function awaitSources(sources: unknown): Promise<unknown[]> {
 
 function checkSource(value: unknown, index: number): Source {
   const path = `sources[${index}]`;
-  if (typeof value !== 'object' || value === null) throw invalid(path, 'a source (e.g. createRestSource(...))', value);
+  if (typeof value !== 'object' || value === null)
+    throw invalid(path, 'a source (e.g. createRestSource(...))', value);
   const source = value as Partial<Record<keyof Source, unknown>>;
-  if (typeof source.name !== 'string' || !isValidGraphQLName(source.name)) throw invalid(`${path}.name`, 'a valid GraphQL name such as "storefront"', source.name);
-  if (typeof source.typeDefs !== 'object' || source.typeDefs === null || (source.typeDefs as { kind?: unknown }).kind !== 'Document') {
+  if (typeof source.name !== 'string' || !isValidGraphQLName(source.name))
+    throw invalid(`${path}.name`, 'a valid GraphQL name such as "storefront"', source.name);
+  if (
+    typeof source.typeDefs !== 'object' ||
+    source.typeDefs === null ||
+    (source.typeDefs as { kind?: unknown }).kind !== 'Document'
+  ) {
     throw invalid(`${path}.typeDefs`, 'a GraphQL DocumentNode', source.typeDefs);
   }
-  if (!(source.operations instanceof Map)) throw invalid(`${path}.operations`, 'a Map of operations', source.operations);
+  if (!(source.operations instanceof Map))
+    throw invalid(`${path}.operations`, 'a Map of operations', source.operations);
   for (const member of ['health', 'close'] as const) {
-    if (typeof source[member] !== 'function') throw invalid(`${path}.${member}`, 'a function', source[member]);
+    if (typeof source[member] !== 'function')
+      throw invalid(`${path}.${member}`, 'a function', source[member]);
   }
   return value as Source;
 }
@@ -46,7 +57,8 @@ export function checkSources(values: readonly unknown[]): Source[] {
   const sources = values.map(checkSource);
   const seen = new Set<string>();
   sources.forEach((source, index) => {
-    if (seen.has(source.name)) throw invalid(`sources[${index}].name`, 'a name no other source has', source.name);
+    if (seen.has(source.name))
+      throw invalid(`sources[${index}].name`, 'a name no other source has', source.name);
     seen.add(source.name);
   });
   return sources;

@@ -44,11 +44,23 @@ export type Fields = { readonly [key: string]: Spec };
 
 /** The resolved value of a spec: every default filled. */
 export type Resolved<S> =
-  S extends OptionSpec<infer T, unknown> ? T : S extends SectionSpec<infer F> ? { readonly [K in keyof F]: Resolved<F[K]> } : S extends RecordSpec<infer V> ? Readonly<Record<string, Partial<Input<V>>>> : never;
+  S extends OptionSpec<infer T, unknown>
+    ? T
+    : S extends SectionSpec<infer F>
+      ? { readonly [K in keyof F]: Resolved<F[K]> }
+      : S extends RecordSpec<infer V>
+        ? Readonly<Record<string, Partial<Input<V>>>>
+        : never;
 
 /** What a person may write: every key optional, at every level. */
 export type Input<S> =
-  S extends OptionSpec<unknown, infer In> ? In : S extends SectionSpec<infer F> ? { [K in keyof F]?: Input<F[K]> } : S extends RecordSpec<infer V> ? Readonly<Record<string, Input<V>>> : never;
+  S extends OptionSpec<unknown, infer In>
+    ? In
+    : S extends SectionSpec<infer F>
+      ? { [K in keyof F]?: Input<F[K]> }
+      : S extends RecordSpec<infer V>
+        ? Readonly<Record<string, Input<V>>>
+        : never;
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
@@ -60,28 +72,47 @@ function describe(value: unknown): string {
 
 /** The CONFIG_INVALID error for `path`. */
 export function invalid(path: string, expected: string, value: unknown): GatewayError {
-  return new GatewayError({ code: 'CONFIG_INVALID', safeMessage: `Config option "${path}" should be ${expected}, instead got ${describe(value)}.`, details: { path } });
+  return new GatewayError({
+    code: 'CONFIG_INVALID',
+    safeMessage: `Config option "${path}" should be ${expected}, instead got ${describe(value)}.`,
+    details: { path },
+  });
 }
 
 function unknownKey(path: string, key: string, known: readonly string[]): GatewayError {
   const near = closestNames(key, known);
-  const hint = near.length > 0 ? `did you mean ${near.map((name) => `"${name}"`).join(' or ')}?` : `known options: ${known.join(', ')}.`;
-  return new GatewayError({ code: 'CONFIG_INVALID', safeMessage: `Config option "${path}" is not one of the known options: ${hint}`, details: { path } });
+  const hint =
+    near.length > 0
+      ? `did you mean ${near.map((name) => `"${name}"`).join(' or ')}?`
+      : `known options: ${known.join(', ')}.`;
+  return new GatewayError({
+    code: 'CONFIG_INVALID',
+    safeMessage: `Config option "${path}" is not one of the known options: ${hint}`,
+    details: { path },
+  });
 }
 
-export function option<T, In = T>(init: { default: T; expected: string; parse: (value: unknown, path: string) => T }): OptionSpec<T, In> {
+export function option<T, In = T>(init: {
+  default: T;
+  expected: string;
+  parse: (value: unknown, path: string) => T;
+}): OptionSpec<T, In> {
   return { kind: 'option', ...init };
 }
 
 /** A whole number from `min` to `max`. */
-export function integer(defaultValue: number, range: { min: number; max?: number } = { min: 0 }): OptionSpec<number> {
+export function integer(
+  defaultValue: number,
+  range: { min: number; max?: number } = { min: 0 },
+): OptionSpec<number> {
   const max = range.max ?? Number.MAX_SAFE_INTEGER;
   const expected = `an integer from ${range.min} to ${max}`;
   return option({
     default: defaultValue,
     expected,
     parse(value, path) {
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < range.min || value > max) throw invalid(path, expected, value);
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < range.min || value > max)
+        throw invalid(path, expected, value);
       return value;
     },
   });
@@ -94,7 +125,8 @@ export function ratio(defaultValue: number): OptionSpec<number> {
     default: defaultValue,
     expected,
     parse(value, path) {
-      if (typeof value !== 'number' || !(value >= 0 && value <= 1)) throw invalid(path, expected, value);
+      if (typeof value !== 'number' || !(value >= 0 && value <= 1))
+        throw invalid(path, expected, value);
       return value;
     },
   });
@@ -112,7 +144,10 @@ export function boolean(defaultValue: boolean): OptionSpec<boolean> {
 }
 
 /** A string; `nonEmpty` refuses "", `minLength` anything shorter; a `secret` is never quoted back in an error. */
-export function text<T extends string | null = string>(defaultValue: T, rule: { nonEmpty?: boolean; minLength?: number; secret?: boolean; what?: string } = {}): OptionSpec<T | string> {
+export function text<T extends string | null = string>(
+  defaultValue: T,
+  rule: { nonEmpty?: boolean; minLength?: number; secret?: boolean; what?: string } = {},
+): OptionSpec<T | string> {
   const expected = rule.what ?? (rule.nonEmpty ? 'a non-empty string' : 'a string');
   const minLength = Math.max(rule.nonEmpty === true ? 1 : 0, rule.minLength ?? 0);
   return option<T | string>({
@@ -120,16 +155,24 @@ export function text<T extends string | null = string>(defaultValue: T, rule: { 
     expected,
     parse(value, path) {
       if (typeof value === 'string' && value.length < minLength && rule.secret === true) {
-        throw new GatewayError({ code: 'CONFIG_INVALID', safeMessage: `Config option "${path}" should be ${expected}, instead got a string of ${value.length} characters.`, details: { path } });
+        throw new GatewayError({
+          code: 'CONFIG_INVALID',
+          safeMessage: `Config option "${path}" should be ${expected}, instead got a string of ${value.length} characters.`,
+          details: { path },
+        });
       }
-      if (typeof value !== 'string' || value.length < minLength) throw invalid(path, expected, value);
+      if (typeof value !== 'string' || value.length < minLength)
+        throw invalid(path, expected, value);
       return value;
     },
   });
 }
 
 /** One of a fixed list of strings. */
-export function oneOf<const V extends string>(values: readonly V[], defaultValue: NoInfer<V>): OptionSpec<V> {
+export function oneOf<const V extends string>(
+  values: readonly V[],
+  defaultValue: NoInfer<V>,
+): OptionSpec<V> {
   const expected = `one of ${values.map((value) => `"${value}"`).join(', ')}`;
   return option({
     default: defaultValue,
@@ -151,7 +194,8 @@ export function record<V extends Spec>(value: V, keyName: string): RecordSpec<V>
 
 /** Throws CONFIG_INVALID, with the closest known key, for the first key of `value` not in `known`. */
 export function checkKnownKeys(value: object, known: readonly string[], path: string): void {
-  for (const key of Object.keys(value)) if (!known.includes(key)) throw unknownKey(join(path, key), key, known);
+  for (const key of Object.keys(value))
+    if (!known.includes(key)) throw unknownKey(join(path, key), key, known);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
@@ -163,7 +207,11 @@ const join = (path: string, key: string): string => (path === '' ? key : `${path
 function defaultsOfSpec(spec: Spec): unknown {
   if (spec.kind === 'option') return spec.default;
   if (spec.kind === 'record') return Object.freeze({});
-  return Object.freeze(Object.fromEntries(Object.entries(spec.fields).map(([key, inner]) => [key, defaultsOfSpec(inner)])));
+  return Object.freeze(
+    Object.fromEntries(
+      Object.entries(spec.fields).map(([key, inner]) => [key, defaultsOfSpec(inner)]),
+    ),
+  );
 }
 
 /** The defaults of a spec, frozen. A record's default is `{}`. */
@@ -176,16 +224,31 @@ export function defaultsOf<S extends Spec>(spec: S): Resolved<S> {
  * defaults; without it, only given options are returned (overrides that are
  * merged over other values later, as per-source pipeline settings are).
  */
-export function parseSpec<S extends Spec>(spec: S, value: unknown, path: string, fill = true): Resolved<S> {
+export function parseSpec<S extends Spec>(
+  spec: S,
+  value: unknown,
+  path: string,
+  fill = true,
+): Resolved<S> {
   return parseAny(spec, value, path, fill) as Resolved<S>;
 }
 
 function parseAny(spec: Spec, value: unknown, path: string, fill: boolean): unknown {
   if (spec.kind === 'option') return value === undefined ? spec.default : spec.parse(value, path);
   if (value === undefined) return fill ? defaultsOfSpec(spec) : {};
-  if (!isPlainObject(value)) throw invalid(path, spec.kind === 'record' ? `an object keyed by ${spec.keyName}` : 'an object', value);
+  if (!isPlainObject(value))
+    throw invalid(
+      path,
+      spec.kind === 'record' ? `an object keyed by ${spec.keyName}` : 'an object',
+      value,
+    );
   if (spec.kind === 'record') {
-    return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, parseAny(spec.value, inner, join(path, key), false)]));
+    return Object.fromEntries(
+      Object.entries(value).map(([key, inner]) => [
+        key,
+        parseAny(spec.value, inner, join(path, key), false),
+      ]),
+    );
   }
   checkKnownKeys(value, Object.keys(spec.fields), path);
   const result: Record<string, unknown> = {};

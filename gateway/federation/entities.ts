@@ -11,13 +11,27 @@
  *   the root query field that looks one up by that key (`product(sku)`),
  *   whose compiled resolver batches the same way.
  */
-import { getNamedType, getNullableType, isObjectType, isScalarType, Kind, type DocumentNode, type GraphQLFieldResolver, type GraphQLResolveInfo, type GraphQLSchema } from 'graphql';
+import {
+  getNamedType,
+  getNullableType,
+  isObjectType,
+  isScalarType,
+  Kind,
+  type DocumentNode,
+  type GraphQLFieldResolver,
+  type GraphQLResolveInfo,
+  type GraphQLSchema,
+} from 'graphql';
 import type { Operation, Source } from '../../sources/common/index.js';
 import type { GatewayContext } from '../context.js';
 import { exposeError, withDeadline } from '../subgraph.js';
 
 /** Turns one key value into the entity's value (or null when the backend knows none). */
-export type FetchByKey = (value: string | number, ctx: GatewayContext, info: GraphQLResolveInfo) => Promise<unknown>;
+export type FetchByKey = (
+  value: string | number,
+  ctx: GatewayContext,
+  info: GraphQLResolveInfo,
+) => Promise<unknown>;
 
 export interface EntityKey {
   /** The key field of the type, e.g. "sku". */
@@ -33,16 +47,26 @@ export type Entities = ReadonlyMap<string, readonly EntityKey[]>;
 const lowerFirst = (text: string): string => text.charAt(0).toLowerCase() + text.slice(1);
 
 /** The field of `typeName` that holds a batch key argument: the same name, or `id` for "<type>Id" (customerId on Customer). */
-function keyFieldOf(fields: Record<string, unknown>, typeName: string, argument: string): string | undefined {
+function keyFieldOf(
+  fields: Record<string, unknown>,
+  typeName: string,
+  argument: string,
+): string | undefined {
   if (argument in fields) return argument;
   if (argument === `${lowerFirst(typeName)}Id` && 'id' in fields) return 'id';
   return undefined;
 }
 
-function fromSource(source: Source, operation: Operation & { batch: NonNullable<Operation['batch']> }): FetchByKey {
+function fromSource(
+  source: Source,
+  operation: Operation & { batch: NonNullable<Operation['batch']> },
+): FetchByKey {
   return async (value, ctx) => {
     try {
-      return await withDeadline(ctx.loaders.call(source.name, operation, { [operation.batch.key]: value }, ctx.outbound), ctx);
+      return await withDeadline(
+        ctx.loaders.call(source.name, operation, { [operation.batch.key]: value }, ctx.outbound),
+        ctx,
+      );
     } catch (error) {
       throw exposeError(error);
     }
@@ -63,7 +87,15 @@ export function sourceEntities(source: Source, schema: GraphQLSchema): Entities 
     const keyField = keyFieldOf(fields, type.name, operation.batch.key);
     if (keyField === undefined || !isScalarType(getNamedType(fields[keyField]?.type))) continue;
     const keys = entities.get(type.name) ?? [];
-    if (!keys.some((key) => key.field === keyField)) keys.push({ field: keyField, via: `${source.name}.${operation.name}`, fetch: fromSource(source, operation as Operation & { batch: NonNullable<Operation['batch']> }) });
+    if (!keys.some((key) => key.field === keyField))
+      keys.push({
+        field: keyField,
+        via: `${source.name}.${operation.name}`,
+        fetch: fromSource(
+          source,
+          operation as Operation & { batch: NonNullable<Operation['batch']> },
+        ),
+      });
     entities.set(type.name, keys);
   }
   return entities;
@@ -89,23 +121,34 @@ export function declaredEntities(documents: readonly DocumentNode[]): Map<string
  * name, or its only argument). One without such a field is left out and named
  * in `unresolvable`, for the gateway to warn about.
  */
-export function unifiedEntities(schema: GraphQLSchema, declared: ReadonlyMap<string, string>): { entities: Entities; unresolvable: string[] } {
+export function unifiedEntities(
+  schema: GraphQLSchema,
+  declared: ReadonlyMap<string, string>,
+): { entities: Entities; unresolvable: string[] } {
   const entities = new Map<string, EntityKey[]>();
   const unresolvable: string[] = [];
   const query = Object.values(schema.getQueryType()?.getFields() ?? {});
   for (const [typeName, key] of declared) {
     const lookup = query.find((field) => {
       const type = getNullableType(field.type);
-      if (!isObjectType(type) || type.name !== typeName || field.resolve === undefined) return false;
+      if (!isObjectType(type) || type.name !== typeName || field.resolve === undefined)
+        return false;
       return field.args.some((argument) => argument.name === key) || field.args.length === 1;
     });
     if (lookup === undefined) {
       unresolvable.push(typeName);
       continue;
     }
-    const argument = (lookup.args.find((candidate) => candidate.name === key) ?? lookup.args[0])?.name as string;
+    const argument = (lookup.args.find((candidate) => candidate.name === key) ?? lookup.args[0])
+      ?.name as string;
     const resolve = lookup.resolve as GraphQLFieldResolver<unknown, GatewayContext>;
-    entities.set(typeName, [{ field: key, via: `Query.${lookup.name}`, fetch: async (value, ctx, info) => resolve(undefined, { [argument]: value }, ctx, info) }]);
+    entities.set(typeName, [
+      {
+        field: key,
+        via: `Query.${lookup.name}`,
+        fetch: async (value, ctx, info) => resolve(undefined, { [argument]: value }, ctx, info),
+      },
+    ]);
   }
   return { entities, unresolvable };
 }

@@ -12,7 +12,9 @@ export type AdminCheck = 'allowed' | 'unauthorized' | 'disabled';
 /** Hashing both sides first makes the comparison constant-time whatever their lengths. */
 const digest = (value: string): Buffer => createHash('sha256').update(value).digest();
 
-export function createAdminGuard(token: string | null): (authorization: string | null | undefined) => AdminCheck {
+export function createAdminGuard(
+  token: string | null,
+): (authorization: string | null | undefined) => AdminCheck {
   if (token === null) return () => 'disabled';
   const expected = digest(token);
   return (authorization) => {
@@ -24,9 +26,26 @@ export function createAdminGuard(token: string | null): (authorization: string |
 
 /** The answers of an admin path that refused: 404 when admin is off, 401 otherwise (no detail either way). */
 export function adminRefusal(check: Exclude<AdminCheck, 'allowed'>): Response {
-  if (check === 'disabled') return new Response(JSON.stringify({ errors: [{ message: 'Not found.', extensions: { code: 'NOT_FOUND' } }] }), { status: 404, headers: { 'content-type': 'application/json' } });
-  return new Response(JSON.stringify({ errors: [{ message: 'This path needs the admin credential.', extensions: { code: 'ADMIN_UNAUTHORIZED' } }] }), {
-    status: 401,
-    headers: { 'content-type': 'application/json', 'www-authenticate': 'Bearer realm="switchboard-admin"' },
-  });
+  if (check === 'disabled')
+    return new Response(
+      JSON.stringify({ errors: [{ message: 'Not found.', extensions: { code: 'NOT_FOUND' } }] }),
+      { status: 404, headers: { 'content-type': 'application/json' } },
+    );
+  return new Response(
+    JSON.stringify({
+      errors: [
+        {
+          message: 'This path needs the admin credential.',
+          extensions: { code: 'ADMIN_UNAUTHORIZED' },
+        },
+      ],
+    }),
+    {
+      status: 401,
+      headers: {
+        'content-type': 'application/json',
+        'www-authenticate': 'Bearer realm="switchboard-admin"',
+      },
+    },
+  );
 }

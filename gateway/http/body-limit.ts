@@ -14,7 +14,10 @@ import { promisify } from 'node:util';
 import { graphqlErrorResponse } from './responses.js';
 
 function tooLarge(maxBodyBytes: number): Response {
-  return graphqlErrorResponse(413, `The request body is larger than ${maxBodyBytes} bytes.`, { code: 'REQUEST_TOO_LARGE', maxBodyBytes });
+  return graphqlErrorResponse(413, `The request body is larger than ${maxBodyBytes} bytes.`, {
+    code: 'REQUEST_TOO_LARGE',
+    maxBodyBytes,
+  });
 }
 
 // zlib's results are plain (unshared) Buffers.
@@ -32,7 +35,10 @@ export function encodingOf(request: Request): string | undefined {
   return coding === undefined || coding === '' || coding === 'identity' ? undefined : coding;
 }
 
-async function readUpTo(body: ReadableStream<Uint8Array>, maxBytes: number): Promise<Buffer<ArrayBuffer> | undefined> {
+async function readUpTo(
+  body: ReadableStream<Uint8Array>,
+  maxBytes: number,
+): Promise<Buffer<ArrayBuffer> | undefined> {
   const reader = body.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -50,7 +56,10 @@ async function readUpTo(body: ReadableStream<Uint8Array>, maxBytes: number): Pro
 
 /** zlib refuses past maxOutputLength with this code; anything else is a corrupt body. */
 function isOutputTooLarge(error: unknown): boolean {
-  return error instanceof RangeError || (error as { code?: unknown } | null)?.code === 'ERR_BUFFER_TOO_LARGE';
+  return (
+    error instanceof RangeError ||
+    (error as { code?: unknown } | null)?.code === 'ERR_BUFFER_TOO_LARGE'
+  );
 }
 
 /**
@@ -58,8 +67,12 @@ function isOutputTooLarge(error: unknown): boolean {
  * or inflated), or a 413 answer (400 for a compressed body that does not
  * inflate). The encoding must already be one of request-guard's.
  */
-export async function limitBody(request: Request, maxBodyBytes: number): Promise<Request | Response> {
-  if (request.body === null || request.method === 'GET' || request.method === 'HEAD') return request;
+export async function limitBody(
+  request: Request,
+  maxBodyBytes: number,
+): Promise<Request | Response> {
+  if (request.body === null || request.method === 'GET' || request.method === 'HEAD')
+    return request;
   const coding = encodingOf(request);
   const declared = request.headers.get('content-length');
   if (declared !== null && /^\d+$/.test(declared)) {
@@ -73,15 +86,27 @@ export async function limitBody(request: Request, maxBodyBytes: number): Promise
   const headers = new Headers(request.headers);
   if (coding !== undefined) {
     const inflater = INFLATERS[coding];
-    if (inflater === undefined) return graphqlErrorResponse(415, 'The body may be sent as is, or with one Content-Encoding of gzip, deflate or br.', { code: 'REQUEST_CONTENT_TYPE_UNSUPPORTED' });
+    if (inflater === undefined)
+      return graphqlErrorResponse(
+        415,
+        'The body may be sent as is, or with one Content-Encoding of gzip, deflate or br.',
+        { code: 'REQUEST_CONTENT_TYPE_UNSUPPORTED' },
+      );
     try {
       body = await inflater(raw, { maxOutputLength: maxBodyBytes });
     } catch (error) {
       if (isOutputTooLarge(error)) return tooLarge(maxBodyBytes);
-      return graphqlErrorResponse(400, `The body does not inflate as ${coding}.`, { code: 'REQUEST_INVALID' });
+      return graphqlErrorResponse(400, `The body does not inflate as ${coding}.`, {
+        code: 'REQUEST_INVALID',
+      });
     }
     headers.delete('content-encoding');
   }
   headers.set('content-length', String(body.byteLength));
-  return new Request(request.url, { method: request.method, headers, body, signal: request.signal });
+  return new Request(request.url, {
+    method: request.method,
+    headers,
+    body,
+    signal: request.signal,
+  });
 }

@@ -20,17 +20,31 @@ export function healthResponse(): Response {
 
 /** Defence in depth: a source's health message should be safe, but a URL must never pass. */
 function redact(message: string): string {
-  return message.replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<address>').replace(/\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b/g, '<address>');
+  return message
+    .replace(/\b[a-z][a-z0-9+.-]*:\/\/\S+/gi, '<address>')
+    .replace(/\b\d{1,3}(\.\d{1,3}){3}(:\d+)?\b/g, '<address>');
 }
 
 async function probe(source: Source, timeoutMs: number): Promise<SourceHealth> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<SourceHealth>((resolve) => {
-    timer = setTimeout(() => resolve({ ok: false, latencyMs: timeoutMs, message: `${source.name} did not answer its health probe within ${timeoutMs} ms.` }), timeoutMs);
+    timer = setTimeout(
+      () =>
+        resolve({
+          ok: false,
+          latencyMs: timeoutMs,
+          message: `${source.name} did not answer its health probe within ${timeoutMs} ms.`,
+        }),
+      timeoutMs,
+    );
   });
   try {
     return await Promise.race([
-      source.health().catch((): SourceHealth => ({ ok: false, latencyMs: 0, message: `${source.name} health probe failed.` })),
+      source.health().catch((): SourceHealth => ({
+        ok: false,
+        latencyMs: 0,
+        message: `${source.name} health probe failed.`,
+      })),
       timedOut,
     ]);
   } finally {
@@ -43,8 +57,14 @@ async function probe(source: Source, timeoutMs: number): Promise<SourceHealth> {
  * breaker's state (`breakerOf`, e.g. "closed", "open", "half-open"), which
  * the probe does not change: health probes bypass the pipeline.
  */
-export async function readinessResponse(sources: readonly Source[], timeoutMs: number, breakerOf: (source: string) => string | undefined = () => undefined): Promise<Response> {
-  const results = await Promise.all(sources.map(async (source) => [source.name, await probe(source, timeoutMs)] as const));
+export async function readinessResponse(
+  sources: readonly Source[],
+  timeoutMs: number,
+  breakerOf: (source: string) => string | undefined = () => undefined,
+): Promise<Response> {
+  const results = await Promise.all(
+    sources.map(async (source) => [source.name, await probe(source, timeoutMs)] as const),
+  );
   const up = results.filter(([, health]) => health.ok).length;
   const status = up === results.length ? 'ok' : up > 0 ? 'degraded' : 'unavailable';
   const body = {

@@ -22,7 +22,9 @@ function acceptedEncodings(header: string | null): Set<string> {
   const accepted = new Set<string>();
   for (const part of (header ?? '').slice(0, 1000).split(',')) {
     const [name = '', ...params] = part.trim().toLowerCase().split(';');
-    const q = params.map((param) => /^\s*q=([\d.]+)\s*$/.exec(param)?.[1]).find((value) => value !== undefined);
+    const q = params
+      .map((param) => /^\s*q=([\d.]+)\s*$/.exec(param)?.[1])
+      .find((value) => value !== undefined);
     if (name !== '' && (q === undefined || Number(q) > 0)) accepted.add(name);
   }
   return accepted;
@@ -30,14 +32,22 @@ function acceptedEncodings(header: string | null): Set<string> {
 
 function matches(ifNoneMatch: string | null, etag: string): boolean {
   if (ifNoneMatch === null) return false;
-  return ifNoneMatch.slice(0, 2000).split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag || tag.trim() === '*');
+  return ifNoneMatch
+    .slice(0, 2000)
+    .split(',')
+    .some((tag) => tag.trim().replace(/^W\//, '') === etag || tag.trim() === '*');
 }
 
 /** Compression and revalidation for HTML pages; any other answer passes through untouched. */
 export function createPageDelivery(): (request: Request, response: Response) => Promise<Response> {
   const pages = new Map<string, StoredPage>();
   return async (request, response) => {
-    if (request.method !== 'GET' || response.status !== 200 || !(response.headers.get('content-type') ?? '').startsWith('text/html')) return response;
+    if (
+      request.method !== 'GET' ||
+      response.status !== 200 ||
+      !(response.headers.get('content-type') ?? '').startsWith('text/html')
+    )
+      return response;
     const html = Buffer.from(await response.arrayBuffer());
     const etag = `"${createHash('sha256').update(html).digest('base64url').slice(0, 32)}"`;
     let page = pages.get(etag);
@@ -52,12 +62,20 @@ export function createPageDelivery(): (request: Request, response: Response) => 
     // Revalidate every time (the page changes when the schema does), but a match costs a 304.
     headers.set('cache-control', 'no-cache');
     headers.set('vary', 'accept-encoding');
-    if (matches(request.headers.get('if-none-match'), etag)) return new Response(null, { status: 304, headers });
+    if (matches(request.headers.get('if-none-match'), etag))
+      return new Response(null, { status: 304, headers });
     const accepted = acceptedEncodings(request.headers.get('accept-encoding'));
     let body: Uint8Array<ArrayBuffer> = new Uint8Array(html);
     if (accepted.has('br')) {
       // Quality 5: within a few percent of 11 on this page, at a fraction of the time.
-      page.br ??= new Uint8Array(brotliCompressSync(html, { params: { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: html.length } }));
+      page.br ??= new Uint8Array(
+        brotliCompressSync(html, {
+          params: {
+            [constants.BROTLI_PARAM_QUALITY]: 5,
+            [constants.BROTLI_PARAM_SIZE_HINT]: html.length,
+          },
+        }),
+      );
       body = page.br;
       headers.set('content-encoding', 'br');
     } else if (accepted.has('gzip')) {

@@ -19,10 +19,20 @@ export interface LimitOutcome {
 export function rateLimitHeaders(outcomes: readonly LimitOutcome[]): Record<string, string> {
   if (outcomes.length === 0) return {};
   const headers: Record<string, string> = {
-    'RateLimit-Policy': outcomes.map(({ name, policy }) => `"${name}";q=${policy.points};w=${policy.windowSeconds}`).join(', '),
-    RateLimit: outcomes.map(({ name, decision }) => `"${name}";r=${decision.remaining};t=${Math.ceil(decision.resetMs / 1000)}`).join(', '),
+    'RateLimit-Policy': outcomes
+      .map(({ name, policy }) => `"${name}";q=${policy.points};w=${policy.windowSeconds}`)
+      .join(', '),
+    RateLimit: outcomes
+      .map(
+        ({ name, decision }) =>
+          `"${name}";r=${decision.remaining};t=${Math.ceil(decision.resetMs / 1000)}`,
+      )
+      .join(', '),
   };
   const refused = outcomes.filter(({ decision }) => !decision.allowed);
-  if (refused.length > 0) headers['Retry-After'] = String(Math.max(1, ...refused.map(({ decision }) => Math.ceil(decision.resetMs / 1000))));
+  if (refused.length > 0)
+    headers['Retry-After'] = String(
+      Math.max(1, ...refused.map(({ decision }) => Math.ceil(decision.resetMs / 1000))),
+    );
   return headers;
 }

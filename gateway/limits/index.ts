@@ -2,5 +2,10 @@
 export type { LimiterStore, LimitCounter, LimitDecision, LimitPolicy } from './store.js';
 export { createMemoryLimiterStore } from './memory.js';
 export { createRedisLimiterStore, type RedisLimiterStoreOptions } from './redis.js';
-export { measureOperation, type OperationMeasure, DEFAULT_LIST_SIZE, SIZE_ARGUMENTS } from './measure.js';
+export {
+  measureOperation,
+  type OperationMeasure,
+  DEFAULT_LIST_SIZE,
+  SIZE_ARGUMENTS,
+} from './measure.js';
 export { rateLimitHeaders, type LimitOutcome } from './headers.js';

@@ -44,7 +44,12 @@ import {
 export const DEFAULT_LIST_SIZE = 10;
 
 /** Arguments whose value is the number of items a field returns. */
-export const SIZE_ARGUMENTS: readonly string[] = Object.freeze(['first', 'last', 'limit', 'pageSize']);
+export const SIZE_ARGUMENTS: readonly string[] = Object.freeze([
+  'first',
+  'last',
+  'limit',
+  'pageSize',
+]);
 
 export interface OperationMeasure {
   readonly cost: number;
@@ -66,20 +71,35 @@ interface Part {
  * reports those itself).
  * @example measureOperation(schema, parse('query($n: Int) { products(first: $n) { edges { node { sku } } } }'), undefined, { n: 50 })
  */
-export function measureOperation(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined, variableValues: Readonly<Record<string, unknown>> | null | undefined): OperationMeasure | undefined {
+export function measureOperation(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variableValues: Readonly<Record<string, unknown>> | null | undefined,
+): OperationMeasure | undefined {
   const operation = getOperationAST(document, operationName);
   if (operation === null || operation === undefined) return undefined;
   const root = schema.getRootType(operation.operation);
   if (root === null || root === undefined) return undefined;
-  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variableValues ?? {}, { maxErrors: 1 });
+  const coerced = getVariableValues(
+    schema,
+    operation.variableDefinitions ?? [],
+    variableValues ?? {},
+    { maxErrors: 1 },
+  );
   if (coerced.errors !== undefined) return undefined;
   const variables = coerced.coerced;
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION)
+      fragments.set(definition.name.value, definition);
   const measured = new Map<string, Part>();
   const inProgress = new Set<string>();
 
-  const sizeOf = (field: Parameters<typeof getArgumentValues>[0], node: Parameters<typeof getArgumentValues>[1]): number | undefined => {
+  const sizeOf = (
+    field: Parameters<typeof getArgumentValues>[0],
+    node: Parameters<typeof getArgumentValues>[1],
+  ): number | undefined => {
     if (!field.args.some((arg) => SIZE_ARGUMENTS.includes(arg.name))) return undefined;
     let values: Record<string, unknown>;
     try {
@@ -94,7 +114,11 @@ export function measureOperation(schema: GraphQLSchema, document: DocumentNode, 
     return undefined;
   };
 
-  const walk = (parent: GraphQLCompositeType, selectionSet: SelectionSetNode, parentSized: boolean): Part => {
+  const walk = (
+    parent: GraphQLCompositeType,
+    selectionSet: SelectionSetNode,
+    parentSized: boolean,
+  ): Part => {
     const total: Part = { cost: 0, depth: 0, aliases: 0 };
     const add = (part: Part): void => {
       total.cost += part.cost;
@@ -103,8 +127,12 @@ export function measureOperation(schema: GraphQLSchema, document: DocumentNode, 
     };
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const on = selection.typeCondition === undefined ? parent : schema.getType(selection.typeCondition.name.value);
-        if (on !== undefined && isCompositeType(on)) add(walk(on, selection.selectionSet, parentSized));
+        const on =
+          selection.typeCondition === undefined
+            ? parent
+            : schema.getType(selection.typeCondition.name.value);
+        if (on !== undefined && isCompositeType(on))
+          add(walk(on, selection.selectionSet, parentSized));
         continue;
       }
       if (selection.kind === Kind.FRAGMENT_SPREAD) {
@@ -117,7 +145,10 @@ export function measureOperation(schema: GraphQLSchema, document: DocumentNode, 
         if (part === undefined) {
           const on = schema.getType(fragment.typeCondition.name.value);
           inProgress.add(key);
-          part = on !== undefined && isCompositeType(on) ? walk(on, fragment.selectionSet, parentSized) : { cost: 0, depth: 0, aliases: 0 };
+          part =
+            on !== undefined && isCompositeType(on)
+              ? walk(on, fragment.selectionSet, parentSized)
+              : { cost: 0, depth: 0, aliases: 0 };
           inProgress.delete(key);
           measured.set(key, part);
         }
@@ -125,7 +156,10 @@ export function measureOperation(schema: GraphQLSchema, document: DocumentNode, 
         continue;
       }
       const aliases = selection.alias === undefined ? 0 : 1;
-      if (selection.name.value.startsWith('__') || !(isObjectType(parent) || isInterfaceType(parent))) {
+      if (
+        selection.name.value.startsWith('__') ||
+        !(isObjectType(parent) || isInterfaceType(parent))
+      ) {
         add({ cost: 0, depth: 1, aliases });
         continue;
       }
@@ -140,7 +174,11 @@ export function measureOperation(schema: GraphQLSchema, document: DocumentNode, 
       const isList = isListType(getNullableType(field.type));
       const inner = walk(named, selection.selectionSet, size !== undefined);
       const times = size ?? (isList && !parentSized ? DEFAULT_LIST_SIZE : 1);
-      add({ cost: 2 + times * inner.cost, depth: 1 + inner.depth, aliases: aliases + inner.aliases });
+      add({
+        cost: 2 + times * inner.cost,
+        depth: 1 + inner.depth,
+        aliases: aliases + inner.aliases,
+      });
     }
     return total;
   };

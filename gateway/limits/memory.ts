@@ -7,8 +7,15 @@ export function createMemoryLimiterStore(): LimiterStore {
   return {
     kind: 'memory',
     counter(policy: LimitPolicy): LimitCounter {
-      const limiter = new RateLimiterMemory({ keyPrefix: policy.name, points: policy.points, duration: policy.windowSeconds });
-      return { policy, consume: (key, points) => decide(policy, limiter.consume(key, wholePoints(points))) };
+      const limiter = new RateLimiterMemory({
+        keyPrefix: policy.name,
+        points: policy.points,
+        duration: policy.windowSeconds,
+      });
+      return {
+        policy,
+        consume: (key, points) => decide(policy, limiter.consume(key, wholePoints(points))),
+      };
     },
     async close() {
       // Nothing held outside the heap (RateLimiterMemory's expiry timers are unref'd).

@@ -34,12 +34,18 @@ function target(url: string): string {
   }
 }
 
-export async function createRedisLimiterStore(options: RedisLimiterStoreOptions): Promise<LimiterStore> {
+export async function createRedisLimiterStore(
+  options: RedisLimiterStoreOptions,
+): Promise<LimiterStore> {
   const connectTimeoutMs = options.connectTimeoutMs ?? 2_000;
   const client = createClient({
     url: options.url,
     disableOfflineQueue: true,
-    socket: { connectTimeout: connectTimeoutMs, reconnectStrategy: (retries: number) => Math.min(100 * 2 ** retries, 2_000) + Math.floor(Math.random() * 100) },
+    socket: {
+      connectTimeout: connectTimeoutMs,
+      reconnectStrategy: (retries: number) =>
+        Math.min(100 * 2 ** retries, 2_000) + Math.floor(Math.random() * 100),
+    },
     commandOptions: { timeout: 1_000 },
   });
   let down = false;
@@ -47,23 +53,49 @@ export async function createRedisLimiterStore(options: RedisLimiterStoreOptions)
     // One line per outage, not one per reconnect attempt; never the URL's credentials.
     if (down) return;
     down = true;
-    options.logger.warn('rate limits: redis unreachable; counting per instance until it is back', { redis: target(options.url), error: error instanceof Error ? error.message : String(error) });
+    options.logger.warn('rate limits: redis unreachable; counting per instance until it is back', {
+      redis: target(options.url),
+      error: error instanceof Error ? error.message : String(error),
+    });
   });
   client.on('ready', () => {
     down = false;
   });
   const timer = new AbortController();
-  const ready = await Promise.race([client.connect().then(() => true, () => false), sleep(connectTimeoutMs, false, { signal: timer.signal }).catch(() => false)]);
+  const ready = await Promise.race([
+    client.connect().then(
+      () => true,
+      () => false,
+    ),
+    sleep(connectTimeoutMs, false, { signal: timer.signal }).catch(() => false),
+  ]);
   timer.abort();
-  if (!ready) options.logger.warn('rate limits: redis did not answer at start-up; counting per instance until it does', { redis: target(options.url) });
+  if (!ready)
+    options.logger.warn(
+      'rate limits: redis did not answer at start-up; counting per instance until it does',
+      { redis: target(options.url) },
+    );
 
   let closing: Promise<void> | undefined;
   return {
     kind: 'redis',
     counter(policy: LimitPolicy): LimitCounter {
-      const shape = { keyPrefix: `${options.keyPrefix}${policy.name}`, points: policy.points, duration: policy.windowSeconds };
-      const limiter = new RateLimiterRedis({ ...shape, storeClient: client, useRedisPackage: true, rejectIfRedisNotReady: true, insuranceLimiter: new RateLimiterMemory(shape) });
-      return { policy, consume: (key, points) => decide(policy, limiter.consume(key, wholePoints(points))) };
+      const shape = {
+        keyPrefix: `${options.keyPrefix}${policy.name}`,
+        points: policy.points,
+        duration: policy.windowSeconds,
+      };
+      const limiter = new RateLimiterRedis({
+        ...shape,
+        storeClient: client,
+        useRedisPackage: true,
+        rejectIfRedisNotReady: true,
+        insuranceLimiter: new RateLimiterMemory(shape),
+      });
+      return {
+        policy,
+        consume: (key, points) => decide(policy, limiter.consume(key, wholePoints(points))),
+      };
     },
     close() {
       closing ??= (async () => {

@@ -18,7 +18,14 @@
  * failure like a call's, one that opened a success. What happens after, in
  * a stream's long life, does not feed it.
  */
-import { BrokenCircuitError, circuitBreaker, CircuitState, handleWhen, IsolatedCircuitError, SamplingBreaker } from 'cockatiel';
+import {
+  BrokenCircuitError,
+  circuitBreaker,
+  CircuitState,
+  handleWhen,
+  IsolatedCircuitError,
+  SamplingBreaker,
+} from 'cockatiel';
 import { SourceError } from '../../sources/common/index.js';
 import type { Call, StreamCall } from './call.js';
 import type { BreakerPolicy } from './options.js';
@@ -29,7 +36,11 @@ import { watchConnect, type ConnectOutcome } from './stream-connect.js';
 /** A stream whose caller left while it connected: neither a success nor a failure of the backend. */
 const ABANDONED = new Error('the caller left while the stream connected');
 
-const UNWELL: ReadonlySet<string> = new Set(['SOURCE_TIMEOUT', 'SOURCE_UNAVAILABLE', 'SOURCE_BAD_RESPONSE']);
+const UNWELL: ReadonlySet<string> = new Set([
+  'SOURCE_TIMEOUT',
+  'SOURCE_UNAVAILABLE',
+  'SOURCE_BAD_RESPONSE',
+]);
 
 /** Does this failure say the backend is unwell? */
 export function countsAgainstBreaker(error: unknown): boolean {
@@ -54,7 +65,11 @@ function samplingBreaker(policy: BreakerPolicy): SamplingBreaker {
   const slices = Math.max(5, Math.ceil(policy.windowMs / 1000));
   const windowMs = Math.max(1, Math.round(policy.windowMs / slices)) * slices;
   const minimumRps = ((policy.minimumCalls - 0.5) * 1000) / windowMs;
-  return new SamplingBreaker({ threshold: policy.failureRatio, duration: policy.windowMs, minimumRps });
+  return new SamplingBreaker({
+    threshold: policy.failureRatio,
+    duration: policy.windowMs,
+    minimumRps,
+  });
 }
 
 export const createBreakerStep: StepFactory = ({ source: { name: source }, policy, logger }) => {
@@ -63,20 +78,29 @@ export const createBreakerStep: StepFactory = ({ source: { name: source }, polic
   // Failures of calls whose caller went away: not the backend's fault, not counted.
   const abandoned = new WeakSet<object>();
   const breaker = circuitBreaker(
-    handleWhen((error) => countsAgainstBreaker(error) && !abandoned.has(error) && error !== ABANDONED),
+    handleWhen(
+      (error) => countsAgainstBreaker(error) && !abandoned.has(error) && error !== ABANDONED,
+    ),
     { halfOpenAfter: halfOpenAfterMs, breaker: samplingBreaker(policy.breaker) },
   );
   let openedAt = 0;
   breaker.onBreak((reason) => {
     openedAt = Date.now();
-    const code = 'error' in reason && reason.error instanceof SourceError ? reason.error.code : undefined;
+    const code =
+      'error' in reason && reason.error instanceof SourceError ? reason.error.code : undefined;
     logger.warn('circuit opened: calls fail fast', { source, code, halfOpenAfterMs });
   });
-  breaker.onHalfOpen(() => logger.info('circuit half-open: one probe call goes through', { source }));
+  breaker.onHalfOpen(() =>
+    logger.info('circuit half-open: one probe call goes through', { source }),
+  );
   breaker.onReset(() => logger.info('circuit closed: calls flow again', { source }));
 
   const open = (call: Call | StreamCall): RefusedCall =>
-    refuse(call, { code: 'SOURCE_UNAVAILABLE', reason: 'circuit open', safeMessage: `${source} is failing; its circuit breaker is open and the call was not sent.` });
+    refuse(call, {
+      code: 'SOURCE_UNAVAILABLE',
+      reason: 'circuit open',
+      safeMessage: `${source} is failing; its circuit breaker is open and the call was not sent.`,
+    });
 
   return {
     name: 'breaker',
@@ -84,16 +108,21 @@ export const createBreakerStep: StepFactory = ({ source: { name: source }, polic
       breaker
         .execute(() =>
           next(call).catch((error: unknown) => {
-            if (call.ctx.signal?.aborted === true && typeof error === 'object' && error !== null) abandoned.add(error);
+            if (call.ctx.signal?.aborted === true && typeof error === 'object' && error !== null)
+              abandoned.add(error);
             throw error;
           }),
         )
         .catch((error: unknown) => {
-          throw error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError ? open(call) : error;
+          throw error instanceof BrokenCircuitError || error instanceof IsolatedCircuitError
+            ? open(call)
+            : error;
         }),
     subscribe: (next) => (call) => {
       const state = breaker.state;
-      const openNow = state === CircuitState.Isolated || (state === CircuitState.Open && Date.now() - openedAt < halfOpenAfterMs);
+      const openNow =
+        state === CircuitState.Isolated ||
+        (state === CircuitState.Open && Date.now() - openedAt < halfOpenAfterMs);
       if (openNow) throw open(call);
       // The connect's outcome is recorded as one call's. A refusal here (the
       // circuit opened, or a probe is out, since the check above) is dropped:

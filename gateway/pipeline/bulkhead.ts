@@ -31,7 +31,12 @@ export const createBulkheadStep: StepFactory = ({ source: { name: source }, poli
           .execute(() => (signal?.aborted === true ? Promise.reject(cancelled(call)) : next(call)))
           .catch((error: unknown) => {
             if (!(error instanceof BulkheadRejectedError)) throw error;
-            rejected('bulkhead full: call refused', { source, operation: call.operation.name, maxConcurrent, maxQueued });
+            rejected('bulkhead full: call refused', {
+              source,
+              operation: call.operation.name,
+              maxConcurrent,
+              maxQueued,
+            });
             throw refuse(call, {
               code: 'SOURCE_OVERLOADED',
               reason: 'bulkhead full',
@@ -40,6 +45,9 @@ export const createBulkheadStep: StepFactory = ({ source: { name: source }, poli
           });
       });
     },
-    state: () => ({ inFlight: maxConcurrent - slots.executionSlots, queued: maxQueued - slots.queueSlots }),
+    state: () => ({
+      inFlight: maxConcurrent - slots.executionSlots,
+      queued: maxQueued - slots.queueSlots,
+    }),
   };
 };

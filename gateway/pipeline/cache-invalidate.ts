@@ -13,7 +13,8 @@ export const INVALIDATION_CHUNK = 1_000;
 
 function chunks(items: readonly string[]): string[][] {
   const out: string[][] = [];
-  for (let start = 0; start < items.length; start += INVALIDATION_CHUNK) out.push(items.slice(start, start + INVALIDATION_CHUNK));
+  for (let start = 0; start < items.length; start += INVALIDATION_CHUNK)
+    out.push(items.slice(start, start + INVALIDATION_CHUNK));
   return out;
 }
 
@@ -22,7 +23,12 @@ export type CacheTarget =
   /** Every answer tagged with one of these keys of an `@entity` type, e.g. `{ entity: 'Product', keys: ['SKU-00042'] }`. */
   | { readonly entity: string; readonly keys: readonly unknown[] }
   /** The answer of one operation to these arguments (as the subgraph names them); `caller` for a per-caller entry. */
-  | { readonly source: string; readonly operation: string; readonly args: Args; readonly caller?: string };
+  | {
+      readonly source: string;
+      readonly operation: string;
+      readonly args: Args;
+      readonly caller?: string;
+    };
 
 export interface CacheControl {
   /** Drops the targets' entries here and on every instance sharing the store. Resolves when done; never rejects. */
@@ -37,16 +43,32 @@ function isEntityTarget(target: CacheTarget): target is Extract<CacheTarget, { e
 export function createCacheControl(cache: ReadCache | undefined): CacheControl {
   return {
     async invalidate(targets) {
-      const list: readonly CacheTarget[] = Array.isArray(targets) ? targets : [targets as CacheTarget];
+      const list: readonly CacheTarget[] = Array.isArray(targets)
+        ? targets
+        : [targets as CacheTarget];
       const tags: string[] = [];
       const keys: string[] = [];
       for (const target of list) {
         if (isEntityTarget(target)) {
-          if (typeof target.entity !== 'string' || target.entity === '' || !Array.isArray(target.keys)) throw new TypeError('cache.invalidate({ entity, keys }) needs an entity type name and an array of its keys.');
+          if (
+            typeof target.entity !== 'string' ||
+            target.entity === '' ||
+            !Array.isArray(target.keys)
+          )
+            throw new TypeError(
+              'cache.invalidate({ entity, keys }) needs an entity type name and an array of its keys.',
+            );
           tags.push(...target.keys.flatMap((key) => entityTags(target.entity, key)));
         } else {
-          if (typeof target.source !== 'string' || typeof target.operation !== 'string' || typeof target.args !== 'object' || target.args === null) {
-            throw new TypeError('cache.invalidate({ source, operation, args }) needs a source name, an operation name and its arguments.');
+          if (
+            typeof target.source !== 'string' ||
+            typeof target.operation !== 'string' ||
+            typeof target.args !== 'object' ||
+            target.args === null
+          ) {
+            throw new TypeError(
+              'cache.invalidate({ source, operation, args }) needs a source name, an operation name and its arguments.',
+            );
           }
           keys.push(cacheKey(target.source, target.operation, target.args, target.caller));
         }

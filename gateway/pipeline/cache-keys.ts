@@ -16,7 +16,8 @@ export const MAX_KEY_ARGS_CHARS = 512;
 /** JSON with object keys sorted, so `{ a, b }` and `{ b, a }` are one key. Undefined properties are left out, as JSON.stringify does. */
 export function stableJson(value: unknown): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value) ?? 'null';
-  if (Array.isArray(value)) return `[${value.map((item) => (item === undefined ? 'null' : stableJson(item))).join(',')}]`;
+  if (Array.isArray(value))
+    return `[${value.map((item) => (item === undefined ? 'null' : stableJson(item))).join(',')}]`;
   const parts: string[] = [];
   for (const name of Object.keys(value).sort()) {
     const item = (value as Record<string, unknown>)[name];
@@ -32,8 +33,11 @@ export function stableJson(value: unknown): string {
  */
 export function cacheKey(source: string, operation: string, args: Args, caller?: string): string {
   let text = stableJson(args);
-  if (text.length > MAX_KEY_ARGS_CHARS) text = `#${createHash('sha256').update(text).digest('base64url')}`;
-  return caller === undefined ? `${source}:${operation}:${text}` : `${source}:${operation}:${text}|caller:${caller}`;
+  if (text.length > MAX_KEY_ARGS_CHARS)
+    text = `#${createHash('sha256').update(text).digest('base64url')}`;
+  return caller === undefined
+    ? `${source}:${operation}:${text}`
+    : `${source}:${operation}:${text}|caller:${caller}`;
 }
 
 /** The tag of everything cached about one entity, e.g. `Product:SKU-00042`. */
@@ -44,6 +48,9 @@ export function entityTag(type: string, key: unknown): string {
 /** Tags of an entity key value: a list-typed key (erp's itemCode: [String!]) names each of its items. */
 export function entityTags(type: string, value: unknown): string[] {
   if (value === undefined || value === null) return [];
-  if (Array.isArray(value)) return value.filter((item) => item !== undefined && item !== null).map((item) => entityTag(type, item));
+  if (Array.isArray(value))
+    return value
+      .filter((item) => item !== undefined && item !== null)
+      .map((item) => entityTag(type, item));
   return [entityTag(type, value)];
 }

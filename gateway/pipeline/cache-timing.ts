@@ -45,7 +45,9 @@ export function ttlTiming(rules: CachePolicy, now: number): Timing | undefined {
 
 /** Timing of a "not found" answer: kept `notFoundTtlMs`, never served stale. */
 export function notFoundTiming(rules: CachePolicy, now: number): Timing | undefined {
-  return rules.notFoundTtlMs > 0 ? { freshUntil: now + rules.notFoundTtlMs, staleUntil: now + rules.notFoundTtlMs } : undefined;
+  return rules.notFoundTtlMs > 0
+    ? { freshUntil: now + rules.notFoundTtlMs, staleUntil: now + rules.notFoundTtlMs }
+    : undefined;
 }
 
 /**
@@ -56,7 +58,13 @@ export function notFoundTiming(rules: CachePolicy, now: number): Timing | undefi
  */
 function requestOf(exchange: ExchangeResponse): HttpCachePolicy.Request {
   const { request } = exchange;
-  return { method: request.method, url: request.url, headers: request.authenticated ? { ...request.headers, authorization: 'credentials' } : { ...request.headers } };
+  return {
+    method: request.method,
+    url: request.url,
+    headers: request.authenticated
+      ? { ...request.headers, authorization: 'credentials' }
+      : { ...request.headers },
+  };
 }
 
 function responseOf(exchange: ExchangeResponse): HttpCachePolicy.Response {
@@ -67,17 +75,28 @@ function hasValidator(headers: ExchangeResponse['headers']): boolean {
   return headers.etag !== undefined || headers['last-modified'] !== undefined;
 }
 
-function timingOfPolicy(policy: HttpCachePolicy, headers: ExchangeResponse['headers'], rules: CachePolicy, now: number, keepPolicy: boolean): Timing | undefined {
+function timingOfPolicy(
+  policy: HttpCachePolicy,
+  headers: ExchangeResponse['headers'],
+  rules: CachePolicy,
+  now: number,
+  keepPolicy: boolean,
+): Timing | undefined {
   if (!policy.storable()) return undefined;
   const explicit = headers['cache-control'] !== undefined || headers.expires !== undefined;
   // An answer that says nothing about freshness lives the configured ttlMs (0 by default: not kept).
   const { maxAge, age } = policy as unknown as PolicyFreshness;
-  const freshMs = explicit ? Math.max(0, Math.round((maxAge.call(policy) - age.call(policy)) * 1000)) : rules.ttlMs;
+  const freshMs = explicit
+    ? Math.max(0, Math.round((maxAge.call(policy) - age.call(policy)) * 1000))
+    : rules.ttlMs;
   const validator = keepPolicy && hasValidator(headers);
   if (freshMs <= 0 && !validator) return undefined;
   const freshUntil = now + freshMs;
-  const staleUntil = freshUntil + Math.max(staleWindowMs(rules), validator ? REVALIDATE_WINDOW_MS : 0);
-  return validator ? { freshUntil, staleUntil, http: policy.toObject() } : { freshUntil, staleUntil };
+  const staleUntil =
+    freshUntil + Math.max(staleWindowMs(rules), validator ? REVALIDATE_WINDOW_MS : 0);
+  return validator
+    ? { freshUntil, staleUntil, http: policy.toObject() }
+    : { freshUntil, staleUntil };
 }
 
 /**
@@ -85,8 +104,15 @@ function timingOfPolicy(policy: HttpCachePolicy, headers: ExchangeResponse['head
  * answers are stored only for a known caller (a private cache per caller).
  * @param ownCall the answer is to its own single request, so its validators may be replayed for it
  */
-export function httpTiming(exchange: ExchangeResponse, rules: CachePolicy, now: number, options: { ownCall: boolean; caller?: string }): Timing | undefined {
-  const policy = new HttpCachePolicy(requestOf(exchange), responseOf(exchange), { shared: options.caller === undefined });
+export function httpTiming(
+  exchange: ExchangeResponse,
+  rules: CachePolicy,
+  now: number,
+  options: { ownCall: boolean; caller?: string },
+): Timing | undefined {
+  const policy = new HttpCachePolicy(requestOf(exchange), responseOf(exchange), {
+    shared: options.caller === undefined,
+  });
   return timingOfPolicy(policy, exchange.headers, rules, now, options.ownCall);
 }
 
@@ -109,7 +135,12 @@ export function validatorsOf(http: unknown): Record<string, string> | undefined 
 }
 
 /** Timing after a 304: the stored policy updated with the revalidation's headers. */
-export function revalidatedTiming(http: unknown, exchange: ExchangeResponse, rules: CachePolicy, now: number): Timing | undefined {
+export function revalidatedTiming(
+  http: unknown,
+  exchange: ExchangeResponse,
+  rules: CachePolicy,
+  now: number,
+): Timing | undefined {
   try {
     const stored = HttpCachePolicy.fromObject(http as HttpCachePolicy.CachePolicyObject);
     const { policy } = stored.revalidatedPolicy(requestOf(exchange), responseOf(exchange));

@@ -28,19 +28,31 @@ const STALE_IF = new Set(['SOURCE_UNAVAILABLE', 'SOURCE_TIMEOUT']);
 
 /** The call whose keys are those at `indices` (a single call is its own only key). */
 function subset(call: Call, indices: readonly number[]): Call {
-  return call.kind === 'single' ? call : { ...call, keys: indices.map((index) => call.keys[index]) };
+  return call.kind === 'single'
+    ? call
+    : { ...call, keys: indices.map((index) => call.keys[index]) };
 }
 
 /** Each key's place: what the call's arguments are for that key alone. */
 function slotKeys(source: string, call: Call): Array<{ key: string; tags: string[] }> {
   const { entity } = call;
   if (call.kind === 'single') {
-    return [{ key: cacheKey(source, call.operation.name, call.args, call.ctx.caller), tags: entity === undefined ? [] : entityTags(entity.type, call.args[entity.argument]) }];
+    return [
+      {
+        key: cacheKey(source, call.operation.name, call.args, call.ctx.caller),
+        tags: entity === undefined ? [] : entityTags(entity.type, call.args[entity.argument]),
+      },
+    ];
   }
   const argument = (call.operation.batch as NonNullable<BatchCall['operation']['batch']>).key;
   return call.keys.map((value) => ({
     // Keyed as the single operation called with that key, so a single call finds what a batch stored.
-    key: cacheKey(source, call.operation.name, { ...call.args, [argument]: value }, call.ctx.caller),
+    key: cacheKey(
+      source,
+      call.operation.name,
+      { ...call.args, [argument]: value },
+      call.ctx.caller,
+    ),
     tags: entity === undefined ? [] : entityTags(entity.type, value),
   }));
 }
@@ -55,56 +67,110 @@ export const createCacheStep: StepFactory = ({ source, policy, logger, cache, te
     source: source.name,
     cache,
     logger,
-    noteExchange: (operation, reported) => void (reported ? silent.delete(operation) : silent.add(operation)),
+    noteExchange: (operation, reported) =>
+      void (reported ? silent.delete(operation) : silent.add(operation)),
   };
 
   /** Leads the read of the keys at `indices`, registering each in flight; returns each key's outcome. */
-  const lead = (call: Call, next: Invoke, rules: CachePolicy, slots: readonly ReadSlot[], indices: readonly number[], ctx = call.ctx): Array<Promise<FlightOutcome>> => {
+  const lead = (
+    call: Call,
+    next: Invoke,
+    rules: CachePolicy,
+    slots: readonly ReadSlot[],
+    indices: readonly number[],
+    ctx = call.ctx,
+  ): Array<Promise<FlightOutcome>> => {
     const mine = indices.map((index) => slots[index] as ReadSlot);
     const settle = flights.lead(mine.map((slot) => slot.key));
     const waits = mine.map((slot) => flights.get(slot.key) as Promise<FlightOutcome>);
-    void leadRead(parts, { call: { ...subset(call, indices), ctx }, next, rules, slots: mine, settle });
+    void leadRead(parts, {
+      call: { ...subset(call, indices), ctx },
+      next,
+      rules,
+      slots: mine,
+      settle,
+    });
     return waits;
   };
 
   /** stale-while-revalidate: one background refresh per key, bound to no request's signal or deadline. */
-  const refresh = (call: Call, next: Invoke, rules: CachePolicy, slots: readonly ReadSlot[], indices: readonly number[]): void => {
-    const idle = indices.filter((index) => flights.get((slots[index] as ReadSlot).key) === undefined);
+  const refresh = (
+    call: Call,
+    next: Invoke,
+    rules: CachePolicy,
+    slots: readonly ReadSlot[],
+    indices: readonly number[],
+  ): void => {
+    const idle = indices.filter(
+      (index) => flights.get((slots[index] as ReadSlot).key) === undefined,
+    );
     if (idle.length === 0) return;
     const { requestId, caller } = call.ctx;
-    lead(call, next, rules, slots, idle, { ...(requestId === undefined ? {} : { requestId }), ...(caller === undefined ? {} : { caller }) });
+    lead(call, next, rules, slots, idle, {
+      ...(requestId === undefined ? {} : { requestId }),
+      ...(caller === undefined ? {} : { caller }),
+    });
   };
 
   /** What a "not found" is for this call: an error for a single call or a batch of one (as the backend says it), null in a batch. */
   const notFound = (call: Call): unknown =>
-    call.kind === 'batch' && call.keys.length > 1 ? null : new SourceError({ code: 'SOURCE_NOT_FOUND', source: source.name, operation: call.operation.name, safeMessage: `${source.name} does not know what ${call.operation.name} asked for.` });
+    call.kind === 'batch' && call.keys.length > 1
+      ? null
+      : new SourceError({
+          code: 'SOURCE_NOT_FOUND',
+          source: source.name,
+          operation: call.operation.name,
+          safeMessage: `${source.name} does not know what ${call.operation.name} asked for.`,
+        });
 
-  const served = (entry: CacheEntry, call: Call): unknown => (entry.notFound === true ? notFound(call) : entry.value);
+  const served = (entry: CacheEntry, call: Call): unknown =>
+    entry.notFound === true ? notFound(call) : entry.value;
 
   const read = async (call: Call, next: Invoke, rules: CachePolicy): Promise<unknown> => {
     const keys = slotKeys(source.name, call);
     const entries = await cache.getMany(keys.map(({ key }) => key));
     const now = Date.now();
-    const slots: ReadSlot[] = keys.map((slot, index) => (entries[index] === undefined ? slot : { ...slot, stale: entries[index] }));
+    const slots: ReadSlot[] = keys.map((slot, index) =>
+      entries[index] === undefined ? slot : { ...slot, stale: entries[index] },
+    );
     const results: unknown[] = new Array<unknown>(slots.length);
     const missing: number[] = [];
     const revalidate: number[] = [];
     slots.forEach(({ stale }, index) => {
       if (stale !== undefined && stale.freshUntil > now) results[index] = served(stale, call);
-      else if (stale !== undefined && stale.notFound !== true && now < stale.freshUntil + rules.staleWhileRevalidateMs) {
+      else if (
+        stale !== undefined &&
+        stale.notFound !== true &&
+        now < stale.freshUntil + rules.staleWhileRevalidateMs
+      ) {
         results[index] = served(stale, call);
         revalidate.push(index);
       } else missing.push(index);
     });
-    metrics?.observeCacheReads(source.name, call.operation.name, { hits: slots.length - missing.length - revalidate.length, misses: missing.length, revalidations: revalidate.length });
+    metrics?.observeCacheReads(source.name, call.operation.name, {
+      hits: slots.length - missing.length - revalidate.length,
+      misses: missing.length,
+      revalidations: revalidate.length,
+    });
     if (revalidate.length > 0) refresh(call, next, rules, slots, revalidate);
     let staleServed: { count: number; ageMs: number } | undefined;
     // Round two fetches for itself what a cancelled leader of another request left.
     for (let round = 0, pending = missing; pending.length > 0 && round < 2; round += 1) {
-      const joined = round === 0 ? pending.filter((index) => flights.get((slots[index] as ReadSlot).key) !== undefined) : [];
+      const joined =
+        round === 0
+          ? pending.filter((index) => flights.get((slots[index] as ReadSlot).key) !== undefined)
+          : [];
       const led = pending.filter((index) => !joined.includes(index));
-      const waits = new Map<number, Promise<FlightOutcome>>(joined.map((index) => [index, flights.get((slots[index] as ReadSlot).key) as Promise<FlightOutcome>]));
-      if (led.length > 0) lead(call, next, rules, slots, led).forEach((wait, position) => waits.set(led[position] as number, wait));
+      const waits = new Map<number, Promise<FlightOutcome>>(
+        joined.map((index) => [
+          index,
+          flights.get((slots[index] as ReadSlot).key) as Promise<FlightOutcome>,
+        ]),
+      );
+      if (led.length > 0)
+        lead(call, next, rules, slots, led).forEach((wait, position) =>
+          waits.set(led[position] as number, wait),
+        );
       const again: number[] = [];
       for (const index of pending) {
         const outcome = await (waits.get(index) as Promise<FlightOutcome>);
@@ -112,21 +178,40 @@ export const createCacheStep: StepFactory = ({ source, policy, logger, cache, te
           results[index] = outcome.notFound === true ? notFound(call) : outcome.value;
           continue;
         }
-        if (outcome.cancelled && round === 0 && joined.includes(index) && call.ctx.signal?.aborted !== true) {
+        if (
+          outcome.cancelled &&
+          round === 0 &&
+          joined.includes(index) &&
+          call.ctx.signal?.aborted !== true
+        ) {
           again.push(index);
           continue;
         }
         const { stale } = slots[index] as ReadSlot;
         const error = outcome.error;
-        if (isSourceError(error) && error.code === 'SOURCE_NOT_FOUND' && call.kind === 'batch' && call.keys.length > 1) {
+        if (
+          isSourceError(error) &&
+          error.code === 'SOURCE_NOT_FOUND' &&
+          call.kind === 'batch' &&
+          call.keys.length > 1
+        ) {
           // Sent alone (the others were cached), the key went to the single operation; in this batch its place is what the batch says.
           results[index] = notFound(call);
           continue;
         }
-        if (stale !== undefined && stale.notFound !== true && Date.now() < stale.freshUntil + rules.staleIfErrorMs && isSourceError(error) && STALE_IF.has(error.code)) {
+        if (
+          stale !== undefined &&
+          stale.notFound !== true &&
+          Date.now() < stale.freshUntil + rules.staleIfErrorMs &&
+          isSourceError(error) &&
+          STALE_IF.has(error.code)
+        ) {
           results[index] = stale.value;
           const ageMs = Date.now() - stale.storedAt;
-          staleServed = { count: (staleServed?.count ?? 0) + 1, ageMs: Math.max(staleServed?.ageMs ?? 0, ageMs) };
+          staleServed = {
+            count: (staleServed?.count ?? 0) + 1,
+            ageMs: Math.max(staleServed?.ageMs ?? 0, ageMs),
+          };
           continue;
         }
         results[index] = error instanceof Error ? error : new Error(String(error));
@@ -145,7 +230,12 @@ export const createCacheStep: StepFactory = ({ source, policy, logger, cache, te
       });
     }
     // A batch that failed as a whole, with nothing cached to show, fails as a whole (as it would without the cache).
-    if (results.length > 0 && results[0] instanceof Error && results.every((result) => result === results[0])) throw results[0];
+    if (
+      results.length > 0 &&
+      results[0] instanceof Error &&
+      results.every((result) => result === results[0])
+    )
+      throw results[0];
     if (call.kind === 'batch') return results;
     return results[0];
   };
@@ -155,7 +245,11 @@ export const createCacheStep: StepFactory = ({ source, policy, logger, cache, te
     invoke: (next) => (call) => {
       if (call.operation.kind !== 'query') return next(call);
       const rules = operationPolicy(policy, call.operation.name).cache;
-      if (!rules.enabled || (rules.ttlMs <= 0 && rules.notFoundTtlMs <= 0 && silent.has(call.operation.name))) return next(call);
+      if (
+        !rules.enabled ||
+        (rules.ttlMs <= 0 && rules.notFoundTtlMs <= 0 && silent.has(call.operation.name))
+      )
+        return next(call);
       return read(call, next, rules);
     },
     state: () => ({ readsInFlight: flights.size }),

@@ -10,16 +10,27 @@ export const dispatch: Invoke = async (call: Call) => {
   const { operation, ctx } = call;
   if (call.kind === 'single') return operation.invoke(call.args, ctx);
   const batch = operation.batch;
-  if (batch === undefined) throw new TypeError(`${call.source}.${operation.name} has no batch; a batch call cannot reach it.`);
+  if (batch === undefined)
+    throw new TypeError(
+      `${call.source}.${operation.name} has no batch; a batch call cannot reach it.`,
+    );
   if (call.keys.length === 1) {
     // A failure of this one call is the whole batch's, so the steps above see
     // it as one (retry, breaker, pushback); createSourcePipeline puts it back
     // at the key's place (the DataLoader contract) on the way out.
-    const answer = await operation.invoke({ ...call.args, [batch.key]: call.keyIsList ? [call.keys[0]] : call.keys[0] }, ctx);
+    const answer = await operation.invoke(
+      { ...call.args, [batch.key]: call.keyIsList ? [call.keys[0]] : call.keys[0] },
+      ctx,
+    );
     // A list-keyed operation that answers no row for its one key left the key out, as a batch answer
     // would (sources/common/batch.ts): not found, never an empty list that computes to a stock of 0.
     if (call.keyIsList && Array.isArray(answer) && answer.length === 0) {
-      throw new SourceError({ code: 'SOURCE_NOT_FOUND', source: call.source, operation: operation.name, safeMessage: `${call.source} answered ${operation.name} without an entry for this ${batch.key}.` });
+      throw new SourceError({
+        code: 'SOURCE_NOT_FOUND',
+        source: call.source,
+        operation: operation.name,
+        safeMessage: `${call.source} answered ${operation.name} without an entry for this ${batch.key}.`,
+      });
     }
     return [answer];
   }
@@ -34,10 +45,13 @@ export const dispatch: Invoke = async (call: Call) => {
  */
 export function keyedFailure(call: Call, answer: Promise<unknown>): Promise<unknown> {
   if (call.kind !== 'batch' || call.keys.length !== 1) return answer;
-  return answer.catch((error: unknown) => [error instanceof Error ? error : new Error(String(error))]);
+  return answer.catch((error: unknown) => [
+    error instanceof Error ? error : new Error(String(error)),
+  ]);
 }
 
 export const dispatchStream: Subscribe = (call: StreamCall) => {
-  if (call.operation.subscribe === undefined) throw new TypeError(`${call.source}.${call.operation.name} cannot be subscribed to.`);
+  if (call.operation.subscribe === undefined)
+    throw new TypeError(`${call.source}.${call.operation.name} cannot be subscribed to.`);
   return call.operation.subscribe(call.args, call.ctx);
 };

@@ -115,10 +115,22 @@ export const PIPELINE_DEFAULTS = Object.freeze({
     budgetWindowMs: 10_000, // 10 s
     budgetMinRetries: 10,
   }),
-  breaker: Object.freeze({ enabled: true, failureRatio: 0.5, windowMs: 10_000, minimumCalls: 20, halfOpenAfterMs: 5_000 }),
+  breaker: Object.freeze({
+    enabled: true,
+    failureRatio: 0.5,
+    windowMs: 10_000,
+    minimumCalls: 20,
+    halfOpenAfterMs: 5_000,
+  }),
   bulkhead: Object.freeze({ maxConcurrent: 64, maxQueued: 256 }),
   rateLimit: Object.freeze({ calls: 0, windowMs: 1_000, maxPauseMs: 60_000 }),
-  cache: Object.freeze({ enabled: true, ttlMs: 0, notFoundTtlMs: 0, staleWhileRevalidateMs: 0, staleIfErrorMs: 0 }),
+  cache: Object.freeze({
+    enabled: true,
+    ttlMs: 0,
+    notFoundTtlMs: 0,
+    staleWhileRevalidateMs: 0,
+    staleIfErrorMs: 0,
+  }),
   honoursIdempotencyKeys: false,
 });
 

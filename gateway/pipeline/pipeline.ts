@@ -79,8 +79,21 @@ export interface SourcePipeline {
 }
 
 /** Builds the pipeline of `source` from `steps` (default: STEPS). */
-export function createSourcePipeline(init: { source: Source; policy: SourcePolicy; logger: Logger; cache?: ReadCache; telemetry?: Telemetry; steps?: readonly StepFactory[] }): SourcePipeline {
-  const scope: StepScope = { source: init.source, policy: init.policy, logger: init.logger, ...(init.cache === undefined ? {} : { cache: init.cache }), ...(init.telemetry === undefined ? {} : { telemetry: init.telemetry }) };
+export function createSourcePipeline(init: {
+  source: Source;
+  policy: SourcePolicy;
+  logger: Logger;
+  cache?: ReadCache;
+  telemetry?: Telemetry;
+  steps?: readonly StepFactory[];
+}): SourcePipeline {
+  const scope: StepScope = {
+    source: init.source,
+    policy: init.policy,
+    logger: init.logger,
+    ...(init.cache === undefined ? {} : { cache: init.cache }),
+    ...(init.telemetry === undefined ? {} : { telemetry: init.telemetry }),
+  };
   const steps: PipelineStep[] = (init.steps ?? STEPS).map((factory) => factory(scope));
   // Wrap from the innermost out, so steps[0] runs first.
   let invoke: Invoke = dispatch;

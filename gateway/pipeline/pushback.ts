@@ -24,21 +24,38 @@ export const createPushbackStep: StepFactory = ({ source: { name: source }, poli
   let pausedUntil = 0;
   const heldBack = throttleLog(logger.info);
   /** Pauses the source when the backend's answer asks for it, then passes the failure on. */
-  const heard = (call: Call) => (error: unknown): never => {
-    if (error instanceof SourceError && !(error instanceof RefusedCall) && error.code === 'SOURCE_RATE_LIMITED' && error.retryAfterMs !== undefined && error.retryAfterMs > 0) {
-      const pauseMs = Math.min(error.retryAfterMs, maxPauseMs);
-      if (Date.now() + pauseMs > pausedUntil) {
-        pausedUntil = Date.now() + pauseMs;
-        logger.warn('source paused: the backend asked for fewer calls', { source, operation: call.operation.name, pauseMs, askedMs: error.retryAfterMs });
+  const heard =
+    (call: Call) =>
+    (error: unknown): never => {
+      if (
+        error instanceof SourceError &&
+        !(error instanceof RefusedCall) &&
+        error.code === 'SOURCE_RATE_LIMITED' &&
+        error.retryAfterMs !== undefined &&
+        error.retryAfterMs > 0
+      ) {
+        const pauseMs = Math.min(error.retryAfterMs, maxPauseMs);
+        if (Date.now() + pauseMs > pausedUntil) {
+          pausedUntil = Date.now() + pauseMs;
+          logger.warn('source paused: the backend asked for fewer calls', {
+            source,
+            operation: call.operation.name,
+            pauseMs,
+            askedMs: error.retryAfterMs,
+          });
+        }
       }
-    }
-    throw error;
-  };
+      throw error;
+    };
   /** Waits out the pause (a loop: it may be extended meanwhile), or refuses when it does not fit the deadline. */
   const waitOut = async (call: Call): Promise<void> => {
     for (let waitMs = pausedUntil - Date.now(); waitMs > 0; waitMs = pausedUntil - Date.now()) {
       if (!fitsDeadline(call, waitMs)) {
-        heldBack('source paused: call refused, the wait does not fit its deadline', { source, operation: call.operation.name, retryAfterMs: waitMs });
+        heldBack('source paused: call refused, the wait does not fit its deadline', {
+          source,
+          operation: call.operation.name,
+          retryAfterMs: waitMs,
+        });
         throw refuse(call, {
           code: 'SOURCE_RATE_LIMITED',
           reason: 'source paused',
@@ -52,7 +69,10 @@ export const createPushbackStep: StepFactory = ({ source: { name: source }, poli
   return {
     name: 'pushback',
     // Not paused (nearly always): straight on, without an async frame.
-    invoke: (next) => (call) => (pausedUntil > Date.now() ? waitOut(call).then(() => next(call)) : next(call)).catch(heard(call)),
+    invoke: (next) => (call) =>
+      (pausedUntil > Date.now() ? waitOut(call).then(() => next(call)) : next(call)).catch(
+        heard(call),
+      ),
     state: () => ({ pausedForMs: Math.max(0, Math.ceil(pausedUntil - Date.now())) }),
   };
 };

@@ -33,7 +33,13 @@ export const createRateLimitStep: StepFactory = ({ source: { name: source }, pol
           // Waiters of one window wake together and race for the next; a loser waits again if it still fits.
           const waitMs = Math.max(1, rejection.msBeforeNext);
           if (!fitsDeadline(call, waitMs)) {
-            refused('outbound rate limit: call refused, the wait does not fit its deadline', { source, operation: call.operation.name, retryAfterMs: waitMs, calls, windowMs });
+            refused('outbound rate limit: call refused, the wait does not fit its deadline', {
+              source,
+              operation: call.operation.name,
+              retryAfterMs: waitMs,
+              calls,
+              windowMs,
+            });
             throw refuse(call, {
               code: 'SOURCE_RATE_LIMITED',
               reason: 'outbound rate limit',

@@ -10,11 +10,25 @@ import { SourceError, type SourceErrorCode } from '../../sources/common/index.js
 import type { Call, StreamCall } from './call.js';
 
 /** Why the pipeline refused a call; `details.reason` of the error. */
-export type RefusalReason = 'circuit open' | 'source paused' | 'outbound rate limit' | 'bulkhead full' | 'deadline spent' | 'cancelled';
+export type RefusalReason =
+  | 'circuit open'
+  | 'source paused'
+  | 'outbound rate limit'
+  | 'bulkhead full'
+  | 'deadline spent'
+  | 'cancelled';
 
 export class RefusedCall extends SourceError {}
 
-export function refuse(call: Call | StreamCall, init: { code: SourceErrorCode; reason: RefusalReason; safeMessage: string; retryAfterMs?: number }): RefusedCall {
+export function refuse(
+  call: Call | StreamCall,
+  init: {
+    code: SourceErrorCode;
+    reason: RefusalReason;
+    safeMessage: string;
+    retryAfterMs?: number;
+  },
+): RefusedCall {
   return new RefusedCall({
     code: init.code,
     source: call.source,
@@ -29,5 +43,9 @@ export function refuse(call: Call | StreamCall, init: { code: SourceErrorCode; r
 
 /** The caller went away (or the request's deadline passed) while the call waited in the pipeline. */
 export function cancelled(call: Call | StreamCall): RefusedCall {
-  return refuse(call, { code: 'SOURCE_UNAVAILABLE', reason: 'cancelled', safeMessage: `The call to ${call.source} was cancelled.` });
+  return refuse(call, {
+    code: 'SOURCE_UNAVAILABLE',
+    reason: 'cancelled',
+    safeMessage: `The call to ${call.source} was cancelled.`,
+  });
 }

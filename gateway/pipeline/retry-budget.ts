@@ -20,7 +20,10 @@ export interface RetryBudget {
 /** The window is counted in this many slices; the oldest slice drops out as time moves on. */
 const SLICES = 10;
 
-export function createRetryBudget(policy: Pick<RetryPolicy, 'budgetRatio' | 'budgetWindowMs' | 'budgetMinRetries'>, now: () => number = Date.now): RetryBudget {
+export function createRetryBudget(
+  policy: Pick<RetryPolicy, 'budgetRatio' | 'budgetWindowMs' | 'budgetMinRetries'>,
+  now: () => number = Date.now,
+): RetryBudget {
   const sliceMs = Math.max(1, policy.budgetWindowMs / SLICES);
   const calls = new Array<number>(SLICES).fill(0);
   const retries = new Array<number>(SLICES).fill(0);

@@ -40,12 +40,24 @@ class RetryWanted extends Error {
 }
 
 /** May this call reach the backend twice? */
-export function mayRepeat(call: Call, policy: Pick<SourcePolicy, 'honoursIdempotencyKeys'>): boolean {
-  return call.operation.idempotent || (policy.honoursIdempotencyKeys && call.ctx.idempotencyKey !== undefined && call.ctx.idempotencyKey !== '');
+export function mayRepeat(
+  call: Call,
+  policy: Pick<SourcePolicy, 'honoursIdempotencyKeys'>,
+): boolean {
+  return (
+    call.operation.idempotent ||
+    (policy.honoursIdempotencyKeys &&
+      call.ctx.idempotencyKey !== undefined &&
+      call.ctx.idempotencyKey !== '')
+  );
 }
 
 /** The wait before retry number `retry` (1 for the first), full jitter: uniform in [0, cap). */
-export function backoffMs(policy: RetryPolicy, retryNumber: number, random: () => number = Math.random): number {
+export function backoffMs(
+  policy: RetryPolicy,
+  retryNumber: number,
+  random: () => number = Math.random,
+): number {
   const cap = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retryNumber - 1));
   return Math.floor(random() * cap);
 }
@@ -60,7 +72,11 @@ export const createRetryStep: StepFactory = ({ source: { name: source }, policy,
     if (loop === undefined) {
       loop = retry(handleType(RetryWanted), {
         maxAttempts: retryPolicy.maxAttempts - 1,
-        backoff: new DelegateBackoff((context) => ('error' in context.result && context.result.error instanceof RetryWanted ? context.result.error.delayMs : 0)),
+        backoff: new DelegateBackoff((context) =>
+          'error' in context.result && context.result.error instanceof RetryWanted
+            ? context.result.error.delayMs
+            : 0,
+        ),
       });
       loops.set(retryPolicy, loop);
     }
@@ -68,15 +84,27 @@ export const createRetryStep: StepFactory = ({ source: { name: source }, policy,
   };
 
   /** The wait before the next attempt, or undefined when the call must not be tried again. */
-  const nextDelay = (error: unknown, call: Call, retryPolicy: RetryPolicy, failedAttempt: number): number | undefined => {
+  const nextDelay = (
+    error: unknown,
+    call: Call,
+    retryPolicy: RetryPolicy,
+    failedAttempt: number,
+  ): number | undefined => {
     if (!(error instanceof SourceError) || !error.retryable) return undefined;
-    if (failedAttempt >= retryPolicy.maxAttempts || call.ctx.signal?.aborted === true) return undefined;
+    if (failedAttempt >= retryPolicy.maxAttempts || call.ctx.signal?.aborted === true)
+      return undefined;
     const asked = error.retryAfterMs;
     if (asked !== undefined && asked > retryPolicy.maxDelayMs) return undefined;
     const delayMs = Math.max(backoffMs(retryPolicy, failedAttempt), asked ?? 0);
     if (!fitsDeadline(call, delayMs)) return undefined;
     if (!budget.tryRetry()) {
-      budgetSpent('retry budget spent: the call is not tried again', { source, operation: call.operation.name, code: error.code, budgetRatio: policy.retry.budgetRatio, budgetMinRetries: policy.retry.budgetMinRetries });
+      budgetSpent('retry budget spent: the call is not tried again', {
+        source,
+        operation: call.operation.name,
+        code: error.code,
+        budgetRatio: policy.retry.budgetRatio,
+        budgetMinRetries: policy.retry.budgetMinRetries,
+      });
       return undefined;
     }
     return delayMs;
@@ -98,7 +126,13 @@ export const createRetryStep: StepFactory = ({ source: { name: source }, policy,
             } catch (error) {
               const delayMs = nextDelay(error, call, retryPolicy, attempt + 1);
               if (delayMs === undefined) throw error;
-              logger.warn('retrying a call', { source, operation: call.operation.name, attempt: attempt + 1, code: (error as SourceError).code, delayMs });
+              logger.warn('retrying a call', {
+                source,
+                operation: call.operation.name,
+                attempt: attempt + 1,
+                code: (error as SourceError).code,
+                delayMs,
+              });
               // From here the call waits: a caller that goes away is answered at once.
               arm();
               throw new RetryWanted(error, delayMs);
@@ -111,4 +145,3 @@ export const createRetryStep: StepFactory = ({ source: { name: source }, policy,
     },
   };
 };
-

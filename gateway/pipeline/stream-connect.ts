@@ -13,7 +13,10 @@
 import type { StreamCall, Subscribe } from './call.js';
 
 /** How the connect phase of one stream ended. */
-export type ConnectOutcome = { readonly ok: true } | { readonly ok: false; readonly error: unknown } | { readonly ok: false; readonly abandoned: true };
+export type ConnectOutcome =
+  | { readonly ok: true }
+  | { readonly ok: false; readonly error: unknown }
+  | { readonly ok: false; readonly abandoned: true };
 
 export interface ConnectWatch {
   /** Called once when the stream starts connecting; `outcome` settles when the connect phase ends. */
@@ -27,7 +30,11 @@ export interface ConnectWatch {
 }
 
 /** `next(call)`'s stream, with its connect phase watched by `watch`. */
-export function watchConnect(call: StreamCall, next: Subscribe, watch: ConnectWatch): AsyncIterable<unknown> {
+export function watchConnect(
+  call: StreamCall,
+  next: Subscribe,
+  watch: ConnectWatch,
+): AsyncIterable<unknown> {
   return {
     [Symbol.asyncIterator]() {
       let connecting = true;
@@ -75,7 +82,9 @@ export function watchConnect(call: StreamCall, next: Subscribe, watch: ConnectWa
             // The caller hears the connect failure once; the stream is over after it.
             const { error } = failedWith;
             failedWith = { error: undefined };
-            return error === undefined ? Promise.resolve({ done: true, value: undefined }) : Promise.reject(error);
+            return error === undefined
+              ? Promise.resolve({ done: true, value: undefined })
+              : Promise.reject(error);
           }
           if (!connecting) return inner.next();
           return new Promise<IteratorResult<unknown>>((resolve, reject) => {

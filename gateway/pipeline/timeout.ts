@@ -37,16 +37,32 @@ export const createTimeoutStep: StepFactory = ({ source, policy, logger }) => ({
   name: 'timeout',
   invoke: (next) => (call) => {
     const { timeoutMs } = operationPolicy(policy, call.operation.name);
-    const leftMs = call.ctx.deadlineAt === undefined ? Number.POSITIVE_INFINITY : call.ctx.deadlineAt - Date.now();
+    const leftMs =
+      call.ctx.deadlineAt === undefined
+        ? Number.POSITIVE_INFINITY
+        : call.ctx.deadlineAt - Date.now();
     if (leftMs <= 0) {
       // A refusal, not the backend's timeout: the breaker must not count it against a backend never called.
-      return Promise.reject(refuse(call, { code: 'SOURCE_TIMEOUT', reason: 'deadline spent', safeMessage: `No time was left in the request's deadline to call ${source.name}.` }));
+      return Promise.reject(
+        refuse(call, {
+          code: 'SOURCE_TIMEOUT',
+          reason: 'deadline spent',
+          safeMessage: `No time was left in the request's deadline to call ${source.name}.`,
+        }),
+      );
     }
-    const bounded = Math.min(timeoutMs, Math.ceil(leftMs), call.ctx.timeoutMs ?? Number.POSITIVE_INFINITY);
+    const bounded = Math.min(
+      timeoutMs,
+      Math.ceil(leftMs),
+      call.ctx.timeoutMs ?? Number.POSITIVE_INFINITY,
+    );
     return next({ ...call, ctx: { ...call.ctx, timeoutMs: bounded } });
   },
   subscribe: (next) => (call) => {
     const { timeoutMs } = operationPolicy(policy, call.operation.name);
-    return watchConnect(call, next, { started: () => undefined, timeout: { ms: timeoutMs, error: () => connectTimedOut(call, timeoutMs, logger) } });
+    return watchConnect(call, next, {
+      started: () => undefined,
+      timeout: { ms: timeoutMs, error: () => connectTimedOut(call, timeoutMs, logger) },
+    });
   },
 });

@@ -21,17 +21,31 @@ function causeOf(error: SourceError): Record<string, unknown> {
   const { cause } = error;
   if (!(cause instanceof Error)) return {};
   const code = (cause as { code?: unknown }).code;
-  return { cause: { name: cause.name, ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}), message: logReason(cause.message, 500) } };
+  return {
+    cause: {
+      name: cause.name,
+      ...(typeof code === 'string' || typeof code === 'number' ? { code } : {}),
+      message: logReason(cause.message, 500),
+    },
+  };
 }
 
 /** `status` (HTTP status or gRPC code) and `reason` (a problem's detail, a fault's faultstring, a status message): already redacted by the source. */
 function statusAndReason(detail: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const status = detail.httpStatus ?? detail.grpcCode;
   const reason = detail.reason ?? detail.faultstring;
-  return { ...(status === undefined ? {} : { status }), ...(reason === undefined ? {} : { reason }) };
+  return {
+    ...(status === undefined ? {} : { status }),
+    ...(reason === undefined ? {} : { reason }),
+  };
 }
 
-export function logUpstreamFailure(logger: Logger, call: Pick<Call, 'source' | 'ctx'> & { readonly operation: { readonly name: string } }, error: SourceError, keys?: number): void {
+export function logUpstreamFailure(
+  logger: Logger,
+  call: Pick<Call, 'source' | 'ctx'> & { readonly operation: { readonly name: string } },
+  error: SourceError,
+  keys?: number,
+): void {
   // Refused before any call was made: the caller's arguments, not the backend.
   if (error.code === 'SOURCE_BAD_INPUT') return;
   const fields = {
@@ -48,7 +62,10 @@ export function logUpstreamFailure(logger: Logger, call: Pick<Call, 'source' | '
     ...(error.retryable ? { retryable: true } : {}),
     ...causeOf(error),
   };
-  (CALLER_CODES.has(error.code) ? logger.info : logger.warn)(`${error.source} ${error.operation} failed: ${error.code}`, fields);
+  (CALLER_CODES.has(error.code) ? logger.info : logger.warn)(
+    `${error.source} ${error.operation} failed: ${error.code}`,
+    fields,
+  );
 }
 
 export const createUpstreamLogStep: StepFactory = ({ logger }) => ({
@@ -58,15 +75,30 @@ export const createUpstreamLogStep: StepFactory = ({ logger }) => ({
     try {
       answer = await next(call);
     } catch (error) {
-      if (error instanceof SourceError) logUpstreamFailure(logger, call, error, call.kind === 'batch' ? call.keys.length : undefined);
+      if (error instanceof SourceError)
+        logUpstreamFailure(
+          logger,
+          call,
+          error,
+          call.kind === 'batch' ? call.keys.length : undefined,
+        );
       throw error;
     }
     if (call.kind === 'batch' && Array.isArray(answer)) {
       // A key the backend left out is a NOT_FOUND at its place: one line per batch, not per key.
       const failed = answer.filter((value): value is SourceError => value instanceof SourceError);
       const notFound = failed.filter((value) => value.code === 'SOURCE_NOT_FOUND').length;
-      for (const error of failed) if (error.code !== 'SOURCE_NOT_FOUND') logUpstreamFailure(logger, call, error);
-      if (notFound > 0) logger.info(`${call.source} ${call.operation.name} left keys out of a batch answer`, { requestId: call.ctx.requestId, source: call.source, operation: call.operation.name, code: 'SOURCE_NOT_FOUND', missing: notFound, keys: call.keys.length });
+      for (const error of failed)
+        if (error.code !== 'SOURCE_NOT_FOUND') logUpstreamFailure(logger, call, error);
+      if (notFound > 0)
+        logger.info(`${call.source} ${call.operation.name} left keys out of a batch answer`, {
+          requestId: call.ctx.requestId,
+          source: call.source,
+          operation: call.operation.name,
+          code: 'SOURCE_NOT_FOUND',
+          missing: notFound,
+          keys: call.keys.length,
+        });
     }
     return answer;
   },

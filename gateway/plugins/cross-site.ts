@@ -21,7 +21,9 @@ export interface CorsOptions {
 const ALLOWED_HEADERS = ['content-type', 'accept', 'authorization', 'x-request-id'];
 
 /** Yoga's `cors` option: CORS headers only for an allowed origin, never a reflected one. */
-export function corsFor(options: CorsOptions): NonNullable<YogaServerOptions<object, object>['cors']> {
+export function corsFor(
+  options: CorsOptions,
+): NonNullable<YogaServerOptions<object, object>['cors']> {
   if (options.allowedOrigins.length === 0) return false;
   const allowed = new Set(options.allowedOrigins);
   return (request: Request) => {

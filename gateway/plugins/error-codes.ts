@@ -21,13 +21,19 @@ function coded(error: GraphQLError): GraphQLError {
     source: error.source,
     positions: error.positions,
     path: error.path,
-    extensions: { ...extensions, code: typeof extensions.code === 'string' ? extensions.code : codeFor(error) },
+    extensions: {
+      ...extensions,
+      code: typeof extensions.code === 'string' ? extensions.code : codeFor(error),
+    },
   });
 }
 
 function withCodes<T extends ExecutionResult>(result: T): T {
   if (result.errors === undefined || result.errors.length === 0) return result;
-  return { ...result, errors: result.errors.map((error) => (error instanceof GraphQLError ? coded(error) : error)) };
+  return {
+    ...result,
+    errors: result.errors.map((error) => (error instanceof GraphQLError ? coded(error) : error)),
+  };
 }
 
 export function useErrorCodes(): Plugin {

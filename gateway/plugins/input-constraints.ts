@@ -46,19 +46,57 @@ interface Violation {
 }
 
 /** What is wrong with one value under one constraint, or undefined. Lists are checked by checkValue. */
-function scalarViolation(value: unknown, constraint: InputConstraint): Omit<Violation, 'path' | 'argument'> | undefined {
+function scalarViolation(
+  value: unknown,
+  constraint: InputConstraint,
+): Omit<Violation, 'path' | 'argument'> | undefined {
   if (typeof value === 'number') {
-    if (constraint.min !== undefined && value < constraint.min) return { constraint: 'min', limit: constraint.min, message: `must be at least ${constraint.min}` };
-    if (constraint.max !== undefined && value > constraint.max) return { constraint: 'max', limit: constraint.max, message: `must be at most ${constraint.max}` };
-    if (constraint.exclusiveMin !== undefined && !(value > constraint.exclusiveMin)) return { constraint: 'exclusiveMin', limit: constraint.exclusiveMin, message: `must be more than ${constraint.exclusiveMin}` };
-    if (constraint.exclusiveMax !== undefined && !(value < constraint.exclusiveMax)) return { constraint: 'exclusiveMax', limit: constraint.exclusiveMax, message: `must be less than ${constraint.exclusiveMax}` };
+    if (constraint.min !== undefined && value < constraint.min)
+      return {
+        constraint: 'min',
+        limit: constraint.min,
+        message: `must be at least ${constraint.min}`,
+      };
+    if (constraint.max !== undefined && value > constraint.max)
+      return {
+        constraint: 'max',
+        limit: constraint.max,
+        message: `must be at most ${constraint.max}`,
+      };
+    if (constraint.exclusiveMin !== undefined && !(value > constraint.exclusiveMin))
+      return {
+        constraint: 'exclusiveMin',
+        limit: constraint.exclusiveMin,
+        message: `must be more than ${constraint.exclusiveMin}`,
+      };
+    if (constraint.exclusiveMax !== undefined && !(value < constraint.exclusiveMax))
+      return {
+        constraint: 'exclusiveMax',
+        limit: constraint.exclusiveMax,
+        message: `must be less than ${constraint.exclusiveMax}`,
+      };
   } else if (typeof value === 'string') {
     // Code points, as a caller counts characters; stops early on a huge string.
     let length = 0;
     for (const _ of value) if (++length > (constraint.maxLength ?? Number.POSITIVE_INFINITY)) break;
-    if (constraint.maxLength !== undefined && length > constraint.maxLength) return { constraint: 'maxLength', limit: constraint.maxLength, message: `must be at most ${constraint.maxLength} characters` };
-    if (constraint.minLength !== undefined && length < constraint.minLength) return { constraint: 'minLength', limit: constraint.minLength, message: `must be at least ${constraint.minLength} characters` };
-    if (constraint.pattern !== undefined && !constraint.pattern.test(value)) return { constraint: 'pattern', limit: constraint.pattern.source, message: 'is not in the documented format' };
+    if (constraint.maxLength !== undefined && length > constraint.maxLength)
+      return {
+        constraint: 'maxLength',
+        limit: constraint.maxLength,
+        message: `must be at most ${constraint.maxLength} characters`,
+      };
+    if (constraint.minLength !== undefined && length < constraint.minLength)
+      return {
+        constraint: 'minLength',
+        limit: constraint.minLength,
+        message: `must be at least ${constraint.minLength} characters`,
+      };
+    if (constraint.pattern !== undefined && !constraint.pattern.test(value))
+      return {
+        constraint: 'pattern',
+        limit: constraint.pattern.source,
+        message: 'is not in the documented format',
+      };
   }
   return undefined;
 }
@@ -91,27 +129,50 @@ interface Site {
 type SitePlans = WeakMap<OperationDefinitionNode, readonly Site[]>;
 
 /** Can a value of this argument type meet a constraint below its own (an input object's field, at any depth)? */
-function constrainedWithin(type: GraphQLInputType, constraints: InputConstraints, memo: Map<string, boolean>): boolean {
+function constrainedWithin(
+  type: GraphQLInputType,
+  constraints: InputConstraints,
+  memo: Map<string, boolean>,
+): boolean {
   const named = getNamedType(type);
   if (!isInputObjectType(named)) return false;
   const known = memo.get(named.name);
   if (known !== undefined) return known;
   memo.set(named.name, false); // a recursive input type: its own fields decide
-  const found = Object.values(named.getFields()).some((field) => constraints.has(`${named.name}.${field.name}`) || constrainedWithin(field.type, constraints, memo));
+  const found = Object.values(named.getFields()).some(
+    (field) =>
+      constraints.has(`${named.name}.${field.name}`) ||
+      constrainedWithin(field.type, constraints, memo),
+  );
   memo.set(named.name, found);
   return found;
 }
 
 /** The sites of `operation`, in the order the walk meets them. */
-function sitesOf(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode, constraints: InputConstraints, memo: Map<string, boolean>): Site[] {
+function sitesOf(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  constraints: InputConstraints,
+  memo: Map<string, boolean>,
+): Site[] {
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION)
+      fragments.set(definition.name.value, definition);
   const sites: Site[] = [];
   const seenFragments = new Set<string>();
-  const walk = (parent: GraphQLCompositeType, selectionSet: SelectionSetNode, path: ReadonlyArray<string | number>): void => {
+  const walk = (
+    parent: GraphQLCompositeType,
+    selectionSet: SelectionSetNode,
+    path: ReadonlyArray<string | number>,
+  ): void => {
     for (const selection of selectionSet.selections) {
       if (selection.kind === Kind.INLINE_FRAGMENT) {
-        const on = selection.typeCondition === undefined ? parent : schema.getType(selection.typeCondition.name.value);
+        const on =
+          selection.typeCondition === undefined
+            ? parent
+            : schema.getType(selection.typeCondition.name.value);
         if (on !== undefined && isCompositeType(on)) walk(on, selection.selectionSet, path);
       } else if (selection.kind === Kind.FRAGMENT_SPREAD) {
         const fragment = fragments.get(selection.name.value);
@@ -125,11 +186,18 @@ function sitesOf(schema: GraphQLSchema, document: DocumentNode, operation: Opera
         const field = parent.getFields()[selection.name.value];
         if (field === undefined) continue;
         const at = [...path, selection.alias?.value ?? selection.name.value];
-        if (field.args.some((arg) => constraints.has(`${parent.name}.${field.name}(${arg.name}:)`) || constrainedWithin(arg.type, constraints, memo))) {
+        if (
+          field.args.some(
+            (arg) =>
+              constraints.has(`${parent.name}.${field.name}(${arg.name}:)`) ||
+              constrainedWithin(arg.type, constraints, memo),
+          )
+        ) {
           sites.push({ parentName: parent.name, field, selection, path: at });
         }
         const named = getNamedType(field.type);
-        if (selection.selectionSet !== undefined && isCompositeType(named)) walk(named, selection.selectionSet, at);
+        if (selection.selectionSet !== undefined && isCompositeType(named))
+          walk(named, selection.selectionSet, at);
       }
     }
   };
@@ -139,7 +207,12 @@ function sitesOf(schema: GraphQLSchema, document: DocumentNode, operation: Opera
 }
 
 /** Every value of `args`' operation that breaks a constraint (at most MAX_REPORTED). */
-function findViolations(args: OperationArgs, constraints: InputConstraints, plans: SitePlans, memo: Map<string, boolean>): Violation[] {
+function findViolations(
+  args: OperationArgs,
+  constraints: InputConstraints,
+  plans: SitePlans,
+  memo: Map<string, boolean>,
+): Violation[] {
   const { schema, document } = args;
   const operation = getOperationAST(document, args.operationName);
   if (operation === null || operation === undefined) return [];
@@ -150,33 +223,64 @@ function findViolations(args: OperationArgs, constraints: InputConstraints, plan
   }
   // No argument a constraint applies to: nothing to coerce or check.
   if (sites.length === 0) return [];
-  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], args.variableValues ?? {});
+  const coerced = getVariableValues(
+    schema,
+    operation.variableDefinitions ?? [],
+    args.variableValues ?? {},
+  );
   // Variables that do not coerce: execution reports them (BAD_USER_INPUT) itself.
   if (coerced.errors !== undefined) return [];
   const variables = coerced.coerced;
   const violations: Violation[] = [];
 
-  const checkValue = (value: unknown, type: GraphQLInputType, constraint: InputConstraint | undefined, path: ReadonlyArray<string | number>, argument: string): void => {
+  const checkValue = (
+    value: unknown,
+    type: GraphQLInputType,
+    constraint: InputConstraint | undefined,
+    path: ReadonlyArray<string | number>,
+    argument: string,
+  ): void => {
     if (value === null || value === undefined || violations.length >= MAX_REPORTED) return;
     const inner = isNonNullType(type) ? type.ofType : type;
     if (isListType(inner)) {
       const items = value as unknown[];
       if (constraint?.maxItems !== undefined && items.length > constraint.maxItems) {
-        violations.push({ path, argument, constraint: 'maxItems', limit: constraint.maxItems, message: `must have at most ${constraint.maxItems} items` });
+        violations.push({
+          path,
+          argument,
+          constraint: 'maxItems',
+          limit: constraint.maxItems,
+          message: `must have at most ${constraint.maxItems} items`,
+        });
         return;
       }
       if (constraint?.minItems !== undefined && items.length < constraint.minItems) {
-        violations.push({ path, argument, constraint: 'minItems', limit: constraint.minItems, message: `must have at least ${constraint.minItems} items` });
+        violations.push({
+          path,
+          argument,
+          constraint: 'minItems',
+          limit: constraint.minItems,
+          message: `must have at least ${constraint.minItems} items`,
+        });
         return;
       }
-      items.forEach((item, index) => checkValue(item, inner.ofType, constraint, path, `${argument}[${index}]`));
+      items.forEach((item, index) =>
+        checkValue(item, inner.ofType, constraint, path, `${argument}[${index}]`),
+      );
       return;
     }
     if (isInputObjectType(inner)) {
       const fields = inner.getFields();
       for (const [name, fieldValue] of Object.entries(value as Record<string, unknown>)) {
         const field = fields[name];
-        if (field !== undefined) checkValue(fieldValue, field.type, constraints.get(`${inner.name}.${name}`), path, `${argument}.${name}`);
+        if (field !== undefined)
+          checkValue(
+            fieldValue,
+            field.type,
+            constraints.get(`${inner.name}.${name}`),
+            path,
+            `${argument}.${name}`,
+          );
       }
       return;
     }
@@ -192,7 +296,14 @@ function findViolations(args: OperationArgs, constraints: InputConstraints, plan
     } catch {
       continue; // execution reports arguments that do not coerce
     }
-    for (const arg of field.args) checkValue(values[arg.name], arg.type, constraints.get(`${parentName}.${field.name}(${arg.name}:)`), path, arg.name);
+    for (const arg of field.args)
+      checkValue(
+        values[arg.name],
+        arg.type,
+        constraints.get(`${parentName}.${field.name}(${arg.name}:)`),
+        path,
+        arg.name,
+      );
   }
   return violations;
 }
@@ -202,7 +313,13 @@ function toErrors(violations: readonly Violation[]): GraphQLError[] {
     (violation) =>
       new GraphQLError(`Argument "${violation.argument}" ${violation.message}.`, {
         path: violation.path,
-        extensions: { code: 'BAD_USER_INPUT', argument: violation.argument, constraint: violation.constraint, limit: violation.limit, http: { status: 400 } },
+        extensions: {
+          code: 'BAD_USER_INPUT',
+          argument: violation.argument,
+          constraint: violation.constraint,
+          limit: violation.limit,
+          http: { status: 400 },
+        },
       }),
   );
 }

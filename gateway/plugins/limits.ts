@@ -20,7 +20,9 @@ type LimitCode = Extract<GatewayErrorCode, `LIMIT_${string}`>;
 /** armor's rejection hook: report our coded error instead of throwing armor's. */
 function reject(code: LimitCode, limit: number) {
   return (context: ValidationContext | null, error: GraphQLError): void => {
-    const coded = new GraphQLError(error.message.replace(/^Syntax Error: /, ''), { extensions: { code, limit } });
+    const coded = new GraphQLError(error.message.replace(/^Syntax Error: /, ''), {
+      extensions: { code, limit },
+    });
     // Parsing (tokens) has no validation context: there the error can only be thrown.
     if (context === null) throw coded;
     context.reportError(coded);
@@ -28,13 +30,33 @@ function reject(code: LimitCode, limit: number) {
 }
 
 /** `limits` with maxDepth and maxAliases raised to the highest any plan allows (plugins/rate-limit.ts outerLimits). */
-export function useLimits(limits: Pick<ResolvedConfig['limits'], 'maxTokens' | 'maxDepth' | 'maxAliases'>): Plugin {
+export function useLimits(
+  limits: Pick<ResolvedConfig['limits'], 'maxTokens' | 'maxDepth' | 'maxAliases'>,
+): Plugin {
   const common = { exposeLimits: true, propagateOnRejection: false } as const;
   return {
     onPluginInit({ addPlugin }) {
-      addPlugin(maxTokensPlugin({ ...common, n: limits.maxTokens, onReject: [reject('LIMIT_TOKENS_EXCEEDED', limits.maxTokens)] }) as Plugin);
-      addPlugin(maxDepthPlugin({ ...common, n: limits.maxDepth, onReject: [reject('LIMIT_DEPTH_EXCEEDED', limits.maxDepth)] }) as Plugin);
-      addPlugin(maxAliasesPlugin({ ...common, n: limits.maxAliases, onReject: [reject('LIMIT_ALIASES_EXCEEDED', limits.maxAliases)] }) as Plugin);
+      addPlugin(
+        maxTokensPlugin({
+          ...common,
+          n: limits.maxTokens,
+          onReject: [reject('LIMIT_TOKENS_EXCEEDED', limits.maxTokens)],
+        }) as Plugin,
+      );
+      addPlugin(
+        maxDepthPlugin({
+          ...common,
+          n: limits.maxDepth,
+          onReject: [reject('LIMIT_DEPTH_EXCEEDED', limits.maxDepth)],
+        }) as Plugin,
+      );
+      addPlugin(
+        maxAliasesPlugin({
+          ...common,
+          n: limits.maxAliases,
+          onReject: [reject('LIMIT_ALIASES_EXCEEDED', limits.maxAliases)],
+        }) as Plugin,
+      );
     },
   };
 }

@@ -14,29 +14,57 @@ import type { Logger } from '../logger.js';
 export const UNEXPECTED_MESSAGE = 'Unexpected error.';
 
 /** A masked error for the caller, after logging the real one with its stack. */
-export function unexpectedError(error: unknown, requestId: string | undefined, logger: Logger, base?: GraphQLError): GraphQLError {
-  logger.error('Unexpected error while handling a request', { requestId, error, path: base?.path?.join('.') });
+export function unexpectedError(
+  error: unknown,
+  requestId: string | undefined,
+  logger: Logger,
+  base?: GraphQLError,
+): GraphQLError {
+  logger.error('Unexpected error while handling a request', {
+    requestId,
+    error,
+    path: base?.path?.join('.'),
+  });
   return new GraphQLError(UNEXPECTED_MESSAGE, {
     nodes: base?.nodes,
     source: base?.source,
     positions: base?.positions,
     path: base?.path,
-    extensions: { code: 'INTERNAL_SERVER_ERROR', ...(requestId === undefined ? {} : { requestId }) },
+    extensions: {
+      code: 'INTERNAL_SERVER_ERROR',
+      ...(requestId === undefined ? {} : { requestId }),
+    },
   });
 }
 
 /** Turns one error into what the caller may see; `requestId` names the log line of a masked one. */
-function exposeOrMask(error: Error, requestId: string | undefined, logger: Logger, isDev: boolean): Error {
+function exposeOrMask(
+  error: Error,
+  requestId: string | undefined,
+  logger: Logger,
+  isDev: boolean,
+): Error {
   const original = error instanceof GraphQLError ? error.originalError : error;
   if (original instanceof SwitchboardError) {
     const exposed = toGraphQLError(original);
     if (!(error instanceof GraphQLError)) return exposed;
-    return new GraphQLError(exposed.message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions: exposed.extensions });
+    return new GraphQLError(exposed.message, {
+      nodes: error.nodes,
+      source: error.source,
+      positions: error.positions,
+      path: error.path,
+      extensions: exposed.extensions,
+    });
   }
   // Yoga's own rule: a GraphQLError raised on purpose (not wrapping a thrown Error) is for the caller.
   const passed = yogaMaskError(error, UNEXPECTED_MESSAGE, isDev);
   if (passed === error) return error;
-  return unexpectedError(original, requestId, logger, error instanceof GraphQLError ? error : undefined);
+  return unexpectedError(
+    original,
+    requestId,
+    logger,
+    error instanceof GraphQLError ? error : undefined,
+  );
 }
 
 /**
@@ -53,7 +81,12 @@ export function useRequestErrorMasking(logger: Logger): Plugin<{ requestId?: str
         onExecuteDone(payload) {
           return handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {
             if (result.errors === undefined || result.errors.length === 0) return;
-            setResult({ ...result, errors: result.errors.map((error) => exposeOrMask(error, requestId, logger, false)) as GraphQLError[] });
+            setResult({
+              ...result,
+              errors: result.errors.map((error) =>
+                exposeOrMask(error, requestId, logger, false),
+              ) as GraphQLError[],
+            });
           });
         },
       };
@@ -62,8 +95,11 @@ export function useRequestErrorMasking(logger: Logger): Plugin<{ requestId?: str
 }
 
 /** Yoga's `maskedErrors` option: the backstop for errors raised outside execution, where no request id is at hand. */
-export function createMaskedErrors(logger: Logger): NonNullable<Exclude<YogaServerOptions<object, object>['maskedErrors'], boolean>> {
+export function createMaskedErrors(
+  logger: Logger,
+): NonNullable<Exclude<YogaServerOptions<object, object>['maskedErrors'], boolean>> {
   return {
-    maskError: (error, _message, isDev) => exposeOrMask(error as Error, undefined, logger, isDev ?? false),
+    maskError: (error, _message, isDev) =>
+      exposeOrMask(error as Error, undefined, logger, isDev ?? false),
   };
 }

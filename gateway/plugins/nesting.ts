@@ -30,11 +30,13 @@ export function documentNesting(source: string, stopAbove = Number.POSITIVE_INFI
     } else if (char === '"') {
       if (source.startsWith('"""', i)) {
         i += 3;
-        while (i < source.length && !source.startsWith('"""', i)) i += source.startsWith('\\"""', i) ? 4 : 1;
+        while (i < source.length && !source.startsWith('"""', i))
+          i += source.startsWith('\\"""', i) ? 4 : 1;
         i += 2;
       } else {
         i += 1;
-        while (i < source.length && source[i] !== '"' && source[i] !== '\n') i += source[i] === '\\' ? 2 : 1;
+        while (i < source.length && source[i] !== '"' && source[i] !== '\n')
+          i += source[i] === '\\' ? 2 : 1;
       }
     } else if (char === '{' || char === '[' || char === '(') {
       depth += 1;
@@ -57,7 +59,8 @@ export function jsonNesting(value: unknown, stopAbove = Number.POSITIVE_INFINITY
     const level = depth + 1;
     if (level > deepest) deepest = level;
     if (deepest > stopAbove) return deepest;
-    for (const child of Array.isArray(current) ? current : Object.values(current)) stack.push([child, level]);
+    for (const child of Array.isArray(current) ? current : Object.values(current))
+      stack.push([child, level]);
   }
   return deepest;
 }
@@ -70,9 +73,15 @@ export interface NestingOptions {
 export function useNestingLimit({ maxNestingDepth }: NestingOptions): Plugin {
   return {
     onParams({ params }) {
-      if (typeof params.query === 'string' && documentNesting(params.query, maxNestingDepth) > maxNestingDepth) throw nestingError('The document\'s brackets', maxNestingDepth);
-      if (jsonNesting(params.variables, maxNestingDepth) > maxNestingDepth) throw nestingError('The variables', maxNestingDepth);
-      if (jsonNesting(params.extensions, maxNestingDepth) > maxNestingDepth) throw nestingError('The extensions', maxNestingDepth);
+      if (
+        typeof params.query === 'string' &&
+        documentNesting(params.query, maxNestingDepth) > maxNestingDepth
+      )
+        throw nestingError("The document's brackets", maxNestingDepth);
+      if (jsonNesting(params.variables, maxNestingDepth) > maxNestingDepth)
+        throw nestingError('The variables', maxNestingDepth);
+      if (jsonNesting(params.extensions, maxNestingDepth) > maxNestingDepth)
+        throw nestingError('The extensions', maxNestingDepth);
     },
   };
 }

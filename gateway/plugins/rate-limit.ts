@@ -12,7 +12,13 @@ import type { Plugin } from 'graphql-yoga';
 import type { Caller } from '../auth/index.js';
 import type { ResolvedConfig } from '../config/index.js';
 import { GatewayError, type GatewayErrorCode } from '../errors.js';
-import { measureOperation, rateLimitHeaders, type LimiterStore, type LimitCounter, type LimitOutcome } from '../limits/index.js';
+import {
+  measureOperation,
+  rateLimitHeaders,
+  type LimiterStore,
+  type LimitCounter,
+  type LimitOutcome,
+} from '../limits/index.js';
 import type { Logger } from '../logger.js';
 
 /** One plan as configured: every member optional (a record's entries are not filled with defaults). */
@@ -44,33 +50,64 @@ export interface CallerLimits {
  * Builds every plan's counters once. Throws CONFIG_INVALID when
  * `defaultPlan` or `anonymousPlan` names a plan that is not configured.
  */
-export function createCallerLimits(config: Pick<ResolvedConfig, 'rateLimits' | 'limits'>, store: LimiterStore, logger: Logger): CallerLimits {
+export function createCallerLimits(
+  config: Pick<ResolvedConfig, 'rateLimits' | 'limits'>,
+  store: LimiterStore,
+  logger: Logger,
+): CallerLimits {
   const { rateLimits } = config;
   const plans = new Map<string, Plan>();
   for (const [name, raw] of Object.entries(rateLimits.plans as Record<string, PlanConfig>)) {
-    const counter = (kind: 'requests' | 'cost', points: number | undefined): LimitCounter | undefined =>
-      points === undefined || points === 0 ? undefined : store.counter({ name: `${name}:${kind}`, points, windowSeconds: rateLimits.windowSeconds });
+    const counter = (
+      kind: 'requests' | 'cost',
+      points: number | undefined,
+    ): LimitCounter | undefined =>
+      points === undefined || points === 0
+        ? undefined
+        : store.counter({
+            name: `${name}:${kind}`,
+            points,
+            windowSeconds: rateLimits.windowSeconds,
+          });
     const requests = counter('requests', raw.requests);
     const cost = counter('cost', raw.cost);
-    plans.set(name, { name, ...(raw.maxDepth === undefined ? {} : { maxDepth: raw.maxDepth }), ...(raw.maxAliases === undefined ? {} : { maxAliases: raw.maxAliases }), ...(raw.maxCost === undefined ? {} : { maxCost: raw.maxCost }), ...(requests ? { requests } : {}), ...(cost ? { cost } : {}) });
+    plans.set(name, {
+      name,
+      ...(raw.maxDepth === undefined ? {} : { maxDepth: raw.maxDepth }),
+      ...(raw.maxAliases === undefined ? {} : { maxAliases: raw.maxAliases }),
+      ...(raw.maxCost === undefined ? {} : { maxCost: raw.maxCost }),
+      ...(requests ? { requests } : {}),
+      ...(cost ? { cost } : {}),
+    });
   }
   for (const option of ['defaultPlan', 'anonymousPlan'] as const) {
     const name = rateLimits[option];
     if (name !== null && !plans.has(name)) {
-      throw new GatewayError({ code: 'CONFIG_INVALID', safeMessage: `Config option "rateLimits.${option}" names the plan "${name}", which rateLimits.plans does not define.`, details: { path: `rateLimits.${option}` } });
+      throw new GatewayError({
+        code: 'CONFIG_INVALID',
+        safeMessage: `Config option "rateLimits.${option}" names the plan "${name}", which rateLimits.plans does not define.`,
+        details: { path: `rateLimits.${option}` },
+      });
     }
   }
   const byDefault = rateLimits.defaultPlan === null ? undefined : plans.get(rateLimits.defaultPlan);
-  const anonymous = rateLimits.anonymousPlan === null ? undefined : plans.get(rateLimits.anonymousPlan);
+  const anonymous =
+    rateLimits.anonymousPlan === null ? undefined : plans.get(rateLimits.anonymousPlan);
   return {
-    planOf: (caller) => (caller.kind === 'anonymous' ? anonymous : ((caller.plan === undefined ? undefined : plans.get(caller.plan)) ?? byDefault)),
+    planOf: (caller) =>
+      caller.kind === 'anonymous'
+        ? anonymous
+        : ((caller.plan === undefined ? undefined : plans.get(caller.plan)) ?? byDefault),
     limits: config.limits,
     logger,
   };
 }
 
 /** The highest depth and alias limits any caller may have: graphql-armor's coarse gate before validation. */
-export function outerLimits(config: Pick<ResolvedConfig, 'rateLimits' | 'limits'>): { maxDepth: number; maxAliases: number } {
+export function outerLimits(config: Pick<ResolvedConfig, 'rateLimits' | 'limits'>): {
+  maxDepth: number;
+  maxAliases: number;
+} {
   const plans = Object.values(config.rateLimits.plans as Record<string, PlanConfig>);
   return {
     maxDepth: Math.max(config.limits.maxDepth, ...plans.map((plan) => plan.maxDepth ?? 0)),
@@ -78,7 +115,11 @@ export function outerLimits(config: Pick<ResolvedConfig, 'rateLimits' | 'limits'
   };
 }
 
-function limitError(code: Extract<GatewayErrorCode, `LIMIT_${string}`>, message: string, limit: number): GraphQLError {
+function limitError(
+  code: Extract<GatewayErrorCode, `LIMIT_${string}`>,
+  message: string,
+  limit: number,
+): GraphQLError {
   return new GraphQLError(message, { extensions: { code, limit, http: { status: 400 } } });
 }
 
@@ -99,7 +140,10 @@ interface Args {
  * @param onRefused told the plan of each request refused for its rate
  *   (the gateway's metrics: switchboard_token_rate_limited_total)
  */
-export function useRateLimit(callerLimits: CallerLimits, onRefused?: (plan: string) => void): Plugin<{ caller: Caller; request: Request }> {
+export function useRateLimit(
+  callerLimits: CallerLimits,
+  onRefused?: (plan: string) => void,
+): Plugin<{ caller: Caller; request: Request }> {
   const { limits, logger } = callerLimits;
   /** What each request's counters said, for its response's headers. */
   const outcomes = new WeakMap<Request, LimitOutcome[]>();
@@ -108,23 +152,62 @@ export function useRateLimit(callerLimits: CallerLimits, onRefused?: (plan: stri
   const check = async (args: Args): Promise<readonly GraphQLError[] | undefined> => {
     const { caller } = args.contextValue;
     const plan = callerLimits.planOf(caller);
-    const measure = measureOperation(args.schema, args.document, args.operationName, args.variableValues);
+    const measure = measureOperation(
+      args.schema,
+      args.document,
+      args.operationName,
+      args.variableValues,
+    );
     if (measure === undefined) return undefined;
     // Depth and aliases: graphql-armor already held every caller to the highest limit; a plan's own is checked here.
-    if (plan?.maxDepth !== undefined && measure.depth > plan.maxDepth) return [limitError('LIMIT_DEPTH_EXCEEDED', `The operation nests ${measure.depth} levels deep; this caller's plan allows ${plan.maxDepth}.`, plan.maxDepth)];
-    if (plan?.maxAliases !== undefined && measure.aliases > plan.maxAliases) return [limitError('LIMIT_ALIASES_EXCEEDED', `The operation uses ${measure.aliases} aliases; this caller's plan allows ${plan.maxAliases}.`, plan.maxAliases)];
+    if (plan?.maxDepth !== undefined && measure.depth > plan.maxDepth)
+      return [
+        limitError(
+          'LIMIT_DEPTH_EXCEEDED',
+          `The operation nests ${measure.depth} levels deep; this caller's plan allows ${plan.maxDepth}.`,
+          plan.maxDepth,
+        ),
+      ];
+    if (plan?.maxAliases !== undefined && measure.aliases > plan.maxAliases)
+      return [
+        limitError(
+          'LIMIT_ALIASES_EXCEEDED',
+          `The operation uses ${measure.aliases} aliases; this caller's plan allows ${plan.maxAliases}.`,
+          plan.maxAliases,
+        ),
+      ];
     const maxCost = plan?.maxCost ?? limits.maxCost;
-    if (measure.cost > maxCost) return [limitError('LIMIT_COST_EXCEEDED', `The operation's cost is ${measure.cost > 1e12 ? 'over 10^12' : Math.ceil(measure.cost)}; the limit is ${maxCost} (list sizes count, see docs/partners.md).`, maxCost)];
-    if (plan === undefined || (plan.requests === undefined && plan.cost === undefined)) return undefined;
+    if (measure.cost > maxCost)
+      return [
+        limitError(
+          'LIMIT_COST_EXCEEDED',
+          `The operation's cost is ${measure.cost > 1e12 ? 'over 10^12' : Math.ceil(measure.cost)}; the limit is ${maxCost} (list sizes count, see docs/partners.md).`,
+          maxCost,
+        ),
+      ];
+    if (plan === undefined || (plan.requests === undefined && plan.cost === undefined))
+      return undefined;
 
     const key = counterKey(caller);
     const taken: LimitOutcome[] = [];
     try {
-      if (plan.requests) taken.push({ name: 'requests', policy: plan.requests.policy, decision: await plan.requests.consume(key, 1) });
-      if (plan.cost) taken.push({ name: 'cost', policy: plan.cost.policy, decision: await plan.cost.consume(key, Math.max(1, measure.cost)) });
+      if (plan.requests)
+        taken.push({
+          name: 'requests',
+          policy: plan.requests.policy,
+          decision: await plan.requests.consume(key, 1),
+        });
+      if (plan.cost)
+        taken.push({
+          name: 'cost',
+          policy: plan.cost.policy,
+          decision: await plan.cost.consume(key, Math.max(1, measure.cost)),
+        });
     } catch (error) {
       // The store failed beyond its fallback: let the request through rather than fail every caller.
-      logger.warn('rate limits: a counter failed; the request was not counted', { error: error instanceof Error ? error.message : String(error) });
+      logger.warn('rate limits: a counter failed; the request was not counted', {
+        error: error instanceof Error ? error.message : String(error),
+      });
       return undefined;
     }
     const request = args.contextValue.request;
@@ -134,11 +217,24 @@ export function useRateLimit(callerLimits: CallerLimits, onRefused?: (plan: stri
     onRefused?.(plan.name);
     const headers = rateLimitHeaders(taken);
     const retryAfterSeconds = Number(headers['Retry-After']);
-    const what = refused.name === 'requests' ? `${refused.policy.points} requests` : `a query cost of ${refused.policy.points}`;
+    const what =
+      refused.name === 'requests'
+        ? `${refused.policy.points} requests`
+        : `a query cost of ${refused.policy.points}`;
     return [
-      new GraphQLError(`Too many requests: the plan "${plan.name}" allows ${what} per ${refused.policy.windowSeconds} s. Retry after ${retryAfterSeconds} s.`, {
-        extensions: { code: 'RATE_LIMITED', policy: refused.name, limit: refused.policy.points, windowSeconds: refused.policy.windowSeconds, retryAfterSeconds, http: { status: 429, headers } },
-      }),
+      new GraphQLError(
+        `Too many requests: the plan "${plan.name}" allows ${what} per ${refused.policy.windowSeconds} s. Retry after ${retryAfterSeconds} s.`,
+        {
+          extensions: {
+            code: 'RATE_LIMITED',
+            policy: refused.name,
+            limit: refused.policy.points,
+            windowSeconds: refused.policy.windowSeconds,
+            retryAfterSeconds,
+            http: { status: 429, headers },
+          },
+        },
+      ),
     ];
   };
 
@@ -154,7 +250,8 @@ export function useRateLimit(callerLimits: CallerLimits, onRefused?: (plan: stri
     onResponse({ request, response }) {
       const taken = outcomes.get(request);
       if (taken === undefined) return;
-      for (const [name, value] of Object.entries(rateLimitHeaders(taken))) if (!response.headers.has(name)) response.headers.set(name, value);
+      for (const [name, value] of Object.entries(rateLimitHeaders(taken)))
+        if (!response.headers.has(name)) response.headers.set(name, value);
     },
   };
 }

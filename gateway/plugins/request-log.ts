@@ -12,11 +12,16 @@ export interface RequestFacts {
   operation?: string;
 }
 
-const NAMED = /^\s*(?:#[^\n]*\n\s*)*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]{0,99})/;
+const NAMED =
+  /^\s*(?:#[^\n]*\n\s*)*(?:query|mutation|subscription)\s+([_A-Za-z][_0-9A-Za-z]{0,99})/;
 
 /** The operation's name, or undefined for an anonymous one. */
-export function operationNameOf(params: { operationName?: string | null | undefined; query?: string | undefined }): string | undefined {
-  if (typeof params.operationName === 'string' && params.operationName !== '') return params.operationName.slice(0, 100);
+export function operationNameOf(params: {
+  operationName?: string | null | undefined;
+  query?: string | undefined;
+}): string | undefined {
+  if (typeof params.operationName === 'string' && params.operationName !== '')
+    return params.operationName.slice(0, 100);
   if (typeof params.query !== 'string') return undefined;
   return NAMED.exec(params.query.slice(0, 400))?.[1];
 }

@@ -11,7 +11,9 @@ import { GraphQLError } from 'graphql';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
 
 function invalid(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'REQUEST_INVALID', http: { status: 400 } } });
+  return new GraphQLError(message, {
+    extensions: { code: 'REQUEST_INVALID', http: { status: 400 } },
+  });
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -24,7 +26,8 @@ function parseJson(text: string, what: string): unknown {
   }
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** Parses a POST body: 400 REQUEST_INVALID when it is not UTF-8, not JSON or not an object; never quotes it. */
 export async function parseJsonBody(request: Request): Promise<GraphQLParams> {
@@ -35,7 +38,10 @@ export async function parseJsonBody(request: Request): Promise<GraphQLParams> {
     throw invalid('The request body is not valid UTF-8.');
   }
   const body = parseJson(text, 'The request body');
-  if (!isObject(body)) throw invalid('The request body should be a JSON object with "query", and optionally "variables", "operationName" and "extensions".');
+  if (!isObject(body))
+    throw invalid(
+      'The request body should be a JSON object with "query", and optionally "variables", "operationName" and "extensions".',
+    );
   return body as GraphQLParams;
 }
 
@@ -51,7 +57,8 @@ export function parseQueryString(request: Request): GraphQLParams {
     const value = search.get(name);
     if (value === null || value === '') continue;
     const parsed = parseJson(value, `The "${name}" parameter`);
-    if (parsed !== null && !isObject(parsed)) throw invalid(`The "${name}" parameter should be a JSON object.`);
+    if (parsed !== null && !isObject(parsed))
+      throw invalid(`The "${name}" parameter should be a JSON object.`);
     params[name] = parsed;
   }
   return params as GraphQLParams;

@@ -20,7 +20,10 @@ export function withoutSuggestions(message: string): string {
   return message.replace(/\s*Did you mean [^?]*\?/g, '');
 }
 
-export function useSchemaDisclosure({ introspection, suggestions }: SchemaDisclosureOptions): Plugin {
+export function useSchemaDisclosure({
+  introspection,
+  suggestions,
+}: SchemaDisclosureOptions): Plugin {
   return {
     onValidate({ addValidationRule }) {
       if (!introspection) addValidationRule(NoSchemaIntrospectionCustomRule);
@@ -31,7 +34,13 @@ export function useSchemaDisclosure({ introspection, suggestions }: SchemaDisclo
           result.map((error) => {
             const message = withoutSuggestions(error.message);
             if (message === error.message) return error;
-            return new GraphQLError(message, { nodes: error.nodes, source: error.source, positions: error.positions, path: error.path, extensions: error.extensions });
+            return new GraphQLError(message, {
+              nodes: error.nodes,
+              source: error.source,
+              positions: error.positions,
+              path: error.path,
+              extensions: error.extensions,
+            });
           }),
         );
       };

@@ -7,7 +7,15 @@
  * operation name (Yoga caches parsed documents, so a repeated query is one
  * WeakMap lookup).
  */
-import { GraphQLError, Kind, getOperationAST, type DocumentNode, type FragmentDefinitionNode, type GraphQLSchema, type SelectionSetNode } from 'graphql';
+import {
+  GraphQLError,
+  Kind,
+  getOperationAST,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type GraphQLSchema,
+  type SelectionSetNode,
+} from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { forbiddenError, type AccessControl } from '../auth/access.js';
 import type { Caller } from '../auth/index.js';
@@ -21,13 +29,19 @@ interface RootSelection {
 }
 
 /** The root fields of one operation, through fragments (a fragment at the root is on the root type). */
-function readRoot(schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): RootSelection | undefined {
+function readRoot(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+): RootSelection | undefined {
   const operation = getOperationAST(document, operationName);
   if (operation === null || operation === undefined) return undefined;
   const root = schema.getRootType(operation.operation);
   if (root === null || root === undefined) return undefined;
   const fragments = new Map<string, FragmentDefinitionNode>();
-  for (const definition of document.definitions) if (definition.kind === Kind.FRAGMENT_DEFINITION) fragments.set(definition.name.value, definition);
+  for (const definition of document.definitions)
+    if (definition.kind === Kind.FRAGMENT_DEFINITION)
+      fragments.set(definition.name.value, definition);
   const fields: Array<{ coordinate: string; responseName: string }> = [];
   let introspects = false;
   const seen = new Set<string>();
@@ -36,7 +50,11 @@ function readRoot(schema: GraphQLSchema, document: DocumentNode, operationName: 
       if (selection.kind === Kind.FIELD) {
         const name = selection.name.value;
         if (name === '__schema' || name === '__type') introspects = true;
-        else if (name !== '__typename') fields.push({ coordinate: `${root.name}.${name}`, responseName: selection.alias?.value ?? name });
+        else if (name !== '__typename')
+          fields.push({
+            coordinate: `${root.name}.${name}`,
+            responseName: selection.alias?.value ?? name,
+          });
       } else if (selection.kind === Kind.INLINE_FRAGMENT) {
         walk(selection.selectionSet);
       } else if (!seen.has(selection.name.value)) {
@@ -50,10 +68,16 @@ function readRoot(schema: GraphQLSchema, document: DocumentNode, operationName: 
   return { fields, introspects };
 }
 
-export function useScopes(access: AccessControl): Plugin<{ caller: Caller; fieldAllowed?: (coordinate: string) => boolean }> {
+export function useScopes(
+  access: AccessControl,
+): Plugin<{ caller: Caller; fieldAllowed?: (coordinate: string) => boolean }> {
   if (!access.active) return {};
   const roots = new WeakMap<DocumentNode, Map<string, RootSelection | undefined>>();
-  const rootOf = (schema: GraphQLSchema, document: DocumentNode, operationName: string | null | undefined): RootSelection | undefined => {
+  const rootOf = (
+    schema: GraphQLSchema,
+    document: DocumentNode,
+    operationName: string | null | undefined,
+  ): RootSelection | undefined => {
     let byName = roots.get(document);
     if (byName === undefined) roots.set(document, (byName = new Map()));
     const key = operationName ?? '';
@@ -62,7 +86,16 @@ export function useScopes(access: AccessControl): Plugin<{ caller: Caller; field
   };
 
   /** The operation's 403 errors, one per root field it may not call; empty when it may run. */
-  const refusals = (args: { schema: GraphQLSchema; document: DocumentNode; operationName?: string | null; contextValue: { caller: Caller } }): { errors: GraphQLError[]; introspectionSchema?: GraphQLSchema; allowed?: (coordinate: string) => boolean } => {
+  const refusals = (args: {
+    schema: GraphQLSchema;
+    document: DocumentNode;
+    operationName?: string | null;
+    contextValue: { caller: Caller };
+  }): {
+    errors: GraphQLError[];
+    introspectionSchema?: GraphQLSchema;
+    allowed?: (coordinate: string) => boolean;
+  } => {
     const root = rootOf(args.schema, args.document, args.operationName);
     if (root === undefined) return { errors: [] };
     const view = access.viewOf(args.contextValue.caller);
@@ -71,9 +104,20 @@ export function useScopes(access: AccessControl): Plugin<{ caller: Caller; field
     for (const { coordinate, responseName } of root.fields) {
       if (!view.forbidden.has(coordinate)) continue;
       const coded = toGraphQLError(forbiddenError(coordinate, view.unmet(coordinate)));
-      errors.push(new GraphQLError(coded.message, { path: [responseName], extensions: { ...coded.extensions, http: { status: 403 } } }));
+      errors.push(
+        new GraphQLError(coded.message, {
+          path: [responseName],
+          extensions: { ...coded.extensions, http: { status: 403 } },
+        }),
+      );
     }
-    return { errors, allowed, ...(root.introspects && view.forbidden.size > 0 ? { introspectionSchema: view.schema() } : {}) };
+    return {
+      errors,
+      allowed,
+      ...(root.introspects && view.forbidden.size > 0
+        ? { introspectionSchema: view.schema() }
+        : {}),
+    };
   };
 
   return {
@@ -82,7 +126,8 @@ export function useScopes(access: AccessControl): Plugin<{ caller: Caller; field
       if (errors.length > 0) return setResultAndStopExecution({ errors });
       if (allowed !== undefined) extendContext({ fieldAllowed: allowed });
       // Introspection reads `info.schema`: this caller's view answers it.
-      if (introspectionSchema !== undefined) setExecuteFn((execution) => executeFn({ ...execution, schema: introspectionSchema }));
+      if (introspectionSchema !== undefined)
+        setExecuteFn((execution) => executeFn({ ...execution, schema: introspectionSchema }));
       return undefined;
     },
     onSubscribe({ args, setResultAndStopExecution, extendContext }) {

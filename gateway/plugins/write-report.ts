@@ -16,7 +16,10 @@ export function useWriteReports(): Plugin<{ writeReports?: WriteReport[] }> {
           if (writeReports === undefined) return;
           return handleStreamOrSingleExecutionResult(payload, ({ result, setResult }) => {
             if (writeReports.length === 0) return;
-            const extension = writeReports.length === 1 ? { write: writeReports[0] } : { writes: [...writeReports] };
+            const extension =
+              writeReports.length === 1
+                ? { write: writeReports[0] }
+                : { writes: [...writeReports] };
             setResult({ ...result, extensions: { ...result.extensions, ...extension } });
           });
         },

@@ -7,7 +7,11 @@
 import { adminRefusal, type AdminCheck } from '../http/admin-guard.js';
 import type { GatewayMetrics } from './metrics.js';
 
-export async function metricsResponse(request: Request, guard: (authorization: string | null) => AdminCheck, metrics: GatewayMetrics | undefined): Promise<Response> {
+export async function metricsResponse(
+  request: Request,
+  guard: (authorization: string | null) => AdminCheck,
+  metrics: GatewayMetrics | undefined,
+): Promise<Response> {
   const check = guard(request.headers.get('authorization'));
   if (check !== 'allowed') return adminRefusal(check);
   if (metrics === undefined) return adminRefusal('disabled');
@@ -15,5 +19,8 @@ export async function metricsResponse(request: Request, guard: (authorization: s
     return new Response(null, { status: 405, headers: { allow: 'GET, HEAD' } });
   }
   const text = await metrics.render();
-  return new Response(request.method === 'HEAD' ? null : text, { status: 200, headers: { 'content-type': metrics.contentType, 'cache-control': 'no-store' } });
+  return new Response(request.method === 'HEAD' ? null : text, {
+    status: 200,
+    headers: { 'content-type': metrics.contentType, 'cache-control': 'no-store' },
+  });
 }

@@ -26,10 +26,21 @@ export interface CacheReads {
 }
 
 /** One source's state as its pipeline reports it (pipeline.state()). */
-export type PipelineState = Readonly<Record<string, Readonly<Record<string, string | number | boolean>>>>;
+export type PipelineState = Readonly<
+  Record<string, Readonly<Record<string, string | number | boolean>>>
+>;
 
 /** The write executor's states (gateway/writes/model.ts WriteState); anything else is counted as "other". */
-const WRITE_STATES: ReadonlySet<string> = new Set(['planned', 'running', 'succeeded', 'compensating', 'compensated', 'dead-lettered', 'replaying', 'discarded']);
+const WRITE_STATES: ReadonlySet<string> = new Set([
+  'planned',
+  'running',
+  'succeeded',
+  'compensating',
+  'compensated',
+  'dead-lettered',
+  'replaying',
+  'discarded',
+]);
 
 const BREAKER_STATES = ['closed', 'open', 'half-open', 'isolated', 'disabled'] as const;
 
@@ -95,23 +106,96 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
   // Process CPU, memory, event-loop lag and GC, as every Node exporter has them (process_*, nodejs_*).
   collectDefaultMetrics({ register: registry });
 
-  const requests = new Counter({ name: 'switchboard_requests_total', help: 'GraphQL requests answered, by operation name and outcome.', labelNames: ['operation', 'outcome'], registers });
-  const requestSeconds = new Histogram({ name: 'switchboard_request_duration_seconds', help: 'Time to answer a GraphQL request (to the first byte of a stream).', labelNames: ['operation', 'outcome'], buckets: BUCKETS, registers });
-  const calls = new Counter({ name: 'switchboard_source_calls_total', help: 'Calls that reached a backend (each attempt of a retried call is one), by outcome.', labelNames: ['source', 'operation', 'outcome'], registers });
-  const callSeconds = new Histogram({ name: 'switchboard_source_call_duration_seconds', help: 'Time a backend took to answer one call.', labelNames: ['source', 'operation'], buckets: BUCKETS, registers });
-  const callErrors = new Counter({ name: 'switchboard_source_call_errors_total', help: 'Failed backend calls, by error code (docs/errors.md).', labelNames: ['source', 'operation', 'code'], registers });
-  const retries = new Counter({ name: 'switchboard_source_retries_total', help: 'Retries of failed calls (second attempts and later).', labelNames: ['source', 'operation'], registers });
-  const refusals = new Counter({ name: 'switchboard_source_refusals_total', help: 'Calls the pipeline refused without reaching the backend, by reason.', labelNames: ['source', 'reason'], registers });
-  const pauses = new Counter({ name: 'switchboard_source_rate_limit_pauses_total', help: 'Rate-limit answers that paused a source (429 + Retry-After, RESOURCE_EXHAUSTED + pushback).', labelNames: ['source'], registers });
-  const cacheHits = new Counter({ name: 'switchboard_cache_hits_total', help: 'Keys answered from the read cache while fresh.', labelNames: ['source', 'operation'], registers });
-  const cacheMisses = new Counter({ name: 'switchboard_cache_misses_total', help: 'Keys the read cache did not hold: the backend was asked.', labelNames: ['source', 'operation'], registers });
-  const cacheRevalidations = new Counter({ name: 'switchboard_cache_revalidations_total', help: 'Stale keys served while a background call refreshed them (stale-while-revalidate).', labelNames: ['source', 'operation'], registers });
-  const cacheStale = new Counter({ name: 'switchboard_cache_stale_served_total', help: 'Stale keys served because the backend failed (stale-if-error).', labelNames: ['source', 'operation'], registers });
-  const writes = new Counter({ name: 'switchboard_writes_total', help: 'Writes that reached a state of the write journal.', labelNames: ['state'], registers });
-  const tokenLimited = new Counter({ name: 'switchboard_token_rate_limited_total', help: 'Requests refused by a per-token rate limit, by plan.', labelNames: ['plan'], registers });
+  const requests = new Counter({
+    name: 'switchboard_requests_total',
+    help: 'GraphQL requests answered, by operation name and outcome.',
+    labelNames: ['operation', 'outcome'],
+    registers,
+  });
+  const requestSeconds = new Histogram({
+    name: 'switchboard_request_duration_seconds',
+    help: 'Time to answer a GraphQL request (to the first byte of a stream).',
+    labelNames: ['operation', 'outcome'],
+    buckets: BUCKETS,
+    registers,
+  });
+  const calls = new Counter({
+    name: 'switchboard_source_calls_total',
+    help: 'Calls that reached a backend (each attempt of a retried call is one), by outcome.',
+    labelNames: ['source', 'operation', 'outcome'],
+    registers,
+  });
+  const callSeconds = new Histogram({
+    name: 'switchboard_source_call_duration_seconds',
+    help: 'Time a backend took to answer one call.',
+    labelNames: ['source', 'operation'],
+    buckets: BUCKETS,
+    registers,
+  });
+  const callErrors = new Counter({
+    name: 'switchboard_source_call_errors_total',
+    help: 'Failed backend calls, by error code (docs/errors.md).',
+    labelNames: ['source', 'operation', 'code'],
+    registers,
+  });
+  const retries = new Counter({
+    name: 'switchboard_source_retries_total',
+    help: 'Retries of failed calls (second attempts and later).',
+    labelNames: ['source', 'operation'],
+    registers,
+  });
+  const refusals = new Counter({
+    name: 'switchboard_source_refusals_total',
+    help: 'Calls the pipeline refused without reaching the backend, by reason.',
+    labelNames: ['source', 'reason'],
+    registers,
+  });
+  const pauses = new Counter({
+    name: 'switchboard_source_rate_limit_pauses_total',
+    help: 'Rate-limit answers that paused a source (429 + Retry-After, RESOURCE_EXHAUSTED + pushback).',
+    labelNames: ['source'],
+    registers,
+  });
+  const cacheHits = new Counter({
+    name: 'switchboard_cache_hits_total',
+    help: 'Keys answered from the read cache while fresh.',
+    labelNames: ['source', 'operation'],
+    registers,
+  });
+  const cacheMisses = new Counter({
+    name: 'switchboard_cache_misses_total',
+    help: 'Keys the read cache did not hold: the backend was asked.',
+    labelNames: ['source', 'operation'],
+    registers,
+  });
+  const cacheRevalidations = new Counter({
+    name: 'switchboard_cache_revalidations_total',
+    help: 'Stale keys served while a background call refreshed them (stale-while-revalidate).',
+    labelNames: ['source', 'operation'],
+    registers,
+  });
+  const cacheStale = new Counter({
+    name: 'switchboard_cache_stale_served_total',
+    help: 'Stale keys served because the backend failed (stale-if-error).',
+    labelNames: ['source', 'operation'],
+    registers,
+  });
+  const writes = new Counter({
+    name: 'switchboard_writes_total',
+    help: 'Writes that reached a state of the write journal.',
+    labelNames: ['state'],
+    registers,
+  });
+  const tokenLimited = new Counter({
+    name: 'switchboard_token_rate_limited_total',
+    help: 'Requests refused by a per-token rate limit, by plan.',
+    labelNames: ['plan'],
+    registers,
+  });
 
   let pipelines: () => ReadonlyMap<string, PipelineState> = () => new Map();
-  const stateOf = (source: string, step: string, field: string): unknown => pipelines().get(source)?.[step]?.[field];
+  const stateOf = (source: string, step: string, field: string): unknown =>
+    pipelines().get(source)?.[step]?.[field];
   const perSource = (read: (source: string, state: PipelineState) => number | undefined) =>
     function (this: Gauge<'source'>): void {
       this.reset();
@@ -133,9 +217,31 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
       }
     },
   });
-  new Gauge({ name: 'switchboard_source_bulkhead_queued', help: 'Calls waiting for a bulkhead slot.', labelNames: ['source'], registers, collect: perSource((_, state) => numberOr(state.bulkhead?.queued)) });
-  new Gauge({ name: 'switchboard_source_bulkhead_in_flight', help: 'Calls holding a bulkhead slot (in flight to the backend).', labelNames: ['source'], registers, collect: perSource((_, state) => numberOr(state.bulkhead?.inFlight)) });
-  new Gauge({ name: 'switchboard_source_paused_seconds', help: 'What is left of a pause the backend asked for, in seconds (0: not paused).', labelNames: ['source'], registers, collect: perSource((_, state) => (typeof state.pushback?.pausedForMs === 'number' ? state.pushback.pausedForMs / 1000 : undefined)) });
+  new Gauge({
+    name: 'switchboard_source_bulkhead_queued',
+    help: 'Calls waiting for a bulkhead slot.',
+    labelNames: ['source'],
+    registers,
+    collect: perSource((_, state) => numberOr(state.bulkhead?.queued)),
+  });
+  new Gauge({
+    name: 'switchboard_source_bulkhead_in_flight',
+    help: 'Calls holding a bulkhead slot (in flight to the backend).',
+    labelNames: ['source'],
+    registers,
+    collect: perSource((_, state) => numberOr(state.bulkhead?.inFlight)),
+  });
+  new Gauge({
+    name: 'switchboard_source_paused_seconds',
+    help: 'What is left of a pause the backend asked for, in seconds (0: not paused).',
+    labelNames: ['source'],
+    registers,
+    collect: perSource((_, state) =>
+      typeof state.pushback?.pausedForMs === 'number'
+        ? state.pushback.pausedForMs / 1000
+        : undefined,
+    ),
+  });
 
   let deadLetters: (() => number | Promise<number>) | undefined;
   new Gauge({
@@ -156,7 +262,10 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
     operationName,
     contentType: registry.contentType,
     observeRequest(operation, outcome, seconds) {
-      const labels = { operation: RESERVED_OPERATIONS.has(operation) ? operation : operationName(operation), outcome };
+      const labels = {
+        operation: RESERVED_OPERATIONS.has(operation) ? operation : operationName(operation),
+        outcome,
+      };
       requests.inc(labels);
       requestSeconds.observe(labels, seconds);
     },
@@ -171,7 +280,8 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
     observeCacheReads(source, operation, reads) {
       if (reads.hits > 0) cacheHits.inc({ source, operation }, reads.hits);
       if (reads.misses > 0) cacheMisses.inc({ source, operation }, reads.misses);
-      if (reads.revalidations > 0) cacheRevalidations.inc({ source, operation }, reads.revalidations);
+      if (reads.revalidations > 0)
+        cacheRevalidations.inc({ source, operation }, reads.revalidations);
     },
     observeStaleServed: (source, operation, count) => cacheStale.inc({ source, operation }, count),
     observeWrite: (state) => writes.inc({ state: WRITE_STATES.has(state) ? state : 'other' }),

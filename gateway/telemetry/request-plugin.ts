@@ -33,7 +33,8 @@ export interface RequestTelemetry {
 }
 
 function outcomeOf(result: unknown): RequestOutcome {
-  if (typeof result !== 'object' || result === null || Symbol.asyncIterator in result) return 'stream';
+  if (typeof result !== 'object' || result === null || Symbol.asyncIterator in result)
+    return 'stream';
   const { errors, data } = result as ExecutionResult;
   if (errors === undefined || errors.length === 0) return 'success';
   return data === null || data === undefined ? 'error' : 'partial';
@@ -43,7 +44,11 @@ export function createRequestTelemetry(telemetry: Telemetry): RequestTelemetry {
   const { metrics, tracing } = telemetry;
   const states = new WeakMap<Request, RequestState>();
 
-  const named = (request: Request | undefined, document: DocumentNode, operationName: string | null | undefined): RequestState | undefined => {
+  const named = (
+    request: Request | undefined,
+    document: DocumentNode,
+    operationName: string | null | undefined,
+  ): RequestState | undefined => {
     const state = request === undefined ? undefined : states.get(request);
     if (state === undefined) return undefined;
     const operation = getOperationAST(document, operationName);
@@ -58,14 +63,26 @@ export function createRequestTelemetry(telemetry: Telemetry): RequestTelemetry {
 
   const plugin: Plugin<{ request?: Request }> = {
     onRequest({ request }) {
-      if (request.method === 'OPTIONS' || (request.method === 'GET' && (request.headers.get('accept') ?? '').includes('text/html'))) return;
+      if (
+        request.method === 'OPTIONS' ||
+        (request.method === 'GET' && (request.headers.get('accept') ?? '').includes('text/html'))
+      )
+        return;
       if (tracing === undefined) {
         states.set(request, { started: performance.now() });
         return;
       }
       const parent = tracing.incoming(request.headers);
-      const span = tracing.tracer.startSpan('graphql request', { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method } }, parent);
-      states.set(request, { started: performance.now(), span, context: trace.setSpan(parent, span) });
+      const span = tracing.tracer.startSpan(
+        'graphql request',
+        { kind: SpanKind.SERVER, attributes: { 'http.request.method': request.method } },
+        parent,
+      );
+      states.set(request, {
+        started: performance.now(),
+        span,
+        context: trace.setSpan(parent, span),
+      });
     },
     onExecute({ args }) {
       const state = named(args.contextValue.request, args.document, args.operationName);
@@ -84,12 +101,17 @@ export function createRequestTelemetry(telemetry: Telemetry): RequestTelemetry {
       if (state === undefined) return;
       states.delete(request);
       const outcome = state.outcome ?? 'rejected';
-      metrics?.observeRequest(state.operation ?? 'unknown', outcome, (performance.now() - state.started) / 1000);
+      metrics?.observeRequest(
+        state.operation ?? 'unknown',
+        outcome,
+        (performance.now() - state.started) / 1000,
+      );
       const { span } = state;
       if (span === undefined) return;
       span.setAttribute('http.response.status_code', response.status);
       span.setAttribute('switchboard.outcome', outcome);
-      if (outcome === 'error' || outcome === 'rejected') span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
+      if (outcome === 'error' || outcome === 'rejected')
+        span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
       span.end();
     },
   };
@@ -98,7 +120,9 @@ export function createRequestTelemetry(telemetry: Telemetry): RequestTelemetry {
     plugin: plugin as Plugin,
     callTelemetry(request) {
       const state = states.get(request);
-      return state === undefined ? undefined : { ...(state.context === undefined ? {} : { parent: state.context }), attempts: 0 };
+      return state === undefined
+        ? undefined
+        : { ...(state.context === undefined ? {} : { parent: state.context }), attempts: 0 };
     },
   };
 }

@@ -26,11 +26,20 @@ function codeOf(error: unknown): string {
 }
 
 function attributesOf(call: Call): Record<string, string | number> {
-  return { 'switchboard.source': call.source, 'switchboard.operation': call.operation.name, 'switchboard.call.kind': call.kind, ...(call.kind === 'batch' ? { 'switchboard.call.keys': call.keys.length } : {}) };
+  return {
+    'switchboard.source': call.source,
+    'switchboard.operation': call.operation.name,
+    'switchboard.call.kind': call.kind,
+    ...(call.kind === 'batch' ? { 'switchboard.call.keys': call.keys.length } : {}),
+  };
 }
 
 export const createCallTelemetryStep: StepFactory = ({ source: { name: source }, telemetry }) => {
-  if (telemetry === undefined || (telemetry.metrics === undefined && telemetry.tracing === undefined)) return { name: 'telemetry' };
+  if (
+    telemetry === undefined ||
+    (telemetry.metrics === undefined && telemetry.tracing === undefined)
+  )
+    return { name: 'telemetry' };
   const { metrics, tracing } = telemetry;
   return {
     name: 'telemetry',
@@ -39,7 +48,11 @@ export const createCallTelemetryStep: StepFactory = ({ source: { name: source },
       let span: Span | undefined;
       let mine: CallTelemetry = { attempts: 0 };
       if (tracing !== undefined) {
-        span = tracing.tracer.startSpan(`${source} ${call.operation.name}`, { kind: SpanKind.INTERNAL, attributes: attributesOf(call) }, parent);
+        span = tracing.tracer.startSpan(
+          `${source} ${call.operation.name}`,
+          { kind: SpanKind.INTERNAL, attributes: attributesOf(call) },
+          parent,
+        );
         mine = { parent: trace.setSpan(parent, span), span, attempts: 0 };
       }
       return next({ ...call, ctx: { ...call.ctx, telemetry: mine } }).then(
@@ -48,7 +61,8 @@ export const createCallTelemetryStep: StepFactory = ({ source: { name: source },
           return answer;
         },
         (error: unknown) => {
-          if (error instanceof RefusedCall) metrics?.observeRefusal(source, String(error.details?.reason ?? 'refused'));
+          if (error instanceof RefusedCall)
+            metrics?.observeRefusal(source, String(error.details?.reason ?? 'refused'));
           if (span !== undefined) endWithError(span, error);
           throw error;
         },
@@ -57,8 +71,15 @@ export const createCallTelemetryStep: StepFactory = ({ source: { name: source },
   };
 };
 
-export const createAttemptTelemetryStep: StepFactory = ({ source: { name: source }, telemetry }) => {
-  if (telemetry === undefined || (telemetry.metrics === undefined && telemetry.tracing === undefined)) return { name: 'telemetry-attempt' };
+export const createAttemptTelemetryStep: StepFactory = ({
+  source: { name: source },
+  telemetry,
+}) => {
+  if (
+    telemetry === undefined ||
+    (telemetry.metrics === undefined && telemetry.tracing === undefined)
+  )
+    return { name: 'telemetry-attempt' };
   const { metrics, tracing } = telemetry;
   return {
     name: 'telemetry-attempt',
@@ -69,15 +90,28 @@ export const createAttemptTelemetryStep: StepFactory = ({ source: { name: source
         outer.attempts += 1;
         if (outer.attempts > 1) {
           metrics?.observeRetry(source, operation);
-          outer.span?.addEvent('retry', { attempt: outer.attempts, ...(outer.lastCode === undefined ? {} : { 'error.type': outer.lastCode }) });
+          outer.span?.addEvent('retry', {
+            attempt: outer.attempts,
+            ...(outer.lastCode === undefined ? {} : { 'error.type': outer.lastCode }),
+          });
         }
       }
       let span: Span | undefined;
       let sent = call;
       if (tracing !== undefined) {
         const parent = outer?.parent ?? ROOT_CONTEXT;
-        span = tracing.tracer.startSpan(`${source} ${operation}`, { kind: SpanKind.CLIENT, attributes: { ...attributesOf(call), 'switchboard.attempt': outer?.attempts ?? 1 } }, parent);
-        sent = { ...call, ctx: { ...call.ctx, propagation: tracing.outgoing(trace.setSpan(parent, span)) } };
+        span = tracing.tracer.startSpan(
+          `${source} ${operation}`,
+          {
+            kind: SpanKind.CLIENT,
+            attributes: { ...attributesOf(call), 'switchboard.attempt': outer?.attempts ?? 1 },
+          },
+          parent,
+        );
+        sent = {
+          ...call,
+          ctx: { ...call.ctx, propagation: tracing.outgoing(trace.setSpan(parent, span)) },
+        };
       }
       const started = performance.now();
       return next(sent).then(
@@ -89,7 +123,12 @@ export const createAttemptTelemetryStep: StepFactory = ({ source: { name: source
         (error: unknown) => {
           const code = codeOf(error);
           metrics?.observeCall(source, operation, (performance.now() - started) / 1000, code);
-          if (error instanceof SourceError && code === 'SOURCE_RATE_LIMITED' && (error.retryAfterMs ?? 0) > 0) metrics?.observePause(source);
+          if (
+            error instanceof SourceError &&
+            code === 'SOURCE_RATE_LIMITED' &&
+            (error.retryAfterMs ?? 0) > 0
+          )
+            metrics?.observePause(source);
           if (outer !== undefined) outer.lastCode = code;
           if (span !== undefined) endWithError(span, error);
           throw error;

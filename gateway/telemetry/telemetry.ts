@@ -9,7 +9,13 @@ import { ROOT_CONTEXT, SpanKind, trace, type Context } from '@opentelemetry/api'
 import type { SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { CallTelemetry } from './call-telemetry.js';
 import { createGatewayMetrics, type GatewayMetrics } from './metrics.js';
-import { createTracing, endWithError, type GatewayTracing, type JournalStepFacts, type TracingOptions } from './tracing.js';
+import {
+  createTracing,
+  endWithError,
+  type GatewayTracing,
+  type JournalStepFacts,
+  type TracingOptions,
+} from './tracing.js';
 
 /** The `telemetry` config section, resolved (gateway/config/options.ts). */
 export interface TelemetryOptions {
@@ -29,7 +35,11 @@ export interface Telemetry {
    * are children of the step. Without tracing, just runs it.
    * @example await telemetry.journalStep({ writeId, step: 0, source: 'erp', operation: 'createOrder' }, (t) => pipeline.invoke({ ...call, ctx: { ...ctx, telemetry: t } }));
    */
-  journalStep<T>(facts: JournalStepFacts, run: (telemetry: CallTelemetry | undefined) => Promise<T>, parent?: Context): Promise<T>;
+  journalStep<T>(
+    facts: JournalStepFacts,
+    run: (telemetry: CallTelemetry | undefined) => Promise<T>,
+    parent?: Context,
+  ): Promise<T>;
   /** Flushes spans not yet exported. Safe twice. */
   close(): Promise<void>;
 }
@@ -42,18 +52,33 @@ export interface TelemetryInit {
 }
 
 export function createTelemetry(options: TelemetryOptions, init: TelemetryInit): Telemetry {
-  const metrics = options.metrics.enabled && init.adminEnabled ? createGatewayMetrics({ maxOperationNames: options.metrics.maxOperationNames }) : undefined;
-  const tracing = options.tracing.enabled ? createTracing(options.tracing, init.spanProcessors) : undefined;
+  const metrics =
+    options.metrics.enabled && init.adminEnabled
+      ? createGatewayMetrics({ maxOperationNames: options.metrics.maxOperationNames })
+      : undefined;
+  const tracing = options.tracing.enabled
+    ? createTracing(options.tracing, init.spanProcessors)
+    : undefined;
   let closing: Promise<void> | undefined;
   return {
     ...(metrics === undefined ? {} : { metrics }),
     ...(tracing === undefined ? {} : { tracing }),
     async journalStep(facts, run, parent = ROOT_CONTEXT) {
       if (tracing === undefined) return run(undefined);
-      const span = tracing.tracer.startSpan(`journal step ${facts.source} ${facts.operation}`, {
-        kind: SpanKind.INTERNAL,
-        attributes: { 'switchboard.write.id': facts.writeId, 'switchboard.write.step': facts.step, 'switchboard.source': facts.source, 'switchboard.operation': facts.operation, ...(facts.action === undefined ? {} : { 'switchboard.write.action': facts.action }) },
-      }, parent);
+      const span = tracing.tracer.startSpan(
+        `journal step ${facts.source} ${facts.operation}`,
+        {
+          kind: SpanKind.INTERNAL,
+          attributes: {
+            'switchboard.write.id': facts.writeId,
+            'switchboard.write.step': facts.step,
+            'switchboard.source': facts.source,
+            'switchboard.operation': facts.operation,
+            ...(facts.action === undefined ? {} : { 'switchboard.write.action': facts.action }),
+          },
+        },
+        parent,
+      );
       try {
         const result = await run({ parent: trace.setSpan(parent, span), attempts: 0 });
         span.end();

@@ -8,11 +8,26 @@
  * through a context manager: no AsyncLocalStorage on the hot path, and a
  * span's parent is exactly the request or call it belongs to.
  */
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Context, type Span, type TextMapGetter, type Tracer } from '@opentelemetry/api';
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Context,
+  type Span,
+  type TextMapGetter,
+  type Tracer,
+} from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BasicTracerProvider, BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
+import {
+  BasicTracerProvider,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  type SpanProcessor,
+} from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 
 export interface TracingOptions {
@@ -56,19 +71,34 @@ const headersGetter: TextMapGetter<Headers> = {
 /**
  * @param processors replace the OTLP exporter (tests pass an InMemorySpanExporter's SimpleSpanProcessor).
  */
-export function createTracing(options: TracingOptions, processors?: readonly SpanProcessor[]): GatewayTracing {
+export function createTracing(
+  options: TracingOptions,
+  processors?: readonly SpanProcessor[],
+): GatewayTracing {
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio) }),
-    spanProcessors: processors === undefined ? [new BatchSpanProcessor(new OTLPTraceExporter(options.endpoint === null ? {} : { url: options.endpoint }))] : [...processors],
+    spanProcessors:
+      processors === undefined
+        ? [
+            new BatchSpanProcessor(
+              new OTLPTraceExporter(options.endpoint === null ? {} : { url: options.endpoint }),
+            ),
+          ]
+        : [...processors],
   });
   const tracer = provider.getTracer('switchboard');
   return {
     tracer,
-    incoming: (headers) => (options.trustIncoming ? propagator.extract(ROOT_CONTEXT, headers, headersGetter) : ROOT_CONTEXT),
+    incoming: (headers) =>
+      options.trustIncoming
+        ? propagator.extract(ROOT_CONTEXT, headers, headersGetter)
+        : ROOT_CONTEXT,
     outgoing(parent) {
       const carrier: Record<string, string> = {};
-      propagator.inject(parent, carrier, { set: (target, key, value) => void (target[key] = value) });
+      propagator.inject(parent, carrier, {
+        set: (target, key, value) => void (target[key] = value),
+      });
       return carrier;
     },
     async close() {
@@ -79,7 +109,14 @@ export function createTracing(options: TracingOptions, processors?: readonly Spa
 
 /** Ends `span` with the failure's code (a SourceError's or GatewayError's `code`, else its name); never its message, which may quote a backend. */
 export function endWithError(span: Span, error: unknown): void {
-  const code = typeof error === 'object' && error !== null && typeof (error as { code?: unknown }).code === 'string' ? (error as { code: string }).code : error instanceof Error ? error.name : 'Error';
+  const code =
+    typeof error === 'object' &&
+    error !== null &&
+    typeof (error as { code?: unknown }).code === 'string'
+      ? (error as { code: string }).code
+      : error instanceof Error
+        ? error.name
+        : 'Error';
   span.setAttribute('error.type', code);
   span.setStatus({ code: SpanStatusCode.ERROR, message: code });
   span.end();

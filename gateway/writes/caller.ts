@@ -8,7 +8,10 @@ import type { Caller as RequestCaller } from '../auth/caller.js';
 import type { Caller } from './model.js';
 
 /** The journal's record of who asked: identity null for anonymous callers (their keys share one scope). */
-export function journalCaller(caller: Pick<RequestCaller, 'kind' | 'id' | 'partner'>, requestId: string): Caller {
+export function journalCaller(
+  caller: Pick<RequestCaller, 'kind' | 'id' | 'partner'>,
+  requestId: string,
+): Caller {
   return {
     identity: caller.kind === 'anonymous' ? null : caller.id,
     requestId,

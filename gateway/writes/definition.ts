@@ -39,7 +39,9 @@ export interface StepDefinition {
   /** The natural-key lookup (`repeat: "lookup"`): its answer at `pick` is the earlier result, or null. */
   readonly lookup?: StepCall & { readonly pick: (answer: unknown) => unknown };
   /** How it is undone, or why it cannot be (`cannotUndo`; a last step may say neither). */
-  readonly undo: (StepCall & { readonly kind: 'operation' }) | { readonly kind: 'none'; readonly reason: string };
+  readonly undo:
+    | (StepCall & { readonly kind: 'operation' })
+    | { readonly kind: 'none'; readonly reason: string };
   /**
    * `$args.` paths of the input fields this step's system owns (@owner).
    * Empty: the step always runs. Otherwise it runs only when one of them is given.
@@ -55,12 +57,19 @@ export interface WriteDefinition {
   /** The answer: a step's answer at `pick` (@answer). */
   readonly answer: { readonly step: string; readonly pick: (answer: unknown) => unknown };
   /** The cached entities the write touches (@invalidates), from its arguments. */
-  readonly invalidations: (args: Readonly<Record<string, unknown>>) => Array<{ entity: string; keys: unknown[] }>;
+  readonly invalidations: (
+    args: Readonly<Record<string, unknown>>,
+  ) => Array<{ entity: string; keys: unknown[] }>;
 }
 
 /** The steps of `definition` that run for `args`: a step whose system owns input fields runs only when one is given. */
-export function selectSteps(definition: WriteDefinition, args: Readonly<Record<string, unknown>>): StepDefinition[] {
-  return definition.steps.filter((step) => step.owns.length === 0 || step.owns.some((path) => given(args, path)));
+export function selectSteps(
+  definition: WriteDefinition,
+  args: Readonly<Record<string, unknown>>,
+): StepDefinition[] {
+  return definition.steps.filter(
+    (step) => step.owns.length === 0 || step.owns.some((path) => given(args, path)),
+  );
 }
 
 function given(args: Readonly<Record<string, unknown>>, path: readonly string[]): boolean {

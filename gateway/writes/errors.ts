@@ -31,19 +31,25 @@ export const WRITE_ERROR_CODES = Object.freeze([
 export type WriteErrorCode = (typeof WRITE_ERROR_CODES)[number];
 
 /** The HTTP status a caller-facing code maps to, for the executor's answer. */
-export const WRITE_ERROR_HTTP_STATUS: Readonly<Partial<Record<WriteErrorCode, number>>> = Object.freeze({
-  IDEMPOTENCY_KEY_REUSED: 422,
-  IDEMPOTENCY_KEY_IN_USE: 409,
-  IDEMPOTENCY_KEY_INVALID: 400,
-  WRITE_NOT_AVAILABLE: 503,
-});
+export const WRITE_ERROR_HTTP_STATUS: Readonly<Partial<Record<WriteErrorCode, number>>> =
+  Object.freeze({
+    IDEMPOTENCY_KEY_REUSED: 422,
+    IDEMPOTENCY_KEY_IN_USE: 409,
+    IDEMPOTENCY_KEY_INVALID: 400,
+    WRITE_NOT_AVAILABLE: 503,
+  });
 
 /** A journal refusal or failure. `details` holds ids and states only. */
 export class WriteError extends SwitchboardError {
   readonly code: WriteErrorCode;
   readonly details: SafeDetails;
 
-  constructor(init: { code: WriteErrorCode; safeMessage: string; details?: SafeDetails; cause?: unknown }) {
+  constructor(init: {
+    code: WriteErrorCode;
+    safeMessage: string;
+    details?: SafeDetails;
+    cause?: unknown;
+  }) {
     super(init.safeMessage, { cause: init.cause });
     this.code = init.code;
     this.details = init.details ?? {};
@@ -66,5 +72,9 @@ export function journalUnavailable(engine: string, cause: unknown): WriteError {
 
 export function writeNotFound(writeId: string): WriteError {
   const shown = writeId.length > 80 ? `${writeId.slice(0, 80)}…` : writeId;
-  return new WriteError({ code: 'WRITE_NOT_FOUND', safeMessage: `No write with id "${shown}" is in the journal.`, details: { writeId: shown } });
+  return new WriteError({
+    code: 'WRITE_NOT_FOUND',
+    safeMessage: `No write with id "${shown}" is in the journal.`,
+    details: { writeId: shown },
+  });
 }

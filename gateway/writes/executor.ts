@@ -17,7 +17,13 @@
 import type { Args } from '../../sources/common/index.js';
 import type { Logger } from '../logger.js';
 import type { Invoke } from '../pipeline/index.js';
-import { selectSteps, type StepCall, type StepDefinition, type StepScope, type WriteDefinition } from './definition.js';
+import {
+  selectSteps,
+  type StepCall,
+  type StepDefinition,
+  type StepScope,
+  type WriteDefinition,
+} from './definition.js';
 import { WriteError } from './errors.js';
 import type { Failure, JsonValue, Step, Write } from './model.js';
 import { failureKind, failureOf } from './outcome.js';
@@ -44,7 +50,11 @@ export interface ExecutorOptions {
 /** Plain JSON of a source's answer: what the journal can hold (dates as text, no undefined). */
 export function toJson(value: unknown): JsonValue {
   if (value === undefined) return null;
-  return JSON.parse(JSON.stringify(value, (_key, inner: unknown) => (typeof inner === 'bigint' ? inner.toString() : inner))) as JsonValue;
+  return JSON.parse(
+    JSON.stringify(value, (_key, inner: unknown) =>
+      typeof inner === 'bigint' ? inner.toString() : inner,
+    ),
+  ) as JsonValue;
 }
 
 interface Driving {
@@ -67,28 +77,67 @@ export function createExecutor(options: ExecutorOptions): Executor {
     const all = [...driving.pending, ...changes];
     driving.pending = [];
     // record takes at most 16 changes; a write never queues more than two, but chunk to be safe.
-    for (let start = 0; start < all.length; start += 16) driving.write = await journal.record(driving.write.id, owner, all.slice(start, start + 16));
+    for (let start = 0; start < all.length; start += 16)
+      driving.write = await journal.record(driving.write.id, owner, all.slice(start, start + 16));
     return driving.write;
   };
 
-  const scopeOf = (driving: Driving, upTo: number, includeSelf: boolean, key: string): StepScope => {
+  const scopeOf = (
+    driving: Driving,
+    upTo: number,
+    includeSelf: boolean,
+    key: string,
+  ): StepScope => {
     const steps: Record<string, JsonValue> = {};
     // A success not committed yet (it goes with the next step's `sent`) counts: it is what the next step reads.
     const pendingResults = new Map<number, JsonValue>();
-    for (const change of driving.pending) if ('step' in change && change.outcome.state === 'succeeded' && change.outcome.result !== undefined) pendingResults.set(change.step, change.outcome.result);
+    for (const change of driving.pending)
+      if (
+        'step' in change &&
+        change.outcome.state === 'succeeded' &&
+        change.outcome.result !== undefined
+      )
+        pendingResults.set(change.step, change.outcome.result);
     driving.write.steps.forEach((step, index) => {
       const definition = driving.steps[index];
       const result = pendingResults.get(index) ?? step.result;
-      if (definition !== undefined && (index < upTo || (includeSelf && index === upTo)) && result !== null) steps[definition.name] = result;
+      if (
+        definition !== undefined &&
+        (index < upTo || (includeSelf && index === upTo)) &&
+        result !== null
+      )
+        steps[definition.name] = result;
     });
-    return { args: (driving.write.input ?? {}) as Record<string, unknown>, caller: { id: driving.write.caller.identity, requestId: driving.write.caller.requestId }, steps, key };
+    return {
+      args: (driving.write.input ?? {}) as Record<string, unknown>,
+      caller: { id: driving.write.caller.identity, requestId: driving.write.caller.requestId },
+      steps,
+      key,
+    };
   };
 
-  const invoke = async (source: string, call: StepCall, args: Args, key: string | undefined, requestId: string): Promise<unknown> => {
+  const invoke = async (
+    source: string,
+    call: StepCall,
+    args: Args,
+    key: string | undefined,
+    requestId: string,
+  ): Promise<unknown> => {
     const pipeline = options.pipelineOf(source);
-    if (pipeline === undefined) throw new WriteError({ code: 'WRITE_NOT_AVAILABLE', safeMessage: `The source "${source}" of this write is not configured.`, details: { source } });
+    if (pipeline === undefined)
+      throw new WriteError({
+        code: 'WRITE_NOT_AVAILABLE',
+        safeMessage: `The source "${source}" of this write is not configured.`,
+        details: { source },
+      });
     // No request signal or deadline: once sent, a write is seen through whatever the caller does; each attempt has its source's timeout.
-    return pipeline.invoke({ kind: 'single', source, operation: call.operation, args, ctx: { requestId, ...(key === undefined ? {} : { idempotencyKey: key }) } });
+    return pipeline.invoke({
+      kind: 'single',
+      source,
+      operation: call.operation,
+      args,
+      ctx: { requestId, ...(key === undefined ? {} : { idempotencyKey: key }) },
+    });
   };
 
   /** Keeps the claim alive through a long write. */
@@ -96,12 +145,26 @@ export function createExecutor(options: ExecutorOptions): Executor {
     const expires = driving.write.claimExpiresAt;
     if (expires !== null && expires - Date.now() > leaseMs / 2) return;
     const renewed = await journal.claim(driving.write.id, owner, leaseMs);
-    if (renewed === null) throw new WriteError({ code: 'WRITE_NOT_CLAIMED', safeMessage: 'Another gateway instance took this write over.', details: { writeId: driving.write.id } });
+    if (renewed === null)
+      throw new WriteError({
+        code: 'WRITE_NOT_CLAIMED',
+        safeMessage: 'Another gateway instance took this write over.',
+        details: { writeId: driving.write.id },
+      });
     driving.write = renewed;
   };
 
-  const park = async (driving: Driving, reason: string, error: Failure, extra: RecordedChange[] = []): Promise<Write> => {
-    logger.warn('write parked in the dead-letter queue', { writeId: driving.write.id, mutation: driving.write.mutation, reason });
+  const park = async (
+    driving: Driving,
+    reason: string,
+    error: Failure,
+    extra: RecordedChange[] = [],
+  ): Promise<Write> => {
+    logger.warn('write parked in the dead-letter queue', {
+      writeId: driving.write.id,
+      mutation: driving.write.mutation,
+      reason,
+    });
     return commit(driving, [...extra, { write: { state: 'dead-lettered', reason, error } }]);
   };
 
@@ -109,7 +172,17 @@ export function createExecutor(options: ExecutorOptions): Executor {
   const lookUp = async (driving: Driving, index: number): Promise<JsonValue | null> => {
     const step = driving.steps[index] as StepDefinition;
     if (step.lookup === undefined) return null;
-    const found = step.lookup.pick(await invoke(step.source.name, step.lookup, step.lookup.buildArgs(scopeOf(driving, index, false, (driving.write.steps[index] as Step).idempotencyKey)), undefined, driving.write.caller.requestId));
+    const found = step.lookup.pick(
+      await invoke(
+        step.source.name,
+        step.lookup,
+        step.lookup.buildArgs(
+          scopeOf(driving, index, false, (driving.write.steps[index] as Step).idempotencyKey),
+        ),
+        undefined,
+        driving.write.caller.requestId,
+      ),
+    );
     return found === undefined || found === null ? null : toJson(found);
   };
 
@@ -125,22 +198,43 @@ export function createExecutor(options: ExecutorOptions): Executor {
     const args = step.call.buildArgs(scopeOf(driving, index, false, recorded.idempotencyKey));
     await commit(driving, [{ step: index, outcome: { state: 'sent', request: toJson(args) } }]);
     try {
-      const answer = await invoke(step.source.name, step.call, args, recorded.idempotencyKey, driving.write.caller.requestId);
-      driving.pending.push({ step: index, outcome: { state: 'succeeded', result: toJson(step.pick(answer)) } });
+      const answer = await invoke(
+        step.source.name,
+        step.call,
+        args,
+        recorded.idempotencyKey,
+        driving.write.caller.requestId,
+      );
+      driving.pending.push({
+        step: index,
+        outcome: { state: 'succeeded', result: toJson(step.pick(answer)) },
+      });
       return 'next';
     } catch (error) {
       const failure = failureOf(error, step.source.name, index);
       const kind = failureKind(error);
       if (kind === 'refused') {
-        await commit(driving, [{ step: index, outcome: { state: 'failed-permanent', error: failure } }]);
+        await commit(driving, [
+          { step: index, outcome: { state: 'failed-permanent', error: failure } },
+        ]);
         return undo(driving, index, failure);
       }
       if (kind === 'not-sent') {
-        return park(driving, `${step.source.name} could not be reached for step ${index + 1} (${step.call.operation.name}) and retries ran out: ${failure.message}`, failure, [{ step: index, outcome: { state: 'failed-transient', error: failure } }]);
+        return park(
+          driving,
+          `${step.source.name} could not be reached for step ${index + 1} (${step.call.operation.name}) and retries ran out: ${failure.message}`,
+          failure,
+          [{ step: index, outcome: { state: 'failed-transient', error: failure } }],
+        );
       }
       await commit(driving, [{ step: index, outcome: { state: 'unknown', error: failure } }]);
       // A step found by its natural key to be not applied may be sent again, a few times; a backend key's retries were the pipeline's.
-      return settleUnknown(driving, index, failure, step.repeatSafety.kind === 'natural-key' && recorded.attempts + 1 < MAX_RESENDS);
+      return settleUnknown(
+        driving,
+        index,
+        failure,
+        step.repeatSafety.kind === 'natural-key' && recorded.attempts + 1 < MAX_RESENDS,
+      );
     }
   };
 
@@ -149,18 +243,28 @@ export function createExecutor(options: ExecutorOptions): Executor {
    * between `sent` and its outcome): found by its natural key, or sent again
    * when its system honours its key, or parked for a person.
    */
-  const settleUnknown = async (driving: Driving, index: number, failure: Failure, resendAllowed = false): Promise<'next' | Write> => {
+  const settleUnknown = async (
+    driving: Driving,
+    index: number,
+    failure: Failure,
+    resendAllowed = false,
+  ): Promise<'next' | Write> => {
     const step = driving.steps[index] as StepDefinition;
     const where = `step ${index + 1} (${step.source.name} ${step.call.operation.name})`;
     // A crash left it `sent`: say it is unknown before settling it (`sent` cannot follow `sent`).
-    if (driving.write.steps[index]?.state === 'sent') driving.pending.push({ step: index, outcome: { state: 'unknown', error: failure } });
+    if (driving.write.steps[index]?.state === 'sent')
+      driving.pending.push({ step: index, outcome: { state: 'unknown', error: failure } });
     if (step.repeatSafety.kind === 'natural-key') {
       let found: JsonValue | null;
       try {
         found = await lookUp(driving, index);
       } catch (error) {
         const lookupFailure = failureOf(error, step.source.name, index);
-        return park(driving, `The outcome of ${where} is unknown (${failure.message}) and looking it up failed: ${lookupFailure.message}`, failure);
+        return park(
+          driving,
+          `The outcome of ${where} is unknown (${failure.message}) and looking it up failed: ${lookupFailure.message}`,
+          failure,
+        );
       }
       if (found !== null) {
         driving.pending.push({ step: index, outcome: { state: 'succeeded', result: found } });
@@ -168,22 +272,43 @@ export function createExecutor(options: ExecutorOptions): Executor {
       }
       // Not applied: sending it again cannot double it.
       if (resendAllowed) return send(driving, index);
-      return park(driving, `The outcome of ${where} was unknown (${failure.message}) and the lookup found nothing; it was not sent again automatically.`, failure);
+      return park(
+        driving,
+        `The outcome of ${where} was unknown (${failure.message}) and the lookup found nothing; it was not sent again automatically.`,
+        failure,
+      );
     }
     // Backend keys make a resend safe; a step that has neither is sent again only by an operator's replay (who checked the system first).
-    if (resendAllowed && (step.repeatSafety.kind === 'backend-key' || driving.write.state === 'replaying')) return send(driving, index);
-    return park(driving, `The outcome of ${where} is unknown: ${failure.message}${step.repeatSafety.kind === 'none' ? ' The step cannot be repeated safely, so a person must check it.' : ''}`, failure);
+    if (
+      resendAllowed &&
+      (step.repeatSafety.kind === 'backend-key' || driving.write.state === 'replaying')
+    )
+      return send(driving, index);
+    return park(
+      driving,
+      `The outcome of ${where} is unknown: ${failure.message}${step.repeatSafety.kind === 'none' ? ' The step cannot be repeated safely, so a person must check it.' : ''}`,
+      failure,
+    );
   };
 
   /** Step `failed` was refused for good: undo the steps before it in reverse order, or park when one cannot be. */
   const undo = async (driving: Driving, failed: number, failure: Failure): Promise<Write> => {
-    const done = driving.write.steps.filter((step) => step.index < failed && step.state === 'succeeded');
-    if (done.length === 0) return commit(driving, [{ write: { state: 'compensated', error: failure } }]);
-    const stuck = done.find((step) => (driving.steps[step.index] as StepDefinition).undo.kind === 'none');
+    const done = driving.write.steps.filter(
+      (step) => step.index < failed && step.state === 'succeeded',
+    );
+    if (done.length === 0)
+      return commit(driving, [{ write: { state: 'compensated', error: failure } }]);
+    const stuck = done.find(
+      (step) => (driving.steps[step.index] as StepDefinition).undo.kind === 'none',
+    );
     if (stuck !== undefined) {
       const definition = driving.steps[stuck.index] as StepDefinition;
       const reason = definition.undo.kind === 'none' ? definition.undo.reason : '';
-      return park(driving, `${failure.source ?? 'A system'} refused step ${failed + 1}: ${failure.message} Step ${stuck.index + 1} (${stuck.source} ${stuck.operation}) cannot be undone (${reason}), so nothing was undone.`, failure);
+      return park(
+        driving,
+        `${failure.source ?? 'A system'} refused step ${failed + 1}: ${failure.message} Step ${stuck.index + 1} (${stuck.source} ${stuck.operation}) cannot be undone (${reason}), so nothing was undone.`,
+        failure,
+      );
     }
     await commit(driving, [{ write: { state: 'compensating' } }]);
     return compensate(driving);
@@ -191,18 +316,35 @@ export function createExecutor(options: ExecutorOptions): Executor {
 
   /** Runs the undo of every succeeded step, last first; what failed to undo parks the write. */
   const compensate = async (driving: Driving): Promise<Write> => {
-    const failure = driving.write.steps.find((step) => step.state === 'failed-permanent')?.error ?? driving.write.error ?? { code: 'WRITE_FAILED', message: 'A step failed.' };
+    const failure = driving.write.steps.find((step) => step.state === 'failed-permanent')?.error ??
+      driving.write.error ?? { code: 'WRITE_FAILED', message: 'A step failed.' };
     for (const recorded of [...driving.write.steps].reverse()) {
       if (recorded.state !== 'succeeded' && recorded.state !== 'compensation-failed') continue;
       const step = driving.steps[recorded.index] as StepDefinition;
-      if (step.undo.kind === 'none') return park(driving, `Step ${recorded.index + 1} (${recorded.source} ${recorded.operation}) cannot be undone: ${step.undo.reason}`, failure);
+      if (step.undo.kind === 'none')
+        return park(
+          driving,
+          `Step ${recorded.index + 1} (${recorded.source} ${recorded.operation}) cannot be undone: ${step.undo.reason}`,
+          failure,
+        );
       await renew(driving);
       try {
-        await invoke(step.source.name, step.undo, step.undo.buildArgs(scopeOf(driving, recorded.index, true, recorded.compensationKey)), recorded.compensationKey, driving.write.caller.requestId);
+        await invoke(
+          step.source.name,
+          step.undo,
+          step.undo.buildArgs(scopeOf(driving, recorded.index, true, recorded.compensationKey)),
+          recorded.compensationKey,
+          driving.write.caller.requestId,
+        );
         await commit(driving, [{ step: recorded.index, outcome: { state: 'compensated' } }]);
       } catch (error) {
         const undoFailure = failureOf(error, step.source.name, recorded.index);
-        return park(driving, `Undoing step ${recorded.index + 1} (${recorded.source} ${recorded.operation}) failed: ${undoFailure.message}`, failure, [{ step: recorded.index, outcome: { state: 'compensation-failed', error: undoFailure } }]);
+        return park(
+          driving,
+          `Undoing step ${recorded.index + 1} (${recorded.source} ${recorded.operation}) failed: ${undoFailure.message}`,
+          failure,
+          [{ step: recorded.index, outcome: { state: 'compensation-failed', error: undoFailure } }],
+        );
       }
     }
     return commit(driving, [{ write: { state: 'compensated', error: failure } }]);
@@ -223,31 +365,79 @@ export function createExecutor(options: ExecutorOptions): Executor {
         case 'failed-permanent':
           // Replayed by an operator (who fixed the cause): sent again. Never reached otherwise: a refusal is undone at once.
           if (driving.write.state === 'replaying') outcome = await send(driving, index);
-          else return undo(driving, index, recorded.error ?? { code: 'WRITE_FAILED', message: 'A step failed.' });
+          else
+            return undo(
+              driving,
+              index,
+              recorded.error ?? { code: 'WRITE_FAILED', message: 'A step failed.' },
+            );
           break;
         case 'sent':
         case 'unknown':
           // A crash between `sent` and its outcome, or an unknown outcome replayed: find out before sending again.
-          outcome = await settleUnknown(driving, index, recorded.error ?? { code: 'WRITE_OUTCOME_UNKNOWN', message: 'The gateway stopped before the step\'s answer was recorded.', source: recorded.source, step: index }, true);
+          outcome = await settleUnknown(
+            driving,
+            index,
+            recorded.error ?? {
+              code: 'WRITE_OUTCOME_UNKNOWN',
+              message: "The gateway stopped before the step's answer was recorded.",
+              source: recorded.source,
+              step: index,
+            },
+            true,
+          );
           break;
         default:
-          return park(driving, `Step ${index + 1} is ${recorded.state}, which the executor cannot carry forward.`, { code: 'WRITE_FAILED', message: `Step ${index + 1} is ${recorded.state}.` });
+          return park(
+            driving,
+            `Step ${index + 1} is ${recorded.state}, which the executor cannot carry forward.`,
+            { code: 'WRITE_FAILED', message: `Step ${index + 1} is ${recorded.state}.` },
+          );
       }
       if (outcome !== 'next') return outcome;
     }
-    const answerIndex = driving.steps.findIndex((step) => step.name === driving.definition.answer.step);
-    const pendingAnswer = driving.pending.find((change): change is Extract<RecordedChange, { step: number }> => 'step' in change && change.step === answerIndex)?.outcome.result;
+    const answerIndex = driving.steps.findIndex(
+      (step) => step.name === driving.definition.answer.step,
+    );
+    const pendingAnswer = driving.pending.find(
+      (change): change is Extract<RecordedChange, { step: number }> =>
+        'step' in change && change.step === answerIndex,
+    )?.outcome.result;
     const stepAnswer = pendingAnswer ?? driving.write.steps[answerIndex]?.result ?? null;
-    return commit(driving, [{ write: { state: 'succeeded', result: toJson(driving.definition.answer.pick(stepAnswer)) } }]);
+    return commit(driving, [
+      { write: { state: 'succeeded', result: toJson(driving.definition.answer.pick(stepAnswer)) } },
+    ]);
   };
 
   return {
     async drive(write) {
       const definition = options.definitions.get(write.mutation);
-      const driving: Driving = { write, steps: definition === undefined ? [] : selectSteps(definition, (write.input ?? {}) as Record<string, unknown>), definition: definition as WriteDefinition, pending: [] };
-      if (definition === undefined || driving.steps.length !== write.steps.length || driving.steps.some((step, index) => step.source.name !== write.steps[index]?.source || step.call.operation.name !== write.steps[index]?.operation)) {
+      const driving: Driving = {
+        write,
+        steps:
+          definition === undefined
+            ? []
+            : selectSteps(definition, (write.input ?? {}) as Record<string, unknown>),
+        definition: definition as WriteDefinition,
+        pending: [],
+      };
+      if (
+        definition === undefined ||
+        driving.steps.length !== write.steps.length ||
+        driving.steps.some(
+          (step, index) =>
+            step.source.name !== write.steps[index]?.source ||
+            step.call.operation.name !== write.steps[index]?.operation,
+        )
+      ) {
         const reason = `The schema no longer declares ${write.mutation} with these steps, so this instance cannot carry the write on.`;
-        if (write.state === 'planned' || write.state === 'running' || write.state === 'compensating' || write.state === 'replaying') return park(driving, reason, { code: 'WRITE_NOT_AVAILABLE', message: reason });
+        if (
+          write.state === 'planned' ||
+          write.state === 'running' ||
+          write.state === 'compensating' ||
+          write.state === 'replaying'
+        )
+          return park(driving, reason, { code: 'WRITE_NOT_AVAILABLE', message: reason });
         return write;
       }
       switch (write.state) {
@@ -260,7 +450,11 @@ export function createExecutor(options: ExecutorOptions): Executor {
           return compensate(driving);
         case 'replaying':
           // A dead letter on the way back is undone again; any other carries on forward.
-          if (write.steps.some((step) => step.state === 'compensated' || step.state === 'compensation-failed')) {
+          if (
+            write.steps.some(
+              (step) => step.state === 'compensated' || step.state === 'compensation-failed',
+            )
+          ) {
             await commit(driving, [{ write: { state: 'compensating' } }]);
             return compensate(driving);
           }

@@ -13,7 +13,8 @@ import type { JsonValue } from './model.js';
 /** The JSON text of `value` with every object's keys sorted; same value, same text. */
 export function canonicalJson(value: JsonValue): string {
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${(value as readonly JsonValue[]).map(canonicalJson).join(',')}]`;
+  if (Array.isArray(value))
+    return `[${(value as readonly JsonValue[]).map(canonicalJson).join(',')}]`;
   const object = value as { readonly [key: string]: JsonValue };
   const keys = Object.keys(object).sort();
   return `{${keys.map((key) => `${JSON.stringify(key)}:${canonicalJson(object[key] as JsonValue)}`).join(',')}}`;

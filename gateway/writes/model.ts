@@ -7,7 +7,8 @@
  */
 
 /** JSON as it is stored: no undefined, no NaN or Infinity, no class instances. */
-export type JsonValue = null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+export type JsonValue =
+  null | boolean | number | string | readonly JsonValue[] | { readonly [key: string]: JsonValue };
 
 /**
  * Where a write is. `planned`, `running`, `compensating` and `replaying` are
@@ -44,10 +45,15 @@ export type StepState =
  * - `natural-key`: `lookup` (an operation of the same source) finds an earlier result.
  * - `none`: never resent blindly; an unknown outcome goes to a person.
  */
-export type RepeatSafety = { readonly kind: 'backend-key' } | { readonly kind: 'natural-key'; readonly lookup: string } | { readonly kind: 'none' };
+export type RepeatSafety =
+  | { readonly kind: 'backend-key' }
+  | { readonly kind: 'natural-key'; readonly lookup: string }
+  | { readonly kind: 'none' };
 
 /** How a succeeded step is undone when a later step fails for good, or why it cannot be. */
-export type Compensation = { readonly kind: 'operation'; readonly operation: string } | { readonly kind: 'none'; readonly reason: string };
+export type Compensation =
+  | { readonly kind: 'operation'; readonly operation: string }
+  | { readonly kind: 'none'; readonly reason: string };
 
 /** Who asked for a write. */
 export interface Caller {
@@ -161,7 +167,12 @@ export interface AuditEntry {
   /** The write's state after the event. */
   readonly state: WriteState;
   /** For `step` events: which system, and its outcome. */
-  readonly step: { readonly index: number; readonly source: string; readonly operation: string; readonly state: StepState } | null;
+  readonly step: {
+    readonly index: number;
+    readonly source: string;
+    readonly operation: string;
+    readonly state: StepState;
+  } | null;
   /** A reason, a note, or a failure's safe message. */
   readonly detail: string | null;
 }

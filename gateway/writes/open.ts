@@ -20,9 +20,15 @@ export interface WriteJournalConfig {
  */
 export async function openWriteJournal(config: WriteJournalConfig): Promise<WriteJournal> {
   const { idempotencyKeyTtlMs } = config;
-  if (config.journal === 'sqlite') return createSqliteJournal({ path: config.sqlitePath, idempotencyKeyTtlMs });
+  if (config.journal === 'sqlite')
+    return createSqliteJournal({ path: config.sqlitePath, idempotencyKeyTtlMs });
   if (config.postgresUrl === null) {
-    throw new GatewayError({ code: 'CONFIG_INVALID', safeMessage: 'Config option "writes.postgresUrl" is needed when "writes.journal" is "postgres".', details: { path: 'writes.postgresUrl' } });
+    throw new GatewayError({
+      code: 'CONFIG_INVALID',
+      safeMessage:
+        'Config option "writes.postgresUrl" is needed when "writes.journal" is "postgres".',
+      details: { path: 'writes.postgresUrl' },
+    });
   }
   return createPostgresJournal({ connectionString: config.postgresUrl, idempotencyKeyTtlMs });
 }

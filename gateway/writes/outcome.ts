@@ -19,7 +19,12 @@ import type { Failure } from './model.js';
 
 export type FailureKind = 'refused' | 'not-sent' | 'unknown';
 
-const REFUSED = new Set(['SOURCE_REJECTED', 'SOURCE_NOT_FOUND', 'SOURCE_BAD_INPUT', 'SOURCE_UNAUTHENTICATED']);
+const REFUSED = new Set([
+  'SOURCE_REJECTED',
+  'SOURCE_NOT_FOUND',
+  'SOURCE_BAD_INPUT',
+  'SOURCE_UNAUTHENTICATED',
+]);
 const NOT_SENT = new Set(['SOURCE_RATE_LIMITED', 'SOURCE_OVERLOADED']);
 
 export function failureKind(error: unknown): FailureKind {
@@ -32,9 +37,25 @@ export function failureKind(error: unknown): FailureKind {
 
 /** The journal's safe account of a step's failure: the source's code and safe message, never a body or URL. */
 export function failureOf(error: unknown, source: string, step: number): Failure {
-  if (error instanceof SourceError) return { code: error.code, message: error.safeMessage, source, step };
-  if (error instanceof Error && 'code' in error && typeof (error as { code: unknown }).code === 'string' && 'safeMessage' in error) {
-    return { code: (error as { code: string }).code, message: String((error as { safeMessage: unknown }).safeMessage), source, step };
+  if (error instanceof SourceError)
+    return { code: error.code, message: error.safeMessage, source, step };
+  if (
+    error instanceof Error &&
+    'code' in error &&
+    typeof (error as { code: unknown }).code === 'string' &&
+    'safeMessage' in error
+  ) {
+    return {
+      code: (error as { code: string }).code,
+      message: String((error as { safeMessage: unknown }).safeMessage),
+      source,
+      step,
+    };
   }
-  return { code: 'INTERNAL_SERVER_ERROR', message: `The call to ${source} failed unexpectedly.`, source, step };
+  return {
+    code: 'INTERNAL_SERVER_ERROR',
+    message: `The call to ${source} failed unexpectedly.`,
+    source,
+    step,
+  };
 }

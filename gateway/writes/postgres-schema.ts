@@ -8,10 +8,11 @@
 import type { PoolClient } from 'pg';
 import { WriteError } from './errors.js';
 
-export const POSTGRES_MIGRATIONS: readonly { readonly version: number; readonly sql: string }[] = Object.freeze([
-  {
-    version: 1,
-    sql: `
+export const POSTGRES_MIGRATIONS: readonly { readonly version: number; readonly sql: string }[] =
+  Object.freeze([
+    {
+      version: 1,
+      sql: `
       CREATE TABLE writes (
         id TEXT PRIMARY KEY,
         mutation TEXT NOT NULL,
@@ -81,17 +82,17 @@ export const POSTGRES_MIGRATIONS: readonly { readonly version: number; readonly 
       CREATE TRIGGER audit_no_truncate BEFORE TRUNCATE ON audit
         FOR EACH STATEMENT EXECUTE FUNCTION audit_append_only();
     `,
-  },
-  {
-    // Version 2: the partner the caller's token was issued to, so the trail can be read per partner.
-    version: 2,
-    sql: `
+    },
+    {
+      // Version 2: the partner the caller's token was issued to, so the trail can be read per partner.
+      version: 2,
+      sql: `
       ALTER TABLE writes ADD COLUMN caller_partner TEXT;
       ALTER TABLE audit ADD COLUMN caller_partner TEXT;
       CREATE INDEX audit_by_partner ON audit (caller_partner, seq);
     `,
-  },
-]);
+    },
+  ]);
 
 export const POSTGRES_SCHEMA_VERSION = POSTGRES_MIGRATIONS.at(-1)?.version ?? 0;
 
@@ -100,7 +101,9 @@ export async function migratePostgres(client: PoolClient, schema: string): Promi
   await client.query('BEGIN');
   try {
     // One lock per schema name, held until COMMIT.
-    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`switchboard-journal:${schema}`]);
+    await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
+      `switchboard-journal:${schema}`,
+    ]);
     await client.query(`CREATE SCHEMA IF NOT EXISTS "${schema}"`);
     await client.query(`SET LOCAL search_path TO "${schema}"`);
     await client.query('CREATE TABLE IF NOT EXISTS journal_meta (version INTEGER NOT NULL)');
@@ -117,7 +120,10 @@ export async function migratePostgres(client: PoolClient, schema: string): Promi
       if (migration.version <= current) continue;
       await client.query(migration.sql);
     }
-    if (rows.length === 0) await client.query('INSERT INTO journal_meta (version) VALUES ($1)', [POSTGRES_SCHEMA_VERSION]);
+    if (rows.length === 0)
+      await client.query('INSERT INTO journal_meta (version) VALUES ($1)', [
+        POSTGRES_SCHEMA_VERSION,
+      ]);
     else await client.query('UPDATE journal_meta SET version = $1', [POSTGRES_SCHEMA_VERSION]);
     await client.query('COMMIT');
   } catch (error) {

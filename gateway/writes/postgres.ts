@@ -13,7 +13,24 @@
 import pg from 'pg';
 import { isWriteError, journalUnavailable } from './errors.js';
 import { migratePostgres } from './postgres-schema.js';
-import { appendAudit, audit, begin, claim, claimUnfinished, discard, get, list, markReplay, purgeExpiredKeys, record, recordStep, release, transition, type Operation, type OperationContext } from './sql/index.js';
+import {
+  appendAudit,
+  audit,
+  begin,
+  claim,
+  claimUnfinished,
+  discard,
+  get,
+  list,
+  markReplay,
+  purgeExpiredKeys,
+  record,
+  recordStep,
+  release,
+  transition,
+  type Operation,
+  type OperationContext,
+} from './sql/index.js';
 import { JOURNAL_DEFAULTS, type JournalOptions, type WriteJournal } from './store.js';
 
 export interface PostgresJournalOptions extends JournalOptions {
@@ -54,10 +71,14 @@ function numbered(sql: string): string {
  * @example
  * const journal = await createPostgresJournal({ connectionString: process.env.JOURNAL_DATABASE_URL! });
  */
-export async function createPostgresJournal(options: PostgresJournalOptions): Promise<WriteJournal> {
+export async function createPostgresJournal(
+  options: PostgresJournalOptions,
+): Promise<WriteJournal> {
   const schema = options.schema ?? POSTGRES_JOURNAL_DEFAULTS.schema;
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(schema)) {
-    throw new TypeError('The journal\'s PostgreSQL schema must be a lower-case identifier (a-z, 0-9, _; at most 63 characters).');
+    throw new TypeError(
+      "The journal's PostgreSQL schema must be a lower-case identifier (a-z, 0-9, _; at most 63 characters).",
+    );
   }
   const now = options.now ?? Date.now;
   const idempotencyKeyTtlMs = options.idempotencyKeyTtlMs ?? JOURNAL_DEFAULTS.idempotencyKeyTtlMs;
@@ -94,7 +115,10 @@ export async function createPostgresJournal(options: PostgresJournalOptions): Pr
       let step = operation.next();
       while (!step.done) {
         const result = await client.query(numbered(step.value.sql), [...step.value.params]);
-        step = operation.next({ rows: result.rows as Record<string, unknown>[], changes: result.rowCount ?? 0 });
+        step = operation.next({
+          rows: result.rows as Record<string, unknown>[],
+          changes: result.rowCount ?? 0,
+        });
       }
       await client.query('COMMIT');
       return step.value;
@@ -115,7 +139,12 @@ export async function createPostgresJournal(options: PostgresJournalOptions): Pr
       } catch (error) {
         if (isWriteError(error)) throw error;
         const sqlState = (error as { code?: unknown }).code;
-        if (attempt < MAX_TRIES && typeof sqlState === 'string' && RETRYABLE_SQLSTATES.has(sqlState)) continue;
+        if (
+          attempt < MAX_TRIES &&
+          typeof sqlState === 'string' &&
+          RETRYABLE_SQLSTATES.has(sqlState)
+        )
+          continue;
         throw journalUnavailable('postgres', error);
       }
     }
@@ -125,13 +154,15 @@ export async function createPostgresJournal(options: PostgresJournalOptions): Pr
   return {
     engine: 'postgres',
     begin: (plan, beginOptions) => run((ctx) => begin(ctx, plan, beginOptions)),
-    recordStep: (writeId, owner, index, outcome) => run((ctx) => recordStep(ctx, writeId, owner, index, outcome)),
+    recordStep: (writeId, owner, index, outcome) =>
+      run((ctx) => recordStep(ctx, writeId, owner, index, outcome)),
     transition: (writeId, owner, change) => run((ctx) => transition(ctx, writeId, owner, change)),
     record: (writeId, owner, changes) => run((ctx) => record(ctx, writeId, owner, changes)),
     claim: (writeId, owner, leaseMs) => run((ctx) => claim(ctx, writeId, owner, leaseMs)),
     release: (writeId, owner) => run(() => release(writeId, owner)),
     claimUnfinished: (query) => run((ctx) => claimUnfinished(ctx, query)),
-    markReplay: (writeId, owner, leaseMs, actor) => run((ctx) => markReplay(ctx, writeId, owner, leaseMs, actor)),
+    markReplay: (writeId, owner, leaseMs, actor) =>
+      run((ctx) => markReplay(ctx, writeId, owner, leaseMs, actor)),
     discard: (writeId, actor, reason) => run((ctx) => discard(ctx, writeId, actor, reason)),
     get: (writeId) => run((ctx) => get(ctx, writeId)),
     list: (query = {}) => run(() => list(query)),

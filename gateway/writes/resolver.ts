@@ -22,24 +22,48 @@ function refused(code: string, message: string, status: number): GraphQLError {
  * `idempotencyKey` argument (top level, or a field of its `input`). When
  * both are given they must agree.
  */
-export function callerKey(header: string | undefined, args: Readonly<Record<string, unknown>>): string | undefined {
+export function callerKey(
+  header: string | undefined,
+  args: Readonly<Record<string, unknown>>,
+): string | undefined {
   const input = args.input;
-  const fromArgs = typeof args.idempotencyKey === 'string' ? args.idempotencyKey : input !== null && typeof input === 'object' && typeof (input as Record<string, unknown>).idempotencyKey === 'string' ? ((input as Record<string, unknown>).idempotencyKey as string) : undefined;
+  const fromArgs =
+    typeof args.idempotencyKey === 'string'
+      ? args.idempotencyKey
+      : input !== null &&
+          typeof input === 'object' &&
+          typeof (input as Record<string, unknown>).idempotencyKey === 'string'
+        ? ((input as Record<string, unknown>).idempotencyKey as string)
+        : undefined;
   if (header !== undefined && fromArgs !== undefined && header !== fromArgs) {
-    throw refused('IDEMPOTENCY_KEY_INVALID', 'The Idempotency-Key header and the idempotencyKey argument differ; send one key.', 400);
+    throw refused(
+      'IDEMPOTENCY_KEY_INVALID',
+      'The Idempotency-Key header and the idempotencyKey argument differ; send one key.',
+      400,
+    );
   }
   return header ?? fromArgs;
 }
 
-export function writeResolver(definition: WriteDefinition): GraphQLFieldResolver<unknown, GatewayContext, Record<string, unknown>> {
+export function writeResolver(
+  definition: WriteDefinition,
+): GraphQLFieldResolver<unknown, GatewayContext, Record<string, unknown>> {
   return async (_parent, args, ctx) => {
     const writes = ctx.writes;
-    if (writes === undefined) throw refused('WRITE_NOT_AVAILABLE', `${definition.mutation} cannot run: this gateway has no write journal.`, 503);
+    if (writes === undefined)
+      throw refused(
+        'WRITE_NOT_AVAILABLE',
+        `${definition.mutation} cannot run: this gateway has no write journal.`,
+        503,
+      );
     const idempotencyKey = callerKey(ctx.idempotencyKey, args);
     let outcome;
     try {
       // Who asked, as the journal keeps it (caller.ts): the token's id and partner, never the token.
-      outcome = await writes.run(definition, args, { ...journalCaller(ctx.caller, ctx.requestId), ...(idempotencyKey === undefined ? {} : { idempotencyKey }) });
+      outcome = await writes.run(definition, args, {
+        ...journalCaller(ctx.caller, ctx.requestId),
+        ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+      });
     } catch (error) {
       throw refusalOf(error) ?? error;
     }

@@ -36,7 +36,11 @@ export interface WriteService extends WriteRunner {
    * what it touched from the read cache.
    * @throws IDEMPOTENCY_KEY_REUSED, IDEMPOTENCY_KEY_IN_USE, IDEMPOTENCY_KEY_INVALID, WRITE_JOURNAL_UNAVAILABLE
    */
-  run(definition: WriteDefinition, args: Readonly<Record<string, unknown>>, request: WriteRequest): Promise<{ readonly write: Write; readonly replayed: boolean }>;
+  run(
+    definition: WriteDefinition,
+    args: Readonly<Record<string, unknown>>,
+    request: WriteRequest,
+  ): Promise<{ readonly write: Write; readonly replayed: boolean }>;
   /** Claims unfinished writes whose claim lapsed (a crashed instance's) and settles them; resolves to how many. */
   recover(): Promise<number>;
   /** Stops the recovery loop and waits for the writes this instance is driving. */
@@ -60,13 +64,19 @@ export interface WriteServiceOptions {
 }
 
 /** The plan the journal records: the steps that run for these arguments, with how each is repeated and undone. */
-export function planSteps(definition: WriteDefinition, args: Readonly<Record<string, unknown>>): PlannedStep[] {
+export function planSteps(
+  definition: WriteDefinition,
+  args: Readonly<Record<string, unknown>>,
+): PlannedStep[] {
   return selectSteps(definition, args).map((step, index) => ({
     index,
     source: step.source.name,
     operation: step.call.operation.name,
     repeatSafety: step.repeatSafety,
-    compensation: step.undo.kind === 'operation' ? { kind: 'operation', operation: step.undo.operation.name } : { kind: 'none', reason: step.undo.reason },
+    compensation:
+      step.undo.kind === 'operation'
+        ? { kind: 'operation', operation: step.undo.operation.name }
+        : { kind: 'none', reason: step.undo.reason },
   }));
 }
 
@@ -74,7 +84,14 @@ export function createWriteService(options: WriteServiceOptions): WriteService {
   const { journal, logger } = options;
   const leaseMs = options.leaseMs ?? 30_000;
   const owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
-  const executor = createExecutor({ journal, definitions: options.definitions, pipelineOf: options.pipelineOf, owner, leaseMs, logger });
+  const executor = createExecutor({
+    journal,
+    definitions: options.definitions,
+    pipelineOf: options.pipelineOf,
+    owner,
+    leaseMs,
+    logger,
+  });
   const driving = new Set<Promise<unknown>>();
   let closed = false;
 
@@ -82,9 +99,14 @@ export function createWriteService(options: WriteServiceOptions): WriteService {
     const definition = options.definitions.get(write.mutation);
     if (definition === undefined || options.cache === undefined) return;
     try {
-      await options.cache.invalidate(definition.invalidations((write.input ?? {}) as Record<string, unknown>));
+      await options.cache.invalidate(
+        definition.invalidations((write.input ?? {}) as Record<string, unknown>),
+      );
     } catch (error) {
-      logger.warn('could not drop what a write touched from the read cache', { writeId: write.id, error });
+      logger.warn('could not drop what a write touched from the read cache', {
+        writeId: write.id,
+        error,
+      });
     }
   };
 
@@ -110,11 +132,22 @@ export function createWriteService(options: WriteServiceOptions): WriteService {
       try {
         for (;;) {
           if (closed) break;
-          const claimed = await journal.claimUnfinished({ owner, leaseMs, olderThanMs: 0, limit: 20 });
+          const claimed = await journal.claimUnfinished({
+            owner,
+            leaseMs,
+            olderThanMs: 0,
+            limit: 20,
+          });
           if (claimed.length === 0) break;
           for (const write of claimed) {
-            logger.info('recovering an unfinished write', { writeId: write.id, mutation: write.mutation, state: write.state });
-            await settle(write).catch((error: unknown) => logger.error('could not recover a write', { writeId: write.id, error }));
+            logger.info('recovering an unfinished write', {
+              writeId: write.id,
+              mutation: write.mutation,
+              state: write.state,
+            });
+            await settle(write).catch((error: unknown) =>
+              logger.error('could not recover a write', { writeId: write.id, error }),
+            );
             count += 1;
           }
         }
@@ -127,16 +160,39 @@ export function createWriteService(options: WriteServiceOptions): WriteService {
   };
 
   const interval = options.recoveryIntervalMs ?? 0;
-  const timer = interval > 0 ? setInterval(() => void recover().catch((error: unknown) => logger.error('write recovery failed', { error })), interval) : undefined;
+  const timer =
+    interval > 0
+      ? setInterval(
+          () =>
+            void recover().catch((error: unknown) =>
+              logger.error('write recovery failed', { error }),
+            ),
+          interval,
+        )
+      : undefined;
   timer?.unref();
 
   return {
     journal,
     owner,
     async run(definition, args, request) {
-      if (closed) throw new WriteError({ code: 'WRITE_NOT_AVAILABLE', safeMessage: 'The gateway is shutting down; send the write again.' });
+      if (closed)
+        throw new WriteError({
+          code: 'WRITE_NOT_AVAILABLE',
+          safeMessage: 'The gateway is shutting down; send the write again.',
+        });
       const begun = await journal.begin(
-        { mutation: definition.mutation, input: toJson(args), caller: { identity: request.identity, requestId: request.requestId, ...(request.partner === undefined ? {} : { partner: request.partner }) }, idempotencyKey: request.idempotencyKey ?? null, steps: planSteps(definition, args) },
+        {
+          mutation: definition.mutation,
+          input: toJson(args),
+          caller: {
+            identity: request.identity,
+            requestId: request.requestId,
+            ...(request.partner === undefined ? {} : { partner: request.partner }),
+          },
+          idempotencyKey: request.idempotencyKey ?? null,
+          steps: planSteps(definition, args),
+        },
         { owner, leaseMs },
       );
       if (!begun.created) return { write: begun.write, replayed: true };

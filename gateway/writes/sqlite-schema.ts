@@ -7,10 +7,11 @@
 import type Database from 'better-sqlite3';
 import { WriteError } from './errors.js';
 
-export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sql: string }[] = Object.freeze([
-  {
-    version: 1,
-    sql: `
+export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sql: string }[] =
+  Object.freeze([
+    {
+      version: 1,
+      sql: `
       CREATE TABLE writes (
         id TEXT PRIMARY KEY,
         mutation TEXT NOT NULL,
@@ -76,17 +77,17 @@ export const SQLITE_MIGRATIONS: readonly { readonly version: number; readonly sq
       CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
       CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END;
     `,
-  },
-  {
-    // Version 2: the partner the caller's token was issued to, so the trail can be read per partner.
-    version: 2,
-    sql: `
+    },
+    {
+      // Version 2: the partner the caller's token was issued to, so the trail can be read per partner.
+      version: 2,
+      sql: `
       ALTER TABLE writes ADD COLUMN caller_partner TEXT;
       ALTER TABLE audit ADD COLUMN caller_partner TEXT;
       CREATE INDEX audit_by_partner ON audit (caller_partner, seq);
     `,
-  },
-]);
+    },
+  ]);
 
 /** The newest version this code knows. */
 export const SQLITE_SCHEMA_VERSION = SQLITE_MIGRATIONS.at(-1)?.version ?? 0;

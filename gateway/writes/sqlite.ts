@@ -19,7 +19,25 @@ import { mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { isWriteError, journalUnavailable } from './errors.js';
-import { appendAudit, audit, begin, claim, claimUnfinished, discard, get, list, markReplay, purgeExpiredKeys, record, recordStep, release, transition, type Operation, type OperationContext, type StatementResult } from './sql/index.js';
+import {
+  appendAudit,
+  audit,
+  begin,
+  claim,
+  claimUnfinished,
+  discard,
+  get,
+  list,
+  markReplay,
+  purgeExpiredKeys,
+  record,
+  recordStep,
+  release,
+  transition,
+  type Operation,
+  type OperationContext,
+  type StatementResult,
+} from './sql/index.js';
 import { migrateSqlite } from './sqlite-schema.js';
 import { JOURNAL_DEFAULTS, type JournalOptions, type WriteJournal } from './store.js';
 
@@ -38,7 +56,10 @@ export interface SqliteJournalOptions extends JournalOptions {
   readonly busyTimeoutMs?: number;
 }
 
-export const SQLITE_JOURNAL_DEFAULTS = Object.freeze({ path: '.switchboard/journal.db', busyTimeoutMs: 5000 });
+export const SQLITE_JOURNAL_DEFAULTS = Object.freeze({
+  path: '.switchboard/journal.db',
+  busyTimeoutMs: 5000,
+});
 
 const DIALECT = { lockRows: '', lockRowsSkipLocked: '' } as const;
 
@@ -49,7 +70,9 @@ const DIALECT = { lockRows: '', lockRowsSkipLocked: '' } as const;
  * @example
  * const journal = await createSqliteJournal({ path: '.switchboard/journal.db' });
  */
-export async function createSqliteJournal(options: SqliteJournalOptions = {}): Promise<WriteJournal> {
+export async function createSqliteJournal(
+  options: SqliteJournalOptions = {},
+): Promise<WriteJournal> {
   const path = resolve(options.path ?? SQLITE_JOURNAL_DEFAULTS.path);
   const now = options.now ?? Date.now;
   const idempotencyKeyTtlMs = options.idempotencyKeyTtlMs ?? JOURNAL_DEFAULTS.idempotencyKeyTtlMs;
@@ -57,7 +80,9 @@ export async function createSqliteJournal(options: SqliteJournalOptions = {}): P
   let db: Database.Database;
   try {
     mkdirSync(dirname(path), { recursive: true });
-    db = new Database(path, { timeout: options.busyTimeoutMs ?? SQLITE_JOURNAL_DEFAULTS.busyTimeoutMs });
+    db = new Database(path, {
+      timeout: options.busyTimeoutMs ?? SQLITE_JOURNAL_DEFAULTS.busyTimeoutMs,
+    });
     db.pragma('journal_mode = WAL');
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
@@ -87,9 +112,17 @@ export async function createSqliteJournal(options: SqliteJournalOptions = {}): P
   };
 
   // Reads run in a deferred transaction (one consistent snapshot, no write lock).
-  const run = async <T>(make: (ctx: OperationContext) => Operation<T>, mode: 'write' | 'read' = 'write'): Promise<T> => {
+  const run = async <T>(
+    make: (ctx: OperationContext) => Operation<T>,
+    mode: 'write' | 'read' = 'write',
+  ): Promise<T> => {
     try {
-      const ctx: OperationContext = { dialect: DIALECT, now: now(), idempotencyKeyTtlMs, maxValueBytes };
+      const ctx: OperationContext = {
+        dialect: DIALECT,
+        now: now(),
+        idempotencyKeyTtlMs,
+        maxValueBytes,
+      };
       const transaction = db.transaction(() => drive(make(ctx)));
       return mode === 'write' ? transaction.immediate() : transaction.deferred();
     } catch (error) {
@@ -100,13 +133,15 @@ export async function createSqliteJournal(options: SqliteJournalOptions = {}): P
   return {
     engine: 'sqlite',
     begin: (plan, beginOptions) => run((ctx) => begin(ctx, plan, beginOptions)),
-    recordStep: (writeId, owner, index, outcome) => run((ctx) => recordStep(ctx, writeId, owner, index, outcome)),
+    recordStep: (writeId, owner, index, outcome) =>
+      run((ctx) => recordStep(ctx, writeId, owner, index, outcome)),
     transition: (writeId, owner, change) => run((ctx) => transition(ctx, writeId, owner, change)),
     record: (writeId, owner, changes) => run((ctx) => record(ctx, writeId, owner, changes)),
     claim: (writeId, owner, leaseMs) => run((ctx) => claim(ctx, writeId, owner, leaseMs)),
     release: (writeId, owner) => run(() => release(writeId, owner)),
     claimUnfinished: (query) => run((ctx) => claimUnfinished(ctx, query)),
-    markReplay: (writeId, owner, leaseMs, actor) => run((ctx) => markReplay(ctx, writeId, owner, leaseMs, actor)),
+    markReplay: (writeId, owner, leaseMs, actor) =>
+      run((ctx) => markReplay(ctx, writeId, owner, leaseMs, actor)),
     discard: (writeId, actor, reason) => run((ctx) => discard(ctx, writeId, actor, reason)),
     get: (writeId) => run((ctx) => get(ctx, writeId), 'read'),
     list: (query = {}) => run(() => list(query), 'read'),

@@ -8,18 +8,20 @@ import { WriteError } from './errors.js';
 import type { StepState, WriteState } from './model.js';
 
 /** Legal moves of a write. Final states have none. */
-export const WRITE_TRANSITIONS: Readonly<Record<WriteState, readonly WriteState[]>> = Object.freeze({
-  // Nothing sent yet: start, or park it when recovery cannot go on.
-  planned: ['running', 'dead-lettered'],
-  // `compensated` straight from `running`: the failing step was the first to change anything.
-  running: ['succeeded', 'compensating', 'compensated', 'dead-lettered'],
-  compensating: ['compensated', 'dead-lettered'],
-  'dead-lettered': ['replaying', 'discarded'],
-  replaying: ['succeeded', 'compensating', 'compensated', 'dead-lettered'],
-  succeeded: [],
-  compensated: [],
-  discarded: [],
-});
+export const WRITE_TRANSITIONS: Readonly<Record<WriteState, readonly WriteState[]>> = Object.freeze(
+  {
+    // Nothing sent yet: start, or park it when recovery cannot go on.
+    planned: ['running', 'dead-lettered'],
+    // `compensated` straight from `running`: the failing step was the first to change anything.
+    running: ['succeeded', 'compensating', 'compensated', 'dead-lettered'],
+    compensating: ['compensated', 'dead-lettered'],
+    'dead-lettered': ['replaying', 'discarded'],
+    replaying: ['succeeded', 'compensating', 'compensated', 'dead-lettered'],
+    succeeded: [],
+    compensated: [],
+    discarded: [],
+  },
+);
 
 /** Legal moves of a step. */
 export const STEP_TRANSITIONS: Readonly<Record<StepState, readonly StepState[]>> = Object.freeze({
@@ -38,10 +40,19 @@ export const STEP_TRANSITIONS: Readonly<Record<StepState, readonly StepState[]>>
 });
 
 /** States in which a write is being worked on by the instance that claimed it. */
-export const IN_FLIGHT_STATES: readonly WriteState[] = Object.freeze(['planned', 'running', 'compensating', 'replaying']);
+export const IN_FLIGHT_STATES: readonly WriteState[] = Object.freeze([
+  'planned',
+  'running',
+  'compensating',
+  'replaying',
+]);
 
 /** States no move leaves. */
-export const FINAL_STATES: readonly WriteState[] = Object.freeze(['succeeded', 'compensated', 'discarded']);
+export const FINAL_STATES: readonly WriteState[] = Object.freeze([
+  'succeeded',
+  'compensated',
+  'discarded',
+]);
 
 export function isInFlight(state: WriteState): boolean {
   return IN_FLIGHT_STATES.includes(state);
@@ -66,7 +77,12 @@ export function assertWriteTransition(writeId: string, from: WriteState, to: Wri
 }
 
 /** Throws WRITE_STEP_TRANSITION_INVALID unless `from → to` is in STEP_TRANSITIONS. */
-export function assertStepTransition(writeId: string, index: number, from: StepState, to: StepState): void {
+export function assertStepTransition(
+  writeId: string,
+  index: number,
+  from: StepState,
+  to: StepState,
+): void {
   if (STEP_TRANSITIONS[from].includes(to)) return;
   throw new WriteError({
     code: 'WRITE_STEP_TRANSITION_INVALID',

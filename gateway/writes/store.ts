@@ -15,7 +15,15 @@
  * another instance has claimed the write since: of two instances that both
  * think they resume a write, only one can record anything.
  */
-import type { AuditEntry, Failure, JsonValue, NewWrite, StepState, Write, WriteState } from './model.js';
+import type {
+  AuditEntry,
+  Failure,
+  JsonValue,
+  NewWrite,
+  StepState,
+  Write,
+  WriteState,
+} from './model.js';
 
 /** The answer of `begin`. */
 export type BeginResult =
@@ -57,7 +65,8 @@ export interface WriteChange {
 }
 
 /** One change inside `record`: a step's outcome, or the write's new state. */
-export type RecordedChange = { readonly step: number; readonly outcome: StepOutcome } | { readonly write: WriteChange };
+export type RecordedChange =
+  { readonly step: number; readonly outcome: StepOutcome } | { readonly write: WriteChange };
 
 export interface ListQuery {
   /** Only writes in these states. @default every state */

@@ -18,13 +18,22 @@ const MAX_STEPS = 64;
 const MAX_NAME_LENGTH = 512;
 
 function invalid(what: string): WriteError {
-  return new WriteError({ code: 'WRITE_RECORD_INVALID', safeMessage: `The write journal refused a record: ${what}.` });
+  return new WriteError({
+    code: 'WRITE_RECORD_INVALID',
+    safeMessage: `The write journal refused a record: ${what}.`,
+  });
 }
 
 /** Null when `value` is JSON the stores keep as it is; else what is wrong, at which path. */
-export function jsonProblem(value: unknown, path = '$', depth = 0, seen = new Set<object>()): string | null {
+export function jsonProblem(
+  value: unknown,
+  path = '$',
+  depth = 0,
+  seen = new Set<object>(),
+): string | null {
   if (value === null || typeof value === 'string' || typeof value === 'boolean') return null;
-  if (typeof value === 'number') return Number.isFinite(value) ? null : `${path} is not a finite number`;
+  if (typeof value === 'number')
+    return Number.isFinite(value) ? null : `${path} is not a finite number`;
   if (typeof value !== 'object') return `${path} is a ${typeof value}, not JSON`;
   if (depth >= MAX_JSON_DEPTH) return `${path} is nested deeper than ${MAX_JSON_DEPTH}`;
   if (seen.has(value)) return `${path} refers back to itself`;
@@ -38,7 +47,8 @@ export function jsonProblem(value: unknown, path = '$', depth = 0, seen = new Se
       return null;
     }
     const proto: unknown = Object.getPrototypeOf(value);
-    if (proto !== Object.prototype && proto !== null) return `${path} is an object of a class, not plain JSON`;
+    if (proto !== Object.prototype && proto !== null)
+      return `${path} is an object of a class, not plain JSON`;
     for (const [key, item] of Object.entries(value)) {
       const problem = jsonProblem(item, `${path}.${key.slice(0, 40)}`, depth + 1, seen);
       if (problem) return problem;
@@ -63,7 +73,12 @@ const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF
 const UNSTORABLE_ALL = new RegExp(UNSTORABLE.source, 'g');
 
 function isName(value: unknown): value is string {
-  return typeof value === 'string' && value.length > 0 && value.length <= MAX_NAME_LENGTH && !UNSTORABLE.test(value);
+  return (
+    typeof value === 'string' &&
+    value.length > 0 &&
+    value.length <= MAX_NAME_LENGTH &&
+    !UNSTORABLE.test(value)
+  );
 }
 
 /**
@@ -77,7 +92,10 @@ export function storableText(value: string): string {
 
 /** Refuses a name (mutation, source, operation, actor...) that is empty, too long or not a string. */
 export function checkName(value: unknown, what: string): string {
-  if (!isName(value)) throw invalid(`${what} must be a string of 1 to ${MAX_NAME_LENGTH} characters, without NUL or lone surrogates`);
+  if (!isName(value))
+    throw invalid(
+      `${what} must be a string of 1 to ${MAX_NAME_LENGTH} characters, without NUL or lone surrogates`,
+    );
   return value;
 }
 
@@ -87,7 +105,13 @@ export function checkName(value: unknown, what: string): string {
  * header and is echoed in logs and the operator's listing).
  */
 export function checkIdempotencyKey(key: unknown): string {
-  if (typeof key === 'string' && key.length > 0 && key.length <= MAX_IDEMPOTENCY_KEY_LENGTH && /^[\x21-\x7e]+$/.test(key)) return key;
+  if (
+    typeof key === 'string' &&
+    key.length > 0 &&
+    key.length <= MAX_IDEMPOTENCY_KEY_LENGTH &&
+    /^[\x21-\x7e]+$/.test(key)
+  )
+    return key;
   throw new WriteError({
     code: 'IDEMPOTENCY_KEY_INVALID',
     safeMessage: `An idempotency key must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} printable ASCII characters without spaces.`,
@@ -118,11 +142,14 @@ export function checkNewWrite(plan: NewWrite): string | null {
   }
   plan.steps.forEach((step, position) => {
     const at = `steps[${position}]`;
-    if (step.index !== position) throw invalid(`${at}.index must be ${position}: steps are numbered 0, 1, 2... in order`);
+    if (step.index !== position)
+      throw invalid(`${at}.index must be ${position}: steps are numbered 0, 1, 2... in order`);
     checkName(step.source, `${at}.source`);
     checkName(step.operation, `${at}.operation`);
     checkRepeatSafety(step.repeatSafety, at);
     checkCompensation(step.compensation, at);
   });
-  return plan.idempotencyKey === undefined || plan.idempotencyKey === null ? null : checkIdempotencyKey(plan.idempotencyKey);
+  return plan.idempotencyKey === undefined || plan.idempotencyKey === null
+    ? null
+    : checkIdempotencyKey(plan.idempotencyKey);
 }

@@ -22,7 +22,12 @@ export type HttpAuthOptions =
 /** Adds credentials to one outgoing HTTP request. */
 export interface HttpAuth {
   /** Mutates `headers` and `url` in place. Rejects with a SourceError when a token cannot be had. */
-  apply(headers: Record<string, string>, url: URL, operation: string, signal?: AbortSignal): Promise<void>;
+  apply(
+    headers: Record<string, string>,
+    url: URL,
+    operation: string,
+    signal?: AbortSignal,
+  ): Promise<void>;
   /** Forget a cached token, after the backend answered 401 with it. */
   invalidate(): void;
 }
@@ -30,7 +35,11 @@ export interface HttpAuth {
 /** A token is refreshed this long before the backend would expire it, in ms. */
 const TOKEN_EXPIRY_MARGIN_MS = 30_000;
 
-export function createHttpAuth(source: string, options: HttpAuthOptions | undefined, http: HttpClient): HttpAuth {
+export function createHttpAuth(
+  source: string,
+  options: HttpAuthOptions | undefined,
+  http: HttpClient,
+): HttpAuth {
   if (options === undefined) return { apply: async () => {}, invalidate: () => {} };
   switch (options.type) {
     case 'bearer':
@@ -74,17 +83,29 @@ function createClientCredentials(
   const fetchToken = async (operation: string, signal?: AbortSignal): Promise<string> => {
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
     if (options.scopes?.length) form.set('scope', options.scopes.join(' '));
-    const basic = Buffer.from(`${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`).toString('base64');
+    const basic = Buffer.from(
+      `${encodeURIComponent(options.clientId)}:${encodeURIComponent(options.clientSecret)}`,
+    ).toString('base64');
     const response = await http.send({
       operation,
       method: 'POST',
       url: new URL(options.tokenUrl),
-      headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json', authorization: `Basic ${basic}` },
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        accept: 'application/json',
+        authorization: `Basic ${basic}`,
+      },
       body: form.toString(),
       signal,
     });
     const failed = (why: string): SourceError =>
-      new SourceError({ code: 'SOURCE_UNAUTHENTICATED', source, operation, safeMessage: `${source} credentials could not be obtained: ${why}.`, details: { httpStatus: response.status } });
+      new SourceError({
+        code: 'SOURCE_UNAUTHENTICATED',
+        source,
+        operation,
+        safeMessage: `${source} credentials could not be obtained: ${why}.`,
+        details: { httpStatus: response.status },
+      });
     if (response.status !== 200) throw failed(`the token endpoint answered ${response.status}`);
     let parsed: unknown;
     try {
@@ -92,9 +113,14 @@ function createClientCredentials(
     } catch (cause) {
       throw failed('the token endpoint did not answer JSON');
     }
-    const { access_token: token, expires_in: expiresIn } = (parsed ?? {}) as { access_token?: unknown; expires_in?: unknown };
-    if (typeof token !== 'string' || token.length === 0) throw failed('the token endpoint answered no access_token');
-    const lifetimeMs = typeof expiresIn === 'number' && expiresIn > 0 ? expiresIn * 1000 : 3_600_000;
+    const { access_token: token, expires_in: expiresIn } = (parsed ?? {}) as {
+      access_token?: unknown;
+      expires_in?: unknown;
+    };
+    if (typeof token !== 'string' || token.length === 0)
+      throw failed('the token endpoint answered no access_token');
+    const lifetimeMs =
+      typeof expiresIn === 'number' && expiresIn > 0 ? expiresIn * 1000 : 3_600_000;
     cached = { token, expiresAt: Date.now() + Math.max(0, lifetimeMs - TOKEN_EXPIRY_MARGIN_MS) };
     return token;
   };

@@ -52,12 +52,22 @@ function keyOf(value: unknown): string {
  * The `@constraint(maxItems:)` a contract put on an argument of an operation
  * in the source's typeDefs (the REST source writes it from `maxItems`).
  */
-export function contractMaxItems(typeDefs: DocumentNode | undefined, operation: string, argument: string): number | undefined {
+export function contractMaxItems(
+  typeDefs: DocumentNode | undefined,
+  operation: string,
+  argument: string,
+): number | undefined {
   for (const definition of typeDefs?.definitions ?? []) {
-    if (definition.kind !== Kind.OBJECT_TYPE_DEFINITION && definition.kind !== Kind.OBJECT_TYPE_EXTENSION) continue;
+    if (
+      definition.kind !== Kind.OBJECT_TYPE_DEFINITION &&
+      definition.kind !== Kind.OBJECT_TYPE_EXTENSION
+    )
+      continue;
     const field = definition.fields?.find((candidate) => candidate.name.value === operation);
     const arg = field?.arguments?.find((candidate) => candidate.name.value === argument);
-    const limit = arg?.directives?.find((directive) => directive.name.value === 'constraint')?.arguments?.find((member) => member.name.value === 'maxItems')?.value;
+    const limit = arg?.directives
+      ?.find((directive) => directive.name.value === 'constraint')
+      ?.arguments?.find((member) => member.name.value === 'maxItems')?.value;
     if (limit?.kind === Kind.INT) return Number(limit.value);
   }
   return undefined;
@@ -93,12 +103,23 @@ export function createOperationBatch(init: {
       safeMessage: `${source} answered ${via.name} for a batch without an entry for this ${declaration.key}.`,
     });
 
-  if (declaration.maxKeys !== undefined && !(Number.isInteger(declaration.maxKeys) && declaration.maxKeys > 0)) {
-    throw new SourceConfigError({ source, path: `batch.${operation.name}.maxKeys`, safeMessage: `Source option "batch.${operation.name}.maxKeys" of ${source} should be a whole number above 0, instead got ${String(declaration.maxKeys)}.` });
+  if (
+    declaration.maxKeys !== undefined &&
+    !(Number.isInteger(declaration.maxKeys) && declaration.maxKeys > 0)
+  ) {
+    throw new SourceConfigError({
+      source,
+      path: `batch.${operation.name}.maxKeys`,
+      safeMessage: `Source option "batch.${operation.name}.maxKeys" of ${source} should be a whole number above 0, instead got ${String(declaration.maxKeys)}.`,
+    });
   }
   // The contract's limit is the default, and a ceiling: more keys than it allows would be refused by the backend.
   const contractLimit = contractMaxItems(init.typeDefs, via.name, listArgument);
-  if (declaration.maxKeys !== undefined && contractLimit !== undefined && declaration.maxKeys > contractLimit) {
+  if (
+    declaration.maxKeys !== undefined &&
+    contractLimit !== undefined &&
+    declaration.maxKeys > contractLimit
+  ) {
     throw new SourceConfigError({
       source,
       path: `batch.${operation.name}.maxKeys`,
@@ -109,7 +130,11 @@ export function createOperationBatch(init: {
   return {
     key: declaration.key,
     ...(maxKeys === undefined ? {} : { maxKeys }),
-    async invokeMany(keys: readonly unknown[], ctx: CallContext, args: Args = {}): Promise<unknown[]> {
+    async invokeMany(
+      keys: readonly unknown[],
+      ctx: CallContext,
+      args: Args = {},
+    ): Promise<unknown[]> {
       const answer = await via.invoke({ ...args, [listArgument]: [...keys] }, ctx);
       const items = readPath(answer, declaration.resultPath);
       if (!Array.isArray(items)) {
@@ -121,7 +146,9 @@ export function createOperationBatch(init: {
       for (const item of items) {
         const itemKey = readPath(item, declaration.itemKey);
         if (itemKey === undefined || itemKey === null) {
-          throw contractError(`An item answered by ${source}.${via.name} has no "${declaration.itemKey}" to match it to a key.`);
+          throw contractError(
+            `An item answered by ${source}.${via.name} has no "${declaration.itemKey}" to match it to a key.`,
+          );
         }
         const bucket = byKey.get(keyOf(itemKey));
         if (bucket) bucket.push(item);
@@ -151,10 +178,26 @@ export function withBatches(
     const operation = operations.get(name);
     if (operation === undefined) {
       const near = closestNames(name, operations.keys());
-      const hint = near.length > 0 ? `did you mean ${near.map((candidate) => `"${candidate}"`).join(' or ')}?` : `known: ${[...operations.keys()].slice(0, 20).join(', ')}.`;
-      throw new SourceConfigError({ source, path: `batch.${name}`, safeMessage: `Source option "batch.${name}" of ${source} names operation "${name}", which ${source} does not have: ${hint}` });
+      const hint =
+        near.length > 0
+          ? `did you mean ${near.map((candidate) => `"${candidate}"`).join(' or ')}?`
+          : `known: ${[...operations.keys()].slice(0, 20).join(', ')}.`;
+      throw new SourceConfigError({
+        source,
+        path: `batch.${name}`,
+        safeMessage: `Source option "batch.${name}" of ${source} names operation "${name}", which ${source} does not have: ${hint}`,
+      });
     }
-    result.set(name, { ...operation, batch: createOperationBatch({ source, operation, declaration, operations, ...(typeDefs === undefined ? {} : { typeDefs }) }) });
+    result.set(name, {
+      ...operation,
+      batch: createOperationBatch({
+        source,
+        operation,
+        declaration,
+        operations,
+        ...(typeDefs === undefined ? {} : { typeDefs }),
+      }),
+    });
   }
   return result;
 }

@@ -6,7 +6,13 @@
  * (BAD_USER_INPUT). The unified schema uses the same directive
  * (docs/directives.md); `pattern` must match the whole string.
  */
-import { Kind, parse, type ConstArgumentNode, type ConstDirectiveNode, type DirectiveDefinitionNode } from 'graphql';
+import {
+  Kind,
+  parse,
+  type ConstArgumentNode,
+  type ConstDirectiveNode,
+  type DirectiveDefinitionNode,
+} from 'graphql';
 
 /** The limits of one value; every member optional. */
 export interface ValueConstraint {
@@ -31,22 +37,34 @@ let definition: DirectiveDefinitionNode | undefined;
 
 /** The directive's declaration, for a subgraph's typeDefs that use it. */
 export function constraintDirectiveDefinition(): DirectiveDefinitionNode {
-  definition ??= parse(CONSTRAINT_DIRECTIVE_SDL, { noLocation: true }).definitions[0] as DirectiveDefinitionNode;
+  definition ??= parse(CONSTRAINT_DIRECTIVE_SDL, { noLocation: true })
+    .definitions[0] as DirectiveDefinitionNode;
   return definition;
 }
 
 /** `@constraint(...)` for `constraint`, or undefined when it has no member. */
-export function constraintDirective(constraint: ValueConstraint | undefined): ConstDirectiveNode | undefined {
+export function constraintDirective(
+  constraint: ValueConstraint | undefined,
+): ConstDirectiveNode | undefined {
   if (constraint === undefined) return undefined;
   const args: ConstArgumentNode[] = [];
-  for (const [member, value] of Object.entries(constraint) as Array<[keyof ValueConstraint, number | string | undefined]>) {
+  for (const [member, value] of Object.entries(constraint) as Array<
+    [keyof ValueConstraint, number | string | undefined]
+  >) {
     if (value === undefined) continue;
     const node =
       typeof value === 'string'
         ? ({ kind: Kind.STRING, value } as const)
-        : Number.isInteger(value) && member !== 'min' && member !== 'max' && member !== 'exclusiveMin' && member !== 'exclusiveMax'
+        : Number.isInteger(value) &&
+            member !== 'min' &&
+            member !== 'max' &&
+            member !== 'exclusiveMin' &&
+            member !== 'exclusiveMax'
           ? ({ kind: Kind.INT, value: String(value) } as const)
-          : ({ kind: Number.isInteger(value) ? Kind.INT : Kind.FLOAT, value: String(value) } as const);
+          : ({
+              kind: Number.isInteger(value) ? Kind.INT : Kind.FLOAT,
+              value: String(value),
+            } as const);
     args.push({ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: member }, value: node });
   }
   if (args.length === 0) return undefined;

@@ -22,7 +22,16 @@ import { fileURLToPath } from 'node:url';
 import { ContractError } from './errors.js';
 
 /** Host names of cloud metadata services (AWS, GCP, Azure, Alibaba, Oracle, DigitalOcean...). */
-const METADATA_HOSTS = new Set(['metadata.google.internal', 'metadata.goog', 'metadata', 'instance-data', 'instance-data.ec2.internal', '100.100.100.200', '169.254.169.254', 'fd00:ec2::254']);
+const METADATA_HOSTS = new Set([
+  'metadata.google.internal',
+  'metadata.goog',
+  'metadata',
+  'instance-data',
+  'instance-data.ec2.internal',
+  '100.100.100.200',
+  '169.254.169.254',
+  'fd00:ec2::254',
+]);
 
 const isUrl = (location: string): boolean => /^[a-z][a-z0-9+.-]*:\/\//i.test(location);
 
@@ -36,11 +45,15 @@ function ipv4Parts(host: string): number[] | undefined {
 
 /** Link-local (169.254/16, fe80::/10), unspecified and cloud-metadata addresses. */
 export function isForbiddenHost(rawHost: string): boolean {
-  const host = rawHost.replace(/^\[|\]$/g, '').replace(/\.$/, '').toLowerCase();
+  const host = rawHost
+    .replace(/^\[|\]$/g, '')
+    .replace(/\.$/, '')
+    .toLowerCase();
   if (METADATA_HOSTS.has(host)) return true;
   const v4 = ipv4Parts(host);
   if (v4 !== undefined) return (v4[0] === 169 && v4[1] === 254) || v4.every((part) => part === 0);
-  if (isIP(host) === 6) return /^fe[89ab][0-9a-f]:/i.test(host) || host === '::' || /^fd00:ec2:/i.test(host);
+  if (isIP(host) === 6)
+    return /^fe[89ab][0-9a-f]:/i.test(host) || host === '::' || /^fd00:ec2:/i.test(host);
   return false;
 }
 
@@ -74,7 +87,11 @@ export interface LocationPolicy {
  * @param root the contract's own location: an absolute path or an http(s) URL
  * @param allow extra locations: http(s) URL prefixes, or folders (relative to the working directory)
  */
-export function createLocationPolicy(source: string, root: string, allow: readonly string[] = []): LocationPolicy {
+export function createLocationPolicy(
+  source: string,
+  root: string,
+  allow: readonly string[] = [],
+): LocationPolicy {
   const rootUrl = isUrl(root) ? new URL(root) : undefined;
   const rootFolder = rootUrl === undefined ? dirname(resolve(root)) : undefined;
   const allowedUrls = allow.filter(isUrl).map((entry) => new URL(entry));
@@ -95,7 +112,10 @@ export function createLocationPolicy(source: string, root: string, allow: readon
         if (fromRemote) throw refuse(target, 'a remote document may not name a local file');
         if (rootFolder !== undefined && inside(rootFolder, file)) return;
         if (allowedFolders.some((folder) => inside(folder, file))) return;
-        throw refuse(target, `it is outside the contract's folder; list it in the source's contractAllow to load it`);
+        throw refuse(
+          target,
+          `it is outside the contract's folder; list it in the source's contractAllow to load it`,
+        );
       }
       let url: URL;
       try {
@@ -103,11 +123,21 @@ export function createLocationPolicy(source: string, root: string, allow: readon
       } catch {
         throw refuse(target, 'it is not a valid URL');
       }
-      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw refuse(target, `the scheme ${url.protocol} is not loaded`);
-      if (isForbiddenHost(url.hostname)) throw refuse(target, 'it is a link-local or cloud metadata address');
+      if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw refuse(target, `the scheme ${url.protocol} is not loaded`);
+      if (isForbiddenHost(url.hostname))
+        throw refuse(target, 'it is a link-local or cloud metadata address');
       if (rootUrl !== undefined && url.origin === rootUrl.origin) return;
-      if (allowedUrls.some((entry) => url.origin === entry.origin && url.pathname.startsWith(entry.pathname))) return;
-      throw refuse(target, `it is not on the contract's own origin; list it in the source's contractAllow to load it`);
+      if (
+        allowedUrls.some(
+          (entry) => url.origin === entry.origin && url.pathname.startsWith(entry.pathname),
+        )
+      )
+        return;
+      throw refuse(
+        target,
+        `it is not on the contract's own origin; list it in the source's contractAllow to load it`,
+      );
     },
   };
 }

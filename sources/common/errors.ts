@@ -55,7 +55,12 @@ export const SOURCE_ERROR_CODES = Object.freeze([
   'SOURCE_OVERLOADED',
 ] as const satisfies readonly SourceErrorCode[]);
 // Fails to compile when a code is added to the union but not to the list.
-const sourceCodesComplete: Exclude<SourceErrorCode, (typeof SOURCE_ERROR_CODES)[number]> extends never ? true : never = true;
+const sourceCodesComplete: Exclude<
+  SourceErrorCode,
+  (typeof SOURCE_ERROR_CODES)[number]
+> extends never
+  ? true
+  : never = true;
 void sourceCodesComplete;
 
 /** Extra facts a caller may see in `extensions` (status codes, fault codes). */
@@ -116,8 +121,17 @@ export type ContractErrorCode =
   | 'CONTRACT_LOCATION_REFUSED';
 
 /** Every ContractErrorCode at run time, for docs checks and exhaustive tests. */
-export const CONTRACT_ERROR_CODES = Object.freeze(['CONTRACT_UNREADABLE', 'CONTRACT_INVALID', 'CONTRACT_LOCATION_REFUSED'] as const satisfies readonly ContractErrorCode[]);
-const contractCodesComplete: Exclude<ContractErrorCode, (typeof CONTRACT_ERROR_CODES)[number]> extends never ? true : never = true;
+export const CONTRACT_ERROR_CODES = Object.freeze([
+  'CONTRACT_UNREADABLE',
+  'CONTRACT_INVALID',
+  'CONTRACT_LOCATION_REFUSED',
+] as const satisfies readonly ContractErrorCode[]);
+const contractCodesComplete: Exclude<
+  ContractErrorCode,
+  (typeof CONTRACT_ERROR_CODES)[number]
+> extends never
+  ? true
+  : never = true;
 void contractCodesComplete;
 
 /** A backend contract (OpenAPI, WSDL, .proto) that cannot be turned into a subgraph. */
@@ -127,7 +141,13 @@ export class ContractError extends SwitchboardError {
   /** Where in the contract the problem is: a file, a JSON pointer, a line. */
   readonly location: string | undefined;
 
-  constructor(init: { code: ContractErrorCode; source: string; safeMessage: string; location?: string; cause?: unknown }) {
+  constructor(init: {
+    code: ContractErrorCode;
+    source: string;
+    safeMessage: string;
+    location?: string;
+    cause?: unknown;
+  }) {
     super(init.safeMessage, { cause: init.cause });
     this.code = init.code;
     this.source = init.source;

@@ -6,14 +6,27 @@
  * connection (rebinding). Checking the address the socket is about to use,
  * inside the lookup that `net.connect` calls, closes both.
  */
-import { lookup as dnsLookup, type LookupAddress, type LookupAllOptions, type LookupOptions } from 'node:dns';
+import {
+  lookup as dnsLookup,
+  type LookupAddress,
+  type LookupAllOptions,
+  type LookupOptions,
+} from 'node:dns';
 import { isForbiddenHost } from './contract-locations.js';
 
 /** The code of the error a refused address fails the connection with. */
 export const ADDRESS_REFUSED = 'ERR_SWITCHBOARD_ADDRESS_REFUSED';
 
-type Callback = (error: NodeJS.ErrnoException | null, address: string | LookupAddress[], family?: number) => void;
-type Resolve = (hostname: string, options: LookupAllOptions, callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) => void;
+type Callback = (
+  error: NodeJS.ErrnoException | null,
+  address: string | LookupAddress[],
+  family?: number,
+) => void;
+type Resolve = (
+  hostname: string,
+  options: LookupAllOptions,
+  callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+) => void;
 
 const resolveAll: Resolve = (hostname, options, callback) => dnsLookup(hostname, options, callback);
 
@@ -28,7 +41,9 @@ export function createGuardedLookup(resolve: Resolve = resolveAll) {
     resolve(hostname, { ...options, all: true }, (error, addresses) => {
       if (error !== null) return callback(error, []);
       if (addresses.some(({ address }) => isForbiddenHost(address))) {
-        const refused: NodeJS.ErrnoException = new Error(`${hostname.slice(0, 100)} resolves to a link-local or cloud metadata address`);
+        const refused: NodeJS.ErrnoException = new Error(
+          `${hostname.slice(0, 100)} resolves to a link-local or cloud metadata address`,
+        );
         refused.code = ADDRESS_REFUSED;
         return callback(refused, []);
       }

@@ -1,4 +1,15 @@
-export type { Args, CallContext, CallExchange, ExchangeResponse, Operation, OperationBatch, OperationKind, Source, SourceHealth, SourceKind } from './source.js';
+export type {
+  Args,
+  CallContext,
+  CallExchange,
+  ExchangeResponse,
+  Operation,
+  OperationBatch,
+  OperationKind,
+  Source,
+  SourceHealth,
+  SourceKind,
+} from './source.js';
 export { NOT_MODIFIED } from './source.js';
 export {
   SwitchboardError,
@@ -14,7 +25,15 @@ export {
   type SafeDetails,
   type SourceWarning,
 } from './errors.js';
-export { isValidGraphQLName, splitWords, toTypeName, toFieldName, toEnumValue, createNameAllocator, type NameAllocator } from './naming.js';
+export {
+  isValidGraphQLName,
+  splitWords,
+  toTypeName,
+  toFieldName,
+  toEnumValue,
+  createNameAllocator,
+  type NameAllocator,
+} from './naming.js';
 export {
   scalars,
   DateTimeScalar,
@@ -27,12 +46,36 @@ export {
   type CustomScalarName,
 } from './scalars.js';
 export { createOperationBatch, withBatches, type BatchDeclaration } from './batch.js';
-export { createHttpClient, classifyHttpStatus, parseRetryAfterMs, HTTP_DEFAULTS, type HttpClient, type HttpClientOptions, type HttpRequest, type HttpResponse } from './http.js';
+export {
+  createHttpClient,
+  classifyHttpStatus,
+  parseRetryAfterMs,
+  HTTP_DEFAULTS,
+  type HttpClient,
+  type HttpClientOptions,
+  type HttpRequest,
+  type HttpResponse,
+} from './http.js';
 export { createHttpAuth, type HttpAuth, type HttpAuthOptions } from './auth.js';
 export { COMMON_SOURCE_OPTION_KEYS, type CommonSourceOptions } from './options.js';
 export { closestNames } from './suggest.js';
 export { checkSourceOptions, BATCH_DECLARATION_KEYS } from './options-check.js';
-export { callerReason, logReason, withReason, MAX_CALLER_REASON_CHARS, MAX_LOG_REASON_CHARS } from './reason.js';
-export { createLocationPolicy, isForbiddenHost, type LocationPolicy } from './contract-locations.js';
+export {
+  callerReason,
+  logReason,
+  withReason,
+  MAX_CALLER_REASON_CHARS,
+  MAX_LOG_REASON_CHARS,
+} from './reason.js';
+export {
+  createLocationPolicy,
+  isForbiddenHost,
+  type LocationPolicy,
+} from './contract-locations.js';
 export { createGuardedLookup, isAddressRefused } from './guarded-lookup.js';
-export { CONSTRAINT_DIRECTIVE_SDL, constraintDirective, constraintDirectiveDefinition, type ValueConstraint } from './constraints.js';
+export {
+  CONSTRAINT_DIRECTIVE_SDL,
+  constraintDirective,
+  constraintDirectiveDefinition,
+  type ValueConstraint,
+} from './constraints.js';

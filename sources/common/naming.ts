@@ -50,7 +50,10 @@ export function toTypeName(raw: string): string {
 export function toFieldName(raw: string): string {
   const words = splitWords(raw);
   const [first = '', ...rest] = words;
-  const head = /^[A-Z0-9]+$/.test(first) && first.length > 1 ? first.toLowerCase() : first.charAt(0).toLowerCase() + first.slice(1);
+  const head =
+    /^[A-Z0-9]+$/.test(first) && first.length > 1
+      ? first.toLowerCase()
+      : first.charAt(0).toLowerCase() + first.slice(1);
   const joined = head + rest.map((word) => capitalize(word)).join('');
   return ensureLeadingLetter(joined, 'field');
 }
@@ -70,13 +73,28 @@ export function toEnumValue(raw: string): string {
 }
 
 const SYMBOL_WORDS: Readonly<Record<string, string>> = {
-  '-': 'MINUS', '+': 'PLUS', '*': 'STAR', '/': 'SLASH', '.': 'DOT', '<': 'LT', '>': 'GT',
-  '=': 'EQ', '!': 'NOT', '&': 'AND', '|': 'OR', '%': 'PERCENT', '#': 'HASH', '@': 'AT', ' ': 'SPACE',
+  '-': 'MINUS',
+  '+': 'PLUS',
+  '*': 'STAR',
+  '/': 'SLASH',
+  '.': 'DOT',
+  '<': 'LT',
+  '>': 'GT',
+  '=': 'EQ',
+  '!': 'NOT',
+  '&': 'AND',
+  '|': 'OR',
+  '%': 'PERCENT',
+  '#': 'HASH',
+  '@': 'AT',
+  ' ': 'SPACE',
 };
 
 /** A value made only of symbols (`<=`, `-`) still needs a readable, unique name. */
 function symbolName(raw: string): string {
-  return [...raw].map((char) => SYMBOL_WORDS[char] ?? `U${char.codePointAt(0)?.toString(16).toUpperCase()}`).join('_');
+  return [...raw]
+    .map((char) => SYMBOL_WORDS[char] ?? `U${char.codePointAt(0)?.toString(16).toUpperCase()}`)
+    .join('_');
 }
 
 /**

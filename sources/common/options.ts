@@ -21,6 +21,17 @@ export interface CommonSourceOptions {
 }
 
 /** Every key of CommonSourceOptions, for checkSourceOptions. */
-export const COMMON_SOURCE_OPTION_KEYS = Object.freeze(['name', 'contract', 'url', 'timeoutMs', 'batch'] as const satisfies ReadonlyArray<keyof CommonSourceOptions>);
-const commonKeysComplete: Exclude<keyof CommonSourceOptions, (typeof COMMON_SOURCE_OPTION_KEYS)[number]> extends never ? true : never = true;
+export const COMMON_SOURCE_OPTION_KEYS = Object.freeze([
+  'name',
+  'contract',
+  'url',
+  'timeoutMs',
+  'batch',
+] as const satisfies ReadonlyArray<keyof CommonSourceOptions>);
+const commonKeysComplete: Exclude<
+  keyof CommonSourceOptions,
+  (typeof COMMON_SOURCE_OPTION_KEYS)[number]
+> extends never
+  ? true
+  : never = true;
 void commonKeysComplete;

@@ -10,16 +10,23 @@ function invalid(scalar: string, value: unknown): GraphQLError {
   return new GraphQLError(`${scalar} cannot represent ${shown}.`);
 }
 
-const RFC3339_DATE_TIME = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})?$/;
+const RFC3339_DATE_TIME =
+  /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:?\d{2})?$/;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const INTEGER = /^-?\d+$/;
 const DECIMAL = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 /** Protobuf's JSON form of Duration ("1.5s") and ISO 8601 / XSD durations ("P1DT2H"). */
-const DURATION = /^(-?\d+(\.\d+)?s|-?P(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?)$/;
+const DURATION =
+  /^(-?\d+(\.\d+)?s|-?P(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?)$/;
 
 /** A scalar whose wire and literal form is a string matching `pattern`. */
-function stringScalar(name: string, description: string, pattern: RegExp, fromValue?: (value: unknown) => string | undefined): GraphQLScalarType {
+function stringScalar(
+  name: string,
+  description: string,
+  pattern: RegExp,
+  fromValue?: (value: unknown) => string | undefined,
+): GraphQLScalarType {
   const coerce = (value: unknown): string => {
     const converted = fromValue?.(value);
     if (converted !== undefined) return converted;
@@ -42,10 +49,15 @@ export const DateTimeScalar = stringScalar(
   'DateTime',
   'A date and time with offset, RFC 3339 (e.g. "2026-11-24T09:30:00Z").',
   RFC3339_DATE_TIME,
-  (value) => (value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString() : undefined),
+  (value) =>
+    value instanceof Date && !Number.isNaN(value.getTime()) ? value.toISOString() : undefined,
 );
 
-export const DateScalar = stringScalar('Date', 'A calendar date, ISO 8601 (e.g. "2026-11-24").', ISO_DATE);
+export const DateScalar = stringScalar(
+  'Date',
+  'A calendar date, ISO 8601 (e.g. "2026-11-24").',
+  ISO_DATE,
+);
 
 export const DurationScalar = stringScalar(
   'Duration',
@@ -56,7 +68,8 @@ export const DurationScalar = stringScalar(
 /** Integers past 2^53 (int64, uint64, xs:long) travel as strings so no digit is lost. */
 export const BigIntScalar = new GraphQLScalarType({
   name: 'BigInt',
-  description: 'A whole number of any size, serialised as a string of digits (e.g. "9007199254740993").',
+  description:
+    'A whole number of any size, serialised as a string of digits (e.g. "9007199254740993").',
   serialize(value) {
     if (typeof value === 'bigint') return value.toString();
     if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
@@ -74,7 +87,8 @@ export const BigIntScalar = new GraphQLScalarType({
     throw invalid('BigInt', value);
   },
   parseLiteral(ast) {
-    if ((ast.kind === Kind.STRING || ast.kind === Kind.INT) && INTEGER.test(ast.value)) return ast.value;
+    if ((ast.kind === Kind.STRING || ast.kind === Kind.INT) && INTEGER.test(ast.value))
+      return ast.value;
     throw invalid('BigInt', ast.kind);
   },
 });
@@ -96,7 +110,11 @@ export const DecimalScalar = new GraphQLScalarType({
   },
   parseLiteral(ast) {
     // FloatValue and IntValue keep the literal's own digits, so no precision is lost here.
-    if ((ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT) && DECIMAL.test(ast.value)) return ast.value;
+    if (
+      (ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT) &&
+      DECIMAL.test(ast.value)
+    )
+      return ast.value;
     throw invalid('Decimal', ast.kind);
   },
 });
@@ -108,7 +126,10 @@ export const Base64Scalar = stringScalar(
   (value) => (value instanceof Uint8Array ? Buffer.from(value).toString('base64') : undefined),
 );
 
-function literalToJson(ast: ValueNode, variables: Readonly<Record<string, unknown>> | null | undefined): unknown {
+function literalToJson(
+  ast: ValueNode,
+  variables: Readonly<Record<string, unknown>> | null | undefined,
+): unknown {
   switch (ast.kind) {
     case Kind.STRING:
     case Kind.BOOLEAN:
@@ -123,7 +144,9 @@ function literalToJson(ast: ValueNode, variables: Readonly<Record<string, unknow
     case Kind.LIST:
       return ast.values.map((item) => literalToJson(item, variables));
     case Kind.OBJECT:
-      return Object.fromEntries(ast.fields.map((field) => [field.name.value, literalToJson(field.value, variables)]));
+      return Object.fromEntries(
+        ast.fields.map((field) => [field.name.value, literalToJson(field.value, variables)]),
+      );
     case Kind.VARIABLE:
       return variables?.[ast.name.value];
   }
@@ -140,7 +163,16 @@ export const JSONScalar = new GraphQLScalarType({
 
 /** Every custom scalar, by name, for the gateway to attach to a schema. */
 export const scalars: ReadonlyMap<string, GraphQLScalarType> = new Map(
-  [DateTimeScalar, DateScalar, DurationScalar, BigIntScalar, DecimalScalar, Base64Scalar, JSONScalar].map((scalar) => [scalar.name, scalar]),
+  [
+    DateTimeScalar,
+    DateScalar,
+    DurationScalar,
+    BigIntScalar,
+    DecimalScalar,
+    Base64Scalar,
+    JSONScalar,
+  ].map((scalar) => [scalar.name, scalar]),
 );
 
-export type CustomScalarName = 'DateTime' | 'Date' | 'Duration' | 'BigInt' | 'Decimal' | 'Base64' | 'JSON';
+export type CustomScalarName =
+  'DateTime' | 'Date' | 'Duration' | 'BigInt' | 'Decimal' | 'Base64' | 'JSON';

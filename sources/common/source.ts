@@ -79,7 +79,12 @@ export interface ExchangeResponse {
    * origin), and the headers that are not credentials. `authenticated` says
    * whether credentials went with it (HTTP caches treat those answers apart).
    */
-  readonly request: { readonly method: string; readonly url: string; readonly headers: Readonly<Record<string, string>>; readonly authenticated: boolean };
+  readonly request: {
+    readonly method: string;
+    readonly url: string;
+    readonly headers: Readonly<Record<string, string>>;
+    readonly authenticated: boolean;
+  };
 }
 
 /**

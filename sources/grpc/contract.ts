@@ -37,13 +37,27 @@ const BUNDLED = /^google\/protobuf\/[\w/]+\.proto$/;
  * a syntax error or an unresolved type, CONTRACT_LOCATION_REFUSED for an
  * import outside those folders).
  */
-export function loadProtoContract(source: string, contract: string, includeDirs?: readonly string[], allow: readonly string[] = []): protobuf.Root {
+export function loadProtoContract(
+  source: string,
+  contract: string,
+  includeDirs?: readonly string[],
+  allow: readonly string[] = [],
+): protobuf.Root {
   if (/^[a-z]+:\/\//i.test(contract)) {
-    throw new ContractError({ code: 'CONTRACT_UNREADABLE', source, safeMessage: `${source}: a gRPC contract must be a local .proto file, or use reflection.` });
+    throw new ContractError({
+      code: 'CONTRACT_UNREADABLE',
+      source,
+      safeMessage: `${source}: a gRPC contract must be a local .proto file, or use reflection.`,
+    });
   }
   const file = resolve(contract);
   if (!existsSync(file)) {
-    throw new ContractError({ code: 'CONTRACT_UNREADABLE', source, safeMessage: `${source}: the .proto file ${contract} does not exist.`, location: contract });
+    throw new ContractError({
+      code: 'CONTRACT_UNREADABLE',
+      source,
+      safeMessage: `${source}: the .proto file ${contract} does not exist.`,
+      location: contract,
+    });
   }
   const dirs = (includeDirs ?? defaultIncludeDirs(file)).map((dir) => resolve(dir));
   // The include dirs are configuration (or the proto tree the contract sits in): they are the allowed folders.
@@ -54,7 +68,9 @@ export function loadProtoContract(source: string, contract: string, includeDirs?
     if (origin === '' || origin === null || target === file) return target;
     try {
       const relative = join(dirname(origin), target);
-      const found = [relative, ...dirs.map((dir) => join(dir, target))].find((candidate) => !isAbsolute(target) && existsSync(candidate));
+      const found = [relative, ...dirs.map((dir) => join(dir, target))].find(
+        (candidate) => !isAbsolute(target) && existsSync(candidate),
+      );
       if (found !== undefined) {
         policy.check(found, origin);
         return found;
@@ -62,7 +78,12 @@ export function loadProtoContract(source: string, contract: string, includeDirs?
       // protobufjs serves google/protobuf/*.proto from its bundled copies when the name is returned as is.
       if (BUNDLED.test(target)) return target;
       policy.check(isAbsolute(target) ? target : relative, origin);
-      throw new ContractError({ code: 'CONTRACT_UNREADABLE', source, location: target.slice(0, 300), safeMessage: `${source}: the import "${target.slice(0, 200)}" was found in none of the include dirs.` });
+      throw new ContractError({
+        code: 'CONTRACT_UNREADABLE',
+        source,
+        location: target.slice(0, 300),
+        safeMessage: `${source}: the import "${target.slice(0, 200)}" was found in none of the include dirs.`,
+      });
     } catch (error) {
       // protobufjs wraps what resolvePath throws; keep ours to rethrow as it is.
       refused ??= error as ContractError;

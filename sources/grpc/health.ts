@@ -14,7 +14,9 @@ const HEALTH = protobuf.Root.fromJSON({
     HealthCheckRequest: { fields: { service: { type: 'string', id: 1 } } },
     HealthCheckResponse: {
       fields: { status: { type: 'ServingStatus', id: 1 } },
-      nested: { ServingStatus: { values: { UNKNOWN: 0, SERVING: 1, NOT_SERVING: 2, SERVICE_UNKNOWN: 3 } } },
+      nested: {
+        ServingStatus: { values: { UNKNOWN: 0, SERVING: 1, NOT_SERVING: 2, SERVICE_UNKNOWN: 3 } },
+      },
     },
   },
 });
@@ -23,16 +25,32 @@ const RESPONSE = HEALTH.lookupType('HealthCheckResponse');
 const CHECK_PATH = '/grpc.health.v1.Health/Check';
 const SERVING = 1;
 
-export async function checkHealth(source: string, transport: Transport, timeoutMs: number): Promise<SourceHealth> {
+export async function checkHealth(
+  source: string,
+  transport: Transport,
+  timeoutMs: number,
+): Promise<SourceHealth> {
   const started = performance.now();
   const latencyMs = (): number => Math.round(performance.now() - started);
   try {
-    const answer = await transport.unary(CHECK_PATH, REQUEST.encode(REQUEST.create({ service: '' })).finish(), {}, timeoutMs);
+    const answer = await transport.unary(
+      CHECK_PATH,
+      REQUEST.encode(REQUEST.create({ service: '' })).finish(),
+      {},
+      timeoutMs,
+    );
     const { status } = RESPONSE.toObject(RESPONSE.decode(answer)) as { status?: number };
-    return status === SERVING ? { ok: true, latencyMs: latencyMs() } : { ok: false, latencyMs: latencyMs(), message: `${source} reports that it is not serving.` };
+    return status === SERVING
+      ? { ok: true, latencyMs: latencyMs() }
+      : { ok: false, latencyMs: latencyMs(), message: `${source} reports that it is not serving.` };
   } catch (error) {
-    const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+    const code =
+      typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
     if (code === Status.UNIMPLEMENTED) return { ok: true, latencyMs: latencyMs() };
-    return { ok: false, latencyMs: latencyMs(), message: `${source} did not answer its health check (gRPC ${typeof code === 'number' ? statusName(code) : 'UNKNOWN'}).` };
+    return {
+      ok: false,
+      latencyMs: latencyMs(),
+      message: `${source} did not answer its health check (gRPC ${typeof code === 'number' ? statusName(code) : 'UNKNOWN'}).`,
+    };
   }
 }

@@ -9,7 +9,14 @@
  * yield the same names on every build.
  */
 import protobuf from 'protobufjs';
-import { createNameAllocator, toEnumValue, toFieldName, toTypeName, type NameAllocator, type SourceWarning } from '../common/index.js';
+import {
+  createNameAllocator,
+  toEnumValue,
+  toFieldName,
+  toTypeName,
+  type NameAllocator,
+  type SourceWarning,
+} from '../common/index.js';
 import { scalarOf, wellKnownOf, type WellKnown } from './well-known.js';
 
 export type ValueType =
@@ -47,7 +54,8 @@ export interface OneofModel {
   readonly description?: string;
 }
 
-export type MemberModel = { kind: 'field'; field: FieldModel } | { kind: 'oneof'; oneof: OneofModel };
+export type MemberModel =
+  { kind: 'field'; field: FieldModel } | { kind: 'oneof'; oneof: OneofModel };
 
 export interface MessageModel {
   readonly fullName: string;
@@ -89,7 +97,23 @@ export interface ContractModel {
 }
 
 /** GraphQL's own names and the custom scalars: no message may take them. */
-const RESERVED_TYPE_NAMES = ['Query', 'Mutation', 'Subscription', 'String', 'Int', 'Float', 'Boolean', 'ID', 'DateTime', 'Date', 'Duration', 'BigInt', 'Decimal', 'Base64', 'JSON'];
+const RESERVED_TYPE_NAMES = [
+  'Query',
+  'Mutation',
+  'Subscription',
+  'String',
+  'Int',
+  'Float',
+  'Boolean',
+  'ID',
+  'DateTime',
+  'Date',
+  'Duration',
+  'BigInt',
+  'Decimal',
+  'Base64',
+  'JSON',
+];
 
 function describe(comment: string | null | undefined): string | undefined {
   const text = comment?.trim();
@@ -99,7 +123,8 @@ function describe(comment: string | null | undefined): string | undefined {
 /** "billing.v1.Invoice.Line" → "Invoice.Line": the package is dropped, enclosing messages are kept. */
 function localName(reflection: protobuf.ReflectionObject): string {
   const parts = [reflection.name];
-  for (let parent = reflection.parent; parent instanceof protobuf.Type; parent = parent.parent) parts.unshift(parent.name);
+  for (let parent = reflection.parent; parent instanceof protobuf.Type; parent = parent.parent)
+    parts.unshift(parent.name);
   return parts.join('.');
 }
 
@@ -129,7 +154,10 @@ function claimTypeName(names: NameAllocator, reflection: protobuf.ReflectionObje
 
 function isSynthetic(oneof: protobuf.OneOf): boolean {
   const [only] = oneof.fieldsArray;
-  return oneof.fieldsArray.length === 1 && (only?.options?.proto3_optional === true || oneof.name === `_${only?.name}`);
+  return (
+    oneof.fieldsArray.length === 1 &&
+    (only?.options?.proto3_optional === true || oneof.name === `_${only?.name}`)
+  );
 }
 
 /**
@@ -137,12 +165,21 @@ function isSynthetic(oneof: protobuf.OneOf): boolean {
  * nested entry message (options map_entry, fields key = 1 and value = 2)
  * instead of a MapField. Returns the entry's key and value fields.
  */
-function mapEntryOf(field: protobuf.Field): { key: protobuf.Field; value: protobuf.Field } | undefined {
+function mapEntryOf(
+  field: protobuf.Field,
+): { key: protobuf.Field; value: protobuf.Field } | undefined {
   const entry = field.resolvedType;
-  if (!field.repeated || !(entry instanceof protobuf.Type) || entry.parent !== field.parent || entry.options?.map_entry !== true) return undefined;
+  if (
+    !field.repeated ||
+    !(entry instanceof protobuf.Type) ||
+    entry.parent !== field.parent ||
+    entry.options?.map_entry !== true
+  )
+    return undefined;
   const key = entry.fieldsById[1];
   const value = entry.fieldsById[2];
-  if (entry.fieldsArray.length !== 2 || key?.name !== 'key' || value?.name !== 'value') return undefined;
+  if (entry.fieldsArray.length !== 2 || key?.name !== 'key' || value?.name !== 'value')
+    return undefined;
   value.resolve();
   return { key, value };
 }
@@ -154,20 +191,29 @@ function idempotencyLevel(method: protobuf.Method): MethodModel['idempotencyLeve
   return undefined;
 }
 
-function collectServices(namespace: protobuf.NamespaceBase, into: protobuf.Service[]): protobuf.Service[] {
+function collectServices(
+  namespace: protobuf.NamespaceBase,
+  into: protobuf.Service[],
+): protobuf.Service[] {
   for (const nested of namespace.nestedArray) {
     if (nested instanceof protobuf.Service) into.push(nested);
-    if (nested instanceof protobuf.Namespace || nested instanceof protobuf.Type) collectServices(nested, into);
+    if (nested instanceof protobuf.Namespace || nested instanceof protobuf.Type)
+      collectServices(nested, into);
   }
   return into;
 }
 
 /** Every service in `root`, by full name, without the leading dot. */
 export function listServices(root: protobuf.Root): string[] {
-  return collectServices(root, []).map((service) => service.fullName.replace(/^\./, '')).sort();
+  return collectServices(root, [])
+    .map((service) => service.fullName.replace(/^\./, ''))
+    .sort();
 }
 
-export function createContractModel(root: protobuf.Root, options: { skipServices?: (fullName: string) => boolean } = {}): ContractModel {
+export function createContractModel(
+  root: protobuf.Root,
+  options: { skipServices?: (fullName: string) => boolean } = {},
+): ContractModel {
   const typeNames = createNameAllocator(RESERVED_TYPE_NAMES);
   const messages = new Map<string, MessageModel>();
   const enums = new Map<string, EnumModel>();
@@ -184,7 +230,12 @@ export function createContractModel(root: protobuf.Root, options: { skipServices
       seen.add(number);
       values.push({ protoName, name: valueNames.claim(toEnumValue(protoName)), number });
     }
-    const model: EnumModel = { fullName: protoEnum.fullName, name: claimTypeName(typeNames, protoEnum), values, description: describe(protoEnum.comment) };
+    const model: EnumModel = {
+      fullName: protoEnum.fullName,
+      name: claimTypeName(typeNames, protoEnum),
+      values,
+      description: describe(protoEnum.comment),
+    };
     enums.set(protoEnum.fullName, model);
     return model;
   }
@@ -193,35 +244,75 @@ export function createContractModel(root: protobuf.Root, options: { skipServices
     if (resolved instanceof protobuf.Enum) return { kind: 'enum', model: enumModel(resolved) };
     if (resolved instanceof protobuf.Type) {
       const wellKnown = wellKnownOf(resolved.fullName);
-      return wellKnown ? { kind: 'wellKnown', wellKnown, type: resolved } : { kind: 'message', model: messageModel(resolved) };
+      return wellKnown
+        ? { kind: 'wellKnown', wellKnown, type: resolved }
+        : { kind: 'message', model: messageModel(resolved) };
     }
     return { kind: 'scalar', graphql: scalarOf(typeName), protoType: typeName };
   }
 
-  function fieldModel(field: protobuf.Field, names: NameAllocator, owner: string, inOneof: boolean): FieldModel {
+  function fieldModel(
+    field: protobuf.Field,
+    names: NameAllocator,
+    owner: string,
+    inOneof: boolean,
+  ): FieldModel {
     field.resolve();
     const name = names.claim(toFieldName(field.name));
     const entry = mapEntryOf(field);
     // An entry message from a descriptor is not a type of the subgraph: only its value type is.
-    const type = entry ? valueType(entry.value.type, entry.value.resolvedType) : valueType(field.type, field.resolvedType);
+    const type = entry
+      ? valueType(entry.value.type, entry.value.resolvedType)
+      : valueType(field.type, field.resolvedType);
     const description = describe(field.comment);
     if (field instanceof protobuf.MapField || entry) {
-      const keyType = field instanceof protobuf.MapField ? field.keyType : (entry as { key: protobuf.Field }).key.type;
+      const keyType =
+        field instanceof protobuf.MapField
+          ? field.keyType
+          : (entry as { key: protobuf.Field }).key.type;
       const entryName = typeNames.claim(`${owner}${toTypeName(field.name)}Entry`);
       return {
-        protoName: field.name, name, type, repeated: false, nullable: false, description,
-        map: { key: valueType(keyType, null), entryName, entryInputName: typeNames.claim(`${entryName}Input`), wire: entry ? 'entries' : 'object' },
+        protoName: field.name,
+        name,
+        type,
+        repeated: false,
+        nullable: false,
+        description,
+        map: {
+          key: valueType(keyType, null),
+          entryName,
+          entryInputName: typeNames.claim(`${entryName}Input`),
+          wire: entry ? 'entries' : 'object',
+        },
       };
     }
-    const presence = inOneof || field.partOf != null || type.kind === 'message' || (type.kind === 'wellKnown' && !field.repeated);
-    return { protoName: field.name, name, type, repeated: field.repeated, nullable: presence && !field.repeated, description };
+    const presence =
+      inOneof ||
+      field.partOf != null ||
+      type.kind === 'message' ||
+      (type.kind === 'wellKnown' && !field.repeated);
+    return {
+      protoName: field.name,
+      name,
+      type,
+      repeated: field.repeated,
+      nullable: presence && !field.repeated,
+      description,
+    };
   }
 
   function messageModel(type: protobuf.Type): MessageModel {
     const known = messages.get(type.fullName);
     if (known) return known;
     const name = claimTypeName(typeNames, type);
-    const model: MessageModel = { fullName: type.fullName, name, inputName: typeNames.claim(`${name}Input`), type, members: [], description: describe(type.comment) };
+    const model: MessageModel = {
+      fullName: type.fullName,
+      name,
+      inputName: typeNames.claim(`${name}Input`),
+      type,
+      members: [],
+      description: describe(type.comment),
+    };
     // Registered before its fields are walked, so recursive messages end.
     messages.set(type.fullName, model);
     const fieldNames = createNameAllocator();
@@ -262,13 +353,19 @@ export function createContractModel(root: protobuf.Root, options: { skipServices
       method.resolve();
       const where = `${serviceName}.${method.name}`;
       if (method.requestStream) {
-        warnings.push({ path: where, message: `${method.responseStream ? 'Bidirectional' : 'Client'} streaming RPCs are not supported; ${where} is left out of the subgraph.` });
+        warnings.push({
+          path: where,
+          message: `${method.responseStream ? 'Bidirectional' : 'Client'} streaming RPCs are not supported; ${where} is left out of the subgraph.`,
+        });
         continue;
       }
       const requestType = method.resolvedRequestType;
       const responseType = method.resolvedResponseType;
       if (!requestType || !responseType) {
-        warnings.push({ path: where, message: `${where} names a request or response type that could not be resolved; it is left out.` });
+        warnings.push({
+          path: where,
+          message: `${where} names a request or response type that could not be resolved; it is left out.`,
+        });
         continue;
       }
       const plain = toFieldName(method.name);
@@ -277,7 +374,9 @@ export function createContractModel(root: protobuf.Root, options: { skipServices
         service: serviceName,
         method: method.name,
         // A second service with the same method name gets the service in front: "otherServiceGetPrice".
-        name: operationNames.has(plain) ? operationNames.claim(toFieldName(`${service.name}_${method.name}`)) : operationNames.claim(plain),
+        name: operationNames.has(plain)
+          ? operationNames.claim(toFieldName(`${service.name}_${method.name}`))
+          : operationNames.claim(plain),
         streaming: method.responseStream ? 'server' : 'unary',
         request: valueType(requestType.fullName, requestType),
         response: valueType(responseType.fullName, responseType),

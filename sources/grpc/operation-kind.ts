@@ -12,7 +12,9 @@ export interface KindRule {
 function hasPrefix(method: string, prefix: string): boolean {
   if (!method.startsWith(prefix)) return false;
   const next = method.charAt(prefix.length);
-  return next === '' || next === '_' || (next >= 'A' && next <= 'Z') || (next >= '0' && next <= '9');
+  return (
+    next === '' || next === '_' || (next >= 'A' && next <= 'Z') || (next >= '0' && next <= '9')
+  );
 }
 
 /**
@@ -22,11 +24,26 @@ function hasPrefix(method: string, prefix: string): boolean {
  * prefix; otherwise a mutation. Queries and subscriptions are idempotent;
  * mutations only when marked `IDEMPOTENT` in the contract.
  */
-export function decideOperationKind(method: MethodModel, rule: KindRule): { kind: OperationKind; idempotent: boolean } {
+export function decideOperationKind(
+  method: MethodModel,
+  rule: KindRule,
+): { kind: OperationKind; idempotent: boolean } {
   if (method.streaming === 'server') return { kind: 'subscription', idempotent: true };
-  const configured = rule.operationKinds?.[`${method.service}.${method.method}`] ?? rule.operationKinds?.[method.method] ?? rule.operationKinds?.[method.name];
+  const configured =
+    rule.operationKinds?.[`${method.service}.${method.method}`] ??
+    rule.operationKinds?.[method.method] ??
+    rule.operationKinds?.[method.name];
   const kind: OperationKind =
     configured ??
-    (method.idempotencyLevel === 'NO_SIDE_EFFECTS' || rule.queryPrefixes.some((prefix) => hasPrefix(method.method, prefix)) ? 'query' : 'mutation');
-  return { kind, idempotent: kind === 'query' || method.idempotencyLevel === 'IDEMPOTENT' || method.idempotencyLevel === 'NO_SIDE_EFFECTS' };
+    (method.idempotencyLevel === 'NO_SIDE_EFFECTS' ||
+    rule.queryPrefixes.some((prefix) => hasPrefix(method.method, prefix))
+      ? 'query'
+      : 'mutation');
+  return {
+    kind,
+    idempotent:
+      kind === 'query' ||
+      method.idempotencyLevel === 'IDEMPOTENT' ||
+      method.idempotencyLevel === 'NO_SIDE_EFFECTS',
+  };
 }

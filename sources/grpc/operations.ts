@@ -1,5 +1,11 @@
 /** Operation objects: arguments → request bytes → one call → the answer in the subgraph's shape. */
-import { SourceError, type Args, type CallContext, type Operation, type OperationKind } from '../common/index.js';
+import {
+  SourceError,
+  type Args,
+  type CallContext,
+  type Operation,
+  type OperationKind,
+} from '../common/index.js';
 import type { MethodModel } from './model.js';
 import { toSourceError } from './status.js';
 import type { Transport } from './transport.js';
@@ -19,7 +25,13 @@ function encode(init: OperationInit, args: Args): Uint8Array {
     return encodeRequest(init.method.request, args);
   } catch (error) {
     if (!(error instanceof InputError)) throw error;
-    throw new SourceError({ code: 'SOURCE_BAD_INPUT', source: init.source, operation: init.method.name, safeMessage: `${init.source}.${init.method.name}: ${error.message}`, cause: error });
+    throw new SourceError({
+      code: 'SOURCE_BAD_INPUT',
+      source: init.source,
+      operation: init.method.name,
+      safeMessage: `${init.source}.${init.method.name}: ${error.message}`,
+      cause: error,
+    });
   }
 }
 
@@ -56,7 +68,9 @@ function subscription(init: OperationInit, args: Args, ctx: CallContext): AsyncI
           } catch (error) {
             throw toSourceError(error, init.source, init.method.name);
           }
-          return step.done ? { done: true, value: undefined } : { done: false, value: decode(init, step.value) };
+          return step.done
+            ? { done: true, value: undefined }
+            : { done: false, value: decode(init, step.value) };
         },
         async return(): Promise<IteratorResult<unknown>> {
           await inner.return?.();
@@ -95,6 +109,7 @@ export function createOperation(init: OperationInit): Operation {
       return decode(init, answer);
     },
   };
-  if (method.streaming === 'server') operation.subscribe = (args, ctx) => subscription(init, args, ctx);
+  if (method.streaming === 'server')
+    operation.subscribe = (args, ctx) => subscription(init, args, ctx);
   return operation;
 }

@@ -55,8 +55,25 @@ export interface GrpcSourceOptions extends Omit<CommonSourceOptions, 'contract'>
 }
 
 /** Every key of GrpcSourceOptions: an unknown key is CONFIG_INVALID with a suggestion. */
-export const GRPC_OPTION_KEYS = Object.freeze([...COMMON_SOURCE_OPTION_KEYS, 'reflection', 'includeDirs', 'deadlineMs', 'metadata', 'auth', 'tls', 'operationKinds', 'queryPrefixes', 'maxReceiveMessageBytes', 'contractAllow'] as const satisfies ReadonlyArray<keyof GrpcSourceOptions>);
-const grpcKeysComplete: Exclude<keyof GrpcSourceOptions, (typeof GRPC_OPTION_KEYS)[number]> extends never ? true : never = true;
+export const GRPC_OPTION_KEYS = Object.freeze([
+  ...COMMON_SOURCE_OPTION_KEYS,
+  'reflection',
+  'includeDirs',
+  'deadlineMs',
+  'metadata',
+  'auth',
+  'tls',
+  'operationKinds',
+  'queryPrefixes',
+  'maxReceiveMessageBytes',
+  'contractAllow',
+] as const satisfies ReadonlyArray<keyof GrpcSourceOptions>);
+const grpcKeysComplete: Exclude<
+  keyof GrpcSourceOptions,
+  (typeof GRPC_OPTION_KEYS)[number]
+> extends never
+  ? true
+  : never = true;
 void grpcKeysComplete;
 
 export const GRPC_DEFAULTS = Object.freeze({

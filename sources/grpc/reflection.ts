@@ -13,7 +13,13 @@ import { ContractError } from '../common/index.js';
 import type { Transport } from './transport.js';
 
 const require = createRequire(import.meta.url);
-const REFLECTION_PROTO_DIR = join(dirname(require.resolve('@grpc/reflection')), '..', 'proto', 'grpc', 'reflection');
+const REFLECTION_PROTO_DIR = join(
+  dirname(require.resolve('@grpc/reflection')),
+  '..',
+  'proto',
+  'grpc',
+  'reflection',
+);
 const VERSIONS = ['v1', 'v1alpha'] as const;
 
 interface ReflectionTypes {
@@ -28,7 +34,10 @@ function reflectionTypes(version: (typeof VERSIONS)[number]): ReflectionTypes {
   typesMemo ??= new Map();
   let types = typesMemo.get(version);
   if (!types) {
-    const root = new protobuf.Root().loadSync(join(REFLECTION_PROTO_DIR, version, 'reflection.proto'), { keepCase: true });
+    const root = new protobuf.Root().loadSync(
+      join(REFLECTION_PROTO_DIR, version, 'reflection.proto'),
+      { keepCase: true },
+    );
     types = {
       path: `/grpc.reflection.${version}.ServerReflection/ServerReflectionInfo`,
       request: root.lookupType(`grpc.reflection.${version}.ServerReflectionRequest`),
@@ -46,12 +55,21 @@ interface ReflectionResponse {
 }
 
 /** One reflection stream: requests are answered in order, one at a time. */
-async function withStream<T>(transport: Transport, types: ReflectionTypes, deadlineMs: number, run: (ask: (request: Record<string, unknown>) => Promise<ReflectionResponse>) => Promise<T>): Promise<T> {
+async function withStream<T>(
+  transport: Transport,
+  types: ReflectionTypes,
+  deadlineMs: number,
+  run: (ask: (request: Record<string, unknown>) => Promise<ReflectionResponse>) => Promise<T>,
+): Promise<T> {
   const call = transport.bidi(types.path, {}, deadlineMs);
-  const waiting: Array<{ resolve: (r: ReflectionResponse) => void; reject: (e: unknown) => void }> = [];
+  const waiting: Array<{ resolve: (r: ReflectionResponse) => void; reject: (e: unknown) => void }> =
+    [];
   let failure: unknown;
   call.on('data', (bytes: Buffer) => {
-    const response = types.response.toObject(types.response.decode(bytes), { defaults: false, arrays: true }) as ReflectionResponse;
+    const response = types.response.toObject(types.response.decode(bytes), {
+      defaults: false,
+      arrays: true,
+    }) as ReflectionResponse;
     waiting.shift()?.resolve(response);
   });
   call.on('error', (error) => {
@@ -77,7 +95,11 @@ function isUnimplemented(error: unknown): boolean {
 }
 
 /** Reads every service the server lists (but reflection itself) into a resolved Root. */
-export async function loadReflectedContract(source: string, transport: Transport, deadlineMs: number): Promise<{ root: protobuf.Root; services: string[] }> {
+export async function loadReflectedContract(
+  source: string,
+  transport: Transport,
+  deadlineMs: number,
+): Promise<{ root: protobuf.Root; services: string[] }> {
   let lastError: unknown;
   for (const version of VERSIONS) {
     try {
@@ -89,15 +111,25 @@ export async function loadReflectedContract(source: string, transport: Transport
           .sort();
         const files = new Map<string, Uint8Array>();
         const add = (response: ReflectionResponse, asked: string): void => {
-          if (response.error_response) throw new Error(`reflection could not describe ${asked} (code ${response.error_response.error_code ?? '?'})`);
+          if (response.error_response)
+            throw new Error(
+              `reflection could not describe ${asked} (code ${response.error_response.error_code ?? '?'})`,
+            );
           for (const bytes of response.file_descriptor_response?.file_descriptor_proto ?? []) {
-            const file = descriptorExt.FileDescriptorProto.decode(bytes) as unknown as { name?: string };
+            const file = descriptorExt.FileDescriptorProto.decode(bytes) as unknown as {
+              name?: string;
+            };
             if (file.name && !files.has(file.name)) files.set(file.name, bytes);
           }
         };
-        for (const service of services) add(await ask({ file_containing_symbol: service }), service);
+        for (const service of services)
+          add(await ask({ file_containing_symbol: service }), service);
         // A server may leave out files it already sent; fetch any import still missing.
-        for (let missing = missingImports(files); missing.length > 0; missing = missingImports(files)) {
+        for (
+          let missing = missingImports(files);
+          missing.length > 0;
+          missing = missingImports(files)
+        ) {
           for (const name of missing) add(await ask({ file_by_filename: name }), name);
         }
         return { root: rootFromFiles(files), services };
@@ -118,8 +150,11 @@ export async function loadReflectedContract(source: string, transport: Transport
 function missingImports(files: ReadonlyMap<string, Uint8Array>): string[] {
   const missing = new Set<string>();
   for (const bytes of files.values()) {
-    const file = descriptorExt.FileDescriptorProto.decode(bytes) as unknown as { dependency?: string[] };
-    for (const dependency of file.dependency ?? []) if (!files.has(dependency)) missing.add(dependency);
+    const file = descriptorExt.FileDescriptorProto.decode(bytes) as unknown as {
+      dependency?: string[];
+    };
+    for (const dependency of file.dependency ?? [])
+      if (!files.has(dependency)) missing.add(dependency);
   }
   return [...missing];
 }
@@ -127,8 +162,11 @@ function missingImports(files: ReadonlyMap<string, Uint8Array>): string[] {
 function rootFromFiles(files: ReadonlyMap<string, Uint8Array>): protobuf.Root {
   // A FileDescriptorSet is its files as repeated field 1, so the set is the files' bytes framed in order.
   const writer = protobuf.Writer.create();
-  for (const name of [...files.keys()].sort()) writer.uint32(10).bytes(files.get(name) as Uint8Array);
-  const fromDescriptor = (protobuf.Root as unknown as { fromDescriptor(set: Uint8Array): protobuf.Root }).fromDescriptor;
+  for (const name of [...files.keys()].sort())
+    writer.uint32(10).bytes(files.get(name) as Uint8Array);
+  const fromDescriptor = (
+    protobuf.Root as unknown as { fromDescriptor(set: Uint8Array): protobuf.Root }
+  ).fromDescriptor;
   const root = fromDescriptor(writer.finish());
   root.resolveAll();
   return root;

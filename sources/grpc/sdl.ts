@@ -10,19 +10,37 @@
  * message without fields gets `_empty: Boolean`, as GraphQL needs one field.
  */
 import type { OperationKind } from '../common/index.js';
-import type { EnumModel, FieldModel, MemberModel, MessageModel, MethodModel, ValueType } from './model.js';
+import type {
+  EnumModel,
+  FieldModel,
+  MemberModel,
+  MessageModel,
+  MethodModel,
+  ValueType,
+} from './model.js';
 
 export interface SdlOperation {
   readonly method: MethodModel;
   readonly kind: OperationKind;
 }
 
-const CUSTOM_SCALARS = new Set(['DateTime', 'Date', 'Duration', 'BigInt', 'Decimal', 'Base64', 'JSON']);
+const CUSTOM_SCALARS = new Set([
+  'DateTime',
+  'Date',
+  'Duration',
+  'BigInt',
+  'Decimal',
+  'Base64',
+  'JSON',
+]);
 
 function description(text: string | undefined, indent: string): string {
   if (!text) return '';
   // A block string ends at the first """, so an embedded one is escaped (GraphQL spec §2.9.4).
-  return `${indent}"""\n${text.split('\n').map((line) => `${indent}${line.trim().replace(/"""/g, '\\"""')}`).join('\n')}\n${indent}"""\n`;
+  return `${indent}"""\n${text
+    .split('\n')
+    .map((line) => `${indent}${line.trim().replace(/"""/g, '\\"""')}`)
+    .join('\n')}\n${indent}"""\n`;
 }
 
 export function renderSdl(operations: readonly SdlOperation[]): string {
@@ -56,7 +74,10 @@ export function renderSdl(operations: readonly SdlOperation[]): string {
   /** JSON items may be null (a ListValue holds null_value), every other list item is not. */
   const item = (type: ValueType, input: boolean): string => {
     const name = named(type, input);
-    return type.kind === 'wellKnown' && (type.wellKnown.graphql === 'JSON' || type.wellKnown.kind === 'fieldMask') ? name : `${name}!`;
+    return type.kind === 'wellKnown' &&
+      (type.wellKnown.graphql === 'JSON' || type.wellKnown.kind === 'fieldMask')
+      ? name
+      : `${name}!`;
   };
 
   function fieldType(field: FieldModel, input: boolean): string {
@@ -64,16 +85,19 @@ export function renderSdl(operations: readonly SdlOperation[]): string {
       emitEntry(field, input);
       return input ? `[${field.map.entryInputName}!]` : `[${field.map.entryName}!]!`;
     }
-    if (field.repeated) return input ? `[${item(field.type, input)}]` : `[${item(field.type, input)}]!`;
+    if (field.repeated)
+      return input ? `[${item(field.type, input)}]` : `[${item(field.type, input)}]!`;
     const name = named(field.type, input);
     return input || field.nullable ? name : `${name}!`;
   }
 
   function fieldLines(members: readonly MemberModel[], input: boolean): string {
-    if (members.length === 0) return '  "Always null: the message has no fields, and GraphQL needs one."\n  _empty: Boolean\n';
+    if (members.length === 0)
+      return '  "Always null: the message has no fields, and GraphQL needs one."\n  _empty: Boolean\n';
     return members
       .map((member) => {
-        if (member.kind === 'field') return `${description(member.field.description, '  ')}  ${member.field.name}: ${fieldType(member.field, input)}\n`;
+        if (member.kind === 'field')
+          return `${description(member.field.description, '  ')}  ${member.field.name}: ${fieldType(member.field, input)}\n`;
         const { oneof } = member;
         if (input) emitOneofInput(oneof.inputName, oneof.members);
         else emitOneofOutput(oneof.typeName, oneof.members);
@@ -96,28 +120,43 @@ export function renderSdl(operations: readonly SdlOperation[]): string {
 
   function emitEnum(model: EnumModel): void {
     if (!claim(model.name)) return;
-    block(() => `${description(model.description, '')}enum ${model.name} {\n${model.values.map((value) => `  ${value.name}\n`).join('')}}\n`);
+    block(
+      () =>
+        `${description(model.description, '')}enum ${model.name} {\n${model.values.map((value) => `  ${value.name}\n`).join('')}}\n`,
+    );
   }
 
   function emitOutput(model: MessageModel): void {
     if (!claim(model.name)) return;
-    block(() => `${description(model.description, '')}type ${model.name} {\n${fieldLines(model.members, false)}}\n`);
+    block(
+      () =>
+        `${description(model.description, '')}type ${model.name} {\n${fieldLines(model.members, false)}}\n`,
+    );
   }
 
   function emitInput(model: MessageModel): void {
     if (!claim(model.inputName)) return;
-    block(() => `${description(model.description, '')}input ${model.inputName} {\n${fieldLines(model.members, true)}}\n`);
+    block(
+      () =>
+        `${description(model.description, '')}input ${model.inputName} {\n${fieldLines(model.members, true)}}\n`,
+    );
   }
 
   function emitOneofOutput(name: string, members: readonly FieldModel[]): void {
     if (!claim(name)) return;
-    block(() => `"Exactly one member is set."\ntype ${name} {\n${members.map((member) => `${description(member.description, '  ')}  ${member.name}: ${named(member.type, false)}\n`).join('')}}\n`);
+    block(
+      () =>
+        `"Exactly one member is set."\ntype ${name} {\n${members.map((member) => `${description(member.description, '  ')}  ${member.name}: ${named(member.type, false)}\n`).join('')}}\n`,
+    );
   }
 
   function emitOneofInput(name: string, members: readonly FieldModel[]): void {
     usesOneOf = true;
     if (!claim(name)) return;
-    block(() => `"Give exactly one member."\ninput ${name} @oneOf {\n${members.map((member) => `${description(member.description, '  ')}  ${member.name}: ${named(member.type, true)}\n`).join('')}}\n`);
+    block(
+      () =>
+        `"Give exactly one member."\ninput ${name} @oneOf {\n${members.map((member) => `${description(member.description, '  ')}  ${member.name}: ${named(member.type, true)}\n`).join('')}}\n`,
+    );
   }
 
   function emitEntry(field: FieldModel, input: boolean): void {
@@ -126,27 +165,42 @@ export function renderSdl(operations: readonly SdlOperation[]): string {
     const name = input ? map.entryInputName : map.entryName;
     if (!claim(name)) return;
     const valueNullable = input || field.type.kind === 'message' || field.type.kind === 'wellKnown';
-    block(() => `"One entry of a protobuf map."\n${input ? 'input' : 'type'} ${name} {\n  key: ${named(map.key, input)}!\n  value: ${named(field.type, input)}${valueNullable ? '' : '!'}\n}\n`);
+    block(
+      () =>
+        `"One entry of a protobuf map."\n${input ? 'input' : 'type'} ${name} {\n  key: ${named(map.key, input)}!\n  value: ${named(field.type, input)}${valueNullable ? '' : '!'}\n}\n`,
+    );
   }
 
   function args(method: MethodModel): string {
     const request = method.request;
-    if (request.kind === 'wellKnown') return request.wellKnown.kind === 'empty' ? '' : `(value: ${named(request, true)})`;
+    if (request.kind === 'wellKnown')
+      return request.wellKnown.kind === 'empty' ? '' : `(value: ${named(request, true)})`;
     if (request.kind !== 'message' || request.model.members.length === 0) return '';
     return `(\n${fieldLines(request.model.members, true).replace(/^/gm, '  ').trimEnd()}\n  )`;
   }
 
   const roots: Record<OperationKind, string[]> = { query: [], mutation: [], subscription: [] };
   for (const { method, kind } of operations) {
-    roots[kind].push(`${description(method.description, '  ')}  ${method.name}${args(method)}: ${named(method.response, false)}\n`);
+    roots[kind].push(
+      `${description(method.description, '  ')}  ${method.name}${args(method)}: ${named(method.response, false)}\n`,
+    );
   }
-  if (roots.query.length === 0) roots.query.push('  "Always null: this source has no query operations, and GraphQL needs a Query type."\n  _empty: Boolean\n');
+  if (roots.query.length === 0)
+    roots.query.push(
+      '  "Always null: this source has no query operations, and GraphQL needs a Query type."\n  _empty: Boolean\n',
+    );
 
   const head: string[] = [];
-  if (usesOneOf) head.push('"An input object that takes exactly one of its fields."\ndirective @oneOf on INPUT_OBJECT\n');
+  if (usesOneOf)
+    head.push(
+      '"An input object that takes exactly one of its fields."\ndirective @oneOf on INPUT_OBJECT\n',
+    );
   for (const name of [...scalars].sort()) head.push(`scalar ${name}\n`);
   const rootBlocks = (['query', 'mutation', 'subscription'] as const)
     .filter((kind) => roots[kind].length > 0)
-    .map((kind) => `type ${kind.charAt(0).toUpperCase()}${kind.slice(1)} {\n${roots[kind].join('')}}\n`);
+    .map(
+      (kind) =>
+        `type ${kind.charAt(0).toUpperCase()}${kind.slice(1)} {\n${roots[kind].join('')}}\n`,
+    );
   return [...head, ...rootBlocks, ...blocks].join('\n');
 }

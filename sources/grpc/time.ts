@@ -3,9 +3,11 @@
  * "1.5s"), keeping every nanosecond: a JS Date holds only milliseconds.
  */
 
-const RFC3339 = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:?\d{2})?$/;
+const RFC3339 =
+  /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}:\d{2})(?:\.(\d{1,9}))?([Zz]|[+-]\d{2}:?\d{2})?$/;
 const PROTO_DURATION = /^(-)?(\d+)(?:\.(\d{1,9}))?s$/;
-const ISO_DURATION = /^(-)?P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)(?:\.(\d{1,9}))?S)?)?$/;
+const ISO_DURATION =
+  /^(-)?P(?:(\d+)W)?(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)(?:\.(\d{1,9}))?S)?)?$/;
 
 /** Nanos as 0, 3, 6 or 9 fraction digits, as protobuf's JSON mapping writes them. */
 function fraction(nanos: number): string {
@@ -14,7 +16,8 @@ function fraction(nanos: number): string {
   return `.${digits.endsWith('000000') ? digits.slice(0, 3) : digits.endsWith('000') ? digits.slice(0, 6) : digits}`;
 }
 
-const nanosOf = (digits: string | undefined): number => (digits ? Number(digits.padEnd(9, '0')) : 0);
+const nanosOf = (digits: string | undefined): number =>
+  digits ? Number(digits.padEnd(9, '0')) : 0;
 
 export function timestampToString(seconds: string | number, nanos: number): string {
   const date = new Date(Number(seconds) * 1000);
@@ -47,7 +50,11 @@ export function stringToDuration(text: string): { seconds: string; nanos: number
   const iso = ISO_DURATION.exec(text);
   if (iso && text !== 'P' && text !== '-P') {
     const [, negative, weeks, days, hours, minutes, secs, digits] = iso;
-    const total = (Number(weeks ?? 0) * 7 + Number(days ?? 0)) * 86_400 + Number(hours ?? 0) * 3600 + Number(minutes ?? 0) * 60 + Number(secs ?? 0);
+    const total =
+      (Number(weeks ?? 0) * 7 + Number(days ?? 0)) * 86_400 +
+      Number(hours ?? 0) * 3600 +
+      Number(minutes ?? 0) * 60 +
+      Number(secs ?? 0);
     return { seconds: String(sign(negative, total)), nanos: sign(negative, nanosOf(digits)) };
   }
   throw new TypeError(`"${text.slice(0, 40)}" is not a duration like "1.5s" or "PT1H30M"`);

@@ -28,11 +28,13 @@ export interface Transport {
 }
 
 const identity = (value: Buffer): Buffer => value;
-const toBuffer = (value: Uint8Array): Buffer => (Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength));
+const toBuffer = (value: Uint8Array): Buffer =>
+  Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength);
 
 export function createCredentials(tls: GrpcTlsOptions | undefined): grpc.ChannelCredentials {
   if (!tls) return grpc.credentials.createInsecure();
-  const pem = (value: string | Buffer | undefined): Buffer | null => (value === undefined ? null : Buffer.from(value));
+  const pem = (value: string | Buffer | undefined): Buffer | null =>
+    value === undefined ? null : Buffer.from(value);
   return grpc.credentials.createSsl(
     pem(tls.ca),
     pem(tls.key),
@@ -43,15 +45,20 @@ export function createCredentials(tls: GrpcTlsOptions | undefined): grpc.Channel
 
 function baseMetadata(options: TransportOptions): grpc.Metadata {
   const metadata = new grpc.Metadata();
-  for (const [key, value] of Object.entries(options.metadata ?? {})) metadata.set(key.toLowerCase(), value);
+  for (const [key, value] of Object.entries(options.metadata ?? {}))
+    metadata.set(key.toLowerCase(), value);
   // Call credentials would need TLS in grpc-js; plain metadata works on both kinds of channel.
-  if (options.auth?.type === 'bearer') metadata.set('authorization', `Bearer ${options.auth.token}`);
-  if (options.auth?.type === 'apiKey') metadata.set(options.auth.name.toLowerCase(), options.auth.value);
+  if (options.auth?.type === 'bearer')
+    metadata.set('authorization', `Bearer ${options.auth.token}`);
+  if (options.auth?.type === 'apiKey')
+    metadata.set(options.auth.name.toLowerCase(), options.auth.value);
   return metadata;
 }
 
 export function createTransport(options: TransportOptions): Transport {
-  const channelOptions: grpc.ChannelOptions = { 'grpc.max_receive_message_length': options.maxReceiveMessageBytes };
+  const channelOptions: grpc.ChannelOptions = {
+    'grpc.max_receive_message_length': options.maxReceiveMessageBytes,
+  };
   const channel = new grpc.Channel(options.target, createCredentials(options.tls), channelOptions);
   const clients = new Map<string, grpc.Client>();
   const base = baseMetadata(options);
@@ -61,7 +68,9 @@ export function createTransport(options: TransportOptions): Transport {
     const service = path.slice(1, path.lastIndexOf('/'));
     let client = clients.get(service);
     if (!client) {
-      client = new grpc.Client(options.target, grpc.credentials.createInsecure(), { channelOverride: channel });
+      client = new grpc.Client(options.target, grpc.credentials.createInsecure(), {
+        channelOverride: channel,
+      });
       clients.set(service, client);
     }
     return client;
@@ -71,7 +80,8 @@ export function createTransport(options: TransportOptions): Transport {
     const metadata = base.clone();
     if (ctx.idempotencyKey) metadata.set('idempotency-key', ctx.idempotencyKey);
     if (ctx.requestId) metadata.set('x-request-id', ctx.requestId);
-    if (ctx.propagation !== undefined) for (const [name, value] of Object.entries(ctx.propagation)) metadata.set(name, value);
+    if (ctx.propagation !== undefined)
+      for (const [name, value] of Object.entries(ctx.propagation)) metadata.set(name, value);
     return metadata;
   };
 
@@ -87,7 +97,10 @@ export function createTransport(options: TransportOptions): Transport {
     channel,
     unary(path, request, ctx, deadlineMs = options.deadlineMs) {
       // The pipeline's deadline for this call, when shorter than the source's own.
-      const callDeadlineMs = ctx.timeoutMs !== undefined && ctx.timeoutMs < deadlineMs ? Math.max(1, ctx.timeoutMs) : deadlineMs;
+      const callDeadlineMs =
+        ctx.timeoutMs !== undefined && ctx.timeoutMs < deadlineMs
+          ? Math.max(1, ctx.timeoutMs)
+          : deadlineMs;
       return new Promise<Buffer>((resolve, reject) => {
         let release = (): void => {};
         const call = clientFor(path).makeUnaryRequest<Buffer, Buffer>(
@@ -108,14 +121,27 @@ export function createTransport(options: TransportOptions): Transport {
     },
     serverStream(path, request, ctx) {
       return streamIterable(() => {
-        const call = clientFor(path).makeServerStreamRequest<Buffer, Buffer>(path, identity, identity, toBuffer(request), metadataFor(ctx), {});
+        const call = clientFor(path).makeServerStreamRequest<Buffer, Buffer>(
+          path,
+          identity,
+          identity,
+          toBuffer(request),
+          metadataFor(ctx),
+          {},
+        );
         // The backend's response headers: the stream is open (the pipeline's connect timeout stops).
         if (ctx.onStreamOpen !== undefined) call.once('metadata', ctx.onStreamOpen);
         return call;
       }, ctx.signal);
     },
     bidi(path, ctx, deadlineMs) {
-      return clientFor(path).makeBidiStreamRequest<Buffer, Buffer>(path, identity, identity, metadataFor(ctx), { deadline: Date.now() + deadlineMs });
+      return clientFor(path).makeBidiStreamRequest<Buffer, Buffer>(
+        path,
+        identity,
+        identity,
+        metadataFor(ctx),
+        { deadline: Date.now() + deadlineMs },
+      );
     },
     close() {
       for (const client of clients.values()) client.close();
@@ -133,7 +159,10 @@ const STREAM_HIGH_WATER = 64;
  * iterator destroys the stream on return without cancelling the gRPC call,
  * and the call must end at the backend when the subscriber leaves.
  */
-function streamIterable(start: () => grpc.ClientReadableStream<Buffer>, signal: AbortSignal | undefined): AsyncIterable<Buffer> {
+function streamIterable(
+  start: () => grpc.ClientReadableStream<Buffer>,
+  signal: AbortSignal | undefined,
+): AsyncIterable<Buffer> {
   return {
     [Symbol.asyncIterator](): AsyncIterator<Buffer> {
       const call = start();

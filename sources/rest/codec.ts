@@ -44,34 +44,59 @@ function nameToWire(shape: EnumShape): Map<string, string | number> {
  * @param wrong makes the Error put in place of a value of the wrong type; without it, such values pass as they came
  * @param field the name of the field being read, for `wrong`
  */
-export function decode(ref: TypeRef, value: unknown, wrong: WrongValue | undefined = PASS, field = 'result'): unknown {
+export function decode(
+  ref: TypeRef,
+  value: unknown,
+  wrong: WrongValue | undefined = PASS,
+  field = 'result',
+): unknown {
   if (value === null || value === undefined) return null;
   const shape = ref.shape;
   switch (shape.kind) {
     case 'scalar':
-      return wrong === undefined || fitsScalar(shape, value) ? value : wrong(field, shape.name, jsonTypeOf(value));
+      return wrong === undefined || fitsScalar(shape, value)
+        ? value
+        : wrong(field, shape.name, jsonTypeOf(value));
     case 'list':
       if (Array.isArray(value)) return value.map((item) => decode(shape.of, item, wrong, field));
       return wrong === undefined ? value : wrong(field, 'a list', jsonTypeOf(value));
     case 'enum': {
-      const name = typeof value === 'string' || typeof value === 'number' ? wireToName(shape).get(String(value)) : undefined;
+      const name =
+        typeof value === 'string' || typeof value === 'number'
+          ? wireToName(shape).get(String(value))
+          : undefined;
       if (name !== undefined) return name;
-      return wrong === undefined ? value : wrong(field, `one of ${shape.name}'s values`, typeof value === 'string' || typeof value === 'number' ? 'another value' : jsonTypeOf(value));
+      return wrong === undefined
+        ? value
+        : wrong(
+            field,
+            `one of ${shape.name}'s values`,
+            typeof value === 'string' || typeof value === 'number'
+              ? 'another value'
+              : jsonTypeOf(value),
+          );
     }
     case 'object':
       if (isObject(value)) return decodeObject(shape, value, wrong);
       return wrong === undefined ? value : wrong(field, 'an object', jsonTypeOf(value));
     case 'union': {
-      if (!isObject(value)) return wrong === undefined ? value : wrong(field, 'an object', jsonTypeOf(value));
+      if (!isObject(value))
+        return wrong === undefined ? value : wrong(field, 'an object', jsonTypeOf(value));
       const member = pickMember(shape, value);
       return { ...decodeObject(member, value, wrong), __typename: member.name };
     }
   }
 }
 
-function decodeObject(shape: ObjectShape, value: Record<string, unknown>, wrong: WrongValue | undefined): Record<string, unknown> {
+function decodeObject(
+  shape: ObjectShape,
+  value: Record<string, unknown>,
+  wrong: WrongValue | undefined,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const field of shape.fields) out[field.name] = field.wireName === '' ? null : decode(field.type, value[field.wireName], wrong, field.name);
+  for (const field of shape.fields)
+    out[field.name] =
+      field.wireName === '' ? null : decode(field.type, value[field.wireName], wrong, field.name);
   return out;
 }
 
@@ -79,7 +104,10 @@ function decodeObject(shape: ObjectShape, value: Record<string, unknown>, wrong:
 export function pickMember(shape: UnionShape, value: Record<string, unknown>): ObjectShape {
   if (shape.discriminator) {
     const tag = value[shape.discriminator.wireProperty];
-    const chosen = typeof tag === 'string' || typeof tag === 'number' ? shape.discriminator.byValue.get(String(tag)) : undefined;
+    const chosen =
+      typeof tag === 'string' || typeof tag === 'number'
+        ? shape.discriminator.byValue.get(String(tag))
+        : undefined;
     if (chosen) return chosen;
   }
   let best = shape.members[0] as ObjectShape;
@@ -108,7 +136,9 @@ export function encode(ref: TypeRef, value: unknown): unknown {
     case 'scalar':
       return encodeScalar(shape, value);
     case 'list':
-      return Array.isArray(value) ? value.map((item) => encode(shape.of, item)) : encode(shape.of, value);
+      return Array.isArray(value)
+        ? value.map((item) => encode(shape.of, item))
+        : encode(shape.of, value);
     case 'enum':
       return typeof value === 'string' ? (nameToWire(shape).get(value) ?? value) : value;
     case 'object': {
@@ -131,13 +161,15 @@ function encodeOneOf(shape: ObjectShape, value: Record<string, unknown>): unknow
   const field = shape.fields.find((f) => value[f.name] !== undefined && value[f.name] !== null);
   if (field === undefined) return null;
   const encoded = encode(field.type, value[field.name]);
-  if (field.tag && isObject(encoded) && encoded[field.tag.wireProperty] === undefined) return { ...encoded, [field.tag.wireProperty]: field.tag.value };
+  if (field.tag && isObject(encoded) && encoded[field.tag.wireProperty] === undefined)
+    return { ...encoded, [field.tag.wireProperty]: field.tag.value };
   return encoded;
 }
 
 /** BigInt and Decimal arrive as strings; the wire wants the JSON number its schema declares, when no digit is lost. */
 function encodeScalar(shape: ScalarShape, value: unknown): unknown {
-  if (typeof value !== 'string' || (shape.wireType !== 'integer' && shape.wireType !== 'number')) return value;
+  if (typeof value !== 'string' || (shape.wireType !== 'integer' && shape.wireType !== 'number'))
+    return value;
   const number = Number(value);
   if (!Number.isFinite(number)) return value;
   if (shape.wireType === 'integer' && !Number.isSafeInteger(number)) return value;

@@ -8,7 +8,13 @@ import { readFile, stat } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import { Agent, request, type Dispatcher } from 'undici';
 import { parse as parseYaml } from 'yaml';
-import { ContractError, createGuardedLookup, createLocationPolicy, isAddressRefused, type LocationPolicy } from '../common/index.js';
+import {
+  ContractError,
+  createGuardedLookup,
+  createLocationPolicy,
+  isAddressRefused,
+  type LocationPolicy,
+} from '../common/index.js';
 import { externalFiles, isObject, type DocumentSet } from './refs.js';
 
 export type ContractVersion = 'swagger2' | 'openapi3.0' | 'openapi3.1';
@@ -37,7 +43,11 @@ function contractAgent(): Agent {
 
 async function readText(location: string, dispatcher?: Dispatcher): Promise<string> {
   if (isUrl(location)) {
-    const response = await request(location, { method: 'GET', dispatcher, signal: AbortSignal.timeout(CONTRACT_FETCH_TIMEOUT_MS) });
+    const response = await request(location, {
+      method: 'GET',
+      dispatcher,
+      signal: AbortSignal.timeout(CONTRACT_FETCH_TIMEOUT_MS),
+    });
     if (response.statusCode !== 200) {
       await response.body.dump();
       throw new Error(`HTTP ${response.statusCode}`);
@@ -92,7 +102,11 @@ function detectVersion(document: unknown): ContractVersion | undefined {
  *   CONTRACT_INVALID (not OpenAPI 3.0/3.1 or Swagger 2.0) or
  *   CONTRACT_LOCATION_REFUSED (a ref to a location the policy refuses, named in the error)
  */
-export async function readContract(source: string, location: string, allow: readonly string[] = []): Promise<Contract> {
+export async function readContract(
+  source: string,
+  location: string,
+  allow: readonly string[] = [],
+): Promise<Contract> {
   const agent = contractAgent();
   try {
     return await readContractWith(agent, source, location, allow);
@@ -110,7 +124,12 @@ function addressRefused(source: string, location: string): ContractError {
   });
 }
 
-async function readContractWith(agent: Agent, source: string, location: string, allow: readonly string[]): Promise<Contract> {
+async function readContractWith(
+  agent: Agent,
+  source: string,
+  location: string,
+  allow: readonly string[],
+): Promise<Contract> {
   const root = isUrl(location) ? new URL(location).href : resolvePath(location);
   const shown = isUrl(location) ? 'the contract URL' : location;
   let text: string;
@@ -118,14 +137,29 @@ async function readContractWith(agent: Agent, source: string, location: string, 
     text = await readText(root, agent);
   } catch (cause) {
     if (isAddressRefused(cause)) throw addressRefused(source, shown);
-    const why = cause instanceof ContractTooLarge ? ` (it is larger than ${MAX_CONTRACT_BYTES / 1024 / 1024} MiB)` : '';
-    throw new ContractError({ code: 'CONTRACT_UNREADABLE', source, location: shown, safeMessage: `The OpenAPI contract of ${source} could not be read from ${shown}${why}.`, cause });
+    const why =
+      cause instanceof ContractTooLarge
+        ? ` (it is larger than ${MAX_CONTRACT_BYTES / 1024 / 1024} MiB)`
+        : '';
+    throw new ContractError({
+      code: 'CONTRACT_UNREADABLE',
+      source,
+      location: shown,
+      safeMessage: `The OpenAPI contract of ${source} could not be read from ${shown}${why}.`,
+      cause,
+    });
   }
   let document: unknown;
   try {
     document = parseDocument(text);
   } catch (cause) {
-    throw new ContractError({ code: 'CONTRACT_UNREADABLE', source, location: shown, safeMessage: `The contract of ${source} (${shown}) is neither JSON nor YAML.`, cause });
+    throw new ContractError({
+      code: 'CONTRACT_UNREADABLE',
+      source,
+      location: shown,
+      safeMessage: `The contract of ${source} (${shown}) is neither JSON nor YAML.`,
+      cause,
+    });
   }
   const version = detectVersion(document);
   if (version === undefined) {
@@ -138,10 +172,22 @@ async function readContractWith(agent: Agent, source: string, location: string, 
   }
   const paths = (document as Record<string, unknown>).paths;
   if (paths !== undefined && !isObject(paths)) {
-    throw new ContractError({ code: 'CONTRACT_INVALID', source, location: shown, safeMessage: `The contract of ${source} (${shown}) has a "paths" that is not an object.` });
+    throw new ContractError({
+      code: 'CONTRACT_INVALID',
+      source,
+      location: shown,
+      safeMessage: `The contract of ${source} (${shown}) has a "paths" that is not an object.`,
+    });
   }
   const files = new Map<string, unknown>([[root, document]]);
-  await loadNeighbours(files, root, document, createLocationPolicy(source, root, allow), (file) => readText(file, agent), (file) => addressRefused(source, file));
+  await loadNeighbours(
+    files,
+    root,
+    document,
+    createLocationPolicy(source, root, allow),
+    (file) => readText(file, agent),
+    (file) => addressRefused(source, file),
+  );
   return { root, files, version };
 }
 
@@ -158,7 +204,9 @@ async function loadNeighbours(
   read: (file: string) => Promise<string>,
   refused: (file: string) => ContractError,
 ): Promise<void> {
-  const queue: Array<readonly [file: string, from: string]> = externalFiles(document, root).map((file) => [file, root] as const);
+  const queue: Array<readonly [file: string, from: string]> = externalFiles(document, root).map(
+    (file) => [file, root] as const,
+  );
   const tried = new Set<string>([root]);
   while (queue.length > 0 && tried.size <= MAX_CONTRACT_FILES) {
     const [file, from] = queue.shift() as readonly [string, string];

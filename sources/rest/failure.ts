@@ -5,7 +5,15 @@
  * declares JSON, and only its `title`/`detail` (or a plain `message`/`error`)
  * are kept.
  */
-import { SourceError, callerReason, classifyHttpStatus, logReason, parseRetryAfterMs, withReason, type HttpResponse } from '../common/index.js';
+import {
+  SourceError,
+  callerReason,
+  classifyHttpStatus,
+  logReason,
+  parseRetryAfterMs,
+  withReason,
+  type HttpResponse,
+} from '../common/index.js';
 
 /** Bodies larger than this are not searched for a reason, in bytes: a reason is a sentence. */
 const MAX_PROBLEM_BYTES = 64 * 1024; // 64 KiB
@@ -20,7 +28,11 @@ function header(response: HttpResponse, name: string): string {
 
 /** The backend's reason from a problem+json (or JSON) body, if it gave one. */
 export function problemReason(response: HttpResponse): string | undefined {
-  if (!/\bjson\b/i.test(header(response, 'content-type')) || response.body.length > MAX_PROBLEM_BYTES) return undefined;
+  if (
+    !/\bjson\b/i.test(header(response, 'content-type')) ||
+    response.body.length > MAX_PROBLEM_BYTES
+  )
+    return undefined;
   let parsed: unknown;
   try {
     parsed = JSON.parse(response.body.toString('utf8'));
@@ -29,12 +41,17 @@ export function problemReason(response: HttpResponse): string | undefined {
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return undefined;
   const body = parsed as Record<string, unknown>;
-  const text = (key: string): string | undefined => (typeof body[key] === 'string' && body[key] !== '' ? body[key] : undefined);
+  const text = (key: string): string | undefined =>
+    typeof body[key] === 'string' && body[key] !== '' ? body[key] : undefined;
   return text('detail') ?? text('title') ?? text('message') ?? text('error');
 }
 
 /** The SourceError for a non-2xx answer of `operation`. */
-export function httpFailure(source: string, operation: string, response: HttpResponse): SourceError {
+export function httpFailure(
+  source: string,
+  operation: string,
+  response: HttpResponse,
+): SourceError {
   const { status } = response;
   const { code, retryable } = classifyHttpStatus(status);
   const raw = problemReason(response);

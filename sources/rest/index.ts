@@ -2,7 +2,14 @@
 import { print } from 'graphql';
 import type { Source } from '../common/index.js';
 
-export { createRestSource, convertContract, REST_DEFAULTS, REST_OPTION_KEYS, type RestSourceOptions, type RestSubgraph } from './rest-source.js';
+export {
+  createRestSource,
+  convertContract,
+  REST_DEFAULTS,
+  REST_OPTION_KEYS,
+  type RestSourceOptions,
+  type RestSubgraph,
+} from './rest-source.js';
 export { readContract, type Contract, type ContractVersion } from './contract.js';
 
 /** The subgraph SDL of a source, as `switchboard print-subgraph` shows it. */

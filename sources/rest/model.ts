@@ -5,7 +5,15 @@
  * nothing after this point knows which version the contract was.
  */
 import type { SourceWarning } from '../common/index.js';
-import { childLoc, deref, isObject, showLoc, type DocumentSet, type Loc, type Located } from './refs.js';
+import {
+  childLoc,
+  deref,
+  isObject,
+  showLoc,
+  type DocumentSet,
+  type Loc,
+  type Located,
+} from './refs.js';
 
 export type ParamLocation = 'path' | 'query' | 'header' | 'cookie';
 
@@ -59,7 +67,16 @@ export interface ApiModel {
   readonly serverUrl?: string;
 }
 
-export const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+export const HTTP_METHODS = [
+  'get',
+  'put',
+  'post',
+  'delete',
+  'options',
+  'head',
+  'patch',
+  'trace',
+] as const;
 
 export function str(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
@@ -67,7 +84,9 @@ export function str(value: unknown): string | undefined {
 
 export function isJsonMediaType(mediaType: string): boolean {
   const base = mediaType.split(';')[0]?.trim().toLowerCase() ?? '';
-  return base === 'application/json' || base === '*/*' || /^[a-z]+\/([a-z0-9.+-]+\+)?json$/.test(base);
+  return (
+    base === 'application/json' || base === '*/*' || /^[a-z]+\/([a-z0-9.+-]+\+)?json$/.test(base)
+  );
 }
 
 /**
@@ -76,7 +95,8 @@ export function isJsonMediaType(mediaType: string): boolean {
  * `application/*` names that are text by definition. Any media type that
  * declares a `charset` is text too.
  */
-const TEXTUAL = /^(text\/.*|[a-z]+\/([a-z0-9.+-]+\+)?(xml|yaml|x-yaml)|application\/(text|x-ndjson|ndjson|jsonl|x-jsonlines|json-seq|javascript|ecmascript|x-javascript|csv|sql|graphql|x-www-form-urlencoded|rtf))$/;
+const TEXTUAL =
+  /^(text\/.*|[a-z]+\/([a-z0-9.+-]+\+)?(xml|yaml|x-yaml)|application\/(text|x-ndjson|ndjson|jsonl|x-jsonlines|json-seq|javascript|ecmascript|x-javascript|csv|sql|graphql|x-www-form-urlencoded|rtf))$/;
 
 export function isTextMediaType(mediaType: string): boolean {
   const [base = '', ...params] = mediaType.toLowerCase().split(';');
@@ -84,9 +104,16 @@ export function isTextMediaType(mediaType: string): boolean {
 }
 
 /** How a body in a media type other than JSON or a form is taken from the caller: text as a String unless the schema says binary, else Base64. */
-export function rawBodyEncoding(docs: DocumentSet, mediaType: string, schema: Located | undefined): 'text' | 'binary' {
+export function rawBodyEncoding(
+  docs: DocumentSet,
+  mediaType: string,
+  schema: Located | undefined,
+): 'text' | 'binary' {
   const resolved = schema === undefined ? undefined : deref(docs, schema);
-  const saysBinary = resolved?.ok === true && isObject(resolved.node) && (resolved.node.format === 'binary' || resolved.node.contentEncoding === 'binary');
+  const saysBinary =
+    resolved?.ok === true &&
+    isObject(resolved.node) &&
+    (resolved.node.format === 'binary' || resolved.node.contentEncoding === 'binary');
   return isTextMediaType(mediaType) && !saysBinary ? 'text' : 'binary';
 }
 
@@ -99,10 +126,19 @@ export function sendableMediaType(mediaType: string): string {
 export function pickSuccessStatus(responses: Record<string, unknown>): string | undefined {
   const statuses = Object.keys(responses);
   const twoHundreds = statuses.filter((s) => /^2\d\d$/.test(s)).sort();
-  return twoHundreds[0] ?? statuses.find((s) => s.toUpperCase() === '2XX') ?? statuses.find((s) => s === 'default');
+  return (
+    twoHundreds[0] ??
+    statuses.find((s) => s.toUpperCase() === '2XX') ??
+    statuses.find((s) => s === 'default')
+  );
 }
 
-const DEFAULT_STYLE: Readonly<Record<ParamLocation, string>> = { path: 'simple', query: 'form', header: 'simple', cookie: 'form' };
+const DEFAULT_STYLE: Readonly<Record<ParamLocation, string>> = {
+  path: 'simple',
+  query: 'form',
+  header: 'simple',
+  cookie: 'form',
+};
 
 export function isParamLocation(value: unknown): value is ParamLocation {
   return value === 'path' || value === 'query' || value === 'header' || value === 'cookie';
@@ -118,16 +154,30 @@ export function readOpenApi3(docs: DocumentSet, warn: (warning: SourceWarning) =
     const itemLoc = childLoc(rootLoc, 'paths', path);
     const item = deref(docs, { node: paths[path], loc: itemLoc });
     if (!item.ok || !isObject(item.node)) {
-      warn({ path: showLoc(itemLoc, docs), message: item.ok ? 'Path item is not an object; left out.' : `${item.reason}; path left out.` });
+      warn({
+        path: showLoc(itemLoc, docs),
+        message: item.ok
+          ? 'Path item is not an object; left out.'
+          : `${item.reason}; path left out.`,
+      });
       continue;
     }
-    const shared = readParameters(docs, item.node.parameters, childLoc(item.loc, 'parameters'), warn);
+    const shared = readParameters(
+      docs,
+      item.node.parameters,
+      childLoc(item.loc, 'parameters'),
+      warn,
+    );
     for (const method of HTTP_METHODS) {
       const operation = item.node[method];
       if (!isObject(operation)) continue;
       const loc = childLoc(item.loc, method);
       const own = readParameters(docs, operation.parameters, childLoc(loc, 'parameters'), warn);
-      const model = readOperation(docs, { method, path, operation, loc, parameters: mergeParameters(shared, own) }, warn);
+      const model = readOperation(
+        docs,
+        { method, path, operation, loc, parameters: mergeParameters(shared, own) },
+        warn,
+      );
       if (model) operations.push(model);
     }
   }
@@ -135,36 +185,58 @@ export function readOpenApi3(docs: DocumentSet, warn: (warning: SourceWarning) =
 }
 
 /** Operation parameters override path-level ones with the same name and location. */
-export function mergeParameters(shared: readonly ParamModel[], own: readonly ParamModel[]): ParamModel[] {
+export function mergeParameters(
+  shared: readonly ParamModel[],
+  own: readonly ParamModel[],
+): ParamModel[] {
   const byKey = new Map<string, ParamModel>();
   for (const param of [...shared, ...own]) byKey.set(`${param.in}:${param.name}`, param);
   return [...byKey.values()];
 }
 
-function readParameters(docs: DocumentSet, list: unknown, loc: Loc, warn: (warning: SourceWarning) => void): ParamModel[] {
+function readParameters(
+  docs: DocumentSet,
+  list: unknown,
+  loc: Loc,
+  warn: (warning: SourceWarning) => void,
+): ParamModel[] {
   if (!Array.isArray(list)) return [];
   const params: ParamModel[] = [];
   list.forEach((entry, index) => {
     const entryLoc = childLoc(loc, index);
     const resolved = deref(docs, { node: entry, loc: entryLoc });
     if (!resolved.ok || !isObject(resolved.node)) {
-      warn({ path: showLoc(entryLoc, docs), message: resolved.ok ? 'Parameter is not an object; left out.' : `${resolved.reason}; parameter left out.` });
+      warn({
+        path: showLoc(entryLoc, docs),
+        message: resolved.ok
+          ? 'Parameter is not an object; left out.'
+          : `${resolved.reason}; parameter left out.`,
+      });
       return;
     }
     const p = resolved.node;
     const name = str(p.name);
     if (name === undefined || !isParamLocation(p.in)) {
-      warn({ path: showLoc(entryLoc, docs), message: 'Parameter without a name or a known "in"; left out.' });
+      warn({
+        path: showLoc(entryLoc, docs),
+        message: 'Parameter without a name or a known "in"; left out.',
+      });
       return;
     }
-    let schema: Located | undefined = p.schema === undefined ? undefined : { node: p.schema, loc: childLoc(resolved.loc, 'schema') };
+    let schema: Located | undefined =
+      p.schema === undefined
+        ? undefined
+        : { node: p.schema, loc: childLoc(resolved.loc, 'schema') };
     let style = str(p.style) ?? DEFAULT_STYLE[p.in];
     if (schema === undefined && isObject(p.content)) {
       // A `content` parameter carries its value serialised in that media type; we support JSON.
       const [mediaType] = Object.keys(p.content);
       const media = mediaType === undefined ? undefined : p.content[mediaType];
       if (isObject(media) && media.schema !== undefined) {
-        schema = { node: media.schema, loc: childLoc(resolved.loc, 'content', mediaType as string, 'schema') };
+        schema = {
+          node: media.schema,
+          loc: childLoc(resolved.loc, 'content', mediaType as string, 'schema'),
+        };
         style = 'json';
       }
     }
@@ -184,7 +256,13 @@ function readParameters(docs: DocumentSet, list: unknown, loc: Loc, warn: (warni
 
 function readOperation(
   docs: DocumentSet,
-  init: { method: string; path: string; operation: Record<string, unknown>; loc: Loc; parameters: ParamModel[] },
+  init: {
+    method: string;
+    path: string;
+    operation: Record<string, unknown>;
+    loc: Loc;
+    parameters: ParamModel[];
+  },
   warn: (warning: SourceWarning) => void,
 ): OperationModel | undefined {
   const { operation, loc } = init;
@@ -193,20 +271,37 @@ function readOperation(
     const bodyLoc = childLoc(loc, 'requestBody');
     const resolved = deref(docs, { node: operation.requestBody, loc: bodyLoc });
     const required = resolved.ok && isObject(resolved.node) && resolved.node.required === true;
-    const content = resolved.ok && isObject(resolved.node) && isObject(resolved.node.content) ? resolved.node.content : {};
+    const content =
+      resolved.ok && isObject(resolved.node) && isObject(resolved.node.content)
+        ? resolved.node.content
+        : {};
     const mediaTypes = Object.keys(content);
     const json = mediaTypes.find(isJsonMediaType);
-    const form = mediaTypes.find((m) => m.toLowerCase().startsWith('application/x-www-form-urlencoded'));
+    const form = mediaTypes.find((m) =>
+      m.toLowerCase().startsWith('application/x-www-form-urlencoded'),
+    );
     // Any other media type but multipart is sent as the caller gives it (issue 16): text as a String, the rest as bytes from Base64.
     const other = mediaTypes.find((m) => !m.toLowerCase().startsWith('multipart/'));
     const chosen = json ?? form ?? other;
     if (chosen !== undefined && resolved.ok) {
       const media = content[chosen];
-      const schema = isObject(media) && media.schema !== undefined ? { node: media.schema, loc: childLoc(resolved.loc, 'content', chosen, 'schema') } : undefined;
-      const encoding = chosen === json ? 'json' : chosen === form ? 'form' : rawBodyEncoding(docs, chosen, schema);
-      body = { encoding, mediaType: sendableMediaType(chosen), schema, required, loc: resolved.loc };
+      const schema =
+        isObject(media) && media.schema !== undefined
+          ? { node: media.schema, loc: childLoc(resolved.loc, 'content', chosen, 'schema') }
+          : undefined;
+      const encoding =
+        chosen === json ? 'json' : chosen === form ? 'form' : rawBodyEncoding(docs, chosen, schema);
+      body = {
+        encoding,
+        mediaType: sendableMediaType(chosen),
+        schema,
+        required,
+        loc: resolved.loc,
+      };
     } else {
-      const why = resolved.ok ? `request body media types ${mediaTypes.join(', ') || '(none)'} are not supported (multipart uploads are not)` : resolved.reason;
+      const why = resolved.ok
+        ? `request body media types ${mediaTypes.join(', ') || '(none)'} are not supported (multipart uploads are not)`
+        : resolved.reason;
       if (required) {
         warn({ path: showLoc(loc, docs), message: `${why}; operation left out.` });
         return undefined;
@@ -228,29 +323,44 @@ function readOperation(
   };
 }
 
-function readResponse(docs: DocumentSet, responses: unknown, loc: Loc, warn: (warning: SourceWarning) => void): ResponseModel {
+function readResponse(
+  docs: DocumentSet,
+  responses: unknown,
+  loc: Loc,
+  warn: (warning: SourceWarning) => void,
+): ResponseModel {
   if (!isObject(responses)) return { status: 'default', kind: 'json' };
   const status = pickSuccessStatus(responses);
   if (status === undefined) return { status: 'default', kind: 'empty' };
   const statusLoc = childLoc(loc, status);
   const resolved = deref(docs, { node: responses[status], loc: statusLoc });
   if (!resolved.ok || !isObject(resolved.node)) {
-    warn({ path: showLoc(statusLoc, docs), message: `${resolved.ok ? 'Response is not an object' : resolved.reason}; answered as JSON.` });
+    warn({
+      path: showLoc(statusLoc, docs),
+      message: `${resolved.ok ? 'Response is not an object' : resolved.reason}; answered as JSON.`,
+    });
     return { status, kind: 'json' };
   }
   const content = isObject(resolved.node.content) ? resolved.node.content : undefined;
-  if (status === '204' || content === undefined || Object.keys(content).length === 0) return { status, kind: 'empty' };
+  if (status === '204' || content === undefined || Object.keys(content).length === 0)
+    return { status, kind: 'empty' };
   const mediaTypes = Object.keys(content);
   const json = mediaTypes.find(isJsonMediaType);
   if (json === undefined) {
     // Text is read as a String; anything else as Base64, which loses no byte whatever the schema says.
     const mediaType = mediaTypes.find(isTextMediaType) ?? (mediaTypes[0] as string);
     const media = content[mediaType];
-    const schema = isObject(media) && media.schema !== undefined ? { node: media.schema, loc: childLoc(resolved.loc, 'content', mediaType, 'schema') } : undefined;
+    const schema =
+      isObject(media) && media.schema !== undefined
+        ? { node: media.schema, loc: childLoc(resolved.loc, 'content', mediaType, 'schema') }
+        : undefined;
     return { status, kind: rawBodyEncoding(docs, mediaType, schema), mediaType };
   }
   const media = content[json];
-  const schema = isObject(media) && media.schema !== undefined ? { node: media.schema, loc: childLoc(resolved.loc, 'content', json, 'schema') } : undefined;
+  const schema =
+    isObject(media) && media.schema !== undefined
+      ? { node: media.schema, loc: childLoc(resolved.loc, 'content', json, 'schema') }
+      : undefined;
   return { status, kind: 'json', schema };
 }
 

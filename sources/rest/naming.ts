@@ -26,10 +26,16 @@ export function nameFromMethodAndPath(method: string, path: string): string {
 }
 
 /** The base name of one operation before collisions are resolved. */
-export function operationBaseName(operation: { method: string; path: string; operationId?: string }): string {
+export function operationBaseName(operation: {
+  method: string;
+  path: string;
+  operationId?: string;
+}): string {
   const fromId = operation.operationId === undefined ? '' : toFieldName(operation.operationId);
   // toFieldName falls back to "field" for an id with no letters or digits; the path says more.
-  return fromId === '' || fromId === 'field' ? nameFromMethodAndPath(operation.method, operation.path) : fromId;
+  return fromId === '' || fromId === 'field'
+    ? nameFromMethodAndPath(operation.method, operation.path)
+    : fromId;
 }
 
 const METHOD_ORDER = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
@@ -38,9 +44,20 @@ const METHOD_ORDER = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch'
  * Names every operation, in the order given back. Collisions (two
  * operationIds that sanitise alike) get `2`, `3`... in (path, method) order.
  */
-export function nameOperations<T extends { method: string; path: string; operationId?: string }>(operations: readonly T[]): Array<{ name: string; operation: T }> {
-  const sorted = [...operations].sort((a, b) => (a.path === b.path ? METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method) : a.path < b.path ? -1 : 1));
+export function nameOperations<T extends { method: string; path: string; operationId?: string }>(
+  operations: readonly T[],
+): Array<{ name: string; operation: T }> {
+  const sorted = [...operations].sort((a, b) =>
+    a.path === b.path
+      ? METHOD_ORDER.indexOf(a.method) - METHOD_ORDER.indexOf(b.method)
+      : a.path < b.path
+        ? -1
+        : 1,
+  );
   // Query and Mutation are separate GraphQL namespaces, but the source's operation map is one.
   const allocator = createNameAllocator();
-  return sorted.map((operation) => ({ name: allocator.claim(operationBaseName(operation)), operation }));
+  return sorted.map((operation) => ({
+    name: allocator.claim(operationBaseName(operation)),
+    operation,
+  }));
 }

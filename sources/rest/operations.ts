@@ -3,10 +3,26 @@
  * from parameters and the request body, the result from the success
  * response) and its `invoke`: arguments → request → answer in subgraph shape.
  */
-import { createNameAllocator, isValidGraphQLName, NOT_MODIFIED, SourceError, toFieldName, toTypeName, type Args, type CallContext, type Operation } from '../common/index.js';
+import {
+  createNameAllocator,
+  isValidGraphQLName,
+  NOT_MODIFIED,
+  SourceError,
+  toFieldName,
+  toTypeName,
+  type Args,
+  type CallContext,
+  type Operation,
+} from '../common/index.js';
 import { decode } from './codec.js';
 import type { OperationModel } from './model.js';
-import { buildRequest, type BodyBinding, type BuiltRequest, type ParamBinding, type RequestPlan } from './request.js';
+import {
+  buildRequest,
+  type BodyBinding,
+  type BuiltRequest,
+  type ParamBinding,
+  type RequestPlan,
+} from './request.js';
 import type { OperationSignature } from './sdl.js';
 import { scalar, type TypeRef } from './shapes.js';
 import { isAbsoluteHttpUrl, type RestTransport } from './transport.js';
@@ -23,22 +39,53 @@ export interface PlannedOperation {
 }
 
 /** Works out the GraphQL signature of one operation; the types it reaches are queued on `types`. */
-export function planOperation(source: string, name: string, model: OperationModel, types: TypeBuilder): PlannedOperation {
+export function planOperation(
+  source: string,
+  name: string,
+  model: OperationModel,
+  types: TypeBuilder,
+): PlannedOperation {
   const typeBase = toTypeName(name);
   const argNames = createNameAllocator();
   // The body is `input` by convention; a parameter literally called "input" becomes "input2".
   const bodyArg = model.body ? argNames.claim('input') : undefined;
   const params: ParamBinding[] = [];
   for (const param of model.parameters) {
-    const arg = argNames.claim(isValidGraphQLName(param.name) ? param.name : toFieldName(param.name));
-    const converted = param.schema ? types.convert(param.schema, 'input', `${typeBase}${toTypeName(param.name)}`) : { shape: scalar('String'), nonNull: true };
-    params.push({ arg, param, type: { shape: converted.shape, nonNull: converted.nonNull && param.required, ...(converted.constraint === undefined ? {} : { constraint: converted.constraint }) } });
+    const arg = argNames.claim(
+      isValidGraphQLName(param.name) ? param.name : toFieldName(param.name),
+    );
+    const converted = param.schema
+      ? types.convert(param.schema, 'input', `${typeBase}${toTypeName(param.name)}`)
+      : { shape: scalar('String'), nonNull: true };
+    params.push({
+      arg,
+      param,
+      type: {
+        shape: converted.shape,
+        nonNull: converted.nonNull && param.required,
+        ...(converted.constraint === undefined ? {} : { constraint: converted.constraint }),
+      },
+    });
   }
   let body: BodyBinding | undefined;
   if (model.body && bodyArg !== undefined) {
     const { encoding } = model.body;
-    const converted: TypeRef = encoding === 'binary' ? { shape: scalar('Base64'), nonNull: true } : encoding === 'text' ? { shape: scalar('String'), nonNull: true } : types.convert(model.body.schema, 'input', typeBase);
-    body = { arg: bodyArg, encoding, mediaType: model.body.mediaType, type: { shape: converted.shape, nonNull: converted.nonNull && model.body.required, ...(converted.constraint === undefined ? {} : { constraint: converted.constraint }) } };
+    const converted: TypeRef =
+      encoding === 'binary'
+        ? { shape: scalar('Base64'), nonNull: true }
+        : encoding === 'text'
+          ? { shape: scalar('String'), nonNull: true }
+          : types.convert(model.body.schema, 'input', typeBase);
+    body = {
+      arg: bodyArg,
+      encoding,
+      mediaType: model.body.mediaType,
+      type: {
+        shape: converted.shape,
+        nonNull: converted.nonNull && model.body.required,
+        ...(converted.constraint === undefined ? {} : { constraint: converted.constraint }),
+      },
+    };
   }
   const result = resultType(model, typeBase, types);
   const signature: OperationSignature = {
@@ -51,8 +98,15 @@ export function planOperation(source: string, name: string, model: OperationMode
     result,
     description: describeOperation(model),
   };
-  const accept = model.response.kind === 'text' || model.response.kind === 'binary' ? model.response.mediaType : undefined;
-  return { signature, plan: { source, operation: name, method: model.method, path: model.path, params, body, accept }, model };
+  const accept =
+    model.response.kind === 'text' || model.response.kind === 'binary'
+      ? model.response.mediaType
+      : undefined;
+  return {
+    signature,
+    plan: { source, operation: name, method: model.method, path: model.path, params, body, accept },
+    model,
+  };
 }
 
 function resultType(model: OperationModel, typeBase: string, types: TypeBuilder): TypeRef {
@@ -74,10 +128,18 @@ function describeOperation(model: OperationModel): string {
 export function createOperation(planned: PlannedOperation, transport: RestTransport): Operation {
   const { signature, plan, model } = planned;
   const bad = (safeMessage: string, cause?: unknown): SourceError =>
-    new SourceError({ code: 'SOURCE_BAD_RESPONSE', source: plan.source, operation: plan.operation, safeMessage, cause });
+    new SourceError({
+      code: 'SOURCE_BAD_RESPONSE',
+      source: plan.source,
+      operation: plan.operation,
+      safeMessage,
+      cause,
+    });
   // A value of the wrong type fails its own field, named; the value itself is never quoted.
   const wrong = (field: string, expected: string, got: string): SourceError =>
-    bad(`${plan.source} answered ${plan.operation} with ${got} in ${field}, where its contract declares ${/^[A-Z]/.test(expected) ? `a ${expected}` : expected}.`);
+    bad(
+      `${plan.source} answered ${plan.operation} with ${got} in ${field}, where its contract declares ${/^[A-Z]/.test(expected) ? `a ${expected}` : expected}.`,
+    );
   return {
     name: signature.name,
     kind: signature.kind,
@@ -85,14 +147,25 @@ export function createOperation(planned: PlannedOperation, transport: RestTransp
     description: signature.description,
     async invoke(args: Args, ctx: CallContext): Promise<unknown> {
       if (!isAbsoluteHttpUrl(transport.baseUrl)) {
-        throw new SourceError({ code: 'SOURCE_UNAVAILABLE', source: plan.source, operation: plan.operation, safeMessage: `${plan.source} has no backend URL configured.` });
+        throw new SourceError({
+          code: 'SOURCE_UNAVAILABLE',
+          source: plan.source,
+          operation: plan.operation,
+          safeMessage: `${plan.source} has no backend URL configured.`,
+        });
       }
       let built: BuiltRequest;
       try {
         built = buildRequest(plan, args, transport.baseUrl);
       } catch (error) {
         if (error instanceof SourceError) throw error;
-        throw new SourceError({ code: 'SOURCE_BAD_INPUT', source: plan.source, operation: plan.operation, safeMessage: `The arguments of ${plan.operation} cannot be sent to ${plan.source}.`, cause: error });
+        throw new SourceError({
+          code: 'SOURCE_BAD_INPUT',
+          source: plan.source,
+          operation: plan.operation,
+          safeMessage: `The arguments of ${plan.operation} cannot be sent to ${plan.source}.`,
+          cause: error,
+        });
       }
       const response = await transport.send(plan.operation, plan.method, built, ctx);
       // The transport lets a 304 through only when the cache sent validators: its copy is current.
@@ -112,7 +185,10 @@ export function createOperation(planned: PlannedOperation, transport: RestTransp
         return decode(signature.result, parsed, wrong);
       } catch (cause) {
         // Only a hostile answer gets here: a recursive type nested deeper than the stack.
-        throw bad(`${plan.source} answered ${plan.operation} with a body too deeply nested to read.`, cause);
+        throw bad(
+          `${plan.source} answered ${plan.operation} with a body too deeply nested to read.`,
+          cause,
+        );
       }
     },
   };

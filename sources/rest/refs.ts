@@ -53,11 +53,17 @@ export function escapePointerSegment(segment: string): string {
 }
 
 export function childLoc(loc: Loc, ...segments: Array<string | number>): Loc {
-  return { file: loc.file, pointer: loc.pointer + segments.map((s) => `/${escapePointerSegment(String(s))}`).join('') };
+  return {
+    file: loc.file,
+    pointer: loc.pointer + segments.map((s) => `/${escapePointerSegment(String(s))}`).join(''),
+  };
 }
 
 /** Reads a JSON pointer (RFC 6901, plus the percent-encoding a URI fragment may carry). */
-export function readPointer(document: unknown, pointer: string): { found: true; node: unknown } | { found: false } {
+export function readPointer(
+  document: unknown,
+  pointer: string,
+): { found: true; node: unknown } | { found: false } {
   if (pointer === '') return { found: true, node: document };
   if (!pointer.startsWith('/')) return { found: false };
   let current: unknown = document;
@@ -91,7 +97,8 @@ export function refTarget(ref: string, from: Loc): Loc {
 
 /** A neighbouring file's location: relative to the file that names it, as a URL or a path. */
 export function resolveFile(relative: string, base: string): string {
-  if (/^https?:\/\//i.test(base) || /^https?:\/\//i.test(relative)) return new URL(relative, base).href;
+  if (/^https?:\/\//i.test(base) || /^https?:\/\//i.test(relative))
+    return new URL(relative, base).href;
   const baseDir = base.replace(/[\\/][^\\/]*$/, '');
   const joined = relative.startsWith('/') ? relative : `${baseDir}/${relative}`;
   // Normalise "a/./b/../c" without touching the file system.
@@ -104,7 +111,9 @@ export function resolveFile(relative: string, base: string): string {
   return out.join('/');
 }
 
-export type Deref = { ok: true; node: unknown; loc: Loc; named: Loc | undefined } | { ok: false; reason: string; loc: Loc };
+export type Deref =
+  | { ok: true; node: unknown; loc: Loc; named: Loc | undefined }
+  | { ok: false; reason: string; loc: Loc };
 
 /**
  * Follows `$ref` until a node that is not a ref. `named` is the last ref
@@ -119,10 +128,16 @@ export function deref(docs: DocumentSet, located: Located): Deref {
   for (let hop = 0; isObject(node) && typeof node.$ref === 'string'; hop += 1) {
     const target = refTarget(node.$ref, loc);
     const key = locKey(target);
-    if (seen.has(key) || hop >= MAX_REF_HOPS) return { ok: false, reason: `$ref "${node.$ref}" refers to itself`, loc };
+    if (seen.has(key) || hop >= MAX_REF_HOPS)
+      return { ok: false, reason: `$ref "${node.$ref}" refers to itself`, loc };
     seen.add(key);
     const document = docs.files.get(target.file);
-    if (document === undefined) return { ok: false, reason: `$ref "${node.$ref}" points to a file that could not be read`, loc };
+    if (document === undefined)
+      return {
+        ok: false,
+        reason: `$ref "${node.$ref}" points to a file that could not be read`,
+        loc,
+      };
     const read = readPointer(document, target.pointer);
     if (!read.found) return { ok: false, reason: `$ref "${node.$ref}" points to nothing`, loc };
     node = read.node;

@@ -41,7 +41,13 @@ export interface BuiltRequest {
   readonly body?: string | Uint8Array;
 }
 
-const DELIMITERS: Readonly<Record<string, string>> = { form: ',', simple: ',', spaceDelimited: ' ', pipeDelimited: '|', tabDelimited: '\t' };
+const DELIMITERS: Readonly<Record<string, string>> = {
+  form: ',',
+  simple: ',',
+  spaceDelimited: ' ',
+  pipeDelimited: '|',
+  tabDelimited: '\t',
+};
 /** A path segment WHATWG URL parsing would treat as "." or "..". */
 const DOT_SEGMENT = /^(\.|%2e){1,2}$/i;
 
@@ -50,7 +56,12 @@ function text(value: unknown): string {
 }
 
 /** Name/value pairs for one query parameter or form field, by style and explode. */
-function pairs(name: string, value: unknown, style: string, explode: boolean): Array<[string, string]> {
+function pairs(
+  name: string,
+  value: unknown,
+  style: string,
+  explode: boolean,
+): Array<[string, string]> {
   if (style === 'json') return [[name, JSON.stringify(value)]];
   if (Array.isArray(value)) {
     if (explode && style === 'form') return value.map((item) => [name, text(item)]);
@@ -70,7 +81,9 @@ function simple(value: unknown, explode: boolean): string[] {
   if (Array.isArray(value)) return value.map(text);
   if (typeof value === 'object' && value !== null) {
     const entries = Object.entries(value);
-    return explode ? entries.map(([key, v]) => `${key}=${text(v)}`) : entries.flatMap(([key, v]) => [key, text(v)]);
+    return explode
+      ? entries.map(([key, v]) => `${key}=${text(v)}`)
+      : entries.flatMap(([key, v]) => [key, text(v)]);
   }
   return [text(value)];
 }
@@ -80,7 +93,9 @@ function pathStyle(param: ParamModel, parts: readonly string[]): string {
   if (param.style === 'label') return `.${parts.join(param.explode ? '.' : ',')}`;
   if (param.style === 'matrix') {
     const name = encodeURIComponent(param.name);
-    return param.explode ? parts.map((part) => `;${name}=${part}`).join('') : `;${name}=${parts.join(',')}`;
+    return param.explode
+      ? parts.map((part) => `;${name}=${part}`).join('')
+      : `;${name}=${parts.join(',')}`;
   }
   return parts.join(',');
 }
@@ -96,11 +111,20 @@ export function urlPath(pathKey: string): string {
 }
 
 function badInput(plan: RequestPlan, safeMessage: string): SourceError {
-  return new SourceError({ code: 'SOURCE_BAD_INPUT', source: plan.source, operation: plan.operation, safeMessage });
+  return new SourceError({
+    code: 'SOURCE_BAD_INPUT',
+    source: plan.source,
+    operation: plan.operation,
+    safeMessage,
+  });
 }
 
 /** @throws SourceError SOURCE_BAD_INPUT when a required value is missing or a path value is "." or "..". */
-export function buildRequest(plan: RequestPlan, args: Readonly<Record<string, unknown>>, baseUrl: string): BuiltRequest {
+export function buildRequest(
+  plan: RequestPlan,
+  args: Readonly<Record<string, unknown>>,
+  baseUrl: string,
+): BuiltRequest {
   let path = urlPath(plan.path);
   let query: URLSearchParams | undefined;
   const headers: Record<string, string> = {};
@@ -116,19 +140,27 @@ export function buildRequest(plan: RequestPlan, args: Readonly<Record<string, un
       case 'path': {
         const parts = simple(value, param.explode).map(encodeURIComponent);
         const joined = parts.join(',');
-        if (joined === '' || DOT_SEGMENT.test(joined)) throw badInput(plan, `The argument "${arg}" of ${plan.operation} cannot be empty, "." or "..".`);
+        if (joined === '' || DOT_SEGMENT.test(joined))
+          throw badInput(
+            plan,
+            `The argument "${arg}" of ${plan.operation} cannot be empty, "." or "..".`,
+          );
         path = path.split(`{${param.name}}`).join(pathStyle(param, parts));
         break;
       }
       case 'query':
         query ??= new URLSearchParams();
-        for (const [name, v] of pairs(param.name, value, param.style, param.explode)) query.append(name, v);
+        for (const [name, v] of pairs(param.name, value, param.style, param.explode))
+          query.append(name, v);
         break;
       case 'header':
-        headers[param.name.toLowerCase()] = simple(value, param.explode).join(',').replace(/[\r\n]/g, ' ');
+        headers[param.name.toLowerCase()] = simple(value, param.explode)
+          .join(',')
+          .replace(/[\r\n]/g, ' ');
         break;
       case 'cookie':
-        for (const [name, v] of pairs(param.name, value, param.style, param.explode)) cookies.push(`${name}=${encodeURIComponent(v)}`);
+        for (const [name, v] of pairs(param.name, value, param.style, param.explode))
+          cookies.push(`${name}=${encodeURIComponent(v)}`);
         break;
     }
   }
@@ -139,13 +171,18 @@ export function buildRequest(plan: RequestPlan, args: Readonly<Record<string, un
   // re-serialises the query once per pair. A base URL with a query of its own keeps it.
   const search = query === undefined ? '' : query.toString();
   const url = new URL(search === '' || address.includes('?') ? address : `${address}?${search}`);
-  if (search !== '' && address.includes('?')) for (const [name, v] of query as URLSearchParams) url.searchParams.append(name, v);
+  if (search !== '' && address.includes('?'))
+    for (const [name, v] of query as URLSearchParams) url.searchParams.append(name, v);
   if (plan.body === undefined || args[plan.body.arg] === undefined) return { url, headers };
   const body = encode(plan.body.type, args[plan.body.arg]);
   if (plan.body.encoding === 'text' || plan.body.encoding === 'binary') {
     headers['content-type'] = plan.body.mediaType ?? 'application/octet-stream';
     // The Base64 scalar has checked the alphabet; Buffer reads the standard and the URL-safe one.
-    return { url, headers, body: plan.body.encoding === 'binary' ? Buffer.from(String(body), 'base64') : String(body) };
+    return {
+      url,
+      headers,
+      body: plan.body.encoding === 'binary' ? Buffer.from(String(body), 'base64') : String(body),
+    };
   }
   if (plan.body.encoding === 'json') {
     headers['content-type'] = 'application/json';

@@ -4,7 +4,18 @@
  * the transport. Building it makes no call to the backend, so the CLI can
  * print a subgraph offline.
  */
-import { COMMON_SOURCE_OPTION_KEYS, SourceConfigError, checkSourceOptions, isValidGraphQLName, withBatches, type CommonSourceOptions, type HttpAuthOptions, type Operation, type Source, type SourceWarning } from '../common/index.js';
+import {
+  COMMON_SOURCE_OPTION_KEYS,
+  SourceConfigError,
+  checkSourceOptions,
+  isValidGraphQLName,
+  withBatches,
+  type CommonSourceOptions,
+  type HttpAuthOptions,
+  type Operation,
+  type Source,
+  type SourceWarning,
+} from '../common/index.js';
 import type { DocumentNode } from 'graphql';
 import { readContract, type Contract } from './contract.js';
 import { readOpenApi3 } from './model.js';
@@ -42,8 +53,21 @@ export interface RestSourceOptions extends CommonSourceOptions {
 }
 
 /** Every key of RestSourceOptions: an unknown key is CONFIG_INVALID with a suggestion. */
-export const REST_OPTION_KEYS = Object.freeze([...COMMON_SOURCE_OPTION_KEYS, 'auth', 'headers', 'maxResponseBytes', 'healthTimeoutMs', 'healthPath', 'contractAllow'] as const satisfies ReadonlyArray<keyof RestSourceOptions>);
-const restKeysComplete: Exclude<keyof RestSourceOptions, (typeof REST_OPTION_KEYS)[number]> extends never ? true : never = true;
+export const REST_OPTION_KEYS = Object.freeze([
+  ...COMMON_SOURCE_OPTION_KEYS,
+  'auth',
+  'headers',
+  'maxResponseBytes',
+  'healthTimeoutMs',
+  'healthPath',
+  'contractAllow',
+] as const satisfies ReadonlyArray<keyof RestSourceOptions>);
+const restKeysComplete: Exclude<
+  keyof RestSourceOptions,
+  (typeof REST_OPTION_KEYS)[number]
+> extends never
+  ? true
+  : never = true;
 void restKeysComplete;
 
 /** Defaults of the REST source that sources/common does not already set. */
@@ -71,11 +95,17 @@ export function convertContract(source: string, contract: Contract): RestSubgrap
     seen.add(key);
     warnings.push(warning);
   };
-  const model = contract.version === 'swagger2' ? readSwagger2(contract, warn) : readOpenApi3(contract, warn);
+  const model =
+    contract.version === 'swagger2' ? readSwagger2(contract, warn) : readOpenApi3(contract, warn);
   const types = createTypeBuilder(contract, warn);
-  const planned = nameOperations(model.operations).map(({ name, operation }) => planOperation(source, name, operation, types));
+  const planned = nameOperations(model.operations).map(({ name, operation }) =>
+    planOperation(source, name, operation, types),
+  );
   types.flush();
-  const typeDefs = buildTypeDefs(types.shapes, planned.map((p) => p.signature));
+  const typeDefs = buildTypeDefs(
+    types.shapes,
+    planned.map((p) => p.signature),
+  );
   return { typeDefs, planned, warnings, serverUrl: model.serverUrl };
 }
 
@@ -97,10 +127,19 @@ export function convertContract(source: string, contract: Contract): RestSubgrap
 export async function createRestSource(options: RestSourceOptions): Promise<Source> {
   checkSourceOptions('REST', options, REST_OPTION_KEYS);
   if (!isValidGraphQLName(options.name)) {
-    throw new TypeError(`A REST source's name should be a valid GraphQL name such as "storefront", instead got ${JSON.stringify(options.name)}.`);
+    throw new TypeError(
+      `A REST source's name should be a valid GraphQL name such as "storefront", instead got ${JSON.stringify(options.name)}.`,
+    );
   }
-  if (options.healthPath !== undefined && !(typeof options.healthPath === 'string' && /^\/(?!\/)[^\s#]{0,1999}$/.test(options.healthPath))) {
-    throw new SourceConfigError({ source: options.name, path: 'healthPath', safeMessage: `Source option "healthPath" of ${options.name} should be a path under its url starting with one "/", such as "/healthz".` });
+  if (
+    options.healthPath !== undefined &&
+    !(typeof options.healthPath === 'string' && /^\/(?!\/)[^\s#]{0,1999}$/.test(options.healthPath))
+  ) {
+    throw new SourceConfigError({
+      source: options.name,
+      path: 'healthPath',
+      safeMessage: `Source option "healthPath" of ${options.name} should be a path under its url starting with one "/", such as "/healthz".`,
+    });
   }
   const contract = await readContract(options.name, options.contract, options.contractAllow);
   const { typeDefs, planned, warnings, serverUrl } = convertContract(options.name, contract);
@@ -113,7 +152,9 @@ export async function createRestSource(options: RestSourceOptions): Promise<Sour
     headers: options.headers,
     ...(options.healthPath === undefined ? {} : { healthPath: options.healthPath }),
   });
-  const operations = new Map<string, Operation>(planned.map((p) => [p.signature.name, createOperation(p, transport)]));
+  const operations = new Map<string, Operation>(
+    planned.map((p) => [p.signature.name, createOperation(p, transport)]),
+  );
   const healthTimeoutMs = options.healthTimeoutMs ?? REST_DEFAULTS.healthTimeoutMs;
   return {
     name: options.name,

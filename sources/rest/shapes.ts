@@ -70,7 +70,10 @@ export interface UnionShape {
   readonly name: string;
   readonly members: readonly ObjectShape[];
   /** From the schema's `discriminator`: wire property and the member each of its values selects. */
-  readonly discriminator?: { readonly wireProperty: string; readonly byValue: ReadonlyMap<string, ObjectShape> };
+  readonly discriminator?: {
+    readonly wireProperty: string;
+    readonly byValue: ReadonlyMap<string, ObjectShape>;
+  };
   readonly description?: string;
 }
 

@@ -32,7 +32,20 @@ const COLLECTION_FORMATS: Readonly<Record<string, { style: string; explode: bool
 };
 
 /** Keywords a Swagger 2 non-body parameter shares with JSON Schema. */
-const SCHEMA_KEYWORDS = ['type', 'format', 'items', 'enum', 'default', 'minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'pattern', 'minLength', 'maxLength'];
+const SCHEMA_KEYWORDS = [
+  'type',
+  'format',
+  'items',
+  'enum',
+  'default',
+  'minimum',
+  'maximum',
+  'exclusiveMinimum',
+  'exclusiveMaximum',
+  'pattern',
+  'minLength',
+  'maxLength',
+];
 
 interface RawParam {
   readonly node: Record<string, unknown>;
@@ -44,24 +57,42 @@ type Warn = (warning: SourceWarning) => void;
 export function readSwagger2(docs: DocumentSet, warn: Warn): ApiModel {
   const root = docs.files.get(docs.root) as Record<string, unknown>;
   const rootLoc: Loc = { file: docs.root, pointer: '' };
-  const consumesDefault = Array.isArray(root.consumes) ? root.consumes.filter((c): c is string => typeof c === 'string') : [];
+  const consumesDefault = Array.isArray(root.consumes)
+    ? root.consumes.filter((c): c is string => typeof c === 'string')
+    : [];
   const operations: OperationModel[] = [];
   const paths = isObject(root.paths) ? root.paths : {};
   for (const path of Object.keys(paths).sort()) {
     const itemLoc = childLoc(rootLoc, 'paths', path);
     const item = deref(docs, { node: paths[path], loc: itemLoc });
     if (!item.ok || !isObject(item.node)) {
-      warn({ path: showLoc(itemLoc, docs), message: item.ok ? 'Path item is not an object; left out.' : `${item.reason}; path left out.` });
+      warn({
+        path: showLoc(itemLoc, docs),
+        message: item.ok
+          ? 'Path item is not an object; left out.'
+          : `${item.reason}; path left out.`,
+      });
       continue;
     }
-    const shared = rawParameters(docs, item.node.parameters, childLoc(item.loc, 'parameters'), warn);
+    const shared = rawParameters(
+      docs,
+      item.node.parameters,
+      childLoc(item.loc, 'parameters'),
+      warn,
+    );
     for (const method of HTTP_METHODS) {
       const operation = item.node[method];
       if (!isObject(operation)) continue;
       const loc = childLoc(item.loc, method);
       const own = rawParameters(docs, operation.parameters, childLoc(loc, 'parameters'), warn);
-      const consumes = Array.isArray(operation.consumes) ? operation.consumes.filter((c): c is string => typeof c === 'string') : consumesDefault;
-      const model = readOperation(docs, { method, path, operation, loc, raw: dedupe([...shared, ...own]), consumes }, warn);
+      const consumes = Array.isArray(operation.consumes)
+        ? operation.consumes.filter((c): c is string => typeof c === 'string')
+        : consumesDefault;
+      const model = readOperation(
+        docs,
+        { method, path, operation, loc, raw: dedupe([...shared, ...own]), consumes },
+        warn,
+      );
       if (model) operations.push(model);
     }
   }
@@ -70,7 +101,8 @@ export function readSwagger2(docs: DocumentSet, warn: Warn): ApiModel {
 
 function dedupe(params: RawParam[]): RawParam[] {
   const byKey = new Map<string, RawParam>();
-  for (const param of params) byKey.set(`${String(param.node.in)}:${String(param.node.name)}`, param);
+  for (const param of params)
+    byKey.set(`${String(param.node.in)}:${String(param.node.name)}`, param);
   return [...byKey.values()];
 }
 
@@ -81,7 +113,12 @@ function rawParameters(docs: DocumentSet, list: unknown, loc: Loc, warn: Warn): 
     const entryLoc = childLoc(loc, index);
     const resolved = deref(docs, { node: entry, loc: entryLoc });
     if (!resolved.ok || !isObject(resolved.node) || typeof resolved.node.name !== 'string') {
-      warn({ path: showLoc(entryLoc, docs), message: resolved.ok ? 'Parameter without a name; left out.' : `${resolved.reason}; parameter left out.` });
+      warn({
+        path: showLoc(entryLoc, docs),
+        message: resolved.ok
+          ? 'Parameter without a name; left out.'
+          : `${resolved.reason}; parameter left out.`,
+      });
       return;
     }
     out.push({ node: resolved.node, loc: resolved.loc });
@@ -98,7 +135,14 @@ function schemaOf(node: Record<string, unknown>): Record<string, unknown> {
 
 function readOperation(
   docs: DocumentSet,
-  init: { method: string; path: string; operation: Record<string, unknown>; loc: Loc; raw: RawParam[]; consumes: string[] },
+  init: {
+    method: string;
+    path: string;
+    operation: Record<string, unknown>;
+    loc: Loc;
+    raw: RawParam[];
+    consumes: string[];
+  },
   warn: Warn,
 ): OperationModel | undefined {
   const params: ParamModel[] = [];
@@ -108,32 +152,72 @@ function readOperation(
     const p = param.node;
     const name = p.name as string;
     if (p.in === 'body') {
-      const schema = p.schema === undefined ? undefined : { node: p.schema, loc: childLoc(param.loc, 'schema') };
+      const schema =
+        p.schema === undefined ? undefined : { node: p.schema, loc: childLoc(param.loc, 'schema') };
       // A body that `consumes` only other media types (octet-stream, text/plain...) is sent as the caller gives it.
-      const raw = init.consumes.length > 0 && !init.consumes.some(isJsonMediaType) ? init.consumes.find((c) => !c.toLowerCase().startsWith('multipart/')) : undefined;
-      body = raw === undefined
-        ? { encoding: 'json', schema, required: p.required === true, loc: param.loc }
-        : { encoding: rawBodyEncoding(docs, raw, schema), mediaType: sendableMediaType(raw), schema, required: p.required === true, loc: param.loc };
+      const raw =
+        init.consumes.length > 0 && !init.consumes.some(isJsonMediaType)
+          ? init.consumes.find((c) => !c.toLowerCase().startsWith('multipart/'))
+          : undefined;
+      body =
+        raw === undefined
+          ? { encoding: 'json', schema, required: p.required === true, loc: param.loc }
+          : {
+              encoding: rawBodyEncoding(docs, raw, schema),
+              mediaType: sendableMediaType(raw),
+              schema,
+              required: p.required === true,
+              loc: param.loc,
+            };
     } else if (p.in === 'formData') {
       formFields.push(param);
     } else if (isParamLocation(p.in)) {
-      const format = COLLECTION_FORMATS[str(p.collectionFormat) ?? 'csv'] ?? { style: 'form', explode: false };
+      const format = COLLECTION_FORMATS[str(p.collectionFormat) ?? 'csv'] ?? {
+        style: 'form',
+        explode: false,
+      };
       const style = p.in === 'query' || p.in === 'cookie' ? format.style : 'simple';
-      params.push({ name, in: p.in, required: p.in === 'path' || p.required === true, schema: { node: schemaOf(p), loc: param.loc }, style, explode: format.explode, description: str(p.description), loc: param.loc });
+      params.push({
+        name,
+        in: p.in,
+        required: p.in === 'path' || p.required === true,
+        schema: { node: schemaOf(p), loc: param.loc },
+        style,
+        explode: format.explode,
+        description: str(p.description),
+        loc: param.loc,
+      });
     } else {
-      warn({ path: showLoc(param.loc, docs), message: `Parameter location "${String(p.in)}" is not known; left out.` });
+      warn({
+        path: showLoc(param.loc, docs),
+        message: `Parameter location "${String(p.in)}" is not known; left out.`,
+      });
     }
   }
   if (formFields.length > 0) {
-    const multipart = formFields.some((f) => f.node.type === 'file') || init.consumes.some((c) => c.toLowerCase().startsWith('multipart/'));
+    const multipart =
+      formFields.some((f) => f.node.type === 'file') ||
+      init.consumes.some((c) => c.toLowerCase().startsWith('multipart/'));
     const required = formFields.some((f) => f.node.required === true);
     if (multipart) {
-      warn({ path: showLoc(init.loc, docs), message: `multipart/form-data uploads are not supported; ${required ? 'operation' : 'the optional form'} left out.` });
+      warn({
+        path: showLoc(init.loc, docs),
+        message: `multipart/form-data uploads are not supported; ${required ? 'operation' : 'the optional form'} left out.`,
+      });
       if (required) return undefined;
     } else {
-      const properties = Object.fromEntries(formFields.map((f) => [f.node.name as string, schemaOf(f.node)]));
-      const requiredNames = formFields.filter((f) => f.node.required === true).map((f) => f.node.name as string);
-      body = { encoding: 'form', schema: { node: { type: 'object', properties, required: requiredNames }, loc: init.loc }, required, loc: init.loc };
+      const properties = Object.fromEntries(
+        formFields.map((f) => [f.node.name as string, schemaOf(f.node)]),
+      );
+      const requiredNames = formFields
+        .filter((f) => f.node.required === true)
+        .map((f) => f.node.name as string);
+      body = {
+        encoding: 'form',
+        schema: { node: { type: 'object', properties, required: requiredNames }, loc: init.loc },
+        required,
+        loc: init.loc,
+      };
     }
   }
   const { operation } = init;
@@ -157,7 +241,10 @@ function readResponse(docs: DocumentSet, responses: unknown, loc: Loc, warn: War
   const statusLoc = childLoc(loc, status);
   const resolved = deref(docs, { node: responses[status], loc: statusLoc });
   if (!resolved.ok || !isObject(resolved.node)) {
-    warn({ path: showLoc(statusLoc, docs), message: `${resolved.ok ? 'Response is not an object' : resolved.reason}; answered as JSON.` });
+    warn({
+      path: showLoc(statusLoc, docs),
+      message: `${resolved.ok ? 'Response is not an object' : resolved.reason}; answered as JSON.`,
+    });
     return { status, kind: 'json' };
   }
   const schema = resolved.node.schema;

@@ -34,7 +34,12 @@ export interface RestTransportOptions {
 export interface RestTransport {
   readonly baseUrl: string | undefined;
   /** Sends one request; resolves with a 2xx answer, rejects with a SourceError otherwise. */
-  send(operation: string, method: string, built: BuiltRequest, ctx: CallContext): Promise<HttpResponse>;
+  send(
+    operation: string,
+    method: string,
+    built: BuiltRequest,
+    ctx: CallContext,
+  ): Promise<HttpResponse>;
   /** The declared health path answering 2xx, or without one any answer below 500 from the base URL, is up. Never rejects. */
   probe(timeoutMs: number): Promise<SourceHealth>;
   close(): Promise<void>;
@@ -54,23 +59,40 @@ export function createRestTransport(options: RestTransportOptions): RestTranspor
   let auth: HttpAuth | undefined;
   let closed = false;
   const http = (): HttpClient => {
-    client ??= createHttpClient({ source, timeoutMs: options.timeoutMs, maxResponseBytes: options.maxResponseBytes });
+    client ??= createHttpClient({
+      source,
+      timeoutMs: options.timeoutMs,
+      maxResponseBytes: options.maxResponseBytes,
+    });
     return client;
   };
   const credentials = (): HttpAuth => {
     auth ??= createHttpAuth(source, options.auth, http());
     return auth;
   };
-  const unavailable = (operation: string, safeMessage: string): SourceError => new SourceError({ code: 'SOURCE_UNAVAILABLE', source, operation, safeMessage });
+  const unavailable = (operation: string, safeMessage: string): SourceError =>
+    new SourceError({ code: 'SOURCE_UNAVAILABLE', source, operation, safeMessage });
 
   // Worked out once, not per call: the configured headers in lower case.
-  const fixedHeaders: Record<string, string> = { accept: 'application/json', ...lowerCase(options.headers) };
+  const fixedHeaders: Record<string, string> = {
+    accept: 'application/json',
+    ...lowerCase(options.headers),
+  };
 
-  const attempt = async (operation: string, method: string, built: BuiltRequest, ctx: CallContext): Promise<HttpResponse> => {
-    const headers: Record<string, string> = ctx.exchange?.validators === undefined ? { ...fixedHeaders, ...built.headers } : { ...fixedHeaders, ...built.headers, ...conditional(ctx.exchange.validators) };
+  const attempt = async (
+    operation: string,
+    method: string,
+    built: BuiltRequest,
+    ctx: CallContext,
+  ): Promise<HttpResponse> => {
+    const headers: Record<string, string> =
+      ctx.exchange?.validators === undefined
+        ? { ...fixedHeaders, ...built.headers }
+        : { ...fixedHeaders, ...built.headers, ...conditional(ctx.exchange.validators) };
     if (ctx.requestId !== undefined) headers['x-request-id'] = ctx.requestId;
     if (ctx.propagation !== undefined) Object.assign(headers, ctx.propagation);
-    if (ctx.idempotencyKey !== undefined && !READ_METHODS.has(method)) headers['idempotency-key'] = ctx.idempotencyKey;
+    if (ctx.idempotencyKey !== undefined && !READ_METHODS.has(method))
+      headers['idempotency-key'] = ctx.idempotencyKey;
     let url = built.url;
     // Without credentials there is nothing to apply: no copy of the URL, no extra await (~5 µs a call).
     if (options.auth !== undefined) {
@@ -78,14 +100,23 @@ export function createRestTransport(options: RestTransportOptions): RestTranspor
       url = new URL(built.url);
       await credentials().apply(headers, url, operation, ctx.signal);
     }
-    return http().send({ operation, method: method.toUpperCase(), url, headers, body: built.body, signal: ctx.signal, timeoutMs: ctx.timeoutMs });
+    return http().send({
+      operation,
+      method: method.toUpperCase(),
+      url,
+      headers,
+      body: built.body,
+      signal: ctx.signal,
+      timeoutMs: ctx.timeoutMs,
+    });
   };
 
   return {
     baseUrl: options.baseUrl,
     async send(operation, method, built, ctx) {
       if (closed) throw unavailable(operation, `${source} is closed.`);
-      if (!isAbsoluteHttpUrl(options.baseUrl)) throw unavailable(operation, `${source} has no backend URL configured.`);
+      if (!isAbsoluteHttpUrl(options.baseUrl))
+        throw unavailable(operation, `${source} has no backend URL configured.`);
       let response = await attempt(operation, method, built, ctx);
       if (response.status === 401 && options.auth?.type === 'oauth2ClientCredentials') {
         // The token may have been revoked before its expiry: fetch a new one and try once more.
@@ -95,7 +126,11 @@ export function createRestTransport(options: RestTransportOptions): RestTranspor
       const { exchange } = ctx;
       const notModified = response.status === 304 && exchange?.validators !== undefined;
       if ((response.status >= 200 && response.status < 300) || notModified) {
-        exchange?.onResponse({ status: response.status, headers: response.headers, request: describeRequest(method, built, fixedHeaders, options.auth !== undefined) });
+        exchange?.onResponse({
+          status: response.status,
+          headers: response.headers,
+          request: describeRequest(method, built, fixedHeaders, options.auth !== undefined),
+        });
         return response;
       }
       throw httpFailure(source, operation, response);
@@ -104,19 +139,42 @@ export function createRestTransport(options: RestTransportOptions): RestTranspor
       const started = performance.now();
       const latency = (): number => Math.round(performance.now() - started);
       if (closed) return { ok: false, latencyMs: 0, message: `${source} is closed.` };
-      if (!isAbsoluteHttpUrl(options.baseUrl)) return { ok: false, latencyMs: 0, message: `${source} has no backend URL configured.` };
+      if (!isAbsoluteHttpUrl(options.baseUrl))
+        return { ok: false, latencyMs: 0, message: `${source} has no backend URL configured.` };
       try {
         // Joined by hand: new URL("/healthz", base) would drop the base URL's own path.
-        const url = options.healthPath === undefined ? new URL(options.baseUrl) : new URL(`${options.baseUrl.replace(/\/+$/, '')}${options.healthPath}`);
+        const url =
+          options.healthPath === undefined
+            ? new URL(options.baseUrl)
+            : new URL(`${options.baseUrl.replace(/\/+$/, '')}${options.healthPath}`);
         const headers = { ...fixedHeaders };
         const signal = AbortSignal.timeout(timeoutMs);
         // A declared health path is an API path: it gets the credentials a call would.
-        if (options.healthPath !== undefined && options.auth !== undefined) await credentials().apply(headers, url, 'health', signal);
-        const { status } = await http().send({ operation: 'health', method: 'GET', url, headers, signal });
-        const healthy = options.healthPath === undefined ? status < 500 : status >= 200 && status < 300;
-        return healthy ? { ok: true, latencyMs: latency() } : { ok: false, latencyMs: latency(), message: `${source} answered HTTP ${status} to its health check.` };
+        if (options.healthPath !== undefined && options.auth !== undefined)
+          await credentials().apply(headers, url, 'health', signal);
+        const { status } = await http().send({
+          operation: 'health',
+          method: 'GET',
+          url,
+          headers,
+          signal,
+        });
+        const healthy =
+          options.healthPath === undefined ? status < 500 : status >= 200 && status < 300;
+        return healthy
+          ? { ok: true, latencyMs: latency() }
+          : {
+              ok: false,
+              latencyMs: latency(),
+              message: `${source} answered HTTP ${status} to its health check.`,
+            };
       } catch (error) {
-        return { ok: false, latencyMs: latency(), message: error instanceof SourceError ? error.safeMessage : `${source} could not be reached.` };
+        return {
+          ok: false,
+          latencyMs: latency(),
+          message:
+            error instanceof SourceError ? error.safeMessage : `${source} could not be reached.`,
+        };
       }
     },
     async close() {
@@ -137,11 +195,23 @@ function conditional(validators: Readonly<Record<string, string>>): Record<strin
 }
 
 /** The request for the cache's eyes: path and query without the origin, no credentials, no cookies. */
-function describeRequest(method: string, built: BuiltRequest, fixed: Readonly<Record<string, string>>, authenticated: boolean): { method: string; url: string; headers: Record<string, string>; authenticated: boolean } {
+function describeRequest(
+  method: string,
+  built: BuiltRequest,
+  fixed: Readonly<Record<string, string>>,
+  authenticated: boolean,
+): { method: string; url: string; headers: Record<string, string>; authenticated: boolean } {
   const { cookie: _cookie, ...headers } = { ...fixed, ...built.headers };
-  return { method: method.toUpperCase(), url: `${built.url.pathname}${built.url.search}`, headers, authenticated };
+  return {
+    method: method.toUpperCase(),
+    url: `${built.url.pathname}${built.url.search}`,
+    headers,
+    authenticated,
+  };
 }
 
 function lowerCase(headers: Readonly<Record<string, string>> | undefined): Record<string, string> {
-  return Object.fromEntries(Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+  return Object.fromEntries(
+    Object.entries(headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+  );
 }

@@ -9,8 +9,10 @@
 import type { ValueConstraint } from '../common/index.js';
 import type { TypeRef } from './shapes.js';
 
-const finite = (value: unknown): number | undefined => (typeof value === 'number' && Number.isFinite(value) ? value : undefined);
-const count = (value: unknown): number | undefined => (typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined);
+const finite = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isFinite(value) ? value : undefined;
+const count = (value: unknown): number | undefined =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 0 ? value : undefined;
 
 /**
  * JSON Schema patterns are unanchored (ECMA-262 search); `@constraint`
@@ -29,8 +31,12 @@ function wholeStringPattern(pattern: unknown): string | undefined {
   }
 }
 
-function compact(constraint: Record<string, number | string | undefined>): ValueConstraint | undefined {
-  const kept = Object.fromEntries(Object.entries(constraint).filter(([, value]) => value !== undefined));
+function compact(
+  constraint: Record<string, number | string | undefined>,
+): ValueConstraint | undefined {
+  const kept = Object.fromEntries(
+    Object.entries(constraint).filter(([, value]) => value !== undefined),
+  );
   return Object.keys(kept).length === 0 ? undefined : (kept as ValueConstraint);
 }
 
@@ -52,19 +58,34 @@ function numberLimits(node: Record<string, unknown>): Record<string, number | un
   };
 }
 
-function scalarLimits(node: Record<string, unknown>, ref: TypeRef): Record<string, number | string | undefined> {
+function scalarLimits(
+  node: Record<string, unknown>,
+  ref: TypeRef,
+): Record<string, number | string | undefined> {
   if (ref.shape.kind !== 'scalar') return {};
   const { name } = ref.shape;
   if (name === 'Int' || name === 'Float') return numberLimits(node);
-  if (name === 'String' || name === 'ID') return { minLength: count(node.minLength), maxLength: count(node.maxLength), pattern: wholeStringPattern(node.pattern) };
+  if (name === 'String' || name === 'ID')
+    return {
+      minLength: count(node.minLength),
+      maxLength: count(node.maxLength),
+      pattern: wholeStringPattern(node.pattern),
+    };
   return {};
 }
 
 /** The `@constraint` of an input value of schema `node`, converted to `ref`; undefined when the contract states none that fit. */
-export function contractConstraint(node: Record<string, unknown>, ref: TypeRef): ValueConstraint | undefined {
+export function contractConstraint(
+  node: Record<string, unknown>,
+  ref: TypeRef,
+): ValueConstraint | undefined {
   if (ref.shape.kind === 'list') {
     const items = ref.shape.of;
-    return compact({ minItems: count(node.minItems), maxItems: count(node.maxItems), ...(items.shape.kind === 'scalar' ? (items.constraint ?? {}) : {}) });
+    return compact({
+      minItems: count(node.minItems),
+      maxItems: count(node.maxItems),
+      ...(items.shape.kind === 'scalar' ? (items.constraint ?? {}) : {}),
+    });
   }
   // The schema's own limits over those of what it wraps (a single allOf, a $ref).
   return compact({ ...(ref.constraint ?? {}), ...(compact(scalarLimits(node, ref)) ?? {}) });

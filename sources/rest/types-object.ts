@@ -27,12 +27,21 @@ export function collectObject(docs: DocumentSet, located: Located): MergedObject
     if (visiting.has(key)) return;
     visiting.add(key);
     const node = resolved.node;
-    if (merged.description === undefined && typeof node.description === 'string') merged.description = node.description;
-    if (Array.isArray(node.allOf)) node.allOf.forEach((item, index) => visit({ node: item, loc: childLoc(resolved.loc, 'allOf', index) }, depth + 1));
+    if (merged.description === undefined && typeof node.description === 'string')
+      merged.description = node.description;
+    if (Array.isArray(node.allOf))
+      node.allOf.forEach((item, index) =>
+        visit({ node: item, loc: childLoc(resolved.loc, 'allOf', index) }, depth + 1),
+      );
     if (isObject(node.properties)) {
-      for (const [wire, schema] of Object.entries(node.properties)) merged.properties.set(wire, { node: schema, loc: childLoc(resolved.loc, 'properties', wire) });
+      for (const [wire, schema] of Object.entries(node.properties))
+        merged.properties.set(wire, {
+          node: schema,
+          loc: childLoc(resolved.loc, 'properties', wire),
+        });
     }
-    if (Array.isArray(node.required)) for (const name of node.required) if (typeof name === 'string') merged.required.add(name);
+    if (Array.isArray(node.required))
+      for (const name of node.required) if (typeof name === 'string') merged.required.add(name);
     visiting.delete(key);
   };
   visit(located, 0);
@@ -47,8 +56,10 @@ export function collectObject(docs: DocumentSet, located: Located): MergedObject
 export function fieldNames(wireNames: readonly string[]): Map<string, string> {
   const allocator = createNameAllocator();
   const names = new Map<string, string>();
-  for (const wire of wireNames) if (isValidGraphQLName(wire)) names.set(wire, allocator.claim(wire));
-  for (const wire of wireNames) if (!names.has(wire)) names.set(wire, allocator.claim(toFieldName(wire)));
+  for (const wire of wireNames)
+    if (isValidGraphQLName(wire)) names.set(wire, allocator.claim(wire));
+  for (const wire of wireNames)
+    if (!names.has(wire)) names.set(wire, allocator.claim(toFieldName(wire)));
   return names;
 }
 
@@ -61,7 +72,18 @@ export function skippedIn(docs: DocumentSet, property: Located, mode: 'input' | 
 }
 
 /** Keywords that say something about a value without constraining its shape. */
-const ANNOTATIONS = new Set(['nullable', 'x-nullable', 'description', 'title', 'example', 'examples', 'default', 'deprecated', 'readOnly', 'writeOnly']);
+const ANNOTATIONS = new Set([
+  'nullable',
+  'x-nullable',
+  'description',
+  'title',
+  'example',
+  'examples',
+  'default',
+  'deprecated',
+  'readOnly',
+  'writeOnly',
+]);
 
 /**
  * An inline `allOf` part that only annotates, such as `{ nullable: true }`:
@@ -69,7 +91,11 @@ const ANNOTATIONS = new Set(['nullable', 'x-nullable', 'description', 'title', '
  * reference nullable, since OpenAPI 3.0 ignores keywords beside a `$ref`.
  */
 export function isAnnotationOnly(node: unknown): node is Record<string, unknown> {
-  return isObject(node) && Object.keys(node).length > 0 && Object.keys(node).every((key) => ANNOTATIONS.has(key) || key.startsWith('x-'));
+  return (
+    isObject(node) &&
+    Object.keys(node).length > 0 &&
+    Object.keys(node).every((key) => ANNOTATIONS.has(key) || key.startsWith('x-'))
+  );
 }
 
 /** The inline `allOf` parts of `node` that only annotate it. */
@@ -78,9 +104,14 @@ export function annotationParts(node: unknown): Array<Record<string, unknown>> {
 }
 
 export function describe(docs: DocumentSet, property: Located): string | undefined {
-  if (isObject(property.node) && typeof property.node.description === 'string') return property.node.description;
-  const annotated = annotationParts(property.node).find((part) => typeof part.description === 'string');
+  if (isObject(property.node) && typeof property.node.description === 'string')
+    return property.node.description;
+  const annotated = annotationParts(property.node).find(
+    (part) => typeof part.description === 'string',
+  );
   if (annotated !== undefined) return annotated.description as string;
   const resolved = deref(docs, property);
-  return resolved.ok && isObject(resolved.node) && typeof resolved.node.description === 'string' ? resolved.node.description : undefined;
+  return resolved.ok && isObject(resolved.node) && typeof resolved.node.description === 'string'
+    ? resolved.node.description
+    : undefined;
 }

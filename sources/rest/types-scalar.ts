@@ -46,18 +46,23 @@ export function isNullOnly(schema: Record<string, unknown>): boolean {
 }
 
 /** The scalar for a primitive JSON Schema type, or undefined when `type` is not a primitive. */
-export function primitiveScalar(type: string, schema: Record<string, unknown>): ScalarShape | undefined {
+export function primitiveScalar(
+  type: string,
+  schema: Record<string, unknown>,
+): ScalarShape | undefined {
   const format = typeof schema.format === 'string' ? schema.format.toLowerCase() : undefined;
   switch (type) {
     case 'string':
       if (schema.contentEncoding === 'base64') return scalar('Base64');
       return scalar((format && STRING_FORMATS[format]) ?? 'String', 'string');
     case 'integer': {
-      if (format === 'int64' || format === 'uint64' || format === 'uint32') return scalar('BigInt', 'integer');
+      if (format === 'int64' || format === 'uint64' || format === 'uint32')
+        return scalar('BigInt', 'integer');
       if (format === 'int32') return scalar('Int');
       const min = typeof schema.minimum === 'number' ? schema.minimum : undefined;
       const max = typeof schema.maximum === 'number' ? schema.maximum : undefined;
-      if ((min !== undefined && min < INT32_MIN) || (max !== undefined && max > INT32_MAX)) return scalar('BigInt', 'integer');
+      if ((min !== undefined && min < INT32_MIN) || (max !== undefined && max > INT32_MAX))
+        return scalar('BigInt', 'integer');
       return scalar('Int');
     }
     case 'number':

@@ -7,8 +7,25 @@
  * picks the member whose fields match the answer best.
  */
 import { createNameAllocator, toFieldName, type SourceWarning } from '../common/index.js';
-import { childLoc, deref, isObject, locKey, refTarget, showLoc, type DocumentSet, type Located } from './refs.js';
-import { JSON_SCALAR, type FieldShape, type NamedShape, type ObjectShape, type Shape, type TypeRef, type UnionShape } from './shapes.js';
+import {
+  childLoc,
+  deref,
+  isObject,
+  locKey,
+  refTarget,
+  showLoc,
+  type DocumentSet,
+  type Located,
+} from './refs.js';
+import {
+  JSON_SCALAR,
+  type FieldShape,
+  type NamedShape,
+  type ObjectShape,
+  type Shape,
+  type TypeRef,
+  type UnionShape,
+} from './shapes.js';
 import { isNullOnly } from './types-scalar.js';
 import type { Mode } from './types.js';
 
@@ -21,7 +38,12 @@ export interface UnionInit {
   readonly name: string;
   readonly key: string;
   readonly depth: number;
-  readonly convert: (located: Located | undefined, mode: Mode, context: string, depth?: number) => TypeRef;
+  readonly convert: (
+    located: Located | undefined,
+    mode: Mode,
+    context: string,
+    depth?: number,
+  ) => TypeRef;
   readonly warn: (warning: SourceWarning) => void;
   readonly claim: (base: string) => string;
   readonly register: <T extends NamedShape>(key: string, shape: T) => T;
@@ -43,7 +65,10 @@ export function buildUnion(init: UnionInit): TypeRef {
     if (resolved.ok && isNullSchema(resolved.node)) nullable = true;
     else options.push(optionLoc);
   });
-  const withNull = (ref: TypeRef): TypeRef => ({ shape: ref.shape, nonNull: ref.nonNull && !nullable });
+  const withNull = (ref: TypeRef): TypeRef => ({
+    shape: ref.shape,
+    nonNull: ref.nonNull && !nullable,
+  });
   if (options.length === 0) return { shape: JSON_SCALAR, nonNull: false };
   if (options.length === 1) return withNull(init.convert(options[0], mode, name, init.depth + 1));
   if (mode === 'input') return buildOneOfInput(init, options, nullable);
@@ -53,15 +78,23 @@ export function buildUnion(init: UnionInit): TypeRef {
     const resolved = deref(docs, option);
     const ref = init.convert(option, 'output', `${name}Option${index + 1}`, init.depth + 1);
     if (ref.shape.kind !== 'object' || !resolved.ok) {
-      warn({ path, message: `${keyword} member ${index + 1} is not an object type, which a GraphQL union cannot hold; the whole ${keyword} is taken as JSON.` });
+      warn({
+        path,
+        message: `${keyword} member ${index + 1} is not an object type, which a GraphQL union cannot hold; the whole ${keyword} is taken as JSON.`,
+      });
       return { shape: JSON_SCALAR, nonNull: !nullable };
     }
     const shape = ref.shape;
     if (members.some((member) => member.shape === shape)) continue;
     const segments = (resolved.named?.pointer ?? '').split('/');
-    members.push({ shape, key: resolved.named ? locKey(resolved.named) : locKey(resolved.loc), schemaName: resolved.named ? segments[segments.length - 1] : undefined });
+    members.push({
+      shape,
+      key: resolved.named ? locKey(resolved.named) : locKey(resolved.loc),
+      schemaName: resolved.named ? segments[segments.length - 1] : undefined,
+    });
   }
-  if (members.length === 1) return withNull({ shape: (members[0] as { shape: ObjectShape }).shape, nonNull: true });
+  if (members.length === 1)
+    return withNull({ shape: (members[0] as { shape: ObjectShape }).shape, nonNull: true });
 
   const union: UnionShape = {
     kind: 'union',
@@ -77,21 +110,31 @@ export function buildUnion(init: UnionInit): TypeRef {
  * The discriminator's mapping, plus the implicit rule of the spec: without a
  * mapping entry, the value is the member schema's own name.
  */
-function readDiscriminator(init: UnionInit, members: ReadonlyArray<{ shape: ObjectShape; key: string; schemaName: string | undefined }>): UnionShape['discriminator'] {
+function readDiscriminator(
+  init: UnionInit,
+  members: ReadonlyArray<{ shape: ObjectShape; key: string; schemaName: string | undefined }>,
+): UnionShape['discriminator'] {
   const discriminator = init.node.discriminator;
   if (!isObject(discriminator) || typeof discriminator.propertyName !== 'string') return undefined;
   const byValue = new Map<string, ObjectShape>();
   if (isObject(discriminator.mapping)) {
     for (const [value, target] of Object.entries(discriminator.mapping)) {
       if (typeof target !== 'string') continue;
-      const member = target.includes('/') || target.includes('#')
-        ? members.find((m) => m.key === locKey(refTarget(target, init.located.loc)))
-        : members.find((m) => m.schemaName === target);
+      const member =
+        target.includes('/') || target.includes('#')
+          ? members.find((m) => m.key === locKey(refTarget(target, init.located.loc)))
+          : members.find((m) => m.schemaName === target);
       if (member) byValue.set(value, member.shape);
-      else init.warn({ path: showLoc(init.located.loc, init.docs), message: `discriminator mapping "${value}" names no member of the union; ignored.` });
+      else
+        init.warn({
+          path: showLoc(init.located.loc, init.docs),
+          message: `discriminator mapping "${value}" names no member of the union; ignored.`,
+        });
     }
   }
-  for (const member of members) if (member.schemaName !== undefined && !byValue.has(member.schemaName)) byValue.set(member.schemaName, member.shape);
+  for (const member of members)
+    if (member.schemaName !== undefined && !byValue.has(member.schemaName))
+      byValue.set(member.schemaName, member.shape);
   return { wireProperty: discriminator.propertyName, byValue };
 }
 
@@ -105,22 +148,40 @@ function buildOneOfInput(init: UnionInit, options: readonly Located[], nullable:
   const { docs, located, name } = init;
   const fieldNames = createNameAllocator();
   const fields: FieldShape[] = [];
-  const discriminator = isObject(init.node.discriminator) && typeof init.node.discriminator.propertyName === 'string' ? init.node.discriminator : undefined;
+  const discriminator =
+    isObject(init.node.discriminator) && typeof init.node.discriminator.propertyName === 'string'
+      ? init.node.discriminator
+      : undefined;
   const mapping = discriminator && isObject(discriminator.mapping) ? discriminator.mapping : {};
   for (const [index, option] of options.entries()) {
     const resolved = deref(docs, option);
     const ref = init.convert(option, 'input', `${name}Option${index + 1}`, init.depth + 1);
     if (fields.some((field) => field.type.shape === ref.shape)) continue;
-    const schemaName = resolved.ok && resolved.named ? resolved.named.pointer.split('/').pop() : undefined;
-    const tagValue = schemaName === undefined ? undefined : (Object.entries(mapping).find(([, target]) => typeof target === 'string' && (target === schemaName || (resolved.ok && resolved.named !== undefined && locKey(refTarget(target, located.loc)) === locKey(resolved.named))))?.[0] ?? schemaName);
+    const schemaName =
+      resolved.ok && resolved.named ? resolved.named.pointer.split('/').pop() : undefined;
+    const tagValue =
+      schemaName === undefined
+        ? undefined
+        : (Object.entries(mapping).find(
+            ([, target]) =>
+              typeof target === 'string' &&
+              (target === schemaName ||
+                (resolved.ok &&
+                  resolved.named !== undefined &&
+                  locKey(refTarget(target, located.loc)) === locKey(resolved.named))),
+          )?.[0] ?? schemaName);
     fields.push({
       name: fieldNames.claim(toFieldName(memberLabel(ref.shape))),
       wireName: '',
       type: { shape: ref.shape, nonNull: false },
-      tag: discriminator && tagValue !== undefined && ref.shape.kind === 'object' ? { wireProperty: discriminator.propertyName as string, value: tagValue } : undefined,
+      tag:
+        discriminator && tagValue !== undefined && ref.shape.kind === 'object'
+          ? { wireProperty: discriminator.propertyName as string, value: tagValue }
+          : undefined,
     });
   }
-  if (fields.length === 1) return { shape: (fields[0] as FieldShape).type.shape, nonNull: !nullable };
+  if (fields.length === 1)
+    return { shape: (fields[0] as FieldShape).type.shape, nonNull: !nullable };
   const shape: ObjectShape = {
     kind: 'object',
     name: init.claim(name.endsWith('Input') ? name : `${name}Input`),

@@ -7,9 +7,33 @@
  * capped at MAX_INLINE_DEPTH and falls back to JSON with a warning.
  */
 import { createNameAllocator, toTypeName, type SourceWarning } from '../common/index.js';
-import { deref, isObject, locKey, showLoc, childLoc, type DocumentSet, type Loc, type Located } from './refs.js';
-import { JSON_SCALAR, scalar, type NamedShape, type ObjectShape, type Shape, type TypeRef } from './shapes.js';
-import { annotationParts, collectObject, describe, fieldNames, isAnnotationOnly, skippedIn, type MergedObject } from './types-object.js';
+import {
+  deref,
+  isObject,
+  locKey,
+  showLoc,
+  childLoc,
+  type DocumentSet,
+  type Loc,
+  type Located,
+} from './refs.js';
+import {
+  JSON_SCALAR,
+  scalar,
+  type NamedShape,
+  type ObjectShape,
+  type Shape,
+  type TypeRef,
+} from './shapes.js';
+import {
+  annotationParts,
+  collectObject,
+  describe,
+  fieldNames,
+  isAnnotationOnly,
+  skippedIn,
+  type MergedObject,
+} from './types-object.js';
 import { enumValues, isNullOnly, primitiveScalar } from './types-scalar.js';
 import { buildUnion } from './types-union.js';
 import { contractConstraint } from './types-constraint.js';
@@ -20,7 +44,23 @@ export type Mode = 'input' | 'output';
 export const MAX_INLINE_DEPTH = 32;
 
 /** Type names a contract cannot take: the root types and every scalar a subgraph may declare. */
-const RESERVED_TYPE_NAMES = ['Query', 'Mutation', 'Subscription', 'String', 'Int', 'Float', 'Boolean', 'ID', 'DateTime', 'Date', 'Duration', 'BigInt', 'Decimal', 'Base64', 'JSON'];
+const RESERVED_TYPE_NAMES = [
+  'Query',
+  'Mutation',
+  'Subscription',
+  'String',
+  'Int',
+  'Float',
+  'Boolean',
+  'ID',
+  'DateTime',
+  'Date',
+  'Duration',
+  'BigInt',
+  'Decimal',
+  'Base64',
+  'JSON',
+];
 
 /** Pointer parents whose children are named schemas (`#/components/schemas/Pet`). */
 const NAMING_PARENTS = new Set(['schemas', 'definitions', '$defs']);
@@ -45,7 +85,10 @@ interface Pending {
   readonly loc: Loc;
 }
 
-export function createTypeBuilder(docs: DocumentSet, warn: (warning: SourceWarning) => void): TypeBuilder {
+export function createTypeBuilder(
+  docs: DocumentSet,
+  warn: (warning: SourceWarning) => void,
+): TypeBuilder {
   const typeNames = createNameAllocator(RESERVED_TYPE_NAMES);
   const shapes: NamedShape[] = [];
   const cache = new Map<string, NamedShape>();
@@ -63,9 +106,11 @@ export function createTypeBuilder(docs: DocumentSet, warn: (warning: SourceWarni
     const segments = named.pointer.split('/');
     const last = segments[segments.length - 1] ?? '';
     const parent = segments[segments.length - 2];
-    if (named.pointer === '') return toTypeName((named.file.split(/[\\/]/).pop() ?? '').replace(/\.(ya?ml|json)$/i, ''));
+    if (named.pointer === '')
+      return toTypeName((named.file.split(/[\\/]/).pop() ?? '').replace(/\.(ya?ml|json)$/i, ''));
     // `#/components/schemas/Pet`, or `pet.yaml#/Pet` in a file that is a bag of schemas.
-    if ((parent !== undefined && NAMING_PARENTS.has(parent)) || segments.length === 2) return toTypeName(decodeSegment(last));
+    if ((parent !== undefined && NAMING_PARENTS.has(parent)) || segments.length === 2)
+      return toTypeName(decodeSegment(last));
     return context;
   };
 
@@ -75,10 +120,18 @@ export function createTypeBuilder(docs: DocumentSet, warn: (warning: SourceWarni
     return shape;
   };
 
-  const convert = (located: Located | undefined, mode: Mode, context: string, depth = 0): TypeRef => {
+  const convert = (
+    located: Located | undefined,
+    mode: Mode,
+    context: string,
+    depth = 0,
+  ): TypeRef => {
     if (located === undefined) return json();
     if (depth > MAX_INLINE_DEPTH) {
-      warn({ path: showLoc(located.loc, docs), message: `Schema nests deeper than ${MAX_INLINE_DEPTH} levels; mapped to JSON.` });
+      warn({
+        path: showLoc(located.loc, docs),
+        message: `Schema nests deeper than ${MAX_INLINE_DEPTH} levels; mapped to JSON.`,
+      });
       return json();
     }
     const resolved = deref(docs, located);
@@ -89,16 +142,23 @@ export function createTypeBuilder(docs: DocumentSet, warn: (warning: SourceWarni
     const node = resolved.node;
     if (node === true || (isObject(node) && Object.keys(node).length === 0)) return json();
     if (!isObject(node)) {
-      warn({ path: showLoc(resolved.loc, docs), message: 'Schema is not an object; mapped to JSON.' });
+      warn({
+        path: showLoc(resolved.loc, docs),
+        message: 'Schema is not an object; mapped to JSON.',
+      });
       return json();
     }
     const key = `${mode}:${locKey(resolved.loc)}`;
     if (inProgress.has(key)) {
-      warn({ path: showLoc(resolved.loc, docs), message: 'Schema contains itself with no object type in between; mapped to JSON.' });
+      warn({
+        path: showLoc(resolved.loc, docs),
+        message: 'Schema contains itself with no object type in between; mapped to JSON.',
+      });
       return json();
     }
     const name = baseName(resolved.named, context);
-    const preclaimed = resolved.named !== undefined && componentNames.get(locKey(resolved.named)) === name;
+    const preclaimed =
+      resolved.named !== undefined && componentNames.get(locKey(resolved.named)) === name;
     // A component's own name was claimed up front; its first type takes it, later ones (inputs) get a suffix.
     const claim = (base: string): string => {
       if (preclaimed && base === name && !handedOut.has(name)) {
@@ -110,7 +170,16 @@ export function createTypeBuilder(docs: DocumentSet, warn: (warning: SourceWarni
     inProgress.add(key);
     try {
       // A named object starts a new nesting count: its fields are built from the queue, not by recursion.
-      const ref = convertNode({ node, loc: resolved.loc }, node, mode, name, key, depth, resolved.named !== undefined, claim);
+      const ref = convertNode(
+        { node, loc: resolved.loc },
+        node,
+        mode,
+        name,
+        key,
+        depth,
+        resolved.named !== undefined,
+        claim,
+      );
       if (isNullable(node)) ref.nonNull = false;
       if (mode === 'input') {
         const constraint = contractConstraint(node, ref);
@@ -122,79 +191,173 @@ export function createTypeBuilder(docs: DocumentSet, warn: (warning: SourceWarni
     }
   };
 
-  const convertNode = (located: Located, node: Record<string, unknown>, mode: Mode, name: string, key: string, depth: number, named: boolean, claim: (base: string) => string): TypeRef => {
+  const convertNode = (
+    located: Located,
+    node: Record<string, unknown>,
+    mode: Mode,
+    name: string,
+    key: string,
+    depth: number,
+    named: boolean,
+    claim: (base: string) => string,
+  ): TypeRef => {
     const cached = cache.get(key) ?? cache.get(`enum:${locKey(located.loc)}`);
     if (cached !== undefined) return { shape: cached, nonNull: true };
     if (isNullOnly(node)) return json();
-    const types = Array.isArray(node.type) ? node.type.filter((t) => t !== 'null') : typeof node.type === 'string' ? [node.type] : [];
+    const types = Array.isArray(node.type)
+      ? node.type.filter((t) => t !== 'null')
+      : typeof node.type === 'string'
+        ? [node.type]
+        : [];
     if (Array.isArray(node.allOf)) {
       // `allOf` of one schema (plus parts that only annotate) is that schema, unless keywords
       // beside it constrain it further: then it is merged as an object below (issue 16).
-      const parts = node.allOf.map((part, index) => ({ node: part, loc: childLoc(located.loc, 'allOf', index) })).filter((part) => !isAnnotationOnly(part.node));
-      const constrained = isObject(node.properties) || (Array.isArray(node.required) && node.required.length > 0);
+      const parts = node.allOf
+        .map((part, index) => ({ node: part, loc: childLoc(located.loc, 'allOf', index) }))
+        .filter((part) => !isAnnotationOnly(part.node));
+      const constrained =
+        isObject(node.properties) || (Array.isArray(node.required) && node.required.length > 0);
       if (parts.length === 1 && !constrained) return convert(parts[0], mode, name, depth + 1);
     }
-    const options = Array.isArray(node.oneOf) ? node.oneOf : Array.isArray(node.anyOf) ? node.anyOf : undefined;
+    const options = Array.isArray(node.oneOf)
+      ? node.oneOf
+      : Array.isArray(node.anyOf)
+        ? node.anyOf
+        : undefined;
     if (options !== undefined && !Array.isArray(node.allOf)) {
-      return buildUnion({ docs, located, node, options, mode, name, key, depth, convert, warn, claim, register });
+      return buildUnion({
+        docs,
+        located,
+        node,
+        options,
+        mode,
+        name,
+        key,
+        depth,
+        convert,
+        warn,
+        claim,
+        register,
+      });
     }
     if (Array.isArray(node.enum)) {
       const values = enumValues(node.enum);
-      if (values === undefined || values.length === 0) return { shape: primitiveScalar(String(types[0]), node) ?? JSON_SCALAR, nonNull: true };
+      if (values === undefined || values.length === 0)
+        return { shape: primitiveScalar(String(types[0]), node) ?? JSON_SCALAR, nonNull: true };
       const description = typeof node.description === 'string' ? node.description : undefined;
-      return { shape: register(`enum:${locKey(located.loc)}`, { kind: 'enum', name: claim(name), values, description }), nonNull: true };
+      return {
+        shape: register(`enum:${locKey(located.loc)}`, {
+          kind: 'enum',
+          name: claim(name),
+          values,
+          description,
+        }),
+        nonNull: true,
+      };
     }
     if (types.length > 1) return json(false);
-    const type = types[0] ?? (isObject(node.properties) || Array.isArray(node.allOf) ? 'object' : node.items !== undefined ? 'array' : undefined);
+    const type =
+      types[0] ??
+      (isObject(node.properties) || Array.isArray(node.allOf)
+        ? 'object'
+        : node.items !== undefined
+          ? 'array'
+          : undefined);
     if (type === 'array') {
-      const items = convert(node.items === undefined ? undefined : { node: node.items, loc: childLoc(located.loc, 'items') }, mode, `${name}Item`, depth + 1);
+      const items = convert(
+        node.items === undefined
+          ? undefined
+          : { node: node.items, loc: childLoc(located.loc, 'items') },
+        mode,
+        `${name}Item`,
+        depth + 1,
+      );
       return { shape: { kind: 'list', of: items }, nonNull: true };
     }
     if (type === 'object') {
       const merged = collectObject(docs, located);
       // Free-form objects (`additionalProperties` only, or nothing at all) have no fields to name.
       if (merged.properties.size === 0) return json(false);
-      const shape: ObjectShape = { kind: 'object', name: claim(mode === 'input' && !name.endsWith('Input') ? `${name}Input` : name), input: mode === 'input', fields: [], description: merged.description };
-      queue.push({ shape: register(key, shape), merged, mode, context: name, depth: named ? 0 : depth, loc: located.loc });
+      const shape: ObjectShape = {
+        kind: 'object',
+        name: claim(mode === 'input' && !name.endsWith('Input') ? `${name}Input` : name),
+        input: mode === 'input',
+        fields: [],
+        description: merged.description,
+      };
+      queue.push({
+        shape: register(key, shape),
+        merged,
+        mode,
+        context: name,
+        depth: named ? 0 : depth,
+        loc: located.loc,
+      });
       return { shape, nonNull: true };
     }
     if (type !== undefined) {
       const primitive = primitiveScalar(type, node);
       if (primitive !== undefined) {
         if (primitive.name === 'Base64' && mode === 'input' && node.format === 'binary') {
-          warn({ path: showLoc(located.loc, docs), message: 'Binary uploads are sent as base64 text.' });
+          warn({
+            path: showLoc(located.loc, docs),
+            message: 'Binary uploads are sent as base64 text.',
+          });
         }
         return { shape: primitive, nonNull: true };
       }
-      if (type !== 'null') warn({ path: showLoc(located.loc, docs), message: `Unknown type "${type}"; mapped to JSON.` });
+      if (type !== 'null')
+        warn({
+          path: showLoc(located.loc, docs),
+          message: `Unknown type "${type}"; mapped to JSON.`,
+        });
     }
     return json(false);
   };
 
   const fill = (pending: Pending): void => {
     const { shape, merged, mode } = pending;
-    const entries = [...merged.properties].filter(([, property]) => !skippedIn(docs, property, mode));
+    const entries = [...merged.properties].filter(
+      ([, property]) => !skippedIn(docs, property, mode),
+    );
     const names = fieldNames(entries.map(([wire]) => wire));
     for (const [wire, property] of entries) {
-      const type = convert(property, mode, `${pending.context}${toTypeName(wire)}`, pending.depth + 1);
+      const type = convert(
+        property,
+        mode,
+        `${pending.context}${toTypeName(wire)}`,
+        pending.depth + 1,
+      );
       shape.fields.push({
         name: names.get(wire) as string,
         wireName: wire,
-        type: { shape: type.shape, nonNull: type.nonNull && merged.required.has(wire), ...(type.constraint === undefined ? {} : { constraint: type.constraint }) },
+        type: {
+          shape: type.shape,
+          nonNull: type.nonNull && merged.required.has(wire),
+          ...(type.constraint === undefined ? {} : { constraint: type.constraint }),
+        },
         description: describe(docs, property),
       });
     }
     if (shape.fields.length === 0) {
       // GraphQL types need a field; this happens when every property is readOnly (input) or writeOnly (output).
-      warn({ path: showLoc(pending.loc, docs), message: `No ${mode === 'input' ? 'writable' : 'readable'} properties; "${shape.name}" has a placeholder field.` });
-      shape.fields.push({ name: '_empty', wireName: '', type: { shape: scalar('Boolean'), nonNull: false } });
+      warn({
+        path: showLoc(pending.loc, docs),
+        message: `No ${mode === 'input' ? 'writable' : 'readable'} properties; "${shape.name}" has a placeholder field.`,
+      });
+      shape.fields.push({
+        name: '_empty',
+        wireName: '',
+        type: { shape: scalar('Boolean'), nonNull: false },
+      });
     }
   };
 
   return {
     convert,
     flush() {
-      for (let pending = queue.shift(); pending !== undefined; pending = queue.shift()) fill(pending);
+      for (let pending = queue.shift(); pending !== undefined; pending = queue.shift())
+        fill(pending);
       breakNonNullInputCycles(shapes);
     },
     shapes,
@@ -226,7 +389,10 @@ export function isNullable(node: Record<string, unknown>): boolean {
  * document order, so `Pet` is `Pet` even when an inline type named "Pet"
  * happens to be reached earlier.
  */
-function preclaimComponentNames(docs: DocumentSet, allocator: ReturnType<typeof createNameAllocator>): Map<string, string> {
+function preclaimComponentNames(
+  docs: DocumentSet,
+  allocator: ReturnType<typeof createNameAllocator>,
+): Map<string, string> {
   const root = docs.files.get(docs.root);
   const names = new Map<string, string>();
   if (!isObject(root)) return names;
@@ -237,7 +403,10 @@ function preclaimComponentNames(docs: DocumentSet, allocator: ReturnType<typeof 
   for (const [schemas, path] of sets) {
     if (!isObject(schemas)) continue;
     for (const name of Object.keys(schemas)) {
-      names.set(locKey(childLoc({ file: docs.root, pointer: '' }, ...path, name)), allocator.claim(toTypeName(name)));
+      names.set(
+        locKey(childLoc({ file: docs.root, pointer: '' }, ...path, name)),
+        allocator.claim(toTypeName(name)),
+      );
     }
   }
   return names;
@@ -260,5 +429,6 @@ function breakNonNullInputCycles(shapes: readonly NamedShape[]): void {
     }
     state.set(shape, 'done');
   };
-  for (const shape of shapes) if (shape.kind === 'object' && shape.input && !state.has(shape)) visit(shape);
+  for (const shape of shapes)
+    if (shape.kind === 'object' && shape.input && !state.has(shape)) visit(shape);
 }

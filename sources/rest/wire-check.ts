@@ -31,15 +31,26 @@ export function fitsScalar(shape: ScalarShape, value: unknown): boolean {
     case 'ID':
       return typeof value === 'string' || (typeof value === 'number' && Number.isInteger(value));
     case 'Int':
-      return typeof value === 'number' && Number.isInteger(value) && value >= INT32_MIN && value <= INT32_MAX;
+      return (
+        typeof value === 'number' &&
+        Number.isInteger(value) &&
+        value >= INT32_MIN &&
+        value <= INT32_MAX
+      );
     case 'Float':
       return typeof value === 'number' && Number.isFinite(value);
     case 'Boolean':
       return typeof value === 'boolean';
     case 'BigInt':
-      return (typeof value === 'number' && Number.isInteger(value)) || (typeof value === 'string' && INTEGER_TEXT.test(value));
+      return (
+        (typeof value === 'number' && Number.isInteger(value)) ||
+        (typeof value === 'string' && INTEGER_TEXT.test(value))
+      );
     case 'Decimal':
-      return (typeof value === 'number' && Number.isFinite(value)) || (typeof value === 'string' && DECIMAL_TEXT.test(value));
+      return (
+        (typeof value === 'number' && Number.isFinite(value)) ||
+        (typeof value === 'string' && DECIMAL_TEXT.test(value))
+      );
     default:
       // JSON and scalars we do not know: anything the backend sends is the value.
       return true;

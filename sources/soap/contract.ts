@@ -8,8 +8,20 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve as resolvePath } from 'node:path';
-import { ContractError, createHttpClient, createLocationPolicy, isAddressRefused } from '../common/index.js';
-import { childrenNamed, parseXml, WSDL_NS, XmlRefusedError, XSD_NS, type XmlElement } from './xml.js';
+import {
+  ContractError,
+  createHttpClient,
+  createLocationPolicy,
+  isAddressRefused,
+} from '../common/index.js';
+import {
+  childrenNamed,
+  parseXml,
+  WSDL_NS,
+  XmlRefusedError,
+  XSD_NS,
+  type XmlElement,
+} from './xml.js';
 
 /** One `xs:schema`, with the facts needed to qualify its names. */
 export interface SchemaDocument {
@@ -47,20 +59,38 @@ export function resolveLocation(base: string, relative: string): string {
  * @param allow locations besides the contract's own origin or folder that imports may load from (SoapSourceOptions.contractAllow)
  * @throws ContractError CONTRACT_UNREADABLE, CONTRACT_INVALID, CONTRACT_LOCATION_REFUSED
  */
-export async function loadContract(source: string, location: string, allow: readonly string[] = []): Promise<LoadedContract> {
+export async function loadContract(
+  source: string,
+  location: string,
+  allow: readonly string[] = [],
+): Promise<LoadedContract> {
   const unreadable = (safeMessage: string, where: string, cause?: unknown): ContractError =>
     new ContractError({ code: 'CONTRACT_UNREADABLE', source, safeMessage, location: where, cause });
   let http: ReturnType<typeof createHttpClient> | undefined;
   const seen = new Set<string>();
 
   const read = async (where: string): Promise<XmlElement> => {
-    if (seen.size >= CONTRACT_LIMITS.maxDocuments) throw unreadable(`The WSDL of ${source} pulls in more than ${CONTRACT_LIMITS.maxDocuments} documents.`, where);
+    if (seen.size >= CONTRACT_LIMITS.maxDocuments)
+      throw unreadable(
+        `The WSDL of ${source} pulls in more than ${CONTRACT_LIMITS.maxDocuments} documents.`,
+        where,
+      );
     seen.add(where);
     let body: Buffer;
     try {
       if (isUrl(where)) {
-        http ??= createHttpClient({ source, timeoutMs: CONTRACT_LIMITS.timeoutMs, maxResponseBytes: CONTRACT_LIMITS.maxDocumentBytes, connections: 4, guardAddresses: true });
-        const response = await http.send({ operation: 'contract', method: 'GET', url: new URL(where) });
+        http ??= createHttpClient({
+          source,
+          timeoutMs: CONTRACT_LIMITS.timeoutMs,
+          maxResponseBytes: CONTRACT_LIMITS.maxDocumentBytes,
+          connections: 4,
+          guardAddresses: true,
+        });
+        const response = await http.send({
+          operation: 'contract',
+          method: 'GET',
+          url: new URL(where),
+        });
         if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
         body = response.body;
       } else {
@@ -70,7 +100,13 @@ export async function loadContract(source: string, location: string, allow: read
       }
     } catch (cause) {
       if (isAddressRefused(cause)) {
-        throw new ContractError({ code: 'CONTRACT_LOCATION_REFUSED', source, location: where.slice(0, 300), safeMessage: `The contract of ${source} names ${JSON.stringify(where.slice(0, 200))}, which is refused: its host resolves to a link-local or cloud metadata address.`, cause });
+        throw new ContractError({
+          code: 'CONTRACT_LOCATION_REFUSED',
+          source,
+          location: where.slice(0, 300),
+          safeMessage: `The contract of ${source} names ${JSON.stringify(where.slice(0, 200))}, which is refused: its host resolves to a link-local or cloud metadata address.`,
+          cause,
+        });
       }
       throw unreadable(`A document of the WSDL of ${source} could not be read.`, where, cause);
     }
@@ -78,14 +114,24 @@ export async function loadContract(source: string, location: string, allow: read
       return parseXml(body, { maxDepth: 256 });
     } catch (cause) {
       const why = cause instanceof XmlRefusedError ? cause.message : 'It is not XML.';
-      throw new ContractError({ code: 'CONTRACT_INVALID', source, safeMessage: `A document of the WSDL of ${source} was refused: ${why}`, location: where, cause });
+      throw new ContractError({
+        code: 'CONTRACT_INVALID',
+        source,
+        safeMessage: `A document of the WSDL of ${source} was refused: ${why}`,
+        location: where,
+        cause,
+      });
     }
   };
 
   const schemas: SchemaDocument[] = [];
   const wsdls: XmlElement[] = [];
 
-  const addSchema = async (element: XmlElement, where: string, chameleonNs?: string): Promise<void> => {
+  const addSchema = async (
+    element: XmlElement,
+    where: string,
+    chameleonNs?: string,
+  ): Promise<void> => {
     const own = element.attrs.targetNamespace;
     const schema: SchemaDocument = {
       element,
@@ -96,7 +142,11 @@ export async function loadContract(source: string, location: string, allow: read
     };
     schemas.push(schema);
     for (const child of element.children) {
-      if (child.ns !== XSD_NS || (child.local !== 'import' && child.local !== 'include' && child.local !== 'redefine')) continue;
+      if (
+        child.ns !== XSD_NS ||
+        (child.local !== 'import' && child.local !== 'include' && child.local !== 'redefine')
+      )
+        continue;
       const schemaLocation = child.attrs.schemaLocation;
       // An import without schemaLocation names a namespace another schema of this contract defines.
       if (schemaLocation === undefined || schemaLocation === '') continue;
@@ -104,14 +154,25 @@ export async function loadContract(source: string, location: string, allow: read
       if (seen.has(next)) continue;
       policy.check(next, where);
       const root = await read(next);
-      if (root.ns !== XSD_NS || root.local !== 'schema') throw new ContractError({ code: 'CONTRACT_INVALID', source, safeMessage: `A schema imported by the WSDL of ${source} is not an XML Schema.`, location: next });
+      if (root.ns !== XSD_NS || root.local !== 'schema')
+        throw new ContractError({
+          code: 'CONTRACT_INVALID',
+          source,
+          safeMessage: `A schema imported by the WSDL of ${source} is not an XML Schema.`,
+          location: next,
+        });
       await addSchema(root, next, child.local === 'import' ? undefined : schema.targetNamespace);
     }
   };
 
   const addWsdl = async (root: XmlElement, where: string): Promise<void> => {
     if (root.ns !== WSDL_NS || root.local !== 'definitions') {
-      throw new ContractError({ code: 'CONTRACT_INVALID', source, safeMessage: `The contract of ${source} is not a WSDL 1.1 document (wsdl:definitions).`, location: where });
+      throw new ContractError({
+        code: 'CONTRACT_INVALID',
+        source,
+        safeMessage: `The contract of ${source} is not a WSDL 1.1 document (wsdl:definitions).`,
+        location: where,
+      });
     }
     wsdls.push(root);
     for (const types of childrenNamed(root, 'types', WSDL_NS)) {

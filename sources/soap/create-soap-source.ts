@@ -40,12 +40,24 @@ export async function createSoapSource(options: SoapSourceOptions): Promise<Sour
   const contract = await loadContract(source, options.contract, options.contractAllow);
   const summary = readWsdl(contract.wsdls, options.soapVersion ?? SOAP_DEFAULTS.soapVersion);
   if (summary.operations.length === 0) {
-    throw new ContractError({ code: 'CONTRACT_INVALID', source, safeMessage: `The WSDL of ${source} has no operation reachable through a SOAP binding.`, location: options.contract });
+    throw new ContractError({
+      code: 'CONTRACT_INVALID',
+      source,
+      safeMessage: `The WSDL of ${source} has no operation reachable through a SOAP binding.`,
+      location: options.contract,
+    });
   }
   const registry = createShapeRegistry(contract.schemas);
-  const http = createHttpClient({ source, timeoutMs: options.timeoutMs, maxResponseBytes: options.maxResponseBytes, connections: options.connections });
+  const http = createHttpClient({
+    source,
+    timeoutMs: options.timeoutMs,
+    maxResponseBytes: options.maxResponseBytes,
+    connections: options.connections,
+  });
   const auth: HttpAuth =
-    options.auth && options.auth.type !== 'wsSecurity' ? createHttpAuth(source, options.auth, http) : { apply: async () => {}, invalidate: () => {} };
+    options.auth && options.auth.type !== 'wsSecurity'
+      ? createHttpAuth(source, options.auth, http)
+      : { apply: async () => {}, invalidate: () => {} };
   const wsSecurity = options.auth?.type === 'wsSecurity' ? options.auth : undefined;
   const transport = createSoapTransport({
     source,
@@ -71,7 +83,8 @@ export async function createSoapSource(options: SoapSourceOptions): Promise<Sour
   const typeDefs = buildTypeDefs(built.specs);
   warnings.push(...registry.warnings);
   const operations = withBatches(source, built.operations, options.batch, typeDefs);
-  const probeUrl = fixedUrl ?? (summary.defaultAddress ? new URL(summary.defaultAddress) : undefined);
+  const probeUrl =
+    fixedUrl ?? (summary.defaultAddress ? new URL(summary.defaultAddress) : undefined);
 
   return {
     name: source,
@@ -83,15 +96,25 @@ export async function createSoapSource(options: SoapSourceOptions): Promise<Sour
     async health(): Promise<SourceHealth> {
       const started = performance.now();
       const latency = (): number => Math.round(performance.now() - started);
-      if (!probeUrl) return { ok: false, latencyMs: 0, message: `${source} has no url configured.` };
+      if (!probeUrl)
+        return { ok: false, latencyMs: 0, message: `${source} has no url configured.` };
       try {
         // Any HTTP answer to ?wsdl proves the service is up; SOAP has no standard ping.
         const url = new URL(probeUrl);
         url.search = 'wsdl';
         const response = await http.send({ operation: 'health', method: 'GET', url });
-        return response.status < 500 ? { ok: true, latencyMs: latency() } : { ok: false, latencyMs: latency(), message: `${source} answered HTTP ${response.status}.` };
+        return response.status < 500
+          ? { ok: true, latencyMs: latency() }
+          : {
+              ok: false,
+              latencyMs: latency(),
+              message: `${source} answered HTTP ${response.status}.`,
+            };
       } catch (error) {
-        const message = error instanceof Error && 'safeMessage' in error ? String((error as { safeMessage: unknown }).safeMessage) : `${source} could not be reached.`;
+        const message =
+          error instanceof Error && 'safeMessage' in error
+            ? String((error as { safeMessage: unknown }).safeMessage)
+            : `${source} could not be reached.`;
         return { ok: false, latencyMs: latency(), message };
       }
     },

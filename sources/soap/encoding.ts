@@ -40,7 +40,11 @@ const shown = (name: string): string => name.replace(/[^\w.:-]/g, '').slice(0, 3
 
 function known(name: string, where: string): Encoding | 'utf-16' {
   const found = NAMES.get(name.trim().toLowerCase());
-  if (found === undefined) throw new XmlRefusedError('encoding', `The ${where} declares the encoding "${shown(name)}", which is not read (UTF-8, UTF-16, US-ASCII and ISO-8859-1 are).`);
+  if (found === undefined)
+    throw new XmlRefusedError(
+      'encoding',
+      `The ${where} declares the encoding "${shown(name)}", which is not read (UTF-8, UTF-16, US-ASCII and ISO-8859-1 are).`,
+    );
   return found;
 }
 
@@ -88,7 +92,11 @@ export function decodeXmlBytes(bytes: Buffer, contentType?: string): string {
   const fromHeader = charset === undefined ? undefined : known(charset, 'Content-Type header');
   let encoding: Encoding;
   if (bom !== undefined) {
-    if (fromHeader !== undefined && !compatible(fromHeader, bom)) throw new XmlRefusedError('encoding', `The document's byte order mark (${bom.toUpperCase()}) contradicts its Content-Type charset.`);
+    if (fromHeader !== undefined && !compatible(fromHeader, bom))
+      throw new XmlRefusedError(
+        'encoding',
+        `The document's byte order mark (${bom.toUpperCase()}) contradicts its Content-Type charset.`,
+      );
     encoding = bom;
   } else if (fromHeader !== undefined) {
     // UTF-16 named without a byte order: big-endian (RFC 2781), unless the first character says otherwise.
@@ -98,16 +106,29 @@ export function decodeXmlBytes(bytes: Buffer, contentType?: string): string {
   }
   const text = decode(bytes, encoding);
   // Bytes in another encoding than the declared one rarely fail to decode (any byte pair is UTF-16), but they do not read as XML.
-  if (encoding !== 'utf-8' && text.trim() !== '' && !/^\uFEFF?\s*</.test(text.slice(0, 64))) throw new XmlRefusedError('encoding', `The document does not read as XML in ${encoding.toUpperCase()}, the encoding it declares.`);
-  const declaration = /^\uFEFF?\s*<\?xml\s[^>]*?\bencoding\s*=\s*["']([^"']*)["']/.exec(text.slice(0, 512));
+  if (encoding !== 'utf-8' && text.trim() !== '' && !/^\uFEFF?\s*</.test(text.slice(0, 64)))
+    throw new XmlRefusedError(
+      'encoding',
+      `The document does not read as XML in ${encoding.toUpperCase()}, the encoding it declares.`,
+    );
+  const declaration = /^\uFEFF?\s*<\?xml\s[^>]*?\bencoding\s*=\s*["']([^"']*)["']/.exec(
+    text.slice(0, 512),
+  );
   if (declaration !== undefined && declaration !== null) {
     const declared = known(declaration[1] ?? '', 'XML declaration');
     if (!compatible(declared, encoding)) {
-      throw new XmlRefusedError('encoding', `The XML declaration says ${shown(declaration[1] ?? '').toUpperCase()} but the document is ${encoding.toUpperCase()}.`);
+      throw new XmlRefusedError(
+        'encoding',
+        `The XML declaration says ${shown(declaration[1] ?? '').toUpperCase()} but the document is ${encoding.toUpperCase()}.`,
+      );
     }
   } else if (encoding === 'utf-16le' || encoding === 'utf-16be') {
     // XML 1.0 §4.3.3: without a declaration, only UTF-8 or a BOM-marked UTF-16 is allowed.
-    if (bom === undefined && fromHeader === undefined) throw new XmlRefusedError('encoding', 'The document is UTF-16 without a byte order mark or a declaration.');
+    if (bom === undefined && fromHeader === undefined)
+      throw new XmlRefusedError(
+        'encoding',
+        'The document is UTF-16 without a byte order mark or a declaration.',
+      );
   }
   return text;
 }

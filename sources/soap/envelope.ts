@@ -39,24 +39,36 @@ function createWriter(): Writer {
 
 function scalarText(shape: Shape, value: unknown, path: string): string {
   if (shape.kind === 'enum') {
-    const match = shape.values.find((v) => v.graphql === value) ?? shape.values.find((v) => v.xml === value);
-    if (!match) throw new EnvelopeInputError(`${path} must be one of ${shape.values.map((v) => v.graphql).join(', ')}.`);
+    const match =
+      shape.values.find((v) => v.graphql === value) ?? shape.values.find((v) => v.xml === value);
+    if (!match)
+      throw new EnvelopeInputError(
+        `${path} must be one of ${shape.values.map((v) => v.graphql).join(', ')}.`,
+      );
     return escapeXml(match.xml);
   }
   if (typeof value === 'string') return escapeXml(value);
-  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean') return String(value);
+  if (typeof value === 'number' || typeof value === 'bigint' || typeof value === 'boolean')
+    return String(value);
   if (value instanceof Date) return value.toISOString();
-  throw new EnvelopeInputError(`${path} must be a ${shape.kind === 'scalar' ? shape.scalar : 'value'}, not ${value === null ? 'null' : typeof value}.`);
+  throw new EnvelopeInputError(
+    `${path} must be a ${shape.kind === 'scalar' ? shape.scalar : 'value'}, not ${value === null ? 'null' : typeof value}.`,
+  );
 }
 
 function writeJsonElements(value: unknown, path: string): string {
   if (value === null || value === undefined) return '';
-  if (typeof value !== 'object' || Array.isArray(value)) throw new EnvelopeInputError(`${path} must be an object of element names to values.`);
+  if (typeof value !== 'object' || Array.isArray(value))
+    throw new EnvelopeInputError(`${path} must be an object of element names to values.`);
   let out = '';
   for (const [key, inner] of Object.entries(value)) {
-    if (!NCNAME.test(key)) throw new EnvelopeInputError(`${path} has a key that is not an XML name.`);
+    if (!NCNAME.test(key))
+      throw new EnvelopeInputError(`${path} has a key that is not an XML name.`);
     for (const item of Array.isArray(inner) ? inner : [inner]) {
-      out += typeof item === 'object' && item !== null ? `<${key}>${writeJsonElements(item, `${path}.${key}`)}</${key}>` : `<${key}>${item === null ? '' : escapeXml(String(item))}</${key}>`;
+      out +=
+        typeof item === 'object' && item !== null
+          ? `<${key}>${writeJsonElements(item, `${path}.${key}`)}</${key}>`
+          : `<${key}>${item === null ? '' : escapeXml(String(item))}</${key}>`;
     }
   }
   return out;
@@ -66,16 +78,33 @@ function elementName(writer: Writer, field: FieldShape): string {
   return field.ns ? `${writer.prefixOf(field.ns)}:${field.xmlName}` : field.xmlName;
 }
 
-function writeContent(writer: Writer, shape: Shape, value: unknown, path: string): { attrs: string; body: string } {
+function writeContent(
+  writer: Writer,
+  shape: Shape,
+  value: unknown,
+  path: string,
+): { attrs: string; body: string } {
   if (shape.kind !== 'object') {
-    if (shape.kind === 'scalar' && shape.scalar === 'JSON' && typeof value === 'object' && value !== null) return { attrs: '', body: writeJsonElements(value, path) };
+    if (
+      shape.kind === 'scalar' &&
+      shape.scalar === 'JSON' &&
+      typeof value === 'object' &&
+      value !== null
+    )
+      return { attrs: '', body: writeJsonElements(value, path) };
     return { attrs: '', body: scalarText(shape, value, path) };
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new EnvelopeInputError(`${path} must be an object.`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value))
+    throw new EnvelopeInputError(`${path} must be an object.`);
   return writeFields(writer, shape.fields, value as Record<string, unknown>, path);
 }
 
-export function writeFields(writer: Writer, fields: readonly FieldShape[], values: Readonly<Record<string, unknown>>, path: string): { attrs: string; body: string } {
+export function writeFields(
+  writer: Writer,
+  fields: readonly FieldShape[],
+  values: Readonly<Record<string, unknown>>,
+  path: string,
+): { attrs: string; body: string } {
   let attrs = '';
   let body = '';
   for (const field of fields) {
@@ -131,7 +160,9 @@ export function buildEnvelope(init: EnvelopeInit): string {
   } else {
     content = inner.body;
   }
-  const xmlns = [...writer.declarations].map(([ns, prefix]) => ` xmlns:${prefix}="${escapeXml(ns)}"`).join('');
+  const xmlns = [...writer.declarations]
+    .map(([ns, prefix]) => ` xmlns:${prefix}="${escapeXml(ns)}"`)
+    .join('');
   const header = init.headers?.length ? `<soap:Header>${init.headers.join('')}</soap:Header>` : '';
   return `<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="${envNs}"${xmlns}>${header}<soap:Body>${content}</soap:Body></soap:Envelope>`;
 }

@@ -6,18 +6,35 @@
  * sentence: their faultstring and detail (a SQL error, a host name, a stack
  * frame) go to the log, redacted, through `logDetail`.
  */
-import { callerReason, logReason, SourceError, withReason, type SourceErrorCode } from '../common/index.js';
+import {
+  callerReason,
+  logReason,
+  SourceError,
+  withReason,
+  type SourceErrorCode,
+} from '../common/index.js';
 import { firstChild, type XmlElement } from './xml.js';
 
 /** Elements whose text is a credential: never flattened into a reason, even for the log. */
-const SECRET_ELEMENTS = new Set(['Security', 'UsernameToken', 'Password', 'Nonce', 'BinarySecurityToken', 'SecurityTokenReference', 'Assertion']);
+const SECRET_ELEMENTS = new Set([
+  'Security',
+  'UsernameToken',
+  'Password',
+  'Nonce',
+  'BinarySecurityToken',
+  'SecurityTokenReference',
+  'Assertion',
+]);
 
 /** The text of an element and its descendants, credentials left out; bounded while it is gathered. */
 function allText(element: XmlElement | undefined, budget = { left: 8_192 }): string {
   if (!element || SECRET_ELEMENTS.has(element.local) || budget.left <= 0) return '';
   const own = element.text.slice(0, budget.left);
   budget.left -= own.length;
-  return [own, ...element.children.map((child) => allText(child, budget))].join(' ').replace(/\s+/g, ' ').trim();
+  return [own, ...element.children.map((child) => allText(child, budget))]
+    .join(' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 export interface FaultContext {
@@ -32,9 +49,15 @@ export function faultToError(fault: XmlElement, ctx: FaultContext): SourceError 
   // SOAP 1.2: Code/Value (+ Subcode), Reason/Text, Detail. SOAP 1.1: faultcode, faultstring, detail.
   const code12 = firstChild(fault, 'Code');
   const value12 = code12 ? (firstChild(code12, 'Value')?.text.trim() ?? '') : '';
-  const subcode12 = code12 ? firstChild(firstChild(code12, 'Subcode') ?? fault, 'Value')?.text.trim() : undefined;
-  const faultcode = code12 ? [value12, subcode12].filter(Boolean).join(' ') : (firstChild(fault, 'faultcode')?.text.trim() ?? '');
-  const faultstring = code12 ? allText(firstChild(fault, 'Reason')) : allText(firstChild(fault, 'faultstring'));
+  const subcode12 = code12
+    ? firstChild(firstChild(code12, 'Subcode') ?? fault, 'Value')?.text.trim()
+    : undefined;
+  const faultcode = code12
+    ? [value12, subcode12].filter(Boolean).join(' ')
+    : (firstChild(fault, 'faultcode')?.text.trim() ?? '');
+  const faultstring = code12
+    ? allText(firstChild(fault, 'Reason'))
+    : allText(firstChild(fault, 'faultstring'));
   const detail = allText(firstChild(fault, 'detail') ?? firstChild(fault, 'Detail'));
   const local = faultcode.replace(/^[^:\s]*:/, '');
   let code: SourceErrorCode;
@@ -61,7 +84,9 @@ export function faultToError(fault: XmlElement, ctx: FaultContext): SourceError 
   } else if (/^(MustUnderstand|VersionMismatch|DataEncodingUnknown)/i.test(local)) {
     // The envelope we wrote was refused: the gateway's fault, not the caller's, and its text names our internals.
     code = 'SOURCE_REJECTED';
-    shownCode = (/^(MustUnderstand|VersionMismatch|DataEncodingUnknown)/i.exec(local) as RegExpExecArray)[1] as string;
+    shownCode = (
+      /^(MustUnderstand|VersionMismatch|DataEncodingUnknown)/i.exec(local) as RegExpExecArray
+    )[1] as string;
     what = `refused the envelope (${shownCode})`;
   } else {
     code = 'SOURCE_UNAVAILABLE';
@@ -69,7 +94,11 @@ export function faultToError(fault: XmlElement, ctx: FaultContext): SourceError 
     shownCode = 'Unknown';
   }
   const sentence = `${ctx.source} ${what} in ${ctx.operation}.`;
-  const logged = { faultstring: logReason(faultstring), detail: logReason(detail), faultcode: logReason(faultcode, 200) };
+  const logged = {
+    faultstring: logReason(faultstring),
+    detail: logReason(detail),
+    faultcode: logReason(faultcode, 200),
+  };
   return new SourceError({
     code,
     source: ctx.source,
@@ -78,10 +107,15 @@ export function faultToError(fault: XmlElement, ctx: FaultContext): SourceError 
     retryable,
     retryAfterMs: ctx.retryAfterMs,
     // A client fault's own code (soap:Client.Authentication) is the backend's word to its caller; other faults show only their class.
-    details: { faultcode: (callerClass ? callerReason(faultcode, 60) : undefined) ?? shownCode, httpStatus: ctx.httpStatus },
+    details: {
+      faultcode: (callerClass ? callerReason(faultcode, 60) : undefined) ?? shownCode,
+      httpStatus: ctx.httpStatus,
+    },
     logDetail: {
       httpStatus: ctx.httpStatus,
-      ...Object.fromEntries(Object.entries(logged).filter((entry): entry is [string, string] => entry[1] !== undefined)),
+      ...Object.fromEntries(
+        Object.entries(logged).filter((entry): entry is [string, string] => entry[1] !== undefined),
+      ),
     },
   });
 }

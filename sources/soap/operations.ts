@@ -2,7 +2,14 @@
  * WSDL operations → Operation objects: arguments to envelope, one exchange,
  * Body back to the declared shape.
  */
-import { createNameAllocator, SourceError, splitWords, toFieldName, type Operation, type SourceWarning } from '../common/index.js';
+import {
+  createNameAllocator,
+  SourceError,
+  splitWords,
+  toFieldName,
+  type Operation,
+  type SourceWarning,
+} from '../common/index.js';
 import { buildEnvelope, EnvelopeInputError } from './envelope.js';
 import type { SoapSourceOptions } from './options.js';
 import { QUERY_VERBS } from './options.js';
@@ -18,7 +25,11 @@ export interface BuiltOperations {
   readonly specs: OperationSpec[];
 }
 
-export function operationKind(op: WsdlOperation, fieldName: string, overrides: SoapSourceOptions['operationKinds']): 'query' | 'mutation' {
+export function operationKind(
+  op: WsdlOperation,
+  fieldName: string,
+  overrides: SoapSourceOptions['operationKinds'],
+): 'query' | 'mutation' {
   const override = overrides?.[op.name] ?? overrides?.[fieldName];
   if (override) return override;
   const first = splitWords(op.name)[0]?.toLowerCase() ?? '';
@@ -47,7 +58,8 @@ export function buildOperations(init: {
     const result = planResult(output);
     const kind = operationKind(op, fieldName, options.operationKinds);
     specs.push({ fieldName, kind, args: input.fields, result, description: op.description });
-    const fail = (code: SourceError['code'], safeMessage: string, cause?: unknown): SourceError => new SourceError({ code, source, operation: fieldName, safeMessage, cause });
+    const fail = (code: SourceError['code'], safeMessage: string, cause?: unknown): SourceError =>
+      new SourceError({ code, source, operation: fieldName, safeMessage, cause });
     operations.set(fieldName, {
       name: fieldName,
       kind,
@@ -55,20 +67,52 @@ export function buildOperations(init: {
       description: op.description,
       async invoke(args, ctx) {
         const url = init.urlFor(op);
-        if (!url) throw fail('SOURCE_UNAVAILABLE', `${source} has no url configured and its WSDL names no soap:address.`);
+        if (!url)
+          throw fail(
+            'SOURCE_UNAVAILABLE',
+            `${source} has no url configured and its WSDL names no soap:address.`,
+          );
         let envelope: string;
         try {
-          envelope = buildEnvelope({ version: op.soapVersion, body: input, args, headers: init.headerBlocks() });
+          envelope = buildEnvelope({
+            version: op.soapVersion,
+            body: input,
+            args,
+            headers: init.headerBlocks(),
+          });
         } catch (error) {
-          if (error instanceof EnvelopeInputError || error instanceof RangeError) throw fail('SOURCE_BAD_INPUT', `The arguments of ${source}.${fieldName} are invalid: ${error.message}`, error);
+          if (error instanceof EnvelopeInputError || error instanceof RangeError)
+            throw fail(
+              'SOURCE_BAD_INPUT',
+              `The arguments of ${source}.${fieldName} are invalid: ${error.message}`,
+              error,
+            );
           throw error;
         }
-        const body = await transport.call({ operation: fieldName, url, version: op.soapVersion, soapAction: op.soapAction, envelope }, ctx);
+        const body = await transport.call(
+          {
+            operation: fieldName,
+            url,
+            version: op.soapVersion,
+            soapAction: op.soapAction,
+            envelope,
+          },
+          ctx,
+        );
         try {
           return readResult(body, output, result);
         } catch (error) {
-          if (error instanceof ResponseShapeError) throw fail('SOURCE_BAD_RESPONSE', `${source} answered ${fieldName} with data that does not match its WSDL: ${error.message}`, error);
-          throw fail('SOURCE_BAD_RESPONSE', `${source} answered ${fieldName} with data that could not be read.`, error);
+          if (error instanceof ResponseShapeError)
+            throw fail(
+              'SOURCE_BAD_RESPONSE',
+              `${source} answered ${fieldName} with data that does not match its WSDL: ${error.message}`,
+              error,
+            );
+          throw fail(
+            'SOURCE_BAD_RESPONSE',
+            `${source} answered ${fieldName} with data that could not be read.`,
+            error,
+          );
         }
       },
     });

@@ -50,8 +50,25 @@ export interface SoapSourceOptions extends CommonSourceOptions {
 }
 
 /** Every key of SoapSourceOptions: an unknown key is CONFIG_INVALID with a suggestion. */
-export const SOAP_OPTION_KEYS = Object.freeze([...COMMON_SOURCE_OPTION_KEYS, 'auth', 'soapVersion', 'operationKinds', 'maxResponseBytes', 'maxDepth', 'maxResponseElements', 'maxParseMs', 'contractAllow', 'connections', 'headers'] as const satisfies ReadonlyArray<keyof SoapSourceOptions>);
-const soapKeysComplete: Exclude<keyof SoapSourceOptions, (typeof SOAP_OPTION_KEYS)[number]> extends never ? true : never = true;
+export const SOAP_OPTION_KEYS = Object.freeze([
+  ...COMMON_SOURCE_OPTION_KEYS,
+  'auth',
+  'soapVersion',
+  'operationKinds',
+  'maxResponseBytes',
+  'maxDepth',
+  'maxResponseElements',
+  'maxParseMs',
+  'contractAllow',
+  'connections',
+  'headers',
+] as const satisfies ReadonlyArray<keyof SoapSourceOptions>);
+const soapKeysComplete: Exclude<
+  keyof SoapSourceOptions,
+  (typeof SOAP_OPTION_KEYS)[number]
+> extends never
+  ? true
+  : never = true;
 void soapKeysComplete;
 
 export const SOAP_DEFAULTS = Object.freeze({
@@ -62,4 +79,11 @@ export const SOAP_DEFAULTS = Object.freeze({
 });
 
 /** First words of operation names that read without side effects. */
-export const QUERY_VERBS: ReadonlySet<string> = new Set(['get', 'list', 'find', 'search', 'query', 'check']);
+export const QUERY_VERBS: ReadonlySet<string> = new Set([
+  'get',
+  'list',
+  'find',
+  'search',
+  'query',
+  'check',
+]);

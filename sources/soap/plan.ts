@@ -29,7 +29,12 @@ export type ResultPlan =
 
 const JSON_SHAPE: Shape = { kind: 'scalar', scalar: 'JSON' };
 
-export function planBody(op: WsdlOperation, parts: readonly MessagePart[], registry: ShapeRegistry, direction: 'input' | 'output'): BodyPlan {
+export function planBody(
+  op: WsdlOperation,
+  parts: readonly MessagePart[],
+  registry: ShapeRegistry,
+  direction: 'input' | 'output',
+): BodyPlan {
   const context = `operation ${op.name}`;
   if (op.style === 'document' && parts.length === 1 && parts[0]?.element) {
     const part = parts[0];
@@ -44,16 +49,43 @@ export function planBody(op: WsdlOperation, parts: readonly MessagePart[], regis
   const fields: FieldShape[] = parts.map((part) => {
     if (part.element) {
       const found = registry.elementShape(part.element);
-      if (!found) registry.warnings.push({ path: context, message: `Element ${part.element.local} of ${op.name} is not defined in the contract; it is read as JSON.` });
-      return { name: names.claim(toFieldName(op.style === 'rpc' ? part.name : part.element.local)), xmlName: part.element.local, ns: part.element.ns, role: 'element', list: false, optional: found?.nillable ?? true, nillable: found?.nillable ?? false, shape: found?.shape ?? JSON_SHAPE };
+      if (!found)
+        registry.warnings.push({
+          path: context,
+          message: `Element ${part.element.local} of ${op.name} is not defined in the contract; it is read as JSON.`,
+        });
+      return {
+        name: names.claim(toFieldName(op.style === 'rpc' ? part.name : part.element.local)),
+        xmlName: part.element.local,
+        ns: part.element.ns,
+        role: 'element',
+        list: false,
+        optional: found?.nillable ?? true,
+        nillable: found?.nillable ?? false,
+        shape: found?.shape ?? JSON_SHAPE,
+      };
     }
     const shape = part.type ? registry.typeShape(part.type, context) : JSON_SHAPE;
-    return { name: names.claim(toFieldName(part.name)), xmlName: part.name, ns: '', role: 'element', list: false, optional: false, nillable: false, shape };
+    return {
+      name: names.claim(toFieldName(part.name)),
+      xmlName: part.name,
+      ns: '',
+      role: 'element',
+      list: false,
+      optional: false,
+      nillable: false,
+      shape,
+    };
   });
-  const wrapper = op.style === 'rpc' ? { ns: op.rpcNamespace, local: direction === 'input' ? op.name : `${op.name}Response` } : undefined;
+  const wrapper =
+    op.style === 'rpc'
+      ? { ns: op.rpcNamespace, local: direction === 'input' ? op.name : `${op.name}Response` }
+      : undefined;
   let shape: ObjectShape | undefined;
   if (fields.length > 1) {
-    const name = registry.typeNames.claim(`${toTypeName(op.name)}${direction === 'input' ? 'Request' : 'Response'}`);
+    const name = registry.typeNames.claim(
+      `${toTypeName(op.name)}${direction === 'input' ? 'Request' : 'Response'}`,
+    );
     shape = { kind: 'object', name, inputName: registry.typeNames.claim(`${name}Input`), fields };
     (registry.created as Array<ObjectShape>).push(shape);
   }
@@ -64,7 +96,8 @@ export function planBody(op: WsdlOperation, parts: readonly MessagePart[], regis
 export function planResult(body: BodyPlan): ResultPlan {
   const elements = body.fields.filter((field) => field.name !== EMPTY_FIELD);
   if (elements.length === 0) return { kind: 'empty' };
-  if (elements.length === 1 && elements[0]?.role === 'element') return { kind: 'field', field: elements[0] };
+  if (elements.length === 1 && elements[0]?.role === 'element')
+    return { kind: 'field', field: elements[0] };
   if (body.shape) return { kind: 'object', shape: body.shape };
   return { kind: 'field', field: elements[0] as FieldShape };
 }

@@ -40,8 +40,10 @@ function attributeValue(element: XmlElement, local: string): string | undefined 
 
 function scalarValue(shape: Shape, raw: string, path: string): unknown {
   if (shape.kind === 'enum') {
-    const match = shape.values.find((v) => v.xml === raw) ?? shape.values.find((v) => v.xml === raw.trim());
-    if (!match) throw new ResponseShapeError(`${path} holds a value that is not one of ${shape.name}'s.`);
+    const match =
+      shape.values.find((v) => v.xml === raw) ?? shape.values.find((v) => v.xml === raw.trim());
+    if (!match)
+      throw new ResponseShapeError(`${path} holds a value that is not one of ${shape.name}'s.`);
     return match.graphql;
   }
   if (shape.kind !== 'scalar') return raw;
@@ -49,7 +51,8 @@ function scalarValue(shape: Shape, raw: string, path: string): unknown {
   switch (shape.scalar) {
     case 'Int': {
       const n = Number(text);
-      if (!INTEGER.test(text) || n < INT_MIN || n > INT_MAX) throw new ResponseShapeError(`${path} is not a 32-bit integer.`);
+      if (!INTEGER.test(text) || n < INT_MIN || n > INT_MAX)
+        throw new ResponseShapeError(`${path} is not a 32-bit integer.`);
       return n;
     }
     case 'Float': {
@@ -68,7 +71,10 @@ function scalarValue(shape: Shape, raw: string, path: string): unknown {
     case 'Decimal': {
       if (!DECIMAL.test(text)) throw new ResponseShapeError(`${path} is not a decimal.`);
       // Keep every digit; only normalise the forms XSD allows and our Decimal scalar does not ("+1", ".5", "5.").
-      return text.replace(/^\+/, '').replace(/^(-?)\./, '$10.').replace(/\.$/, '');
+      return text
+        .replace(/^\+/, '')
+        .replace(/^(-?)\./, '$10.')
+        .replace(/\.$/, '');
     }
     case 'String':
     case 'ID':
@@ -115,13 +121,18 @@ function knownNamesOf(fields: readonly FieldShape[]): ReadonlySet<string> {
   return known;
 }
 
-export function readFields(fields: readonly FieldShape[], element: XmlElement, path: string): Record<string, unknown> {
+export function readFields(
+  fields: readonly FieldShape[],
+  element: XmlElement,
+  path: string,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const field of fields) {
     const at = `${path}.${field.name}`;
     switch (field.role) {
       case 'text':
-        out[field.name] = field.name === EMPTY_FIELD ? true : scalarValue(field.shape, element.text, at);
+        out[field.name] =
+          field.name === EMPTY_FIELD ? true : scalarValue(field.shape, element.text, at);
         break;
       case 'attribute': {
         const raw = attributeValue(element, field.xmlName);
@@ -129,20 +140,28 @@ export function readFields(fields: readonly FieldShape[], element: XmlElement, p
         break;
       }
       case 'anyAttribute': {
-        const other = Object.entries(element.attrs).filter(([key]) => !fields.some((f) => f.role === 'attribute' && (key === f.xmlName || key.endsWith(`:${f.xmlName}`))) && !key.includes(':'));
+        const other = Object.entries(element.attrs).filter(
+          ([key]) =>
+            !fields.some(
+              (f) => f.role === 'attribute' && (key === f.xmlName || key.endsWith(`:${f.xmlName}`)),
+            ) && !key.includes(':'),
+        );
         out[field.name] = other.length ? Object.fromEntries(other) : null;
         break;
       }
       case 'any': {
         const known = knownNamesOf(fields);
         const extra = element.children.filter((child) => !known.has(child.local));
-        out[field.name] = extra.length ? elementToJson({ ...element, attrs: {}, text: '', children: extra }) : null;
+        out[field.name] = extra.length
+          ? elementToJson({ ...element, attrs: {}, text: '', children: extra })
+          : null;
         break;
       }
       case 'element': {
         if (field.list) {
           const values: unknown[] = [];
-          for (const child of element.children) if (child.local === field.xmlName) values.push(readValue(field.shape, child, at));
+          for (const child of element.children)
+            if (child.local === field.xmlName) values.push(readValue(field.shape, child, at));
           out[field.name] = values;
         } else {
           const first = element.children.find((child) => child.local === field.xmlName);

@@ -17,7 +17,8 @@ export interface OperationSpec {
 
 const BUILT_IN_SCALARS = new Set(['String', 'Int', 'Float', 'Boolean', 'ID']);
 
-const describe = (text: string | undefined, indent = ''): string => (text ? `${indent}${JSON.stringify(text)}\n` : '');
+const describe = (text: string | undefined, indent = ''): string =>
+  text ? `${indent}${JSON.stringify(text)}\n` : '';
 
 function namedType(shape: Shape, input: boolean): string {
   if (shape.kind === 'scalar') return shape.scalar;
@@ -85,17 +86,27 @@ export function buildTypeDefs(operations: readonly OperationSpec[]): DocumentNod
       return `${describe(op.description, '  ')}  ${op.fieldName}${args.length ? `(${args.join(', ')})` : ''}: ${resultType(op.result)}`;
     });
     // A subgraph of mutations only still needs a Query type to be a valid schema.
-    if (lines.length === 0) lines.push('  "Present because a schema needs a Query type; always null."\n  _empty: Boolean');
+    if (lines.length === 0)
+      lines.push(
+        '  "Present because a schema needs a Query type; always null."\n  _empty: Boolean',
+      );
     chunks.push(`type ${kind === 'query' ? 'Query' : 'Mutation'} {\n${lines.join('\n')}\n}`);
   }
   for (const name of [...scalars].sort()) chunks.push(`scalar ${name}`);
-  for (const shape of enums.values()) chunks.push(`${describe(shape.description)}enum ${shape.name} {\n${shape.values.map((v) => `  ${v.graphql}`).join('\n')}\n}`);
+  for (const shape of enums.values())
+    chunks.push(
+      `${describe(shape.description)}enum ${shape.name} {\n${shape.values.map((v) => `  ${v.graphql}`).join('\n')}\n}`,
+    );
   for (const shape of outputs.values()) {
-    chunks.push(`${describe(shape.description)}type ${shape.name} {\n${shape.fields.map((f) => `  ${f.name}: ${outputType(f)}`).join('\n')}\n}`);
+    chunks.push(
+      `${describe(shape.description)}type ${shape.name} {\n${shape.fields.map((f) => `  ${f.name}: ${outputType(f)}`).join('\n')}\n}`,
+    );
   }
   for (const shape of inputs.values()) {
     const fields = shape.fields.filter(writable);
-    const lines = fields.length ? fields.map((f) => `  ${f.name}: ${inputType(f)}`) : ['  _empty: Boolean'];
+    const lines = fields.length
+      ? fields.map((f) => `  ${f.name}: ${inputType(f)}`)
+      : ['  _empty: Boolean'];
     chunks.push(`input ${shape.inputName} {\n${lines.join('\n')}\n}`);
   }
   return parse(chunks.join('\n\n'), { noLocation: true });

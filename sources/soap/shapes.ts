@@ -7,7 +7,14 @@
  * flattened into each type's fields, base fields first, which is also the
  * element order xs:sequence demands on the wire.
  */
-import { createNameAllocator, toEnumValue, toFieldName, toTypeName, type NameAllocator, type SourceWarning } from '../common/index.js';
+import {
+  createNameAllocator,
+  toEnumValue,
+  toFieldName,
+  toTypeName,
+  type NameAllocator,
+  type SourceWarning,
+} from '../common/index.js';
 import type { SchemaDocument } from './contract.js';
 import { XSD_BUILTINS, type ScalarName } from './xsd-builtins.js';
 import { qnameKey, resolveQName, XSD_NS, type QName, type XmlElement } from './xml.js';
@@ -49,7 +56,23 @@ export interface FieldShape {
 
 /** The field of an empty complexType: GraphQL object types need one field. */
 export const EMPTY_FIELD = '_empty';
-const RESERVED_TYPE_NAMES = ['Query', 'Mutation', 'Subscription', 'String', 'Int', 'Float', 'Boolean', 'ID', 'DateTime', 'Date', 'Duration', 'BigInt', 'Decimal', 'Base64', 'JSON'];
+const RESERVED_TYPE_NAMES = [
+  'Query',
+  'Mutation',
+  'Subscription',
+  'String',
+  'Int',
+  'Float',
+  'Boolean',
+  'ID',
+  'DateTime',
+  'Date',
+  'Duration',
+  'BigInt',
+  'Decimal',
+  'Base64',
+  'JSON',
+];
 
 interface Declared {
   readonly element: XmlElement;
@@ -58,7 +81,9 @@ interface Declared {
 
 export interface ShapeRegistry {
   /** The shape of a global element's content. */
-  elementShape(name: QName): { shape: Shape; nillable: boolean; ns: string; local: string } | undefined;
+  elementShape(
+    name: QName,
+  ): { shape: Shape; nillable: boolean; ns: string; local: string } | undefined;
   typeShape(name: QName, context: string): Shape;
   /** Shape of an element's content given its declaration site (used for rpc parts with `type=`). */
   readonly warnings: SourceWarning[];
@@ -73,13 +98,18 @@ const STRING_SHAPE: ScalarShape = { kind: 'scalar', scalar: 'String' };
 function occurs(element: XmlElement): { min: number; max: number } {
   const min = element.attrs.minOccurs === undefined ? 1 : Number(element.attrs.minOccurs);
   const rawMax = element.attrs.maxOccurs;
-  const max = rawMax === undefined ? 1 : rawMax === 'unbounded' ? Number.POSITIVE_INFINITY : Number(rawMax);
+  const max =
+    rawMax === undefined ? 1 : rawMax === 'unbounded' ? Number.POSITIVE_INFINITY : Number(rawMax);
   return { min: Number.isNaN(min) ? 1 : min, max: Number.isNaN(max) ? 1 : max };
 }
 
 function documentation(element: XmlElement): string | undefined {
-  const annotation = element.children.find((child) => child.ns === XSD_NS && child.local === 'annotation');
-  const doc = annotation?.children.find((child) => child.ns === XSD_NS && child.local === 'documentation');
+  const annotation = element.children.find(
+    (child) => child.ns === XSD_NS && child.local === 'annotation',
+  );
+  const doc = annotation?.children.find(
+    (child) => child.ns === XSD_NS && child.local === 'documentation',
+  );
   const text = doc?.text.trim().replace(/\s+/g, ' ');
   return text ? text.slice(0, 500) : undefined;
 }
@@ -88,7 +118,14 @@ const xsdChildren = (element: XmlElement, ...locals: string[]): XmlElement[] =>
   element.children.filter((child) => child.ns === XSD_NS && locals.includes(child.local));
 
 export function createShapeRegistry(schemas: readonly SchemaDocument[]): ShapeRegistry {
-  const tables = { element: new Map<string, Declared>(), complexType: new Map<string, Declared>(), simpleType: new Map<string, Declared>(), group: new Map<string, Declared>(), attributeGroup: new Map<string, Declared>(), attribute: new Map<string, Declared>() };
+  const tables = {
+    element: new Map<string, Declared>(),
+    complexType: new Map<string, Declared>(),
+    simpleType: new Map<string, Declared>(),
+    group: new Map<string, Declared>(),
+    attributeGroup: new Map<string, Declared>(),
+    attribute: new Map<string, Declared>(),
+  };
   for (const schema of schemas) {
     for (const child of schema.element.children) {
       if (child.ns !== XSD_NS || child.attrs.name === undefined) continue;
@@ -112,7 +149,8 @@ export function createShapeRegistry(schemas: readonly SchemaDocument[]): ShapeRe
   };
 
   const warn = (path: string, message: string): void => {
-    if (!warnings.some((w) => w.path === path && w.message === message)) warnings.push({ path, message });
+    if (!warnings.some((w) => w.path === path && w.message === message))
+      warnings.push({ path, message });
   };
 
   const simpleShape = (declared: Declared, name: string, ns: string): Shape => {
@@ -125,15 +163,21 @@ export function createShapeRegistry(schemas: readonly SchemaDocument[]): ShapeRe
         const shape: EnumShape = {
           kind: 'enum',
           name: claimTypeName(name, ns),
-          values: enums.map((e) => ({ graphql: values.claim(toEnumValue(e.attrs.value ?? '')), xml: e.attrs.value ?? '' })),
+          values: enums.map((e) => ({
+            graphql: values.claim(toEnumValue(e.attrs.value ?? '')),
+            xml: e.attrs.value ?? '',
+          })),
           description: documentation(element),
         };
         created.push(shape);
         return shape;
       }
-      if (restriction.attrs.base) return typeShape(resolveQName(restriction, restriction.attrs.base), name);
+      if (restriction.attrs.base)
+        return typeShape(resolveQName(restriction, restriction.attrs.base), name);
       const inline = xsdChildren(restriction, 'simpleType')[0];
-      return inline ? simpleShape({ element: inline, schema: declared.schema }, name, ns) : STRING_SHAPE;
+      return inline
+        ? simpleShape({ element: inline, schema: declared.schema }, name, ns)
+        : STRING_SHAPE;
     }
     // xs:list and xs:union read as their literal text.
     return STRING_SHAPE;
@@ -142,7 +186,8 @@ export function createShapeRegistry(schemas: readonly SchemaDocument[]): ShapeRe
   function typeShape(name: QName, context: string): Shape {
     if (name.ns === XSD_NS) {
       const scalar = XSD_BUILTINS.get(name.local);
-      if (scalar === undefined) warn(context, `Unknown XML Schema type xs:${name.local} is read as JSON.`);
+      if (scalar === undefined)
+        warn(context, `Unknown XML Schema type xs:${name.local} is read as JSON.`);
       return scalar ? { kind: 'scalar', scalar } : JSON_SHAPE;
     }
     const key = qnameKey(name);
@@ -157,44 +202,96 @@ export function createShapeRegistry(schemas: readonly SchemaDocument[]): ShapeRe
     const complex = tables.complexType.get(key);
     if (complex) return complexShape(complex, name.local, name.ns, key);
     // SOAP-encoding arrays and types from schemas the contract does not ship.
-    warn(context, `Type ${name.local} in namespace "${name.ns}" is not defined in the contract; it is read as JSON.`);
+    warn(
+      context,
+      `Type ${name.local} in namespace "${name.ns}" is not defined in the contract; it is read as JSON.`,
+    );
     byTypeKey.set(key, JSON_SHAPE);
     return JSON_SHAPE;
   }
 
   /** Fills an object shape for a complexType (named or anonymous). Memoised before filling, so recursion ends. */
-  function complexShape(declared: Declared, rawName: string, ns: string, memoKey?: string, elementKey?: string): Shape {
+  function complexShape(
+    declared: Declared,
+    rawName: string,
+    ns: string,
+    memoKey?: string,
+    elementKey?: string,
+  ): Shape {
     const { element } = declared;
     const typeName = claimTypeName(rawName, ns);
-    const shape: ObjectShape = { kind: 'object', name: typeName, inputName: typeNames.claim(`${typeName}Input`), fields: [], description: documentation(element) };
+    const shape: ObjectShape = {
+      kind: 'object',
+      name: typeName,
+      inputName: typeNames.claim(`${typeName}Input`),
+      fields: [],
+      description: documentation(element),
+    };
     if (memoKey) byTypeKey.set(memoKey, shape);
     if (elementKey) byElementKey.set(elementKey, shape);
     created.push(shape);
     const names = createNameAllocator();
     collectComplex(declared, shape, names, typeName, new Set());
-    if (shape.fields.length === 0) shape.fields.push({ name: EMPTY_FIELD, xmlName: '', ns: '', role: 'text', list: false, optional: true, nillable: false, shape: { kind: 'scalar', scalar: 'Boolean' } });
+    if (shape.fields.length === 0)
+      shape.fields.push({
+        name: EMPTY_FIELD,
+        xmlName: '',
+        ns: '',
+        role: 'text',
+        list: false,
+        optional: true,
+        nillable: false,
+        shape: { kind: 'scalar', scalar: 'Boolean' },
+      });
     return shape;
   }
 
-  const push = (target: ObjectShape, names: NameAllocator, field: Omit<FieldShape, 'name'>, raw: string): void => {
+  const push = (
+    target: ObjectShape,
+    names: NameAllocator,
+    field: Omit<FieldShape, 'name'>,
+    raw: string,
+  ): void => {
     target.fields.push({ ...field, name: names.claim(toFieldName(raw)) });
   };
 
-  function collectComplex(declared: Declared, target: ObjectShape, names: NameAllocator, context: string, visiting: Set<string>): void {
+  function collectComplex(
+    declared: Declared,
+    target: ObjectShape,
+    names: NameAllocator,
+    context: string,
+    visiting: Set<string>,
+  ): void {
     const { element, schema } = declared;
-    if (element.attrs.mixed === 'true') warn(context, 'Mixed content: the text between elements is not exposed.');
+    if (element.attrs.mixed === 'true')
+      warn(context, 'Mixed content: the text between elements is not exposed.');
     const content = xsdChildren(element, 'complexContent', 'simpleContent')[0];
     if (content) {
       const derivation = xsdChildren(content, 'extension', 'restriction')[0];
       if (derivation === undefined) return;
-      const base = derivation.attrs.base ? resolveQName(derivation, derivation.attrs.base) : undefined;
+      const base = derivation.attrs.base
+        ? resolveQName(derivation, derivation.attrs.base)
+        : undefined;
       const baseKey = base ? qnameKey(base) : '';
       const baseComplex = base ? tables.complexType.get(baseKey) : undefined;
       if (content.local === 'simpleContent') {
         if (baseComplex && !visiting.has(baseKey)) {
           collectComplex(baseComplex, target, names, context, new Set([...visiting, baseKey]));
         } else if (base) {
-          push(target, names, { xmlName: '', ns: '', role: 'text', list: false, optional: true, nillable: false, shape: typeShape(base, context) }, 'value');
+          push(
+            target,
+            names,
+            {
+              xmlName: '',
+              ns: '',
+              role: 'text',
+              list: false,
+              optional: true,
+              nillable: false,
+              shape: typeShape(base, context),
+            },
+            'value',
+          );
         }
         collectAttributes(derivation, schema, target, names, context);
         return;
@@ -203,16 +300,33 @@ export function createShapeRegistry(schemas: readonly SchemaDocument[]): ShapeRe
       if (baseComplex && !visiting.has(baseKey) && derivation.local === 'extension') {
         collectComplex(baseComplex, target, names, context, new Set([...visiting, baseKey]));
       } else if (base && base.ns !== XSD_NS && !baseComplex) {
-        warn(context, `Base type ${base.local} is not defined in the contract; its fields are left out.`);
+        warn(
+          context,
+          `Base type ${base.local} is not defined in the contract; its fields are left out.`,
+        );
       }
       collectParticles(derivation, schema, target, names, context, false, false);
       collectAttributes(derivation, schema, target, names, context);
       if (derivation.local === 'restriction' && baseComplex && !visiting.has(baseKey)) {
         // A restriction restates the content but inherits the attributes it does not redeclare.
-        const inherited: ObjectShape = { kind: 'object', name: target.name, inputName: target.inputName, fields: [] };
-        collectComplex(baseComplex, inherited, createNameAllocator(), context, new Set([...visiting, baseKey]));
+        const inherited: ObjectShape = {
+          kind: 'object',
+          name: target.name,
+          inputName: target.inputName,
+          fields: [],
+        };
+        collectComplex(
+          baseComplex,
+          inherited,
+          createNameAllocator(),
+          context,
+          new Set([...visiting, baseKey]),
+        );
         for (const field of inherited.fields) {
-          if ((field.role === 'attribute' || field.role === 'anyAttribute') && !target.fields.some((own) => own.role === field.role && own.xmlName === field.xmlName)) {
+          if (
+            (field.role === 'attribute' || field.role === 'anyAttribute') &&
+            !target.fields.some((own) => own.role === field.role && own.xmlName === field.xmlName)
+          ) {
             push(target, names, field, field.name);
           }
         }
@@ -223,7 +337,15 @@ export function createShapeRegistry(schemas: readonly SchemaDocument[]): ShapeRe
     collectAttributes(element, schema, target, names, context);
   }
 
-  function collectParticles(parent: XmlElement, schema: SchemaDocument, target: ObjectShape, names: NameAllocator, context: string, optional: boolean, list: boolean): void {
+  function collectParticles(
+    parent: XmlElement,
+    schema: SchemaDocument,
+    target: ObjectShape,
+    names: NameAllocator,
+    context: string,
+    optional: boolean,
+    list: boolean,
+  ): void {
     for (const child of parent.children) {
       if (child.ns !== XSD_NS) continue;
       const { min, max } = occurs(child);
@@ -238,13 +360,41 @@ export function createShapeRegistry(schemas: readonly SchemaDocument[]): ShapeRe
           collectParticles(child, schema, target, names, context, true, childList);
           break;
         case 'group': {
-          const ref = child.attrs.ref ? tables.group.get(qnameKey(resolveQName(child, child.attrs.ref))) : undefined;
-          if (ref) collectParticles(ref.element, ref.schema, target, names, context, childOptional, childList);
-          else warn(context, `Group ${child.attrs.ref ?? ''} is not defined in the contract; its fields are left out.`);
+          const ref = child.attrs.ref
+            ? tables.group.get(qnameKey(resolveQName(child, child.attrs.ref)))
+            : undefined;
+          if (ref)
+            collectParticles(
+              ref.element,
+              ref.schema,
+              target,
+              names,
+              context,
+              childOptional,
+              childList,
+            );
+          else
+            warn(
+              context,
+              `Group ${child.attrs.ref ?? ''} is not defined in the contract; its fields are left out.`,
+            );
           break;
         }
         case 'any':
-          push(target, names, { xmlName: '', ns: '', role: 'any', list: false, optional: true, nillable: false, shape: JSON_SHAPE }, 'any');
+          push(
+            target,
+            names,
+            {
+              xmlName: '',
+              ns: '',
+              role: 'any',
+              list: false,
+              optional: true,
+              nillable: false,
+              shape: JSON_SHAPE,
+            },
+            'any',
+          );
           break;
         case 'element':
           collectElement(child, schema, target, names, context, childOptional, childList);
@@ -255,41 +405,118 @@ export function createShapeRegistry(schemas: readonly SchemaDocument[]): ShapeRe
     }
   }
 
-  function collectElement(decl: XmlElement, schema: SchemaDocument, target: ObjectShape, names: NameAllocator, context: string, optional: boolean, list: boolean): void {
+  function collectElement(
+    decl: XmlElement,
+    schema: SchemaDocument,
+    target: ObjectShape,
+    names: NameAllocator,
+    context: string,
+    optional: boolean,
+    list: boolean,
+  ): void {
     if (decl.attrs.ref) {
       const refName = resolveQName(decl, decl.attrs.ref);
       const global = elementShape(refName);
       const shape = global?.shape ?? JSON_SHAPE;
-      if (!global) warn(context, `Element ${refName.local} is not defined in the contract; it is read as JSON.`);
-      push(target, names, { xmlName: refName.local, ns: refName.ns, role: 'element', list, optional: optional || (global?.nillable ?? false), nillable: global?.nillable ?? false, shape }, refName.local);
+      if (!global)
+        warn(
+          context,
+          `Element ${refName.local} is not defined in the contract; it is read as JSON.`,
+        );
+      push(
+        target,
+        names,
+        {
+          xmlName: refName.local,
+          ns: refName.ns,
+          role: 'element',
+          list,
+          optional: optional || (global?.nillable ?? false),
+          nillable: global?.nillable ?? false,
+          shape,
+        },
+        refName.local,
+      );
       return;
     }
     const local = decl.attrs.name ?? 'value';
     const qualified = decl.attrs.form ? decl.attrs.form === 'qualified' : schema.elementQualified;
     const nillable = decl.attrs.nillable === 'true';
     const shape = contentShape(decl, schema, `${target.name}${toTypeName(local)}`, context);
-    push(target, names, { xmlName: local, ns: qualified ? schema.targetNamespace : '', role: 'element', list, optional: optional || nillable, nillable, shape }, local);
+    push(
+      target,
+      names,
+      {
+        xmlName: local,
+        ns: qualified ? schema.targetNamespace : '',
+        role: 'element',
+        list,
+        optional: optional || nillable,
+        nillable,
+        shape,
+      },
+      local,
+    );
   }
 
   /** The content of an element declaration: its `type`, an inline type, or anyType. */
-  function contentShape(decl: XmlElement, schema: SchemaDocument, anonymousName: string, context: string, elementKey?: string): Shape {
+  function contentShape(
+    decl: XmlElement,
+    schema: SchemaDocument,
+    anonymousName: string,
+    context: string,
+    elementKey?: string,
+  ): Shape {
     if (decl.attrs.type) return typeShape(resolveQName(decl, decl.attrs.type), context);
     const inlineComplex = xsdChildren(decl, 'complexType')[0];
-    if (inlineComplex) return complexShape({ element: inlineComplex, schema }, anonymousName, schema.targetNamespace, undefined, elementKey);
+    if (inlineComplex)
+      return complexShape(
+        { element: inlineComplex, schema },
+        anonymousName,
+        schema.targetNamespace,
+        undefined,
+        elementKey,
+      );
     const inlineSimple = xsdChildren(decl, 'simpleType')[0];
-    if (inlineSimple) return simpleShape({ element: inlineSimple, schema }, anonymousName, schema.targetNamespace);
+    if (inlineSimple)
+      return simpleShape({ element: inlineSimple, schema }, anonymousName, schema.targetNamespace);
     return JSON_SHAPE;
   }
 
-  function collectAttributes(parent: XmlElement, schema: SchemaDocument, target: ObjectShape, names: NameAllocator, context: string): void {
+  function collectAttributes(
+    parent: XmlElement,
+    schema: SchemaDocument,
+    target: ObjectShape,
+    names: NameAllocator,
+    context: string,
+  ): void {
     for (const child of parent.children) {
       if (child.ns !== XSD_NS) continue;
       if (child.local === 'attributeGroup') {
-        const ref = child.attrs.ref ? tables.attributeGroup.get(qnameKey(resolveQName(child, child.attrs.ref))) : undefined;
+        const ref = child.attrs.ref
+          ? tables.attributeGroup.get(qnameKey(resolveQName(child, child.attrs.ref)))
+          : undefined;
         if (ref) collectAttributes(ref.element, ref.schema, target, names, context);
-        else warn(context, `Attribute group ${child.attrs.ref ?? ''} is not defined in the contract; its attributes are left out.`);
+        else
+          warn(
+            context,
+            `Attribute group ${child.attrs.ref ?? ''} is not defined in the contract; its attributes are left out.`,
+          );
       } else if (child.local === 'anyAttribute') {
-        push(target, names, { xmlName: '', ns: '', role: 'anyAttribute', list: false, optional: true, nillable: false, shape: JSON_SHAPE }, 'otherAttributes');
+        push(
+          target,
+          names,
+          {
+            xmlName: '',
+            ns: '',
+            role: 'anyAttribute',
+            list: false,
+            optional: true,
+            nillable: false,
+            shape: JSON_SHAPE,
+          },
+          'otherAttributes',
+        );
       } else if (child.local === 'attribute') {
         if (child.attrs.use === 'prohibited') continue;
         let decl = child;
@@ -303,31 +530,66 @@ export function createShapeRegistry(schemas: readonly SchemaDocument[]): ShapeRe
             decl = global.element;
             declSchema = global.schema;
           } else {
-            push(target, names, { xmlName: refName.local, ns, role: 'attribute', list: false, optional: true, nillable: false, shape: STRING_SHAPE }, refName.local);
+            push(
+              target,
+              names,
+              {
+                xmlName: refName.local,
+                ns,
+                role: 'attribute',
+                list: false,
+                optional: true,
+                nillable: false,
+                shape: STRING_SHAPE,
+              },
+              refName.local,
+            );
             continue;
           }
         } else {
-          const qualified = child.attrs.form ? child.attrs.form === 'qualified' : schema.attributeQualified;
+          const qualified = child.attrs.form
+            ? child.attrs.form === 'qualified'
+            : schema.attributeQualified;
           ns = qualified ? schema.targetNamespace : '';
         }
         const local = decl.attrs.name ?? 'attribute';
         const shape = decl.attrs.type
           ? typeShape(resolveQName(decl, decl.attrs.type), context)
           : xsdChildren(decl, 'simpleType')[0]
-            ? simpleShape({ element: xsdChildren(decl, 'simpleType')[0] as XmlElement, schema: declSchema }, `${target.name}${toTypeName(local)}`, declSchema.targetNamespace)
+            ? simpleShape(
+                { element: xsdChildren(decl, 'simpleType')[0] as XmlElement, schema: declSchema },
+                `${target.name}${toTypeName(local)}`,
+                declSchema.targetNamespace,
+              )
             : STRING_SHAPE;
-        push(target, names, { xmlName: local, ns, role: 'attribute', list: false, optional: child.attrs.use !== 'required', nillable: false, shape: shape.kind === 'object' ? STRING_SHAPE : shape }, local);
+        push(
+          target,
+          names,
+          {
+            xmlName: local,
+            ns,
+            role: 'attribute',
+            list: false,
+            optional: child.attrs.use !== 'required',
+            nillable: false,
+            shape: shape.kind === 'object' ? STRING_SHAPE : shape,
+          },
+          local,
+        );
       }
     }
   }
 
-  function elementShape(name: QName): { shape: Shape; nillable: boolean; ns: string; local: string } | undefined {
+  function elementShape(
+    name: QName,
+  ): { shape: Shape; nillable: boolean; ns: string; local: string } | undefined {
     const key = qnameKey(name);
     const declared = tables.element.get(key);
     if (!declared) return undefined;
     const nillable = declared.element.attrs.nillable === 'true';
     const memo = byElementKey.get(key);
-    const shape = memo ?? contentShape(declared.element, declared.schema, name.local, name.local, key);
+    const shape =
+      memo ?? contentShape(declared.element, declared.schema, name.local, name.local, key);
     byElementKey.set(key, shape);
     return { shape, nillable, ns: declared.schema.targetNamespace, local: name.local };
   }

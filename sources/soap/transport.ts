@@ -3,11 +3,24 @@
  * credentials, and every way the answer can go wrong turned into a
  * SourceError (faults, HTTP errors without a fault, refused or malformed XML).
  */
-import { classifyHttpStatus, parseRetryAfterMs, SourceError, type CallContext, type HttpAuth, type HttpClient } from '../common/index.js';
+import {
+  classifyHttpStatus,
+  parseRetryAfterMs,
+  SourceError,
+  type CallContext,
+  type HttpAuth,
+  type HttpClient,
+} from '../common/index.js';
 import { decodeXmlBytes } from './encoding.js';
 import { faultToError } from './fault.js';
 import type { SoapVersion } from './wsdl.js';
-import { parseXmlInSlices, SOAP11_ENV_NS, SOAP12_ENV_NS, XmlRefusedError, type XmlElement } from './xml.js';
+import {
+  parseXmlInSlices,
+  SOAP11_ENV_NS,
+  SOAP12_ENV_NS,
+  XmlRefusedError,
+  type XmlElement,
+} from './xml.js';
 
 export interface SoapExchange {
   readonly operation: string;
@@ -53,7 +66,8 @@ export function createSoapTransport(init: SoapTransportInit): SoapTransport {
         headers['content-type'] = 'text/xml; charset=utf-8';
         headers.soapaction = JSON.stringify(exchange.soapAction);
       } else {
-        headers['content-type'] = `application/soap+xml; charset=utf-8${exchange.soapAction ? `; action=${JSON.stringify(exchange.soapAction)}` : ''}`;
+        headers['content-type'] =
+          `application/soap+xml; charset=utf-8${exchange.soapAction ? `; action=${JSON.stringify(exchange.soapAction)}` : ''}`;
       }
       headers.accept = exchange.version === '1.1' ? 'text/xml' : 'application/soap+xml';
       if (ctx.requestId) headers['x-request-id'] = ctx.requestId;
@@ -61,43 +75,93 @@ export function createSoapTransport(init: SoapTransportInit): SoapTransport {
       if (ctx.idempotencyKey) headers['idempotency-key'] = ctx.idempotencyKey;
       const url = new URL(exchange.url);
       await init.auth.apply(headers, url, exchange.operation, ctx.signal);
-      const response = await init.http.send({ operation: exchange.operation, method: 'POST', url, headers, body: exchange.envelope, signal: ctx.signal, timeoutMs: ctx.timeoutMs });
+      const response = await init.http.send({
+        operation: exchange.operation,
+        method: 'POST',
+        url,
+        headers,
+        body: exchange.envelope,
+        signal: ctx.signal,
+        timeoutMs: ctx.timeoutMs,
+      });
       const httpStatus = response.status;
       const retryAfterMs = parseRetryAfterMs(response.headers['retry-after']);
       const statusError = (): SourceError => {
         const { code, retryable } = classifyHttpStatus(httpStatus);
-        return new SourceError({ code, source, operation: exchange.operation, safeMessage: `${source} answered ${exchange.operation} with HTTP ${httpStatus} and no SOAP fault.`, retryable, retryAfterMs, details: { httpStatus } });
+        return new SourceError({
+          code,
+          source,
+          operation: exchange.operation,
+          safeMessage: `${source} answered ${exchange.operation} with HTTP ${httpStatus} and no SOAP fault.`,
+          retryable,
+          retryAfterMs,
+          details: { httpStatus },
+        });
       };
       let root: XmlElement;
       try {
         const contentType = response.headers['content-type'];
-        const text = decodeXmlBytes(response.body, Array.isArray(contentType) ? contentType[0] : contentType);
-        root = await parseXmlInSlices(text, { maxDepth: init.maxDepth, maxElements: init.maxElements, maxParseMs: init.maxParseMs });
+        const text = decodeXmlBytes(
+          response.body,
+          Array.isArray(contentType) ? contentType[0] : contentType,
+        );
+        root = await parseXmlInSlices(text, {
+          maxDepth: init.maxDepth,
+          maxElements: init.maxElements,
+          maxParseMs: init.maxParseMs,
+        });
       } catch (cause) {
         if (httpStatus >= 400) throw statusError();
-        const why = cause instanceof XmlRefusedError ? REFUSALS[cause.reason] : 'answered something that is not XML';
+        const why =
+          cause instanceof XmlRefusedError
+            ? REFUSALS[cause.reason]
+            : 'answered something that is not XML';
         throw new SourceError({
           code: 'SOURCE_BAD_RESPONSE',
           source,
           operation: exchange.operation,
           safeMessage: `${source} ${why} in ${exchange.operation}.`,
           details: { httpStatus },
-          logDetail: { httpStatus, reason: cause instanceof Error ? cause.message : 'unreadable', bytes: response.body.length },
+          logDetail: {
+            httpStatus,
+            reason: cause instanceof Error ? cause.message : 'unreadable',
+            bytes: response.body.length,
+          },
           cause,
         });
       }
       const envelope = readEnvelope(root);
       if (typeof envelope === 'string') {
         if (httpStatus >= 400) throw statusError();
-        throw new SourceError({ code: 'SOURCE_BAD_RESPONSE', source, operation: exchange.operation, safeMessage: `${source} answered ${exchange.operation} with ${envelope}.`, details: { httpStatus } });
+        throw new SourceError({
+          code: 'SOURCE_BAD_RESPONSE',
+          source,
+          operation: exchange.operation,
+          safeMessage: `${source} answered ${exchange.operation} with ${envelope}.`,
+          details: { httpStatus },
+        });
       }
       const { body } = envelope;
-      const faults = body.children.filter((child) => child.local === 'Fault' && child.ns === root.ns);
+      const faults = body.children.filter(
+        (child) => child.local === 'Fault' && child.ns === root.ns,
+      );
       if (faults.length > 1 || (faults.length === 1 && body.children.length > 1)) {
-        throw new SourceError({ code: 'SOURCE_BAD_RESPONSE', source, operation: exchange.operation, safeMessage: `${source} answered ${exchange.operation} with a SOAP Fault that is not alone in its Body.`, details: { httpStatus } });
+        throw new SourceError({
+          code: 'SOURCE_BAD_RESPONSE',
+          source,
+          operation: exchange.operation,
+          safeMessage: `${source} answered ${exchange.operation} with a SOAP Fault that is not alone in its Body.`,
+          details: { httpStatus },
+        });
       }
       const fault = faults[0];
-      if (fault) throw faultToError(fault, { source, operation: exchange.operation, httpStatus, retryAfterMs });
+      if (fault)
+        throw faultToError(fault, {
+          source,
+          operation: exchange.operation,
+          httpStatus,
+          retryAfterMs,
+        });
       if (httpStatus >= 300) throw statusError();
       return body;
     },
@@ -112,16 +176,22 @@ export function createSoapTransport(init: SoapTransportInit): SoapTransport {
  * refused rather than read by whichever element comes first.
  */
 export function readEnvelope(root: XmlElement): { body: XmlElement } | string {
-  if (root.local !== 'Envelope' || (root.ns !== SOAP11_ENV_NS && root.ns !== SOAP12_ENV_NS)) return 'XML that is not a SOAP envelope';
+  if (root.local !== 'Envelope' || (root.ns !== SOAP11_ENV_NS && root.ns !== SOAP12_ENV_NS))
+    return 'XML that is not a SOAP envelope';
   const own = root.children.filter((child) => child.ns === root.ns);
   const bodies = own.filter((child) => child.local === 'Body');
   const headers = own.filter((child) => child.local === 'Header');
-  if (bodies.length !== 1) return bodies.length === 0 ? 'a SOAP envelope without a Body' : 'a SOAP envelope with more than one Body';
+  if (bodies.length !== 1)
+    return bodies.length === 0
+      ? 'a SOAP envelope without a Body'
+      : 'a SOAP envelope with more than one Body';
   if (headers.length > 1) return 'a SOAP envelope with more than one Header';
   const children = root.children;
   const bodyAt = children.indexOf(bodies[0] as XmlElement);
-  if (headers.length === 1 && children.indexOf(headers[0] as XmlElement) !== 0) return 'a SOAP envelope whose Header is not its first element';
+  if (headers.length === 1 && children.indexOf(headers[0] as XmlElement) !== 0)
+    return 'a SOAP envelope whose Header is not its first element';
   if (bodyAt !== headers.length) return 'a SOAP envelope with elements before its Body';
-  if (root.ns === SOAP12_ENV_NS && bodyAt !== children.length - 1) return 'a SOAP 1.2 envelope with elements after its Body';
+  if (root.ns === SOAP12_ENV_NS && bodyAt !== children.length - 1)
+    return 'a SOAP 1.2 envelope with elements after its Body';
   return { body: bodies[0] as XmlElement };
 }

@@ -78,7 +78,8 @@ export function readWsdl(wsdls: readonly XmlElement[], prefer: SoapVersion): Wsd
       }));
       messages.set(qnameKey({ ns: tns, local: message.attrs.name ?? '' }), parts);
     }
-    for (const portType of childrenNamed(wsdl, 'portType', WSDL_NS)) portTypes.set(qnameKey({ ns: tns, local: portType.attrs.name ?? '' }), portType);
+    for (const portType of childrenNamed(wsdl, 'portType', WSDL_NS))
+      portTypes.set(qnameKey({ ns: tns, local: portType.attrs.name ?? '' }), portType);
     for (const binding of childrenNamed(wsdl, 'binding', WSDL_NS)) {
       const soap11 = firstChild(binding, 'binding', SOAP11_BINDING_NS);
       const soap12 = firstChild(binding, 'binding', SOAP12_BINDING_NS);
@@ -95,7 +96,9 @@ export function readWsdl(wsdls: readonly XmlElement[], prefer: SoapVersion): Wsd
     }
     for (const service of childrenNamed(wsdl, 'service', WSDL_NS)) {
       for (const port of childrenNamed(service, 'port', WSDL_NS)) {
-        const address = firstChild(port, 'address', SOAP11_BINDING_NS) ?? firstChild(port, 'address', SOAP12_BINDING_NS);
+        const address =
+          firstChild(port, 'address', SOAP11_BINDING_NS) ??
+          firstChild(port, 'address', SOAP12_BINDING_NS);
         const location = address?.attrs.location;
         if (location && port.attrs.binding) {
           const key = qnameKey(resolveQName(port, port.attrs.binding));
@@ -110,34 +113,54 @@ export function readWsdl(wsdls: readonly XmlElement[], prefer: SoapVersion): Wsd
   const portTypeKeys = [...new Set(bindings.map((binding) => binding.portType))];
   for (const portTypeKey of portTypeKeys) {
     const candidates = bindings.filter((binding) => binding.portType === portTypeKey);
-    const soap = candidates.filter((binding) => binding.version === '1.1' || binding.version === '1.2');
-    for (const skipped of candidates.filter((binding) => binding.version === 'http' || binding.version === 'unknown')) {
-      warnings.push({ path: `binding ${skipped.name}`, message: `Binding ${skipped.name} is not a SOAP binding (${skipped.version === 'http' ? 'HTTP GET/POST' : 'unknown kind'}); it is skipped.` });
+    const soap = candidates.filter(
+      (binding) => binding.version === '1.1' || binding.version === '1.2',
+    );
+    for (const skipped of candidates.filter(
+      (binding) => binding.version === 'http' || binding.version === 'unknown',
+    )) {
+      warnings.push({
+        path: `binding ${skipped.name}`,
+        message: `Binding ${skipped.name} is not a SOAP binding (${skipped.version === 'http' ? 'HTTP GET/POST' : 'unknown kind'}); it is skipped.`,
+      });
     }
     const chosen = soap.find((binding) => binding.version === prefer) ?? soap[0];
     const portType = portTypes.get(portTypeKey);
     if (!chosen || !portType) continue;
     const address = addresses.get(chosen.key);
     defaultAddress ??= address;
-    const bindingOps = new Map(childrenNamed(chosen.element, 'operation', WSDL_NS).map((op) => [op.attrs.name ?? '', op]));
+    const bindingOps = new Map(
+      childrenNamed(chosen.element, 'operation', WSDL_NS).map((op) => [op.attrs.name ?? '', op]),
+    );
     for (const op of childrenNamed(portType, 'operation', WSDL_NS)) {
       const name = op.attrs.name ?? '';
       const bindingOp = bindingOps.get(name);
       const bindingNs = chosen.version === '1.1' ? SOAP11_BINDING_NS : SOAP12_BINDING_NS;
       const soapOp = bindingOp ? firstChild(bindingOp, 'operation', bindingNs) : undefined;
-      const body = bindingOp ? firstChild(firstChild(bindingOp, 'input', WSDL_NS) ?? bindingOp, 'body', bindingNs) : undefined;
+      const body = bindingOp
+        ? firstChild(firstChild(bindingOp, 'input', WSDL_NS) ?? bindingOp, 'body', bindingNs)
+        : undefined;
       const inputEl = firstChild(op, 'input', WSDL_NS);
       const outputEl = firstChild(op, 'output', WSDL_NS);
       if (!bindingOp) {
-        warnings.push({ path: `operation ${name}`, message: `Operation ${name} has no entry in binding ${chosen.name}; it is skipped.` });
+        warnings.push({
+          path: `operation ${name}`,
+          message: `Operation ${name} has no entry in binding ${chosen.name}; it is skipped.`,
+        });
         continue;
       }
       if (body?.attrs.use === 'encoded') {
-        warnings.push({ path: `operation ${name}`, message: `Operation ${name} uses rpc/encoded (SOAP section 5 encoding), which is not supported; it is skipped.` });
+        warnings.push({
+          path: `operation ${name}`,
+          message: `Operation ${name} uses rpc/encoded (SOAP section 5 encoding), which is not supported; it is skipped.`,
+        });
         continue;
       }
       if (!inputEl) {
-        warnings.push({ path: `operation ${name}`, message: `Operation ${name} is a notification (no input); it is skipped.` });
+        warnings.push({
+          path: `operation ${name}`,
+          message: `Operation ${name} is a notification (no input); it is skipped.`,
+        });
         continue;
       }
       const partsOf = (io: XmlElement | undefined): readonly MessagePart[] =>
@@ -145,7 +168,12 @@ export function readWsdl(wsdls: readonly XmlElement[], prefer: SoapVersion): Wsd
       operations.push({
         name,
         soapVersion: chosen.version as SoapVersion,
-        style: soapOp?.attrs.style === 'rpc' ? 'rpc' : soapOp?.attrs.style === 'document' ? 'document' : chosen.style,
+        style:
+          soapOp?.attrs.style === 'rpc'
+            ? 'rpc'
+            : soapOp?.attrs.style === 'document'
+              ? 'document'
+              : chosen.style,
         soapAction: soapOp?.attrs.soapAction ?? '',
         address,
         rpcNamespace: body?.attrs.namespace ?? '',

@@ -9,12 +9,16 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { escapeXml } from './xml.js';
 
-export const WSSE_NS = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
-export const WSU_NS = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd';
-const PROFILE = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0';
+export const WSSE_NS =
+  'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd';
+export const WSU_NS =
+  'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-utility-1.0.xsd';
+const PROFILE =
+  'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-username-token-profile-1.0';
 export const PASSWORD_TEXT = `${PROFILE}#PasswordText`;
 export const PASSWORD_DIGEST = `${PROFILE}#PasswordDigest`;
-const BASE64_BINARY = 'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0#Base64Binary';
+const BASE64_BINARY =
+  'http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-soap-message-security-1.0#Base64Binary';
 
 export interface UsernameTokenOptions {
   username: string;
@@ -25,16 +29,23 @@ export interface UsernameTokenOptions {
 
 /** The digest the profile defines; exported so tests and servers can check a token. */
 export function passwordDigest(nonce: Buffer, created: string, password: string): string {
-  return createHash('sha1').update(Buffer.concat([nonce, Buffer.from(created, 'utf8'), Buffer.from(password, 'utf8')])).digest('base64');
+  return createHash('sha1')
+    .update(Buffer.concat([nonce, Buffer.from(created, 'utf8'), Buffer.from(password, 'utf8')]))
+    .digest('base64');
 }
 
 /** One `wsse:Security` header block, new nonce and timestamp each call. */
-export function createUsernameTokenHeader(options: UsernameTokenOptions, now: Date = new Date()): string {
+export function createUsernameTokenHeader(
+  options: UsernameTokenOptions,
+  now: Date = new Date(),
+): string {
   const nonce = randomBytes(16);
   // Seconds precision with Z, the form the profile's examples and most servers expect.
   const created = `${now.toISOString().slice(0, 19)}Z`;
   const digest = (options.passwordType ?? 'digest') === 'digest';
-  const password = digest ? passwordDigest(nonce, created, options.password) : escapeXml(options.password);
+  const password = digest
+    ? passwordDigest(nonce, created, options.password)
+    : escapeXml(options.password);
   return (
     `<wsse:Security xmlns:wsse="${WSSE_NS}" xmlns:wsu="${WSU_NS}"><wsse:UsernameToken>` +
     `<wsse:Username>${escapeXml(options.username)}</wsse:Username>` +

@@ -43,7 +43,8 @@ export interface XmlElement {
   readonly scope: ReadonlyMap<string, string>;
 }
 
-export type XmlErrorReason = 'doctype' | 'depth' | 'elements' | 'time' | 'encoding' | 'malformed' | 'empty';
+export type XmlErrorReason =
+  'doctype' | 'depth' | 'elements' | 'time' | 'encoding' | 'malformed' | 'empty';
 
 /** XML that this module refuses to read; `reason` says which rule it broke. */
 export class XmlRefusedError extends Error {
@@ -95,11 +96,14 @@ function stripProlog(text: string): string {
 
 /** Escapes text for element content and attribute values; refuses characters XML 1.0 cannot carry. */
 export function escapeXml(value: string): string {
-   
   if (/[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]/.test(value)) {
     throw new RangeError('The value holds a control character that XML 1.0 cannot carry.');
   }
-  return value.replace(/[&<>"']/g, (char) => `&${char === '&' ? 'amp' : char === '<' ? 'lt' : char === '>' ? 'gt' : char === '"' ? 'quot' : 'apos'};`);
+  return value.replace(
+    /[&<>"']/g,
+    (char) =>
+      `&${char === '&' ? 'amp' : char === '<' ? 'lt' : char === '>' ? 'gt' : char === '"' ? 'quot' : 'apos'};`,
+  );
 }
 
 function splitName(name: string): [prefix: string, local: string] {
@@ -108,7 +112,9 @@ function splitName(name: string): [prefix: string, local: string] {
 }
 
 /** The scope above every root: the `xml` prefix is bound by definition. */
-const ROOT_SCOPE: ReadonlyMap<string, string> = new Map([['xml', 'http://www.w3.org/XML/1998/namespace']]);
+const ROOT_SCOPE: ReadonlyMap<string, string> = new Map([
+  ['xml', 'http://www.w3.org/XML/1998/namespace'],
+]);
 
 /** Names that would be dangerous as object keys downstream; refused as element and attribute names. */
 const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
@@ -141,11 +147,19 @@ interface OpenElement {
 
 /** saxes' reasons quote names from the document, which may be of any length: cut them short. */
 const malformed = (why: string, line: number): XmlRefusedError =>
-  new XmlRefusedError('malformed', `The document is not well-formed XML: ${why.length > 100 ? `${why.slice(0, 100)}…` : why} (line ${line}).`);
+  new XmlRefusedError(
+    'malformed',
+    `The document is not well-formed XML: ${why.length > 100 ? `${why.slice(0, 100)}…` : why} (line ${line}).`,
+  );
 
 /** Builds the element for one start tag, in the scope of its parent. */
-function toElement(tag: SaxesTagNS, parentScope: ReadonlyMap<string, string>, line: number): OpenElement {
-  if (RESERVED_NAMES.has(tag.local)) throw malformed(`the element name ${shown(tag.name)} is reserved`, line);
+function toElement(
+  tag: SaxesTagNS,
+  parentScope: ReadonlyMap<string, string>,
+  line: number,
+): OpenElement {
+  if (RESERVED_NAMES.has(tag.local))
+    throw malformed(`the element name ${shown(tag.name)} is reserved`, line);
   let scope = parentScope;
   for (const prefix in tag.ns) {
     if (scope === parentScope) scope = new Map(parentScope);
@@ -155,7 +169,8 @@ function toElement(tag: SaxesTagNS, parentScope: ReadonlyMap<string, string>, li
   for (const name in tag.attributes) {
     const attr = tag.attributes[name];
     if (attr === undefined || attr.prefix === 'xmlns' || name === 'xmlns') continue;
-    if (RESERVED_NAMES.has(attr.local)) throw malformed(`the attribute name ${shown(name)} is reserved`, line);
+    if (RESERVED_NAMES.has(attr.local))
+      throw malformed(`the attribute name ${shown(name)} is reserved`, line);
     attrs[name] = attr.value;
   }
   return { ns: tag.uri, local: tag.local, attrs, children: [], text: '', scope };
@@ -178,13 +193,16 @@ function createTreeBuilder(maxDepth: number, maxElements: number): TreeBuilder {
   let elements = 0;
   parser.on('error', (error) => {
     if (UNDEFINED_ENTITY.test(error.message)) return;
-    if (NO_ROOT.test(error.message)) throw new XmlRefusedError('empty', 'The document has no root element.');
+    if (NO_ROOT.test(error.message))
+      throw new XmlRefusedError('empty', 'The document has no root element.');
     throw malformed(error.message.replace(SAXES_POSITION, ''), parser.line);
   });
   parser.on('opentag', (tag) => {
-    if (stack.length >= maxDepth) throw new XmlRefusedError('depth', `The document nests deeper than ${maxDepth} elements.`);
+    if (stack.length >= maxDepth)
+      throw new XmlRefusedError('depth', `The document nests deeper than ${maxDepth} elements.`);
     elements += 1;
-    if (elements > maxElements) throw new XmlRefusedError('elements', `The document has more than ${maxElements} elements.`);
+    if (elements > maxElements)
+      throw new XmlRefusedError('elements', `The document has more than ${maxElements} elements.`);
     const parent = stack[stack.length - 1];
     const element = toElement(tag, parent ? parent.scope : ROOT_SCOPE, parser.line);
     if (parent) parent.children.push(element);
@@ -214,8 +232,13 @@ function createTreeBuilder(maxDepth: number, maxElements: number): TreeBuilder {
 function prepare(input: string | Buffer): string {
   const text = stripProlog(typeof input === 'string' ? input : input.toString('utf8'));
   // Refused before parsing: a DTD is the only door to external entities and expansion bombs.
-  if (/<!DOCTYPE/i.test(text)) throw new XmlRefusedError('doctype', 'The document declares a DOCTYPE, which is refused.');
-  if (!text.startsWith('<')) throw new XmlRefusedError(text.length === 0 ? 'empty' : 'malformed', 'The document is not XML.');
+  if (/<!DOCTYPE/i.test(text))
+    throw new XmlRefusedError('doctype', 'The document declares a DOCTYPE, which is refused.');
+  if (!text.startsWith('<'))
+    throw new XmlRefusedError(
+      text.length === 0 ? 'empty' : 'malformed',
+      'The document is not XML.',
+    );
   return text;
 }
 
@@ -226,7 +249,10 @@ function prepare(input: string | Buffer): string {
  */
 export function parseXml(input: string | Buffer, options: ParseXmlOptions = {}): XmlElement {
   const text = prepare(input);
-  const builder = createTreeBuilder(options.maxDepth ?? XML_DEFAULTS.maxDepth, options.maxElements ?? Number.POSITIVE_INFINITY);
+  const builder = createTreeBuilder(
+    options.maxDepth ?? XML_DEFAULTS.maxDepth,
+    options.maxElements ?? Number.POSITIVE_INFINITY,
+  );
   builder.parser.write(text);
   return builder.finish();
 }
@@ -245,9 +271,15 @@ export interface SliceOptions extends ParseXmlOptions {
  * the number of elements.
  * @throws XmlRefusedError as parseXml, and with reason "time" past `maxParseMs`
  */
-export async function parseXmlInSlices(input: string, options: SliceOptions = {}): Promise<XmlElement> {
+export async function parseXmlInSlices(
+  input: string,
+  options: SliceOptions = {},
+): Promise<XmlElement> {
   const text = prepare(input);
-  const builder = createTreeBuilder(options.maxDepth ?? XML_DEFAULTS.maxDepth, options.maxElements ?? XML_DEFAULTS.maxElements);
+  const builder = createTreeBuilder(
+    options.maxDepth ?? XML_DEFAULTS.maxDepth,
+    options.maxElements ?? XML_DEFAULTS.maxElements,
+  );
   const maxParseMs = options.maxParseMs ?? XML_DEFAULTS.maxParseMs;
   const sliceChars = options.sliceChars ?? XML_DEFAULTS.sliceChars;
   let spentMs = 0;
@@ -255,7 +287,8 @@ export async function parseXmlInSlices(input: string, options: SliceOptions = {}
     const started = performance.now();
     builder.parser.write(text.slice(at, at + sliceChars));
     spentMs += performance.now() - started;
-    if (spentMs > maxParseMs) throw new XmlRefusedError('time', `The document took more than ${maxParseMs} ms to parse.`);
+    if (spentMs > maxParseMs)
+      throw new XmlRefusedError('time', `The document took more than ${maxParseMs} ms to parse.`);
     if (at + sliceChars < text.length) await new Promise<void>((resolve) => setImmediate(resolve));
   }
   return builder.finish();
@@ -263,11 +296,19 @@ export async function parseXmlInSlices(input: string, options: SliceOptions = {}
 
 /** Children of `element` with this namespace (or any, when `ns` is undefined) and local name. */
 export function childrenNamed(element: XmlElement, local: string, ns?: string): XmlElement[] {
-  return element.children.filter((child) => child.local === local && (ns === undefined || child.ns === ns));
+  return element.children.filter(
+    (child) => child.local === local && (ns === undefined || child.ns === ns),
+  );
 }
 
-export function firstChild(element: XmlElement, local: string, ns?: string): XmlElement | undefined {
-  return element.children.find((child) => child.local === local && (ns === undefined || child.ns === ns));
+export function firstChild(
+  element: XmlElement,
+  local: string,
+  ns?: string,
+): XmlElement | undefined {
+  return element.children.find(
+    (child) => child.local === local && (ns === undefined || child.ns === ns),
+  );
 }
 
 /** A resolved qualified name, written `{ns}local` when used as a map key. */

@@ -8,9 +8,13 @@ export function claimTests(setup: Setup): void {
     it('lets only the owner record progress; anyone else gets WRITE_NOT_CLAIMED', async () => {
       const { journal } = await setup();
       const { write } = await journal.begin(orderPlan(), { owner: 'gw-a', leaseMs: LEASE_MS });
-      expect(await codeOf(journal.transition(write.id, 'gw-b', { state: 'running' }))).toBe('WRITE_NOT_CLAIMED');
+      expect(await codeOf(journal.transition(write.id, 'gw-b', { state: 'running' }))).toBe(
+        'WRITE_NOT_CLAIMED',
+      );
       await journal.transition(write.id, 'gw-a', { state: 'running' });
-      expect(await codeOf(journal.recordStep(write.id, 'gw-b', 0, { state: 'sent' }))).toBe('WRITE_NOT_CLAIMED');
+      expect(await codeOf(journal.recordStep(write.id, 'gw-b', 0, { state: 'sent' }))).toBe(
+        'WRITE_NOT_CLAIMED',
+      );
       expect(await journal.claim(write.id, 'gw-b', LEASE_MS)).toBeNull();
       expect((await journal.get(write.id))?.steps[0]?.attempts).toBe(0);
     });
@@ -21,13 +25,19 @@ export function claimTests(setup: Setup): void {
       await journal.transition(write.id, 'gw-a', { state: 'running' });
       clock.advance(LEASE_MS - 1);
       expect(await journal.claim(write.id, 'gw-b', LEASE_MS)).toBeNull();
-      expect((await journal.claim(write.id, 'gw-a', LEASE_MS))?.claimExpiresAt).toBe(clock.now() + LEASE_MS); // renewed
+      expect((await journal.claim(write.id, 'gw-a', LEASE_MS))?.claimExpiresAt).toBe(
+        clock.now() + LEASE_MS,
+      ); // renewed
       clock.advance(LEASE_MS);
       const taken = await journal.claim(write.id, 'gw-b', LEASE_MS);
       expect(taken).toMatchObject({ claimOwner: 'gw-b', state: 'running' });
-      expect(await codeOf(journal.recordStep(write.id, 'gw-a', 0, { state: 'sent' }))).toBe('WRITE_NOT_CLAIMED');
+      expect(await codeOf(journal.recordStep(write.id, 'gw-a', 0, { state: 'sent' }))).toBe(
+        'WRITE_NOT_CLAIMED',
+      );
       await journal.recordStep(write.id, 'gw-b', 0, { state: 'sent' });
-      const claims = (await journal.audit({ writeId: write.id })).filter((entry) => entry.event === 'claimed');
+      const claims = (await journal.audit({ writeId: write.id })).filter(
+        (entry) => entry.event === 'claimed',
+      );
       expect(claims.map((entry) => entry.actor)).toEqual(['gw-b']);
     });
 
@@ -37,7 +47,9 @@ export function claimTests(setup: Setup): void {
       const parked = await runToDeadLetter(journal, orderPlan());
       expect(await journal.claim(done.id, 'gw-b', LEASE_MS)).toBeNull();
       expect(await journal.claim(parked.id, 'gw-b', LEASE_MS)).toBeNull();
-      expect(await codeOf(journal.claim('no-such-write', 'gw-b', LEASE_MS))).toBe('WRITE_NOT_FOUND');
+      expect(await codeOf(journal.claim('no-such-write', 'gw-b', LEASE_MS))).toBe(
+        'WRITE_NOT_FOUND',
+      );
       const { write } = await journal.begin(orderPlan(), { owner: 'gw-a', leaseMs: LEASE_MS });
       await journal.release(write.id, 'gw-b'); // not the owner: nothing happens
       expect((await journal.get(write.id))?.claimOwner).toBe('gw-a');
@@ -55,14 +67,36 @@ export function claimTests(setup: Setup): void {
       }
       await runToSuccess(journal, orderPlan(), 'gw-dead');
       await runToDeadLetter(journal, orderPlan(), 'gw-dead');
-      const { write: live } = await journal.begin(orderPlan(), { owner: 'gw-alive', leaseMs: 10 * LEASE_MS });
-      expect(await journal.claimUnfinished({ owner: 'gw-b', leaseMs: LEASE_MS, olderThanMs: 0 })).toHaveLength(0); // leases still live
+      const { write: live } = await journal.begin(orderPlan(), {
+        owner: 'gw-alive',
+        leaseMs: 10 * LEASE_MS,
+      });
+      expect(
+        await journal.claimUnfinished({ owner: 'gw-b', leaseMs: LEASE_MS, olderThanMs: 0 }),
+      ).toHaveLength(0); // leases still live
       clock.advance(LEASE_MS);
-      expect(await journal.claimUnfinished({ owner: 'gw-b', leaseMs: LEASE_MS, olderThanMs: 10 * LEASE_MS })).toHaveLength(0); // not idle long enough
-      const first = await journal.claimUnfinished({ owner: 'gw-b', leaseMs: LEASE_MS, olderThanMs: 1000, limit: 3 });
+      expect(
+        await journal.claimUnfinished({
+          owner: 'gw-b',
+          leaseMs: LEASE_MS,
+          olderThanMs: 10 * LEASE_MS,
+        }),
+      ).toHaveLength(0); // not idle long enough
+      const first = await journal.claimUnfinished({
+        owner: 'gw-b',
+        leaseMs: LEASE_MS,
+        olderThanMs: 1000,
+        limit: 3,
+      });
       expect(first.map((write) => write.id)).toEqual(ids.slice(0, 3));
-      expect(first.every((write) => write.claimOwner === 'gw-b' && write.steps.length === 3)).toBe(true);
-      const rest = await journal.claimUnfinished({ owner: 'gw-c', leaseMs: LEASE_MS, olderThanMs: 1000 });
+      expect(first.every((write) => write.claimOwner === 'gw-b' && write.steps.length === 3)).toBe(
+        true,
+      );
+      const rest = await journal.claimUnfinished({
+        owner: 'gw-c',
+        leaseMs: LEASE_MS,
+        olderThanMs: 1000,
+      });
       expect(rest.map((write) => write.id)).toEqual(ids.slice(3));
       expect((await journal.get(live.id))?.claimOwner).toBe('gw-alive');
     });

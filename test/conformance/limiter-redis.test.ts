@@ -16,11 +16,22 @@ beforeAll(async () => {
 limiterSuite('redis', {
   shared: true,
   async create(prefix) {
-    return track(await createRedisLimiterStore({ url: redis.url, keyPrefix: prefix, logger }), 'limiter store');
+    return track(
+      await createRedisLimiterStore({ url: redis.url, keyPrefix: prefix, logger }),
+      'limiter store',
+    );
   },
   async createFailing(prefix) {
     // Nothing listens on that port: Redis is down from start-up on.
     const [port] = await freePorts(1);
-    return track(await createRedisLimiterStore({ url: `redis://127.0.0.1:${port}`, keyPrefix: prefix, logger, connectTimeoutMs: 200 }), 'limiter store on a closed port');
+    return track(
+      await createRedisLimiterStore({
+        url: `redis://127.0.0.1:${port}`,
+        keyPrefix: prefix,
+        logger,
+        connectTimeoutMs: 200,
+      }),
+      'limiter store on a closed port',
+    );
   },
 });

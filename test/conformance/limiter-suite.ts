@@ -62,25 +62,35 @@ export function limiterSuite(name: string, subject: LimiterSubject): void {
     });
 
     // Registered only for engines shared by several instances: the memory store has no second instance to share with.
-    if (subject.shared) it('shares counters between two stores on one engine (two gateway instances)', async () => {
-      const prefix = fresh('shared');
-      const one = (await subject.create(prefix)).counter({ name: 'p:requests', points: 4, windowSeconds: 60 });
-      const two = (await subject.create(prefix)).counter({ name: 'p:requests', points: 4, windowSeconds: 60 });
-      const allowed = [];
-      for (let i = 0; i < 3; i += 1) {
-        allowed.push((await one.consume('caller', 1)).allowed);
-        allowed.push((await two.consume('caller', 1)).allowed);
-      }
-      expect(allowed.filter(Boolean)).toHaveLength(4);
-    });
+    if (subject.shared)
+      it('shares counters between two stores on one engine (two gateway instances)', async () => {
+        const prefix = fresh('shared');
+        const one = (await subject.create(prefix)).counter({
+          name: 'p:requests',
+          points: 4,
+          windowSeconds: 60,
+        });
+        const two = (await subject.create(prefix)).counter({
+          name: 'p:requests',
+          points: 4,
+          windowSeconds: 60,
+        });
+        const allowed = [];
+        for (let i = 0; i < 3; i += 1) {
+          allowed.push((await one.consume('caller', 1)).allowed);
+          allowed.push((await two.consume('caller', 1)).allowed);
+        }
+        expect(allowed.filter(Boolean)).toHaveLength(4);
+      });
 
     // Registered only for adapters with an engine that can be down.
-    if (subject.createFailing !== undefined) it('still limits, per instance, when its engine is down', async () => {
-      const store = await subject.createFailing!(fresh('down'));
-      const counter = store.counter({ name: 'p:requests', points: 2, windowSeconds: 60 });
-      const allowed = [];
-      for (let i = 0; i < 3; i += 1) allowed.push((await counter.consume('a', 1)).allowed);
-      expect(allowed).toEqual([true, true, false]);
-    });
+    if (subject.createFailing !== undefined)
+      it('still limits, per instance, when its engine is down', async () => {
+        const store = await subject.createFailing!(fresh('down'));
+        const counter = store.counter({ name: 'p:requests', points: 2, windowSeconds: 60 });
+        const allowed = [];
+        for (let i = 0; i < 3; i += 1) allowed.push((await counter.consume('a', 1)).allowed);
+        expect(allowed).toEqual([true, true, false]);
+      });
   });
 }

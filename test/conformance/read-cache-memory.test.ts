@@ -1,5 +1,10 @@
 // The read cache's conformance suite on the embedded store (Keyv over a bounded LRU).
-import { createMemoryStore, createReadCache, createReadCacheOver, type CacheStore } from '../../gateway/cache/index.js';
+import {
+  createMemoryStore,
+  createReadCache,
+  createReadCacheOver,
+  type CacheStore,
+} from '../../gateway/cache/index.js';
 import { createLogger } from '../../gateway/index.js';
 import { readCacheSuite } from './read-cache-suite.js';
 
@@ -16,7 +21,15 @@ const downStore: CacheStore = {
 
 readCacheSuite('memory', {
   tiered: false,
-  create: (options = {}) => createReadCache({ store: 'memory', maxEntries: 1_000, maxBytes: 1024 * 1024, keyPrefix: 'test:', logger, ...options }),
+  create: (options = {}) =>
+    createReadCache({
+      store: 'memory',
+      maxEntries: 1_000,
+      maxBytes: 1024 * 1024,
+      keyPrefix: 'test:',
+      logger,
+      ...options,
+    }),
   createFailing: async () => createReadCacheOver({ store: downStore, storeName: 'down', logger }),
   createStore: async () => createMemoryStore({ maxEntries: 1_000, maxBytes: 1024 * 1024 }),
 });

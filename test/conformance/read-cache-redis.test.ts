@@ -21,19 +21,47 @@ readCacheSuite('redis', {
   tiered: true,
   async create(options = {}) {
     caches += 1;
-    const cache = await createReadCache({ store: 'redis', redisUrl: redis.url, maxEntries: 1_000, maxBytes: 1024 * 1024, keyPrefix: `suite-${caches}:`, logger, ...options });
+    const cache = await createReadCache({
+      store: 'redis',
+      redisUrl: redis.url,
+      maxEntries: 1_000,
+      maxBytes: 1024 * 1024,
+      keyPrefix: `suite-${caches}:`,
+      logger,
+      ...options,
+    });
     return track(cache, 'read cache');
   },
   async createFailing() {
     // Nothing listens on that port: Redis is down from start-up on.
     const [port] = await freePorts(1);
-    const cache = await createReadCache({ store: 'redis', redisUrl: `redis://127.0.0.1:${port}`, maxEntries: 1_000, maxBytes: 1024 * 1024, keyPrefix: 'down:', logger, connectTimeoutMs: 200 });
+    const cache = await createReadCache({
+      store: 'redis',
+      redisUrl: `redis://127.0.0.1:${port}`,
+      maxEntries: 1_000,
+      maxBytes: 1024 * 1024,
+      keyPrefix: 'down:',
+      logger,
+      connectTimeoutMs: 200,
+    });
     return track(cache, 'read cache on a closed port');
   },
   async createStore() {
     // The Redis store alone (no memory tier), on a fresh key prefix.
     caches += 1;
-    const connection = track(await connectRedis({ url: redis.url, connectTimeoutMs: 2_000, operationTimeoutMs: 2_000, logger }), 'redis connection');
-    return createRedisStore({ client: connection.client, keyPrefix: `store-${caches}:`, operationTimeoutMs: 2_000 });
+    const connection = track(
+      await connectRedis({
+        url: redis.url,
+        connectTimeoutMs: 2_000,
+        operationTimeoutMs: 2_000,
+        logger,
+      }),
+      'redis connection',
+    );
+    return createRedisStore({
+      client: connection.client,
+      keyPrefix: `store-${caches}:`,
+      operationTimeoutMs: 2_000,
+    });
   },
 });

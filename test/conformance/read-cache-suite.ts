@@ -7,7 +7,13 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
-import type { CacheEntry, CacheStore, CacheTicket, ReadCache, ReadCacheOptions } from '../../gateway/cache/index.js';
+import type {
+  CacheEntry,
+  CacheStore,
+  CacheTicket,
+  ReadCache,
+  ReadCacheOptions,
+} from '../../gateway/cache/index.js';
 
 export interface ReadCacheSubject {
   /** True when a shared store sits behind a memory tier (entries evicted from memory are still served). */
@@ -16,7 +22,9 @@ export interface ReadCacheSubject {
    * A new cache on an empty store (or a fresh `keyPrefix` of a shared one);
    * the runner registers it for cleanup. Unset options take the suite's choice.
    */
-  create(options?: Partial<Pick<ReadCacheOptions, 'maxEntries' | 'maxBytes' | 'keyPrefix'>>): Promise<ReadCache>;
+  create(
+    options?: Partial<Pick<ReadCacheOptions, 'maxEntries' | 'maxBytes' | 'keyPrefix'>>,
+  ): Promise<ReadCache>;
   /** A cache whose store fails every operation (an engine that is down). */
   createFailing(): Promise<ReadCache>;
   /** The bare store the cache sits on (CacheStore, store.ts), empty; the runner registers it for cleanup. */
@@ -24,12 +32,28 @@ export interface ReadCacheSubject {
 }
 
 /** An entry fresh for `freshMs` and kept for `staleMs` more. */
-export function entryOf(value: unknown, tags: readonly string[] = [], freshMs = 60_000, staleMs = 0): CacheEntry {
+export function entryOf(
+  value: unknown,
+  tags: readonly string[] = [],
+  freshMs = 60_000,
+  staleMs = 0,
+): CacheEntry {
   const now = Date.now();
-  return { value, storedAt: now, freshUntil: now + freshMs, staleUntil: now + freshMs + staleMs, tags };
+  return {
+    value,
+    storedAt: now,
+    freshUntil: now + freshMs,
+    staleUntil: now + freshMs + staleMs,
+    tags,
+  };
 }
 
-async function put(cache: ReadCache, key: string, entry: CacheEntry, ticket?: CacheTicket): Promise<void> {
+async function put(
+  cache: ReadCache,
+  key: string,
+  entry: CacheEntry,
+  ticket?: CacheTicket,
+): Promise<void> {
   await cache.setMany([{ key, entry, ticket: ticket ?? (await cache.ticket(entry.tags)) }]);
 }
 
@@ -51,7 +75,10 @@ export function readCacheSuite(name: string, subject: ReadCacheSubject): void {
           flags: [true, false],
           nested: { list: [{ a: null }, [], {}], empty: '' },
         };
-        const entry: CacheEntry = { ...entryOf(value, ['Product:SKU-1']), http: { v: 1, resh: { etag: '"abc"' } } };
+        const entry: CacheEntry = {
+          ...entryOf(value, ['Product:SKU-1']),
+          http: { v: 1, resh: { etag: '"abc"' } },
+        };
         await put(cache, 'storefront:getProduct:{"sku":"SKU-1"}', entry);
         const read = await one(cache, 'storefront:getProduct:{"sku":"SKU-1"}');
         expect(read).toEqual(entry);
@@ -74,7 +101,12 @@ export function readCacheSuite(name: string, subject: ReadCacheSubject): void {
           { key: 'k1', entry: first, ticket: await cache.ticket([]) },
           { key: 'k3', entry: third, ticket: await cache.ticket([]) },
         ]);
-        expect(await cache.getMany(['k3', 'k2', 'k1', 'k3'])).toEqual([third, undefined, first, third]);
+        expect(await cache.getMany(['k3', 'k2', 'k1', 'k3'])).toEqual([
+          third,
+          undefined,
+          first,
+          third,
+        ]);
         expect(await cache.getMany([])).toEqual([]);
       });
 
@@ -83,7 +115,10 @@ export function readCacheSuite(name: string, subject: ReadCacheSubject): void {
         await put(cache, 'a', entryOf('a'));
         await put(cache, 'b', entryOf('b'));
         await cache.deleteKeys(['a', 'not-there']);
-        expect((await cache.getMany(['a', 'b'])).map((entry) => entry?.value)).toEqual([undefined, 'b']);
+        expect((await cache.getMany(['a', 'b'])).map((entry) => entry?.value)).toEqual([
+          undefined,
+          'b',
+        ]);
       });
     });
 
@@ -93,13 +128,22 @@ export function readCacheSuite(name: string, subject: ReadCacheSubject): void {
         await put(cache, 'short', entryOf('short', [], 60, 40)); // gone 100 ms from now
         await put(cache, 'long', entryOf('long', [], 60_000));
         await sleep(250);
-        expect((await cache.getMany(['short', 'long'])).map((entry) => entry?.value)).toEqual([undefined, 'long']);
+        expect((await cache.getMany(['short', 'long'])).map((entry) => entry?.value)).toEqual([
+          undefined,
+          'long',
+        ]);
       });
 
       it('serves an entry past freshUntil until staleUntil (the step decides how to use it)', async () => {
         const cache = await subject.create();
         const now = Date.now();
-        const stale: CacheEntry = { value: 'stale', storedAt: now - 10_000, freshUntil: now - 5_000, staleUntil: now + 60_000, tags: [] };
+        const stale: CacheEntry = {
+          value: 'stale',
+          storedAt: now - 10_000,
+          freshUntil: now - 5_000,
+          staleUntil: now + 60_000,
+          tags: [],
+        };
         await put(cache, 'stale', stale);
         expect(await one(cache, 'stale')).toEqual(stale);
       });
@@ -107,7 +151,13 @@ export function readCacheSuite(name: string, subject: ReadCacheSubject): void {
       it('refuses an entry that is already past staleUntil', async () => {
         const cache = await subject.create();
         const now = Date.now();
-        await put(cache, 'dead', { value: 'dead', storedAt: now - 2_000, freshUntil: now - 1_000, staleUntil: now - 1, tags: [] });
+        await put(cache, 'dead', {
+          value: 'dead',
+          storedAt: now - 2_000,
+          freshUntil: now - 1_000,
+          staleUntil: now - 1,
+          tags: [],
+        });
         expect(await one(cache, 'dead')).toBeUndefined();
         expect(cache.stats().refused).toBe(1);
         expect(cache.stats().sets).toBe(0);
@@ -122,7 +172,11 @@ export function readCacheSuite(name: string, subject: ReadCacheSubject): void {
         await put(cache, 'other', entryOf(3, ['Product:SKU-2']));
         await put(cache, 'untagged', entryOf(4));
         await cache.invalidateTags(['Product:SKU-1', 'Customer:never-used']);
-        expect((await cache.getMany(['price', 'stock', 'other', 'untagged'])).map((entry) => entry?.value)).toEqual([undefined, undefined, 3, 4]);
+        expect(
+          (await cache.getMany(['price', 'stock', 'other', 'untagged'])).map(
+            (entry) => entry?.value,
+          ),
+        ).toEqual([undefined, undefined, 3, 4]);
       });
 
       it('stores again after an invalidation with a ticket taken after it', async () => {
@@ -141,7 +195,10 @@ export function readCacheSuite(name: string, subject: ReadCacheSubject): void {
           { key: 'both', entry: entryOf('both', ['Product:SKU-1', 'Product:SKU-2']), ticket },
           { key: 'first', entry: entryOf('first', ['Product:SKU-1']), ticket },
         ]);
-        expect((await cache.getMany(['both', 'first'])).map((entry) => entry?.value)).toEqual([undefined, 'first']);
+        expect((await cache.getMany(['both', 'first'])).map((entry) => entry?.value)).toEqual([
+          undefined,
+          'first',
+        ]);
         expect(cache.stats().refused).toBe(1);
         expect(cache.stats().sets).toBe(1);
       });
@@ -151,7 +208,9 @@ export function readCacheSuite(name: string, subject: ReadCacheSubject): void {
         const ticket = await cache.ticket(['Order:O-1']);
         await cache.setMany([{ key: 'order', entry: entryOf('order', ['Order:O-1']), ticket }]);
         await cache.invalidateTags(['Order:O-1']);
-        await cache.setMany([{ key: 'order-again', entry: entryOf('again', ['Order:O-1']), ticket }]);
+        await cache.setMany([
+          { key: 'order-again', entry: entryOf('again', ['Order:O-1']), ticket },
+        ]);
         expect(await cache.getMany(['order', 'order-again'])).toEqual([undefined, undefined]);
       });
 
@@ -165,7 +224,11 @@ export function readCacheSuite(name: string, subject: ReadCacheSubject): void {
           { key: 'wider', entry: entryOf('y', ['Product:SKU-1', 'Product:SKU-9']), ticket: narrow },
           { key: 'forged', entry: entryOf('z', []), ticket: { tags: [] } },
         ]);
-        expect(await cache.getMany(['foreign', 'wider', 'forged'])).toEqual([undefined, undefined, undefined]);
+        expect(await cache.getMany(['foreign', 'wider', 'forged'])).toEqual([
+          undefined,
+          undefined,
+          undefined,
+        ]);
         expect(cache.stats().refused).toBe(3);
       });
     });
@@ -173,24 +236,40 @@ export function readCacheSuite(name: string, subject: ReadCacheSubject): void {
     describe('the store contract: setIfAbsent', () => {
       it('writes an absent key and answers its value; a present key keeps its value and answers it', async () => {
         const store = await subject.createStore();
-        expect(await store.setIfAbsent([{ key: 't:new', value: 'first', ttlMs: 60_000 }])).toEqual(['first']);
+        expect(await store.setIfAbsent([{ key: 't:new', value: 'first', ttlMs: 60_000 }])).toEqual([
+          'first',
+        ]);
         await store.setMany([{ key: 't:held', value: 'held', ttlMs: 60_000 }]);
-        expect(await store.setIfAbsent([{ key: 't:new', value: 'second', ttlMs: 60_000 }, { key: 't:held', value: 'other', ttlMs: 60_000 }])).toEqual(['first', 'held']);
-        expect((await store.getMany(['t:new', 't:held'])).map((stored) => stored?.value)).toEqual(['first', 'held']);
+        expect(
+          await store.setIfAbsent([
+            { key: 't:new', value: 'second', ttlMs: 60_000 },
+            { key: 't:held', value: 'other', ttlMs: 60_000 },
+          ]),
+        ).toEqual(['first', 'held']);
+        expect((await store.getMany(['t:new', 't:held'])).map((stored) => stored?.value)).toEqual([
+          'first',
+          'held',
+        ]);
       });
 
       it('treats an expired value as absent, and what it writes expires', async () => {
         const store = await subject.createStore();
         await store.setMany([{ key: 't:old', value: 'old', ttlMs: 50 }]);
         await sleep(200);
-        expect(await store.setIfAbsent([{ key: 't:old', value: 'new', ttlMs: 50 }])).toEqual(['new']);
+        expect(await store.setIfAbsent([{ key: 't:old', value: 'new', ttlMs: 50 }])).toEqual([
+          'new',
+        ]);
         await sleep(200);
         expect(await store.getMany(['t:old'])).toEqual([undefined]);
       });
 
       it('of many writers racing on one key, one wins and every writer is told the same value', async () => {
         const store = await subject.createStore();
-        const answers = await Promise.all(Array.from({ length: 20 }, (_, writer) => store.setIfAbsent([{ key: 't:raced', value: `writer-${writer}`, ttlMs: 60_000 }])));
+        const answers = await Promise.all(
+          Array.from({ length: 20 }, (_, writer) =>
+            store.setIfAbsent([{ key: 't:raced', value: `writer-${writer}`, ttlMs: 60_000 }]),
+          ),
+        );
         const winners = new Set(answers.map(([value]) => value));
         expect(winners.size).toBe(1);
         expect((await store.getMany(['t:raced']))[0]?.value).toBe([...winners][0]);
@@ -198,15 +277,25 @@ export function readCacheSuite(name: string, subject: ReadCacheSubject): void {
     });
 
     describe('tickets taken at once', () => {
-      it('agree on a new tag\'s version, so entries stored with each are all served', async () => {
+      it("agree on a new tag's version, so entries stored with each are all served", async () => {
         const cache = await subject.create();
         const tags = ['Product:SKU-NEW-1', 'Product:SKU-NEW-2'];
         // Not serialised (cache-tickets.ts is the pipeline's, not the cache's): every ticket sees no version yet.
         const tickets = await Promise.all(Array.from({ length: 8 }, () => cache.ticket(tags)));
-        await cache.setMany(tickets.map((ticket, index) => ({ key: `k${index}`, entry: entryOf(index, tags), ticket })));
+        await cache.setMany(
+          tickets.map((ticket, index) => ({
+            key: `k${index}`,
+            entry: entryOf(index, tags),
+            ticket,
+          })),
+        );
         expect(cache.stats().refused).toBe(0);
         expect(cache.stats().sets).toBe(8);
-        expect((await cache.getMany(tickets.map((_, index) => `k${index}`))).map((entry) => entry?.value)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+        expect(
+          (await cache.getMany(tickets.map((_, index) => `k${index}`))).map(
+            (entry) => entry?.value,
+          ),
+        ).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
       });
     });
 
@@ -231,7 +320,9 @@ export function readCacheSuite(name: string, subject: ReadCacheSubject): void {
         const before = cache.stats().memoryTierHits;
         await put(cache, 'k4', entryOf('k4'));
         await put(cache, 'k5', entryOf('k5'));
-        const read = (await cache.getMany(['k1', 'k2', 'k3', 'k4', 'k5'])).map((entry) => entry?.value);
+        const read = (await cache.getMany(['k1', 'k2', 'k3', 'k4', 'k5'])).map(
+          (entry) => entry?.value,
+        );
         if (subject.tiered) {
           expect(read).toEqual(['k1', 'k2', 'k3', 'k4', 'k5']); // Redis still has all of them
           expect(cache.stats().memoryTierHits - before).toBe(3); // k1, k4, k5 from memory
@@ -246,7 +337,9 @@ export function readCacheSuite(name: string, subject: ReadCacheSubject): void {
         for (const key of ['b1', 'b2', 'b3', 'b4']) await put(cache, key, entryOf(`${key}${big}`));
         await put(cache, 'huge', entryOf('y'.repeat(5_000)));
         const before = cache.stats().memoryTierHits;
-        const read = (await cache.getMany(['b1', 'b2', 'b3', 'b4', 'huge'])).map((entry) => (entry === undefined ? undefined : String(entry.value).slice(0, 2)));
+        const read = (await cache.getMany(['b1', 'b2', 'b3', 'b4', 'huge'])).map((entry) =>
+          entry === undefined ? undefined : String(entry.value).slice(0, 2),
+        );
         if (subject.tiered) {
           expect(read).toEqual(['b1', 'b2', 'b3', 'b4', 'yy']);
           expect(cache.stats().memoryTierHits - before).toBe(2); // b3, b4
@@ -260,7 +353,9 @@ export function readCacheSuite(name: string, subject: ReadCacheSubject): void {
       it('is a miss, never a rejection, and every failure is counted', async () => {
         const cache = await subject.createFailing();
         const ticket = await cache.ticket(['Product:SKU-1']);
-        await expect(cache.setMany([{ key: 'k', entry: entryOf('v', ['Product:SKU-1']), ticket }])).resolves.toBeUndefined();
+        await expect(
+          cache.setMany([{ key: 'k', entry: entryOf('v', ['Product:SKU-1']), ticket }]),
+        ).resolves.toBeUndefined();
         await expect(cache.getMany(['k', 'j'])).resolves.toEqual([undefined, undefined]);
         await expect(cache.invalidateTags(['Product:SKU-1'])).resolves.toBeUndefined();
         await expect(cache.deleteKeys(['k'])).resolves.toBeUndefined();

@@ -14,8 +14,19 @@ export interface TokenStoreTarget {
 const HOUR = 3_600_000;
 const T0 = 1_800_000_000_000;
 
-function token(jti: string, overrides: Partial<Omit<IssuedToken, 'revokedAt'>> = {}): Omit<IssuedToken, 'revokedAt'> {
-  return { jti, partner: 'acme', scopes: ['catalog:read', 'orders:read'], plan: 'gold', issuedAt: T0, expiresAt: T0 + 24 * HOUR, ...overrides };
+function token(
+  jti: string,
+  overrides: Partial<Omit<IssuedToken, 'revokedAt'>> = {},
+): Omit<IssuedToken, 'revokedAt'> {
+  return {
+    jti,
+    partner: 'acme',
+    scopes: ['catalog:read', 'orders:read'],
+    plan: 'gold',
+    issuedAt: T0,
+    expiresAt: T0 + 24 * HOUR,
+    ...overrides,
+  };
 }
 
 export function tokenStoreSuite(name: string, target: TokenStoreTarget): void {
@@ -50,7 +61,9 @@ export function tokenStoreSuite(name: string, target: TokenStoreTarget): void {
     it('refuses a second record with the same jti (TOKEN_STORE_UNAVAILABLE) and keeps the first', async () => {
       const { store } = await setup();
       await store.record(token('dup'));
-      await expect(store.record(token('dup', { partner: 'other' }))).rejects.toMatchObject({ code: 'TOKEN_STORE_UNAVAILABLE' });
+      await expect(store.record(token('dup', { partner: 'other' }))).rejects.toMatchObject({
+        code: 'TOKEN_STORE_UNAVAILABLE',
+      });
       expect((await store.get('dup'))?.partner).toBe('acme');
     });
 
@@ -59,11 +72,18 @@ export function tokenStoreSuite(name: string, target: TokenStoreTarget): void {
       const now = Date.now();
       await store.record(token('old', { issuedAt: now - 2 * HOUR, expiresAt: now + HOUR }));
       await store.record(token('new', { issuedAt: now - HOUR, expiresAt: now + HOUR }));
-      await store.record(token('other', { partner: 'globex', issuedAt: now, expiresAt: now + HOUR }));
+      await store.record(
+        token('other', { partner: 'globex', issuedAt: now, expiresAt: now + HOUR }),
+      );
       await store.record(token('gone', { issuedAt: now - 3 * HOUR, expiresAt: now - HOUR }));
       expect((await store.list()).map((t) => t.jti)).toEqual(['other', 'new', 'old']);
       expect((await store.list({ partner: 'acme' })).map((t) => t.jti)).toEqual(['new', 'old']);
-      expect((await store.list({ includeExpired: true })).map((t) => t.jti)).toEqual(['other', 'new', 'old', 'gone']);
+      expect((await store.list({ includeExpired: true })).map((t) => t.jti)).toEqual([
+        'other',
+        'new',
+        'old',
+        'gone',
+      ]);
       expect((await store.list({ limit: 1 })).map((t) => t.jti)).toEqual(['other']);
     });
 

@@ -11,7 +11,14 @@ import { join } from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { catalogue } from '../../demo/index.js';
-import { startGatewayOn, startSystems, track, unifiedDemoConfig, useHarness, type TestGateway } from '../harness/index.js';
+import {
+  startGatewayOn,
+  startSystems,
+  track,
+  unifiedDemoConfig,
+  useHarness,
+  type TestGateway,
+} from '../harness/index.js';
 
 useHarness();
 
@@ -28,11 +35,21 @@ let page: Page;
 const blocked: string[] = [];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: run 'bash scripts/test-prerequisites.sh' (npm test does) or set CHROMIUM_PATH.`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `No Chromium at ${CHROMIUM}: run 'bash scripts/test-prerequisites.sh' (npm test does) or set CHROMIUM_PATH.`,
+    );
   const systems = await startSystems(['storefront', 'erp', 'billing']);
   const examples = new URL('../../schema/examples/', import.meta.url);
-  const defaultTabs = readdirSync(examples).sort().map((name) => ({ query: readFileSync(new URL(name, examples), 'utf8') }));
-  gateway = await startGatewayOn(unifiedDemoConfig(systems, { playground: { title: 'Switchboard e2e', defaultTabs }, endpoints: { sources: 'read-only' } }));
+  const defaultTabs = readdirSync(examples)
+    .sort()
+    .map((name) => ({ query: readFileSync(new URL(name, examples), 'utf8') }));
+  gateway = await startGatewayOn(
+    unifiedDemoConfig(systems, {
+      playground: { title: 'Switchboard e2e', defaultTabs },
+      endpoints: { sources: 'read-only' },
+    }),
+  );
   const profile = await mkdtemp(join(tmpdir(), 'switchboard-chromium-'));
   // A fresh profile per run: nothing cached from another run can make the page look offline-ready.
   track({ close: () => rm(profile, { recursive: true, force: true }) }, 'chromium profile');
@@ -40,7 +57,15 @@ beforeAll(async () => {
     executablePath: CHROMIUM,
     headless: true,
     viewport: { width: 1280, height: 720 },
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-quic', '--disable-sync'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-quic',
+      '--disable-sync',
+    ],
   });
   let closed: Promise<void> | undefined;
   track({ close: () => (closed ??= context.close()) }, 'chromium');
@@ -66,14 +91,21 @@ describe('playground', { timeout: 90_000 }, () => {
     await page.goto(`${gateway.url}/graphql/erp`);
     const editor = page.locator('.graphiql-query-editor .monaco-editor').first();
     await editor.waitFor({ state: 'visible', timeout: PAGE_READY_MS });
-    await expect.poll(async () => page.locator('.graphiql-tab').count(), { timeout: ANSWER_MS }).toBeGreaterThan(0);
+    await expect
+      .poll(async () => page.locator('.graphiql-tab').count(), { timeout: ANSWER_MS })
+      .toBeGreaterThan(0);
 
     await page.goto(`${gateway.url}/graphql`);
     expect(await page.title()).toContain('Switchboard e2e');
     await editor.waitFor({ state: 'visible', timeout: PAGE_READY_MS });
 
     // The example queries open as tabs, named after their operations.
-    for (const name of ['Products', 'Order', 'InvoiceEvents']) await expect.poll(async () => page.locator('.graphiql-tab').filter({ hasText: name }).count(), { timeout: ANSWER_MS }).toBeGreaterThan(0);
+    for (const name of ['Products', 'Order', 'InvoiceEvents'])
+      await expect
+        .poll(async () => page.locator('.graphiql-tab').filter({ hasText: name }).count(), {
+          timeout: ANSWER_MS,
+        })
+        .toBeGreaterThan(0);
 
     const query = `{ product(sku: "${product.sku}") { sku title price { amount currencyCode } stock { available } } }`;
     await editor.click();
@@ -87,11 +119,16 @@ describe('playground', { timeout: 90_000 }, () => {
     // running before that would send the previous query.
     // Compared without whitespace: the editor may re-indent what it is given.
     const squeeze = (text: string): string => text.replace(/\s+/g, '');
-    await page.waitForFunction((expected) => (localStorage.getItem('graphiql:query') ?? '').replace(/\s+/g, '') === expected, squeeze(query), { timeout: ANSWER_MS });
+    await page.waitForFunction(
+      (expected) => (localStorage.getItem('graphiql:query') ?? '').replace(/\s+/g, '') === expected,
+      squeeze(query),
+      { timeout: ANSWER_MS },
+    );
     await page.locator('.graphiql-execute-button').click();
 
     // Monaco renders spaces as no-break spaces; compare with plain ones.
-    const responseText = async (): Promise<string> => ((await page.locator('.graphiql-response').textContent()) ?? '').replace(/\u00a0/g, ' ');
+    const responseText = async (): Promise<string> =>
+      ((await page.locator('.graphiql-response').textContent()) ?? '').replace(/\u00a0/g, ' ');
     await expect.poll(responseText, { timeout: ANSWER_MS }).toContain(product.title);
     const text = await responseText();
     const minor = price.amountMinor.toString().padStart(3, '0');

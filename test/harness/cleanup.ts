@@ -49,10 +49,16 @@ export async function closeAll(): Promise<void> {
     try {
       await entry.thing.close();
     } catch (error) {
-      failures.push(new Error(`closing ${entry.label} failed: ${error instanceof Error ? error.message : String(error)}`, { cause: error }));
+      failures.push(
+        new Error(
+          `closing ${entry.label} failed: ${error instanceof Error ? error.message : String(error)}`,
+          { cause: error },
+        ),
+      );
     }
   }
-  if (failures.length > 0) throw new AggregateError(failures, failures.map((failure) => failure.message).join('; '));
+  if (failures.length > 0)
+    throw new AggregateError(failures, failures.map((failure) => failure.message).join('; '));
 }
 
 /**

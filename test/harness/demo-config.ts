@@ -21,22 +21,47 @@ import type { Systems } from './systems.js';
  * Logging is silent unless overridden, so test output shows only test results.
  * The per-source endpoints are served read-write, as in the demo, unless overridden.
  */
-export function demoConfig(systems: Systems, overrides: Partial<SwitchboardConfig> = {}): SwitchboardConfig {
+export function demoConfig(
+  systems: Systems,
+  overrides: Partial<SwitchboardConfig> = {},
+): SwitchboardConfig {
   const sources: Array<Promise<Source>> = [];
   if (systems.has('storefront')) {
-    sources.push(createRestSource({ name: 'storefront', contract: systems.storefront.contract, url: systems.storefront.url }));
+    sources.push(
+      createRestSource({
+        name: 'storefront',
+        contract: systems.storefront.contract,
+        url: systems.storefront.url,
+      }),
+    );
   }
   if (systems.has('erp')) {
-    sources.push(createSoapSource({ name: 'erp', contract: systems.erp.contract, url: systems.erp.url }));
+    sources.push(
+      createSoapSource({ name: 'erp', contract: systems.erp.contract, url: systems.erp.url }),
+    );
   }
   if (systems.has('billing')) {
-    sources.push(createGrpcSource({ name: 'billing', contract: systems.billing.contract, url: systems.billing.url }));
+    sources.push(
+      createGrpcSource({
+        name: 'billing',
+        contract: systems.billing.contract,
+        url: systems.billing.url,
+      }),
+    );
   }
-  return { sources, logging: { level: 'silent' }, endpoints: { sources: 'read-write' }, auth: DEMO_AUTH, ...overrides };
+  return {
+    sources,
+    logging: { level: 'silent' },
+    endpoints: { sources: 'read-write' },
+    auth: DEMO_AUTH,
+    ...overrides,
+  };
 }
 
 /** The unified commerce schema of the repository, by absolute path. */
-export const COMMERCE_SCHEMA = fileURLToPath(new URL('../../schema/commerce.graphql', import.meta.url));
+export const COMMERCE_SCHEMA = fileURLToPath(
+  new URL('../../schema/commerce.graphql', import.meta.url),
+);
 
 /**
  * The demo as `npm start` serves it: the unified schema at /graphql and the
@@ -47,9 +72,14 @@ export const COMMERCE_SCHEMA = fileURLToPath(new URL('../../schema/commerce.grap
 export function unifiedDemoConfig(
   systems: Systems,
   overrides: Partial<SwitchboardConfig> = {},
-  options: { /** Per-source call deadline, in ms, e.g. to make one system time out. */ timeoutMs?: Partial<Record<DemoSystemName, number>> } = {},
+  options: {
+    /** Per-source call deadline, in ms, e.g. to make one system time out. */ timeoutMs?: Partial<
+      Record<DemoSystemName, number>
+    >;
+  } = {},
 ): SwitchboardConfig {
-  const timeout = (name: DemoSystemName): { timeoutMs?: number } => (options.timeoutMs?.[name] === undefined ? {} : { timeoutMs: options.timeoutMs[name] });
+  const timeout = (name: DemoSystemName): { timeoutMs?: number } =>
+    options.timeoutMs?.[name] === undefined ? {} : { timeoutMs: options.timeoutMs[name] };
   const sources: Array<Promise<Source>> = [];
   if (systems.has('storefront')) {
     sources.push(
@@ -60,10 +90,34 @@ export function unifiedDemoConfig(
         healthPath: '/products?limit=1',
         ...timeout('storefront'),
         batch: {
-          getProduct: { via: 'listProducts', key: 'productId', listArgument: 'ids', itemKey: 'id', resultPath: 'items' },
-          getProductBySku: { via: 'listProducts', key: 'sku', listArgument: 'skus', itemKey: 'sku', resultPath: 'items' },
-          getCustomer: { via: 'listCustomers', key: 'customerId', listArgument: 'ids', itemKey: 'id', resultPath: 'items' },
-          getOrder: { via: 'listOrders', key: 'orderId', listArgument: 'ids', itemKey: 'id', resultPath: 'items' },
+          getProduct: {
+            via: 'listProducts',
+            key: 'productId',
+            listArgument: 'ids',
+            itemKey: 'id',
+            resultPath: 'items',
+          },
+          getProductBySku: {
+            via: 'listProducts',
+            key: 'sku',
+            listArgument: 'skus',
+            itemKey: 'sku',
+            resultPath: 'items',
+          },
+          getCustomer: {
+            via: 'listCustomers',
+            key: 'customerId',
+            listArgument: 'ids',
+            itemKey: 'id',
+            resultPath: 'items',
+          },
+          getOrder: {
+            via: 'listOrders',
+            key: 'orderId',
+            listArgument: 'ids',
+            itemKey: 'id',
+            resultPath: 'items',
+          },
         },
       }),
     );
@@ -75,7 +129,10 @@ export function unifiedDemoConfig(
         contract: systems.erp.contract,
         url: systems.erp.url,
         ...timeout('erp'),
-        batch: { getItem: { via: 'getItems', key: 'itemCode', itemKey: 'itemCode' }, getStockLevels: { key: 'itemCode', itemKey: 'itemCode', many: true } },
+        batch: {
+          getItem: { via: 'getItems', key: 'itemCode', itemKey: 'itemCode' },
+          getStockLevels: { key: 'itemCode', itemKey: 'itemCode', many: true },
+        },
       }),
     );
   }
@@ -86,7 +143,16 @@ export function unifiedDemoConfig(
         contract: systems.billing.contract,
         url: systems.billing.url,
         ...timeout('billing'),
-        batch: { getPrice: { via: 'batchGetPrices', key: 'sku', listArgument: 'skus', itemKey: 'sku', resultPath: 'prices', maxKeys: 1000 } },
+        batch: {
+          getPrice: {
+            via: 'batchGetPrices',
+            key: 'sku',
+            listArgument: 'skus',
+            itemKey: 'sku',
+            resultPath: 'prices',
+            maxKeys: 1000,
+          },
+        },
       }),
     );
   }
@@ -107,22 +173,45 @@ export function unifiedDemoConfig(
 /** A fresh journal file in a temporary folder, removed when the test file's harness closes (after the gateway that used it). */
 function testJournalPath(): string {
   const dir = mkdtempSync(join(tmpdir(), 'swb-journal-'));
-  track({ close: async () => rmSync(dir, { recursive: true, force: true }) }, `journal folder ${dir}`);
+  track(
+    { close: async () => rmSync(dir, { recursive: true, force: true }) },
+    `journal folder ${dir}`,
+  );
   return join(dir, 'journal.db');
 }
 
 /** Every scope the demo schema names: anonymous callers in the demo hold them all (the storefront frontend's view). */
-export const DEMO_ANONYMOUS_SCOPES = ['catalog:read', 'prices:read', 'inventory:read', 'customers:read', 'orders:read', 'invoices:read', 'orders:write', 'inventory:write', 'payments:write'];
+export const DEMO_ANONYMOUS_SCOPES = [
+  'catalog:read',
+  'prices:read',
+  'inventory:read',
+  'customers:read',
+  'orders:read',
+  'invoices:read',
+  'orders:write',
+  'inventory:write',
+  'payments:write',
+];
 
 /** The `auth` section of switchboard.config.ts (keep the two equal): anonymous callers get the storefront frontend's scopes. */
-export const DEMO_AUTH = { anonymousScopes: DEMO_ANONYMOUS_SCOPES } as const satisfies SwitchboardConfig['auth'];
+export const DEMO_AUTH = {
+  anonymousScopes: DEMO_ANONYMOUS_SCOPES,
+} as const satisfies SwitchboardConfig['auth'];
 
 /** The `pipeline` section of switchboard.config.ts; pass `{ pipeline: {} }` in `overrides` for no cache TTLs. */
 export const DEMO_PIPELINE = {
   sources: {
     storefront: { honoursIdempotencyKeys: true },
-    erp: { operations: { getStockLevels: { cache: { ttlMs: 5_000, staleIfErrorMs: 300_000 } }, getItem: { cache: { ttlMs: 60_000, staleIfErrorMs: 3_600_000 } } } },
-    billing: { honoursIdempotencyKeys: true, operations: { getPrice: { cache: { ttlMs: 60_000, staleIfErrorMs: 3_600_000 } } } },
+    erp: {
+      operations: {
+        getStockLevels: { cache: { ttlMs: 5_000, staleIfErrorMs: 300_000 } },
+        getItem: { cache: { ttlMs: 60_000, staleIfErrorMs: 3_600_000 } },
+      },
+    },
+    billing: {
+      honoursIdempotencyKeys: true,
+      operations: { getPrice: { cache: { ttlMs: 60_000, staleIfErrorMs: 3_600_000 } } },
+    },
   },
 } as const satisfies SwitchboardConfig['pipeline'];
 
@@ -130,4 +219,6 @@ export const DEMO_PIPELINE = {
  * `overrides` for a test whose subject is the calls a query makes without the
  * read cache (batching, prefetch, partial results): every answer goes to its backend.
  */
-export const NO_READ_CACHE = { pipeline: { cache: { enabled: false } } } as const satisfies Partial<SwitchboardConfig>;
+export const NO_READ_CACHE = {
+  pipeline: { cache: { enabled: false } },
+} as const satisfies Partial<SwitchboardConfig>;

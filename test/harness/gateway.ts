@@ -2,7 +2,12 @@
  * Starts a gateway for one test file on 127.0.0.1 port 0 and talks to it over
  * real HTTP, the way a frontend would.
  */
-import { Agent, fetch as undiciFetch, type RequestInit as UndiciRequestInit, type Response as UndiciResponse } from 'undici';
+import {
+  Agent,
+  fetch as undiciFetch,
+  type RequestInit as UndiciRequestInit,
+  type Response as UndiciResponse,
+} from 'undici';
 import { createGateway, type GatewayOptions, type SwitchboardConfig } from '../../gateway/index.js';
 import { track, untrack } from './cleanup.js';
 
@@ -45,7 +50,11 @@ export interface TestGateway {
    */
   // `any` by default keeps test assertions on nested data readable; tests are
   // the only callers and they assert on the values themselves.
-  graphql<TData = any>(query: string, variables?: Record<string, unknown>, options?: GraphQLCallOptions): Promise<GraphQLResponse<TData>>;
+  graphql<TData = any>(
+    query: string,
+    variables?: Record<string, unknown>,
+    options?: GraphQLCallOptions,
+  ): Promise<GraphQLResponse<TData>>;
   /** A plain HTTP request to `path` of the gateway (for /healthz, the playground page...). */
   fetch(path: string, init?: UndiciRequestInit): Promise<UndiciResponse>;
   /** Stops the gateway (and the sources it holds) and the client's connections. Safe twice. */
@@ -65,7 +74,10 @@ function parseJson(text: string): unknown {
  * it for `closeAll()`. A gateway that fails to listen is closed before the
  * error is rethrown.
  */
-export async function startGatewayOn(config: SwitchboardConfig, options: GatewayOptions = {}): Promise<TestGateway> {
+export async function startGatewayOn(
+  config: SwitchboardConfig,
+  options: GatewayOptions = {},
+): Promise<TestGateway> {
   const gateway = await createGateway(config, options);
   let url: string;
   try {
@@ -77,20 +89,28 @@ export async function startGatewayOn(config: SwitchboardConfig, options: Gateway
   // Our own pool, closed with the gateway, so no keep-alive socket of the
   // global fetch outlives the test file.
   const agent = new Agent({ connections: 8 });
-  const send = (path: string, init: UndiciRequestInit = {}): Promise<UndiciResponse> => undiciFetch(new URL(path, `${url}/`), { ...init, dispatcher: agent });
+  const send = (path: string, init: UndiciRequestInit = {}): Promise<UndiciResponse> =>
+    undiciFetch(new URL(path, `${url}/`), { ...init, dispatcher: agent });
 
   let closing: Promise<void> | undefined;
   const testGateway: TestGateway = {
     url,
     fetch: send,
-    async graphql(query, variables, { path = '/graphql', headers = {}, method = 'POST', operationName } = {}) {
+    async graphql(
+      query,
+      variables,
+      { path = '/graphql', headers = {}, method = 'POST', operationName } = {},
+    ) {
       const accept = { accept: 'application/graphql-response+json, application/json' };
       let response: UndiciResponse;
       if (method === 'GET') {
         const search = new URLSearchParams({ query });
         if (variables) search.set('variables', JSON.stringify(variables));
         if (operationName) search.set('operationName', operationName);
-        response = await send(`${path}?${search}`, { method: 'GET', headers: { ...accept, ...headers } });
+        response = await send(`${path}?${search}`, {
+          method: 'GET',
+          headers: { ...accept, ...headers },
+        });
       } else {
         response = await send(path, {
           method: 'POST',
@@ -100,7 +120,9 @@ export async function startGatewayOn(config: SwitchboardConfig, options: Gateway
       }
       const text = await response.text();
       const parsed = parseJson(text);
-      const body = (typeof parsed === 'object' && parsed !== null ? parsed : {}) as GraphQLResult<never>;
+      const body = (
+        typeof parsed === 'object' && parsed !== null ? parsed : {}
+      ) as GraphQLResult<never>;
       return { status: response.status, headers: response.headers, body, text };
     },
     close() {

@@ -18,10 +18,29 @@
 export { useHarness, closeAll, track, untrack, trackedCount, type Closeable } from './cleanup.js';
 export { freePorts, isPortFree } from './ports.js';
 export { spawnProcess, type TestProcess, type ProcessExit, type SpawnOptions } from './process.js';
-export { startSystems, availableSystems, type Systems, type StartSystemsOptions } from './systems.js';
-export { startGatewayOn, type TestGateway, type GraphQLResult, type GraphQLResponse, type GraphQLCallOptions } from './gateway.js';
+export {
+  startSystems,
+  availableSystems,
+  type Systems,
+  type StartSystemsOptions,
+} from './systems.js';
+export {
+  startGatewayOn,
+  type TestGateway,
+  type GraphQLResult,
+  type GraphQLResponse,
+  type GraphQLCallOptions,
+} from './gateway.js';
 export { startRedis, ensureRedisServer, pingRedis, type TestRedis } from './redis.js';
-export { demoConfig, unifiedDemoConfig, COMMERCE_SCHEMA, DEMO_AUTH, DEMO_ANONYMOUS_SCOPES, DEMO_PIPELINE, NO_READ_CACHE } from './demo-config.js';
+export {
+  demoConfig,
+  unifiedDemoConfig,
+  COMMERCE_SCHEMA,
+  DEMO_AUTH,
+  DEMO_ANONYMOUS_SCOPES,
+  DEMO_PIPELINE,
+  NO_READ_CACHE,
+} from './demo-config.js';
 export { startOpenApiMock, type OpenApiMock, type MockRequest } from './openapi-mock.js';
 export { startPostgres, type PostgresServer, type PostgresServerOptions } from './postgres.js';
 export { startPostgresServer } from './postgres-server.js';

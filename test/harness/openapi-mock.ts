@@ -19,7 +19,13 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { parse as parseYaml } from 'yaml';
 import { track, untrack } from './cleanup.js';
-import { cookiePairs, parseQuery, parseSimple, readParams, type ParamSpec } from './openapi-params.js';
+import {
+  cookiePairs,
+  parseQuery,
+  parseSimple,
+  readParams,
+  type ParamSpec,
+} from './openapi-params.js';
 import { exampleOf, isRecord, resolveRef, type Json } from './openapi-schema.js';
 import { requestValidator, type RequestValidator } from './openapi-validate.js';
 
@@ -69,15 +75,27 @@ function routes(doc: Record<string, unknown>): Route[] {
     // A path key may carry a "#fragment" that tells operations apart; it is never part of the URL.
     const template = key.split('#')[0] as string;
     const pathNames: string[] = [];
-    const source = template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{([^}]+)\}/g, (_, name: string) => {
-      pathNames.push(name);
-      return '([^/]+)';
-    });
+    const source = template
+      .replace(/[.*+?^$()|[\]\\]/g, '\\$&')
+      .replace(/\{([^}]+)\}/g, (_, name: string) => {
+        pathNames.push(name);
+        return '([^/]+)';
+      });
     for (const method of METHODS) {
       const operation = item[method];
       if (!isRecord(operation)) continue;
-      const name = typeof operation.operationId === 'string' ? operation.operationId : `${method.toUpperCase()} ${key}`;
-      out.push({ name, method, pattern: new RegExp(`^${source}$`), pathNames, params: readParams(doc, item.parameters, operation.parameters), operation });
+      const name =
+        typeof operation.operationId === 'string'
+          ? operation.operationId
+          : `${method.toUpperCase()} ${key}`;
+      out.push({
+        name,
+        method,
+        pattern: new RegExp(`^${source}$`),
+        pathNames,
+        params: readParams(doc, item.parameters, operation.parameters),
+        operation,
+      });
     }
   }
   return out;
@@ -100,24 +118,47 @@ function accepts(accept: string | undefined, mediaType: string): boolean {
   });
 }
 
-function successResponse(doc: unknown, operation: Record<string, unknown>): { status: number; response: Record<string, unknown> } | undefined {
+function successResponse(
+  doc: unknown,
+  operation: Record<string, unknown>,
+): { status: number; response: Record<string, unknown> } | undefined {
   const responses = isRecord(operation.responses) ? operation.responses : {};
-  const status = Object.keys(responses).filter((s) => /^2\d\d$/.test(s)).sort()[0];
+  const status = Object.keys(responses)
+    .filter((s) => /^2\d\d$/.test(s))
+    .sort()[0];
   if (status === undefined) return undefined;
   const response = resolveRef(doc, responses[status]);
   return isRecord(response) ? { status: Number(status), response } : undefined;
 }
 
 /** Checks one request against one route; returns what was parsed and what broke. */
-function check(doc: Record<string, unknown>, validate: RequestValidator, route: Route, req: IncomingMessage, url: URL, match: RegExpExecArray, body: Buffer): MockRequest {
+function check(
+  doc: Record<string, unknown>,
+  validate: RequestValidator,
+  route: Route,
+  req: IncomingMessage,
+  url: URL,
+  match: RegExpExecArray,
+  body: Buffer,
+): MockRequest {
   const errors: string[] = [];
-  const parsed = { path: {} as Record<string, Json>, query: {} as Record<string, Json>, header: {} as Record<string, Json>, cookie: {} as Record<string, Json> };
+  const parsed = {
+    path: {} as Record<string, Json>,
+    query: {} as Record<string, Json>,
+    header: {} as Record<string, Json>,
+    cookie: {} as Record<string, Json>,
+  };
   const consumedQuery = new Set<string>();
   const cookies = cookiePairs(req.headers.cookie);
   for (const spec of route.params) {
     let value: Json | undefined;
     try {
-      if (spec.in === 'path') value = parseSimple(doc, spec, decodeURIComponent(match[route.pathNames.indexOf(spec.name) + 1] ?? ''));
+      if (spec.in === 'path')
+        value = parseSimple(
+          doc,
+          spec,
+          decodeURIComponent(match[route.pathNames.indexOf(spec.name) + 1] ?? ''),
+        );
       else if (spec.in === 'query') value = parseQuery(doc, spec, url.searchParams, consumedQuery);
       else if (spec.in === 'cookie') value = parseQuery(doc, spec, cookies, new Set());
       else {
@@ -125,7 +166,9 @@ function check(doc: Record<string, unknown>, validate: RequestValidator, route: 
         value = typeof raw === 'string' ? parseSimple(doc, spec, raw) : undefined;
       }
     } catch (error) {
-      errors.push(`${spec.in} parameter "${spec.name}" cannot be parsed: ${(error as Error).message}`);
+      errors.push(
+        `${spec.in} parameter "${spec.name}" cannot be parsed: ${(error as Error).message}`,
+      );
       continue;
     }
     if (value === undefined) {
@@ -135,35 +178,58 @@ function check(doc: Record<string, unknown>, validate: RequestValidator, route: 
     parsed[spec.in][spec.name] = value;
     errors.push(...validate(spec.schema, value, `${spec.in}.${spec.name}`));
   }
-  for (const name of new Set(url.searchParams.keys())) if (!consumedQuery.has(name)) errors.push(`the query parameter "${name}" is not in the contract`);
+  for (const name of new Set(url.searchParams.keys()))
+    if (!consumedQuery.has(name))
+      errors.push(`the query parameter "${name}" is not in the contract`);
   const contentType = req.headers['content-type'];
   const requestBody = resolveRef(doc, route.operation.requestBody);
   let value: Json | Buffer | undefined;
   if (body.length === 0) {
-    if (isRecord(requestBody) && requestBody.required === true) errors.push('the required request body is missing');
+    if (isRecord(requestBody) && requestBody.required === true)
+      errors.push('the required request body is missing');
   } else if (!isRecord(requestBody) || !isRecord(requestBody.content)) {
     errors.push('a body was sent to an operation that takes none');
   } else {
-    const declared = Object.keys(requestBody.content).find((m) => baseType(m) === baseType(contentType));
+    const declared = Object.keys(requestBody.content).find(
+      (m) => baseType(m) === baseType(contentType),
+    );
     const media = declared === undefined ? undefined : requestBody.content[declared];
-    if (declared === undefined) errors.push(`the body's content type ${String(contentType)} is not one of ${Object.keys(requestBody.content).join(', ')}`);
+    if (declared === undefined)
+      errors.push(
+        `the body's content type ${String(contentType)} is not one of ${Object.keys(requestBody.content).join(', ')}`,
+      );
     else if (isJson(declared)) {
       try {
         value = JSON.parse(body.toString('utf8')) as Json;
       } catch {
         errors.push('the JSON body does not parse');
       }
-      if (value !== undefined) errors.push(...validate(isRecord(media) ? media.schema : undefined, value, 'body'));
+      if (value !== undefined)
+        errors.push(...validate(isRecord(media) ? media.schema : undefined, value, 'body'));
     } else if (baseType(declared) === 'application/x-www-form-urlencoded') {
       const form: Record<string, Json> = {};
-      for (const [name, v] of new URLSearchParams(body.toString('utf8'))) form[name] = name in form ? ([] as Json[]).concat(form[name] as Json, v) : v;
+      for (const [name, v] of new URLSearchParams(body.toString('utf8')))
+        form[name] = name in form ? ([] as Json[]).concat(form[name] as Json, v) : v;
       value = form;
     } else value = body;
   }
   const answer = successResponse(doc, route.operation);
-  const content = answer && isRecord(answer.response.content) ? Object.keys(answer.response.content) : [];
-  if (content.length > 0 && !content.some((m) => accepts(req.headers.accept, m))) errors.push(`Accept "${String(req.headers.accept)}" admits none of ${content.join(', ')}`);
-  return { operation: route.name, method: req.method ?? '', url: req.url ?? '', path: parsed.path, query: parsed.query, headers: parsed.header, cookies: parsed.cookie, contentType, body: value, errors };
+  const content =
+    answer && isRecord(answer.response.content) ? Object.keys(answer.response.content) : [];
+  if (content.length > 0 && !content.some((m) => accepts(req.headers.accept, m)))
+    errors.push(`Accept "${String(req.headers.accept)}" admits none of ${content.join(', ')}`);
+  return {
+    operation: route.name,
+    method: req.method ?? '',
+    url: req.url ?? '',
+    path: parsed.path,
+    query: parsed.query,
+    headers: parsed.header,
+    cookies: parsed.cookie,
+    contentType,
+    body: value,
+    errors,
+  };
 }
 
 function answer(doc: unknown, route: Route, accept: string | undefined, res: ServerResponse): void {
@@ -171,11 +237,23 @@ function answer(doc: unknown, route: Route, accept: string | undefined, res: Ser
   if (success === undefined) return void res.writeHead(204).end();
   const content = isRecord(success.response.content) ? success.response.content : {};
   const mediaType = Object.keys(content).find((m) => accepts(accept, m)) ?? Object.keys(content)[0];
-  if (mediaType === undefined || success.status === 204) return void res.writeHead(success.status).end();
+  if (mediaType === undefined || success.status === 204)
+    return void res.writeHead(success.status).end();
   const media = isRecord(content[mediaType]) ? content[mediaType] : {};
-  const named = isRecord(media.examples) ? Object.values(media.examples).map((e) => resolveRef(doc, e))[0] : undefined;
-  const example = media.example !== undefined ? media.example : isRecord(named) && named.value !== undefined ? named.value : exampleOf(doc, media.schema);
-  const payload = isJson(mediaType) ? JSON.stringify(example) : typeof example === 'string' ? example : JSON.stringify(example);
+  const named = isRecord(media.examples)
+    ? Object.values(media.examples).map((e) => resolveRef(doc, e))[0]
+    : undefined;
+  const example =
+    media.example !== undefined
+      ? media.example
+      : isRecord(named) && named.value !== undefined
+        ? named.value
+        : exampleOf(doc, media.schema);
+  const payload = isJson(mediaType)
+    ? JSON.stringify(example)
+    : typeof example === 'string'
+      ? example
+      : JSON.stringify(example);
   res.writeHead(success.status, { 'content-type': mediaType }).end(payload);
 }
 
@@ -190,16 +268,46 @@ export async function startOpenApiMock(file: string): Promise<OpenApiMock> {
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://mock');
-      const candidates = table.filter((route) => route.method === (req.method ?? '').toLowerCase() && route.pattern.test(url.pathname));
+      const candidates = table.filter(
+        (route) =>
+          route.method === (req.method ?? '').toLowerCase() && route.pattern.test(url.pathname),
+      );
       // Fragment keys put several operations on one method and path: the first one the request satisfies is the one it meant.
-      const checked = candidates.map((route) => ({ route, result: check(doc, validate, route, req, url, route.pattern.exec(url.pathname) as RegExpExecArray, Buffer.concat(chunks)) }));
+      const checked = candidates.map((route) => ({
+        route,
+        result: check(
+          doc,
+          validate,
+          route,
+          req,
+          url,
+          route.pattern.exec(url.pathname) as RegExpExecArray,
+          Buffer.concat(chunks),
+        ),
+      }));
       const chosen = checked.find((c) => c.result.errors.length === 0) ?? checked[0];
       if (chosen === undefined) {
-        received.push({ operation: undefined, method: req.method ?? '', url: req.url ?? '', path: {}, query: {}, headers: {}, cookies: {}, contentType: undefined, body: undefined, errors: ['no operation has this method and path'] });
-        return void res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"no route"}');
+        received.push({
+          operation: undefined,
+          method: req.method ?? '',
+          url: req.url ?? '',
+          path: {},
+          query: {},
+          headers: {},
+          cookies: {},
+          contentType: undefined,
+          body: undefined,
+          errors: ['no operation has this method and path'],
+        });
+        return void res
+          .writeHead(404, { 'content-type': 'application/json' })
+          .end('{"error":"no route"}');
       }
       received.push(chosen.result);
-      if (chosen.result.errors.length > 0) return void res.writeHead(400, { 'content-type': 'application/json' }).end(JSON.stringify({ errors: chosen.result.errors }));
+      if (chosen.result.errors.length > 0)
+        return void res
+          .writeHead(400, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ errors: chosen.result.errors }));
       answer(doc, chosen.route, req.headers.accept, res);
     });
   });
@@ -209,7 +317,10 @@ export async function startOpenApiMock(file: string): Promise<OpenApiMock> {
   const mock: OpenApiMock = {
     url: `http://127.0.0.1:${port}`,
     received,
-    violations: () => received.flatMap((r) => r.errors.map((error) => `${r.operation ?? `${r.method} ${r.url}`}: ${error}`)),
+    violations: () =>
+      received.flatMap((r) =>
+        r.errors.map((error) => `${r.operation ?? `${r.method} ${r.url}`}: ${error}`),
+      ),
     close: async () => {
       if (closed) return;
       closed = true;

@@ -20,7 +20,12 @@ export interface ParamSpec {
   readonly mediaType?: string;
 }
 
-const DEFAULT_STYLE: Record<ParamIn, string> = { path: 'simple', query: 'form', header: 'simple', cookie: 'form' };
+const DEFAULT_STYLE: Record<ParamIn, string> = {
+  path: 'simple',
+  query: 'form',
+  header: 'simple',
+  cookie: 'form',
+};
 
 /** Operation-level parameters override path-level ones with the same name and location. */
 export function readParams(doc: unknown, shared: unknown, own: unknown): ParamSpec[] {
@@ -29,7 +34,8 @@ export function readParams(doc: unknown, shared: unknown, own: unknown): ParamSp
     if (!Array.isArray(list)) continue;
     for (const entry of list) {
       const p = resolveRef(doc, entry);
-      if (!isRecord(p) || typeof p.name !== 'string') throw new Error('The mock needs parameters with a name');
+      if (!isRecord(p) || typeof p.name !== 'string')
+        throw new Error('The mock needs parameters with a name');
       const where = p.in as ParamIn;
       const style = typeof p.style === 'string' ? p.style : DEFAULT_STYLE[where];
       const content = isRecord(p.content) ? p.content : undefined;
@@ -61,7 +67,12 @@ function kindOf(doc: unknown, schema: unknown): string {
 /** A string from the wire, typed as `schema` says; left a string when it does not parse (validation then says why). */
 export function coerce(doc: unknown, schema: unknown, raw: string): Json {
   const kind = kindOf(doc, schema);
-  if ((kind === 'integer' || kind === 'number') && raw.trim() !== '' && Number.isFinite(Number(raw))) return Number(raw);
+  if (
+    (kind === 'integer' || kind === 'number') &&
+    raw.trim() !== '' &&
+    Number.isFinite(Number(raw))
+  )
+    return Number(raw);
   if (kind === 'boolean' && (raw === 'true' || raw === 'false')) return raw === 'true';
   return raw;
 }
@@ -87,7 +98,12 @@ function objectFrom(doc: unknown, spec: ParamSpec, parts: string[], explodedPair
       out[key] = coerce(doc, propertySchema(doc, spec.schema, key), rest.join('='));
     }
   } else {
-    for (let i = 0; i + 1 < parts.length; i += 2) out[parts[i] as string] = coerce(doc, propertySchema(doc, spec.schema, parts[i] as string), parts[i + 1] as string);
+    for (let i = 0; i + 1 < parts.length; i += 2)
+      out[parts[i] as string] = coerce(
+        doc,
+        propertySchema(doc, spec.schema, parts[i] as string),
+        parts[i + 1] as string,
+      );
   }
   return out;
 }
@@ -103,7 +119,13 @@ export function parseSimple(doc: unknown, spec: ParamSpec, raw: string): Json {
   } else if (spec.style === 'matrix') {
     const prefix = `;${spec.name}=`;
     if (!raw.startsWith(prefix)) throw new Error(`a matrix value starts with "${prefix}"`);
-    parts = spec.explode && kind === 'array' ? raw.slice(1).split(';').map((part) => part.slice(prefix.length - 1)) : raw.slice(prefix.length).split(',');
+    parts =
+      spec.explode && kind === 'array'
+        ? raw
+            .slice(1)
+            .split(';')
+            .map((part) => part.slice(prefix.length - 1))
+        : raw.slice(prefix.length).split(',');
   } else parts = raw.split(',');
   if (kind === 'array') return parts.map((item) => coerce(doc, itemsOf(doc, spec.schema), item));
   if (kind === 'object') return objectFrom(doc, spec, parts, spec.explode);
@@ -117,7 +139,12 @@ const DELIMITER: Record<string, string> = { form: ',', spaceDelimited: ' ', pipe
  * is absent. `consumed` collects the pair names it used, so the mock can
  * refuse names no parameter declares.
  */
-export function parseQuery(doc: unknown, spec: ParamSpec, pairs: URLSearchParams, consumed: Set<string>): Json | undefined {
+export function parseQuery(
+  doc: unknown,
+  spec: ParamSpec,
+  pairs: URLSearchParams,
+  consumed: Set<string>,
+): Json | undefined {
   if (spec.mediaType !== undefined) {
     const raw = pairs.get(spec.name);
     if (raw === null) return undefined;
@@ -131,7 +158,11 @@ export function parseQuery(doc: unknown, spec: ParamSpec, pairs: URLSearchParams
       const match = /^(.+)\[([^\]]*)\]$/.exec(name);
       if (!match || match[1] !== spec.name) continue;
       consumed.add(name);
-      out[match[2] as string] = coerce(doc, propertySchema(doc, spec.schema, match[2] as string), raw);
+      out[match[2] as string] = coerce(
+        doc,
+        propertySchema(doc, spec.schema, match[2] as string),
+        raw,
+      );
     }
     return Object.keys(out).length === 0 ? undefined : out;
   }
@@ -152,7 +183,10 @@ export function parseQuery(doc: unknown, spec: ParamSpec, pairs: URLSearchParams
   if (all.length === 0) return undefined;
   consumed.add(spec.name);
   if (kind === 'array') {
-    const items = spec.explode && spec.style === 'form' ? all : (all[0] as string).split(DELIMITER[spec.style] ?? ',');
+    const items =
+      spec.explode && spec.style === 'form'
+        ? all
+        : (all[0] as string).split(DELIMITER[spec.style] ?? ',');
     return items.map((item) => coerce(doc, itemsOf(doc, spec.schema), item));
   }
   if (all.length > 1) return all as Json;

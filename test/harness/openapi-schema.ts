@@ -19,12 +19,19 @@ export function resolveRef(doc: unknown, node: unknown): unknown {
   let current = node;
   for (let hops = 0; isRecord(current) && typeof current.$ref === 'string'; hops += 1) {
     const ref = current.$ref;
-    if (!ref.startsWith('#') || hops > 64) throw new Error(`The mock resolves only local refs, got ${ref}`);
+    if (!ref.startsWith('#') || hops > 64)
+      throw new Error(`The mock resolves only local refs, got ${ref}`);
     current = ref
       .slice(2)
       .split('/')
       .filter((part) => part !== '')
-      .reduce<unknown>((at, part) => (isRecord(at) ? at[decodeURIComponent(part).replace(/~1/g, '/').replace(/~0/g, '~')] : undefined), doc);
+      .reduce<unknown>(
+        (at, part) =>
+          isRecord(at)
+            ? at[decodeURIComponent(part).replace(/~1/g, '/').replace(/~0/g, '~')]
+            : undefined,
+        doc,
+      );
     if (current === undefined) throw new Error(`Unresolved ref ${ref}`);
   }
   return current;
@@ -35,14 +42,23 @@ export function exampleOf(doc: unknown, schemaNode: unknown, depth = 0): Json {
   const schema = resolveRef(doc, schemaNode);
   if (!isRecord(schema) || depth > 8) return null;
   if (schema.example !== undefined) return schema.example as Json;
-  if (Array.isArray(schema.examples) && schema.examples.length > 0) return schema.examples[0] as Json;
+  if (Array.isArray(schema.examples) && schema.examples.length > 0)
+    return schema.examples[0] as Json;
   if (schema.default !== undefined) return schema.default as Json;
   if (schema.const !== undefined) return schema.const as Json;
   if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0] as Json;
   if (Array.isArray(schema.allOf)) {
-    return Object.assign({}, ...schema.allOf.map((part) => exampleOf(doc, part, depth + 1)), exampleOfProperties(doc, schema, depth)) as Json;
+    return Object.assign(
+      {},
+      ...schema.allOf.map((part) => exampleOf(doc, part, depth + 1)),
+      exampleOfProperties(doc, schema, depth),
+    ) as Json;
   }
-  const options = Array.isArray(schema.oneOf) ? schema.oneOf : Array.isArray(schema.anyOf) ? schema.anyOf : undefined;
+  const options = Array.isArray(schema.oneOf)
+    ? schema.oneOf
+    : Array.isArray(schema.anyOf)
+      ? schema.anyOf
+      : undefined;
   if (options !== undefined && options.length > 0) return exampleOf(doc, options[0], depth + 1);
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
   switch (type) {
@@ -64,6 +80,8 @@ export function exampleOf(doc: unknown, schemaNode: unknown, depth = 0): Json {
 
 function exampleOfProperties(doc: unknown, schema: Schema, depth: number): Json {
   const out: Record<string, Json> = {};
-  if (isRecord(schema.properties)) for (const [name, property] of Object.entries(schema.properties)) out[name] = exampleOf(doc, property, depth + 1);
+  if (isRecord(schema.properties))
+    for (const [name, property] of Object.entries(schema.properties))
+      out[name] = exampleOf(doc, property, depth + 1);
   return out;
 }

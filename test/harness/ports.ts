@@ -32,7 +32,8 @@ export async function freePorts(count: number): Promise<number[]> {
     await Promise.all(servers.map((server) => listen(server, 0)));
     return servers.map((server) => {
       const address = server.address();
-      if (typeof address !== 'object' || address === null) throw new Error('a listening socket has no port');
+      if (typeof address !== 'object' || address === null)
+        throw new Error('a listening socket has no port');
       return address.port;
     });
   } finally {

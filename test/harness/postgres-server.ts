@@ -62,14 +62,20 @@ async function ensureInstalled(): Promise<string> {
   const found = findBinDir();
   if (found !== undefined) return found;
   if (!asRoot()) {
-    throw new Error("PostgreSQL is not installed and this user cannot install it: run 'sudo apt-get install -y postgresql' (or scripts/test-prerequisites.sh as root).");
+    throw new Error(
+      "PostgreSQL is not installed and this user cannot install it: run 'sudo apt-get install -y postgresql' (or scripts/test-prerequisites.sh as root).",
+    );
   }
   installing ??= (async () => {
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     await run('apt-get', ['update', '-qq'], { env, maxBuffer: 64 * 1024 * 1024 });
-    await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'postgresql'], { env, maxBuffer: 64 * 1024 * 1024 });
+    await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'postgresql'], {
+      env,
+      maxBuffer: 64 * 1024 * 1024,
+    });
     const bin = findBinDir();
-    if (bin === undefined) throw new Error(`apt-get installed postgresql but no server is under ${PG_ROOT}`);
+    if (bin === undefined)
+      throw new Error(`apt-get installed postgresql but no server is under ${PG_ROOT}`);
     return bin;
   })();
   return installing;
@@ -81,7 +87,11 @@ function serverCommand(bin: string, command: string, args: readonly string[]): [
   return asRoot() ? ['runuser', ['-u', SUPERUSER, '--', path, ...args]] : [path, [...args]];
 }
 
-async function runServerCommand(bin: string, command: string, args: readonly string[]): Promise<void> {
+async function runServerCommand(
+  bin: string,
+  command: string,
+  args: readonly string[],
+): Promise<void> {
   const [file, argv] = serverCommand(bin, command, args);
   await run(file, argv, { cwd: '/', maxBuffer: 16 * 1024 * 1024 });
 }
@@ -95,7 +105,9 @@ function logTail(dir: string): string {
 }
 
 /** Starts a fresh server; see the file's comment. */
-export async function startPostgresServer(options: PostgresServerOptions = {}): Promise<PostgresServer> {
+export async function startPostgresServer(
+  options: PostgresServerOptions = {},
+): Promise<PostgresServer> {
   const bin = await ensureInstalled();
   const dir = await mkdtemp(join(tmpdir(), 'switchboard-pg-'));
   const dataDir = join(dir, 'data');
@@ -107,22 +119,57 @@ export async function startPostgresServer(options: PostgresServerOptions = {}): 
   // Stops the server even when the test process ends without afterAll (an
   // uncaught error, process.exit): 'exit' allows only synchronous work.
   const stopNow = (): void => {
-    const [file, argv] = serverCommand(bin, 'pg_ctl', ['stop', '-D', dataDir, '-m', 'immediate', '-w']);
+    const [file, argv] = serverCommand(bin, 'pg_ctl', [
+      'stop',
+      '-D',
+      dataDir,
+      '-m',
+      'immediate',
+      '-w',
+    ]);
     spawnSync(file, argv, { stdio: 'ignore', cwd: '/' });
     spawnSync('rm', ['-rf', dir], { stdio: 'ignore' });
   };
   try {
-    await runServerCommand(bin, 'initdb', ['-D', dataDir, '-U', SUPERUSER, '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+    await runServerCommand(bin, 'initdb', [
+      '-D',
+      dataDir,
+      '-U',
+      SUPERUSER,
+      '-A',
+      'trust',
+      '-E',
+      'UTF8',
+      '--locale=C',
+      '--no-sync',
+    ]);
     let port = 0;
     for (let attempt = 1; port === 0; attempt += 1) {
       const [candidate] = await freePorts(1);
-      const settings = [`-c listen_addresses=${HOST}`, `-p ${candidate}`, `-c unix_socket_directories=${dir}`, `-c fsync=${options.fsync === false ? 'off' : 'on'}`];
+      const settings = [
+        `-c listen_addresses=${HOST}`,
+        `-p ${candidate}`,
+        `-c unix_socket_directories=${dir}`,
+        `-c fsync=${options.fsync === false ? 'off' : 'on'}`,
+      ];
       try {
-        await runServerCommand(bin, 'pg_ctl', ['start', '-D', dataDir, '-w', '-t', '60', '-l', join(dir, 'server.log'), '-o', settings.join(' ')]);
+        await runServerCommand(bin, 'pg_ctl', [
+          'start',
+          '-D',
+          dataDir,
+          '-w',
+          '-t',
+          '60',
+          '-l',
+          join(dir, 'server.log'),
+          '-o',
+          settings.join(' '),
+        ]);
         port = candidate as number;
       } catch (error) {
         // Another process took the port between freePorts and the listen.
-        if (attempt >= 3) throw new Error(`PostgreSQL did not start: ${logTail(dir)}`, { cause: error });
+        if (attempt >= 3)
+          throw new Error(`PostgreSQL did not start: ${logTail(dir)}`, { cause: error });
       }
     }
     process.once('exit', stopNow);
@@ -133,8 +180,15 @@ export async function startPostgresServer(options: PostgresServerOptions = {}): 
   }
 }
 
-function createHandle(init: { bin: string; dir: string; dataDir: string; port: number; stopNow: () => void }): PostgresServer {
-  const url = (database = 'postgres'): string => `postgresql://${SUPERUSER}@${HOST}:${init.port}/${encodeURIComponent(database)}`;
+function createHandle(init: {
+  bin: string;
+  dir: string;
+  dataDir: string;
+  port: number;
+  stopNow: () => void;
+}): PostgresServer {
+  const url = (database = 'postgres'): string =>
+    `postgresql://${SUPERUSER}@${HOST}:${init.port}/${encodeURIComponent(database)}`;
   let databases = 0;
   let closing: Promise<void> | undefined;
   return {
@@ -146,7 +200,8 @@ function createHandle(init: { bin: string; dir: string; dataDir: string; port: n
     async createDatabase(name) {
       databases += 1;
       const database = name ?? `test_${process.pid}_${databases}`;
-      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(database)) throw new Error(`not a plain database name: ${database}`);
+      if (!/^[a-z_][a-z0-9_]{0,62}$/.test(database))
+        throw new Error(`not a plain database name: ${database}`);
       const client = new pg.Client({ connectionString: url() });
       await client.connect();
       try {
@@ -160,7 +215,16 @@ function createHandle(init: { bin: string; dir: string; dataDir: string; port: n
       closing ??= (async () => {
         process.off('exit', init.stopNow);
         try {
-          await runServerCommand(init.bin, 'pg_ctl', ['stop', '-D', init.dataDir, '-m', 'fast', '-w', '-t', '60']);
+          await runServerCommand(init.bin, 'pg_ctl', [
+            'stop',
+            '-D',
+            init.dataDir,
+            '-m',
+            'fast',
+            '-w',
+            '-t',
+            '60',
+          ]);
         } finally {
           await rm(init.dir, { recursive: true, force: true });
         }

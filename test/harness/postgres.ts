@@ -10,7 +10,11 @@
  * it('…', async () => { const url = await postgres.createDatabase(); … });
  */
 import { track } from './cleanup.js';
-import { startPostgresServer, type PostgresServer, type PostgresServerOptions } from './postgres-server.js';
+import {
+  startPostgresServer,
+  type PostgresServer,
+  type PostgresServerOptions,
+} from './postgres-server.js';
 
 export async function startPostgres(options: PostgresServerOptions = {}): Promise<PostgresServer> {
   return track(await startPostgresServer(options), 'postgres');

@@ -23,7 +23,10 @@ export interface TestProcess {
    * process exits first or after `timeoutMs` (a safety net against hangs, not
    * a timing assertion), with the output so far in the message.
    */
-  waitFor(pattern: RegExp, options?: { stream?: 'stdout' | 'stderr'; timeoutMs?: number }): Promise<RegExpMatchArray>;
+  waitFor(
+    pattern: RegExp,
+    options?: { stream?: 'stdout' | 'stderr'; timeoutMs?: number },
+  ): Promise<RegExpMatchArray>;
   /** Resolves when the process has exited. */
   readonly exited: Promise<ProcessExit>;
   signal(signal: NodeJS.Signals): void;
@@ -47,7 +50,11 @@ const DEFAULT_WAIT_MS = 30_000; // 30 s: tsx compiles on first run
 const KILL_GRACE_MS = 5_000; // 5 s
 
 /** Starts `command` with `args` (no shell) and registers it for `closeAll()`. */
-export function spawnProcess(command: string, args: readonly string[], options: SpawnOptions = {}): TestProcess {
+export function spawnProcess(
+  command: string,
+  args: readonly string[],
+  options: SpawnOptions = {},
+): TestProcess {
   const child: ChildProcess = spawn(command, args, {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
@@ -96,7 +103,8 @@ export function spawnProcess(command: string, args: readonly string[], options: 
     });
   });
 
-  const describe = (): string => `stdout: ${output.stdout.trim() || '(empty)'}; stderr: ${output.stderr.trim() || '(empty)'}`;
+  const describe = (): string =>
+    `stdout: ${output.stdout.trim() || '(empty)'}; stderr: ${output.stderr.trim() || '(empty)'}`;
 
   const handle: TestProcess = {
     pid: child.pid ?? -1,
@@ -111,10 +119,20 @@ export function spawnProcess(command: string, args: readonly string[], options: 
           const match = output[stream].match(pattern);
           if (match) return finish(() => resolve(match));
           if (drained) {
-            return finish(() => reject(new Error(`process exited (code ${child.exitCode}, signal ${child.signalCode}) before printing ${pattern}; ${describe()}`)));
+            return finish(() =>
+              reject(
+                new Error(
+                  `process exited (code ${child.exitCode}, signal ${child.signalCode}) before printing ${pattern}; ${describe()}`,
+                ),
+              ),
+            );
           }
         };
-        const timer = setTimeout(() => finish(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms; ${describe()}`))), timeoutMs);
+        const timer = setTimeout(
+          () =>
+            finish(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms; ${describe()}`))),
+          timeoutMs,
+        );
         const finish = (settle: () => void): void => {
           settled = true;
           clearTimeout(timer);

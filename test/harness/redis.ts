@@ -71,11 +71,16 @@ export function ensureRedisServer(): Promise<void> {
   installing ??= (async () => {
     if (await exists(REDIS_SERVER)) return;
     if (process.getuid?.() !== 0) {
-      throw new Error(`${REDIS_SERVER} is missing and this user cannot install it: run 'sudo apt-get install -y redis-server' (or 'bash scripts/test-prerequisites.sh' as root).`);
+      throw new Error(
+        `${REDIS_SERVER} is missing and this user cannot install it: run 'sudo apt-get install -y redis-server' (or 'bash scripts/test-prerequisites.sh' as root).`,
+      );
     }
     const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
     await run('apt-get', ['update', '-qq'], { env, timeout: INSTALL_TIMEOUT_MS });
-    await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'redis-server'], { env, timeout: INSTALL_TIMEOUT_MS });
+    await run('apt-get', ['install', '-y', '-qq', '--no-install-recommends', 'redis-server'], {
+      env,
+      timeout: INSTALL_TIMEOUT_MS,
+    });
   })();
   return installing;
 }
@@ -101,8 +106,22 @@ export function pingRedis(port: number): Promise<boolean> {
 
 function spawnRedis(port: number, dir: string): TestProcess {
   const server = spawnProcess(REDIS_SERVER, [
-    '--port', String(port), '--bind', '127.0.0.1', '--protected-mode', 'yes',
-    '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no', '--loglevel', 'warning',
+    '--port',
+    String(port),
+    '--bind',
+    '127.0.0.1',
+    '--protected-mode',
+    'yes',
+    '--save',
+    '',
+    '--appendonly',
+    'no',
+    '--dir',
+    dir,
+    '--daemonize',
+    'no',
+    '--loglevel',
+    'warning',
   ]);
   running.set(server.pid, dir);
   void server.exited.then(() => running.delete(server.pid));
@@ -116,7 +135,10 @@ async function waitReady(server: TestProcess, port: number): Promise<void> {
     exited = true;
   });
   for (let attempt = 0; attempt < READY_ATTEMPTS; attempt += 1) {
-    if (exited) throw new Error(`redis-server on port ${port} exited before answering PING; ${server.stderr().trim() || server.stdout().trim()}`);
+    if (exited)
+      throw new Error(
+        `redis-server on port ${port} exited before answering PING; ${server.stderr().trim() || server.stdout().trim()}`,
+      );
     if (await pingRedis(port)) return;
     await sleep(25);
   }

@@ -2,7 +2,14 @@
  * Starts demo systems of record for one test file, on 127.0.0.1 and port 0,
  * and hands back their call counts.
  */
-import { DEMO_SYSTEMS, type BillingOptions, type DemoSystem, type DemoSystemName, type ErpOptions, type StorefrontOptions } from '../../demo/index.js';
+import {
+  DEMO_SYSTEMS,
+  type BillingOptions,
+  type DemoSystem,
+  type DemoSystemName,
+  type ErpOptions,
+  type StorefrontOptions,
+} from '../../demo/index.js';
 import { track, untrack } from './cleanup.js';
 
 /** Options per system, passed to its start function (host and port are the harness's). */
@@ -42,16 +49,27 @@ export function availableSystems(): DemoSystemName[] {
  * registers them for `closeAll()`. When one fails to start, the others are
  * stopped before the error is rethrown.
  */
-export async function startSystems(names: readonly DemoSystemName[] = availableSystems(), options: StartSystemsOptions = {}): Promise<Systems> {
+export async function startSystems(
+  names: readonly DemoSystemName[] = availableSystems(),
+  options: StartSystemsOptions = {},
+): Promise<Systems> {
   const wanted = [...new Set(names)];
   const missing = wanted.filter((name) => !DEMO_SYSTEMS.some((system) => system.name === name));
   if (missing.length > 0) {
-    throw new Error(`Demo system(s) ${missing.join(', ')} do not exist yet; available: ${availableSystems().join(', ') || 'none'}.`);
+    throw new Error(
+      `Demo system(s) ${missing.join(', ')} do not exist yet; available: ${availableSystems().join(', ') || 'none'}.`,
+    );
   }
   const starters = DEMO_SYSTEMS.filter((system) => wanted.includes(system.name));
-  const outcomes = await Promise.allSettled(starters.map((system) => system.start({ ...options[system.name], host: '127.0.0.1', port: 0 })));
-  const started = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
-  const failure = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+  const outcomes = await Promise.allSettled(
+    starters.map((system) => system.start({ ...options[system.name], host: '127.0.0.1', port: 0 })),
+  );
+  const started = outcomes.flatMap((outcome) =>
+    outcome.status === 'fulfilled' ? [outcome.value] : [],
+  );
+  const failure = outcomes.find(
+    (outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected',
+  );
   if (failure) {
     await Promise.allSettled(started.map((system) => system.close()));
     throw failure.reason;
@@ -63,11 +81,14 @@ function createSystems(started: readonly DemoSystem[]): Systems {
   const byName = new Map(started.map((system) => [system.name, system]));
   const get = (name: DemoSystemName): DemoSystem => {
     const system = byName.get(name);
-    if (!system) throw new Error(`The ${name} system was not started; pass it to startSystems([...]).`);
+    if (!system)
+      throw new Error(`The ${name} system was not started; pass it to startSystems([...]).`);
     return system;
   };
   const perSystem = <T>(read: (system: DemoSystem) => T, none: T): Record<DemoSystemName, T> =>
-    Object.fromEntries(ALL.map((name) => [name, byName.has(name) ? read(get(name)) : none])) as Record<DemoSystemName, T>;
+    Object.fromEntries(
+      ALL.map((name) => [name, byName.has(name) ? read(get(name)) : none]),
+    ) as Record<DemoSystemName, T>;
   let closing: Promise<void> | undefined;
   const systems: Systems = {
     get storefront() {
@@ -88,7 +109,9 @@ function createSystems(started: readonly DemoSystem[]): Systems {
       closing ??= (async () => {
         untrack(systems);
         const outcomes = await Promise.allSettled(started.map((system) => system.close()));
-        const failed = outcomes.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+        const failed = outcomes.find(
+          (outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected',
+        );
         if (failed) throw failed.reason;
       })();
       return closing;

@@ -11,7 +11,8 @@ export const ORDER_STATUSES: readonly OrderStatus[] = ['pending', 'paid', 'shipp
 export function parseOrderStatusFilter(query: URLSearchParams): OrderStatus | undefined {
   const status = query.get('status');
   if (status === null) return undefined;
-  if (!ORDER_STATUSES.includes(status as OrderStatus)) throw badRequest(`status must be one of ${ORDER_STATUSES.join(', ')}.`);
+  if (!ORDER_STATUSES.includes(status as OrderStatus))
+    throw badRequest(`status must be one of ${ORDER_STATUSES.join(', ')}.`);
   return status as OrderStatus;
 }
 
@@ -38,7 +39,8 @@ export const customerRoutes: readonly Route[] = [
     operationId: 'createCustomer',
     handle({ body, store, now, idempotencyKey }) {
       const input = parseNewCustomer(body);
-      if (store.customerByEmail(input.email)) throw conflict('A customer with this email address already exists.');
+      if (store.customerByEmail(input.email))
+        throw conflict('A customer with this email address already exists.');
       const customer = store.addCustomer(input, now);
       store.writes.applied('createCustomer', customer.id, { idempotencyKey });
       return { status: 201, body: customer, headers: { location: `/customers/${customer.id}` } };
@@ -65,7 +67,10 @@ export const customerRoutes: readonly Route[] = [
       if (!store.customerById(customerId)) throw notFound(`Customer ${customerId.slice(0, 40)}`);
       const status = parseOrderStatusFilter(query);
       const orders = store.ordersOfCustomer(customerId);
-      return { status: 200, body: paginate(status ? orders.filter((order) => order.status === status) : orders, query) };
+      return {
+        status: 200,
+        body: paginate(status ? orders.filter((order) => order.status === status) : orders, query),
+      };
     },
   },
 ];

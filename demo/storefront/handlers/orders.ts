@@ -7,7 +7,11 @@ import { parseCancellation, parseNewOrder, parseStatusUpdate } from '../validate
 import { parseOrderStatusFilter } from './customers.js';
 
 /** Orders only move forward; cancelled is reached through cancelOrder and is final. */
-const RANK: Readonly<Record<Exclude<OrderStatus, 'cancelled'>, number>> = { pending: 0, paid: 1, shipped: 2 };
+const RANK: Readonly<Record<Exclude<OrderStatus, 'cancelled'>, number>> = {
+  pending: 0,
+  paid: 1,
+  shipped: 2,
+};
 
 function orderOf({ params, store }: RequestContext): Order {
   const order = store.orderById(params.orderId ?? '');
@@ -25,7 +29,13 @@ export const orderRoutes: readonly Route[] = [
       const ids = parseKeyList(query, 'ids');
       if (ids) return { status: 200, body: lookup(ids, store.orderById) };
       const status = parseOrderStatusFilter(query);
-      return { status: 200, body: paginate(status ? store.orders.filter((order) => order.status === status) : store.orders, query) };
+      return {
+        status: 200,
+        body: paginate(
+          status ? store.orders.filter((order) => order.status === status) : store.orders,
+          query,
+        ),
+      };
     },
   },
   {
@@ -53,12 +63,16 @@ export const orderRoutes: readonly Route[] = [
       const order = orderOf(ctx);
       const next = parseStatusUpdate(ctx.body);
       if (order.status === next) return { status: 200, body: order };
-      if (order.status === 'cancelled') throw conflict(`Order ${order.id} is cancelled and cannot become ${next}.`);
-      if (RANK[next] < RANK[order.status]) throw conflict(`Order ${order.id} is ${order.status} and cannot go back to ${next}.`);
+      if (order.status === 'cancelled')
+        throw conflict(`Order ${order.id} is cancelled and cannot become ${next}.`);
+      if (RANK[next] < RANK[order.status])
+        throw conflict(`Order ${order.id} is ${order.status} and cannot go back to ${next}.`);
       order.status = next;
       order.updatedAt = ctx.now.toISOString();
       if (next === 'shipped') order.shippedAt = order.updatedAt;
-      ctx.store.writes.applied('updateOrderStatus', order.id, { idempotencyKey: ctx.idempotencyKey });
+      ctx.store.writes.applied('updateOrderStatus', order.id, {
+        idempotencyKey: ctx.idempotencyKey,
+      });
       return { status: 200, body: order };
     },
   },
@@ -70,7 +84,8 @@ export const orderRoutes: readonly Route[] = [
       const order = orderOf(ctx);
       const reason = parseCancellation(ctx.body);
       if (order.status === 'cancelled') return { status: 200, body: order };
-      if (order.status === 'shipped') throw conflict(`Order ${order.id} has shipped and can no longer be cancelled.`);
+      if (order.status === 'shipped')
+        throw conflict(`Order ${order.id} has shipped and can no longer be cancelled.`);
       order.status = 'cancelled';
       order.updatedAt = ctx.now.toISOString();
       order.cancelledAt = order.updatedAt;

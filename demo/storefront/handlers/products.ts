@@ -20,10 +20,14 @@ export const productRoutes: readonly Route[] = [
       if (ids) return { status: 200, body: lookup(ids, store.productById) };
       if (skus) return { status: 200, body: lookup(skus, store.productBySku) };
       const status = query.get('status');
-      if (status !== null && !STATUSES.includes(status as ProductStatus)) throw badRequest(`status must be one of ${STATUSES.join(', ')}.`);
+      if (status !== null && !STATUSES.includes(status as ProductStatus))
+        throw badRequest(`status must be one of ${STATUSES.join(', ')}.`);
       const category = query.get('category');
-      const wanted = (product: Product): boolean => (status === null || product.status === status) && (category === null || product.category === category);
-      const items = status === null && category === null ? store.products : store.products.filter(wanted);
+      const wanted = (product: Product): boolean =>
+        (status === null || product.status === status) &&
+        (category === null || product.category === category);
+      const items =
+        status === null && category === null ? store.products : store.products.filter(wanted);
       return { status: 200, body: paginate(items, query) };
     },
   },
@@ -46,7 +50,9 @@ export const productRoutes: readonly Route[] = [
       const product = store.productById(params.productId ?? '');
       if (!product) throw notFound(`Product ${(params.productId ?? '').slice(0, 40)}`);
       const update = parseProductUpdate(body);
-      const changed = (update.title !== undefined && update.title !== product.title) || (update.description !== undefined && update.description !== product.description);
+      const changed =
+        (update.title !== undefined && update.title !== product.title) ||
+        (update.description !== undefined && update.description !== product.description);
       // Setting what is already there is not a write: nothing changes and nothing is logged.
       if (!changed) return { status: 200, body: product };
       if (update.title !== undefined) product.title = update.title;

@@ -10,9 +10,24 @@ import { sendPlainJson } from '../respond.js';
 
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
 
-export function handleTokenRequest(req: IncomingMessage, res: ServerResponse, raw: Buffer, auth: AuthGuard): void {
-  const fail = (status: number, error: string, description: string, headers: Record<string, string> = {}): void =>
-    sendPlainJson(res, status, { error, error_description: description }, { ...NO_STORE, ...headers });
+export function handleTokenRequest(
+  req: IncomingMessage,
+  res: ServerResponse,
+  raw: Buffer,
+  auth: AuthGuard,
+): void {
+  const fail = (
+    status: number,
+    error: string,
+    description: string,
+    headers: Record<string, string> = {},
+  ): void =>
+    sendPlainJson(
+      res,
+      status,
+      { error, error_description: description },
+      { ...NO_STORE, ...headers },
+    );
   if (mediaTypeOf(req) !== 'application/x-www-form-urlencoded') {
     return fail(400, 'invalid_request', 'The body must be application/x-www-form-urlencoded.');
   }
@@ -23,9 +38,14 @@ export function handleTokenRequest(req: IncomingMessage, res: ServerResponse, ra
   const basic = parseBasic(req.headers.authorization, true);
   const clientId = basic?.id ?? form.get('client_id');
   const clientSecret = basic?.secret ?? form.get('client_secret');
-  const token = clientId === null || clientSecret === null ? undefined : auth.issueToken(clientId, clientSecret, form.get('scope') ?? undefined);
+  const token =
+    clientId === null || clientSecret === null
+      ? undefined
+      : auth.issueToken(clientId, clientSecret, form.get('scope') ?? undefined);
   if (token === undefined) {
-    return fail(401, 'invalid_client', 'Client authentication failed.', { 'www-authenticate': 'Basic realm="storefront"' });
+    return fail(401, 'invalid_client', 'Client authentication failed.', {
+      'www-authenticate': 'Basic realm="storefront"',
+    });
   }
   sendPlainJson(res, 200, token, NO_STORE);
 }

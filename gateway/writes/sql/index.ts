@@ -1,5 +1,13 @@
 /** The journal's SQL, written once for both engines (see statement.ts). */
-export type { Operation, OperationContext, Dialect, Statement, StatementResult, Row, SqlParam } from './statement.js';
+export type {
+  Operation,
+  OperationContext,
+  Dialect,
+  Statement,
+  StatementResult,
+  Row,
+  SqlParam,
+} from './statement.js';
 export { begin } from './operations-begin.js';
 export { record, recordStep, transition } from './operations-record.js';
 export { claim, claimUnfinished, discard, markReplay, release } from './operations-claim.js';

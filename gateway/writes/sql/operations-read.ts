@@ -5,10 +5,18 @@ import { IN_FLIGHT_STATES, isWriteState } from '../states.js';
 import { JOURNAL_DEFAULTS, type AuditQuery, type ListQuery } from '../store.js';
 import { checkName } from '../validate.js';
 import { insertAudit, readWrite, toAuditEntry, withSteps } from './rows.js';
-import { placeholders, sql, type Operation, type OperationContext, type SqlParam } from './statement.js';
+import {
+  placeholders,
+  sql,
+  type Operation,
+  type OperationContext,
+  type SqlParam,
+} from './statement.js';
 
 function clampLimit(limit: number | undefined, fallback: number): number {
-  return Number.isSafeInteger(limit) && (limit as number) > 0 ? Math.min(limit as number, 10_000) : fallback;
+  return Number.isSafeInteger(limit) && (limit as number) > 0
+    ? Math.min(limit as number, 10_000)
+    : fallback;
 }
 
 function isTime(value: number | undefined): value is number {
@@ -35,12 +43,18 @@ export function* list(query: ListQuery): Operation<Write[]> {
   }
   const { rows } = yield sql(
     `SELECT * FROM writes${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY created_at DESC, id DESC LIMIT ?`,
-    ...params, clampLimit(query.limit, JOURNAL_DEFAULTS.listLimit),
+    ...params,
+    clampLimit(query.limit, JOURNAL_DEFAULTS.listLimit),
   );
   return yield* withSteps(rows);
 }
 
-export function* appendAudit(ctx: OperationContext, writeId: string, actor: string, detail: string): Operation<AuditEntry> {
+export function* appendAudit(
+  ctx: OperationContext,
+  writeId: string,
+  actor: string,
+  detail: string,
+): Operation<AuditEntry> {
   checkName(actor, 'actor');
   checkName(detail, 'detail');
   const write = yield* readWrite(ctx, writeId);
@@ -73,7 +87,8 @@ export function* audit(query: AuditQuery): Operation<AuditEntry[]> {
   }
   const { rows } = yield sql(
     `SELECT * FROM audit${where.length > 0 ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq LIMIT ?`,
-    ...params, clampLimit(query.limit, JOURNAL_DEFAULTS.auditLimit),
+    ...params,
+    clampLimit(query.limit, JOURNAL_DEFAULTS.auditLimit),
   );
   return rows.map(toAuditEntry);
 }
@@ -82,7 +97,8 @@ export function* purgeExpiredKeys(ctx: OperationContext): Operation<number> {
   const { changes } = yield sql(
     `DELETE FROM idempotency_keys WHERE expires_at <= ?
        AND write_id NOT IN (SELECT id FROM writes WHERE state IN (${placeholders(IN_FLIGHT_STATES.length)}))`,
-    ctx.now, ...IN_FLIGHT_STATES,
+    ctx.now,
+    ...IN_FLIGHT_STATES,
   );
   return changes;
 }

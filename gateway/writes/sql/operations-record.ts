@@ -11,7 +11,12 @@ import { checkName, toStoredJson } from '../validate.js';
 import { insertAudit, readWrite } from './rows.js';
 import { sql, type Operation, type OperationContext } from './statement.js';
 
-const STEP_FAILURES: readonly StepState[] = ['failed-transient', 'failed-permanent', 'unknown', 'compensation-failed'];
+const STEP_FAILURES: readonly StepState[] = [
+  'failed-transient',
+  'failed-permanent',
+  'unknown',
+  'compensation-failed',
+];
 /** Write states in which steps may change. */
 const STEPPING: readonly WriteState[] = ['running', 'compensating', 'replaying'];
 
@@ -21,24 +26,41 @@ function parsed<T = JsonValue>(text: string): T {
 }
 
 function recordInvalid(what: string): WriteError {
-  return new WriteError({ code: 'WRITE_RECORD_INVALID', safeMessage: `The write journal refused a record: ${what}.` });
+  return new WriteError({
+    code: 'WRITE_RECORD_INVALID',
+    safeMessage: `The write journal refused a record: ${what}.`,
+  });
 }
 
 export function checkLease(owner: string, leaseMs: number): void {
   checkName(owner, 'owner');
-  if (!Number.isSafeInteger(leaseMs) || leaseMs <= 0) throw recordInvalid('leaseMs must be a positive whole number of ms');
+  if (!Number.isSafeInteger(leaseMs) || leaseMs <= 0)
+    throw recordInvalid('leaseMs must be a positive whole number of ms');
 }
 
-function failureJson(ctx: OperationContext, failure: Failure | undefined, what: string): string | null {
+function failureJson(
+  ctx: OperationContext,
+  failure: Failure | undefined,
+  what: string,
+): string | null {
   if (failure === undefined) return null;
-  if (typeof failure !== 'object' || failure === null || typeof failure.code !== 'string' || typeof failure.message !== 'string') {
+  if (
+    typeof failure !== 'object' ||
+    failure === null ||
+    typeof failure.code !== 'string' ||
+    typeof failure.message !== 'string'
+  ) {
     throw recordInvalid(`${what} must have a code and a message`);
   }
   return toStoredJson(failure, what, ctx.maxValueBytes);
 }
 
 /** Locks the write and checks that `owner` holds it. */
-export function* ownedWrite(ctx: OperationContext, writeId: string, owner: string): Operation<Write> {
+export function* ownedWrite(
+  ctx: OperationContext,
+  writeId: string,
+  owner: string,
+): Operation<Write> {
   const write = yield* readWrite(ctx, writeId, true);
   if (write === undefined) throw writeNotFound(writeId);
   if (write.claimOwner !== owner) {
@@ -51,12 +73,23 @@ export function* ownedWrite(ctx: OperationContext, writeId: string, owner: strin
   return write;
 }
 
-export function* recordStep(ctx: OperationContext, writeId: string, owner: string, index: number, outcome: StepOutcome): Operation<Write> {
+export function* recordStep(
+  ctx: OperationContext,
+  writeId: string,
+  owner: string,
+  index: number,
+  outcome: StepOutcome,
+): Operation<Write> {
   const write = yield* ownedWrite(ctx, writeId, owner);
   return yield* applyStep(ctx, write, owner, index, outcome);
 }
 
-export function* transition(ctx: OperationContext, writeId: string, owner: string, change: WriteChange): Operation<Write> {
+export function* transition(
+  ctx: OperationContext,
+  writeId: string,
+  owner: string,
+  change: WriteChange,
+): Operation<Write> {
   refuseOperatorStates(writeId, change);
   const write = yield* ownedWrite(ctx, writeId, owner);
   return yield* applyTransition(ctx, write, owner, change);
@@ -67,12 +100,21 @@ export function* transition(ctx: OperationContext, writeId: string, owner: strin
  * succeeded and step 1 sent, or the last step succeeded and the write too.
  * One commit (one fsync) instead of two; all or nothing.
  */
-export function* record(ctx: OperationContext, writeId: string, owner: string, changes: readonly RecordedChange[]): Operation<Write> {
-  if (!Array.isArray(changes) || changes.length === 0 || changes.length > 16) throw recordInvalid('record takes 1 to 16 changes');
+export function* record(
+  ctx: OperationContext,
+  writeId: string,
+  owner: string,
+  changes: readonly RecordedChange[],
+): Operation<Write> {
+  if (!Array.isArray(changes) || changes.length === 0 || changes.length > 16)
+    throw recordInvalid('record takes 1 to 16 changes');
   for (const change of changes) if ('write' in change) refuseOperatorStates(writeId, change.write);
   let write = yield* ownedWrite(ctx, writeId, owner);
   for (const change of changes) {
-    write = 'write' in change ? yield* applyTransition(ctx, write, owner, change.write) : yield* applyStep(ctx, write, owner, change.step, change.outcome);
+    write =
+      'write' in change
+        ? yield* applyTransition(ctx, write, owner, change.write)
+        : yield* applyStep(ctx, write, owner, change.step, change.outcome);
   }
   return write;
 }
@@ -88,7 +130,13 @@ function refuseOperatorStates(writeId: string, change: WriteChange): void {
 }
 
 /** Records a step's outcome on a write this transaction holds. */
-function* applyStep(ctx: OperationContext, write: Write, owner: string, index: number, outcome: StepOutcome): Operation<Write> {
+function* applyStep(
+  ctx: OperationContext,
+  write: Write,
+  owner: string,
+  index: number,
+  outcome: StepOutcome,
+): Operation<Write> {
   if (!STEPPING.includes(write.state)) {
     throw new WriteError({
       code: 'WRITE_TRANSITION_INVALID',
@@ -97,19 +145,33 @@ function* applyStep(ctx: OperationContext, write: Write, owner: string, index: n
     });
   }
   const step = Number.isInteger(index) ? write.steps[index] : undefined;
-  if (step === undefined) throw recordInvalid(`write ${write.id} has no step ${String(index).slice(0, 20)}`);
+  if (step === undefined)
+    throw recordInvalid(`write ${write.id} has no step ${String(index).slice(0, 20)}`);
   assertStepTransition(write.id, index, step.state, outcome.state);
   const failing = STEP_FAILURES.includes(outcome.state);
-  if (failing && outcome.error === undefined) throw recordInvalid(`a step that is ${outcome.state} needs an error`);
+  if (failing && outcome.error === undefined)
+    throw recordInvalid(`a step that is ${outcome.state} needs an error`);
   const error = failing ? failureJson(ctx, outcome.error, 'error') : null;
   const sent = outcome.state === 'sent';
-  const request = sent ? toStoredJson(outcome.request ?? null, 'request', ctx.maxValueBytes) : undefined;
-  const result = outcome.state === 'succeeded' ? toStoredJson(outcome.result ?? null, 'result', ctx.maxValueBytes) : undefined;
+  const request = sent
+    ? toStoredJson(outcome.request ?? null, 'request', ctx.maxValueBytes)
+    : undefined;
+  const result =
+    outcome.state === 'succeeded'
+      ? toStoredJson(outcome.result ?? null, 'result', ctx.maxValueBytes)
+      : undefined;
   // A failure keeps the last request and result; success and a new attempt clear the error.
   yield sql(
     `UPDATE write_steps SET state = ?, attempts = attempts + ?, request = COALESCE(?, request), result = COALESCE(?, result), error = ?, updated_at = ?
      WHERE write_id = ? AND idx = ?`,
-    outcome.state, sent ? 1 : 0, request ?? null, result ?? null, failing ? error : null, ctx.now, write.id, index,
+    outcome.state,
+    sent ? 1 : 0,
+    request ?? null,
+    result ?? null,
+    failing ? error : null,
+    ctx.now,
+    write.id,
+    index,
   );
   yield sql('UPDATE writes SET updated_at = ? WHERE id = ?', ctx.now, write.id);
   const changed: Step = {
@@ -121,23 +183,50 @@ function* applyStep(ctx: OperationContext, write: Write, owner: string, index: n
     error: error === null ? null : parsed<Failure>(error),
     updatedAt: ctx.now,
   };
-  const after: Write = { ...write, steps: write.steps.map((each) => (each.index === index ? changed : each)), updatedAt: ctx.now };
-  yield* insertAudit(ctx, { write: after, actor: owner, event: 'step', state: after.state, step: changed, detail: outcome.error?.message ?? null });
+  const after: Write = {
+    ...write,
+    steps: write.steps.map((each) => (each.index === index ? changed : each)),
+    updatedAt: ctx.now,
+  };
+  yield* insertAudit(ctx, {
+    write: after,
+    actor: owner,
+    event: 'step',
+    state: after.state,
+    step: changed,
+    detail: outcome.error?.message ?? null,
+  });
   return after;
 }
 
 /** Moves a write this transaction holds to another state. */
-function* applyTransition(ctx: OperationContext, write: Write, owner: string, change: WriteChange): Operation<Write> {
+function* applyTransition(
+  ctx: OperationContext,
+  write: Write,
+  owner: string,
+  change: WriteChange,
+): Operation<Write> {
   assertWriteTransition(write.id, write.state, change.state);
-  if (change.state === 'dead-lettered' && change.reason === undefined) throw recordInvalid('a dead letter needs a reason');
+  if (change.state === 'dead-lettered' && change.reason === undefined)
+    throw recordInvalid('a dead letter needs a reason');
   const reason = change.reason === undefined ? null : checkName(change.reason, 'reason');
-  const result = change.state === 'succeeded' ? toStoredJson(change.result ?? null, 'result', ctx.maxValueBytes) : null;
+  const result =
+    change.state === 'succeeded'
+      ? toStoredJson(change.result ?? null, 'result', ctx.maxValueBytes)
+      : null;
   const error = failureJson(ctx, change.error, 'error');
   const release = !isInFlight(change.state);
   yield sql(
     `UPDATE writes SET state = ?, result = COALESCE(?, result), error = COALESCE(?, error), reason = COALESCE(?, reason),
        claim_owner = ?, claim_expires_at = ?, updated_at = ? WHERE id = ?`,
-    change.state, result, error, reason, release ? null : write.claimOwner, release ? null : write.claimExpiresAt, ctx.now, write.id,
+    change.state,
+    result,
+    error,
+    reason,
+    release ? null : write.claimOwner,
+    release ? null : write.claimExpiresAt,
+    ctx.now,
+    write.id,
   );
   const after: Write = {
     ...write,
@@ -149,6 +238,12 @@ function* applyTransition(ctx: OperationContext, write: Write, owner: string, ch
     claimExpiresAt: release ? null : write.claimExpiresAt,
     updatedAt: ctx.now,
   };
-  yield* insertAudit(ctx, { write: after, actor: owner, event: 'state', state: after.state, detail: reason ?? change.error?.message ?? null });
+  yield* insertAudit(ctx, {
+    write: after,
+    actor: owner,
+    event: 'state',
+    state: after.state,
+    detail: reason ?? change.error?.message ?? null,
+  });
   return after;
 }

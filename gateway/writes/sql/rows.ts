@@ -6,7 +6,19 @@
  */
 import { stepKey } from '../keys.js';
 import { storableText } from '../validate.js';
-import type { AuditEntry, AuditEvent, Caller, Compensation, Failure, JsonValue, RepeatSafety, Step, StepState, Write, WriteState } from '../model.js';
+import type {
+  AuditEntry,
+  AuditEvent,
+  Caller,
+  Compensation,
+  Failure,
+  JsonValue,
+  RepeatSafety,
+  Step,
+  StepState,
+  Write,
+  WriteState,
+} from '../model.js';
 import { isStepState, isWriteState } from '../states.js';
 import { placeholders, sql, type Operation, type OperationContext, type Row } from './statement.js';
 
@@ -23,7 +35,8 @@ function textOrNull(row: Row, column: string): string | null {
 /** BIGINT arrives as a string from pg and as a number from better-sqlite3. */
 function int(row: Row, column: string): number {
   const value = Number(row[column]);
-  if (!Number.isSafeInteger(value)) throw new TypeError(`journal column ${column} is not an integer`);
+  if (!Number.isSafeInteger(value))
+    throw new TypeError(`journal column ${column} is not an integer`);
   return value;
 }
 
@@ -50,7 +63,10 @@ function stepState(row: Row, column = 'state'): StepState {
 
 function callerOf(row: Row): Caller {
   const partner = textOrNull(row, 'caller_partner');
-  const caller = { identity: textOrNull(row, 'caller_identity'), requestId: text(row, 'request_id') };
+  const caller = {
+    identity: textOrNull(row, 'caller_identity'),
+    requestId: text(row, 'request_id'),
+  };
   // Absent rather than null, so a caller without a partner reads back as it was given.
   return partner === null ? caller : { ...caller, partner };
 }
@@ -106,14 +122,29 @@ export function toAuditEntry(row: Row): AuditEntry {
     actor: text(row, 'actor'),
     event: text(row, 'event') as AuditEvent,
     state: writeState(row),
-    step: index === null ? null : { index, source: text(row, 'step_source'), operation: text(row, 'step_operation'), state: stepState(row, 'step_state') },
+    step:
+      index === null
+        ? null
+        : {
+            index,
+            source: text(row, 'step_source'),
+            operation: text(row, 'step_operation'),
+            state: stepState(row, 'step_state'),
+          },
     detail: textOrNull(row, 'detail'),
   };
 }
 
 /** Reads one write with its steps; `lock` holds the write's row until the transaction ends. */
-export function* readWrite(ctx: OperationContext, writeId: string, lock = false): Operation<Write | undefined> {
-  const { rows } = yield sql(`SELECT * FROM writes WHERE id = ?${lock ? ctx.dialect.lockRows : ''}`, writeId);
+export function* readWrite(
+  ctx: OperationContext,
+  writeId: string,
+  lock = false,
+): Operation<Write | undefined> {
+  const { rows } = yield sql(
+    `SELECT * FROM writes WHERE id = ?${lock ? ctx.dialect.lockRows : ''}`,
+    writeId,
+  );
   const row = rows[0];
   if (row === undefined) return undefined;
   const steps = yield sql('SELECT * FROM write_steps WHERE write_id = ? ORDER BY idx', writeId);
@@ -124,7 +155,10 @@ export function* readWrite(ctx: OperationContext, writeId: string, lock = false)
 export function* withSteps(rows: readonly Row[]): Operation<Write[]> {
   if (rows.length === 0) return [];
   const ids = rows.map((row) => text(row, 'id'));
-  const steps = yield sql(`SELECT * FROM write_steps WHERE write_id IN (${placeholders(ids.length)}) ORDER BY write_id, idx`, ...ids);
+  const steps = yield sql(
+    `SELECT * FROM write_steps WHERE write_id IN (${placeholders(ids.length)}) ORDER BY write_id, idx`,
+    ...ids,
+  );
   const byWrite = new Map<string, Row[]>();
   for (const step of steps.rows) {
     const id = text(step, 'write_id');

@@ -9,7 +9,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../../gateway/cli/main.js';
-import { demoConfig, startGatewayOn, startSystems, useHarness, type Systems, type TestGateway } from '../../harness/index.js';
+import {
+  demoConfig,
+  startGatewayOn,
+  startSystems,
+  useHarness,
+  type Systems,
+  type TestGateway,
+} from '../../harness/index.js';
 import { call, eventually } from './helpers.js';
 
 useHarness();
@@ -22,17 +29,25 @@ let systems: Systems;
 let gateway: TestGateway;
 
 /** The command in this process (main(), as bin/switchboard.js calls it): the machine is shared, and a spawn costs seconds. */
-async function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+async function run(
+  args: string[],
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const code = await main(args, { out: (text) => void (stdout += text), err: (text) => void (stderr += text) });
+  const code = await main(args, {
+    out: (text) => void (stdout += text),
+    err: (text) => void (stderr += text),
+  });
   return { code, stdout, stderr };
 }
 
 /** The real command, spawned. */
 function spawned(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.add(child);
     let stdout = '';
     let stderr = '';
@@ -44,9 +59,20 @@ function spawned(args: string[]): Promise<{ code: number | null; stdout: string;
 
 beforeAll(async () => {
   // Relative paths: the CLI moves to the config's folder, as `start` does.
-  writeFileSync(configFile, `export default { sources: [], auth: { keyFile: './keys.json', sqlitePath: './tokens.db', revocationRefreshMs: 200, maxTokenTtlMs: ${90 * 86_400_000} } };\n`);
+  writeFileSync(
+    configFile,
+    `export default { sources: [], auth: { keyFile: './keys.json', sqlitePath: './tokens.db', revocationRefreshMs: 200, maxTokenTtlMs: ${90 * 86_400_000} } };\n`,
+  );
   systems = await startSystems(['storefront']);
-  gateway = await startGatewayOn(demoConfig(systems, { auth: { keyFile: join(dir, 'keys.json'), sqlitePath: join(dir, 'tokens.db'), revocationRefreshMs: 200 } }));
+  gateway = await startGatewayOn(
+    demoConfig(systems, {
+      auth: {
+        keyFile: join(dir, 'keys.json'),
+        sqlitePath: join(dir, 'tokens.db'),
+        revocationRefreshMs: 200,
+      },
+    }),
+  );
 });
 afterAll(() => {
   for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
@@ -56,13 +82,34 @@ afterAll(() => {
 // Each test spawns the CLI; the limit guards against a hang on a busy machine, it times nothing.
 describe('switchboard token', { timeout: 240_000 }, () => {
   it('issues a token once on stdout, which a running gateway accepts; lists it by jti without the token; revokes it everywhere', async () => {
-    const issued = await spawned(['token', 'issue', '--config', configFile, '--partner', 'acme', '--scopes', 'catalog:read orders:read', '--ttl', '30d', '--plan', 'gold']);
+    const issued = await spawned([
+      'token',
+      'issue',
+      '--config',
+      configFile,
+      '--partner',
+      'acme',
+      '--scopes',
+      'catalog:read orders:read',
+      '--ttl',
+      '30d',
+      '--plan',
+      'gold',
+    ]);
     expect(issued.code).toBe(0);
     const token = issued.stdout.trim();
     expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
     expect(statSync(join(dir, 'keys.json')).mode & 0o777).toBe(0o600);
-    const claims = JSON.parse(Buffer.from(token.split('.')[1] as string, 'base64url').toString()) as Record<string, unknown>;
-    expect(claims).toMatchObject({ iss: 'switchboard', aud: 'switchboard', sub: 'acme', scope: 'catalog:read orders:read', plan: 'gold' });
+    const claims = JSON.parse(
+      Buffer.from(token.split('.')[1] as string, 'base64url').toString(),
+    ) as Record<string, unknown>;
+    expect(claims).toMatchObject({
+      iss: 'switchboard',
+      aud: 'switchboard',
+      sub: 'acme',
+      scope: 'catalog:read orders:read',
+      plan: 'gold',
+    });
     expect((claims.exp as number) - (claims.iat as number)).toBe(30 * 86_400);
     expect(issued.stderr).toContain(`Issued token ${claims.jti as string}`);
     expect(issued.stderr).not.toContain(token);
@@ -80,16 +127,64 @@ describe('switchboard token', { timeout: 240_000 }, () => {
     expect(revoked.code).toBe(0);
     expect(revoked.stdout).toContain('within 1 s');
     expect(await eventually(async () => (await call(gateway, token)).status === 401)).toBe(true);
-    expect((await call(gateway, token)).body.errors?.[0]?.extensions?.code).toBe('AUTH_TOKEN_REVOKED');
-    expect((await run(['token', 'list', '--config', configFile])).stdout).toMatch(/\trevoked \d{4}-/);
+    expect((await call(gateway, token)).body.errors?.[0]?.extensions?.code).toBe(
+      'AUTH_TOKEN_REVOKED',
+    );
+    expect((await run(['token', 'list', '--config', configFile])).stdout).toMatch(
+      /\trevoked \d{4}-/,
+    );
   });
 
   it('refuses a bad ttl, partner or scope, or a missing option, with TOKEN_REQUEST_INVALID and exit 1; an unknown jti with TOKEN_NOT_FOUND', async () => {
     const attempts = await Promise.all([
-      run(['token', 'issue', '--config', configFile, '--partner', 'acme', '--scopes', 'catalog:read', '--ttl', '30x']),
-      run(['token', 'issue', '--config', configFile, '--partner', 'acme', '--scopes', 'catalog:read', '--ttl', '400d']),
-      run(['token', 'issue', '--config', configFile, '--partner', 'Acme Corp', '--scopes', 'catalog:read', '--ttl', '1d']),
-      run(['token', 'issue', '--config', configFile, '--partner', 'acme', '--scopes', 'catalog:read <script>', '--ttl', '1d']),
+      run([
+        'token',
+        'issue',
+        '--config',
+        configFile,
+        '--partner',
+        'acme',
+        '--scopes',
+        'catalog:read',
+        '--ttl',
+        '30x',
+      ]),
+      run([
+        'token',
+        'issue',
+        '--config',
+        configFile,
+        '--partner',
+        'acme',
+        '--scopes',
+        'catalog:read',
+        '--ttl',
+        '400d',
+      ]),
+      run([
+        'token',
+        'issue',
+        '--config',
+        configFile,
+        '--partner',
+        'Acme Corp',
+        '--scopes',
+        'catalog:read',
+        '--ttl',
+        '1d',
+      ]),
+      run([
+        'token',
+        'issue',
+        '--config',
+        configFile,
+        '--partner',
+        'acme',
+        '--scopes',
+        'catalog:read <script>',
+        '--ttl',
+        '1d',
+      ]),
       run(['token', 'issue', '--config', configFile, '--scopes', 'catalog:read', '--ttl', '1d']),
       run(['token', 'revoke', '--config', configFile, 'no-such-token']),
     ]);
@@ -102,14 +197,42 @@ describe('switchboard token', { timeout: 240_000 }, () => {
   });
 
   it('keys rotate adds a key the gateway publishes, and the tokens of the old key stay valid', async () => {
-    const before = (await run(['token', 'issue', '--config', configFile, '--partner', 'acme', '--scopes', 'catalog:read', '--ttl', '1h'])).stdout.trim();
+    const before = (
+      await run([
+        'token',
+        'issue',
+        '--config',
+        configFile,
+        '--partner',
+        'acme',
+        '--scopes',
+        'catalog:read',
+        '--ttl',
+        '1h',
+      ])
+    ).stdout.trim();
     const rotated = await run(['keys', 'rotate', '--config', configFile]);
     expect(rotated.code).toBe(0);
     expect(rotated.stdout).toMatch(/^New signing key \S+\.\nKey \S+ retires \d{4}-/);
-    const after = (await run(['token', 'issue', '--config', configFile, '--partner', 'acme', '--scopes', 'catalog:read', '--ttl', '1h'])).stdout.trim();
+    const after = (
+      await run([
+        'token',
+        'issue',
+        '--config',
+        configFile,
+        '--partner',
+        'acme',
+        '--scopes',
+        'catalog:read',
+        '--ttl',
+        '1h',
+      ])
+    ).stdout.trim();
     expect(await eventually(async () => (await call(gateway, after)).status === 200)).toBe(true);
     expect((await call(gateway, before)).status).toBe(200);
-    const { keys } = (await (await gateway.fetch('/.well-known/jwks.json')).json()) as { keys: Array<Record<string, unknown>> };
+    const { keys } = (await (await gateway.fetch('/.well-known/jwks.json')).json()) as {
+      keys: Array<Record<string, unknown>>;
+    };
     expect(keys).toHaveLength(2);
     for (const key of keys) expect(key.d).toBeUndefined();
   });

@@ -30,14 +30,29 @@ async function roundTrip(cache: ReadCache, key: string): Promise<unknown> {
 }
 
 describe('read cache on a Redis that fails', () => {
-  it('Redis stopping after start-up: misses (not the memory tier\'s copies), no rejection, then works again when it is back', async () => {
-    const cache = track(await createReadCache({ store: 'redis', redisUrl: redis.url, maxEntries: 100, maxBytes: 1 << 20, keyPrefix: 'outage:', logger: createLogger({ level: 'silent' }) }), 'cache');
+  it("Redis stopping after start-up: misses (not the memory tier's copies), no rejection, then works again when it is back", async () => {
+    const cache = track(
+      await createReadCache({
+        store: 'redis',
+        redisUrl: redis.url,
+        maxEntries: 100,
+        maxBytes: 1 << 20,
+        keyPrefix: 'outage:',
+        logger: createLogger({ level: 'silent' }),
+      }),
+      'cache',
+    );
     expect(await roundTrip(cache, 'before')).toBe('before');
     expect((await cache.getMany(['before']))[0]?.value).toBe('before'); // memory tier has it
 
     await redis.stop();
     // The subscription is gone: messages may be lost, so memory is not trusted.
-    for (let attempt = 0; attempt < 500 && (await cache.getMany(['before']))[0] !== undefined; attempt += 1) await sleep(10);
+    for (
+      let attempt = 0;
+      attempt < 500 && (await cache.getMany(['before']))[0] !== undefined;
+      attempt += 1
+    )
+      await sleep(10);
     expect(await cache.getMany(['before'])).toEqual([undefined]);
     await expect(roundTrip(cache, 'during')).resolves.toBeUndefined();
     await expect(cache.invalidateTags(['T:1'])).resolves.toBeUndefined();
@@ -54,7 +69,18 @@ describe('read cache on a Redis that fails', () => {
   });
 
   it('a hung Redis (SIGSTOP) is a miss after operationTimeoutMs, not a stuck request', async () => {
-    const cache = track(await createReadCache({ store: 'redis', redisUrl: redis.url, maxEntries: 100, maxBytes: 1 << 20, keyPrefix: 'hung:', logger: createLogger({ level: 'silent' }), operationTimeoutMs: 200 }), 'cache');
+    const cache = track(
+      await createReadCache({
+        store: 'redis',
+        redisUrl: redis.url,
+        maxEntries: 100,
+        maxBytes: 1 << 20,
+        keyPrefix: 'hung:',
+        logger: createLogger({ level: 'silent' }),
+        operationTimeoutMs: 200,
+      }),
+      'cache',
+    );
     const pid = redis.pid;
     process.kill(pid, 'SIGSTOP');
     try {
@@ -69,7 +95,18 @@ describe('read cache on a Redis that fails', () => {
   it('Redis absent at start-up: createReadCache resolves, serves misses, logs the outage without flooding and never the password', async () => {
     const { lines, logger } = capture();
     const [port] = await freePorts(1);
-    const cache = track(await createReadCache({ store: 'redis', redisUrl: `redis://switchboard:s3cr3t-pw@127.0.0.1:${port}`, maxEntries: 100, maxBytes: 1 << 20, keyPrefix: 'absent:', logger, connectTimeoutMs: 200 }), 'cache');
+    const cache = track(
+      await createReadCache({
+        store: 'redis',
+        redisUrl: `redis://switchboard:s3cr3t-pw@127.0.0.1:${port}`,
+        maxEntries: 100,
+        maxBytes: 1 << 20,
+        keyPrefix: 'absent:',
+        logger,
+        connectTimeoutMs: 200,
+      }),
+      'cache',
+    );
     for (let request = 0; request < 50; request += 1) {
       expect(await cache.getMany(['k'])).toEqual([undefined]);
     }

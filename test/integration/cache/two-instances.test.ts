@@ -4,7 +4,12 @@
 import { createClient } from '@keyv/redis';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createReadCache, type CacheEntry, type ReadCache, type ReadCacheOptions } from '../../../gateway/cache/index.js';
+import {
+  createReadCache,
+  type CacheEntry,
+  type ReadCache,
+  type ReadCacheOptions,
+} from '../../../gateway/cache/index.js';
 import { createLogger } from '../../../gateway/index.js';
 import { startRedis, track, useHarness, type TestRedis } from '../../harness/index.js';
 
@@ -24,11 +29,25 @@ afterAll(async () => {
 });
 
 /** Two instances on one Redis and one key prefix, as two gateways of one deployment. */
-async function twoInstances(options: Partial<ReadCacheOptions> = {}): Promise<{ a: ReadCache; b: ReadCache; prefix: string }> {
+async function twoInstances(
+  options: Partial<ReadCacheOptions> = {},
+): Promise<{ a: ReadCache; b: ReadCache; prefix: string }> {
   prefixes += 1;
   const prefix = `two-${prefixes}:`;
   const make = async (name: string): Promise<ReadCache> =>
-    track(await createReadCache({ store: 'redis', redisUrl: redis.url, maxEntries: 100, maxBytes: 1024 * 1024, keyPrefix: prefix, logger, memoryTierTtlMs: 60_000, ...options }), name);
+    track(
+      await createReadCache({
+        store: 'redis',
+        redisUrl: redis.url,
+        maxEntries: 100,
+        maxBytes: 1024 * 1024,
+        keyPrefix: prefix,
+        logger,
+        memoryTierTtlMs: 60_000,
+        ...options,
+      }),
+      name,
+    );
   return { a: await make('instance a'), b: await make('instance b'), prefix };
 }
 
@@ -49,7 +68,13 @@ async function eventually(done: () => boolean, what: string): Promise<void> {
 describe('two instances on one Redis', () => {
   it('share entries: one stores, the other reads it from Redis, then from its memory tier', async () => {
     const { a, b } = await twoInstances();
-    await a.setMany([{ key: 'price:SKU-1', entry: entryOf({ cents: 1999 }, ['Product:SKU-1']), ticket: await a.ticket(['Product:SKU-1']) }]);
+    await a.setMany([
+      {
+        key: 'price:SKU-1',
+        entry: entryOf({ cents: 1999 }, ['Product:SKU-1']),
+        ticket: await a.ticket(['Product:SKU-1']),
+      },
+    ]);
     const [first] = await b.getMany(['price:SKU-1']);
     expect(first?.value).toEqual({ cents: 1999 });
     expect(b.stats().memoryTierHits).toBe(0);
@@ -58,9 +83,15 @@ describe('two instances on one Redis', () => {
     expect(b.stats().memoryTierHits).toBe(2); // the entry and its tag's version
   });
 
-  it('an invalidation on one instance hides the entry held in the other one\'s memory tier', async () => {
+  it("an invalidation on one instance hides the entry held in the other one's memory tier", async () => {
     const { a, b } = await twoInstances();
-    await a.setMany([{ key: 'stock:SKU-2', entry: entryOf(7, ['Product:SKU-2']), ticket: await a.ticket(['Product:SKU-2']) }]);
+    await a.setMany([
+      {
+        key: 'stock:SKU-2',
+        entry: entryOf(7, ['Product:SKU-2']),
+        ticket: await a.ticket(['Product:SKU-2']),
+      },
+    ]);
     await b.getMany(['stock:SKU-2']); // into b's memory tier
     const hitsBefore = b.stats().memoryTierHits;
     expect((await b.getMany(['stock:SKU-2']))[0]?.value).toBe(7);
@@ -72,9 +103,11 @@ describe('two instances on one Redis', () => {
     expect(await a.getMany(['stock:SKU-2'])).toEqual([undefined]);
   });
 
-  it('a key deletion on one instance reaches the other one\'s memory tier', async () => {
+  it("a key deletion on one instance reaches the other one's memory tier", async () => {
     const { a, b } = await twoInstances();
-    await a.setMany([{ key: 'orders:C-1', entry: entryOf(['O-1'], []), ticket: await a.ticket([]) }]);
+    await a.setMany([
+      { key: 'orders:C-1', entry: entryOf(['O-1'], []), ticket: await a.ticket([]) },
+    ]);
     await b.getMany(['orders:C-1']);
     const hitsBefore = b.stats().memoryTierHits;
     await a.deleteKeys(['orders:C-1']);
@@ -97,7 +130,13 @@ describe('two instances on one Redis', () => {
   it('a lost message costs at most memoryTierTtlMs of staleness', async () => {
     const memoryTierTtlMs = 2_000;
     const { a, b, prefix } = await twoInstances({ memoryTierTtlMs });
-    await a.setMany([{ key: 'price:SKU-3', entry: entryOf(5, ['Product:SKU-3']), ticket: await a.ticket(['Product:SKU-3']) }]);
+    await a.setMany([
+      {
+        key: 'price:SKU-3',
+        entry: entryOf(5, ['Product:SKU-3']),
+        ticket: await a.ticket(['Product:SKU-3']),
+      },
+    ]);
     await b.getMany(['price:SKU-3']); // into b's memory tier
     // An invalidation whose message never arrives: the version goes, nobody publishes.
     await raw.del(`${prefix}t:Product:SKU-3`);
@@ -125,7 +164,11 @@ describe('two instances on one Redis', () => {
   it('a corrupt or foreign value under the prefix is a miss, not a failure', async () => {
     const { a, prefix } = await twoInstances();
     await raw.set(`${prefix}e:garbage`, 'not json at all', { PX: 60_000 });
-    await raw.set(`${prefix}e:foreign`, JSON.stringify({ value: { something: 'else' }, expires: Date.now() + 60_000 }), { PX: 60_000 });
+    await raw.set(
+      `${prefix}e:foreign`,
+      JSON.stringify({ value: { something: 'else' }, expires: Date.now() + 60_000 }),
+      { PX: 60_000 },
+    );
     await raw.set(`${prefix}e:number`, '42', { PX: 60_000 });
     await a.setMany([{ key: 'good', entry: entryOf('good', []), ticket: await a.ticket([]) }]);
     const read = await a.getMany(['garbage', 'foreign', 'number', 'good']);
@@ -138,12 +181,26 @@ describe('two instances on one Redis', () => {
     // answering the same product page would. Without set-if-absent, the later version write wins
     // and the other instance's answer is refused (or becomes a miss).
     const tags = Array.from({ length: 10 }, (_, index) => `Product:SKU-RACE-${index}`);
-    const pairs = await Promise.all(tags.map((tag) => Promise.all([a.ticket([tag]), b.ticket([tag])])));
+    const pairs = await Promise.all(
+      tags.map((tag) => Promise.all([a.ticket([tag]), b.ticket([tag])])),
+    );
     await Promise.all(
       pairs.map(([ticketA, ticketB], index) =>
         Promise.all([
-          a.setMany([{ key: `a:${index}`, entry: entryOf(`a${index}`, [tags[index] as string]), ticket: ticketA }]),
-          b.setMany([{ key: `b:${index}`, entry: entryOf(`b${index}`, [tags[index] as string]), ticket: ticketB }]),
+          a.setMany([
+            {
+              key: `a:${index}`,
+              entry: entryOf(`a${index}`, [tags[index] as string]),
+              ticket: ticketA,
+            },
+          ]),
+          b.setMany([
+            {
+              key: `b:${index}`,
+              entry: entryOf(`b${index}`, [tags[index] as string]),
+              ticket: ticketB,
+            },
+          ]),
         ]),
       ),
     );

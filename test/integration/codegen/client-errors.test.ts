@@ -25,13 +25,18 @@ afterAll(async () => {
 });
 
 /** Starts a server on 127.0.0.1 port 0 that records each request and answers with `reply`. */
-async function serve(reply: (response: ServerResponse) => void): Promise<{ url: string; received: Received[] }> {
+async function serve(
+  reply: (response: ServerResponse) => void,
+): Promise<{ url: string; received: Received[] }> {
   const received: Received[] = [];
   const server = createServer((request, response) => {
     const chunks: Buffer[] = [];
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      received.push({ headers: request.headers, body: JSON.parse(Buffer.concat(chunks).toString('utf8')) });
+      received.push({
+        headers: request.headers,
+        body: JSON.parse(Buffer.concat(chunks).toString('utf8')),
+      });
       reply(response);
     });
   });
@@ -49,7 +54,8 @@ async function caught(promise: Promise<unknown>): Promise<CommerceClientError> {
     () => undefined,
     (reason: unknown) => reason,
   );
-  if (!(error instanceof CommerceClientError)) throw new Error(`expected a CommerceClientError, got ${String(error)}`);
+  if (!(error instanceof CommerceClientError))
+    throw new Error(`expected a CommerceClientError, got ${String(error)}`);
   return error;
 }
 
@@ -60,21 +66,32 @@ describe('createCommerceClient', () => {
     const result = await client.productBySku('SKU-00042');
     expect(result).toEqual({ data: { product: null }, errors: [] });
     expect(server.received).toHaveLength(1);
-    expect(server.received[0]?.body).toEqual({ query: String(ProductBySkuDocument), variables: { sku: 'SKU-00042' } });
+    expect(server.received[0]?.body).toEqual({
+      query: String(ProductBySkuDocument),
+      variables: { sku: 'SKU-00042' },
+    });
     expect(server.received[0]?.headers['authorization']).toBe('Bearer t0ken');
     expect(server.received[0]?.headers['content-type']).toBe('application/json');
   });
 
   it('returns partial data with the errors of the fields that failed', async () => {
-    const error = { message: 'billing is unavailable', path: ['product', 'price'], extensions: { code: 'SOURCE_UNAVAILABLE', source: 'billing' } };
-    const server = await serve(json(200, { data: { product: { sku: 'SKU-00001', price: null } }, errors: [error] }));
+    const error = {
+      message: 'billing is unavailable',
+      path: ['product', 'price'],
+      extensions: { code: 'SOURCE_UNAVAILABLE', source: 'billing' },
+    };
+    const server = await serve(
+      json(200, { data: { product: { sku: 'SKU-00001', price: null } }, errors: [error] }),
+    );
     const result = await createCommerceClient(server.url).productBySku('SKU-00001');
     expect(result.data.product?.price).toBeNull();
     expect(result.errors).toEqual([error]);
   });
 
   it('throws CLIENT_NO_DATA with the GraphQL errors when the request was refused', async () => {
-    const server = await serve(json(400, { errors: [{ message: 'Cannot query field "nope" on type "Query".' }] }));
+    const server = await serve(
+      json(400, { errors: [{ message: 'Cannot query field "nope" on type "Query".' }] }),
+    );
     const error = await caught(createCommerceClient(server.url).products({ first: 2 }));
     expect(error.code).toBe('CLIENT_NO_DATA');
     expect(error.status).toBe(400);
@@ -83,7 +100,9 @@ describe('createCommerceClient', () => {
   });
 
   it('throws CLIENT_BAD_RESPONSE on an answer that is not GraphQL', async () => {
-    const server = await serve((response) => response.writeHead(502, { 'content-type': 'text/html' }).end('<h1>Bad gateway</h1>'));
+    const server = await serve((response) =>
+      response.writeHead(502, { 'content-type': 'text/html' }).end('<h1>Bad gateway</h1>'),
+    );
     const error = await caught(createCommerceClient(server.url).order('ord_00001'));
     expect(error).toMatchObject({ code: 'CLIENT_BAD_RESPONSE', status: 502 });
     expect(error.message).not.toContain('<h1>');
@@ -97,7 +116,9 @@ describe('createCommerceClient', () => {
 
   it('throws CLIENT_TIMEOUT when no answer comes within timeoutMs', async () => {
     const server = await serve(() => undefined); // holds the request until afterAll
-    const error = await caught(createCommerceClient(server.url, { timeoutMs: 50 }).productBySku('SKU-00001'));
+    const error = await caught(
+      createCommerceClient(server.url, { timeoutMs: 50 }).productBySku('SKU-00001'),
+    );
     expect(error.code).toBe('CLIENT_TIMEOUT');
     expect(server.received).toHaveLength(1);
   });

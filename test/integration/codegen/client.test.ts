@@ -6,8 +6,22 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from 'vitest';
 import { catalogue, type CatalogueOrder } from '../../../demo/common/catalogue.js';
-import { createCommerceClient, type CommerceClient, type CurrencyCode, type OrderStatus, type ProductStatus, type Warehouse } from '../../../demo/client/index.js';
-import { closeAll, startGatewayOn, startSystems, unifiedDemoConfig, useHarness, type Systems } from '../../harness/index.js';
+import {
+  createCommerceClient,
+  type CommerceClient,
+  type CurrencyCode,
+  type OrderStatus,
+  type ProductStatus,
+  type Warehouse,
+} from '../../../demo/client/index.js';
+import {
+  closeAll,
+  startGatewayOn,
+  startSystems,
+  unifiedDemoConfig,
+  useHarness,
+  type Systems,
+} from '../../harness/index.js';
 
 useHarness();
 
@@ -26,7 +40,10 @@ function priceOf(sku: string): bigint {
 
 function stockOf(sku: string): { onHand: number; reserved: number } {
   const rows = seed.stock.filter((entry) => entry.sku === sku);
-  return { onHand: rows.reduce((sum, row) => sum + row.onHand, 0), reserved: rows.reduce((sum, row) => sum + row.reserved, 0) };
+  return {
+    onHand: rows.reduce((sum, row) => sum + row.onHand, 0),
+    reserved: rows.reduce((sum, row) => sum + row.reserved, 0),
+  };
 }
 
 let systems: Systems;
@@ -50,12 +67,23 @@ describe('the typed commerce client on the unified schema', () => {
     const found = data.product;
     if (!found) throw new Error(`${product.sku} not found`);
     expectTypeOf(found.status).toEqualTypeOf<ProductStatus>();
-    expectTypeOf(found.price).toEqualTypeOf<{ __typename?: 'Money'; amount: string; currencyCode: CurrencyCode } | null | undefined>();
+    expectTypeOf(found.price).toEqualTypeOf<
+      { __typename?: 'Money'; amount: string; currencyCode: CurrencyCode } | null | undefined
+    >();
     expectTypeOf(found.stock?.available).toEqualTypeOf<number | undefined>();
-    expect(found).toMatchObject({ sku: product.sku, title: product.title, description: product.description, status: product.status.toUpperCase() });
+    expect(found).toMatchObject({
+      sku: product.sku,
+      title: product.title,
+      description: product.description,
+      status: product.status.toUpperCase(),
+    });
     expect(found.price).toEqual({ amount: usd(priceOf(product.sku)), currencyCode: 'USD' });
     const stock = stockOf(product.sku);
-    expect(found.stock).toMatchObject({ onHand: stock.onHand, reserved: stock.reserved, available: stock.onHand - stock.reserved });
+    expect(found.stock).toMatchObject({
+      onHand: stock.onHand,
+      reserved: stock.reserved,
+      available: stock.onHand - stock.reserved,
+    });
     const warehouses: Warehouse[] = found.stock?.warehouses.map((row) => row.warehouse) ?? [];
     expect(warehouses.sort()).toEqual(['WH_CENTRAL', 'WH_EAST', 'WH_WEST']);
   });
@@ -71,15 +99,21 @@ describe('the typed commerce client on the unified schema', () => {
     expect(first.errors).toEqual([]);
     // One request from the client; one call per system behind it.
     expect(systems.totals()).toEqual({ storefront: 1, erp: 1, billing: 1 });
-    expect(first.data.products.edges.map((edge) => edge.node.sku)).toEqual(seed.products.slice(0, 3).map((product) => product.sku));
+    expect(first.data.products.edges.map((edge) => edge.node.sku)).toEqual(
+      seed.products.slice(0, 3).map((product) => product.sku),
+    );
     expect(first.data.products.pageInfo.hasNextPage).toBe(true);
     const after = first.data.products.pageInfo.endCursor;
     expectTypeOf(after).toEqualTypeOf<string | null | undefined>();
     const second = await client.products({ first: 3, after });
-    expect(second.data.products.edges.map((edge) => edge.node.sku)).toEqual(seed.products.slice(3, 6).map((product) => product.sku));
+    expect(second.data.products.edges.map((edge) => edge.node.sku)).toEqual(
+      seed.products.slice(3, 6).map((product) => product.sku),
+    );
     const node = second.data.products.edges[0]?.node;
     expect(node?.price?.amount).toBe(usd(priceOf(node?.sku ?? '')));
-    expect(node?.stock?.available).toBe(stockOf(node?.sku ?? '').onHand - stockOf(node?.sku ?? '').reserved);
+    expect(node?.stock?.available).toBe(
+      stockOf(node?.sku ?? '').onHand - stockOf(node?.sku ?? '').reserved,
+    );
   });
 
   it('reads an order with its lines, their products and the invoices billing raised', async () => {
@@ -89,13 +123,37 @@ describe('the typed commerce client on the unified schema', () => {
     const found = data.order;
     if (!found) throw new Error(`${order.id} not found`);
     expectTypeOf(found.status).toEqualTypeOf<OrderStatus>();
-    expect(found).toMatchObject({ id: order.id, status: order.status.toUpperCase(), createdAt: order.createdAt });
-    expect(found.lines.map((line) => ({ sku: line.sku, quantity: line.quantity, title: line.product?.title }))).toEqual(
-      order.lines.map((line) => ({ sku: line.sku, quantity: line.quantity, title: seed.products.find((product) => product.sku === line.sku)?.title })),
+    expect(found).toMatchObject({
+      id: order.id,
+      status: order.status.toUpperCase(),
+      createdAt: order.createdAt,
+    });
+    expect(
+      found.lines.map((line) => ({
+        sku: line.sku,
+        quantity: line.quantity,
+        title: line.product?.title,
+      })),
+    ).toEqual(
+      order.lines.map((line) => ({
+        sku: line.sku,
+        quantity: line.quantity,
+        title: seed.products.find((product) => product.sku === line.sku)?.title,
+      })),
     );
-    for (const line of found.lines) expect(line.product?.price?.amount).toBe(usd(priceOf(line.sku)));
-    const invoiceTotal = order.lines.reduce((sum, line) => sum + priceOf(line.sku) * BigInt(line.quantity), 0n);
-    expect(found.invoices).toEqual([{ id: order.id.replace('ord_', 'inv_'), status: expect.any(String), total: { amount: usd(invoiceTotal), currencyCode: 'USD' } }]);
+    for (const line of found.lines)
+      expect(line.product?.price?.amount).toBe(usd(priceOf(line.sku)));
+    const invoiceTotal = order.lines.reduce(
+      (sum, line) => sum + priceOf(line.sku) * BigInt(line.quantity),
+      0n,
+    );
+    expect(found.invoices).toEqual([
+      {
+        id: order.id.replace('ord_', 'inv_'),
+        status: expect.any(String),
+        total: { amount: usd(invoiceTotal), currencyCode: 'USD' },
+      },
+    ]);
   });
 
   it('places an order and reads it back', async () => {
@@ -106,7 +164,12 @@ describe('the typed commerce client on the unified schema', () => {
       { sku: a.sku, quantity: 2 },
       { sku: b.sku, quantity: 1 },
     ];
-    const placed = await client.placeOrder({ customerId: customer.id, lines, note: 'codegen client test', idempotencyKey: randomUUID() });
+    const placed = await client.placeOrder({
+      customerId: customer.id,
+      lines,
+      note: 'codegen client test',
+      idempotencyKey: randomUUID(),
+    });
     expect(placed.errors).toEqual([]);
     const created = placed.data.placeOrder;
     if (!created) throw new Error('no order placed');

@@ -13,7 +13,13 @@ useHarness();
 
 const ROOT = join(import.meta.dirname, '../../..');
 // What codegen reads and what it writes; a copy of these is a complete root.
-const COPIED = ['schema/commerce.graphql', 'schema/directives.graphql', 'demo/client/queries', 'demo/client/generated', 'gateway/generated'];
+const COPIED = [
+  'schema/commerce.graphql',
+  'schema/directives.graphql',
+  'demo/client/queries',
+  'demo/client/generated',
+  'gateway/generated',
+];
 
 const roots: string[] = [];
 afterAll(async () => {
@@ -28,8 +34,14 @@ beforeEach(async () => {
 });
 
 /** Runs codegen.ts the way the npm scripts do, against `root`. */
-async function codegen(...args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawnProcess(process.execPath, ['--import', 'tsx', 'codegen.ts', '--root', root, ...args], { cwd: ROOT });
+async function codegen(
+  ...args: string[]
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawnProcess(
+    process.execPath,
+    ['--import', 'tsx', 'codegen.ts', '--root', root, ...args],
+    { cwd: ROOT },
+  );
   const exit = await child.exited;
   return { code: exit.code, stdout: child.stdout(), stderr: child.stderr() };
 }
@@ -43,7 +55,10 @@ describe('codegen --check', () => {
   });
 
   it('fails when a generated file was edited by hand, naming the file', async () => {
-    await appendFile(join(root, 'gateway/generated/commerce-types.ts'), 'export type HandWritten = string;\n');
+    await appendFile(
+      join(root, 'gateway/generated/commerce-types.ts'),
+      'export type HandWritten = string;\n',
+    );
     const result = await codegen('--check');
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('gateway/generated/commerce-types.ts: changed');
@@ -53,20 +68,34 @@ describe('codegen --check', () => {
   it('fails when the schema changed and the files were not regenerated, then passes after codegen', async () => {
     const schemaPath = join(root, 'schema/commerce.graphql');
     const schema = await readFile(schemaPath, 'utf8');
-    await writeFile(schemaPath, schema.replace('  "Is there a page after this one?"\n', '  "Where the next page starts."\n  nextHint: String\n  "Is there a page after this one?"\n'));
+    await writeFile(
+      schemaPath,
+      schema.replace(
+        '  "Is there a page after this one?"\n',
+        '  "Where the next page starts."\n  nextHint: String\n  "Is there a page after this one?"\n',
+      ),
+    );
     const stale = await codegen('--check');
     expect(stale.code).toBe(1);
     expect(stale.stderr).toContain('gateway/generated/commerce-types.ts: changed');
     expect(stale.stderr).not.toContain('index.ts'); // PageInfo changed, not the list of exported names
     const regenerated = await codegen();
     expect(regenerated.code).toBe(0);
-    expect(await readFile(join(root, 'gateway/generated/commerce-types.ts'), 'utf8')).toContain('nextHint?: Maybe<Scalars');
+    expect(await readFile(join(root, 'gateway/generated/commerce-types.ts'), 'utf8')).toContain(
+      'nextHint?: Maybe<Scalars',
+    );
     expect((await codegen('--check')).code).toBe(0);
   });
 
   it('fails when a query changed and its typed document was not regenerated', async () => {
     const queryPath = join(root, 'demo/client/queries/product-by-sku.graphql');
-    await writeFile(queryPath, (await readFile(queryPath, 'utf8')).replace('    description\n', '    description\n    brand\n'));
+    await writeFile(
+      queryPath,
+      (await readFile(queryPath, 'utf8')).replace(
+        '    description\n',
+        '    description\n    brand\n',
+      ),
+    );
     const result = await codegen('--check');
     expect(result.code).toBe(1);
     expect(result.stderr).toContain('demo/client/generated/graphql.ts: changed');
@@ -77,7 +106,9 @@ describe('codegen --check', () => {
     await rm(join(root, 'gateway/generated/index.ts'));
     const result = await codegen('--check');
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('demo/client/generated/old-operations.ts: not produced by codegen; delete it');
+    expect(result.stderr).toContain(
+      'demo/client/generated/old-operations.ts: not produced by codegen; delete it',
+    );
     expect(result.stderr).toContain('gateway/generated/index.ts: missing');
   });
 
@@ -85,7 +116,9 @@ describe('codegen --check', () => {
     await appendFile(join(root, 'schema/commerce.graphql'), '\ntype Broken {\n');
     const result = await codegen('--check');
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^codegen failed: schema\/commerce\.graphql:\d+:\d+: Syntax Error/m);
+    expect(result.stderr).toMatch(
+      /^codegen failed: schema\/commerce\.graphql:\d+:\d+: Syntax Error/m,
+    );
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 });

@@ -17,8 +17,16 @@ afterAll(async () => {
   await admin.close();
 });
 
-async function adminCall(method: 'GET' | 'POST', path: string, body?: string): Promise<{ status: number; json: Record<string, unknown> }> {
-  const response = await fetch(`${admin.url}${path}`, { method, body, headers: body === undefined ? {} : { 'content-type': 'application/json' } });
+async function adminCall(
+  method: 'GET' | 'POST',
+  path: string,
+  body?: string,
+): Promise<{ status: number; json: Record<string, unknown> }> {
+  const response = await fetch(`${admin.url}${path}`, {
+    method,
+    body,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+  });
   return { status: response.status, json: (await response.json()) as Record<string, unknown> };
 }
 
@@ -37,30 +45,54 @@ describe('demo admin endpoint', () => {
 
     const reset = await adminCall('POST', '/__admin/reset');
     expect(reset).toEqual({ status: 200, json: { reset: true } });
-    expect((await adminCall('GET', '/__admin/stats')).json).toEqual({ storefront: {}, billing: {} });
+    expect((await adminCall('GET', '/__admin/stats')).json).toEqual({
+      storefront: {},
+      billing: {},
+    });
     expect(systems.totals().storefront).toBe(0);
   });
 
   it('switches a system to misbehave and back', async () => {
-    const on = await adminCall('POST', '/__admin/misbehave', JSON.stringify({ system: 'storefront', unavailable: true }));
+    const on = await adminCall(
+      'POST',
+      '/__admin/misbehave',
+      JSON.stringify({ system: 'storefront', unavailable: true }),
+    );
     expect(on.status).toBe(200);
-    expect(on.json).toMatchObject({ system: 'storefront', misbehaviour: { unavailable: true, latencyMs: 0 } });
+    expect(on.json).toMatchObject({
+      system: 'storefront',
+      misbehaviour: { unavailable: true, latencyMs: 0 },
+    });
     expect((await storefront('/products/prod_00001')).status).toBe(503);
 
-    const off = await adminCall('POST', '/__admin/misbehave', JSON.stringify({ system: 'storefront' }));
-    expect(off.json).toMatchObject({ misbehaviour: { unavailable: false, errorRate: 0, rateLimited: false } });
+    const off = await adminCall(
+      'POST',
+      '/__admin/misbehave',
+      JSON.stringify({ system: 'storefront' }),
+    );
+    expect(off.json).toMatchObject({
+      misbehaviour: { unavailable: false, errorRate: 0, rateLimited: false },
+    });
     expect((await storefront('/products/prod_00001')).status).toBe(200);
   });
 
   it('answers bad requests with a clear 4xx, and keeps serving', async () => {
-    const unknown = await adminCall('POST', '/__admin/misbehave', JSON.stringify({ system: 'crm', unavailable: true }));
+    const unknown = await adminCall(
+      'POST',
+      '/__admin/misbehave',
+      JSON.stringify({ system: 'crm', unavailable: true }),
+    );
     expect(unknown.status).toBe(400);
     expect(String(unknown.json.error)).toContain('Known: storefront, billing');
 
     const malformed = await adminCall('POST', '/__admin/misbehave', '{"system": ');
     expect(malformed.status).toBe(400);
 
-    const oversized = await adminCall('POST', '/__admin/misbehave', JSON.stringify({ system: 'storefront', padding: 'x'.repeat(70 * 1024) }));
+    const oversized = await adminCall(
+      'POST',
+      '/__admin/misbehave',
+      JSON.stringify({ system: 'storefront', padding: 'x'.repeat(70 * 1024) }),
+    );
     expect(oversized.status).toBe(400);
 
     const missing = await adminCall('GET', '/__admin/nothing');
@@ -71,19 +103,42 @@ describe('demo admin endpoint', () => {
   });
 
   it('refuses unknown settings and wrong types instead of switching everything off', async () => {
-    const typo = await adminCall('POST', '/__admin/misbehave', JSON.stringify({ system: 'storefront', unavailble: true }));
+    const typo = await adminCall(
+      'POST',
+      '/__admin/misbehave',
+      JSON.stringify({ system: 'storefront', unavailble: true }),
+    );
     expect(typo.status).toBe(400);
     expect(String(typo.json.error)).toContain('Unknown setting "unavailble"');
     expect(String(typo.json.error)).toContain('failNext');
-    for (const bad of [{ failNext: -1 }, { errorRate: 2 }, { unavailable: 'yes' }, { failWith: 'ok' }, { retryAfterMs: '5' }]) {
-      const refused = await adminCall('POST', '/__admin/misbehave', JSON.stringify({ system: 'storefront', ...bad }));
+    for (const bad of [
+      { failNext: -1 },
+      { errorRate: 2 },
+      { unavailable: 'yes' },
+      { failWith: 'ok' },
+      { retryAfterMs: '5' },
+    ]) {
+      const refused = await adminCall(
+        'POST',
+        '/__admin/misbehave',
+        JSON.stringify({ system: 'storefront', ...bad }),
+      );
       expect(refused.status, JSON.stringify(bad)).toBe(400);
     }
     expect((await adminCall('POST', '/__admin/misbehave', '[]')).status).toBe(400);
   });
 
   it('fails the next n calls as told, then answers normally (failNext, failWith, retryAfterMs)', async () => {
-    const on = await adminCall('POST', '/__admin/misbehave', JSON.stringify({ system: 'storefront', failNext: 2, failWith: 'rate-limited', retryAfterMs: 3_000 }));
+    const on = await adminCall(
+      'POST',
+      '/__admin/misbehave',
+      JSON.stringify({
+        system: 'storefront',
+        failNext: 2,
+        failWith: 'rate-limited',
+        retryAfterMs: 3_000,
+      }),
+    );
     expect(on.status).toBe(200);
     for (let call = 0; call < 2; call += 1) {
       const limited = await storefront('/products/prod_00001');

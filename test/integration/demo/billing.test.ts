@@ -6,15 +6,24 @@ import { startBilling } from '../../../demo/billing/index.js';
 import type { DemoSystem } from '../../../demo/common/system.js';
 
 type Wire = Record<string, any>;
-type Unary = (request: Wire, metadata: grpc.Metadata, options: grpc.CallOptions, callback: (error: grpc.ServiceError | null, response?: Wire) => void) => void;
+type Unary = (
+  request: Wire,
+  metadata: grpc.Metadata,
+  options: grpc.CallOptions,
+  callback: (error: grpc.ServiceError | null, response?: Wire) => void,
+) => void;
 
 let billing: DemoSystem;
 let client: grpc.Client & Record<string, any>;
 
 function call(method: string, request: Wire, metadata = new grpc.Metadata()): Promise<Wire> {
   return new Promise((resolvePromise, reject) => {
-    (client[method] as Unary).call(client, request, metadata, { deadline: Date.now() + 5000 }, (error, response) =>
-      error ? reject(error) : resolvePromise(response as Wire),
+    (client[method] as Unary).call(
+      client,
+      request,
+      metadata,
+      { deadline: Date.now() + 5000 },
+      (error, response) => (error ? reject(error) : resolvePromise(response as Wire)),
     );
   });
 }
@@ -31,9 +40,17 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 beforeAll(async () => {
   billing = await startBilling();
   const includeDir = resolve(dirname(billing.contract), '../..');
-  const definition = loadSync(billing.contract, { includeDirs: [includeDir], longs: String, enums: String, defaults: true, oneofs: true });
-  const Service = (grpc.loadPackageDefinition(definition) as any).billing.v1.BillingService as grpc.ServiceClientConstructor;
-  client = new Service(billing.url, grpc.credentials.createInsecure()) as grpc.Client & Record<string, any>;
+  const definition = loadSync(billing.contract, {
+    includeDirs: [includeDir],
+    longs: String,
+    enums: String,
+    defaults: true,
+    oneofs: true,
+  });
+  const Service = (grpc.loadPackageDefinition(definition) as any).billing.v1
+    .BillingService as grpc.ServiceClientConstructor;
+  client = new Service(billing.url, grpc.credentials.createInsecure()) as grpc.Client &
+    Record<string, any>;
 });
 
 afterAll(async () => {
@@ -61,7 +78,11 @@ describe('demo billing', () => {
     const { invoices } = await call('ListInvoices', { orderId: 'ord_00001' });
     expect(invoices).toHaveLength(1);
     expect(invoices[0].id).toBe('inv_00001');
-    expect(await codeOf(call('CreateInvoice', { orderId: 'ord_00001', lines: [{ sku: 'SKU-00001', quantity: 1 }] }))).toBe('ALREADY_EXISTS');
+    expect(
+      await codeOf(
+        call('CreateInvoice', { orderId: 'ord_00001', lines: [{ sku: 'SKU-00001', quantity: 1 }] }),
+      ),
+    ).toBe('ALREADY_EXISTS');
   });
 
   it('creates, captures and refunds with exact int64 amounts past 2^53', async () => {
@@ -77,7 +98,11 @@ describe('demo billing', () => {
 
     const metadata = new grpc.Metadata();
     metadata.set('idempotency-key', 'capture-big-1');
-    const capture = { invoiceId: invoice.id, amount: { amountMinor: big, currency: 'USD' }, card: { brand: 'visa', last4: '4242' } };
+    const capture = {
+      invoiceId: invoice.id,
+      amount: { amountMinor: big, currency: 'USD' },
+      card: { brand: 'visa', last4: '4242' },
+    };
     const payment = await call('CapturePayment', capture, metadata);
     expect(payment.amount.amountMinor).toBe(big);
     expect(payment.method).toBe('card');
@@ -85,9 +110,15 @@ describe('demo billing', () => {
     expect((await call('CapturePayment', capture, metadata)).id).toBe(payment.id);
     expect((await call('GetInvoice', { id: invoice.id })).captured.amountMinor).toBe(big);
 
-    const tooMuch = { paymentId: payment.id, amount: { amountMinor: '9007199254740994', currency: 'USD' } };
+    const tooMuch = {
+      paymentId: payment.id,
+      amount: { amountMinor: '9007199254740994', currency: 'USD' },
+    };
     expect(await codeOf(call('RefundPayment', tooMuch))).toBe('FAILED_PRECONDITION');
-    const refunded = await call('RefundPayment', { paymentId: payment.id, amount: { amountMinor: '1', currency: 'USD' } });
+    const refunded = await call('RefundPayment', {
+      paymentId: payment.id,
+      amount: { amountMinor: '1', currency: 'USD' },
+    });
     expect(refunded.refunded.amountMinor).toBe('1');
     expect(refunded.status).toBe('PAYMENT_STATUS_PARTIALLY_REFUNDED');
   });
@@ -103,10 +134,18 @@ describe('demo billing', () => {
     });
     stream.on('error', () => {});
     // The watcher is registered once the server has admitted the call; wait until it counts it.
-    while (!billing.counter.snapshot().WatchInvoiceEvents) await new Promise((r) => setTimeout(r, 10));
+    while (!billing.counter.snapshot().WatchInvoiceEvents)
+      await new Promise((r) => setTimeout(r, 10));
     await new Promise((r) => setTimeout(r, 20));
-    const created = await call('CreateInvoice', { orderId: 'ord_demo_stream', lines: [{ sku: 'SKU-00004', quantity: 2 }] });
-    await call('CapturePayment', { invoiceId: created.id, amount: created.total, bankTransfer: { iban: 'DE00', reference: 'r' } });
+    const created = await call('CreateInvoice', {
+      orderId: 'ord_demo_stream',
+      lines: [{ sku: 'SKU-00004', quantity: 2 }],
+    });
+    await call('CapturePayment', {
+      invoiceId: created.id,
+      amount: created.total,
+      bankTransfer: { iban: 'DE00', reference: 'r' },
+    });
     await twoEvents;
     stream.cancel();
     expect(events.map((event) => event.kind)).toEqual(['KIND_CREATED', 'KIND_PAID']);

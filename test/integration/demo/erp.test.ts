@@ -10,7 +10,10 @@ let erp: DemoSystem;
 let client: Client;
 
 type Call = (args: unknown) => Promise<[Record<string, unknown>, string]>;
-const call = (name: string, args: unknown): Promise<[Record<string, unknown>, string]> => (client as unknown as Record<string, Call>)[`${name}Async`]?.(args) as Promise<[Record<string, unknown>, string]>;
+const call = (name: string, args: unknown): Promise<[Record<string, unknown>, string]> =>
+  (client as unknown as Record<string, Call>)[`${name}Async`]?.(args) as Promise<
+    [Record<string, unknown>, string]
+  >;
 
 beforeAll(async () => {
   erp = await startErp();
@@ -43,16 +46,29 @@ describe('demo erp over SOAP, called by the soap npm client', () => {
 
   it('answers stock for many item codes in one call, one row per item per warehouse', async () => {
     erp.counter.reset();
-    const [result] = await call('GetStockLevels', { itemCode: ['SKU-00001', 'SKU-00002', 'SKU-00003'] });
+    const [result] = await call('GetStockLevels', {
+      itemCode: ['SKU-00001', 'SKU-00002', 'SKU-00003'],
+    });
     const rows = result.stockLevel as Array<Record<string, unknown>>;
     expect(rows).toHaveLength(9);
-    expect(rows.map((row) => `${row.itemCode}@${row.warehouse}`).slice(0, 3)).toEqual(['SKU-00001@WH-EAST', 'SKU-00001@WH-WEST', 'SKU-00001@WH-CENTRAL']);
-    for (const row of rows) expect(Number(row.available)).toBe(Number(row.onHand) - Number(row.reserved));
+    expect(rows.map((row) => `${row.itemCode}@${row.warehouse}`).slice(0, 3)).toEqual([
+      'SKU-00001@WH-EAST',
+      'SKU-00001@WH-WEST',
+      'SKU-00001@WH-CENTRAL',
+    ]);
+    for (const row of rows)
+      expect(Number(row.available)).toBe(Number(row.onHand) - Number(row.reserved));
     expect(erp.counter.snapshot()).toEqual({ GetStockLevels: 1 });
   });
 
   it('creates a sales order, then reads it back', async () => {
-    const [created] = await call('CreateSalesOrder', { customerId: 'cus_0007', line: [{ itemCode: 'SKU-00010', quantity: 2 }, { itemCode: 'SKU-00011', quantity: 1 }] });
+    const [created] = await call('CreateSalesOrder', {
+      customerId: 'cus_0007',
+      line: [
+        { itemCode: 'SKU-00010', quantity: 2 },
+        { itemCode: 'SKU-00011', quantity: 1 },
+      ],
+    });
     const order = created.salesOrder as Record<string, unknown>;
     expect(order).toMatchObject({ customerId: 'cus_0007', status: 'pending', totalQuantity: 3 });
     const [fetched] = await call('GetSalesOrder', { documentNumber: order.documentNumber });
@@ -62,7 +78,14 @@ describe('demo erp over SOAP, called by the soap npm client', () => {
   });
 
   it('answers an unknown item with a soap:Client fault carrying a detail', async () => {
-    const error = await call('GetItem', { itemCode: 'SKU-99999' }).then(() => undefined, (e: unknown) => e as { root?: { Envelope?: { Body?: { Fault?: Record<string, unknown> } } }; response?: { status?: number } });
+    const error = await call('GetItem', { itemCode: 'SKU-99999' }).then(
+      () => undefined,
+      (e: unknown) =>
+        e as {
+          root?: { Envelope?: { Body?: { Fault?: Record<string, unknown> } } };
+          response?: { status?: number };
+        },
+    );
     const fault = error?.root?.Envelope?.Body?.Fault;
     expect(fault?.faultcode).toBe('soap:Client');
     expect(fault?.faultstring).toContain('SKU-99999');
@@ -71,7 +94,13 @@ describe('demo erp over SOAP, called by the soap npm client', () => {
   });
 
   it('answers a bad quantity with a soap:Client fault', async () => {
-    const error = await call('CreateSalesOrder', { customerId: 'c', line: [{ itemCode: 'SKU-00001', quantity: 0 }] }).then(() => undefined, (e: unknown) => e as { root?: { Envelope?: { Body?: { Fault?: Record<string, unknown> } } } });
+    const error = await call('CreateSalesOrder', {
+      customerId: 'c',
+      line: [{ itemCode: 'SKU-00001', quantity: 0 }],
+    }).then(
+      () => undefined,
+      (e: unknown) => e as { root?: { Envelope?: { Body?: { Fault?: Record<string, unknown> } } } },
+    );
     expect(error?.root?.Envelope?.Body?.Fault?.faultcode).toBe('soap:Client');
     expect(JSON.stringify(error?.root?.Envelope?.Body?.Fault?.detail)).toContain('BAD_QUANTITY');
   });
@@ -81,20 +110,28 @@ describe('demo erp over SOAP, called by the soap npm client', () => {
     try {
       const response = await request(erp.url, {
         method: 'POST',
-        headers: { 'content-type': 'text/xml; charset=utf-8', soapaction: '"http://switchboard.example/erp/GetItem"' },
+        headers: {
+          'content-type': 'text/xml; charset=utf-8',
+          soapaction: '"http://switchboard.example/erp/GetItem"',
+        },
         body: '<s:Envelope xmlns:s="http://schemas.xmlsoap.org/soap/envelope/"><s:Body><GetItem xmlns="http://switchboard.example/erp"><itemCode xmlns="http://switchboard.example/erp">SKU-00001</itemCode></GetItem></s:Body></s:Envelope>',
       });
       expect(response.statusCode).toBe(429);
       expect(response.headers['retry-after']).toBe('1');
-      expect(await response.body.text()).toContain('<faultcode>soap:Server.RateLimited</faultcode>');
+      expect(await response.body.text()).toContain(
+        '<faultcode>soap:Server.RateLimited</faultcode>',
+      );
     } finally {
       erp.misbehaviour.set({});
     }
   });
 
   it('refuses a DOCTYPE and an oversized request', async () => {
-    const post = (body: string) => request(erp.url, { method: 'POST', headers: { 'content-type': 'text/xml' }, body });
-    const doctype = await post('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>');
+    const post = (body: string) =>
+      request(erp.url, { method: 'POST', headers: { 'content-type': 'text/xml' }, body });
+    const doctype = await post(
+      '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>',
+    );
     expect(doctype.statusCode).toBe(500);
     const text = await doctype.body.text();
     expect(text).toContain('soap:Client');

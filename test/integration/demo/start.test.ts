@@ -6,16 +6,29 @@ import { createServer, type Server } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { catalogue } from '../../../demo/index.js';
-import { availableSystems, freePorts, isPortFree, spawnProcess, track, useHarness } from '../../harness/index.js';
+import {
+  availableSystems,
+  freePorts,
+  isPortFree,
+  spawnProcess,
+  track,
+  useHarness,
+} from '../../harness/index.js';
 
 useHarness();
 
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
-const PORT_VARIABLES = ['GATEWAY_PORT', 'ADMIN_PORT', ...availableSystems().map((name) => `${name.toUpperCase()}_PORT`)];
+const PORT_VARIABLES = [
+  'GATEWAY_PORT',
+  'ADMIN_PORT',
+  ...availableSystems().map((name) => `${name.toUpperCase()}_PORT`),
+];
 
 async function portEnv(): Promise<Record<string, string>> {
   const ports = await freePorts(PORT_VARIABLES.length);
-  return Object.fromEntries(PORT_VARIABLES.map((variable, index) => [variable, String(ports[index])]));
+  return Object.fromEntries(
+    PORT_VARIABLES.map((variable, index) => [variable, String(ports[index])]),
+  );
 }
 
 /**
@@ -43,42 +56,57 @@ async function occupy(port: number): Promise<{ close(): Promise<void> }> {
     server.listen(port, '127.0.0.1', () => resolve());
   });
   let closed: Promise<void> | undefined;
-  return track({ close: () => (closed ??= new Promise<void>((resolve) => server.close(() => resolve()))) }, `blocker on port ${port}`);
+  return track(
+    { close: () => (closed ??= new Promise<void>((resolve) => server.close(() => resolve()))) },
+    `blocker on port ${port}`,
+  );
 }
 
 async function allFree(env: Record<string, string>): Promise<Record<string, boolean>> {
-  const entries = await Promise.all(Object.entries(env).map(async ([variable, port]) => [variable, await isPortFree(Number(port))] as const));
+  const entries = await Promise.all(
+    Object.entries(env).map(
+      async ([variable, port]) => [variable, await isPortFree(Number(port))] as const,
+    ),
+  );
   return Object.fromEntries(entries);
 }
 
 // A cold tsx compile of the whole demo on a busy machine can take a while; the waits inside have their own limits.
 describe('npm start (demo/start.ts)', { timeout: 90_000 }, () => {
-  it.each(['SIGINT', 'SIGTERM'] as const)('starts the demo on the ports from env, answers, and stops cleanly on %s', async (signal) => {
-    const env = await portEnv();
-    const demo = launch(env);
-    const [, playground] = await demo.waitFor(/Playground: (http:\/\/\S+)/);
-    const [, stats] = await demo.waitFor(/Admin: +(http:\/\/\S+)/);
-    expect(playground).toBe(`http://127.0.0.1:${env.GATEWAY_PORT}/graphql`);
-    expect(stats).toBe(`http://127.0.0.1:${env.ADMIN_PORT}/__admin/stats`);
+  it.each(['SIGINT', 'SIGTERM'] as const)(
+    'starts the demo on the ports from env, answers, and stops cleanly on %s',
+    async (signal) => {
+      const env = await portEnv();
+      const demo = launch(env);
+      const [, playground] = await demo.waitFor(/Playground: (http:\/\/\S+)/);
+      const [, stats] = await demo.waitFor(/Admin: +(http:\/\/\S+)/);
+      expect(playground).toBe(`http://127.0.0.1:${env.GATEWAY_PORT}/graphql`);
+      expect(stats).toBe(`http://127.0.0.1:${env.ADMIN_PORT}/__admin/stats`);
 
-    const product = catalogue().products[0];
-    if (!product) throw new Error('the catalogue has no products');
-    const answer = await fetch(playground as string, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json' },
-      // /graphql serves the unified schema (switchboard.config.ts sets `schema`).
-      body: JSON.stringify({ query: `{ product(sku: "${product.sku}") { title } }` }),
-    });
-    expect(answer.status).toBe(200);
-    expect(await answer.json()).toEqual({ data: { product: { title: product.title } } });
+      const product = catalogue().products[0];
+      if (!product) throw new Error('the catalogue has no products');
+      const answer = await fetch(playground as string, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        // /graphql serves the unified schema (switchboard.config.ts sets `schema`).
+        body: JSON.stringify({ query: `{ product(sku: "${product.sku}") { title } }` }),
+      });
+      expect(answer.status).toBe(200);
+      expect(await answer.json()).toEqual({ data: { product: { title: product.title } } });
 
-    const counts = (await (await fetch(stats as string)).json()) as Record<string, Record<string, number>>;
-    expect(counts.storefront).toEqual({ getProductBySku: 1 });
+      const counts = (await (await fetch(stats as string)).json()) as Record<
+        string,
+        Record<string, number>
+      >;
+      expect(counts.storefront).toEqual({ getProductBySku: 1 });
 
-    demo.signal(signal);
-    expect(await demo.exited).toEqual({ code: 0, signal: null });
-    expect(await allFree(env)).toEqual(Object.fromEntries(Object.keys(env).map((variable) => [variable, true])));
-  });
+      demo.signal(signal);
+      expect(await demo.exited).toEqual({ code: 0, signal: null });
+      expect(await allFree(env)).toEqual(
+        Object.fromEntries(Object.keys(env).map((variable) => [variable, true])),
+      );
+    },
+  );
 
   it('exits non-zero with one clear line when a port is taken, and leaves nothing listening', async () => {
     const env = await portEnv();
@@ -88,9 +116,13 @@ describe('npm start (demo/start.ts)', { timeout: 90_000 }, () => {
     const exit = await demo.exited;
     expect(exit.code).toBe(1);
     const lines = demo.stderr().trim().split('\n');
-    expect(lines).toEqual([`Port ${taken} (gateway) is already in use: stop what holds it or set GATEWAY_PORT to another port.`]);
+    expect(lines).toEqual([
+      `Port ${taken} (gateway) is already in use: stop what holds it or set GATEWAY_PORT to another port.`,
+    ]);
     await blocker.close();
-    expect(await allFree(env)).toEqual(Object.fromEntries(Object.keys(env).map((variable) => [variable, true])));
+    expect(await allFree(env)).toEqual(
+      Object.fromEntries(Object.keys(env).map((variable) => [variable, true])),
+    );
   });
 
   // Regression: GATEWAY_PORT equal to STOREFRONT_PORT blamed the gateway's port as "in use" by something else.
@@ -98,14 +130,20 @@ describe('npm start (demo/start.ts)', { timeout: 90_000 }, () => {
     const env = await portEnv();
     const demo = launch({ ...env, GATEWAY_PORT: env.STOREFRONT_PORT as string });
     expect((await demo.exited).code).toBe(1);
-    expect(demo.stderr().trim()).toBe(`STOREFRONT_PORT and GATEWAY_PORT both name port ${env.STOREFRONT_PORT}: give each its own port.`);
-    expect(await allFree(env)).toEqual(Object.fromEntries(Object.keys(env).map((variable) => [variable, true])));
+    expect(demo.stderr().trim()).toBe(
+      `STOREFRONT_PORT and GATEWAY_PORT both name port ${env.STOREFRONT_PORT}: give each its own port.`,
+    );
+    expect(await allFree(env)).toEqual(
+      Object.fromEntries(Object.keys(env).map((variable) => [variable, true])),
+    );
   });
 
   it('refuses a port that is not a number', async () => {
     const env = { ...(await portEnv()), STOREFRONT_PORT: 'forty' };
     const demo = launch(env);
     expect((await demo.exited).code).toBe(1);
-    expect(demo.stderr().trim()).toBe('STOREFRONT_PORT must be a port number between 0 and 65535, got "forty".');
+    expect(demo.stderr().trim()).toBe(
+      'STOREFRONT_PORT must be a port number between 0 and 65535, got "forty".',
+    );
   });
 });

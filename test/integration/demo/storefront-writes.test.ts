@@ -24,13 +24,26 @@ afterAll(async () => {
   await storefront?.close();
 });
 
-async function send(method: string, path: string, body?: unknown, key?: string): Promise<{ status: number; headers: Headers; body: Rec }> {
+async function send(
+  method: string,
+  path: string,
+  body?: unknown,
+  key?: string,
+): Promise<{ status: number; headers: Headers; body: Rec }> {
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (key !== undefined) headers['idempotency-key'] = key;
-  const response = await fetch(`${storefront.url}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+  const response = await fetch(`${storefront.url}${path}`, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
   const text = await response.text();
-  return { status: response.status, headers: response.headers, body: text === '' ? {} : (JSON.parse(text) as Rec) };
+  return {
+    status: response.status,
+    headers: response.headers,
+    body: text === '' ? {} : (JSON.parse(text) as Rec),
+  };
 }
 
 async function records(): Promise<Rec> {
@@ -45,14 +58,27 @@ describe('storefront writes', () => {
   it('createOrder: the same key and body answer the first order again; no second order is placed', async () => {
     const first = await send('POST', '/orders', order, 'order-key-1');
     expect(first.status).toBe(201);
-    const again = await send('POST', '/orders', { lines: order.lines, customerId: order.customerId }, 'order-key-1');
+    const again = await send(
+      'POST',
+      '/orders',
+      { lines: order.lines, customerId: order.customerId },
+      'order-key-1',
+    );
     expect(again.status).toBe(201);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body).toEqual(first.body);
 
     const mine = (await records()).orders.filter((o: Rec) => o.id === first.body.id);
-    expect(mine).toEqual([expect.objectContaining({ id: first.body.id, status: 'pending', applied: { createOrder: 1 } })]);
-    expect((await records()).writes.filter((w: Rec) => w.idempotencyKey === 'order-key-1')).toHaveLength(1);
+    expect(mine).toEqual([
+      expect.objectContaining({
+        id: first.body.id,
+        status: 'pending',
+        applied: { createOrder: 1 },
+      }),
+    ]);
+    expect(
+      (await records()).writes.filter((w: Rec) => w.idempotencyKey === 'order-key-1'),
+    ).toHaveLength(1);
   });
 
   it('createOrder: the same key with another body is 422 problem+json, and nothing is written', async () => {
@@ -67,21 +93,42 @@ describe('storefront writes', () => {
   it('cancelOrder: cancelling a cancelled order answers it again (200) and is applied once; the key replays', async () => {
     const placed = await send('POST', '/orders', order, 'order-key-2');
     const id = placed.body.id as string;
-    const cancelled = await send('POST', `/orders/${id}/cancel`, { reason: 'customer asked' }, 'cancel-key-2');
+    const cancelled = await send(
+      'POST',
+      `/orders/${id}/cancel`,
+      { reason: 'customer asked' },
+      'cancel-key-2',
+    );
     expect(cancelled.status).toBe(200);
-    expect(cancelled.body).toMatchObject({ id, status: 'cancelled', cancellationReason: 'customer asked' });
+    expect(cancelled.body).toMatchObject({
+      id,
+      status: 'cancelled',
+      cancellationReason: 'customer asked',
+    });
 
-    const replay = await send('POST', `/orders/${id}/cancel`, { reason: 'customer asked' }, 'cancel-key-2');
+    const replay = await send(
+      'POST',
+      `/orders/${id}/cancel`,
+      { reason: 'customer asked' },
+      'cancel-key-2',
+    );
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(replay.body).toEqual(cancelled.body);
     const twice = await send('POST', `/orders/${id}/cancel`, undefined, 'cancel-key-3');
     expect(twice.status).toBe(200);
-    expect(twice.body).toMatchObject({ id, status: 'cancelled', cancelledAt: cancelled.body.cancelledAt });
+    expect(twice.body).toMatchObject({
+      id,
+      status: 'cancelled',
+      cancelledAt: cancelled.body.cancelledAt,
+    });
     const keyless = await send('POST', `/orders/${id}/cancel`);
     expect(keyless.status).toBe(200);
 
     const mine = (await records()).orders.find((o: Rec) => o.id === id);
-    expect(mine).toMatchObject({ status: 'cancelled', applied: { createOrder: 1, cancelOrder: 1 } });
+    expect(mine).toMatchObject({
+      status: 'cancelled',
+      applied: { createOrder: 1, cancelOrder: 1 },
+    });
   });
 
   it('updateProduct: changes title and description, honours the key, and is applied once', async () => {
@@ -95,21 +142,32 @@ describe('storefront writes', () => {
     const reused = await send('PATCH', '/products/prod_00005', { title: 'Other' }, 'product-key-1');
     expect(reused.status).toBe(422);
     // Setting what is already there is accepted and is no write.
-    expect((await send('PATCH', '/products/prod_00005', { title: 'Renamed tee' })).status).toBe(200);
+    expect((await send('PATCH', '/products/prod_00005', { title: 'Renamed tee' })).status).toBe(
+      200,
+    );
 
     const read = await send('GET', '/products/prod_00005');
     expect(read.body).toMatchObject(update);
     const product = (await records()).products.find((p: Rec) => p.id === 'prod_00005');
-    expect(product).toMatchObject({ sku: 'SKU-00005', title: 'Renamed tee', applied: { updateProduct: 1 } });
+    expect(product).toMatchObject({
+      sku: 'SKU-00005',
+      title: 'Renamed tee',
+      applied: { updateProduct: 1 },
+    });
   });
 
   it('updateProduct: refuses fields other systems own, empty updates and unknown products', async () => {
-    const price = await send('PATCH', '/products/prod_00006', { title: 'x', price: { amountMinor: 1, currency: 'USD' } });
+    const price = await send('PATCH', '/products/prod_00006', {
+      title: 'x',
+      price: { amountMinor: 1, currency: 'USD' },
+    });
     expect(price.status).toBe(422);
     expect(price.body.errors).toEqual([expect.objectContaining({ pointer: '/price' })]);
     expect((await send('PATCH', '/products/prod_00006', {})).status).toBe(422);
     expect((await send('PATCH', '/products/prod_00006', { title: '' })).status).toBe(422);
-    expect((await send('PATCH', '/products/prod_00006', { description: 'x'.repeat(5001) })).status).toBe(422);
+    expect(
+      (await send('PATCH', '/products/prod_00006', { description: 'x'.repeat(5001) })).status,
+    ).toBe(422);
     expect((await send('PATCH', '/products/prod_99999', { title: 'x' })).status).toBe(404);
     expect((await records()).products.find((p: Rec) => p.id === 'prod_00006')).toBeUndefined();
   });
@@ -118,7 +176,9 @@ describe('storefront writes', () => {
     const all = (await (await fetch(`${admin.url}/__admin/records`)).json()) as Rec;
     expect(Object.keys(all)).toEqual(['storefront']);
     expect(all.storefront.system).toBe('storefront');
-    expect(all.storefront.writes.map((w: Rec) => w.seq)).toEqual(all.storefront.writes.map((_: unknown, i: number) => i + 1));
+    expect(all.storefront.writes.map((w: Rec) => w.seq)).toEqual(
+      all.storefront.writes.map((_: unknown, i: number) => i + 1),
+    );
     const unknown = await fetch(`${admin.url}/__admin/records?system=crm`);
     expect(unknown.status).toBe(400);
     expect(((await unknown.json()) as Rec).error).toContain('Known: storefront');

@@ -37,7 +37,8 @@ const json = (body: unknown, headers: Record<string, string> = {}): RequestInit 
 
 type Rec = Record<string, unknown>;
 const rec = (value: unknown): Rec => {
-  if (typeof value !== 'object' || value === null) throw new Error(`expected an object, got ${String(value)}`);
+  if (typeof value !== 'object' || value === null)
+    throw new Error(`expected an object, got ${String(value)}`);
   return value as Rec;
 };
 const items = (value: unknown): Rec[] => rec(value).items as Rec[];
@@ -80,7 +81,10 @@ describe('storefront reads', () => {
     const product = rec(answer.body);
     expect(product.sku).toBe('SKU-00007');
     expect(product.title).toBe(seed.products[6]?.title);
-    expect(product.price).toEqual({ amountMinor: Number(seed.prices[6]?.amountMinor), currency: 'USD' });
+    expect(product.price).toEqual({
+      amountMinor: Number(seed.prices[6]?.amountMinor),
+      currency: 'USD',
+    });
     expect(product.variants).toEqual(seed.products[6]?.variants);
     expect(product.images).toEqual(seed.products[6]?.images);
     expect(storefront.counter.snapshot()).toEqual({ getProduct: 1 });
@@ -95,7 +99,10 @@ describe('storefront reads', () => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const answer: Answer = await call(storefront, `/products?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`);
+      const answer: Answer = await call(
+        storefront,
+        `/products?limit=200${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
+      );
       expect(answer.status).toBe(200);
       for (const item of items(answer.body)) seen.add(item.id as string);
       cursor = rec(answer.body).nextCursor as string | null;
@@ -108,7 +115,10 @@ describe('storefront reads', () => {
     const customers = new Set<string>();
     cursor = null;
     do {
-      const answer: Answer = await call(storefront, `/customers?limit=33${cursor ? `&cursor=${cursor}` : ''}`);
+      const answer: Answer = await call(
+        storefront,
+        `/customers?limit=33${cursor ? `&cursor=${cursor}` : ''}`,
+      );
       for (const item of items(answer.body)) customers.add(item.id as string);
       cursor = rec(answer.body).nextCursor as string | null;
     } while (cursor !== null && customers.size <= CUSTOMER_COUNT + 1000);
@@ -116,7 +126,10 @@ describe('storefront reads', () => {
   });
 
   it('looks up many products by ids or SKUs in one call, in the order asked', async () => {
-    const answer = await call(storefront, '/products?ids=prod_00003,prod_00001,prod_99999,prod_00003');
+    const answer = await call(
+      storefront,
+      '/products?ids=prod_00003,prod_00001,prod_99999,prod_00003',
+    );
     expect(items(answer.body).map((item) => item.id)).toEqual(['prod_00003', 'prod_00001']);
     expect(rec(answer.body).nextCursor).toBeNull();
     expect(storefront.counter.snapshot()).toEqual({ listProducts: 1 });
@@ -125,7 +138,10 @@ describe('storefront reads', () => {
     expect(items(bySku.body).map((item) => item.sku)).toEqual(['SKU-00010', 'SKU-00002']);
     expect(storefront.counter.snapshot()).toEqual({ listProducts: 2 });
 
-    const tooMany = Array.from({ length: 101 }, (_, i) => `prod_${String(i + 1).padStart(5, '0')}`).join(',');
+    const tooMany = Array.from(
+      { length: 101 },
+      (_, i) => `prod_${String(i + 1).padStart(5, '0')}`,
+    ).join(',');
     expectProblem(await call(storefront, `/products?ids=${tooMany}`), 400);
     expectProblem(await call(storefront, '/products?ids=prod_00001&skus=SKU-00001'), 400);
   });
@@ -135,25 +151,41 @@ describe('storefront reads', () => {
     const etag = first.headers.get('etag');
     expect(etag).toMatch(/^"[A-Za-z0-9_-]+"$/);
     expect(first.headers.get('cache-control')).toBe('public, max-age=60');
-    const again = await call(storefront, '/products/prod_00002', { headers: { 'if-none-match': etag ?? '' } });
+    const again = await call(storefront, '/products/prod_00002', {
+      headers: { 'if-none-match': etag ?? '' },
+    });
     expect(again.status).toBe(304);
     expect(again.text).toBe('');
     expect(again.headers.get('etag')).toBe(etag);
-    const weak = await call(storefront, '/products/prod_00002', { headers: { 'if-none-match': `"other", W/${etag}` } });
+    const weak = await call(storefront, '/products/prod_00002', {
+      headers: { 'if-none-match': `"other", W/${etag}` },
+    });
     expect(weak.status).toBe(304);
-    const stale = await call(storefront, '/products/prod_00002', { headers: { 'if-none-match': '"stale"' } });
+    const stale = await call(storefront, '/products/prod_00002', {
+      headers: { 'if-none-match': '"stale"' },
+    });
     expect(stale.status).toBe(200);
     // Each 304 is also counted as "<operationId>.notModified".
     expect(storefront.counter.snapshot()).toEqual({ getProduct: 4, 'getProduct.notModified': 2 });
 
     // An order that can still be cancelled: its ETag changes with it, so the old one no longer matches.
-    const pending = items((await call(storefront, '/orders?status=pending&limit=1')).body)[0] as Rec;
+    const pending = items(
+      (await call(storefront, '/orders?status=pending&limit=1')).body,
+    )[0] as Rec;
     const before = await call(storefront, `/orders/${pending.id as string}`);
     expect(before.headers.get('cache-control')).toBe('private, max-age=5');
     const beforeEtag = before.headers.get('etag') ?? '';
-    expect((await call(storefront, `/orders/${pending.id as string}`, { headers: { 'if-none-match': beforeEtag } })).status).toBe(304);
+    expect(
+      (
+        await call(storefront, `/orders/${pending.id as string}`, {
+          headers: { 'if-none-match': beforeEtag },
+        })
+      ).status,
+    ).toBe(304);
     await call(storefront, `/orders/${pending.id as string}/cancel`, { method: 'POST' });
-    const after = await call(storefront, `/orders/${pending.id as string}`, { headers: { 'if-none-match': beforeEtag } });
+    const after = await call(storefront, `/orders/${pending.id as string}`, {
+      headers: { 'if-none-match': beforeEtag },
+    });
     expect(after.status).toBe(200);
     expect(rec(after.body).status).toBe('cancelled');
     expect(after.headers.get('etag')).not.toBe(beforeEtag);
@@ -175,7 +207,14 @@ describe('storefront reads', () => {
     expectProblem(await call(storefront, '/products?limit=201'), 400);
     expectProblem(await call(storefront, '/products?status=sold'), 400);
     expectProblem(await call(storefront, '/orders?status=lost'), 400);
-    expect(storefront.counter.snapshot()).toEqual({ getProduct: 1, getProductBySku: 1, listCustomerOrders: 1, listOrders: 1, listProducts: 4, unmatched: 3 });
+    expect(storefront.counter.snapshot()).toEqual({
+      getProduct: 1,
+      getProductBySku: 1,
+      listCustomerOrders: 1,
+      listOrders: 1,
+      listProducts: 4,
+      unmatched: 3,
+    });
   });
 
   it('answers health without counting it', async () => {
@@ -196,14 +235,34 @@ describe('storefront writes', () => {
   beforeEach(() => storefront.counter.reset());
 
   async function newCustomer(tag: string): Promise<string> {
-    const created = await call(storefront, '/customers', json({ email: `${tag}@example.com`, firstName: 'Test', lastName: tag, phone: '+15551234567' }));
+    const created = await call(
+      storefront,
+      '/customers',
+      json({
+        email: `${tag}@example.com`,
+        firstName: 'Test',
+        lastName: tag,
+        phone: '+15551234567',
+      }),
+    );
     expect(created.status).toBe(201);
     return rec(created.body).id as string;
   }
 
   it('creates an order priced from the catalogue and reads it back', async () => {
     const customerId = await newCustomer('reader');
-    const created = await call(storefront, '/orders', json({ customerId, lines: [{ sku: 'SKU-00001', quantity: 2 }, { sku: 'SKU-00004', quantity: 1 }], payment: { type: 'card', brand: 'visa', last4: '4242' } }));
+    const created = await call(
+      storefront,
+      '/orders',
+      json({
+        customerId,
+        lines: [
+          { sku: 'SKU-00001', quantity: 2 },
+          { sku: 'SKU-00004', quantity: 1 },
+        ],
+        payment: { type: 'card', brand: 'visa', last4: '4242' },
+      }),
+    );
     expect(created.status).toBe(201);
     const order = rec(created.body);
     expect(created.headers.get('location')).toBe(`/orders/${order.id as string}`);
@@ -217,21 +276,51 @@ describe('storefront writes', () => {
     const mine = await call(storefront, `/customers/${customerId}/orders`);
     expect(items(mine.body).map((item) => item.id)).toEqual([order.id]);
 
-    const paid = await call(storefront, `/orders/${order.id as string}`, { ...json({ status: 'paid' }), method: 'PATCH' });
+    const paid = await call(storefront, `/orders/${order.id as string}`, {
+      ...json({ status: 'paid' }),
+      method: 'PATCH',
+    });
     expect(rec(paid.body).status).toBe('paid');
-    const shipped = await call(storefront, `/orders/${order.id as string}`, { ...json({ status: 'shipped' }), method: 'PATCH' });
+    const shipped = await call(storefront, `/orders/${order.id as string}`, {
+      ...json({ status: 'shipped' }),
+      method: 'PATCH',
+    });
     expect(rec(shipped.body).shippedAt).toEqual(expect.any(String));
-    expectProblem(await call(storefront, `/orders/${order.id as string}`, { ...json({ status: 'paid' }), method: 'PATCH' }), 409);
-    expectProblem(await call(storefront, `/orders/${order.id as string}/cancel`, json({ reason: 'too late' })), 409);
-    expect(storefront.counter.snapshot()).toEqual({ cancelOrder: 1, createCustomer: 1, createOrder: 1, getOrder: 1, listCustomerOrders: 1, updateOrderStatus: 3 });
+    expectProblem(
+      await call(storefront, `/orders/${order.id as string}`, {
+        ...json({ status: 'paid' }),
+        method: 'PATCH',
+      }),
+      409,
+    );
+    expectProblem(
+      await call(storefront, `/orders/${order.id as string}/cancel`, json({ reason: 'too late' })),
+      409,
+    );
+    expect(storefront.counter.snapshot()).toEqual({
+      cancelOrder: 1,
+      createCustomer: 1,
+      createOrder: 1,
+      getOrder: 1,
+      listCustomerOrders: 1,
+      updateOrderStatus: 3,
+    });
   });
 
   it('replays a write with the same Idempotency-Key and refuses the key with another body', async () => {
     const customerId = await newCustomer('replay');
     const body = { customerId, lines: [{ sku: 'SKU-00011', quantity: 3 }] };
-    const first = await call(storefront, '/orders', json(body, { 'idempotency-key': 'order-replay-1' }));
+    const first = await call(
+      storefront,
+      '/orders',
+      json(body, { 'idempotency-key': 'order-replay-1' }),
+    );
     // Same body with its keys in another order is the same request.
-    const second = await call(storefront, '/orders', json({ lines: body.lines, customerId }, { 'idempotency-key': 'order-replay-1' }));
+    const second = await call(
+      storefront,
+      '/orders',
+      json({ lines: body.lines, customerId }, { 'idempotency-key': 'order-replay-1' }),
+    );
     expect(first.status).toBe(201);
     expect(second.status).toBe(201);
     expect(second.text).toBe(first.text);
@@ -242,7 +331,14 @@ describe('storefront writes', () => {
     const mine = await call(storefront, `/customers/${customerId}/orders`);
     expect(items(mine.body)).toHaveLength(1);
 
-    const other = await call(storefront, '/orders', json({ ...body, lines: [{ sku: 'SKU-00011', quantity: 4 }] }, { 'idempotency-key': 'order-replay-1' }));
+    const other = await call(
+      storefront,
+      '/orders',
+      json(
+        { ...body, lines: [{ sku: 'SKU-00011', quantity: 4 }] },
+        { 'idempotency-key': 'order-replay-1' },
+      ),
+    );
     expectProblem(other, 422);
     expect(items((await call(storefront, `/customers/${customerId}/orders`)).body)).toHaveLength(1);
 
@@ -252,31 +348,104 @@ describe('storefront writes', () => {
     const badAgain = await call(storefront, '/orders', bad);
     expectProblem(badAgain, 422);
     expect(badAgain.headers.get('idempotent-replayed')).toBe('true');
-    expectProblem(await call(storefront, '/orders', json(body, { 'idempotency-key': 'x'.repeat(256) })), 400);
+    expectProblem(
+      await call(storefront, '/orders', json(body, { 'idempotency-key': 'x'.repeat(256) })),
+      400,
+    );
   });
 
   it('refuses invalid orders with 422 naming each field', async () => {
-    const unknownSku = expectProblem(await call(storefront, '/orders', json({ customerId: 'cus_0001', lines: [{ sku: 'SKU-99999', quantity: 1 }] })), 422);
-    expect(unknownSku.errors).toEqual([{ pointer: '/lines/0/sku', detail: expect.stringContaining('does not exist') }]);
-    const empty = expectProblem(await call(storefront, '/orders', json({ customerId: 'cus_0001', lines: [] })), 422);
-    expect(empty.errors).toEqual([{ pointer: '/lines', detail: expect.any(String) }]);
-    const several = expectProblem(
-      await call(storefront, '/orders', json({ customerId: 'cus_9999', lines: [{ sku: 'SKU-00001', quantity: 0 }, { sku: 'SKU-00001', quantity: 1.5 }, { sku: 'SKU-00050', quantity: 1 }], payment: { type: 'cash' } })),
+    const unknownSku = expectProblem(
+      await call(
+        storefront,
+        '/orders',
+        json({ customerId: 'cus_0001', lines: [{ sku: 'SKU-99999', quantity: 1 }] }),
+      ),
       422,
     );
-    expect((several.errors as Rec[]).map((error) => error.pointer)).toEqual(['/customerId', '/lines/0/quantity', '/lines/1/sku', '/lines/1/quantity', '/lines/2/sku', '/payment/type']);
+    expect(unknownSku.errors).toEqual([
+      { pointer: '/lines/0/sku', detail: expect.stringContaining('does not exist') },
+    ]);
+    const empty = expectProblem(
+      await call(storefront, '/orders', json({ customerId: 'cus_0001', lines: [] })),
+      422,
+    );
+    expect(empty.errors).toEqual([{ pointer: '/lines', detail: expect.any(String) }]);
+    const several = expectProblem(
+      await call(
+        storefront,
+        '/orders',
+        json({
+          customerId: 'cus_9999',
+          lines: [
+            { sku: 'SKU-00001', quantity: 0 },
+            { sku: 'SKU-00001', quantity: 1.5 },
+            { sku: 'SKU-00050', quantity: 1 },
+          ],
+          payment: { type: 'cash' },
+        }),
+      ),
+      422,
+    );
+    expect((several.errors as Rec[]).map((error) => error.pointer)).toEqual([
+      '/customerId',
+      '/lines/0/quantity',
+      '/lines/1/sku',
+      '/lines/1/quantity',
+      '/lines/2/sku',
+      '/payment/type',
+    ]);
     expectProblem(await call(storefront, '/orders', json([1, 2])), 422);
-    expectProblem(await call(storefront, '/customers', json({ email: 'not-an-email', firstName: '', lastName: 'x' })), 422);
-    expectProblem(await call(storefront, '/customers', json({ email: 'ada.lovelace.1@example.com', firstName: 'Ada', lastName: 'Lovelace' })), 409);
+    expectProblem(
+      await call(
+        storefront,
+        '/customers',
+        json({ email: 'not-an-email', firstName: '', lastName: 'x' }),
+      ),
+      422,
+    );
+    expectProblem(
+      await call(
+        storefront,
+        '/customers',
+        json({ email: 'ada.lovelace.1@example.com', firstName: 'Ada', lastName: 'Lovelace' }),
+      ),
+      409,
+    );
     expect(storefront.counter.snapshot()).toEqual({ createCustomer: 2, createOrder: 4 });
   });
 
   it('answers malformed, mistyped, missing and oversized bodies without falling over', async () => {
-    expectProblem(await call(storefront, '/orders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"customerId": "cus_0001", "lines": [' }), 400);
-    expectProblem(await call(storefront, '/orders', { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' }), 415);
+    expectProblem(
+      await call(storefront, '/orders', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"customerId": "cus_0001", "lines": [',
+      }),
+      400,
+    );
+    expectProblem(
+      await call(storefront, '/orders', {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: '{}',
+      }),
+      415,
+    );
     expectProblem(await call(storefront, '/orders', { method: 'POST' }), 400);
-    const big = JSON.stringify({ customerId: 'cus_0001', lines: [], note: 'x'.repeat(1024 * 1024) });
-    expectProblem(await call(storefront, '/orders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: big }), 413);
+    const big = JSON.stringify({
+      customerId: 'cus_0001',
+      lines: [],
+      note: 'x'.repeat(1024 * 1024),
+    });
+    expectProblem(
+      await call(storefront, '/orders', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: big,
+      }),
+      413,
+    );
     // Without Content-Length, the cap applies while streaming.
     const stream = new ReadableStream<Uint8Array>({
       start(controller) {
@@ -284,7 +453,12 @@ describe('storefront writes', () => {
         controller.close();
       },
     });
-    const chunked = await call(storefront, '/orders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: stream, duplex: 'half' } as RequestInit);
+    const chunked = await call(storefront, '/orders', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: stream,
+      duplex: 'half',
+    } as RequestInit);
     expectProblem(chunked, 413);
     expect((await call(storefront, '/products/prod_00001')).status).toBe(200);
     expect(storefront.counter.snapshot()).toEqual({ createOrder: 5, getProduct: 1 });
@@ -295,7 +469,8 @@ describe('storefront limits and misbehaviour', () => {
   it('answers 429 with Retry-After in seconds past its own rate limit', async () => {
     const storefront = await start({ rateLimit: { points: 3, durationMs: 60_000 } });
     const statuses: number[] = [];
-    for (let i = 0; i < 3; i += 1) statuses.push((await call(storefront, '/products/prod_00001')).status);
+    for (let i = 0; i < 3; i += 1)
+      statuses.push((await call(storefront, '/products/prod_00001')).status);
     const limited = await call(storefront, '/products/prod_00001');
     expect(statuses).toEqual([200, 200, 200]);
     expectProblem(limited, 429);
@@ -310,7 +485,8 @@ describe('storefront limits and misbehaviour', () => {
     const storefront = await start();
     storefront.misbehaviour.set({ errorRate: 0.5 });
     const statuses: number[] = [];
-    for (let i = 0; i < 4; i += 1) statuses.push((await call(storefront, '/products/prod_00001')).status);
+    for (let i = 0; i < 4; i += 1)
+      statuses.push((await call(storefront, '/products/prod_00001')).status);
     expect(statuses.filter((status) => status === 500)).toHaveLength(2);
     expect(statuses.filter((status) => status === 200)).toHaveLength(2);
     storefront.misbehaviour.set({ errorRate: 1 });
@@ -330,7 +506,9 @@ describe('storefront limits and misbehaviour', () => {
     const storefront = await start();
     storefront.misbehaviour.set({ latencyMs: 400 });
     // The client gives up long before the server may answer, so the call fails; the server still saw it.
-    await expect(fetch(`${storefront.url}/products/prod_00001`, { signal: AbortSignal.timeout(20) })).rejects.toThrow();
+    await expect(
+      fetch(`${storefront.url}/products/prod_00001`, { signal: AbortSignal.timeout(20) }),
+    ).rejects.toThrow();
     const slow = await call(storefront, '/products/prod_00001');
     expect(slow.status).toBe(200);
     expect(storefront.counter.snapshot()).toEqual({ getProduct: 2 });
@@ -350,48 +528,102 @@ describe('storefront auth', () => {
     const storefront = await start({ auth: { type: 'apiKey', keys: ['key-one', 'key-two'] } });
     const missing = expectProblem(await call(storefront, '/products/prod_00001'), 401);
     expect(JSON.stringify(missing)).not.toContain('key-one');
-    expect((await call(storefront, '/products/prod_00001', { headers: { 'x-api-key': 'wrong' } })).status).toBe(401);
-    expect((await call(storefront, '/products/prod_00001', { headers: { 'x-api-key': 'key-two' } })).status).toBe(200);
+    expect(
+      (await call(storefront, '/products/prod_00001', { headers: { 'x-api-key': 'wrong' } }))
+        .status,
+    ).toBe(401);
+    expect(
+      (await call(storefront, '/products/prod_00001', { headers: { 'x-api-key': 'key-two' } }))
+        .status,
+    ).toBe(200);
     expect((await call(storefront, '/health')).status).toBe(200);
   });
 
   it('demands HTTP basic when started with users', async () => {
-    const storefront = await start({ auth: { type: 'basic', users: { ada: 's3cret:with:colons' } } });
-    const basic = (user: string, password: string): RequestInit => ({ headers: { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` } });
+    const storefront = await start({
+      auth: { type: 'basic', users: { ada: 's3cret:with:colons' } },
+    });
+    const basic = (user: string, password: string): RequestInit => ({
+      headers: { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` },
+    });
     const missing = await call(storefront, '/products/prod_00001');
     expectProblem(missing, 401);
     expect(missing.headers.get('www-authenticate')).toMatch(/^Basic /);
     expect((await call(storefront, '/products/prod_00001', basic('ada', 'nope'))).status).toBe(401);
-    expect((await call(storefront, '/products/prod_00001', basic('toString', 'x'))).status).toBe(401);
-    expect((await call(storefront, '/products/prod_00001', basic('ada', 's3cret:with:colons'))).status).toBe(200);
+    expect((await call(storefront, '/products/prod_00001', basic('toString', 'x'))).status).toBe(
+      401,
+    );
+    expect(
+      (await call(storefront, '/products/prod_00001', basic('ada', 's3cret:with:colons'))).status,
+    ).toBe(200);
   });
 
   it('issues client-credentials tokens and accepts only them', async () => {
-    const storefront = await start({ auth: { type: 'oauth2', clients: { gateway: 'pa ss+word' }, tokenTtlMs: 120_000 } });
-    const form = (fields: Record<string, string>, headers: Record<string, string> = {}): RequestInit => ({
+    const storefront = await start({
+      auth: { type: 'oauth2', clients: { gateway: 'pa ss+word' }, tokenTtlMs: 120_000 },
+    });
+    const form = (
+      fields: Record<string, string>,
+      headers: Record<string, string> = {},
+    ): RequestInit => ({
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
       body: new URLSearchParams(fields).toString(),
     });
-    const viaForm = await call(storefront, '/oauth/token', form({ grant_type: 'client_credentials', client_id: 'gateway', client_secret: 'pa ss+word' }));
+    const viaForm = await call(
+      storefront,
+      '/oauth/token',
+      form({ grant_type: 'client_credentials', client_id: 'gateway', client_secret: 'pa ss+word' }),
+    );
     expect(viaForm.status).toBe(200);
     expect(viaForm.headers.get('cache-control')).toBe('no-store');
     const token = rec(viaForm.body);
-    expect(token).toEqual({ access_token: expect.any(String), token_type: 'Bearer', expires_in: 120 });
+    expect(token).toEqual({
+      access_token: expect.any(String),
+      token_type: 'Bearer',
+      expires_in: 120,
+    });
 
-    const wrong = await call(storefront, '/oauth/token', form({ grant_type: 'client_credentials', client_id: 'gateway', client_secret: 'nope' }));
+    const wrong = await call(
+      storefront,
+      '/oauth/token',
+      form({ grant_type: 'client_credentials', client_id: 'gateway', client_secret: 'nope' }),
+    );
     expect(wrong.status).toBe(401);
     expect(wrong.body).toEqual({ error: 'invalid_client', error_description: expect.any(String) });
-    expect(rec((await call(storefront, '/oauth/token', form({ grant_type: 'password' }))).body).error).toBe('unsupported_grant_type');
+    expect(
+      rec((await call(storefront, '/oauth/token', form({ grant_type: 'password' }))).body).error,
+    ).toBe('unsupported_grant_type');
 
     expectProblem(await call(storefront, '/products/prod_00001'), 401);
-    expect((await call(storefront, '/products/prod_00001', { headers: { authorization: 'Bearer made-up' } })).status).toBe(401);
-    expect((await call(storefront, '/products/prod_00001', { headers: { authorization: `Bearer ${token.access_token as string}` } })).status).toBe(200);
+    expect(
+      (
+        await call(storefront, '/products/prod_00001', {
+          headers: { authorization: 'Bearer made-up' },
+        })
+      ).status,
+    ).toBe(401);
+    expect(
+      (
+        await call(storefront, '/products/prod_00001', {
+          headers: { authorization: `Bearer ${token.access_token as string}` },
+        })
+      ).status,
+    ).toBe(200);
 
     // The shared source HTTP auth (Basic client credentials, form-encoded) gets a token and uses it.
     const http = createHttpClient({ source: 'storefront' });
     try {
-      const auth = createHttpAuth('storefront', { type: 'oauth2ClientCredentials', tokenUrl: `${storefront.url}/oauth/token`, clientId: 'gateway', clientSecret: 'pa ss+word' }, http);
+      const auth = createHttpAuth(
+        'storefront',
+        {
+          type: 'oauth2ClientCredentials',
+          tokenUrl: `${storefront.url}/oauth/token`,
+          clientId: 'gateway',
+          clientSecret: 'pa ss+word',
+        },
+        http,
+      );
       const headers: Record<string, string> = {};
       const url = new URL(`${storefront.url}/products/prod_00002`);
       await auth.apply(headers, url, 'getProduct');

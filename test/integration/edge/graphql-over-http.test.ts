@@ -6,7 +6,13 @@
 import { serverAudits } from 'graphql-http';
 import { fetch as undiciFetch } from 'undici';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { startGatewayOn, startSystems, unifiedDemoConfig, useHarness, type TestGateway } from '../../harness/index.js';
+import {
+  startGatewayOn,
+  startSystems,
+  unifiedDemoConfig,
+  useHarness,
+  type TestGateway,
+} from '../../harness/index.js';
 
 useHarness();
 

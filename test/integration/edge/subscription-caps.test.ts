@@ -6,7 +6,14 @@
  */
 import { request as httpRequest, type ClientRequest, type IncomingMessage } from 'node:http';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { startGatewayOn, startSystems, unifiedDemoConfig, useHarness, type Systems, type TestGateway } from '../../harness/index.js';
+import {
+  startGatewayOn,
+  startSystems,
+  unifiedDemoConfig,
+  useHarness,
+  type Systems,
+  type TestGateway,
+} from '../../harness/index.js';
 
 useHarness();
 
@@ -16,7 +23,12 @@ const SUBSCRIBE = JSON.stringify({ query: 'subscription { invoiceEvents { kind i
 
 beforeAll(async () => {
   systems = await startSystems(['storefront', 'erp', 'billing']);
-  gateway = await startGatewayOn(unifiedDemoConfig(systems, { endpoints: {}, limits: { maxStreamsPerClient: 2, maxStreamsPerSource: 3 } }));
+  gateway = await startGatewayOn(
+    unifiedDemoConfig(systems, {
+      endpoints: {},
+      limits: { maxStreamsPerClient: 2, maxStreamsPerSource: 3 },
+    }),
+  );
 });
 
 interface Stream {
@@ -33,7 +45,12 @@ function open(localAddress = '127.0.0.1'): Promise<Stream> {
   return new Promise((resolve, reject) => {
     const request = httpRequest(
       `${gateway.url}/graphql`,
-      { method: 'POST', localAddress, agent: false, headers: { 'content-type': 'application/json', accept: 'text/event-stream' } },
+      {
+        method: 'POST',
+        localAddress,
+        agent: false,
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+      },
       (response) => {
         let received = '';
         const ended = new Promise<string>((done) => response.on('end', () => done(received)));
@@ -53,7 +70,10 @@ const watchCalls = (): number => systems.counts().billing.watchInvoiceEvents ?? 
 async function openWhenFree(localAddress: string, attempts = 50): Promise<Stream | undefined> {
   for (let attempt = 0; attempt < attempts; attempt += 1) {
     const stream = await open(localAddress);
-    const refused = await Promise.race([stream.ended.then((text) => text.includes('SUBSCRIPTION_LIMIT_EXCEEDED')), new Promise<false>((resolve) => setTimeout(() => resolve(false), 100))]);
+    const refused = await Promise.race([
+      stream.ended.then((text) => text.includes('SUBSCRIPTION_LIMIT_EXCEEDED')),
+      new Promise<false>((resolve) => setTimeout(() => resolve(false), 100)),
+    ]);
     if (!refused) return stream;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -70,14 +90,20 @@ describe('subscription caps', () => {
     const third = await open();
     const refused = await third.ended;
     expect(refused).toContain('SUBSCRIPTION_LIMIT_EXCEEDED');
-    expect(JSON.parse(/data: (.*)/.exec(refused)?.[1] ?? '{}')).toMatchObject({ errors: [{ extensions: { code: 'SUBSCRIPTION_LIMIT_EXCEEDED', scope: 'client', limit: 2 } }] });
+    expect(JSON.parse(/data: (.*)/.exec(refused)?.[1] ?? '{}')).toMatchObject({
+      errors: [{ extensions: { code: 'SUBSCRIPTION_LIMIT_EXCEEDED', scope: 'client', limit: 2 } }],
+    });
 
     // Another client may open one more: billing then serves 3, its cap.
     const other = await open('127.0.0.2');
     expect(other.response.statusCode).toBe(200);
     expect(other.text()).not.toContain('SUBSCRIPTION_LIMIT_EXCEEDED');
     const overSource = await (await open('127.0.0.3')).ended;
-    expect(JSON.parse(/data: (.*)/.exec(overSource)?.[1] ?? '{}')).toMatchObject({ errors: [{ extensions: { code: 'SUBSCRIPTION_LIMIT_EXCEEDED', scope: 'source', source: 'billing' } }] });
+    expect(JSON.parse(/data: (.*)/.exec(overSource)?.[1] ?? '{}')).toMatchObject({
+      errors: [
+        { extensions: { code: 'SUBSCRIPTION_LIMIT_EXCEEDED', scope: 'source', source: 'billing' } },
+      ],
+    });
     // The refused streams never reached billing.
     expect(watchCalls() - callsBefore).toBeLessThanOrEqual(1);
 

@@ -4,7 +4,15 @@
  * from the current demo contract, so they never drift from it) and copies of
  * the unified schema, each with its own composed artifact.
  */
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -35,7 +43,10 @@ async function check(...args: string[]): Promise<Run> {
 }
 
 /** A config like switchboard.config.ts, with the storefront contract and the schema files chosen by the test. */
-function writeConfig(name: string, options: { storefront?: string; schema?: string | string[] | null }): string {
+function writeConfig(
+  name: string,
+  options: { storefront?: string; schema?: string | string[] | null },
+): string {
   const file = join(scratch, `${name}.config.ts`);
   const schema = options.schema === undefined ? join(ROOT, SCHEMA) : options.schema;
   const at = (path: string): string => JSON.stringify(join(ROOT, path));
@@ -104,12 +115,27 @@ describe('switchboard check against the repository', () => {
 describe('switchboard check catches a backend contract change before it breaks a binding', () => {
   it('the storefront dropped Product.title: exit 1 naming the schema line and the field', async () => {
     const storefront = writeStorefront('no-title', (openapi) =>
-      editComponent(editComponent(openapi, 'Product', '[id, sku, title, description,', '[id, sku, description,'), 'Product', '        title:\n          type: string\n', ''),
+      editComponent(
+        editComponent(
+          openapi,
+          'Product',
+          '[id, sku, title, description,',
+          '[id, sku, description,',
+        ),
+        'Product',
+        '        title:\n          type: string\n',
+        '',
+      ),
     );
     const { code, stderr } = await check('--config', writeConfig('no-title', { storefront }));
     expect(code).toBe(1);
     const line = fieldLines('type Product ', '  title: String!');
-    expect(stderr).toMatch(new RegExp(`^schema/commerce\\.graphql:${line}:3 BINDING_UNKNOWN_FIELD .*Product\\.title`, 'm'));
+    expect(stderr).toMatch(
+      new RegExp(
+        `^schema/commerce\\.graphql:${line}:3 BINDING_UNKNOWN_FIELD .*Product\\.title`,
+        'm',
+      ),
+    );
     expect(stderr).toContain('title');
     expect(stderr).toMatch(/the schema does not compose: \d+ errors?/);
     // A message for CI logs: no stack trace.
@@ -118,21 +144,42 @@ describe('switchboard check catches a backend contract change before it breaks a
 
   it('the storefront made Order.createdAt nullable: exit 1 with a nullability mismatch', async () => {
     const storefront = writeStorefront('nullable-created', (openapi) =>
-      editComponent(openapi, 'Order', '        createdAt:\n          type: string\n', "        createdAt:\n          type: [string, 'null']\n"),
+      editComponent(
+        openapi,
+        'Order',
+        '        createdAt:\n          type: string\n',
+        "        createdAt:\n          type: [string, 'null']\n",
+      ),
     );
-    const { code, stderr } = await check('--config', writeConfig('nullable-created', { storefront }));
+    const { code, stderr } = await check(
+      '--config',
+      writeConfig('nullable-created', { storefront }),
+    );
     expect(code).toBe(1);
     const line = fieldLines('type Order ', '  createdAt: DateTime!');
-    expect(stderr).toMatch(new RegExp(`^schema/commerce\\.graphql:${line}:3 (BINDING_TYPE_MISMATCH|BINDING_NULLABILITY) .*Order\\.createdAt`, 'm'));
+    expect(stderr).toMatch(
+      new RegExp(
+        `^schema/commerce\\.graphql:${line}:3 (BINDING_TYPE_MISMATCH|BINDING_NULLABILITY) .*Order\\.createdAt`,
+        'm',
+      ),
+    );
     expect(stderr).toMatch(/null/i);
   });
 
   it('the storefront added an unrelated field: exit 0, nothing changes for callers', async () => {
     const storefront = writeStorefront('gift-wrap', (openapi) =>
-      editComponent(openapi, 'Product', '        brand:\n', '        giftWrap:\n          type: boolean\n        brand:\n'),
+      editComponent(
+        openapi,
+        'Product',
+        '        brand:\n',
+        '        giftWrap:\n          type: boolean\n        brand:\n',
+      ),
     );
     expect(readFileSync(storefront, 'utf8')).toContain('giftWrap');
-    const { code, stdout, stderr } = await check('--config', writeConfig('gift-wrap', { storefront }));
+    const { code, stdout, stderr } = await check(
+      '--config',
+      writeConfig('gift-wrap', { storefront }),
+    );
     expect(stderr).not.toMatch(/BINDING_|Breaking/);
     expect(stdout).toContain('No changes');
     expect(code).toBe(0);
@@ -201,7 +248,13 @@ describe('switchboard check compares with the composed artifact', { timeout: 120
   it('a changed argument default is dangerous and a new description safe: exit 0 with warnings', async () => {
     writeFileSync(schema, original);
     expect((await check('--config', config, '--write')).code).toBe(0);
-    editSchema(['"The name shown to shoppers."', '"The product name shown to shoppers."'], ['    first: Int = 20 @constraint(min: 1, max: 200)\n', '    first: Int = 10 @constraint(min: 1, max: 200)\n']);
+    editSchema(
+      ['"The name shown to shoppers."', '"The product name shown to shoppers."'],
+      [
+        '    first: Int = 20 @constraint(min: 1, max: 200)\n',
+        '    first: Int = 10 @constraint(min: 1, max: 200)\n',
+      ],
+    );
     const { code, stdout, stderr } = await check('--config', config);
     expect(stderr).toContain('Dangerous changes (1), warnings:');
     expect(stderr).toContain('ARG_DEFAULT_VALUE_CHANGE Query.products(first:)');
@@ -214,8 +267,14 @@ describe('switchboard check compares with the composed artifact', { timeout: 120
   it('--write refuses a broken composition and writes nothing', async () => {
     writeFileSync(schema, original);
     rmSync(artifact, { force: true });
-    const storefront = writeStorefront('no-brand', (openapi) => editComponent(openapi, 'Product', '        brand:\n          type: string\n', ''));
-    const { code, stdout, stderr } = await check('--config', writeConfig('no-brand', { storefront, schema }), '--write');
+    const storefront = writeStorefront('no-brand', (openapi) =>
+      editComponent(openapi, 'Product', '        brand:\n          type: string\n', ''),
+    );
+    const { code, stdout, stderr } = await check(
+      '--config',
+      writeConfig('no-brand', { storefront, schema }),
+      '--write',
+    );
     expect(code).toBe(1);
     expect(stderr).toMatch(/commerce\.graphql:\d+:3 BINDING_UNKNOWN_FIELD .*Product\.brand/);
     expect(stdout).not.toContain('Wrote');
@@ -240,17 +299,25 @@ describe('switchboard check misuse', () => {
   });
 
   it('a schema file that does not exist is named', async () => {
-    const { code, stderr } = await check('--config', writeConfig('missing-schema', { schema: join(scratch, 'nope.graphql') }));
+    const { code, stderr } = await check(
+      '--config',
+      writeConfig('missing-schema', { schema: join(scratch, 'nope.graphql') }),
+    );
     expect(code).toBe(1);
     expect(stderr).toContain(`The schema file ${join(scratch, 'nope.graphql')} does not exist.`);
   });
 
   // Regression: an unreadable contract crashed check with an uncaught ContractError and a stack trace.
   it('an unreadable contract is one line naming the source and the path, never a stack', async () => {
-    const { code, stderr } = await check('--config', writeConfig('bad-contract', { storefront: join(scratch, 'nope/openapi.yaml') }));
+    const { code, stderr } = await check(
+      '--config',
+      writeConfig('bad-contract', { storefront: join(scratch, 'nope/openapi.yaml') }),
+    );
     expect(code).toBe(1);
     expect(stderr.trim().split('\n')).toHaveLength(1);
-    expect(stderr).toMatch(/^switchboard: CONTRACT_UNREADABLE: The OpenAPI contract of storefront could not be read from .*nope\/openapi\.yaml/);
+    expect(stderr).toMatch(
+      /^switchboard: CONTRACT_UNREADABLE: The OpenAPI contract of storefront could not be read from .*nope\/openapi\.yaml/,
+    );
     expect(stderr).not.toMatch(/\n\s+at /);
   });
 
@@ -259,7 +326,9 @@ describe('switchboard check misuse', () => {
     writeFileSync(file, 'export default {\n  sources: [,,\n');
     const { code, stderr } = await check('--config', file);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/CONFIG_INVALID: The config file .*syntax\.config\.ts could not be loaded: .*syntax\.config\.ts:3:1 /);
+    expect(stderr).toMatch(
+      /CONFIG_INVALID: The config file .*syntax\.config\.ts could not be loaded: .*syntax\.config\.ts:3:1 /,
+    );
   });
 
   // Regression: a .ts config outside a "type": "module" package failed with "Cannot require() ES Module … in a cycle".
@@ -267,10 +336,23 @@ describe('switchboard check misuse', () => {
     const outside = mkdtempSync(join(tmpdir(), 'switchboard-outside-'));
     try {
       copyFileSync(join(ROOT, SCHEMA), join(outside, 'shop.graphql'));
-      copyFileSync(join(ROOT, 'schema/commerce.composed.graphql'), join(outside, 'shop.composed.graphql'));
+      copyFileSync(
+        join(ROOT, 'schema/commerce.composed.graphql'),
+        join(outside, 'shop.composed.graphql'),
+      );
       copyFileSync(STOREFRONT, join(outside, 'openapi.yaml'));
-      writeFileSync(join(outside, 'switchboard.config.ts'), readFileSync(writeConfig('outside', { storefront: './openapi.yaml', schema: './shop.graphql' }), 'utf8'));
-      const child = spawnProcess(process.execPath, [BIN, 'check', '--config', join(outside, 'switchboard.config.ts')], { cwd: tmpdir() });
+      writeFileSync(
+        join(outside, 'switchboard.config.ts'),
+        readFileSync(
+          writeConfig('outside', { storefront: './openapi.yaml', schema: './shop.graphql' }),
+          'utf8',
+        ),
+      );
+      const child = spawnProcess(
+        process.execPath,
+        [BIN, 'check', '--config', join(outside, 'switchboard.config.ts')],
+        { cwd: tmpdir() },
+      );
       const { code } = await child.exited;
       expect(child.stderr()).not.toMatch(/switchboard:|Cannot require|CONFIG_INVALID/);
       expect(child.stdout()).toContain('No changes');

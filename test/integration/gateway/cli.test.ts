@@ -18,7 +18,10 @@ afterAll(() => {
 
 function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.add(child);
     let stdout = '';
     let stderr = '';
@@ -37,7 +40,13 @@ describe('switchboard CLI', { timeout: 120_000 }, () => {
   });
 
   it('print-subgraph --rest prints the SDL on stdout', async () => {
-    const { code, stdout, stderr } = await run(['print-subgraph', '--rest', 'demo/storefront/openapi.yaml', '--name', 'storefront']);
+    const { code, stdout, stderr } = await run([
+      'print-subgraph',
+      '--rest',
+      'demo/storefront/openapi.yaml',
+      '--name',
+      'storefront',
+    ]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/type Query \{/);
     expect(stdout).toContain('getProduct(');
@@ -45,7 +54,11 @@ describe('switchboard CLI', { timeout: 120_000 }, () => {
   });
 
   it('print-subgraph --rest prints what it left out as warnings on stderr, keeping stdout pure SDL', async () => {
-    const { code, stdout, stderr } = await run(['print-subgraph', '--rest', 'test/fixtures/openapi/polymorphism.yaml']);
+    const { code, stdout, stderr } = await run([
+      'print-subgraph',
+      '--rest',
+      'test/fixtures/openapi/polymorphism.yaml',
+    ]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/type Query \{/);
     expect(stdout).not.toContain('warning');
@@ -53,7 +66,11 @@ describe('switchboard CLI', { timeout: 120_000 }, () => {
   });
 
   it('a missing contract exits 1 with a one-line reason and no stack', async () => {
-    const { code, stdout, stderr } = await run(['print-subgraph', '--rest', 'no/such/openapi.yaml']);
+    const { code, stdout, stderr } = await run([
+      'print-subgraph',
+      '--rest',
+      'no/such/openapi.yaml',
+    ]);
     expect(code).toBe(1);
     expect(stdout).toBe('');
     expect(stderr.trim().split('\n')).toHaveLength(1);
@@ -62,14 +79,30 @@ describe('switchboard CLI', { timeout: 120_000 }, () => {
   });
 
   it('print-subgraph --soap prints the erp WSDL as SDL', async () => {
-    const { code, stdout } = await run(['print-subgraph', '--soap', 'demo/erp/erp.wsdl', '--name', 'erp']);
+    const { code, stdout } = await run([
+      'print-subgraph',
+      '--soap',
+      'demo/erp/erp.wsdl',
+      '--name',
+      'erp',
+    ]);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/getStockLevels\(itemCode: \[String!\]!, warehouse: Warehouse\): \[StockLevel!\]!/);
+    expect(stdout).toMatch(
+      /getStockLevels\(itemCode: \[String!\]!, warehouse: Warehouse\): \[StockLevel!\]!/,
+    );
     expect(stdout).toMatch(/type Mutation \{[\s\S]*createSalesOrder\(/);
   });
 
   it('print-subgraph --grpc reads a .proto with its include path, and warns about what it left out', async () => {
-    const { code, stdout, stderr } = await run(['print-subgraph', '--grpc', 'demo/billing/proto/billing/v1/billing.proto', '--include', 'demo/billing/proto', '--name', 'billing']);
+    const { code, stdout, stderr } = await run([
+      'print-subgraph',
+      '--grpc',
+      'demo/billing/proto/billing/v1/billing.proto',
+      '--include',
+      'demo/billing/proto',
+      '--name',
+      'billing',
+    ]);
     expect(code).toBe(0);
     expect(stdout).toMatch(/batchGetPrices\(/);
     expect(stdout).toMatch(/type Subscription \{[\s\S]*watchInvoiceEvents\(/);
@@ -79,10 +112,25 @@ describe('switchboard CLI', { timeout: 120_000 }, () => {
   it('print-subgraph --grpc-reflect asks a running server and prints the same operations', async () => {
     const systems = await startSystems(['billing']);
     try {
-      const fromReflection = await run(['print-subgraph', '--grpc-reflect', systems.billing.url, '--name', 'billing']);
+      const fromReflection = await run([
+        'print-subgraph',
+        '--grpc-reflect',
+        systems.billing.url,
+        '--name',
+        'billing',
+      ]);
       expect(fromReflection.code).toBe(0);
-      const fromProto = await run(['print-subgraph', '--grpc', 'demo/billing/proto/billing/v1/billing.proto', '--include', 'demo/billing/proto', '--name', 'billing']);
-      const fields = (sdl: string): string[] => [...sdl.matchAll(/^\s+(\w+)\(/gm)].map((match) => match[1] as string).sort();
+      const fromProto = await run([
+        'print-subgraph',
+        '--grpc',
+        'demo/billing/proto/billing/v1/billing.proto',
+        '--include',
+        'demo/billing/proto',
+        '--name',
+        'billing',
+      ]);
+      const fields = (sdl: string): string[] =>
+        [...sdl.matchAll(/^\s+(\w+)\(/gm)].map((match) => match[1] as string).sort();
       expect(fields(fromReflection.stdout)).toEqual(fields(fromProto.stdout));
       expect(fields(fromReflection.stdout)).toContain('capturePayment');
     } finally {
@@ -108,12 +156,18 @@ describe('switchboard CLI', { timeout: 120_000 }, () => {
   });
 
   it('names the source after the contract file, and asks for a name with --grpc-reflect', async () => {
-    const { code, stdout } = await run(['print-subgraph', '--rest', 'test/fixtures/openapi/polymorphism.yaml']);
+    const { code, stdout } = await run([
+      'print-subgraph',
+      '--rest',
+      'test/fixtures/openapi/polymorphism.yaml',
+    ]);
     expect(code).toBe(0);
     expect(stdout).not.toMatch(/\bApi[A-Z]/);
     const unnamed = await run(['print-subgraph', '--grpc-reflect', '127.0.0.1:1']);
     expect(unnamed.code).toBe(2);
-    expect(unnamed.stderr.trim()).toBe('switchboard: print-subgraph --grpc-reflect needs --name <source name>, e.g. --name billing.');
+    expect(unnamed.stderr.trim()).toBe(
+      'switchboard: print-subgraph --grpc-reflect needs --name <source name>, e.g. --name billing.',
+    );
   });
 
   it('a wrong command line exits 2', async () => {
@@ -126,12 +180,14 @@ describe('switchboard CLI', { timeout: 120_000 }, () => {
     for (const port of ['-1', '70000', 'abc']) {
       const { code, stderr } = await run(['start', '--port', port]);
       expect(code, port).toBe(1);
-      expect(stderr.trim(), port).toBe(`switchboard: CONFIG_INVALID: --port should be a port number from 0 to 65535, instead got "${port}".`);
+      expect(stderr.trim(), port).toBe(
+        `switchboard: CONFIG_INVALID: --port should be a port number from 0 to 65535, instead got "${port}".`,
+      );
     }
   });
 
   // Regression: `npx switchboard start` ignored GATEWAY_PORT and the systems' *_PORT variables the README names.
-  it('start with the default config follows GATEWAY_PORT and the systems\' port variables, and says which sources answer', async () => {
+  it("start with the default config follows GATEWAY_PORT and the systems' port variables, and says which sources answer", async () => {
     const systems = await startSystems(['storefront']);
     const { createServer } = await import('node:net');
     const free = await new Promise<number>((done) => {
@@ -143,8 +199,18 @@ describe('switchboard CLI', { timeout: 120_000 }, () => {
     const storefrontPort = new URL(systems.storefront.url).port;
     // The *_URL variables would win over the ports: this test is about the ports alone.
     const { STOREFRONT_URL: _s, ERP_URL: _e, BILLING_URL: _b, ...inherited } = process.env;
-    const env = { ...inherited, GATEWAY_PORT: String(free), STOREFRONT_PORT: storefrontPort, ERP_PORT: '9', BILLING_PORT: '9' };
-    const child = spawn(process.execPath, [BIN, 'start'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = {
+      ...inherited,
+      GATEWAY_PORT: String(free),
+      STOREFRONT_PORT: storefrontPort,
+      ERP_PORT: '9',
+      BILLING_PORT: '9',
+    };
+    const child = spawn(process.execPath, [BIN, 'start'], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.add(child);
     try {
       const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
@@ -157,7 +223,9 @@ describe('switchboard CLI', { timeout: 120_000 }, () => {
         child.on('close', (code) => fail(new Error(`switchboard start exited ${code}: ${text}`)));
       });
       expect(out).toContain(`Switchboard is listening on http://127.0.0.1:${free}`);
-      expect(out).toMatch(new RegExp(`storefront +rest +http://127\\.0\\.0\\.1:${storefrontPort}/ +up \\(\\d+ ms\\)`));
+      expect(out).toMatch(
+        new RegExp(`storefront +rest +http://127\\.0\\.0\\.1:${storefrontPort}/ +up \\(\\d+ ms\\)`),
+      );
       expect(out).toMatch(/erp +soap +http:\/\/127\.0\.0\.1:9\/erp +DOWN: /);
       expect(out).toMatch(/billing +grpc +127\.0\.0\.1:9 +DOWN: /);
       child.kill('SIGTERM');
@@ -176,7 +244,9 @@ describe('switchboard CLI', { timeout: 120_000 }, () => {
     try {
       const { code, stderr } = await run(['start', '--port', String(port)]);
       expect(code).toBe(1);
-      expect(stderr.trim()).toBe(`switchboard: CONFIG_INVALID: Port ${port} on 127.0.0.1 is already in use: stop what holds it, or pass --port (or server.port) with another one.`);
+      expect(stderr.trim()).toBe(
+        `switchboard: CONFIG_INVALID: Port ${port} on 127.0.0.1 is already in use: stop what holds it, or pass --port (or server.port) with another one.`,
+      );
     } finally {
       await new Promise<void>((done) => blocker.close(() => done()));
     }
@@ -198,7 +268,10 @@ export default defineConfig({
 });
 `,
       );
-      const child = spawn(process.execPath, [BIN, 'start', '--config', config, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [BIN, 'start', '--config', config, '--port', '0'], {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       children.add(child);
       const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
       const url = await new Promise<string>((done, fail) => {
@@ -208,14 +281,20 @@ export default defineConfig({
           const match = /Playground: (http:\/\/127\.0\.0\.1:\d+)\/graphql/.exec(out);
           if (match) done(match[1] as string);
         });
-        child.on('close', (code) => fail(new Error(`switchboard start exited ${code} before listening`)));
+        child.on('close', (code) =>
+          fail(new Error(`switchboard start exited ${code} before listening`)),
+        );
       });
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: '{ storefront { getProduct(productId: "prod_00003") { sku } } }' }),
+        body: JSON.stringify({
+          query: '{ storefront { getProduct(productId: "prod_00003") { sku } } }',
+        }),
       });
-      expect(await response.json()).toEqual({ data: { storefront: { getProduct: { sku: 'SKU-00003' } } } });
+      expect(await response.json()).toEqual({
+        data: { storefront: { getProduct: { sku: 'SKU-00003' } } },
+      });
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
     } finally {

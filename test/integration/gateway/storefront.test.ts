@@ -3,14 +3,23 @@
  * a write that the storefront keeps, errors, limits, health and endpoints.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeAll, demoConfig, startGatewayOn, startSystems, type Systems, type TestGateway } from '../../harness/index.js';
+import {
+  closeAll,
+  demoConfig,
+  startGatewayOn,
+  startSystems,
+  type Systems,
+  type TestGateway,
+} from '../../harness/index.js';
 
 let systems: Systems;
 let gateway: TestGateway;
 
 beforeAll(async () => {
   systems = await startSystems(['storefront']);
-  gateway = await startGatewayOn(demoConfig(systems, { limits: { maxDepth: 4, maxBodyBytes: 8192 } }));
+  gateway = await startGatewayOn(
+    demoConfig(systems, { limits: { maxDepth: 4, maxBodyBytes: 8192 } }),
+  );
 });
 
 afterAll(async () => {
@@ -21,28 +30,53 @@ afterAll(async () => {
 
 describe('reads through the namespaced endpoint', () => {
   it('answers a product by id', async () => {
-    const { body } = await gateway.graphql('{ storefront { getProduct(productId: "prod_00001") { id sku } } }');
+    const { body } = await gateway.graphql(
+      '{ storefront { getProduct(productId: "prod_00001") { id sku } } }',
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data.storefront.getProduct).toEqual({ id: 'prod_00001', sku: 'SKU-00001' });
   });
 
   it('answers a page of products', async () => {
-    const { body } = await gateway.graphql('{ storefront { listProducts(limit: 3) { items { id } nextCursor } } }');
-    expect(body.data.storefront.listProducts.items.map((item: { id: string }) => item.id)).toEqual(['prod_00001', 'prod_00002', 'prod_00003']);
+    const { body } = await gateway.graphql(
+      '{ storefront { listProducts(limit: 3) { items { id } nextCursor } } }',
+    );
+    expect(body.data.storefront.listProducts.items.map((item: { id: string }) => item.id)).toEqual([
+      'prod_00001',
+      'prod_00002',
+      'prod_00003',
+    ]);
     expect(typeof body.data.storefront.listProducts.nextCursor).toBe('string');
   });
 
   it("answers a customer's orders", async () => {
-    const { body } = await gateway.graphql('query ($id: String!) { storefront { listCustomerOrders(customerId: $id, limit: 50) { items { id customerId } } } }', { id: 'cus_0002' });
-    const items = body.data.storefront.listCustomerOrders.items as Array<{ id: string; customerId: string }>;
+    const { body } = await gateway.graphql(
+      'query ($id: String!) { storefront { listCustomerOrders(customerId: $id, limit: 50) { items { id customerId } } } }',
+      { id: 'cus_0002' },
+    );
+    const items = body.data.storefront.listCustomerOrders.items as Array<{
+      id: string;
+      customerId: string;
+    }>;
     expect(items.length).toBeGreaterThan(0);
     expect(items.every((order) => order.customerId === 'cus_0002')).toBe(true);
   });
 
   it('answers GET queries and serves the per-source endpoint with unprefixed types', async () => {
-    const get = await gateway.graphql('{ storefront { getProduct(productId: "prod_00002") { __typename id } } }', undefined, { method: 'GET' });
-    expect(get.body.data.storefront.getProduct).toEqual({ __typename: 'StorefrontProduct', id: 'prod_00002' });
-    const own = await gateway.graphql('{ getProduct(productId: "prod_00002") { __typename id } }', undefined, { path: '/graphql/storefront' });
+    const get = await gateway.graphql(
+      '{ storefront { getProduct(productId: "prod_00002") { __typename id } } }',
+      undefined,
+      { method: 'GET' },
+    );
+    expect(get.body.data.storefront.getProduct).toEqual({
+      __typename: 'StorefrontProduct',
+      id: 'prod_00002',
+    });
+    const own = await gateway.graphql(
+      '{ getProduct(productId: "prod_00002") { __typename id } }',
+      undefined,
+      { path: '/graphql/storefront' },
+    );
     expect(own.body.data.getProduct).toEqual({ __typename: 'Product', id: 'prod_00002' });
   });
 });
@@ -59,15 +93,26 @@ describe('writes', () => {
     // Read it back from the storefront itself, not through the gateway.
     const direct = await fetch(`${systems.storefront.url}/orders/${created.id}`);
     expect(direct.status).toBe(200);
-    expect(await direct.json()).toMatchObject({ id: created.id, customerId: 'cus_0003', lines: [{ sku: 'SKU-00007', quantity: 2 }] });
+    expect(await direct.json()).toMatchObject({
+      id: created.id,
+      customerId: 'cus_0003',
+      lines: [{ sku: 'SKU-00007', quantity: 2 }],
+    });
   });
 });
 
 describe('errors and limits', () => {
   it('turns a 404 into a GraphQL error with code, source, operation and httpStatus, and no URL or stack', async () => {
-    const { body } = await gateway.graphql('{ storefront { getProduct(productId: "prod_99999") { id } } }');
+    const { body } = await gateway.graphql(
+      '{ storefront { getProduct(productId: "prod_99999") { id } } }',
+    );
     expect(body.data.storefront.getProduct).toBeNull();
-    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'SOURCE_NOT_FOUND', source: 'storefront', operation: 'getProduct', httpStatus: 404 });
+    expect(body.errors?.[0]?.extensions).toMatchObject({
+      code: 'SOURCE_NOT_FOUND',
+      source: 'storefront',
+      operation: 'getProduct',
+      httpStatus: 404,
+    });
     const text = JSON.stringify(body);
     expect(text).not.toContain(systems.storefront.url);
     expect(text).not.toMatch(/127\.0\.0\.1|\bat .*\.ts:\d+/);
@@ -75,18 +120,30 @@ describe('errors and limits', () => {
 
   it('refuses a query past maxDepth and an aliased flood, without calling the storefront', async () => {
     systems.resetCounts();
-    const deep = await gateway.graphql('{ storefront { listCustomerOrders(customerId: "cus_0001") { items { total { amount } } } } }');
+    const deep = await gateway.graphql(
+      '{ storefront { listCustomerOrders(customerId: "cus_0001") { items { total { amount } } } } }',
+    );
     expect(deep.body.data).toBeUndefined();
-    expect(deep.body.errors?.[0]?.extensions).toMatchObject({ code: 'LIMIT_DEPTH_EXCEEDED', limit: 4 });
+    expect(deep.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'LIMIT_DEPTH_EXCEEDED',
+      limit: 4,
+    });
     systems.resetCounts();
-    const aliases = Array.from({ length: 16 }, (_, i) => `p${i}: getProduct(productId: "prod_00001") { id }`).join(' ');
+    const aliases = Array.from(
+      { length: 16 },
+      (_, i) => `p${i}: getProduct(productId: "prod_00001") { id }`,
+    ).join(' ');
     const flood = await gateway.graphql(`{ storefront { ${aliases} } }`);
     expect(flood.body.errors?.[0]?.extensions?.code).toBe('LIMIT_ALIASES_EXCEEDED');
     expect(systems.totals().storefront).toBe(0);
   });
 
   it('answers 413 to a body over maxBodyBytes', async () => {
-    const response = await gateway.fetch('/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ __typename } # ${'z'.repeat(9000)}` }) });
+    const response = await gateway.fetch('/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ __typename } # ${'z'.repeat(9000)}` }),
+    });
     expect(response.status).toBe(413);
     expect(response.headers.get('x-request-id')).toBeTruthy();
   });

@@ -12,9 +12,14 @@ describe('demoConfig', () => {
     if (!product) throw new Error('the catalogue has no products');
 
     systems.resetCounts();
-    const { status, body } = await gateway.graphql('query($id: String!) { storefront { getProduct(productId: $id) { id title } } }', { id: product.id });
+    const { status, body } = await gateway.graphql(
+      'query($id: String!) { storefront { getProduct(productId: $id) { id title } } }',
+      { id: product.id },
+    );
     expect(status).toBe(200);
-    expect(body).toEqual({ data: { storefront: { getProduct: { id: product.id, title: product.title } } } });
+    expect(body).toEqual({
+      data: { storefront: { getProduct: { id: product.id, title: product.title } } },
+    });
     expect(systems.counts().storefront).toEqual({ getProduct: 1 });
   });
 
@@ -25,7 +30,9 @@ describe('demoConfig', () => {
     expect(config.limits).toEqual({ maxDepth: 3 });
     expect(config.logging).toEqual({ level: 'silent' });
     const gateway = await startGatewayOn(config);
-    const deep = await gateway.graphql('{ storefront { getProduct(productId: "prod_00001") { variants { id } } } }');
+    const deep = await gateway.graphql(
+      '{ storefront { getProduct(productId: "prod_00001") { variants { id } } } }',
+    );
     expect(deep.body.errors?.length).toBeGreaterThan(0);
     expect(systems.totals().storefront).toBe(0);
   });

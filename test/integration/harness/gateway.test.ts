@@ -1,7 +1,13 @@
 import { parse } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import type { Operation, Source } from '../../../sources/common/index.js';
-import { closeAll, isPortFree, startGatewayOn, trackedCount, useHarness } from '../../harness/index.js';
+import {
+  closeAll,
+  isPortFree,
+  startGatewayOn,
+  trackedCount,
+  useHarness,
+} from '../../harness/index.js';
 
 useHarness();
 
@@ -38,15 +44,25 @@ const portOf = (url: string): number => Number(new URL(url).port);
 describe('startGatewayOn', () => {
   it('listens on 127.0.0.1 and answers GraphQL over POST and GET, per source and namespaced', async () => {
     const source = greeterSource();
-    const gateway = await startGatewayOn({ sources: [source], endpoints: { sources: 'read-write' }, logging: { level: 'silent' } });
+    const gateway = await startGatewayOn({
+      sources: [source],
+      endpoints: { sources: 'read-write' },
+      logging: { level: 'silent' },
+    });
     expect(gateway.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
 
-    const posted = await gateway.graphql<{ greet: string }>('query($name: String!) { greet(name: $name) }', { name: 'Ada' }, { path: '/graphql/greeter' });
+    const posted = await gateway.graphql<{ greet: string }>(
+      'query($name: String!) { greet(name: $name) }',
+      { name: 'Ada' },
+      { path: '/graphql/greeter' },
+    );
     expect(posted.status).toBe(200);
     expect(posted.body).toEqual({ data: { greet: 'Hello, Ada' } });
     expect(posted.headers.get('content-type')).toMatch(/json/);
 
-    const got = await gateway.graphql('{ greeter { greet(name: "Grace") } }', undefined, { method: 'GET' });
+    const got = await gateway.graphql('{ greeter { greet(name: "Grace") } }', undefined, {
+      method: 'GET',
+    });
     expect(got.status).toBe(200);
     expect(got.body.data).toEqual({ greeter: { greet: 'Hello, Grace' } });
     expect(source.calls()).toBe(2);
@@ -57,17 +73,29 @@ describe('startGatewayOn', () => {
   });
 
   it('returns the status and raw text of answers that are not GraphQL JSON', async () => {
-    const gateway = await startGatewayOn({ sources: [greeterSource()], endpoints: { sources: 'read-write' }, logging: { level: 'silent' } });
+    const gateway = await startGatewayOn({
+      sources: [greeterSource()],
+      endpoints: { sources: 'read-write' },
+      logging: { level: 'silent' },
+    });
     const invalid = await gateway.graphql('{ greeter { nope } }');
     expect(invalid.body.errors?.[0]?.message).toMatch(/nope/);
-    const missing = await gateway.graphql('{ __typename }', undefined, { path: '/no-such-endpoint' });
+    const missing = await gateway.graphql('{ __typename }', undefined, {
+      path: '/no-such-endpoint',
+    });
     expect(missing.status).toBe(404);
     expect(typeof missing.text).toBe('string');
   });
 
   it('passes headers through', async () => {
-    const gateway = await startGatewayOn({ sources: [greeterSource()], endpoints: { sources: 'read-write' }, logging: { level: 'silent' } });
-    const answer = await gateway.graphql('{ greeter { greet(name: "x") } }', undefined, { headers: { 'x-request-id': 'harness-test-1' } });
+    const gateway = await startGatewayOn({
+      sources: [greeterSource()],
+      endpoints: { sources: 'read-write' },
+      logging: { level: 'silent' },
+    });
+    const answer = await gateway.graphql('{ greeter { greet(name: "x") } }', undefined, {
+      headers: { 'x-request-id': 'harness-test-1' },
+    });
     expect(answer.status).toBe(200);
     expect(answer.headers.get('x-request-id')).toBeTruthy();
   });
@@ -75,7 +103,11 @@ describe('startGatewayOn', () => {
   it('close is idempotent, frees the port, closes the sources and unregisters', async () => {
     const before = trackedCount();
     const source = greeterSource();
-    const gateway = await startGatewayOn({ sources: [source], endpoints: { sources: 'read-write' }, logging: { level: 'silent' } });
+    const gateway = await startGatewayOn({
+      sources: [source],
+      endpoints: { sources: 'read-write' },
+      logging: { level: 'silent' },
+    });
     expect(trackedCount()).toBe(before + 1);
     await gateway.graphql('{ greeter { greet(name: "x") } }');
     await Promise.all([gateway.close(), gateway.close()]);
@@ -86,7 +118,11 @@ describe('startGatewayOn', () => {
   });
 
   it('closeAll stops a gateway a test left running', async () => {
-    const gateway = await startGatewayOn({ sources: [greeterSource()], endpoints: { sources: 'read-write' }, logging: { level: 'silent' } });
+    const gateway = await startGatewayOn({
+      sources: [greeterSource()],
+      endpoints: { sources: 'read-write' },
+      logging: { level: 'silent' },
+    });
     await gateway.graphql('{ greeter { greet(name: "x") } }');
     await closeAll();
     expect(await isPortFree(portOf(gateway.url))).toBe(true);

@@ -22,10 +22,19 @@ describe('startPostgres', () => {
     expect(trackedCount()).toBe(before + 1);
     expect(server.host).toBe('127.0.0.1');
     const url = await server.createDatabase('harness_check');
-    expect(await query(url, 'SELECT current_database() AS db, (SELECT count(*)::int FROM pg_database WHERE datname = \'harness_check\') AS n')).toEqual([{ db: 'harness_check', n: 1 }]);
-    expect(await query(server.url(), 'SELECT setting FROM pg_settings WHERE name = \'listen_addresses\'')).toEqual([{ setting: '127.0.0.1' }]);
+    expect(
+      await query(
+        url,
+        "SELECT current_database() AS db, (SELECT count(*)::int FROM pg_database WHERE datname = 'harness_check') AS n",
+      ),
+    ).toEqual([{ db: 'harness_check', n: 1 }]);
+    expect(
+      await query(server.url(), "SELECT setting FROM pg_settings WHERE name = 'listen_addresses'"),
+    ).toEqual([{ setting: '127.0.0.1' }]);
     expect(existsSync(server.dataDir)).toBe(true);
-    await expect(server.createDatabase('x"; DROP DATABASE postgres; --')).rejects.toThrow(/plain database name/);
+    await expect(server.createDatabase('x"; DROP DATABASE postgres; --')).rejects.toThrow(
+      /plain database name/,
+    );
 
     await server.close();
     await server.close();

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { availableSystems, closeAll, startSystems, trackedCount, useHarness } from '../../harness/index.js';
+import {
+  availableSystems,
+  closeAll,
+  startSystems,
+  trackedCount,
+  useHarness,
+} from '../../harness/index.js';
 import { isPortFree } from '../../harness/ports.js';
 
 useHarness();
@@ -30,7 +36,9 @@ describe('startSystems', () => {
   });
 
   it("passes each system's own options to its start function", async () => {
-    const systems = await startSystems(['storefront'], { storefront: { rateLimit: { points: 1, durationMs: 60_000 } } });
+    const systems = await startSystems(['storefront'], {
+      storefront: { rateLimit: { points: 1, durationMs: 60_000 } },
+    });
     expect((await fetch(`${systems.storefront.url}/products/prod_00001`)).status).toBe(200);
     const throttled = await fetch(`${systems.storefront.url}/products/prod_00001`);
     expect(throttled.status).toBe(429);

@@ -30,10 +30,18 @@ async function serveDocuments(host: string): Promise<DocServer> {
     requests.push(req.url ?? '');
     const body = documents.get((req.url ?? '').split('?')[0] ?? '');
     if (body === undefined) res.writeHead(404).end();
-    else res.writeHead(200, { 'content-type': body.startsWith('<') ? 'text/xml' : 'application/yaml' }).end(body);
+    else
+      res
+        .writeHead(200, { 'content-type': body.startsWith('<') ? 'text/xml' : 'application/yaml' })
+        .end(body);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  return { url: `http://${host}:${(server.address() as { port: number }).port}`, documents, requests, server };
+  return {
+    url: `http://${host}:${(server.address() as { port: number }).port}`,
+    documents,
+    requests,
+    server,
+  };
 }
 
 let home: DocServer; // where the contract is served: 127.0.0.1
@@ -81,22 +89,39 @@ function wsdl(schemaLocation: string): string {
 describe('WSDL imports (issue 14)', () => {
   it.each([
     ['another origin', () => `${elsewhere.url}/types.xsd`, /not on the contract's own origin/],
-    ['a cloud metadata address', () => 'http://169.254.169.254/latest/meta-data/iam/security-credentials/', /link-local or cloud metadata/],
-    ['the metadata host by name', () => 'http://metadata.google.internal/computeMetadata/v1/', /link-local or cloud metadata/],
+    [
+      'a cloud metadata address',
+      () => 'http://169.254.169.254/latest/meta-data/iam/security-credentials/',
+      /link-local or cloud metadata/,
+    ],
+    [
+      'the metadata host by name',
+      () => 'http://metadata.google.internal/computeMetadata/v1/',
+      /link-local or cloud metadata/,
+    ],
     ['an IPv6 link-local address', () => 'http://[fe80::1]/x.xsd', /link-local or cloud metadata/],
-    ['a local file, from a remote WSDL', () => 'file:///etc/passwd', /remote document may not name a local file/],
+    [
+      'a local file, from a remote WSDL',
+      () => 'file:///etc/passwd',
+      /remote document may not name a local file/,
+    ],
     ['another scheme', () => 'ftp://127.0.0.1/x.xsd', /scheme ftp: is not loaded/],
-  ])('a remote WSDL importing %s is refused, naming the location; nothing is fetched from it', async (_name, location, why) => {
-    const target = location();
-    home.documents.set('/service.wsdl', wsdl(target));
-    elsewhere.requests.length = 0;
-    const error = await refusal(createSoapSource({ name: 'hostile', contract: `${home.url}/service.wsdl` }));
-    expect(error.code).toBe('CONTRACT_LOCATION_REFUSED');
-    expect(error.location).toBe(target);
-    expect(error.safeMessage).toMatch(why);
-    expect(error.safeMessage).toContain(target);
-    expect(elsewhere.requests).toEqual([]);
-  });
+  ])(
+    'a remote WSDL importing %s is refused, naming the location; nothing is fetched from it',
+    async (_name, location, why) => {
+      const target = location();
+      home.documents.set('/service.wsdl', wsdl(target));
+      elsewhere.requests.length = 0;
+      const error = await refusal(
+        createSoapSource({ name: 'hostile', contract: `${home.url}/service.wsdl` }),
+      );
+      expect(error.code).toBe('CONTRACT_LOCATION_REFUSED');
+      expect(error.location).toBe(target);
+      expect(error.safeMessage).toMatch(why);
+      expect(error.safeMessage).toContain(target);
+      expect(elsewhere.requests).toEqual([]);
+    },
+  );
 
   it('the same origin is loaded; another origin is loaded once contractAllow lists it', async () => {
     home.documents.set('/types.xsd', XSD);
@@ -107,7 +132,11 @@ describe('WSDL imports (issue 14)', () => {
     elsewhere.documents.set('/shared/types.xsd', XSD);
     home.documents.set('/service.wsdl', wsdl(`${elsewhere.url}/shared/types.xsd`));
     elsewhere.requests.length = 0;
-    const allowed = await createSoapSource({ name: 'allowed', contract: `${home.url}/service.wsdl`, contractAllow: [`${elsewhere.url}/shared/`] });
+    const allowed = await createSoapSource({
+      name: 'allowed',
+      contract: `${home.url}/service.wsdl`,
+      contractAllow: [`${elsewhere.url}/shared/`],
+    });
     expect([...allowed.operations.keys()]).toEqual(['getPing']);
     expect(elsewhere.requests).toEqual(['/shared/types.xsd']);
     await allowed.close();
@@ -115,7 +144,13 @@ describe('WSDL imports (issue 14)', () => {
 
   it('a metadata address stays refused even when contractAllow lists it', async () => {
     home.documents.set('/service.wsdl', wsdl('http://169.254.169.254/x.xsd'));
-    const error = await refusal(createSoapSource({ name: 'hostile', contract: `${home.url}/service.wsdl`, contractAllow: ['http://169.254.169.254/'] }));
+    const error = await refusal(
+      createSoapSource({
+        name: 'hostile',
+        contract: `${home.url}/service.wsdl`,
+        contractAllow: ['http://169.254.169.254/'],
+      }),
+    );
     expect(error.code).toBe('CONTRACT_LOCATION_REFUSED');
   });
 
@@ -124,9 +159,18 @@ describe('WSDL imports (issue 14)', () => {
     await mkdir(dir, { recursive: true });
     await writeFile(join(folder, 'outside.xsd'), XSD);
     await writeFile(join(dir, 'service.wsdl'), wsdl('../outside.xsd'));
-    const error = await refusal(createSoapSource({ name: 'hostile', contract: join(dir, 'service.wsdl') }));
-    expect(error).toMatchObject({ code: 'CONTRACT_LOCATION_REFUSED', safeMessage: expect.stringMatching(/outside the contract's folder/) });
-    const allowed = await createSoapSource({ name: 'allowed', contract: join(dir, 'service.wsdl'), contractAllow: [folder] });
+    const error = await refusal(
+      createSoapSource({ name: 'hostile', contract: join(dir, 'service.wsdl') }),
+    );
+    expect(error).toMatchObject({
+      code: 'CONTRACT_LOCATION_REFUSED',
+      safeMessage: expect.stringMatching(/outside the contract's folder/),
+    });
+    const allowed = await createSoapSource({
+      name: 'allowed',
+      contract: join(dir, 'service.wsdl'),
+      contractAllow: [folder],
+    });
     expect(allowed.operations.size).toBe(1);
   });
 });
@@ -148,26 +192,40 @@ describe('OpenAPI $refs (issue 14)', () => {
     ['another origin', () => `${elsewhere.url}/schemas.yaml#/Thing`],
     ['a cloud metadata address', () => 'http://169.254.169.254/latest/meta-data/#/x'],
     ['a local file, from a remote contract', () => 'file:///etc/passwd#/x'],
-  ])('a remote contract referring to %s is refused, naming it; nothing is fetched from it', async (_name, ref) => {
-    home.documents.set('/openapi.yaml', openapi(ref()));
-    elsewhere.requests.length = 0;
-    const error = await refusal(createRestSource({ name: 'hostile', contract: `${home.url}/openapi.yaml` }));
-    expect(error.code).toBe('CONTRACT_LOCATION_REFUSED');
-    expect(error.safeMessage).toContain(ref().split('#')[0]);
-    expect(elsewhere.requests).toEqual([]);
-  });
+  ])(
+    'a remote contract referring to %s is refused, naming it; nothing is fetched from it',
+    async (_name, ref) => {
+      home.documents.set('/openapi.yaml', openapi(ref()));
+      elsewhere.requests.length = 0;
+      const error = await refusal(
+        createRestSource({ name: 'hostile', contract: `${home.url}/openapi.yaml` }),
+      );
+      expect(error.code).toBe('CONTRACT_LOCATION_REFUSED');
+      expect(error.safeMessage).toContain(ref().split('#')[0]);
+      expect(elsewhere.requests).toEqual([]);
+    },
+  );
 
   it('a local contract referring outside its folder, by .. or an absolute path, is refused; contractAllow lets a folder in', async () => {
     const dir = join(folder, 'openapi');
     await mkdir(dir, { recursive: true });
-    await writeFile(join(folder, 'shared.yaml'), 'Thing: { type: object, properties: { id: { type: string } } }\n');
+    await writeFile(
+      join(folder, 'shared.yaml'),
+      'Thing: { type: object, properties: { id: { type: string } } }\n',
+    );
     for (const ref of ['../shared.yaml#/Thing', '/etc/passwd#/x']) {
       await writeFile(join(dir, 'openapi.yaml'), openapi(ref));
-      const error = await refusal(createRestSource({ name: 'hostile', contract: join(dir, 'openapi.yaml') }));
+      const error = await refusal(
+        createRestSource({ name: 'hostile', contract: join(dir, 'openapi.yaml') }),
+      );
       expect(error.code).toBe('CONTRACT_LOCATION_REFUSED');
     }
     await writeFile(join(dir, 'openapi.yaml'), openapi('../shared.yaml#/Thing'));
-    const allowed = await createRestSource({ name: 'allowed', contract: join(dir, 'openapi.yaml'), contractAllow: [folder] });
+    const allowed = await createRestSource({
+      name: 'allowed',
+      contract: join(dir, 'openapi.yaml'),
+      contractAllow: [folder],
+    });
     expect(allowed.warnings).toEqual([]);
   });
 });
@@ -176,10 +234,22 @@ describe('proto imports (issue 14)', () => {
   it('an import that climbs out of the include dirs, or is absolute, is refused naming it', async () => {
     const dir = join(folder, 'proto', 'api');
     await mkdir(dir, { recursive: true });
-    await writeFile(join(folder, 'secret.proto'), 'syntax = "proto3"; package s; message S { string x = 1; }\n');
+    await writeFile(
+      join(folder, 'secret.proto'),
+      'syntax = "proto3"; package s; message S { string x = 1; }\n',
+    );
     for (const target of ['../../secret.proto', join(folder, 'secret.proto')]) {
-      await writeFile(join(dir, 'api.proto'), `syntax = "proto3"; package a; import "${target}"; service A { rpc GetA (s.S) returns (s.S); }\n`);
-      const error = await refusal(createGrpcSource({ name: 'hostile', contract: join(dir, 'api.proto'), includeDirs: [join(folder, 'proto')] }));
+      await writeFile(
+        join(dir, 'api.proto'),
+        `syntax = "proto3"; package a; import "${target}"; service A { rpc GetA (s.S) returns (s.S); }\n`,
+      );
+      const error = await refusal(
+        createGrpcSource({
+          name: 'hostile',
+          contract: join(dir, 'api.proto'),
+          includeDirs: [join(folder, 'proto')],
+        }),
+      );
       expect(error.code).toBe('CONTRACT_LOCATION_REFUSED');
       expect(error.safeMessage).toContain('secret.proto');
     }
@@ -188,8 +258,16 @@ describe('proto imports (issue 14)', () => {
   it('an import found in no include dir is unreadable, never read relative to the working directory', async () => {
     const dir = join(folder, 'proto2');
     await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'api.proto'), 'syntax = "proto3"; package a; import "package.json"; service A { rpc GetA (M) returns (M); } message M {}\n');
-    const error = await refusal(createGrpcSource({ name: 'hostile', contract: join(dir, 'api.proto') }));
-    expect(error).toMatchObject({ code: 'CONTRACT_UNREADABLE', safeMessage: expect.stringMatching(/package.json" was found in none of the include dirs/) });
+    await writeFile(
+      join(dir, 'api.proto'),
+      'syntax = "proto3"; package a; import "package.json"; service A { rpc GetA (M) returns (M); } message M {}\n',
+    );
+    const error = await refusal(
+      createGrpcSource({ name: 'hostile', contract: join(dir, 'api.proto') }),
+    );
+    expect(error).toMatchObject({
+      code: 'CONTRACT_UNREADABLE',
+      safeMessage: expect.stringMatching(/package.json" was found in none of the include dirs/),
+    });
   });
 });

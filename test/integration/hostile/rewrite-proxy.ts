@@ -55,12 +55,28 @@ export async function startRewriteProxy(target: string): Promise<RewriteProxy> {
     count += 1;
     try {
       const body = await readBody(req);
-      const headers = Object.fromEntries(Object.entries(req.headers).filter(([name, value]) => typeof value === 'string' && !['host', 'connection', 'content-length'].includes(name))) as Record<string, string>;
-      const upstream = await request(new URL(req.url ?? '/', base.origin), { method: req.method as 'GET', headers, body: body === '' ? undefined : body });
+      const headers = Object.fromEntries(
+        Object.entries(req.headers).filter(
+          ([name, value]) =>
+            typeof value === 'string' && !['host', 'connection', 'content-length'].includes(name),
+        ),
+      ) as Record<string, string>;
+      const upstream = await request(new URL(req.url ?? '/', base.origin), {
+        method: req.method as 'GET',
+        headers,
+        body: body === '' ? undefined : body,
+      });
       const realBody = Buffer.from(await upstream.body.arrayBuffer());
-      const realHeaders = Object.fromEntries(Object.entries(upstream.headers).filter(([name, value]) => typeof value === 'string' && !['connection', 'content-length', 'transfer-encoding', 'keep-alive'].includes(name))) as Record<string, string>;
+      const realHeaders = Object.fromEntries(
+        Object.entries(upstream.headers).filter(
+          ([name, value]) =>
+            typeof value === 'string' &&
+            !['connection', 'content-length', 'transfer-encoding', 'keep-alive'].includes(name),
+        ),
+      ) as Record<string, string>;
       const real = { status: upstream.statusCode, headers: realHeaders, body: realBody };
-      const answer = rule?.({ method: req.method ?? 'GET', path: req.url ?? '/', body }, real) ?? real;
+      const answer =
+        rule?.({ method: req.method ?? 'GET', path: req.url ?? '/', body }, real) ?? real;
       res.writeHead(answer.status, answer.headers).end(answer.body);
     } catch {
       res.writeHead(502).end();
@@ -107,7 +123,11 @@ export interface LogCapture {
 export function interceptLog(): LogCapture {
   let lines: Array<Record<string, unknown>> = [];
   const original = process.stderr.write;
-  process.stderr.write = function write(this: unknown, chunk: string | Uint8Array, ...rest: unknown[]): boolean {
+  process.stderr.write = function write(
+    this: unknown,
+    chunk: string | Uint8Array,
+    ...rest: unknown[]
+  ): boolean {
     const text = typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('utf8');
     const others: string[] = [];
     for (const line of text.split('\n')) {
@@ -124,7 +144,11 @@ export function interceptLog(): LogCapture {
       others.push(line);
     }
     if (others.length === 0) return true;
-    return (original as (chunk: string, ...rest: unknown[]) => boolean).call(process.stderr, `${others.join('\n')}\n`, ...rest);
+    return (original as (chunk: string, ...rest: unknown[]) => boolean).call(
+      process.stderr,
+      `${others.join('\n')}\n`,
+      ...rest,
+    );
   } as typeof process.stderr.write;
   return {
     take() {

@@ -14,7 +14,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../../gateway/index.js';
 import { createRestSource } from '../../../sources/rest/index.js';
 import { createSoapSource } from '../../../sources/soap/index.js';
-import { demoConfig, startGatewayOn, startSystems, track, useHarness, type Systems, type TestGateway } from '../../harness/index.js';
+import {
+  demoConfig,
+  startGatewayOn,
+  startSystems,
+  track,
+  useHarness,
+  type Systems,
+  type TestGateway,
+} from '../../harness/index.js';
 
 useHarness();
 
@@ -25,7 +33,8 @@ const URL_PASSWORD = 'url-pass-q8w7e6';
 const URL_TOKEN = 'url-token-z9y8x7';
 const SECRETS = [CALLER_TOKEN, WSSE_PASSWORD, FAULT_BEARER, URL_PASSWORD, URL_TOKEN];
 
-const escapeXml = (text: string): string => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+const escapeXml = (text: string): string =>
+  text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** A SOAP 1.1 Server fault whose faultstring and detail quote secrets, as a careless backend's would. */
 const FAULT = `<?xml version="1.0" encoding="utf-8"?>
@@ -56,17 +65,31 @@ beforeAll(async () => {
   systems = await startSystems(['storefront', 'erp']);
   faultServer = createServer((req, res) => {
     req.resume();
-    req.on('end', () => res.writeHead(500, { 'content-type': 'text/xml; charset=utf-8' }).end(FAULT));
+    req.on('end', () =>
+      res.writeHead(500, { 'content-type': 'text/xml; charset=utf-8' }).end(FAULT),
+    );
   });
   await new Promise<void>((resolve) => faultServer.listen(0, '127.0.0.1', resolve));
-  track({ close: () => new Promise<void>((resolve) => faultServer.close(() => resolve())) }, 'faulty erp');
+  track(
+    { close: () => new Promise<void>((resolve) => faultServer.close(() => resolve())) },
+    'faulty erp',
+  );
   const faultUrl = `http://127.0.0.1:${(faultServer.address() as AddressInfo).port}/erp`;
   const config = demoConfig(systems, {
-    sources: [createRestSource({ name: 'storefront', contract: systems.storefront.contract, url: systems.storefront.url }), createSoapSource({ name: 'erp', contract: systems.erp.contract, url: faultUrl })],
+    sources: [
+      createRestSource({
+        name: 'storefront',
+        contract: systems.storefront.contract,
+        url: systems.storefront.url,
+      }),
+      createSoapSource({ name: 'erp', contract: systems.erp.contract, url: faultUrl }),
+    ],
     // One attempt: one failure line per call, whatever the retry defaults are.
     pipeline: { sources: { erp: { retry: { maxAttempts: 1 } } } },
   });
-  gateway = await startGatewayOn(config, { logger: createLogger({ level: 'info', write: (line) => raw.push(line) }) });
+  gateway = await startGatewayOn(config, {
+    logger: createLogger({ level: 'info', write: (line) => raw.push(line) }),
+  });
 });
 
 afterAll(async () => {
@@ -77,14 +100,26 @@ describe('the log', () => {
   it('writes one info line per request, with its request id, method, path, status, duration and operation name', async () => {
     raw.length = 0;
     const answers = await Promise.all(
-      [1, 2, 3].map(() => gateway.graphql('query ProductTitle { storefront { getProduct(productId: "prod_00001") { title } } }', undefined, { headers: { 'x-api-key': CALLER_TOKEN } })),
+      [1, 2, 3].map(() =>
+        gateway.graphql(
+          'query ProductTitle { storefront { getProduct(productId: "prod_00001") { title } } }',
+          undefined,
+          { headers: { 'x-api-key': CALLER_TOKEN } },
+        ),
+      ),
     );
     const ids = answers.map((answer) => answer.headers.get('x-request-id'));
     const requests = lines().filter((line) => line.message === 'request');
     expect(requests).toHaveLength(3);
     expect(new Set(requests.map((line) => line.requestId))).toEqual(new Set(ids));
     for (const line of requests) {
-      expect(line).toMatchObject({ level: 'info', method: 'POST', path: '/graphql', status: 200, operation: 'ProductTitle' });
+      expect(line).toMatchObject({
+        level: 'info',
+        method: 'POST',
+        path: '/graphql',
+        status: 200,
+        operation: 'ProductTitle',
+      });
       expect(typeof line.durationMs).toBe('number');
       expect(typeof line.time).toBe('string');
     }
@@ -101,12 +136,23 @@ describe('the log', () => {
 
   it('writes one line per upstream failure with source, operation, status and the reason, every line of the request with its id', async () => {
     raw.length = 0;
-    const answer = await gateway.graphql('query Stock { erp { getItem(itemCode: "SKU-00001") { itemCode } } }', undefined, { headers: { 'x-api-key': CALLER_TOKEN, cookie: `session=${CALLER_TOKEN}` } });
+    const answer = await gateway.graphql(
+      'query Stock { erp { getItem(itemCode: "SKU-00001") { itemCode } } }',
+      undefined,
+      { headers: { 'x-api-key': CALLER_TOKEN, cookie: `session=${CALLER_TOKEN}` } },
+    );
     expect(answer.body.errors?.[0]?.extensions?.code).toBe('SOURCE_UNAVAILABLE');
     const requestId = answer.headers.get('x-request-id');
     const failures = lines().filter((line) => line.source === 'erp');
     expect(failures).toHaveLength(1);
-    expect(failures[0]).toMatchObject({ level: 'warn', requestId, source: 'erp', operation: 'getItem', code: 'SOURCE_UNAVAILABLE', status: 500 });
+    expect(failures[0]).toMatchObject({
+      level: 'warn',
+      requestId,
+      source: 'erp',
+      operation: 'getItem',
+      code: 'SOURCE_UNAVAILABLE',
+      status: 500,
+    });
     expect(String(failures[0]?.reason)).toContain('Stock service down');
     const ofRequest = lines().filter((line) => line.requestId !== undefined);
     expect(ofRequest.every((line) => line.requestId === requestId)).toBe(true);
@@ -114,10 +160,14 @@ describe('the log', () => {
   });
 
   it('logs a refused bearer token by its code, never the token', async () => {
-    const refused = await gateway.graphql('{ __typename }', undefined, { headers: { authorization: `Bearer ${CALLER_TOKEN}` } });
+    const refused = await gateway.graphql('{ __typename }', undefined, {
+      headers: { authorization: `Bearer ${CALLER_TOKEN}` },
+    });
     expect(refused.status).toBe(401);
     const requestId = refused.headers.get('x-request-id');
-    expect(lines().filter((line) => line.message === 'request' && line.requestId === requestId)).toEqual([expect.objectContaining({ status: 401 })]);
+    expect(
+      lines().filter((line) => line.message === 'request' && line.requestId === requestId),
+    ).toEqual([expect.objectContaining({ status: 401 })]);
     // The next test reads every line, this request's included, for the token.
   });
 

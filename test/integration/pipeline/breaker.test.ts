@@ -8,7 +8,14 @@ import { createGrpcSource } from '../../../sources/grpc/index.js';
 import { createRestSource } from '../../../sources/rest/index.js';
 import type { Source } from '../../../sources/common/index.js';
 import { startSystems, track, useHarness, type Systems } from '../../harness/index.js';
-import { failure, operationOf, pipelineFor, recordingLogger, single, testPolicy } from './helpers.js';
+import {
+  failure,
+  operationOf,
+  pipelineFor,
+  recordingLogger,
+  single,
+  testPolicy,
+} from './helpers.js';
 
 useHarness();
 
@@ -18,8 +25,22 @@ let billing: Source;
 
 beforeAll(async () => {
   systems = await startSystems(['storefront', 'billing']);
-  storefront = track(await createRestSource({ name: 'storefront', contract: systems.storefront.contract, url: systems.storefront.url }), 'storefront source');
-  billing = track(await createGrpcSource({ name: 'billing', contract: systems.billing.contract, url: systems.billing.url }), 'billing source');
+  storefront = track(
+    await createRestSource({
+      name: 'storefront',
+      contract: systems.storefront.contract,
+      url: systems.storefront.url,
+    }),
+    'storefront source',
+  );
+  billing = track(
+    await createGrpcSource({
+      name: 'billing',
+      contract: systems.billing.contract,
+      url: systems.billing.url,
+    }),
+    'billing source',
+  );
 });
 
 beforeEach(() => {
@@ -28,7 +49,11 @@ beforeEach(() => {
 });
 
 /** Opens after more than half of at least 4 calls failed; no retries, so each call is one backend call. */
-const breakerPolicy = (halfOpenAfterMs: number) => testPolicy({ retry: { maxAttempts: 1 }, breaker: { failureRatio: 0.5, minimumCalls: 4, windowMs: 60_000, halfOpenAfterMs } });
+const breakerPolicy = (halfOpenAfterMs: number) =>
+  testPolicy({
+    retry: { maxAttempts: 1 },
+    breaker: { failureRatio: 0.5, minimumCalls: 4, windowMs: 60_000, halfOpenAfterMs },
+  });
 const getProduct = () => single(storefront, 'getProduct', { productId: 'prod_00001' });
 
 describe('circuit breaker', () => {
@@ -36,7 +61,8 @@ describe('circuit breaker', () => {
     const logger = recordingLogger();
     const pipeline = pipelineFor(storefront, breakerPolicy(60_000), logger);
     systems.storefront.misbehaviour.set({ unavailable: true, retryAfterMs: 0 });
-    for (let call = 0; call < 3; call += 1) expect((await failure(pipeline.invoke(getProduct()))).details.reason).toBeUndefined();
+    for (let call = 0; call < 3; call += 1)
+      expect((await failure(pipeline.invoke(getProduct()))).details.reason).toBeUndefined();
     expect(pipeline.state().breaker).toEqual({ state: 'closed' });
     await failure(pipeline.invoke(getProduct()));
     expect(pipeline.state().breaker).toEqual({ state: 'open' });
@@ -45,11 +71,23 @@ describe('circuit breaker', () => {
     systems.storefront.misbehaviour.set({});
     for (let call = 0; call < 5; call += 1) {
       const error = await failure(pipeline.invoke(getProduct()));
-      expect(error).toMatchObject({ code: 'SOURCE_UNAVAILABLE', source: 'storefront', operation: 'getProduct', retryable: false, details: { reason: 'circuit open' } });
+      expect(error).toMatchObject({
+        code: 'SOURCE_UNAVAILABLE',
+        source: 'storefront',
+        operation: 'getProduct',
+        retryable: false,
+        details: { reason: 'circuit open' },
+      });
       expect(error.safeMessage).not.toMatch(/http|127\.0\.0\.1/);
     }
     expect(systems.counts().storefront).toEqual({ getProduct: 4 });
-    expect(logger.messages('circuit opened')).toEqual([{ level: 'warn', message: expect.any(String), fields: { source: 'storefront', code: 'SOURCE_UNAVAILABLE', halfOpenAfterMs: 60_000 } }]);
+    expect(logger.messages('circuit opened')).toEqual([
+      {
+        level: 'warn',
+        message: expect.any(String),
+        fields: { source: 'storefront', code: 'SOURCE_UNAVAILABLE', halfOpenAfterMs: 60_000 },
+      },
+    ]);
   });
 
   it('half-opens after halfOpenAfterMs: one probe reaches the backend and closes the circuit', async () => {
@@ -66,12 +104,22 @@ describe('circuit breaker', () => {
     expect(pipeline.state().breaker).toEqual({ state: 'closed' });
     await pipeline.invoke(getProduct());
     expect(systems.counts().storefront).toEqual({ getProduct: 2 });
-    expect(logger.lines.filter((line) => line.message.startsWith('circuit')).map((line) => line.message.split(':')[0])).toEqual(['circuit opened', 'circuit half-open', 'circuit closed']);
+    expect(
+      logger.lines
+        .filter((line) => line.message.startsWith('circuit'))
+        .map((line) => line.message.split(':')[0]),
+    ).toEqual(['circuit opened', 'circuit half-open', 'circuit closed']);
   });
 
-  it('stops a call\'s retries once the circuit opens under them', async () => {
+  it("stops a call's retries once the circuit opens under them", async () => {
     // Opens after 2 failed calls; the call may make 5 attempts.
-    const pipeline = pipelineFor(storefront, testPolicy({ retry: { maxAttempts: 5 }, breaker: { failureRatio: 0.5, minimumCalls: 2, windowMs: 60_000, halfOpenAfterMs: 60_000 } }));
+    const pipeline = pipelineFor(
+      storefront,
+      testPolicy({
+        retry: { maxAttempts: 5 },
+        breaker: { failureRatio: 0.5, minimumCalls: 2, windowMs: 60_000, halfOpenAfterMs: 60_000 },
+      }),
+    );
     systems.storefront.misbehaviour.set({ unavailable: true, retryAfterMs: 0 });
     expect((await failure(pipeline.invoke(getProduct()))).details.reason).toBe('circuit open');
     expect(systems.counts().storefront).toEqual({ getProduct: 2 });
@@ -87,11 +135,19 @@ describe('circuit breaker', () => {
     expect(systems.counts().storefront).toEqual({ getProduct: 5 });
   });
 
-  it('does not count answers that say nothing of the backend\'s health (not found, rate limited)', async () => {
+  it("does not count answers that say nothing of the backend's health (not found, rate limited)", async () => {
     const pipeline = pipelineFor(storefront, breakerPolicy(60_000));
-    for (let call = 0; call < 6; call += 1) expect((await failure(pipeline.invoke(single(storefront, 'getProduct', { productId: 'prod_99999' })))).code).toBe('SOURCE_NOT_FOUND');
+    for (let call = 0; call < 6; call += 1)
+      expect(
+        (
+          await failure(
+            pipeline.invoke(single(storefront, 'getProduct', { productId: 'prod_99999' })),
+          )
+        ).code,
+      ).toBe('SOURCE_NOT_FOUND');
     systems.storefront.misbehaviour.set({ rateLimited: true, retryAfterMs: 0 });
-    for (let call = 0; call < 6; call += 1) expect((await failure(pipeline.invoke(getProduct()))).code).toBe('SOURCE_RATE_LIMITED');
+    for (let call = 0; call < 6; call += 1)
+      expect((await failure(pipeline.invoke(getProduct()))).code).toBe('SOURCE_RATE_LIMITED');
     expect(pipeline.state().breaker).toEqual({ state: 'closed' });
     expect(systems.totals().storefront).toBe(12);
   });
@@ -101,7 +157,11 @@ describe('circuit breaker', () => {
     systems.storefront.misbehaviour.set({ latencyMs: 200 });
     for (let call = 0; call < 6; call += 1) {
       const caller = new AbortController();
-      const pending = failure(pipeline.invoke(single(storefront, 'getProduct', { productId: 'prod_00001' }, { signal: caller.signal })));
+      const pending = failure(
+        pipeline.invoke(
+          single(storefront, 'getProduct', { productId: 'prod_00001' }, { signal: caller.signal }),
+        ),
+      );
       setTimeout(() => caller.abort(), 20);
       expect((await pending).code).toBe('SOURCE_UNAVAILABLE');
     }
@@ -111,8 +171,20 @@ describe('circuit breaker', () => {
   it('does not count calls refused for want of time: the backend was never called', async () => {
     const pipeline = pipelineFor(storefront, breakerPolicy(60_000));
     for (let call = 0; call < 6; call += 1) {
-      const error = await failure(pipeline.invoke(single(storefront, 'getProduct', { productId: 'prod_00001' }, { deadlineAt: Date.now() - 1 })));
-      expect(error).toMatchObject({ code: 'SOURCE_TIMEOUT', details: { reason: 'deadline spent' } });
+      const error = await failure(
+        pipeline.invoke(
+          single(
+            storefront,
+            'getProduct',
+            { productId: 'prod_00001' },
+            { deadlineAt: Date.now() - 1 },
+          ),
+        ),
+      );
+      expect(error).toMatchObject({
+        code: 'SOURCE_TIMEOUT',
+        details: { reason: 'deadline spent' },
+      });
     }
     expect(pipeline.state().breaker).toEqual({ state: 'closed' });
     expect(systems.totals().storefront).toBe(0);
@@ -121,22 +193,37 @@ describe('circuit breaker', () => {
   it('gates the opening of a subscription: fails fast while the circuit is open', async () => {
     const pipeline = pipelineFor(billing, breakerPolicy(60_000));
     systems.billing.misbehaviour.set({ unavailable: true });
-    for (let call = 0; call < 4; call += 1) await failure(pipeline.invoke(single(billing, 'getPrice', { sku: 'SKU-00001' })));
-    const watch = [...billing.operations.values()].find((operation) => operation.kind === 'subscription');
+    for (let call = 0; call < 4; call += 1)
+      await failure(pipeline.invoke(single(billing, 'getPrice', { sku: 'SKU-00001' })));
+    const watch = [...billing.operations.values()].find(
+      (operation) => operation.kind === 'subscription',
+    );
     if (watch === undefined) throw new Error('billing has no subscription');
     systems.resetCounts();
     let refused: unknown;
     try {
-      pipeline.subscribe({ kind: 'stream', source: 'billing', operation: operationOf(billing, watch.name), args: {}, ctx: {} });
+      pipeline.subscribe({
+        kind: 'stream',
+        source: 'billing',
+        operation: operationOf(billing, watch.name),
+        args: {},
+        ctx: {},
+      });
     } catch (error) {
       refused = error;
     }
-    expect(refused).toMatchObject({ code: 'SOURCE_UNAVAILABLE', details: { reason: 'circuit open' } });
+    expect(refused).toMatchObject({
+      code: 'SOURCE_UNAVAILABLE',
+      details: { reason: 'circuit open' },
+    });
     expect(systems.totals().billing).toBe(0);
   });
 
   it('stays out of the way when disabled', async () => {
-    const pipeline = pipelineFor(storefront, testPolicy({ retry: { maxAttempts: 1 }, breaker: { enabled: false, minimumCalls: 1 } }));
+    const pipeline = pipelineFor(
+      storefront,
+      testPolicy({ retry: { maxAttempts: 1 }, breaker: { enabled: false, minimumCalls: 1 } }),
+    );
     systems.storefront.misbehaviour.set({ unavailable: true, retryAfterMs: 0 });
     for (let call = 0; call < 6; call += 1) await failure(pipeline.invoke(getProduct()));
     expect(pipeline.state().breaker).toEqual({ state: 'disabled' });

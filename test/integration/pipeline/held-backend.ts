@@ -6,7 +6,9 @@
 import { createServer, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
 
-export const HELD_ITEMS_CONTRACT = fileURLToPath(new URL('../../fixtures/openapi/held-items.yaml', import.meta.url));
+export const HELD_ITEMS_CONTRACT = fileURLToPath(
+  new URL('../../fixtures/openapi/held-items.yaml', import.meta.url),
+);
 
 export interface HeldBackend {
   readonly url: string;
@@ -59,7 +61,10 @@ export async function startHeldBackend(): Promise<HeldBackend> {
     get maxInFlight() {
       return maxInFlight;
     },
-    holding: (count) => (held.length >= count ? Promise.resolve() : new Promise<void>((resolve) => waiters.push({ count, resolve }))),
+    holding: (count) =>
+      held.length >= count
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => waiters.push({ count, resolve })),
     releaseAll() {
       holding = false;
       for (const entry of held.splice(0)) answer(entry);

@@ -38,8 +38,22 @@ export function testPolicy(overrides: PolicyOverrides = {}): SourcePolicy {
   return {
     ...PIPELINE_DEFAULTS,
     timeoutMs: overrides.timeoutMs ?? 5_000,
-    retry: { ...PIPELINE_DEFAULTS.retry, maxAttempts: 3, baseDelayMs: 1, maxDelayMs: 5, budgetRatio: 1, budgetMinRetries: 1_000, budgetWindowMs: 60_000, ...overrides.retry },
-    breaker: { ...PIPELINE_DEFAULTS.breaker, minimumCalls: 1_000_000, windowMs: 60_000, ...overrides.breaker },
+    retry: {
+      ...PIPELINE_DEFAULTS.retry,
+      maxAttempts: 3,
+      baseDelayMs: 1,
+      maxDelayMs: 5,
+      budgetRatio: 1,
+      budgetMinRetries: 1_000,
+      budgetWindowMs: 60_000,
+      ...overrides.retry,
+    },
+    breaker: {
+      ...PIPELINE_DEFAULTS.breaker,
+      minimumCalls: 1_000_000,
+      windowMs: 60_000,
+      ...overrides.breaker,
+    },
     bulkhead: { ...PIPELINE_DEFAULTS.bulkhead, ...overrides.bulkhead },
     rateLimit: { ...PIPELINE_DEFAULTS.rateLimit, ...overrides.rateLimit },
     honoursIdempotencyKeys: overrides.honoursIdempotencyKeys ?? false,
@@ -54,18 +68,33 @@ export interface LogLine {
 }
 
 /** A logger that keeps every line, and may run a hook on each (e.g. abort a call at its first retry). */
-export function recordingLogger(onLine?: (line: LogLine) => void): Logger & { readonly lines: LogLine[]; messages(text: string): LogLine[] } {
+export function recordingLogger(
+  onLine?: (line: LogLine) => void,
+): Logger & { readonly lines: LogLine[]; messages(text: string): LogLine[] } {
   const lines: LogLine[] = [];
-  const at = (level: LogLine['level']) => (message: string, fields: LogFields = {}) => {
-    const line = { level, message, fields };
-    lines.push(line);
-    onLine?.(line);
+  const at =
+    (level: LogLine['level']) =>
+    (message: string, fields: LogFields = {}) => {
+      const line = { level, message, fields };
+      lines.push(line);
+      onLine?.(line);
+    };
+  return {
+    debug: at('debug'),
+    info: at('info'),
+    warn: at('warn'),
+    error: at('error'),
+    lines,
+    messages: (text) => lines.filter((line) => line.message.includes(text)),
   };
-  return { debug: at('debug'), info: at('info'), warn: at('warn'), error: at('error'), lines, messages: (text) => lines.filter((line) => line.message.includes(text)) };
 }
 
 /** Builds `source`'s pipeline with `policy` and closes it (and the source) after the file. */
-export function pipelineFor(source: Source, policy: SourcePolicy, logger: Logger = recordingLogger()): SourcePipeline {
+export function pipelineFor(
+  source: Source,
+  policy: SourcePolicy,
+  logger: Logger = recordingLogger(),
+): SourcePipeline {
   const pipeline = createSourcePipeline({ source, policy, logger });
   track({ close: () => pipeline.close() }, `pipeline of ${source.name}`);
   return pipeline;
@@ -73,16 +102,43 @@ export function pipelineFor(source: Source, policy: SourcePolicy, logger: Logger
 
 export function operationOf(source: Source, name: string) {
   const operation = source.operations.get(name);
-  if (operation === undefined) throw new Error(`${source.name} has no operation ${name}; it has ${[...source.operations.keys()].join(', ')}`);
+  if (operation === undefined)
+    throw new Error(
+      `${source.name} has no operation ${name}; it has ${[...source.operations.keys()].join(', ')}`,
+    );
   return operation;
 }
 
-export function single(source: Source, operation: string, args: Args, ctx: PipelineContext = {}): SingleCall {
-  return { kind: 'single', source: source.name, operation: operationOf(source, operation), args, ctx };
+export function single(
+  source: Source,
+  operation: string,
+  args: Args,
+  ctx: PipelineContext = {},
+): SingleCall {
+  return {
+    kind: 'single',
+    source: source.name,
+    operation: operationOf(source, operation),
+    args,
+    ctx,
+  };
 }
 
-export function batch(source: Source, operation: string, keys: readonly unknown[], ctx: PipelineContext = {}): BatchCall {
-  return { kind: 'batch', source: source.name, operation: operationOf(source, operation), keys, args: {}, keyIsList: false, ctx };
+export function batch(
+  source: Source,
+  operation: string,
+  keys: readonly unknown[],
+  ctx: PipelineContext = {},
+): BatchCall {
+  return {
+    kind: 'batch',
+    source: source.name,
+    operation: operationOf(source, operation),
+    keys,
+    args: {},
+    keyIsList: false,
+    ctx,
+  };
 }
 
 /** The SourceError `promise` rejects with (fails the test when it resolves or rejects with anything else). */

@@ -30,9 +30,20 @@ let billing: Source;
 
 beforeAll(async () => {
   const definition = loadSync(CONTRACT, { includeDirs: [PROTO_ROOT] });
-  const service = (grpc.loadPackageDefinition(definition) as unknown as { billing: { v1: { BillingService: { service: grpc.ServiceDefinition } } } }).billing.v1.BillingService.service;
+  const service = (
+    grpc.loadPackageDefinition(definition) as unknown as {
+      billing: { v1: { BillingService: { service: grpc.ServiceDefinition } } };
+    }
+  ).billing.v1.BillingService.service;
   server = new grpc.Server();
-  const unimplemented = (_call: unknown, callback: grpc.sendUnaryData<unknown>): void => callback({ code: grpc.status.UNIMPLEMENTED, details: 'not here', name: 'Error', message: 'not here', metadata: new grpc.Metadata() });
+  const unimplemented = (_call: unknown, callback: grpc.sendUnaryData<unknown>): void =>
+    callback({
+      code: grpc.status.UNIMPLEMENTED,
+      details: 'not here',
+      name: 'Error',
+      message: 'not here',
+      metadata: new grpc.Metadata(),
+    });
   server.addService(service, {
     ...Object.fromEntries(Object.keys(service).map((name) => [name, unimplemented])),
     WatchInvoiceEvents: (call: grpc.ServerWritableStream<unknown, unknown>) => {
@@ -45,8 +56,20 @@ beforeAll(async () => {
       if (mode === 'headers') call.sendMetadata(new grpc.Metadata());
     },
   } as grpc.UntypedServiceImplementation);
-  const port = await new Promise<number>((resolve, reject) => server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))));
-  billing = track(await createGrpcSource({ name: 'billing', contract: CONTRACT, includeDirs: [PROTO_ROOT], url: `127.0.0.1:${port}` }), 'billing source');
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) =>
+      error ? reject(error) : resolve(bound),
+    ),
+  );
+  billing = track(
+    await createGrpcSource({
+      name: 'billing',
+      contract: CONTRACT,
+      includeDirs: [PROTO_ROOT],
+      url: `127.0.0.1:${port}`,
+    }),
+    'billing source',
+  );
 });
 
 afterAll(async () => {
@@ -54,10 +77,18 @@ afterAll(async () => {
   await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
 });
 
-const watch = (): StreamCall => ({ kind: 'stream', source: 'billing', operation: operationOf(billing, 'watchInvoiceEvents'), args: {}, ctx: {} });
+const watch = (): StreamCall => ({
+  kind: 'stream',
+  source: 'billing',
+  operation: operationOf(billing, 'watchInvoiceEvents'),
+  args: {},
+  ctx: {},
+});
 
 /** The first step of a stream: its first event, or the SourceError it failed with. */
-async function firstOf(stream: AsyncIterable<unknown>): Promise<{ iterator: AsyncIterator<unknown>; error?: SourceError }> {
+async function firstOf(
+  stream: AsyncIterable<unknown>,
+): Promise<{ iterator: AsyncIterator<unknown>; error?: SourceError }> {
   const iterator = stream[Symbol.asyncIterator]();
   try {
     await iterator.next();
@@ -70,7 +101,8 @@ async function firstOf(stream: AsyncIterable<unknown>): Promise<{ iterator: Asyn
 
 /** Waits (bounded by count, not time) until `done()`: the backend hears a cancellation asynchronously. */
 async function eventually(done: () => boolean): Promise<void> {
-  for (let attempt = 0; attempt < 200 && !done(); attempt += 1) await new Promise((resolve) => setTimeout(resolve, 10));
+  for (let attempt = 0; attempt < 200 && !done(); attempt += 1)
+    await new Promise((resolve) => setTimeout(resolve, 10));
   expect(done()).toBe(true);
 }
 
@@ -94,8 +126,15 @@ describe('a subscription stream that never opens', () => {
     mode = 'silent';
     counts.opened = 0;
     counts.cancelled = 0;
-    const pipeline = pipelineFor(billing, testPolicy({ timeoutMs: 100, breaker: { failureRatio: 0.5, minimumCalls: 3, windowMs: 60_000, halfOpenAfterMs: 60_000 } }));
-    for (let stream = 0; stream < 3; stream += 1) expect((await firstOf(pipeline.subscribe(watch()))).error?.code).toBe('SOURCE_TIMEOUT');
+    const pipeline = pipelineFor(
+      billing,
+      testPolicy({
+        timeoutMs: 100,
+        breaker: { failureRatio: 0.5, minimumCalls: 3, windowMs: 60_000, halfOpenAfterMs: 60_000 },
+      }),
+    );
+    for (let stream = 0; stream < 3; stream += 1)
+      expect((await firstOf(pipeline.subscribe(watch()))).error?.code).toBe('SOURCE_TIMEOUT');
     await eventually(() => counts.cancelled === 3);
     // The breaker records a connect's outcome as the caller hears it, a few promise turns apart.
     await eventually(() => pipeline.state().breaker?.state === 'open');
@@ -105,7 +144,10 @@ describe('a subscription stream that never opens', () => {
     } catch (error) {
       refusal = error;
     }
-    expect(refusal).toMatchObject({ code: 'SOURCE_UNAVAILABLE', details: { reason: 'circuit open' } });
+    expect(refusal).toMatchObject({
+      code: 'SOURCE_UNAVAILABLE',
+      details: { reason: 'circuit open' },
+    });
     expect(counts.opened).toBe(3);
   });
 
@@ -113,7 +155,13 @@ describe('a subscription stream that never opens', () => {
     mode = 'headers';
     counts.opened = 0;
     counts.cancelled = 0;
-    const pipeline = pipelineFor(billing, testPolicy({ timeoutMs: 100, breaker: { failureRatio: 0.5, minimumCalls: 1, windowMs: 60_000, halfOpenAfterMs: 60_000 } }));
+    const pipeline = pipelineFor(
+      billing,
+      testPolicy({
+        timeoutMs: 100,
+        breaker: { failureRatio: 0.5, minimumCalls: 1, windowMs: 60_000, halfOpenAfterMs: 60_000 },
+      }),
+    );
     const iterator = pipeline.subscribe(watch())[Symbol.asyncIterator]();
     let settled = false;
     const first = iterator.next().then(
@@ -134,7 +182,13 @@ describe('a subscription stream that never opens', () => {
     mode = 'silent';
     counts.opened = 0;
     counts.cancelled = 0;
-    const pipeline = pipelineFor(billing, testPolicy({ timeoutMs: 5_000, breaker: { failureRatio: 0.5, minimumCalls: 1, windowMs: 60_000, halfOpenAfterMs: 60_000 } }));
+    const pipeline = pipelineFor(
+      billing,
+      testPolicy({
+        timeoutMs: 5_000,
+        breaker: { failureRatio: 0.5, minimumCalls: 1, windowMs: 60_000, halfOpenAfterMs: 60_000 },
+      }),
+    );
     const iterator = pipeline.subscribe(watch())[Symbol.asyncIterator]();
     const first = iterator.next().catch((error: unknown) => error);
     await eventually(() => counts.opened === 1);

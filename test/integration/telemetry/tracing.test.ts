@@ -7,12 +7,30 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
+import {
+  InMemorySpanExporter,
+  SimpleSpanProcessor,
+  type ReadableSpan,
+} from '@opentelemetry/sdk-trace-base';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { clearTraceContexts, KEPT_TRACE_CONTEXTS, receivedTraceContexts } from '../../../demo/common/trace-context.js';
+import {
+  clearTraceContexts,
+  KEPT_TRACE_CONTEXTS,
+  receivedTraceContexts,
+} from '../../../demo/common/trace-context.js';
 import { startAdmin } from '../../../demo/index.js';
 import type { SwitchboardConfig } from '../../../gateway/index.js';
-import { NO_READ_CACHE, demoConfig, startGatewayOn, startSystems, track, unifiedDemoConfig, useHarness, type Systems, type TestGateway } from '../../harness/index.js';
+import {
+  NO_READ_CACHE,
+  demoConfig,
+  startGatewayOn,
+  startSystems,
+  track,
+  unifiedDemoConfig,
+  useHarness,
+  type Systems,
+  type TestGateway,
+} from '../../harness/index.js';
 
 useHarness();
 
@@ -30,37 +48,52 @@ afterEach(() => {
   }
 });
 
-async function tracedGateway(config: SwitchboardConfig): Promise<{ gateway: TestGateway; spans: () => ReadableSpan[] }> {
+async function tracedGateway(
+  config: SwitchboardConfig,
+): Promise<{ gateway: TestGateway; spans: () => ReadableSpan[] }> {
   const exporter = new InMemorySpanExporter();
-  const gateway = await startGatewayOn(config, { telemetry: { spanProcessors: [new SimpleSpanProcessor(exporter)] } });
+  const gateway = await startGatewayOn(config, {
+    telemetry: { spanProcessors: [new SimpleSpanProcessor(exporter)] },
+  });
   return { gateway, spans: () => exporter.getFinishedSpans() };
 }
 
 const TRACING = { telemetry: { tracing: { enabled: true } } } as const;
-const PRODUCT = 'query Product { product(sku: "SKU-00001") { sku title price { amount } stock { available } } }';
+const PRODUCT =
+  'query Product { product(sku: "SKU-00001") { sku title price { amount } stock { available } } }';
 
 const parentOf = (span: ReadableSpan): string | undefined => span.parentSpanContext?.spanId;
 
 describe('traces', () => {
   it('records a span tree for a cross-source query, and each backend receives the trace context of its call', async () => {
-    const { gateway, spans } = await tracedGateway(unifiedDemoConfig(systems, { ...NO_READ_CACHE, ...TRACING }));
+    const { gateway, spans } = await tracedGateway(
+      unifiedDemoConfig(systems, { ...NO_READ_CACHE, ...TRACING }),
+    );
     try {
       const { body } = await gateway.graphql(PRODUCT);
       expect(body.errors).toBeUndefined();
       const all = spans();
       const root = all.find((span) => span.kind === SpanKind.SERVER);
       expect(root?.name).toBe('query Product');
-      expect(root?.attributes).toMatchObject({ 'graphql.operation.name': 'Product', 'graphql.operation.type': 'query', 'http.response.status_code': 200 });
+      expect(root?.attributes).toMatchObject({
+        'graphql.operation.name': 'Product',
+        'graphql.operation.type': 'query',
+        'http.response.status_code': 200,
+      });
       expect(parentOf(root!)).toBeUndefined();
       const traceId = root!.spanContext().traceId;
       expect(all.every((span) => span.spanContext().traceId === traceId)).toBe(true);
-      expect(all.every((span) => span.resource.attributes['service.name'] === 'switchboard')).toBe(true);
+      expect(all.every((span) => span.resource.attributes['service.name'] === 'switchboard')).toBe(
+        true,
+      );
 
       const calls = all.filter((span) => span.kind === SpanKind.INTERNAL);
       const attempts = all.filter((span) => span.kind === SpanKind.CLIENT);
       // One call span per source call under the request, one attempt under each.
       expect(calls.every((span) => parentOf(span) === root!.spanContext().spanId)).toBe(true);
-      expect(new Set(calls.map((span) => span.attributes['switchboard.source']))).toEqual(new Set(['storefront', 'erp', 'billing']));
+      expect(new Set(calls.map((span) => span.attributes['switchboard.source']))).toEqual(
+        new Set(['storefront', 'erp', 'billing']),
+      );
       expect(attempts).toHaveLength(calls.length);
       for (const attempt of attempts) {
         const call = calls.find((span) => span.spanContext().spanId === parentOf(attempt));
@@ -86,10 +119,23 @@ describe('traces', () => {
   });
 
   it('puts retries on the call span as events, one attempt span each', async () => {
-    const { gateway, spans } = await tracedGateway(demoConfig(systems, { ...TRACING, pipeline: { retry: { baseDelayMs: 1 }, cache: { enabled: false } } }));
+    const { gateway, spans } = await tracedGateway(
+      demoConfig(systems, {
+        ...TRACING,
+        pipeline: { retry: { baseDelayMs: 1 }, cache: { enabled: false } },
+      }),
+    );
     try {
-      systems.storefront.misbehaviour.set({ failNext: 2, failWith: 'unavailable', retryAfterMs: 0 });
-      const { body } = await gateway.graphql('{ getProduct(productId: "prod_00001") { id } }', undefined, { path: '/graphql/storefront' });
+      systems.storefront.misbehaviour.set({
+        failNext: 2,
+        failWith: 'unavailable',
+        retryAfterMs: 0,
+      });
+      const { body } = await gateway.graphql(
+        '{ getProduct(productId: "prod_00001") { id } }',
+        undefined,
+        { path: '/graphql/storefront' },
+      );
       expect(body.errors).toBeUndefined();
       expect(systems.counts().storefront).toEqual({ getProduct: 3 });
       const call = spans().find((span) => span.kind === SpanKind.INTERNAL);
@@ -98,7 +144,9 @@ describe('traces', () => {
         ['retry', { attempt: 3, 'error.type': 'SOURCE_UNAVAILABLE' }],
       ]);
       const attempts = spans().filter((span) => span.kind === SpanKind.CLIENT);
-      expect(attempts.map((span) => [span.attributes['switchboard.attempt'], span.status.code])).toEqual([
+      expect(
+        attempts.map((span) => [span.attributes['switchboard.attempt'], span.status.code]),
+      ).toEqual([
         [1, SpanStatusCode.ERROR],
         [2, SpanStatusCode.ERROR],
         [3, SpanStatusCode.UNSET],
@@ -106,7 +154,11 @@ describe('traces', () => {
       expect(attempts[0]?.attributes['error.type']).toBe('SOURCE_UNAVAILABLE');
       expect(attempts.every((span) => parentOf(span) === call!.spanContext().spanId)).toBe(true);
       // Each attempt's own traceparent reached the backend.
-      expect(receivedTraceContexts(systems.storefront).map(({ traceparent }) => traceparent.split('-')[2])).toEqual(attempts.map((span) => span.spanContext().spanId));
+      expect(
+        receivedTraceContexts(systems.storefront).map(
+          ({ traceparent }) => traceparent.split('-')[2],
+        ),
+      ).toEqual(attempts.map((span) => span.spanContext().spanId));
     } finally {
       await gateway.close();
     }
@@ -118,7 +170,10 @@ describe('traces', () => {
       const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
       const parent = '00f067aa0ba902b7';
       const query = '{ getProduct(productId: "prod_00002") { id } }';
-      await gateway.graphql(query, undefined, { path: '/graphql/storefront', headers: { traceparent: `00-${traceId}-${parent}-01`, tracestate: 'vendor=abc' } });
+      await gateway.graphql(query, undefined, {
+        path: '/graphql/storefront',
+        headers: { traceparent: `00-${traceId}-${parent}-01`, tracestate: 'vendor=abc' },
+      });
       const root = spans().find((span) => span.kind === SpanKind.SERVER)!;
       expect(root.spanContext().traceId).toBe(traceId);
       expect(parentOf(root)).toBe(parent);
@@ -126,11 +181,22 @@ describe('traces', () => {
       expect(received?.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-01$`));
       expect(received?.tracestate).toBe('vendor=abc');
 
-      for (const hostile of ['00-00000000000000000000000000000000-00f067aa0ba902b7-01', 'ff-' + 'a'.repeat(32) + '-' + 'b'.repeat(16) + '-01', 'x'.repeat(4000), '00-zz-yy-01']) {
+      for (const hostile of [
+        '00-00000000000000000000000000000000-00f067aa0ba902b7-01',
+        'ff-' + 'a'.repeat(32) + '-' + 'b'.repeat(16) + '-01',
+        'x'.repeat(4000),
+        '00-zz-yy-01',
+      ]) {
         const before = spans().length;
-        const { status } = await gateway.graphql('{ getProduct(productId: "prod_00003") { id } }', undefined, { path: '/graphql/storefront', headers: { traceparent: hostile } });
+        const { status } = await gateway.graphql(
+          '{ getProduct(productId: "prod_00003") { id } }',
+          undefined,
+          { path: '/graphql/storefront', headers: { traceparent: hostile } },
+        );
         expect(status).toBe(200);
-        const fresh = spans().slice(before).find((span) => span.kind === SpanKind.SERVER)!;
+        const fresh = spans()
+          .slice(before)
+          .find((span) => span.kind === SpanKind.SERVER)!;
         expect(parentOf(fresh)).toBeUndefined();
         expect(fresh.spanContext().traceId).not.toBe(traceId);
       }
@@ -140,14 +206,21 @@ describe('traces', () => {
   });
 
   it('starts a new trace whatever the caller sent when trustIncoming is false', async () => {
-    const { gateway, spans } = await tracedGateway(demoConfig(systems, { telemetry: { tracing: { enabled: true, trustIncoming: false } } }));
+    const { gateway, spans } = await tracedGateway(
+      demoConfig(systems, { telemetry: { tracing: { enabled: true, trustIncoming: false } } }),
+    );
     try {
       const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
-      await gateway.graphql('{ getProduct(productId: "prod_00002") { id } }', undefined, { path: '/graphql/storefront', headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } });
+      await gateway.graphql('{ getProduct(productId: "prod_00002") { id } }', undefined, {
+        path: '/graphql/storefront',
+        headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+      });
       const root = spans().find((span) => span.kind === SpanKind.SERVER)!;
       expect(root.spanContext().traceId).not.toBe(traceId);
       expect(parentOf(root)).toBeUndefined();
-      expect(receivedTraceContexts(systems.storefront)[0]?.traceparent).toContain(root.spanContext().traceId);
+      expect(receivedTraceContexts(systems.storefront)[0]?.traceparent).toContain(
+        root.spanContext().traceId,
+      );
     } finally {
       await gateway.close();
     }
@@ -156,7 +229,13 @@ describe('traces', () => {
   it('makes no span and sends no trace context when tracing is off (the default)', async () => {
     const { gateway, spans } = await tracedGateway(unifiedDemoConfig(systems, NO_READ_CACHE));
     try {
-      expect((await gateway.graphql(PRODUCT, undefined, { headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' } })).body.errors).toBeUndefined();
+      expect(
+        (
+          await gateway.graphql(PRODUCT, undefined, {
+            headers: { traceparent: '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01' },
+          })
+        ).body.errors,
+      ).toBeUndefined();
       expect(spans()).toEqual([]);
       for (const system of systems.list) {
         expect(systems.totals()[system.name]).toBeGreaterThan(0);
@@ -168,11 +247,17 @@ describe('traces', () => {
   });
 
   it('records the sampled-out decision: with sampleRatio 0 no span is exported, and backends hear "not sampled"', async () => {
-    const { gateway, spans } = await tracedGateway(demoConfig(systems, { telemetry: { tracing: { enabled: true, sampleRatio: 0 } } }));
+    const { gateway, spans } = await tracedGateway(
+      demoConfig(systems, { telemetry: { tracing: { enabled: true, sampleRatio: 0 } } }),
+    );
     try {
-      await gateway.graphql('{ getProduct(productId: "prod_00002") { id } }', undefined, { path: '/graphql/storefront' });
+      await gateway.graphql('{ getProduct(productId: "prod_00002") { id } }', undefined, {
+        path: '/graphql/storefront',
+      });
       expect(spans()).toEqual([]);
-      expect(receivedTraceContexts(systems.storefront).map(({ traceparent }) => traceparent.slice(-3))).toEqual(['-00']);
+      expect(
+        receivedTraceContexts(systems.storefront).map(({ traceparent }) => traceparent.slice(-3)),
+      ).toEqual(['-00']);
     } finally {
       await gateway.close();
     }
@@ -185,33 +270,67 @@ describe('traces', () => {
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         const body = Buffer.concat(chunks).toString('utf8');
-        received.push({ path: req.url ?? '', type: String(req.headers['content-type']), named: body.includes('switchboard-test') });
+        received.push({
+          path: req.url ?? '',
+          type: String(req.headers['content-type']),
+          named: body.includes('switchboard-test'),
+        });
         res.writeHead(200, { 'content-type': 'application/json' }).end('{}');
       });
     });
     await new Promise<void>((resolve) => collector.listen(0, '127.0.0.1', resolve));
-    track({ close: () => new Promise<void>((resolve) => collector.close(() => resolve())) }, 'OTLP collector stand-in');
+    track(
+      { close: () => new Promise<void>((resolve) => collector.close(() => resolve())) },
+      'OTLP collector stand-in',
+    );
     const endpoint = `http://127.0.0.1:${(collector.address() as AddressInfo).port}/v1/traces`;
-    const gateway = await startGatewayOn(demoConfig(systems, { telemetry: { tracing: { enabled: true, endpoint, serviceName: 'switchboard-test' } } }));
+    const gateway = await startGatewayOn(
+      demoConfig(systems, {
+        telemetry: { tracing: { enabled: true, endpoint, serviceName: 'switchboard-test' } },
+      }),
+    );
     try {
-      expect((await gateway.graphql('{ getProduct(productId: "prod_00002") { id } }', undefined, { path: '/graphql/storefront' })).status).toBe(200);
+      expect(
+        (
+          await gateway.graphql('{ getProduct(productId: "prod_00002") { id } }', undefined, {
+            path: '/graphql/storefront',
+          })
+        ).status,
+      ).toBe(200);
     } finally {
       await gateway.close();
     }
     expect(received.length).toBeGreaterThan(0);
-    expect(received[0]).toMatchObject({ path: '/v1/traces', type: expect.stringMatching(/^application\/(json|x-protobuf)/), named: true });
+    expect(received[0]).toMatchObject({
+      path: '/v1/traces',
+      type: expect.stringMatching(/^application\/(json|x-protobuf)/),
+      named: true,
+    });
   });
 
   it('the demo admin endpoint shows the trace contexts each system received, the last 50 only', async () => {
     const admin = track(await startAdmin({ systems: systems.list }), 'demo admin');
-    const { gateway, spans } = await tracedGateway(demoConfig(systems, { ...TRACING, pipeline: { cache: { enabled: false } } }));
+    const { gateway, spans } = await tracedGateway(
+      demoConfig(systems, { ...TRACING, pipeline: { cache: { enabled: false } } }),
+    );
     try {
-      for (let call = 0; call < KEPT_TRACE_CONTEXTS + 5; call += 1) await gateway.graphql('{ getProduct(productId: "prod_00001") { id } }', undefined, { path: '/graphql/storefront' });
-      const shown = (await (await fetch(`${admin.url}/__admin/traces`)).json()) as Record<string, Array<{ operation: string; traceparent: string }>>;
+      for (let call = 0; call < KEPT_TRACE_CONTEXTS + 5; call += 1)
+        await gateway.graphql('{ getProduct(productId: "prod_00001") { id } }', undefined, {
+          path: '/graphql/storefront',
+        });
+      const shown = (await (await fetch(`${admin.url}/__admin/traces`)).json()) as Record<
+        string,
+        Array<{ operation: string; traceparent: string }>
+      >;
       expect(shown.storefront).toHaveLength(KEPT_TRACE_CONTEXTS);
       expect(shown.erp).toEqual([]);
-      const last = spans().filter((span) => span.kind === SpanKind.CLIENT).at(-1)!;
-      expect(shown.storefront?.at(-1)).toEqual({ operation: 'getProduct', traceparent: `00-${last.spanContext().traceId}-${last.spanContext().spanId}-01` });
+      const last = spans()
+        .filter((span) => span.kind === SpanKind.CLIENT)
+        .at(-1)!;
+      expect(shown.storefront?.at(-1)).toEqual({
+        operation: 'getProduct',
+        traceparent: `00-${last.spanContext().traceId}-${last.spanContext().spanId}-01`,
+      });
     } finally {
       await gateway.close();
       await admin.close();

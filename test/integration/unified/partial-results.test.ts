@@ -4,7 +4,13 @@
  */
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { catalogue } from '../../../demo/common/catalogue.js';
-import { startGatewayOn, startSystems, useHarness, type Systems, type TestGateway } from '../../harness/index.js';
+import {
+  startGatewayOn,
+  startSystems,
+  useHarness,
+  type Systems,
+  type TestGateway,
+} from '../../harness/index.js';
 import { NO_READ_CACHE, unifiedDemoConfig } from '../../harness/demo-config.js';
 
 useHarness();
@@ -18,7 +24,11 @@ beforeAll(async () => {
   systems = await startSystems(['storefront', 'erp', 'billing']);
   // A system down must show as nulls: without the read cache, which would serve what it holds;
   // short retry waits: a system that stays down is retried and still fails, without the default 0.5–30 s backoffs.
-  gateway = await startGatewayOn(unifiedDemoConfig(systems, { pipeline: { ...NO_READ_CACHE.pipeline, retry: { baseDelayMs: 1, maxDelayMs: 5 } } }));
+  gateway = await startGatewayOn(
+    unifiedDemoConfig(systems, {
+      pipeline: { ...NO_READ_CACHE.pipeline, retry: { baseDelayMs: 1, maxDelayMs: 5 } },
+    }),
+  );
 });
 
 afterEach(() => {
@@ -41,19 +51,38 @@ describe('partial results', () => {
   it('billing down: price is null with a billing error, the rest arrives', async () => {
     systems.billing.misbehaviour.set({ unavailable: true });
     const { body } = await gateway.graphql(QUERY, { sku: product.sku });
-    expect(body.data.product).toMatchObject({ sku: product.sku, title: product.title, price: null });
+    expect(body.data.product).toMatchObject({
+      sku: product.sku,
+      title: product.title,
+      price: null,
+    });
     expect(body.data.product.stock.available).toEqual(expect.any(Number));
     expect(body.errors).toHaveLength(1);
-    expect(errorAt(body.errors, 'product.price')?.extensions).toMatchObject({ source: 'billing', operation: 'getPrice', code: expect.stringMatching(/^SOURCE_/) });
+    expect(errorAt(body.errors, 'product.price')?.extensions).toMatchObject({
+      source: 'billing',
+      operation: 'getPrice',
+      code: expect.stringMatching(/^SOURCE_/),
+    });
   });
 
   it('erp down: stock and weight are null with erp errors, price and title arrive', async () => {
     systems.erp.misbehaviour.set({ unavailable: true });
     const { body } = await gateway.graphql(QUERY, { sku: product.sku });
-    expect(body.data.product).toMatchObject({ sku: product.sku, title: product.title, stock: null, weightKg: null });
+    expect(body.data.product).toMatchObject({
+      sku: product.sku,
+      title: product.title,
+      stock: null,
+      weightKg: null,
+    });
     expect(body.data.product.price.amount).toEqual(expect.any(String));
-    expect(errorAt(body.errors, 'product.stock')?.extensions).toMatchObject({ source: 'erp', operation: 'getStockLevels' });
-    expect(errorAt(body.errors, 'product.weightKg')?.extensions).toMatchObject({ source: 'erp', operation: 'getItem' });
+    expect(errorAt(body.errors, 'product.stock')?.extensions).toMatchObject({
+      source: 'erp',
+      operation: 'getStockLevels',
+    });
+    expect(errorAt(body.errors, 'product.weightKg')?.extensions).toMatchObject({
+      source: 'erp',
+      operation: 'getItem',
+    });
     expect(body.errors).toHaveLength(2);
   });
 
@@ -62,18 +91,29 @@ describe('partial results', () => {
     // A product this file has not read: the storefront's answers are cacheable (max-age), and a cached one would be served.
     const { body } = await gateway.graphql(QUERY, { sku: seed.products[8]!.sku });
     expect(body.data).toEqual({ product: null });
-    expect(errorAt(body.errors, 'product')?.extensions).toMatchObject({ source: 'storefront', operation: 'getProductBySku' });
+    expect(errorAt(body.errors, 'product')?.extensions).toMatchObject({
+      source: 'storefront',
+      operation: 'getProductBySku',
+    });
   });
 
   it('billing down in a list: every price is null, one error per product, titles and stock arrive', async () => {
     systems.billing.misbehaviour.set({ unavailable: true });
-    const { body } = await gateway.graphql(`{ products(first: 3) { edges { node { sku title price { amount } stock { available } } } } }`);
+    const { body } = await gateway.graphql(
+      `{ products(first: 3) { edges { node { sku title price { amount } stock { available } } } } }`,
+    );
     const nodes = body.data.products.edges.map((edge: { node: unknown }) => edge.node);
     expect(nodes).toHaveLength(3);
-    for (const node of nodes) expect(node).toMatchObject({ price: null, stock: { available: expect.any(Number) }, title: expect.any(String) });
+    for (const node of nodes)
+      expect(node).toMatchObject({
+        price: null,
+        stock: { available: expect.any(Number) },
+        title: expect.any(String),
+      });
     expect(body.errors).toHaveLength(3);
     // The three prices were one batch call, so each error names the batch operation that failed.
-    for (const error of body.errors ?? []) expect(error.extensions).toMatchObject({ source: 'billing', operation: 'batchGetPrices' });
+    for (const error of body.errors ?? [])
+      expect(error.extensions).toMatchObject({ source: 'billing', operation: 'batchGetPrices' });
   });
 
   it('no message carries a URL or a stack', async () => {
@@ -89,16 +129,33 @@ describe('partial results when a system is slow', () => {
 
   beforeAll(async () => {
     // The erp's calls get a 300 ms deadline; the erp is then told to take 1.5 s.
-    slowGateway = await startGatewayOn(unifiedDemoConfig(systems, NO_READ_CACHE, { timeoutMs: { erp: 300 } }));
+    slowGateway = await startGatewayOn(
+      unifiedDemoConfig(systems, NO_READ_CACHE, { timeoutMs: { erp: 300 } }),
+    );
   });
 
   it('erp too slow: its fields are null with SOURCE_TIMEOUT, the rest arrives', async () => {
     systems.erp.misbehaviour.set({ latencyMs: 1_500 });
     const { body } = await slowGateway.graphql(QUERY, { sku: product.sku });
-    expect(body.data.product).toMatchObject({ sku: product.sku, title: product.title, stock: null, weightKg: null });
+    expect(body.data.product).toMatchObject({
+      sku: product.sku,
+      title: product.title,
+      stock: null,
+      weightKg: null,
+    });
     expect(body.data.product.price.amount).toEqual(expect.any(String));
-    expect(errorAt(body.errors, 'product.stock')?.extensions).toMatchObject({ code: 'SOURCE_TIMEOUT', source: 'erp', operation: 'getStockLevels' });
-    expect(errorAt(body.errors, 'product.weightKg')?.extensions).toMatchObject({ code: 'SOURCE_TIMEOUT', source: 'erp', operation: 'getItem' });
-    expect(errorAt(body.errors, 'product.stock')?.message).toMatch(/^erp did not answer getStockLevels within 300 ms\.$/);
+    expect(errorAt(body.errors, 'product.stock')?.extensions).toMatchObject({
+      code: 'SOURCE_TIMEOUT',
+      source: 'erp',
+      operation: 'getStockLevels',
+    });
+    expect(errorAt(body.errors, 'product.weightKg')?.extensions).toMatchObject({
+      code: 'SOURCE_TIMEOUT',
+      source: 'erp',
+      operation: 'getItem',
+    });
+    expect(errorAt(body.errors, 'product.stock')?.message).toMatch(
+      /^erp did not answer getStockLevels within 300 ms\.$/,
+    );
   });
 });

@@ -7,7 +7,13 @@ import { randomUUID } from 'node:crypto';
 import { fetch as undiciFetch } from 'undici';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { catalogue } from '../../../demo/common/catalogue.js';
-import { startGatewayOn, startSystems, useHarness, type Systems, type TestGateway } from '../../harness/index.js';
+import {
+  startGatewayOn,
+  startSystems,
+  useHarness,
+  type Systems,
+  type TestGateway,
+} from '../../harness/index.js';
 import { unifiedDemoConfig } from '../../harness/demo-config.js';
 
 useHarness();
@@ -31,7 +37,11 @@ async function createInvoice(unitPriceMinor: string): Promise<{ id: string; orde
   const order = { ...seed.orders[0]!, id: `ord_test_${invoiced}` };
   const { body } = await gateway.graphql(
     `mutation ($orderId: String, $customerId: String, $lines: [CreateInvoiceRequestLineInput!]) { createInvoice(orderId: $orderId, customerId: $customerId, lines: $lines) { id orderId } }`,
-    { orderId: order.id, customerId: order.customerId, lines: [{ sku: order.lines[0]!.sku, quantity: 1, unitPriceMinorOverride: unitPriceMinor }] },
+    {
+      orderId: order.id,
+      customerId: order.customerId,
+      lines: [{ sku: order.lines[0]!.sku, quantity: 1, unitPriceMinorOverride: unitPriceMinor }],
+    },
     { path: '/graphql/billing' },
   );
   expect(body.errors).toBeUndefined();
@@ -40,17 +50,33 @@ async function createInvoice(unitPriceMinor: string): Promise<{ id: string; orde
 
 describe('caller values never choose a route', () => {
   // The storefront's contract says a SKU is ^SKU-[0-9]{5}$; the unified schema inherits it through the binding (issue 14).
-  for (const sku of ['../orders', '..%2Forders', '%2E%2E%2Forders', 'SKU-00001/../../orders', 'a/b']) {
+  for (const sku of [
+    '../orders',
+    '..%2Forders',
+    '%2E%2E%2Forders',
+    'SKU-00001/../../orders',
+    'a/b',
+  ]) {
     it(`product(sku: ${JSON.stringify(sku)}) is refused at the edge and reaches no backend`, async () => {
-      const { body } = await gateway.graphql(`query ($sku: ID!) { product(sku: $sku) { sku title } }`, { sku });
+      const { body } = await gateway.graphql(
+        `query ($sku: ID!) { product(sku: $sku) { sku title } }`,
+        { sku },
+      );
       expect(body.data ?? null).toBeNull();
-      expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argument: 'sku', constraint: 'pattern' });
+      expect(body.errors?.[0]?.extensions).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        argument: 'sku',
+        constraint: 'pattern',
+      });
       expect(systems.totals()).toEqual({ storefront: 0, erp: 0, billing: 0 });
     });
   }
 
   it('an unknown SKU of the right shape reaches only getProductBySku', async () => {
-    const { body } = await gateway.graphql(`query ($sku: ID!) { product(sku: $sku) { sku title } }`, { sku: 'SKU-99999' });
+    const { body } = await gateway.graphql(
+      `query ($sku: ID!) { product(sku: $sku) { sku title } }`,
+      { sku: 'SKU-99999' },
+    );
     expect(body.data?.product ?? null).toBeNull();
     expect(systems.counts().storefront).toEqual({ getProductBySku: 1 });
     expect(systems.totals().erp + systems.totals().billing).toBe(0);
@@ -61,20 +87,33 @@ describe('money', () => {
   it('keeps an invoice total past 2^53 minor units exact', async () => {
     const minor = '9007199254740993'; // 2^53 + 1: a float would print ...992
     const invoice = await createInvoice(minor);
-    const { body } = await gateway.graphql(`query ($id: ID!) { invoice(id: $id) { id orderId status total { amount currencyCode } } }`, { id: invoice.id });
+    const { body } = await gateway.graphql(
+      `query ($id: ID!) { invoice(id: $id) { id orderId status total { amount currencyCode } } }`,
+      { id: invoice.id },
+    );
     expect(body.errors).toBeUndefined();
-    expect(body.data.invoice).toEqual({ id: invoice.id, orderId: invoice.orderId, status: 'OPEN', total: { amount: '90071992547409.93', currencyCode: 'USD' } });
+    expect(body.data.invoice).toEqual({
+      id: invoice.id,
+      orderId: invoice.orderId,
+      status: 'OPEN',
+      total: { amount: '90071992547409.93', currencyCode: 'USD' },
+    });
   });
 });
 
 describe('placeOrder', () => {
   const customer = seed.customers[2]!;
-  const lines = [{ sku: seed.products[10]!.sku, quantity: 2 }, { sku: seed.products[11]!.sku, quantity: 1 }];
+  const lines = [
+    { sku: seed.products[10]!.sku, quantity: 2 },
+    { sku: seed.products[11]!.sku, quantity: 1 },
+  ];
   const PLACE = `mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id status customer { id } lines { sku quantity } total { amount } } }`;
 
   it('creates the order in the storefront, once per idempotency key', async () => {
     const idempotencyKey = randomUUID();
-    const first = await gateway.graphql(PLACE, { input: { customerId: customer.id, lines, note: 'leave at the door', idempotencyKey } });
+    const first = await gateway.graphql(PLACE, {
+      input: { customerId: customer.id, lines, note: 'leave at the door', idempotencyKey },
+    });
     expect(first.body.errors).toBeUndefined();
     const placed = first.body.data.placeOrder;
     expect(placed).toMatchObject({ status: 'PENDING', customer: { id: customer.id }, lines });
@@ -82,22 +121,46 @@ describe('placeOrder', () => {
     // Read back from the storefront itself, not through the gateway.
     const direct = await undiciFetch(`${systems.storefront.url}/orders/${placed.id}`);
     expect(direct.status).toBe(200);
-    const stored = (await direct.json()) as { id: string; customerId: string; note: string; lines: Array<{ sku: string; quantity: number }> };
-    expect(stored).toMatchObject({ id: placed.id, customerId: customer.id, note: 'leave at the door' });
+    const stored = (await direct.json()) as {
+      id: string;
+      customerId: string;
+      note: string;
+      lines: Array<{ sku: string; quantity: number }>;
+    };
+    expect(stored).toMatchObject({
+      id: placed.id,
+      customerId: customer.id,
+      note: 'leave at the door',
+    });
     expect(stored.lines.map(({ sku, quantity }) => ({ sku, quantity }))).toEqual(lines);
 
-    const replay = await gateway.graphql(PLACE, { input: { customerId: customer.id, lines, note: 'leave at the door', idempotencyKey } });
+    const replay = await gateway.graphql(PLACE, {
+      input: { customerId: customer.id, lines, note: 'leave at the door', idempotencyKey },
+    });
     expect(replay.body.data.placeOrder.id).toBe(placed.id);
-    const other = await gateway.graphql(PLACE, { input: { customerId: customer.id, lines, note: 'leave at the door', idempotencyKey: randomUUID() } });
+    const other = await gateway.graphql(PLACE, {
+      input: {
+        customerId: customer.id,
+        lines,
+        note: 'leave at the door',
+        idempotencyKey: randomUUID(),
+      },
+    });
     expect(other.body.data.placeOrder.id).not.toBe(placed.id);
     // The replay is answered from the write journal: the storefront sees the first and the other key only.
     expect(systems.counts().storefront.createOrder).toBe(2);
   });
 
   it('a storefront refusal is a field error naming the operation', async () => {
-    const { body } = await gateway.graphql(PLACE, { input: { customerId: customer.id, lines: [{ sku: 'SKU-99999', quantity: 1 }] } });
+    const { body } = await gateway.graphql(PLACE, {
+      input: { customerId: customer.id, lines: [{ sku: 'SKU-99999', quantity: 1 }] },
+    });
     expect(body.data.placeOrder).toBeNull();
-    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'WRITE_FAILED', system: 'storefront', operation: 'createOrder' });
+    expect(body.errors?.[0]?.extensions).toMatchObject({
+      code: 'WRITE_FAILED',
+      system: 'storefront',
+      operation: 'createOrder',
+    });
   });
 });
 
@@ -126,7 +189,9 @@ async function openInvoiceEvents(selection: string, marker: string) {
     read,
     arrived: (): boolean => /event: next/.test(text),
     event(): { kind: string; invoice: unknown } {
-      const line = text.split('\n').find((candidate) => candidate.startsWith('data: ') && candidate.includes(marker));
+      const line = text
+        .split('\n')
+        .find((candidate) => candidate.startsWith('data: ') && candidate.includes(marker));
       return JSON.parse((line as string).slice('data: '.length)).data.invoiceEvents;
     },
     async close(): Promise<void> {
@@ -138,7 +203,10 @@ async function openInvoiceEvents(selection: string, marker: string) {
 
 describe('invoiceEvents', () => {
   it('delivers an event over SSE when billing raises an invoice', async () => {
-    const stream = await openInvoiceEvents('kind invoiceId invoice { id orderId status }', 'invoiceId');
+    const stream = await openInvoiceEvents(
+      'kind invoiceId invoice { id orderId status }',
+      'invoiceId',
+    );
     try {
       let invoice: { id: string; orderId: string } | undefined;
       // Raise invoices until one arrives on the stream (the watch may open just after the first).
@@ -149,7 +217,10 @@ describe('invoiceEvents', () => {
       await stream.read;
       const event = stream.event();
       expect(event.kind).toBe('CREATED');
-      expect(event.invoice).toMatchObject({ orderId: expect.stringMatching(/^ord_test_/), status: 'OPEN' });
+      expect(event.invoice).toMatchObject({
+        orderId: expect.stringMatching(/^ord_test_/),
+        status: 'OPEN',
+      });
       expect(invoice).toBeDefined();
     } finally {
       await stream.close();
@@ -162,10 +233,18 @@ describe('invoiceEvents', () => {
       // The order is placed once billing counted the watch.
       await expect.poll(() => systems.counts().billing.WatchInvoiceEvents ?? 0).toBeGreaterThan(0);
       const customer = seed.customers[1]!;
-      const placed = await gateway.graphql(`mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }`, { input: { customerId: customer.id, lines: [{ sku: seed.products[2]!.sku, quantity: 1 }] } });
+      const placed = await gateway.graphql(
+        `mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }`,
+        {
+          input: { customerId: customer.id, lines: [{ sku: seed.products[2]!.sku, quantity: 1 }] },
+        },
+      );
       expect(placed.body.errors).toBeUndefined();
       await stream.read;
-      expect(stream.event()).toEqual({ kind: 'CREATED', invoice: { orderId: placed.body.data.placeOrder.id, status: 'OPEN' } });
+      expect(stream.event()).toEqual({
+        kind: 'CREATED',
+        invoice: { orderId: placed.body.data.placeOrder.id, status: 'OPEN' },
+      });
     } finally {
       await stream.close();
     }

@@ -3,7 +3,13 @@
  * caller retrying with the same key (or a replay) changes the stock once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGatewayOn, startSystems, useHarness, type Systems, type TestGateway } from '../../harness/index.js';
+import {
+  startGatewayOn,
+  startSystems,
+  useHarness,
+  type Systems,
+  type TestGateway,
+} from '../../harness/index.js';
 import { tempDir, writesConfig } from './setup.js';
 
 useHarness();
@@ -26,11 +32,22 @@ describe('adjustInventory', () => {
     const headers = { 'idempotency-key': `adjust-${Date.now()}` };
     const first = await gateway.graphql(ADJUST, { sku: 'SKU-00005', delta: 7 }, { headers });
     expect(first.body.errors).toBeUndefined();
-    expect(first.body.data.adjustInventory).toMatchObject({ sku: 'SKU-00005', warehouse: 'WH_EAST', delta: 7, reason: 'RECEIVED' });
+    expect(first.body.data.adjustInventory).toMatchObject({
+      sku: 'SKU-00005',
+      warehouse: 'WH_EAST',
+      delta: 7,
+      reason: 'RECEIVED',
+    });
     const again = await gateway.graphql(ADJUST, { sku: 'SKU-00005', delta: 7 }, { headers });
     expect(again.body.data.adjustInventory).toEqual(first.body.data.adjustInventory);
     expect(again.body.extensions?.write).toMatchObject({ replayed: true });
-    const applied = systems.erp.records().writes.filter((write) => write.operation === 'AdjustInventory' && write.id === first.body.data.adjustInventory.documentNumber);
+    const applied = systems.erp
+      .records()
+      .writes.filter(
+        (write) =>
+          write.operation === 'AdjustInventory' &&
+          write.id === first.body.data.adjustInventory.documentNumber,
+      );
     expect(applied).toHaveLength(1);
     expect(applied[0]?.requestId).toMatch(/^swb-[0-9a-f-]+-0-do$/);
   });

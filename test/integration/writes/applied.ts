@@ -22,15 +22,33 @@ function count(operations: readonly string[]): Record<string, number> {
 export function appliedFor(systems: Systems, orderId: string): Applied {
   const storefront = systems.storefront.records().writes.filter((write) => write.id === orderId);
   const erpWrites = systems.erp.records().writes;
-  const salesOrders = new Set(erpWrites.filter((write) => write.operation === 'CreateSalesOrder' && write.externalReference === orderId).map((write) => write.id));
+  const salesOrders = new Set(
+    erpWrites
+      .filter(
+        (write) => write.operation === 'CreateSalesOrder' && write.externalReference === orderId,
+      )
+      .map((write) => write.id),
+  );
   const billingWrites = systems.billing.records().writes;
-  const invoices = new Set(billingWrites.filter((write) => write.operation === 'CreateInvoice' && write.externalReference === orderId).map((write) => write.id));
+  const invoices = new Set(
+    billingWrites
+      .filter((write) => write.operation === 'CreateInvoice' && write.externalReference === orderId)
+      .map((write) => write.id),
+  );
   return {
     storefront: count(storefront.map((write) => write.operation)),
-    erp: count(erpWrites.filter((write) => salesOrders.has(write.id)).map((write) => write.operation)),
-    billing: count(billingWrites.filter((write) => invoices.has(write.id)).map((write) => write.operation)),
+    erp: count(
+      erpWrites.filter((write) => salesOrders.has(write.id)).map((write) => write.operation),
+    ),
+    billing: count(
+      billingWrites.filter((write) => invoices.has(write.id)).map((write) => write.operation),
+    ),
   };
 }
 
 /** A placed order: each system applied its create once. */
-export const PLACED: Applied = { storefront: { createOrder: 1 }, erp: { CreateSalesOrder: 1 }, billing: { CreateInvoice: 1 } };
+export const PLACED: Applied = {
+  storefront: { createOrder: 1 },
+  erp: { CreateSalesOrder: 1 },
+  billing: { CreateInvoice: 1 },
+};

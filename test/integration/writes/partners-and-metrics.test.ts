@@ -7,7 +7,17 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createSqliteJournal, type WriteJournal } from '../../../gateway/writes/index.js';
-import { ISSUER_AUDIENCE, startGatewayOn, startIssuer, startSystems, track, useHarness, type Systems, type TestGateway, type TestIssuer } from '../../harness/index.js';
+import {
+  ISSUER_AUDIENCE,
+  startGatewayOn,
+  startIssuer,
+  startSystems,
+  track,
+  useHarness,
+  type Systems,
+  type TestGateway,
+  type TestIssuer,
+} from '../../harness/index.js';
 import { orderInput, PLACE_ORDER, tempDir, writesConfig } from './setup.js';
 
 useHarness();
@@ -26,19 +36,37 @@ beforeAll(async () => {
   const dir = tempDir();
   const sqlitePath = join(dir, 'journal.db');
   gateway = await startGatewayOn(
-    writesConfig(systems, { sqlitePath }, {
-      admin: { token: ADMIN_TOKEN },
-      auth: { keyFile: join(dir, 'keys.json'), sqlitePath: join(dir, 'tokens.db'), anonymousScopes: [], trustedIssuers: [idp.trust(ISSUER_AUDIENCE)] },
-    }),
+    writesConfig(
+      systems,
+      { sqlitePath },
+      {
+        admin: { token: ADMIN_TOKEN },
+        auth: {
+          keyFile: join(dir, 'keys.json'),
+          sqlitePath: join(dir, 'tokens.db'),
+          anonymousScopes: [],
+          trustedIssuers: [idp.trust(ISSUER_AUDIENCE)],
+        },
+      },
+    ),
   );
   journal = await createSqliteJournal({ path: sqlitePath });
   track(journal, 'journal reader');
-  partnerToken = await idp.sign({ sub: 'acme', scope: 'orders:write orders:read catalog:read customers:read invoices:read' });
+  partnerToken = await idp.sign({
+    sub: 'acme',
+    scope: 'orders:write orders:read catalog:read customers:read invoices:read',
+  });
 });
 
 async function metric(name: string, labels = ''): Promise<number | undefined> {
   const text = await (await gateway.fetch('/metrics', { headers: ADMIN })).text();
-  const line = text.split('\n').find((candidate) => candidate.startsWith(`${name}${labels} `) || (labels === '' && candidate.startsWith(`${name} `)));
+  const line = text
+    .split('\n')
+    .find(
+      (candidate) =>
+        candidate.startsWith(`${name}${labels} `) ||
+        (labels === '' && candidate.startsWith(`${name} `)),
+    );
   return line === undefined ? undefined : Number(line.split(' ').pop());
 }
 
@@ -52,7 +80,11 @@ describe("a partner's write", () => {
   });
 
   it("is journaled with the partner and the token's id, never the token, and counted as succeeded", async () => {
-    const { body } = await gateway.graphql(PLACE_ORDER, { input: orderInput() }, { headers: { authorization: `Bearer ${partnerToken}` } });
+    const { body } = await gateway.graphql(
+      PLACE_ORDER,
+      { input: orderInput() },
+      { headers: { authorization: `Bearer ${partnerToken}` } },
+    );
     expect(body.errors, JSON.stringify(body.errors)).toBeUndefined();
     const writeId = (body.extensions?.write as { id: string }).id;
     const write = await journal.get(writeId);
@@ -69,7 +101,11 @@ describe("a partner's write", () => {
     systems.billing.misbehaviour.set({ operations: ['CreateInvoice'], rejectNext: 1 } as never);
     systems.erp.misbehaviour.set({ operations: ['CancelSalesOrder'], rejectNext: 1 } as never);
     try {
-      const { body } = await gateway.graphql(PLACE_ORDER, { input: orderInput() }, { headers: { authorization: `Bearer ${partnerToken}` } });
+      const { body } = await gateway.graphql(
+        PLACE_ORDER,
+        { input: orderInput() },
+        { headers: { authorization: `Bearer ${partnerToken}` } },
+      );
       expect(body.errors?.[0]?.extensions?.code).toBe('WRITE_INCOMPLETE');
     } finally {
       systems.billing.misbehaviour.set({});

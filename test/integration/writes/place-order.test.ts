@@ -4,7 +4,13 @@
  * records; the journal's record; the caller's idempotency key.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGatewayOn, startSystems, useHarness, type Systems, type TestGateway } from '../../harness/index.js';
+import {
+  startGatewayOn,
+  startSystems,
+  useHarness,
+  type Systems,
+  type TestGateway,
+} from '../../harness/index.js';
 import { recordsReader, type RecordsReader } from './records.js';
 import { orderInput, PLACE_ORDER, tempDir, writesConfig } from './setup.js';
 
@@ -38,7 +44,11 @@ describe('placeOrder', () => {
       ['erp', 'createSalesOrder', 'succeeded'],
       ['billing', 'createInvoice', 'succeeded'],
     ]);
-    expect(await records.order(order.id)).toEqual({ storefront: 'PENDING', erp: 1, billing: ['INVOICE_STATUS_OPEN'] });
+    expect(await records.order(order.id)).toEqual({
+      storefront: 'PENDING',
+      erp: 1,
+      billing: ['INVOICE_STATUS_OPEN'],
+    });
   });
 
   it('replays the first answer for the same Idempotency-Key and input, sending nothing again', async () => {
@@ -48,21 +58,33 @@ describe('placeOrder', () => {
     const counts = JSON.stringify(systems.counts());
     const again = await gateway.graphql(PLACE_ORDER, { input: orderInput() }, { headers });
     expect(again.body.data.placeOrder.id).toBe(first.body.data.placeOrder.id);
-    expect(again.body.extensions?.write).toMatchObject({ id: (first.body.extensions?.write as any).id, replayed: true, state: 'succeeded' });
+    expect(again.body.extensions?.write).toMatchObject({
+      id: (first.body.extensions?.write as any).id,
+      replayed: true,
+      state: 'succeeded',
+    });
     // No write was sent again (reads of the answer's invoices are reads).
     const before = JSON.parse(counts);
     const after = systems.counts();
     expect(after.storefront.createOrder).toBe(before.storefront.createOrder);
     expect(after.erp.CreateSalesOrder).toBe(before.erp.CreateSalesOrder);
     expect(after.billing.CreateInvoice).toBe(before.billing.CreateInvoice);
-    expect(await records.order(first.body.data.placeOrder.id)).toEqual({ storefront: 'PENDING', erp: 1, billing: ['INVOICE_STATUS_OPEN'] });
+    expect(await records.order(first.body.data.placeOrder.id)).toEqual({
+      storefront: 'PENDING',
+      erp: 1,
+      billing: ['INVOICE_STATUS_OPEN'],
+    });
   });
 
   it('refuses the same key with another input: 422 IDEMPOTENCY_KEY_REUSED, nothing sent', async () => {
     const headers = { 'idempotency-key': `reused-${Date.now()}` };
     await gateway.graphql(PLACE_ORDER, { input: orderInput() }, { headers });
     const before = JSON.stringify(systems.counts());
-    const other = await gateway.graphql(PLACE_ORDER, { input: orderInput({ note: 'another' }) }, { headers });
+    const other = await gateway.graphql(
+      PLACE_ORDER,
+      { input: orderInput({ note: 'another' }) },
+      { headers },
+    );
     expect(other.status).toBe(422);
     expect(other.body.errors?.[0]?.extensions?.code).toBe('IDEMPOTENCY_KEY_REUSED');
     expect(JSON.stringify(systems.counts())).toBe(before);
@@ -70,8 +92,12 @@ describe('placeOrder', () => {
 
   it('takes the key from input.idempotencyKey too', async () => {
     const key = `arg-${Date.now()}`;
-    const first = await gateway.graphql(PLACE_ORDER, { input: orderInput({ idempotencyKey: key }) });
-    const again = await gateway.graphql(PLACE_ORDER, { input: orderInput({ idempotencyKey: key }) });
+    const first = await gateway.graphql(PLACE_ORDER, {
+      input: orderInput({ idempotencyKey: key }),
+    });
+    const again = await gateway.graphql(PLACE_ORDER, {
+      input: orderInput({ idempotencyKey: key }),
+    });
     expect(again.body.data.placeOrder.id).toBe(first.body.data.placeOrder.id);
     expect(again.body.extensions?.write).toMatchObject({ replayed: true });
   });
@@ -80,9 +106,15 @@ describe('placeOrder', () => {
     const headers = { 'idempotency-key': `concurrent-${Date.now()}` };
     const customerId = 'cus_0003';
     const before = (await records.ordersOf(customerId)).length;
-    const answers = await Promise.all(Array.from({ length: 6 }, () => gateway.graphql(PLACE_ORDER, { input: orderInput({ customerId }) }, { headers })));
+    const answers = await Promise.all(
+      Array.from({ length: 6 }, () =>
+        gateway.graphql(PLACE_ORDER, { input: orderInput({ customerId }) }, { headers }),
+      ),
+    );
     const placed = answers.filter((answer) => answer.body.errors === undefined);
-    const inUse = answers.filter((answer) => answer.body.errors?.[0]?.extensions?.code === 'IDEMPOTENCY_KEY_IN_USE');
+    const inUse = answers.filter(
+      (answer) => answer.body.errors?.[0]?.extensions?.code === 'IDEMPOTENCY_KEY_IN_USE',
+    );
     expect(placed.length + inUse.length).toBe(6);
     expect(placed.length).toBeGreaterThanOrEqual(1);
     for (const answer of inUse) expect(answer.status).toBe(409);
@@ -93,7 +125,11 @@ describe('placeOrder', () => {
 
   it('refuses input that fails validation at the edge before the journal: the key stays unused', async () => {
     const headers = { 'idempotency-key': `edge-${Date.now()}` };
-    const refused = await gateway.graphql(PLACE_ORDER, { input: orderInput({ lines: [{ sku: 'SKU-00001', quantity: 1000 }] }) }, { headers });
+    const refused = await gateway.graphql(
+      PLACE_ORDER,
+      { input: orderInput({ lines: [{ sku: 'SKU-00001', quantity: 1000 }] }) },
+      { headers },
+    );
     expect(refused.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     const placed = await gateway.graphql(PLACE_ORDER, { input: orderInput() }, { headers });
     expect(placed.body.errors).toBeUndefined();
@@ -101,7 +137,11 @@ describe('placeOrder', () => {
   });
 
   it('refuses a malformed key with 400 IDEMPOTENCY_KEY_INVALID', async () => {
-    const refused = await gateway.graphql(PLACE_ORDER, { input: orderInput() }, { headers: { 'idempotency-key': 'x'.repeat(300) } });
+    const refused = await gateway.graphql(
+      PLACE_ORDER,
+      { input: orderInput() },
+      { headers: { 'idempotency-key': 'x'.repeat(300) } },
+    );
     expect(refused.status).toBe(400);
     expect(refused.body.errors?.[0]?.extensions?.code).toBe('IDEMPOTENCY_KEY_INVALID');
   });

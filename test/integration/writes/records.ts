@@ -24,27 +24,59 @@ export interface RecordsReader {
 }
 
 export async function recordsReader(systems: Systems): Promise<RecordsReader> {
-  const reader: TestGateway = await startGatewayOn(demoConfig(systems, { pipeline: { cache: { enabled: false }, retry: { maxAttempts: 1 } } }));
-  const ask = async (system: string, query: string, variables: Record<string, unknown>): Promise<any> => {
+  const reader: TestGateway = await startGatewayOn(
+    demoConfig(systems, { pipeline: { cache: { enabled: false }, retry: { maxAttempts: 1 } } }),
+  );
+  const ask = async (
+    system: string,
+    query: string,
+    variables: Record<string, unknown>,
+  ): Promise<any> => {
     const response = await reader.graphql(query, variables, { path: `/graphql/${system}` });
-    if (response.body.errors !== undefined) throw new Error(`${system}: ${JSON.stringify(response.body.errors)}`);
+    if (response.body.errors !== undefined)
+      throw new Error(`${system}: ${JSON.stringify(response.body.errors)}`);
     return response.body.data;
   };
   const salesOrder = async (orderId: string): Promise<{ status: string } | null> =>
-    (await ask('erp', 'query($r: String!) { findSalesOrderByExternalReference(externalReference: $r) { documentNumber status } }', { r: orderId })).findSalesOrderByExternalReference ?? null;
+    (
+      await ask(
+        'erp',
+        'query($r: String!) { findSalesOrderByExternalReference(externalReference: $r) { documentNumber status } }',
+        { r: orderId },
+      )
+    ).findSalesOrderByExternalReference ?? null;
   return {
     async order(orderId) {
-      const storefront = await ask('storefront', 'query($id: String!) { getOrder(orderId: $id) { id status } }', { id: orderId }).catch(() => ({ getOrder: null }));
+      const storefront = await ask(
+        'storefront',
+        'query($id: String!) { getOrder(orderId: $id) { id status } }',
+        { id: orderId },
+      ).catch(() => ({ getOrder: null }));
       const sales = await salesOrder(orderId);
-      const invoices = (await ask('billing', 'query($o: String) { listInvoices(orderId: $o) { invoices { id status } } }', { o: orderId })).listInvoices?.invoices ?? [];
+      const invoices =
+        (
+          await ask(
+            'billing',
+            'query($o: String) { listInvoices(orderId: $o) { invoices { id status } } }',
+            { o: orderId },
+          )
+        ).listInvoices?.invoices ?? [];
       return {
         storefront: storefront.getOrder?.status ?? null,
         erp: sales !== null && sales.status !== 'CANCELLED' ? 1 : 0,
-        billing: invoices.map((invoice: { status: string }) => invoice.status).filter((status: string) => status !== 'INVOICE_STATUS_VOID'),
+        billing: invoices
+          .map((invoice: { status: string }) => invoice.status)
+          .filter((status: string) => status !== 'INVOICE_STATUS_VOID'),
       };
     },
     async ordersOf(customerId) {
-      return (await ask('storefront', 'query($c: String!) { listCustomerOrders(customerId: $c, limit: 100) { items { id status } } }', { c: customerId })).listCustomerOrders.items;
+      return (
+        await ask(
+          'storefront',
+          'query($c: String!) { listCustomerOrders(customerId: $c, limit: 100) { items { id status } } }',
+          { c: customerId },
+        )
+      ).listCustomerOrders.items;
     },
     async cancelledSalesOrders(orderId) {
       const sales = await salesOrder(orderId);

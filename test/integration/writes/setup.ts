@@ -14,7 +14,10 @@ export const WRITE_PIPELINE = {
   retry: { baseDelayMs: 1, maxDelayMs: 20 },
   breaker: { enabled: false },
   cache: { enabled: false },
-  sources: { storefront: { honoursIdempotencyKeys: true }, billing: { honoursIdempotencyKeys: true } },
+  sources: {
+    storefront: { honoursIdempotencyKeys: true },
+    billing: { honoursIdempotencyKeys: true },
+  },
 } as const satisfies SwitchboardConfig['pipeline'];
 
 /** A temporary folder for journals, removed with the test file. */
@@ -24,8 +27,17 @@ export function tempDir(): string {
   return dir;
 }
 
-export function writesConfig(systems: Systems, writes: SwitchboardConfig['writes'], overrides: Partial<SwitchboardConfig> = {}, timeoutMs?: Partial<Record<'storefront' | 'erp' | 'billing', number>>): SwitchboardConfig {
-  return unifiedDemoConfig(systems, { pipeline: WRITE_PIPELINE, writes: { recoveryIntervalMs: 0, ...writes }, ...overrides }, timeoutMs === undefined ? {} : { timeoutMs });
+export function writesConfig(
+  systems: Systems,
+  writes: SwitchboardConfig['writes'],
+  overrides: Partial<SwitchboardConfig> = {},
+  timeoutMs?: Partial<Record<'storefront' | 'erp' | 'billing', number>>,
+): SwitchboardConfig {
+  return unifiedDemoConfig(
+    systems,
+    { pipeline: WRITE_PIPELINE, writes: { recoveryIntervalMs: 0, ...writes }, ...overrides },
+    timeoutMs === undefined ? {} : { timeoutMs },
+  );
 }
 
 export const PLACE_ORDER = `mutation($input: PlaceOrderInput!) {
@@ -33,5 +45,12 @@ export const PLACE_ORDER = `mutation($input: PlaceOrderInput!) {
 }`;
 
 export function orderInput(overrides: Record<string, unknown> = {}): Record<string, unknown> {
-  return { customerId: 'cus_0001', lines: [{ sku: 'SKU-00001', quantity: 2 }, { sku: 'SKU-00002', quantity: 1 }], ...overrides };
+  return {
+    customerId: 'cus_0001',
+    lines: [
+      { sku: 'SKU-00001', quantity: 2 },
+      { sku: 'SKU-00002', quantity: 1 },
+    ],
+    ...overrides,
+  };
 }

@@ -4,7 +4,14 @@
  * again; concurrent requests with one key across both place one order.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startGatewayOn, startPostgres, startSystems, useHarness, type Systems, type TestGateway } from '../../harness/index.js';
+import {
+  startGatewayOn,
+  startPostgres,
+  startSystems,
+  useHarness,
+  type Systems,
+  type TestGateway,
+} from '../../harness/index.js';
 import { recordsReader, type RecordsReader } from './records.js';
 import { orderInput, PLACE_ORDER, writesConfig } from './setup.js';
 
@@ -36,10 +43,25 @@ describe('two gateway instances on one PostgreSQL journal', () => {
     const before = systems.counts();
     const again = await two.graphql(PLACE_ORDER, { input: orderInput() }, { headers });
     expect(again.body.data.placeOrder.id).toBe(first.body.data.placeOrder.id);
-    expect(again.body.extensions?.write).toMatchObject({ id: (first.body.extensions?.write as any).id, replayed: true });
+    expect(again.body.extensions?.write).toMatchObject({
+      id: (first.body.extensions?.write as any).id,
+      replayed: true,
+    });
     const after = systems.counts();
-    expect([after.storefront.createOrder, after.erp.CreateSalesOrder, after.billing.CreateInvoice]).toEqual([before.storefront.createOrder, before.erp.CreateSalesOrder, before.billing.CreateInvoice]);
-    const other = await two.graphql(PLACE_ORDER, { input: orderInput({ note: 'changed' }) }, { headers });
+    expect([
+      after.storefront.createOrder,
+      after.erp.CreateSalesOrder,
+      after.billing.CreateInvoice,
+    ]).toEqual([
+      before.storefront.createOrder,
+      before.erp.CreateSalesOrder,
+      before.billing.CreateInvoice,
+    ]);
+    const other = await two.graphql(
+      PLACE_ORDER,
+      { input: orderInput({ note: 'changed' }) },
+      { headers },
+    );
     expect(other.status).toBe(422);
     expect(other.body.errors?.[0]?.extensions?.code).toBe('IDEMPOTENCY_KEY_REUSED');
   });
@@ -48,9 +70,21 @@ describe('two gateway instances on one PostgreSQL journal', () => {
     const headers = { 'idempotency-key': `both-${Date.now()}` };
     const customerId = 'cus_0004';
     const before = (await records.ordersOf(customerId)).length;
-    const answers = await Promise.all(Array.from({ length: 8 }, (_, index) => (index % 2 === 0 ? one : two).graphql(PLACE_ORDER, { input: orderInput({ customerId }) }, { headers })));
+    const answers = await Promise.all(
+      Array.from({ length: 8 }, (_, index) =>
+        (index % 2 === 0 ? one : two).graphql(
+          PLACE_ORDER,
+          { input: orderInput({ customerId }) },
+          { headers },
+        ),
+      ),
+    );
     const placed = answers.filter((answer) => answer.body.errors === undefined);
-    const inUse = answers.filter((answer) => answer.status === 409 && answer.body.errors?.[0]?.extensions?.code === 'IDEMPOTENCY_KEY_IN_USE');
+    const inUse = answers.filter(
+      (answer) =>
+        answer.status === 409 &&
+        answer.body.errors?.[0]?.extensions?.code === 'IDEMPOTENCY_KEY_IN_USE',
+    );
     expect(placed.length + inUse.length).toBe(8);
     expect(new Set(placed.map((answer) => answer.body.data.placeOrder.id)).size).toBe(1);
     expect((await records.ordersOf(customerId)).length).toBe(before + 1);

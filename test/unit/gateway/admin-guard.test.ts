@@ -34,7 +34,13 @@ describe('admin guard', () => {
 
   it('refuses a short admin token in config without quoting it', async () => {
     const secret = 'short-secret-value';
-    const failure = await resolveConfig({ sources: [createMemorySource()], admin: { token: secret } }).then(() => undefined, (error: unknown) => error as Error & { code?: string });
+    const failure = await resolveConfig({
+      sources: [createMemorySource()],
+      admin: { token: secret },
+    }).then(
+      () => undefined,
+      (error: unknown) => error as Error & { code?: string },
+    );
     expect(failure?.code).toBe('CONFIG_INVALID');
     expect(failure?.message).toContain('admin.token');
     expect(failure?.message).not.toContain(secret);

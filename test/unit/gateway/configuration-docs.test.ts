@@ -7,7 +7,8 @@ function flatten(value: Record<string, unknown>, prefix = ''): Record<string, un
   const result: Record<string, unknown> = {};
   for (const [key, inner] of Object.entries(value)) {
     const path = prefix === '' ? key : `${prefix}.${key}`;
-    if (typeof inner === 'object' && inner !== null && !Array.isArray(inner)) Object.assign(result, flatten(inner as Record<string, unknown>, path));
+    if (typeof inner === 'object' && inner !== null && !Array.isArray(inner))
+      Object.assign(result, flatten(inner as Record<string, unknown>, path));
     else result[path] = inner;
   }
   return result;
@@ -35,13 +36,18 @@ describe('docs/configuration.md', () => {
   });
 
   it('matches the @default of every option in gateway/config/options.ts', () => {
-    const source = readFileSync(new URL('../../../gateway/config/options.ts', import.meta.url), 'utf8');
+    const source = readFileSync(
+      new URL('../../../gateway/config/options.ts', import.meta.url),
+      'utf8',
+    );
     const flat = flatten(DEFAULTS as unknown as Record<string, unknown>);
     for (const [path, value] of Object.entries(flat)) {
       const key = path.split('.').pop() as string;
       const shown = Array.isArray(value) ? '[]' : JSON.stringify(value);
       // Each option's doc comment, just above its declaration `key: …`, carries "@default <value>".
-      const pattern = new RegExp(`@default ${shown.replace(/[[\]"]/g, '\\$&')}[^\\n]*\\*/\\s*\\n\\s*${key}:`);
+      const pattern = new RegExp(
+        `@default ${shown.replace(/[[\]"]/g, '\\$&')}[^\\n]*\\*/\\s*\\n\\s*${key}:`,
+      );
       expect(source, `${path} should be documented as @default ${shown}`).toMatch(pattern);
     }
   });

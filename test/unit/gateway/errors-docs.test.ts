@@ -17,8 +17,16 @@ function documentedCodes(markdown: string): Map<string, { cause: string; fix: st
 }
 
 describe('docs/errors.md', () => {
-  const documented = documentedCodes(readFileSync(new URL('../../../docs/errors.md', import.meta.url), 'utf8'));
-  const codes = [...SOURCE_ERROR_CODES, ...CONTRACT_ERROR_CODES, ...GATEWAY_ERROR_CODES, ...WRITE_ERROR_CODES, ...NOTICE_CODES];
+  const documented = documentedCodes(
+    readFileSync(new URL('../../../docs/errors.md', import.meta.url), 'utf8'),
+  );
+  const codes = [
+    ...SOURCE_ERROR_CODES,
+    ...CONTRACT_ERROR_CODES,
+    ...GATEWAY_ERROR_CODES,
+    ...WRITE_ERROR_CODES,
+    ...NOTICE_CODES,
+  ];
 
   it('has a row for every error code, and no row for a code that does not exist', () => {
     expect([...documented.keys()].sort()).toEqual([...codes].sort());

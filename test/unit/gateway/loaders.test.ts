@@ -41,7 +41,11 @@ describe('createLoaders without a batch', () => {
   it('deduplicates identical query calls of one request', async () => {
     const { operation, calls, releaseAll } = countingOperation();
     const loaders = createLoaders();
-    const answers = Promise.all(Array.from({ length: 20 }, () => loaders.call('billing', operation, { orderId: 'ord_1' }, {})));
+    const answers = Promise.all(
+      Array.from({ length: 20 }, () =>
+        loaders.call('billing', operation, { orderId: 'ord_1' }, {}),
+      ),
+    );
     await releaseAll();
     expect(await answers).toHaveLength(20);
     expect(calls).toHaveLength(1);
@@ -50,9 +54,15 @@ describe('createLoaders without a batch', () => {
   it('caps how many distinct calls run at once, and runs them all', async () => {
     const { operation, calls, peak, releaseAll } = countingOperation();
     const loaders = createLoaders({ maxConcurrentCalls: 3 });
-    const answers = Promise.all(Array.from({ length: 10 }, (_, index) => loaders.call('billing', operation, { orderId: `ord_${index}` }, {})));
+    const answers = Promise.all(
+      Array.from({ length: 10 }, (_, index) =>
+        loaders.call('billing', operation, { orderId: `ord_${index}` }, {}),
+      ),
+    );
     await releaseAll();
-    expect((await answers).map((answer) => (answer as Args).orderId)).toEqual(Array.from({ length: 10 }, (_, index) => `ord_${index}`));
+    expect((await answers).map((answer) => (answer as Args).orderId)).toEqual(
+      Array.from({ length: 10 }, (_, index) => `ord_${index}`),
+    );
     expect(calls).toHaveLength(10);
     expect(peak()).toBe(3);
   });
@@ -60,7 +70,10 @@ describe('createLoaders without a batch', () => {
   it('never merges two identical writes', async () => {
     const { operation, calls, releaseAll } = countingOperation('mutation');
     const loaders = createLoaders();
-    const answers = Promise.all([loaders.call('storefront', operation, { sku: 'a' }, {}), loaders.call('storefront', operation, { sku: 'a' }, {})]);
+    const answers = Promise.all([
+      loaders.call('storefront', operation, { sku: 'a' }, {}),
+      loaders.call('storefront', operation, { sku: 'a' }, {}),
+    ]);
     await releaseAll();
     await answers;
     expect(calls).toHaveLength(2);
@@ -78,7 +91,9 @@ describe('createLoaders without a batch', () => {
       },
       batch: { key: 'itemCode', invokeMany: async (keys) => keys.map(() => []) },
     };
-    expect(await createLoaders().call('erp', operation, { itemCode: 'SKU-1' }, {}, { keyIsList: true })).toEqual([{ itemCode: 'SKU-1', onHand: 1 }]);
+    expect(
+      await createLoaders().call('erp', operation, { itemCode: 'SKU-1' }, {}, { keyIsList: true }),
+    ).toEqual([{ itemCode: 'SKU-1', onHand: 1 }]);
     expect(received).toEqual([{ itemCode: ['SKU-1'] }]);
   });
 
@@ -90,6 +105,8 @@ describe('createLoaders without a batch', () => {
       invoke: async () => [],
       batch: { key: 'itemCode', invokeMany: async (keys) => keys.map(() => []) },
     };
-    await expect(createLoaders().call('erp', operation, { itemCode: 'SKU-1' }, {}, { keyIsList: true })).rejects.toMatchObject({ code: 'SOURCE_NOT_FOUND', source: 'erp' });
+    await expect(
+      createLoaders().call('erp', operation, { itemCode: 'SKU-1' }, {}, { keyIsList: true }),
+    ).rejects.toMatchObject({ code: 'SOURCE_NOT_FOUND', source: 'erp' });
   });
 });

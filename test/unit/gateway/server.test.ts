@@ -25,12 +25,15 @@ beforeAll(async () => {
   shop = createMemorySource('shop');
   other = createMemorySource('warehouse');
   // Capture the structured log instead of writing to the test's stderr.
-  gateway = await createGateway({
-    sources: [shop, Promise.resolve(other)],
-    limits: { requestTimeoutMs: REQUEST_TIMEOUT_MS, maxBodyBytes: MAX_BODY_BYTES, maxDepth: 5 },
-    endpoints: { sources: 'read-write' },
-    logging: { level: 'error' },
-  }, { logger: createLogger({ level: 'error', write: (line) => logLines.push(line) }) });
+  gateway = await createGateway(
+    {
+      sources: [shop, Promise.resolve(other)],
+      limits: { requestTimeoutMs: REQUEST_TIMEOUT_MS, maxBodyBytes: MAX_BODY_BYTES, maxDepth: 5 },
+      endpoints: { sources: 'read-write' },
+      logging: { level: 'error' },
+    },
+    { logger: createLogger({ level: 'error', write: (line) => logLines.push(line) }) },
+  );
   url = await gateway.listen({ port: 0 });
 });
 
@@ -39,37 +42,71 @@ afterAll(async () => {
   await gateway?.close();
 });
 
-async function graphql(path: string, query: string, variables?: Record<string, unknown>): Promise<{ status: number; body: GraphQLBody; headers: Headers }> {
+async function graphql(
+  path: string,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<{ status: number; body: GraphQLBody; headers: Headers }> {
   const response = await fetch(`${url}${path}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/json' },
     body: JSON.stringify({ query, variables }),
   });
-  return { status: response.status, body: (await response.json()) as GraphQLBody, headers: response.headers };
+  return {
+    status: response.status,
+    body: (await response.json()) as GraphQLBody,
+    headers: response.headers,
+  };
 }
 
 describe('endpoints', () => {
   it('serves each source on its own at /graphql/<source>, with its own type names', async () => {
-    const { body } = await graphql('/graphql/shop', '{ product(id: "p3") { __typename id title createdAt } }');
+    const { body } = await graphql(
+      '/graphql/shop',
+      '{ product(id: "p3") { __typename id title createdAt } }',
+    );
     expect(body.errors).toBeUndefined();
-    expect(body.data).toEqual({ product: { __typename: 'Product', id: 'p3', title: 'Product 3', createdAt: '2026-01-03T00:00:00.000Z' } });
+    expect(body.data).toEqual({
+      product: {
+        __typename: 'Product',
+        id: 'p3',
+        title: 'Product 3',
+        createdAt: '2026-01-03T00:00:00.000Z',
+      },
+    });
   });
 
   it('serves every source at /graphql under its namespace, with prefixed type names', async () => {
-    const { body } = await graphql('/graphql', '{ shop { product(id: "p1") { __typename id } } warehouse { products(first: 2) { id } } }');
-    expect(body.data).toEqual({ shop: { product: { __typename: 'ShopProduct', id: 'p1' } }, warehouse: { products: [{ id: 'p1' }, { id: 'p2' }] } });
+    const { body } = await graphql(
+      '/graphql',
+      '{ shop { product(id: "p1") { __typename id } } warehouse { products(first: 2) { id } } }',
+    );
+    expect(body.data).toEqual({
+      shop: { product: { __typename: 'ShopProduct', id: 'p1' } },
+      warehouse: { products: [{ id: 'p1' }, { id: 'p2' }] },
+    });
   });
 
   it('resolves union members by __typename in both views', async () => {
-    const query = (prefix: string) => `{ search(term: "20") { __typename ... on ${prefix}Product { id } ... on ${prefix}Category { name } } }`;
+    const query = (prefix: string) =>
+      `{ search(term: "20") { __typename ... on ${prefix}Product { id } ... on ${prefix}Category { name } } }`;
     const own = await graphql('/graphql/shop', query(''));
-    expect(own.body.data?.search).toEqual([{ __typename: 'Product', id: 'p20' }, { __typename: 'Category', name: '20' }]);
+    expect(own.body.data?.search).toEqual([
+      { __typename: 'Product', id: 'p20' },
+      { __typename: 'Category', name: '20' },
+    ]);
     const namespaced = await graphql('/graphql', `{ shop ${query('Shop')} }`);
-    expect((namespaced.body.data?.shop as Record<string, unknown>).search).toEqual([{ __typename: 'ShopProduct', id: 'p20' }, { __typename: 'ShopCategory', name: '20' }]);
+    expect((namespaced.body.data?.shop as Record<string, unknown>).search).toEqual([
+      { __typename: 'ShopProduct', id: 'p20' },
+      { __typename: 'ShopCategory', name: '20' },
+    ]);
   });
 
   it('runs mutations under the namespace and the source keeps the result', async () => {
-    const { body } = await graphql('/graphql', 'mutation { warehouse { addProduct(title: "Lamp") { id title } } }');
+    const { body } = await graphql(
+      '/graphql',
+      'mutation { warehouse { addProduct(title: "Lamp") { id title } } }',
+    );
     const added = (body.data?.warehouse as { addProduct: { id: string } }).addProduct;
     expect(added.id).toMatch(/^p\d+$/);
     const read = await graphql('/graphql/warehouse', `{ product(id: "${added.id}") { title } }`);
@@ -77,13 +114,19 @@ describe('endpoints', () => {
   });
 
   it('answers GET queries', async () => {
-    const response = await fetch(`${url}/graphql?query=${encodeURIComponent('{ shop { product(id: "p2") { id } } }')}`, { headers: { accept: 'application/json' } });
+    const response = await fetch(
+      `${url}/graphql?query=${encodeURIComponent('{ shop { product(id: "p2") { id } } }')}`,
+      { headers: { accept: 'application/json' } },
+    );
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({ data: { shop: { product: { id: 'p2' } } } });
   });
 
   it('streams subscriptions over SSE as prefixed root fields', async () => {
-    const response = await fetch(`${url}/graphql?query=${encodeURIComponent('subscription { shop_ticks(count: 3) }')}`, { headers: { accept: 'text/event-stream' } });
+    const response = await fetch(
+      `${url}/graphql?query=${encodeURIComponent('subscription { shop_ticks(count: 3) }')}`,
+      { headers: { accept: 'text/event-stream' } },
+    );
     expect(response.headers.get('content-type')).toContain('text/event-stream');
     const text = await response.text();
     const values = [...text.matchAll(/"shop_ticks":(\d+)/g)].map((match) => Number(match[1]));
@@ -101,8 +144,16 @@ describe('batching', () => {
   it('sends one deduplicated invokeMany for the keys of one tick', async () => {
     const before = shop.calls.get('product') ?? 0;
     shop.batches.length = 0;
-    const { body } = await graphql('/graphql/shop', '{ a: product(id: "p1") { id } b: product(id: "p2") { id } c: product(id: "p1") { id } d: product(id: "p9") { id } }');
-    expect(body.data).toEqual({ a: { id: 'p1' }, b: { id: 'p2' }, c: { id: 'p1' }, d: { id: 'p9' } });
+    const { body } = await graphql(
+      '/graphql/shop',
+      '{ a: product(id: "p1") { id } b: product(id: "p2") { id } c: product(id: "p1") { id } d: product(id: "p9") { id } }',
+    );
+    expect(body.data).toEqual({
+      a: { id: 'p1' },
+      b: { id: 'p2' },
+      c: { id: 'p1' },
+      d: { id: 'p9' },
+    });
     expect((shop.calls.get('product') ?? 0) - before).toBe(1);
     expect(shop.batches).toEqual([['p1', 'p2', 'p9']]);
   });
@@ -110,24 +161,47 @@ describe('batching', () => {
   it('sends a batch of one key to the single operation, keeping its own errors', async () => {
     shop.batches.length = 0;
     const before = shop.calls.get('product') ?? 0;
-    const { body } = await graphql('/graphql/shop', '{ a: product(id: "p2") { id } b: product(id: "p2") { id } }');
+    const { body } = await graphql(
+      '/graphql/shop',
+      '{ a: product(id: "p2") { id } b: product(id: "p2") { id } }',
+    );
     expect(body.data).toEqual({ a: { id: 'p2' }, b: { id: 'p2' } });
     expect((shop.calls.get('product') ?? 0) - before).toBe(1);
     expect(shop.batches).toEqual([]);
   });
 
   it('fails only the key the batch answered with an error (SOURCE_NOT_FOUND → null)', async () => {
-    const { body } = await graphql('/graphql/shop', '{ a: product(id: "p1") { id } b: product(id: "missing") { id } }');
+    const { body } = await graphql(
+      '/graphql/shop',
+      '{ a: product(id: "p1") { id } b: product(id: "missing") { id } }',
+    );
     expect(body.data).toEqual({ a: { id: 'p1' }, b: null });
     expect(body.errors).toHaveLength(1);
-    expect(body.errors?.[0]).toMatchObject({ message: 'shop has no product missing.', path: ['b'], extensions: { code: 'SOURCE_NOT_FOUND', source: 'shop', operation: 'product', httpStatus: 404 } });
+    expect(body.errors?.[0]).toMatchObject({
+      message: 'shop has no product missing.',
+      path: ['b'],
+      extensions: {
+        code: 'SOURCE_NOT_FOUND',
+        source: 'shop',
+        operation: 'product',
+        httpStatus: 404,
+      },
+    });
   });
 });
 
 describe('errors', () => {
   it('shows a SourceError by its safe message and code, never its cause', async () => {
     const { body } = await graphql('/graphql', '{ shop { rejected } }');
-    expect(body.errors?.[0]).toMatchObject({ message: 'shop refused the call.', extensions: { code: 'SOURCE_REJECTED', source: 'shop', operation: 'rejected', httpStatus: 422 } });
+    expect(body.errors?.[0]).toMatchObject({
+      message: 'shop refused the call.',
+      extensions: {
+        code: 'SOURCE_REJECTED',
+        source: 'shop',
+        operation: 'rejected',
+        httpStatus: 422,
+      },
+    });
     expect(JSON.stringify(body)).not.toContain('secret');
   });
 
@@ -135,10 +209,18 @@ describe('errors', () => {
     const { body, headers } = await graphql('/graphql', '{ shop { boom } }');
     const requestId = headers.get('x-request-id');
     expect(requestId).toBeTruthy();
-    expect(body.errors?.[0]).toEqual(expect.objectContaining({ message: 'Unexpected error.', extensions: { code: 'INTERNAL_SERVER_ERROR', requestId } }));
+    expect(body.errors?.[0]).toEqual(
+      expect.objectContaining({
+        message: 'Unexpected error.',
+        extensions: { code: 'INTERNAL_SERVER_ERROR', requestId },
+      }),
+    );
     const text = JSON.stringify(body);
-    for (const leak of ['hunter2', '10.0.0.7', 'http://', 'stack', 'memory-source']) expect(text).not.toContain(leak);
-    const logged = logLines.map((line) => JSON.parse(line) as Record<string, unknown>).find((entry) => entry.requestId === requestId);
+    for (const leak of ['hunter2', '10.0.0.7', 'http://', 'stack', 'memory-source'])
+      expect(text).not.toContain(leak);
+    const logged = logLines
+      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .find((entry) => entry.requestId === requestId);
     expect(logged?.level).toBe('error');
     expect(JSON.stringify(logged)).toContain('memory-source.ts');
   });
@@ -160,35 +242,67 @@ describe('errors', () => {
 
 describe('limits', () => {
   it('accepts a query within maxDepth', async () => {
-    const { body } = await graphql('/graphql', '{ shop { products(first: 1) { category { name } } } }');
+    const { body } = await graphql(
+      '/graphql',
+      '{ shop { products(first: 1) { category { name } } } }',
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data).toEqual({ shop: { products: [{ category: { name: 'even' } }] } });
   });
 
   it('answers LIMIT_DEPTH_EXCEEDED past maxDepth', async () => {
-    const gatewayDeep = await createGateway({ sources: [createMemorySource('deep')], limits: { maxDepth: 2 }, logging: { level: 'silent' } });
+    const gatewayDeep = await createGateway({
+      sources: [createMemorySource('deep')],
+      limits: { maxDepth: 2 },
+      logging: { level: 'silent' },
+    });
     try {
-      const response = await gatewayDeep.fetch(new Request('http://gateway.test/graphql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ deep { products { category { name } } } }' }) }));
+      const response = await gatewayDeep.fetch(
+        new Request('http://gateway.test/graphql', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: '{ deep { products { category { name } } } }' }),
+        }),
+      );
       const body = (await response.json()) as GraphQLBody;
       expect(body.data).toBeUndefined();
-      expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'LIMIT_DEPTH_EXCEEDED', limit: 2 });
+      expect(body.errors?.[0]?.extensions).toMatchObject({
+        code: 'LIMIT_DEPTH_EXCEEDED',
+        limit: 2,
+      });
     } finally {
       await gatewayDeep.close();
     }
   });
 
   it('answers LIMIT_ALIASES_EXCEEDED past maxAliases', async () => {
-    const aliases = Array.from({ length: 16 }, (_, i) => `a${i}: product(id: "p1") { id }`).join(' ');
+    const aliases = Array.from({ length: 16 }, (_, i) => `a${i}: product(id: "p1") { id }`).join(
+      ' ',
+    );
     const before = shop.calls.get('product') ?? 0;
     const { body } = await graphql('/graphql/shop', `{ ${aliases} }`);
-    expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'LIMIT_ALIASES_EXCEEDED', limit: 15 });
+    expect(body.errors?.[0]?.extensions).toMatchObject({
+      code: 'LIMIT_ALIASES_EXCEEDED',
+      limit: 15,
+    });
     expect(shop.calls.get('product') ?? 0).toBe(before);
   });
 
   it('answers LIMIT_COST_EXCEEDED past maxCost', async () => {
-    const small = await createGateway({ sources: [createMemorySource('cost')], limits: { maxCost: 5 }, endpoints: { sources: 'read-only' }, logging: { level: 'silent' } });
+    const small = await createGateway({
+      sources: [createMemorySource('cost')],
+      limits: { maxCost: 5 },
+      endpoints: { sources: 'read-only' },
+      logging: { level: 'silent' },
+    });
     try {
-      const response = await small.fetch(new Request('http://gateway.test/graphql/cost', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ products { id title createdAt category { name } } }' }) }));
+      const response = await small.fetch(
+        new Request('http://gateway.test/graphql/cost', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: '{ products { id title createdAt category { name } } }' }),
+        }),
+      );
       const body = (await response.json()) as GraphQLBody;
       expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'LIMIT_COST_EXCEEDED', limit: 5 });
     } finally {
@@ -197,11 +311,25 @@ describe('limits', () => {
   });
 
   it('answers LIMIT_TOKENS_EXCEEDED past maxTokens', async () => {
-    const small = await createGateway({ sources: [createMemorySource('tokens')], limits: { maxTokens: 10 }, endpoints: { sources: 'read-only' }, logging: { level: 'silent' } });
+    const small = await createGateway({
+      sources: [createMemorySource('tokens')],
+      limits: { maxTokens: 10 },
+      endpoints: { sources: 'read-only' },
+      logging: { level: 'silent' },
+    });
     try {
-      const response = await small.fetch(new Request('http://gateway.test/graphql/tokens', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: '{ products { id title createdAt category { name } } }' }) }));
+      const response = await small.fetch(
+        new Request('http://gateway.test/graphql/tokens', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ query: '{ products { id title createdAt category { name } } }' }),
+        }),
+      );
       const body = (await response.json()) as GraphQLBody;
-      expect(body.errors?.[0]?.extensions).toMatchObject({ code: 'LIMIT_TOKENS_EXCEEDED', limit: 10 });
+      expect(body.errors?.[0]?.extensions).toMatchObject({
+        code: 'LIMIT_TOKENS_EXCEEDED',
+        limit: 10,
+      });
     } finally {
       await small.close();
     }
@@ -210,18 +338,31 @@ describe('limits', () => {
   it('answers 413 to a body over maxBodyBytes declared by Content-Length, before any source is called', async () => {
     const before = shop.calls.get('products') ?? 0;
     const query = `{ products { id } } # ${'x'.repeat(MAX_BODY_BYTES)}`;
-    const response = await fetch(`${url}/graphql/shop`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+    const response = await fetch(`${url}/graphql/shop`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query }),
+    });
     expect(response.status).toBe(413);
-    expect(((await response.json()) as GraphQLBody).errors?.[0]?.extensions?.code).toBe('REQUEST_TOO_LARGE');
+    expect(((await response.json()) as GraphQLBody).errors?.[0]?.extensions?.code).toBe(
+      'REQUEST_TOO_LARGE',
+    );
     expect(shop.calls.get('products') ?? 0).toBe(before);
   });
 
   it('answers 413 to a chunked body that grows past maxBodyBytes', async () => {
     const status = await new Promise<number>((resolve, reject) => {
-      const req = httpRequest(`${url}/graphql/shop`, { method: 'POST', headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = httpRequest(
+        `${url}/graphql/shop`,
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'transfer-encoding': 'chunked' },
+        },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on('error', reject);
       req.write('{"query":"{ products { id } }", "pad": "');
       for (let i = 0; i < 8; i += 1) req.write('y'.repeat(1024));
@@ -232,11 +373,22 @@ describe('limits', () => {
 
   it('accepts a chunked body under the limit', async () => {
     const text = await new Promise<string>((resolve, reject) => {
-      const req = httpRequest(`${url}/graphql/shop`, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
-        let data = '';
-        res.on('data', (chunk: Buffer) => (data += chunk.toString()));
-        res.on('end', () => resolve(data));
-      });
+      const req = httpRequest(
+        `${url}/graphql/shop`,
+        {
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            accept: 'application/json',
+            'transfer-encoding': 'chunked',
+          },
+        },
+        (res) => {
+          let data = '';
+          res.on('data', (chunk: Buffer) => (data += chunk.toString()));
+          res.on('end', () => resolve(data));
+        },
+      );
       req.on('error', reject);
       req.write('{"query":"{ product(id: \\"p4\\") ');
       req.end('{ id } }"}');
@@ -259,7 +411,10 @@ describe('health', () => {
     try {
       const response = await fetch(`${url}/readyz`);
       expect(response.status).toBe(200);
-      const body = (await response.json()) as { status: string; sources: Record<string, { ok: boolean; message?: string }> };
+      const body = (await response.json()) as {
+        status: string;
+        sources: Record<string, { ok: boolean; message?: string }>;
+      };
       expect(body.status).toBe('degraded');
       expect(body.sources.shop?.ok).toBe(true);
       expect(body.sources.warehouse?.ok).toBe(false);
@@ -272,7 +427,10 @@ describe('health', () => {
 
 describe('playground', () => {
   it('serves GraphiQL with a title per endpoint and nothing fetched from elsewhere', async () => {
-    for (const [path, title] of [['/graphql', 'Switchboard'], ['/graphql/shop', 'Switchboard: shop']] as const) {
+    for (const [path, title] of [
+      ['/graphql', 'Switchboard'],
+      ['/graphql/shop', 'Switchboard: shop'],
+    ] as const) {
       const response = await fetch(`${url}${path}`, { headers: { accept: 'text/html' } });
       expect(response.headers.get('content-type')).toContain('text/html');
       const html = await response.text();
@@ -284,14 +442,22 @@ describe('playground', () => {
 
   it('sends the page compressed once, with an ETag that turns a second visit into a 304 (issue 13)', async () => {
     const raw = (path: string, headers: Record<string, string>) =>
-      new Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }>((resolve, reject) => {
-        const request = httpGet(`${url}${path}`, { headers }, (response) => {
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }));
-        });
-        request.on('error', reject);
-      });
+      new Promise<{ status: number; headers: Record<string, unknown>; body: Buffer }>(
+        (resolve, reject) => {
+          const request = httpGet(`${url}${path}`, { headers }, (response) => {
+            const chunks: Buffer[] = [];
+            response.on('data', (chunk: Buffer) => chunks.push(chunk));
+            response.on('end', () =>
+              resolve({
+                status: response.statusCode ?? 0,
+                headers: response.headers,
+                body: Buffer.concat(chunks),
+              }),
+            );
+          });
+          request.on('error', reject);
+        },
+      );
     const plain = await raw('/graphql', { accept: 'text/html' });
     expect(plain.headers['content-encoding']).toBeUndefined();
     const html = plain.body.toString('utf8');
@@ -301,19 +467,28 @@ describe('playground', () => {
     expect(brotli.headers['content-encoding']).toBe('br');
     expect(brotli.body.length).toBeLessThan(plain.body.length / 3);
     expect(brotliDecompressSync(brotli.body).toString('utf8')).toBe(html);
-    const gzip = await raw('/graphql', { accept: 'text/html', 'accept-encoding': 'gzip;q=1, br;q=0' });
+    const gzip = await raw('/graphql', {
+      accept: 'text/html',
+      'accept-encoding': 'gzip;q=1, br;q=0',
+    });
     expect(gzip.headers['content-encoding']).toBe('gzip');
     expect(gunzipSync(gzip.body).toString('utf8')).toBe(html);
     const again = await raw('/graphql', { accept: 'text/html', 'if-none-match': etag });
     expect(again.status).toBe(304);
     expect(again.body.length).toBe(0);
     // Another endpoint is another page, with its own ETag.
-    expect((await raw('/graphql/shop', { accept: 'text/html', 'if-none-match': etag })).status).toBe(200);
+    expect(
+      (await raw('/graphql/shop', { accept: 'text/html', 'if-none-match': etag })).status,
+    ).toBe(200);
   });
 
   it("gives each endpoint its own GraphiQL storage, so one endpoint's tabs never replace another's (issue 13)", async () => {
-    const unified = await (await fetch(`${url}/graphql`, { headers: { accept: 'text/html' } })).text();
-    const shop = await (await fetch(`${url}/graphql/shop`, { headers: { accept: 'text/html' } })).text();
+    const unified = await (
+      await fetch(`${url}/graphql`, { headers: { accept: 'text/html' } })
+    ).text();
+    const shop = await (
+      await fetch(`${url}/graphql/shop`, { headers: { accept: 'text/html' } })
+    ).text();
     expect(unified).toContain('"switchboard/graphql|"');
     expect(shop).toContain('"switchboard/graphql/shop|"');
     // The namespace runs before GraphiQL's own script reads localStorage.
@@ -322,7 +497,10 @@ describe('playground', () => {
 
   it('opens with an example query that runs', async () => {
     const html = await (await fetch(`${url}/graphql`, { headers: { accept: 'text/html' } })).text();
-    const options = /renderYogaGraphiQL\(\s*window\.document\.querySelector\('#root'\),\s*(\{.*?\}),\s*\);/s.exec(html);
+    const options =
+      /renderYogaGraphiQL\(\s*window\.document\.querySelector\('#root'\),\s*(\{.*?\}),\s*\);/s.exec(
+        html,
+      );
     const parsed = JSON.parse(options?.[1] ?? '{}') as { defaultQuery?: string };
     expect(parsed.defaultQuery).toContain('shop');
     const { body } = await graphql('/graphql', parsed.defaultQuery ?? '');

@@ -38,7 +38,9 @@ describe('cleanup registry', () => {
     expect(error).toBeInstanceOf(AggregateError);
     expect((error as AggregateError).errors).toHaveLength(2);
     expect((error as AggregateError).message).toContain('closing last thing failed: last refused');
-    expect((error as AggregateError).message).toContain('closing broken thing failed: broken refused');
+    expect((error as AggregateError).message).toContain(
+      'closing broken thing failed: broken refused',
+    );
     expect(log).toEqual(['last', 'broken', 'first']);
     expect(first.closed).toBe(1);
   });

@@ -9,7 +9,11 @@ const node = process.execPath;
 
 describe('spawnProcess', () => {
   it('waits for a printed line and reports the exit code', async () => {
-    const child = spawnProcess(node, ['-e', 'console.log("ready at " + process.env.GREETING); process.exitCode = 3'], { env: { GREETING: 'port 1234' } });
+    const child = spawnProcess(
+      node,
+      ['-e', 'console.log("ready at " + process.env.GREETING); process.exitCode = 3'],
+      { env: { GREETING: 'port 1234' } },
+    );
     const match = await child.waitFor(/ready at port (\d+)/);
     expect(match[1]).toBe('1234');
     expect(await child.exited).toEqual({ code: 3, signal: null });

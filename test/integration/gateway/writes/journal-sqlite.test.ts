@@ -49,7 +49,9 @@ describe('sqlite journal file', () => {
     await journal.close();
     const raw = new Database(path);
     try {
-      expect(() => raw.prepare("UPDATE audit SET actor = 'someone else'").run()).toThrow(/append-only/);
+      expect(() => raw.prepare("UPDATE audit SET actor = 'someone else'").run()).toThrow(
+        /append-only/,
+      );
       expect(() => raw.prepare('DELETE FROM audit').run()).toThrow(/append-only/);
       expect(raw.prepare('SELECT count(*) AS n FROM audit').get()).toEqual({ n: 9 });
     } finally {
@@ -57,18 +59,30 @@ describe('sqlite journal file', () => {
     }
   });
 
-  it('migrates a version 1 file in place: its writes stay, and new ones keep the caller\'s partner', async () => {
+  it("migrates a version 1 file in place: its writes stay, and new ones keep the caller's partner", async () => {
     const path = freshPath();
     const raw = new Database(path);
     raw.exec((SQLITE_MIGRATIONS[0] as { sql: string }).sql);
     raw.pragma('user_version = 1');
-    raw.prepare("INSERT INTO writes (id, mutation, input, caller_identity, request_id, idempotency_key, input_hash, state, created_at, updated_at) VALUES ('00000000-0000-4000-8000-000000000001', 'placeOrder', '{}', 'tok_old', 'req-old', NULL, 'h', 'succeeded', 1, 1)").run();
+    raw
+      .prepare(
+        "INSERT INTO writes (id, mutation, input, caller_identity, request_id, idempotency_key, input_hash, state, created_at, updated_at) VALUES ('00000000-0000-4000-8000-000000000001', 'placeOrder', '{}', 'tok_old', 'req-old', NULL, 'h', 'succeeded', 1, 1)",
+      )
+      .run();
     raw.close();
     const journal = await createSqliteJournal({ path });
     try {
-      expect((await journal.get('00000000-0000-4000-8000-000000000001'))?.caller).toEqual({ identity: 'tok_old', requestId: 'req-old' });
-      const done = await runToSuccess(journal, orderPlan({ caller: { identity: 'tok_new', requestId: 'req-new', partner: 'acme' } }));
-      expect((await journal.audit({ partner: 'acme' })).every((entry) => entry.writeId === done.id)).toBe(true);
+      expect((await journal.get('00000000-0000-4000-8000-000000000001'))?.caller).toEqual({
+        identity: 'tok_old',
+        requestId: 'req-old',
+      });
+      const done = await runToSuccess(
+        journal,
+        orderPlan({ caller: { identity: 'tok_new', requestId: 'req-new', partner: 'acme' } }),
+      );
+      expect(
+        (await journal.audit({ partner: 'acme' })).every((entry) => entry.writeId === done.id),
+      ).toBe(true);
     } finally {
       await journal.close();
     }
@@ -89,9 +103,14 @@ describe('sqlite journal file', () => {
   it('fails with WRITE_JOURNAL_UNAVAILABLE when the file cannot be created or is not a database', async () => {
     const notADirectory = join(dir, 'plain-file');
     writeFileSync(notADirectory, 'x');
-    expect(await codeOf(createSqliteJournal({ path: join(notADirectory, 'journal.db') }))).toBe('WRITE_JOURNAL_UNAVAILABLE');
+    expect(await codeOf(createSqliteJournal({ path: join(notADirectory, 'journal.db') }))).toBe(
+      'WRITE_JOURNAL_UNAVAILABLE',
+    );
     const garbage = join(dir, 'garbage.db');
-    writeFileSync(garbage, 'this is not a SQLite database, only text long enough to look like a header'.repeat(20));
+    writeFileSync(
+      garbage,
+      'this is not a SQLite database, only text long enough to look like a header'.repeat(20),
+    );
     expect(await codeOf(createSqliteJournal({ path: garbage }))).toBe('WRITE_JOURNAL_UNAVAILABLE');
   });
 
@@ -99,16 +118,32 @@ describe('sqlite journal file', () => {
     const path = freshPath();
     const setupJournal = await createSqliteJournal({ path, now: () => Date.now() - 120_000 }); // leases lapsed a minute ago
     const stale: string[] = [];
-    for (let i = 0; i < 12; i += 1) stale.push((await setupJournal.begin(orderPlan(), { owner: 'gw-dead', leaseMs: 60_000 })).write.id);
+    for (let i = 0; i < 12; i += 1)
+      stale.push(
+        (await setupJournal.begin(orderPlan(), { owner: 'gw-dead', leaseMs: 60_000 })).write.id,
+      );
     await setupJournal.close();
     const goFile = join(dir, `go-${files}`);
     const racer = fileURLToPath(new URL('./fixtures/sqlite-racer.ts', import.meta.url));
-    const racers = ['p1', 'p2'].map((owner) => spawnProcess(process.execPath, ['--import', 'tsx', racer, path, goFile, owner, '15']));
+    const racers = ['p1', 'p2'].map((owner) =>
+      spawnProcess(process.execPath, ['--import', 'tsx', racer, path, goFile, owner, '15']),
+    );
     await Promise.all(racers.map((child) => child.waitFor(/ready/)));
     writeFileSync(goFile, 'go');
-    const results = await Promise.all(racers.map(async (child) => JSON.parse((await child.waitFor(/^\{.*\}$/m))[0]) as { created: number; refused: string[]; recovered: string[] }));
+    const results = await Promise.all(
+      racers.map(
+        async (child) =>
+          JSON.parse((await child.waitFor(/^\{.*\}$/m))[0]) as {
+            created: number;
+            refused: string[];
+            recovered: string[];
+          },
+      ),
+    );
     expect(results.reduce((sum, result) => sum + result.created, 0)).toBe(1);
-    expect(results.flatMap((result) => result.refused)).toEqual(Array.from({ length: 29 }, () => 'IDEMPOTENCY_KEY_IN_USE'));
+    expect(results.flatMap((result) => result.refused)).toEqual(
+      Array.from({ length: 29 }, () => 'IDEMPOTENCY_KEY_IN_USE'),
+    );
     const recovered = results.flatMap((result) => result.recovered);
     // The keyed write's lease is live, so exactly the stale ones, each once.
     expect([...recovered].sort()).toEqual([...stale].sort());

@@ -6,8 +6,18 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresJournal, createSqliteJournal, type WriteJournal } from '../../../../gateway/writes/index.js';
-import { freePorts, spawnProcess, startPostgres, useHarness, type PostgresServer } from '../../../harness/index.js';
+import {
+  createPostgresJournal,
+  createSqliteJournal,
+  type WriteJournal,
+} from '../../../../gateway/writes/index.js';
+import {
+  freePorts,
+  spawnProcess,
+  startPostgres,
+  useHarness,
+  type PostgresServer,
+} from '../../../harness/index.js';
 import { seedJournal, type Seeded } from './operator-seed.js';
 
 useHarness();
@@ -25,7 +35,9 @@ interface Run {
 }
 
 async function cli(config: string, ...args: string[]): Promise<Run> {
-  const child = spawnProcess(process.execPath, [BIN, 'writes', ...args, '--config', config], { cwd: ROOT });
+  const child = spawnProcess(process.execPath, [BIN, 'writes', ...args, '--config', config], {
+    cwd: ROOT,
+  });
   const { code } = await child.exited;
   return { code, stdout: child.stdout(), stderr: child.stderr() };
 }
@@ -68,10 +80,14 @@ describe('switchboard writes on SQLite', { timeout: 600_000 }, () => {
     const all = await cli(config, 'list');
     expect(all.code).toBe(0);
     const lines = all.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^ID\s+STATE\s+MUTATION\s+CALLER\s+PARTNER\s+CREATED\s+STEPS\s+REASON$/);
+    expect(lines[0]).toMatch(
+      /^ID\s+STATE\s+MUTATION\s+CALLER\s+PARTNER\s+CREATED\s+STEPS\s+REASON$/,
+    );
     expect(lines).toHaveLength(5);
     expect(lines[1]).toContain(seeded.hostileDeadLetter.id);
-    expect(lines[4]).toMatch(new RegExp(`^${seeded.succeeded.id}\\s+succeeded\\s+placeOrder\\s+tok_acme_01\\s+acme\\s`));
+    expect(lines[4]).toMatch(
+      new RegExp(`^${seeded.succeeded.id}\\s+succeeded\\s+placeOrder\\s+tok_acme_01\\s+acme\\s`),
+    );
     expect(all.stdout).toContain('storefront:succeeded erp:unknown billing:pending');
 
     // A stored reason cannot drive the terminal: escape sequences are shown as \u escapes.
@@ -79,9 +95,17 @@ describe('switchboard writes on SQLite', { timeout: 600_000 }, () => {
     expect(all.stdout).toContain('evil \\u001b]0;pwned\\u0007 reason');
 
     // The other spellings of the state are in test/unit/gateway/writes-operator.test.ts.
-    const dead = json<Array<{ id: string; state: string }>>(await cli(config, 'list', '--state', 'dead_letter', '--json'));
-    expect(dead.map((write) => write.id)).toEqual([seeded.hostileDeadLetter.id, seeded.globexDeadLetter.id, seeded.acmeDeadLetter.id]);
-    const two = json<unknown[]>(await cli(config, 'list', '--state', 'succeeded,dead-lettered', '--limit', '2', '--json'));
+    const dead = json<Array<{ id: string; state: string }>>(
+      await cli(config, 'list', '--state', 'dead_letter', '--json'),
+    );
+    expect(dead.map((write) => write.id)).toEqual([
+      seeded.hostileDeadLetter.id,
+      seeded.globexDeadLetter.id,
+      seeded.acmeDeadLetter.id,
+    ]);
+    const two = json<unknown[]>(
+      await cli(config, 'list', '--state', 'succeeded,dead-lettered', '--limit', '2', '--json'),
+    );
     expect(two).toHaveLength(2);
   });
 
@@ -105,19 +129,29 @@ describe('switchboard writes on SQLite', { timeout: 600_000 }, () => {
     expect(shown.stdout).toContain('storefront said \\u001b[31mno\\u001b[0m');
   });
 
-  it('reads the audit trail: who (token id, partner; never a token), what, when, each system\'s outcome; by partner, write and time', async () => {
+  it("reads the audit trail: who (token id, partner; never a token), what, when, each system's outcome; by partner, write and time", async () => {
     const trail = await cli(config, 'audit', '--partner', 'acme');
     expect(trail.code).toBe(0);
     const lines = trail.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^TIME\s+WRITE\s+MUTATION\s+CALLER\s+PARTNER\s+ACTOR\s+EVENT\s+STATE\s+SYSTEM\s+DETAIL$/);
+    expect(lines[0]).toMatch(
+      /^TIME\s+WRITE\s+MUTATION\s+CALLER\s+PARTNER\s+ACTOR\s+EVENT\s+STATE\s+SYSTEM\s+DETAIL$/,
+    );
     // succeeded: planned, running, 3 × (sent, succeeded), succeeded = 9; dead letter: planned, running, 4 steps, dead-lettered = 7
     expect(lines).toHaveLength(1 + 9 + 7);
     expect(lines.slice(1).every((line) => /\stok_acme_01\s+acme\s+gw-a\s/.test(line))).toBe(true);
     expect(trail.stdout).toMatch(/erp\.createSalesOrder: unknown/);
-    const entries = json<Array<{ writeId: string; caller: { identity: string; partner: string } }>>(await cli(config, 'audit', '--write', seeded.globexDeadLetter.id, '--json'));
+    const entries = json<Array<{ writeId: string; caller: { identity: string; partner: string } }>>(
+      await cli(config, 'audit', '--write', seeded.globexDeadLetter.id, '--json'),
+    );
     expect(entries).toHaveLength(7);
-    expect(new Set(entries.map((entry) => entry.writeId))).toEqual(new Set([seeded.globexDeadLetter.id]));
-    expect(entries[0]?.caller).toEqual({ identity: 'tok_globex_01', requestId: 'req-globex-1', partner: 'globex' });
+    expect(new Set(entries.map((entry) => entry.writeId))).toEqual(
+      new Set([seeded.globexDeadLetter.id]),
+    );
+    expect(entries[0]?.caller).toEqual({
+      identity: 'tok_globex_01',
+      requestId: 'req-globex-1',
+      partner: 'globex',
+    });
     // 9 + 7 + 7 + 5 (the hostile one: planned, running, sent, failed-permanent, dead-lettered)
     expect(json<unknown[]>(await cli(config, 'audit', '--since', '1h', '--json'))).toHaveLength(28);
   });
@@ -126,7 +160,9 @@ describe('switchboard writes on SQLite', { timeout: 600_000 }, () => {
     const target = seeded.globexDeadLetter.id;
     const noReason = await cli(config, 'discard', target);
     expect(noReason.code).toBe(2);
-    expect(noReason.stderr).toMatch(/^switchboard: WRITE_REASON_REQUIRED: A discard needs a reason/);
+    expect(noReason.stderr).toMatch(
+      /^switchboard: WRITE_REASON_REQUIRED: A discard needs a reason/,
+    );
     expect((await journal.get(target))?.state).toBe('dead-lettered');
 
     const done = await cli(config, 'discard', target, '--reason', 'customer cancelled by phone');
@@ -134,17 +170,28 @@ describe('switchboard writes on SQLite', { timeout: 600_000 }, () => {
     expect(done.stdout).toContain(`Write ${target} is discarded: "customer cancelled by phone"`);
     expect((await journal.get(target))?.state).toBe('discarded');
     const last = (await journal.audit({ writeId: target })).at(-1);
-    expect(last).toMatchObject({ actor: 'cli', state: 'discarded', detail: 'customer cancelled by phone' });
+    expect(last).toMatchObject({
+      actor: 'cli',
+      state: 'discarded',
+      detail: 'customer cancelled by phone',
+    });
 
     const again = await cli(config, 'discard', target, '--reason', 'twice', '--json');
     expect(again.code).toBe(4);
-    expect(JSON.parse(again.stderr)).toEqual({ error: { code: 'WRITE_NOT_DEAD_LETTERED', message: `Write ${target} is discarded, not dead-lettered: only dead letters can be discarded.` } });
+    expect(JSON.parse(again.stderr)).toEqual({
+      error: {
+        code: 'WRITE_NOT_DEAD_LETTERED',
+        message: `Write ${target} is discarded, not dead-lettered: only dead letters can be discarded.`,
+      },
+    });
   });
 
   it('replay: refuses a write that is not a dead letter, and with no executor says so without touching the write', async () => {
     const notDead = await cli(config, 'replay', seeded.succeeded.id);
     expect(notDead.code).toBe(4);
-    expect(notDead.stderr).toMatch(/WRITE_NOT_DEAD_LETTERED: Write .* is succeeded, not dead-lettered/);
+    expect(notDead.stderr).toMatch(
+      /WRITE_NOT_DEAD_LETTERED: Write .* is succeeded, not dead-lettered/,
+    );
     const unavailable = await cli(config, 'replay', seeded.acmeDeadLetter.id);
     expect(unavailable.code).toBe(4);
     expect(unavailable.stderr).toMatch(/^switchboard: WRITE_REPLAY_UNAVAILABLE: /);
@@ -154,17 +201,27 @@ describe('switchboard writes on SQLite', { timeout: 600_000 }, () => {
   it('answers unknown and malformed ids, bad states, limits and times with coded errors and their exit codes', async () => {
     const unknown = await cli(config, 'show', '00000000-0000-4000-8000-000000000000');
     expect(unknown).toMatchObject({ code: 3, stdout: '' });
-    expect(unknown.stderr).toMatch(/^switchboard: WRITE_NOT_FOUND: No write with id "00000000-0000-4000-8000-000000000000"/);
+    expect(unknown.stderr).toMatch(
+      /^switchboard: WRITE_NOT_FOUND: No write with id "00000000-0000-4000-8000-000000000000"/,
+    );
 
     const malformed = await cli(config, 'show', `'; DROP TABLE writes; --${'x'.repeat(5000)}`);
     expect(malformed.code).toBe(2);
-    expect(malformed.stderr).toMatch(/^switchboard: WRITE_QUERY_INVALID: "'; DROP TABLE writes; --x+"… is not a write id/);
+    expect(malformed.stderr).toMatch(
+      /^switchboard: WRITE_QUERY_INVALID: "'; DROP TABLE writes; --x+"… is not a write id/,
+    );
     expect(malformed.stderr.length).toBeLessThan(300);
 
     // The rest of the argument checks run in-process (writes-cli-args.test.ts); here, one of each kind through the real binary.
     const cases: Array<[string[], RegExp]> = [
-      [['list', '--limit', '99999999999999999999'], /WRITE_QUERY_INVALID: limit should be a whole number from 1 to 500/],
-      [['audit', '--since', 'yesterday'], /WRITE_QUERY_INVALID: --since should be an ISO time .* instead got "yesterday"/],
+      [
+        ['list', '--limit', '99999999999999999999'],
+        /WRITE_QUERY_INVALID: limit should be a whole number from 1 to 500/,
+      ],
+      [
+        ['audit', '--since', 'yesterday'],
+        /WRITE_QUERY_INVALID: --since should be an ISO time .* instead got "yesterday"/,
+      ],
     ];
     for (const [args, message] of cases) {
       const run = await cli(config, ...args);
@@ -187,23 +244,49 @@ describe('switchboard writes on PostgreSQL', { timeout: 600_000 }, () => {
     journal = await createPostgresJournal({ connectionString: url });
     seeded = await seedJournal(journal);
     // The URL from the environment, as docs/configuration.md advises.
-    config = writeConfig('postgres', `{ journal: 'postgres', postgresUrl: ${JSON.stringify(url)} }`);
+    config = writeConfig(
+      'postgres',
+      `{ journal: 'postgres', postgresUrl: ${JSON.stringify(url)} }`,
+    );
   });
   afterAll(async () => journal?.close());
 
   it('lists, shows, filters the audit trail by partner and discards on the shared journal', async () => {
-    const dead = json<Array<{ id: string }>>(await cli(config, 'list', '--state', 'dead-lettered', '--json'));
-    expect(dead.map((write) => write.id)).toEqual([seeded.hostileDeadLetter.id, seeded.globexDeadLetter.id, seeded.acmeDeadLetter.id]);
-    const globex = json<Array<{ writeId: string }>>(await cli(config, 'audit', '--partner', 'globex', '--json'));
-    expect(new Set(globex.map((entry) => entry.writeId))).toEqual(new Set([seeded.globexDeadLetter.id]));
-    expect((await cli(config, 'discard', seeded.acmeDeadLetter.id, '--reason', 'duplicate of another order')).code).toBe(0);
+    const dead = json<Array<{ id: string }>>(
+      await cli(config, 'list', '--state', 'dead-lettered', '--json'),
+    );
+    expect(dead.map((write) => write.id)).toEqual([
+      seeded.hostileDeadLetter.id,
+      seeded.globexDeadLetter.id,
+      seeded.acmeDeadLetter.id,
+    ]);
+    const globex = json<Array<{ writeId: string }>>(
+      await cli(config, 'audit', '--partner', 'globex', '--json'),
+    );
+    expect(new Set(globex.map((entry) => entry.writeId))).toEqual(
+      new Set([seeded.globexDeadLetter.id]),
+    );
+    expect(
+      (
+        await cli(
+          config,
+          'discard',
+          seeded.acmeDeadLetter.id,
+          '--reason',
+          'duplicate of another order',
+        )
+      ).code,
+    ).toBe(0);
     expect((await journal.get(seeded.acmeDeadLetter.id))?.state).toBe('discarded');
   });
 
   it('an unreachable journal exits 1 with WRITE_JOURNAL_UNAVAILABLE and never prints the URL or its password', async () => {
     const [port] = await freePorts(1);
     const secret = 's3cret-Passw0rd';
-    const unreachable = writeConfig('unreachable', `{ journal: 'postgres', postgresUrl: ${JSON.stringify(`postgresql://operator:${secret}@127.0.0.1:${port}/journal`)} }`);
+    const unreachable = writeConfig(
+      'unreachable',
+      `{ journal: 'postgres', postgresUrl: ${JSON.stringify(`postgresql://operator:${secret}@127.0.0.1:${port}/journal`)} }`,
+    );
     for (const args of [['list']]) {
       const run = await cli(unreachable, ...args);
       expect(run.code).toBe(1);

@@ -17,7 +17,16 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     seen.push({ url: req.url ?? '', authorization: req.headers.authorization });
     const path = (req.url ?? '').replace(/^\/api/, '');
-    const status = path === '/healthz' ? (req.headers.authorization === 'Bearer t0ken' ? 200 : 401) : path === '/broken' ? 503 : path === '/' || path === '' ? rootStatus : 404;
+    const status =
+      path === '/healthz'
+        ? req.headers.authorization === 'Bearer t0ken'
+          ? 200
+          : 401
+        : path === '/broken'
+          ? 503
+          : path === '/' || path === ''
+            ? rootStatus
+            : 404;
     res.writeHead(status, { 'content-type': 'application/json' }).end('{}');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
@@ -25,7 +34,10 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-async function healthOf(options: { healthPath?: string; auth?: { type: 'bearer'; token: string } }) {
+async function healthOf(options: {
+  healthPath?: string;
+  auth?: { type: 'bearer'; token: string };
+}) {
   const source = await createRestSource({ name: 'storefront', contract, url: base, ...options });
   try {
     seen.length = 0;
@@ -41,7 +53,10 @@ describe('REST health', () => {
     expect((await healthOf({})).health.ok).toBe(true);
     rootStatus = 503;
     const down = await healthOf({});
-    expect(down.health).toMatchObject({ ok: false, message: 'storefront answered HTTP 503 to its health check.' });
+    expect(down.health).toMatchObject({
+      ok: false,
+      message: 'storefront answered HTTP 503 to its health check.',
+    });
     expect(down.seen.map((request) => request.url)).toEqual(['/api']);
     rootStatus = 404;
   });
@@ -50,14 +65,20 @@ describe('REST health', () => {
     const up = await healthOf({ healthPath: '/healthz', auth: { type: 'bearer', token: 't0ken' } });
     expect(up.health.ok).toBe(true);
     expect(up.seen).toEqual([{ url: '/api/healthz', authorization: 'Bearer t0ken' }]);
-    expect((await healthOf({ healthPath: '/healthz' })).health).toMatchObject({ ok: false, message: 'storefront answered HTTP 401 to its health check.' });
+    expect((await healthOf({ healthPath: '/healthz' })).health).toMatchObject({
+      ok: false,
+      message: 'storefront answered HTTP 401 to its health check.',
+    });
     expect((await healthOf({ healthPath: '/missing' })).health.ok).toBe(false);
     expect((await healthOf({ healthPath: '/broken' })).health.ok).toBe(false);
   });
 
   it('refuses a health path that is not a path under the url', async () => {
     for (const healthPath of ['healthz', '//evil.example/x', 'http://evil.example/', '/a b', '']) {
-      await expect(createRestSource({ name: 'storefront', contract, url: base, healthPath }), healthPath).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+      await expect(
+        createRestSource({ name: 'storefront', contract, url: base, healthPath }),
+        healthPath,
+      ).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
     }
   });
 });

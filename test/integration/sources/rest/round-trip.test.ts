@@ -10,15 +10,30 @@
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createRestSource } from '../../../../sources/rest/index.js';
-import { demoConfig, startGatewayOn, startOpenApiMock, startSystems, useHarness, type OpenApiMock, type TestGateway } from '../../../harness/index.js';
+import {
+  demoConfig,
+  startGatewayOn,
+  startOpenApiMock,
+  startSystems,
+  useHarness,
+  type OpenApiMock,
+  type TestGateway,
+} from '../../../harness/index.js';
 
 useHarness();
 
-const fixture = (name: string): string => fileURLToPath(new URL(`../../../fixtures/openapi/${name}`, import.meta.url));
+const fixture = (name: string): string =>
+  fileURLToPath(new URL(`../../../fixtures/openapi/${name}`, import.meta.url));
 
-async function serve(name: string, contract: string): Promise<{ mock: OpenApiMock; gateway: TestGateway }> {
+async function serve(
+  name: string,
+  contract: string,
+): Promise<{ mock: OpenApiMock; gateway: TestGateway }> {
   const mock = await startOpenApiMock(contract);
-  const gateway = await startGatewayOn({ sources: [createRestSource({ name, contract, url: mock.url })], logging: { level: 'silent' } });
+  const gateway = await startGatewayOn({
+    sources: [createRestSource({ name, contract, url: mock.url })],
+    logging: { level: 'silent' },
+  });
   return { mock, gateway };
 }
 
@@ -56,17 +71,26 @@ describe('REST parameter styles, on the wire', () => {
 
   it('sends label and matrix path styles, exploded and not', async () => {
     const { mock, gateway } = await serve('shop', fixture('param-styles.yaml'));
-    const { body } = await gateway.graphql('{ shop { styled(label: "a b", labels: [3, 4], matrix: "m", matrices: ["x", "y"]) } }');
+    const { body } = await gateway.graphql(
+      '{ shop { styled(label: "a b", labels: [3, 4], matrix: "m", matrices: ["x", "y"]) } }',
+    );
     expect(body.errors).toBeUndefined();
     expect(body.data.shop.styled).toBe(true);
     expect(mock.violations()).toEqual([]);
-    expect(mock.received[0]?.path).toEqual({ label: 'a b', labels: [3, 4], matrix: 'm', matrices: ['x', 'y'] });
+    expect(mock.received[0]?.path).toEqual({
+      label: 'a b',
+      labels: [3, 4],
+      matrix: 'm',
+      matrices: ['x', 'y'],
+    });
     expect(mock.received[0]?.url).toBe('/styled/.a%20b/.3.4/;matrix=m/;matrices=x;matrices=y');
   });
 
   it('leaves optional parameters out rather than sending them empty', async () => {
     const { mock, gateway } = await serve('shop', fixture('param-styles.yaml'));
-    const { body } = await gateway.graphql('{ shop { search(id: 1, tags: ["x"], coords: { x: 0, y: 0 }, q: "", xTraceId: "t", session: "s") { nickname } } }');
+    const { body } = await gateway.graphql(
+      '{ shop { search(id: 1, tags: ["x"], coords: { x: 0, y: 0 }, q: "", xTraceId: "t", session: "s") { nickname } } }',
+    );
     expect(body.errors).toBeUndefined();
     expect(mock.violations()).toEqual([]);
     expect(mock.received[0]?.query).toEqual({ q: '' });
@@ -77,7 +101,8 @@ describe('REST parameter styles, on the wire', () => {
 describe('REST answer shapes, on the wire', () => {
   it('maps oneOf members with and without a discriminator, nullable values and additionalProperties', async () => {
     const { mock, gateway } = await serve('shop', fixture('param-styles.yaml'));
-    const { body } = await gateway.graphql(`{ shop { search(id: 1, tags: ["x"], coords: { x: 0, y: 0 }, q: "q", xTraceId: "t", session: "s") {
+    const { body } =
+      await gateway.graphql(`{ shop { search(id: 1, tags: ["x"], coords: { x: 0, y: 0 }, q: "q", xTraceId: "t", session: "s") {
       pets { __typename ... on ShopCat { name lives } ... on ShopDog { name good } }
       shapes { __typename ... on ShopCircle { radius } ... on ShopSquare { side label } }
       owner { name } nickname labels counts scores
@@ -85,8 +110,14 @@ describe('REST answer shapes, on the wire', () => {
     expect(body.errors).toBeUndefined();
     expect(mock.violations()).toEqual([]);
     expect(body.data.shop.search).toEqual({
-      pets: [{ __typename: 'ShopCat', name: 'Tom', lives: 9 }, { __typename: 'ShopDog', name: 'Rex', good: true }],
-      shapes: [{ __typename: 'ShopCircle', radius: 2.5 }, { __typename: 'ShopSquare', side: 3, label: 'tile' }],
+      pets: [
+        { __typename: 'ShopCat', name: 'Tom', lives: 9 },
+        { __typename: 'ShopDog', name: 'Rex', good: true },
+      ],
+      shapes: [
+        { __typename: 'ShopCircle', radius: 2.5 },
+        { __typename: 'ShopSquare', side: 3, label: 'tile' },
+      ],
       owner: null,
       nickname: null,
       labels: { color: 'red', size: 'L' },
@@ -103,15 +134,32 @@ describe('REST answer shapes, on the wire', () => {
     } }`);
     expect(body.errors).toBeUndefined();
     expect(mock.violations()).toEqual([]);
-    expect(body.data.shop).toEqual({ addPet: { __typename: 'ShopDog', name: 'Rex' }, addShape: { __typename: 'ShopSquare', side: 3 } });
-    expect(mock.received.map((r) => r.body)).toEqual([{ kind: 'dog', name: 'Rex', good: true }, { side: 3 }]);
+    expect(body.data.shop).toEqual({
+      addPet: { __typename: 'ShopDog', name: 'Rex' },
+      addShape: { __typename: 'ShopSquare', side: 3 },
+    });
+    expect(mock.received.map((r) => r.body)).toEqual([
+      { kind: 'dog', name: 'Rex', good: true },
+      { side: 3 },
+    ]);
   });
 });
 
 const STOREFRONT_QUERIES: ReadonlyArray<{ name: string; query: string }> = [
-  { name: 'listProducts', query: '{ storefront { listProducts(limit: 2, ids: ["prod_00001", "prod_00002"], status: ACTIVE) { items { id sku status price { amountMinor currency } variants { sku size } } nextCursor } } }' },
-  { name: 'getProduct', query: '{ storefront { getProduct(productId: "prod_00001") { id sku title } } }' },
-  { name: 'listOrders', query: '{ storefront { listOrders(limit: 2, status: PAID) { items { id status payment { __typename } total { amountMinor } } nextCursor } } }' },
+  {
+    name: 'listProducts',
+    query:
+      '{ storefront { listProducts(limit: 2, ids: ["prod_00001", "prod_00002"], status: ACTIVE) { items { id sku status price { amountMinor currency } variants { sku size } } nextCursor } } }',
+  },
+  {
+    name: 'getProduct',
+    query: '{ storefront { getProduct(productId: "prod_00001") { id sku title } } }',
+  },
+  {
+    name: 'listOrders',
+    query:
+      '{ storefront { listOrders(limit: 2, status: PAID) { items { id status payment { __typename } total { amountMinor } } nextCursor } } }',
+  },
   {
     name: 'createOrder',
     query: `mutation { storefront { createOrder(idempotencyKey: "key-1", input: {
@@ -123,16 +171,27 @@ const STOREFRONT_QUERIES: ReadonlyArray<{ name: string; query: string }> = [
 
 describe('the demo storefront contract, on the wire', () => {
   it('sends every call as the contract says and reads the documented answers', async () => {
-    const { mock, gateway } = await serve('storefront', fileURLToPath(new URL('../../../../demo/storefront/openapi.yaml', import.meta.url)));
+    const { mock, gateway } = await serve(
+      'storefront',
+      fileURLToPath(new URL('../../../../demo/storefront/openapi.yaml', import.meta.url)),
+    );
     for (const { query } of STOREFRONT_QUERIES) {
       const { body } = await gateway.graphql(query);
       expect(body.errors).toBeUndefined();
     }
     expect(mock.violations()).toEqual([]);
     expect(mock.received.map((r) => r.operation)).toEqual(STOREFRONT_QUERIES.map((q) => q.name));
-    expect(mock.received[0]?.query).toEqual({ limit: 2, ids: ['prod_00001', 'prod_00002'], status: 'active' });
+    expect(mock.received[0]?.query).toEqual({
+      limit: 2,
+      ids: ['prod_00001', 'prod_00002'],
+      status: 'active',
+    });
     expect(mock.received[3]?.headers).toEqual({ 'Idempotency-Key': 'key-1' });
-    expect(mock.received[3]?.body).toEqual({ customerId: 'cus_0001', lines: [{ sku: 'SKU-00001', quantity: 2 }], payment: { type: 'card', brand: 'visa', last4: '4242' } });
+    expect(mock.received[3]?.body).toEqual({
+      customerId: 'cus_0001',
+      lines: [{ sku: 'SKU-00001', quantity: 2 }],
+      payment: { type: 'card', brand: 'visa', last4: '4242' },
+    });
   });
 });
 
@@ -146,10 +205,23 @@ describe('the demo storefront itself', () => {
       expect(body.errors).toBeUndefined();
       answers.push(body.data.storefront);
     }
-    expect(systems.counts().storefront).toEqual({ listProducts: 1, getProduct: 1, listOrders: 1, createOrder: 1 });
-    expect(answers[0].listProducts.items.map((p: { id: string }) => p.id)).toEqual(['prod_00001', 'prod_00002']);
+    expect(systems.counts().storefront).toEqual({
+      listProducts: 1,
+      getProduct: 1,
+      listOrders: 1,
+      createOrder: 1,
+    });
+    expect(answers[0].listProducts.items.map((p: { id: string }) => p.id)).toEqual([
+      'prod_00001',
+      'prod_00002',
+    ]);
     expect(answers[1].getProduct.id).toBe('prod_00001');
-    for (const order of answers[2].listOrders.items as Array<{ status: string }>) expect(order.status).toBe('PAID');
-    expect(answers[3].createOrder.payment).toEqual({ __typename: 'StorefrontCardPayment', brand: 'VISA', last4: '4242' });
+    for (const order of answers[2].listOrders.items as Array<{ status: string }>)
+      expect(order.status).toBe('PAID');
+    expect(answers[3].createOrder.payment).toEqual({
+      __typename: 'StorefrontCardPayment',
+      brand: 'VISA',
+      last4: '4242',
+    });
   });
 });

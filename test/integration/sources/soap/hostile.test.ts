@@ -12,18 +12,26 @@ let server: Server;
 let source: Source;
 let requests = 0;
 
-const envelope = (inner: string): string => `<s:Envelope xmlns:s="${ENV}"><s:Body>${inner}</s:Body></s:Envelope>`;
+const envelope = (inner: string): string =>
+  `<s:Envelope xmlns:s="${ENV}"><s:Body>${inner}</s:Body></s:Envelope>`;
 const item = (code: string): string =>
   `<GetItemResponse xmlns="http://switchboard.example/erp"><item rowVersion="1"><itemCode>${code}</itemCode><description>d</description><category>c</category><weightKg>1.000</weightKg><status>active</status></item></GetItemResponse>`;
 
 async function call(respond: (res: ServerResponse) => void): Promise<SourceError> {
   answer = respond;
-  const error = await source.operations.get('getItem')?.invoke({ itemCode: 'SKU-00001' }, {}).then(() => undefined, (e: unknown) => e);
+  const error = await source.operations
+    .get('getItem')
+    ?.invoke({ itemCode: 'SKU-00001' }, {})
+    .then(
+      () => undefined,
+      (e: unknown) => e,
+    );
   expect(isSourceError(error), String(error)).toBe(true);
   return error as SourceError;
 }
 
-const xml = (status: number, body: string) => (res: ServerResponse) => res.writeHead(status, { 'content-type': 'text/xml' }).end(body);
+const xml = (status: number, body: string) => (res: ServerResponse) =>
+  res.writeHead(status, { 'content-type': 'text/xml' }).end(body);
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -33,7 +41,13 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   const port = (server.address() as { port: number }).port;
-  source = await createSoapSource({ name: 'erp', contract: ERP_WSDL, url: `http://127.0.0.1:${port}/erp`, maxResponseBytes: 256 * 1024, timeoutMs: 1_000 });
+  source = await createSoapSource({
+    name: 'erp',
+    contract: ERP_WSDL,
+    url: `http://127.0.0.1:${port}/erp`,
+    maxResponseBytes: 256 * 1024,
+    timeoutMs: 1_000,
+  });
 });
 
 afterAll(async () => {
@@ -44,21 +58,35 @@ afterAll(async () => {
 
 describe('hostile SOAP responses', () => {
   it('XXE: a DOCTYPE with an external entity is refused before parsing; /etc/passwd never appears', async () => {
-    const error = await call(xml(200, `<?xml version="1.0"?><!DOCTYPE s:Envelope [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>${envelope(item('&xxe;'))}`));
+    const error = await call(
+      xml(
+        200,
+        `<?xml version="1.0"?><!DOCTYPE s:Envelope [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>${envelope(item('&xxe;'))}`,
+      ),
+    );
     expect(error.code).toBe('SOURCE_BAD_RESPONSE');
     expect(error.safeMessage).toMatch(/DOCTYPE/);
-    expect(JSON.stringify({ ...error, message: error.message })).not.toMatch(/root:|\/bin\/(ba)?sh/);
+    expect(JSON.stringify({ ...error, message: error.message })).not.toMatch(
+      /root:|\/bin\/(ba)?sh/,
+    );
   });
 
   it('billion laughs: entity expansion is refused', async () => {
-    const lol = ['<!ENTITY lol0 "lol">', ...Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i};`.repeat(10)}">`)].join('');
-    const error = await call(xml(200, `<?xml version="1.0"?><!DOCTYPE lolz [${lol}]>${envelope(item('&lol9;'))}`));
+    const lol = [
+      '<!ENTITY lol0 "lol">',
+      ...Array.from({ length: 9 }, (_, i) => `<!ENTITY lol${i + 1} "${`&lol${i};`.repeat(10)}">`),
+    ].join('');
+    const error = await call(
+      xml(200, `<?xml version="1.0"?><!DOCTYPE lolz [${lol}]>${envelope(item('&lol9;'))}`),
+    );
     expect(error.code).toBe('SOURCE_BAD_RESPONSE');
   });
 
   it('an undeclared entity stays literal text, never expanded', async () => {
     answer = xml(200, envelope(item('&lol9;&amp;')));
-    expect(await source.operations.get('getItem')?.invoke({ itemCode: 'x' }, {})).toMatchObject({ itemCode: '&lol9;&' });
+    expect(await source.operations.get('getItem')?.invoke({ itemCode: 'x' }, {})).toMatchObject({
+      itemCode: '&lol9;&',
+    });
   });
 
   it('an oversized response is cut off at maxResponseBytes', async () => {
@@ -74,19 +102,39 @@ describe('hostile SOAP responses', () => {
   });
 
   it('malformed XML and non-envelopes are clear errors', async () => {
-    expect(await call(xml(200, '<s:Envelope xmlns:s="x"><s:Body><oops></s:Body>'))).toMatchObject({ code: 'SOURCE_BAD_RESPONSE' });
-    expect(await call(xml(200, '<html><body>hello</body></html>'))).toMatchObject({ code: 'SOURCE_BAD_RESPONSE', safeMessage: expect.stringMatching(/not a SOAP envelope/) });
+    expect(await call(xml(200, '<s:Envelope xmlns:s="x"><s:Body><oops></s:Body>'))).toMatchObject({
+      code: 'SOURCE_BAD_RESPONSE',
+    });
+    expect(await call(xml(200, '<html><body>hello</body></html>'))).toMatchObject({
+      code: 'SOURCE_BAD_RESPONSE',
+      safeMessage: expect.stringMatching(/not a SOAP envelope/),
+    });
     expect(await call(xml(200, ''))).toMatchObject({ code: 'SOURCE_BAD_RESPONSE' });
   });
 
   it('HTTP 500 without a fault is SOURCE_UNAVAILABLE with the status; the body is never shown', async () => {
-    const error = await call((res) => res.writeHead(500, { 'content-type': 'text/html' }).end('<h1>stack trace at /srv/secret</h1>'));
-    expect(error).toMatchObject({ code: 'SOURCE_UNAVAILABLE', retryable: true, details: { httpStatus: 500 } });
+    const error = await call((res) =>
+      res
+        .writeHead(500, { 'content-type': 'text/html' })
+        .end('<h1>stack trace at /srv/secret</h1>'),
+    );
+    expect(error).toMatchObject({
+      code: 'SOURCE_UNAVAILABLE',
+      retryable: true,
+      details: { httpStatus: 500 },
+    });
     expect(error.safeMessage).not.toContain('secret');
   });
 
   it('a fault detail never reaches details; in logDetail it is reduced to text and bounded', async () => {
-    const error = await call(xml(500, envelope(`<s:Fault><faultcode>s:Client</faultcode><faultstring>bad</faultstring><detail><x>${'y'.repeat(5000)}</x><script>z</script></detail></s:Fault>`)));
+    const error = await call(
+      xml(
+        500,
+        envelope(
+          `<s:Fault><faultcode>s:Client</faultcode><faultstring>bad</faultstring><detail><x>${'y'.repeat(5000)}</x><script>z</script></detail></s:Fault>`,
+        ),
+      ),
+    );
     expect(error.code).toBe('SOURCE_REJECTED');
     expect(error.details).toEqual({ faultcode: 's:Client', httpStatus: 500 });
     expect(String(error.logDetail.detail).length).toBeLessThanOrEqual(2001);
@@ -94,7 +142,9 @@ describe('hostile SOAP responses', () => {
   });
 
   it('a value that breaks the contract is SOURCE_BAD_RESPONSE naming the field, not the value', async () => {
-    const error = await call(xml(200, envelope(item('A').replace('<status>active</status>', '<status>sabotage</status>'))));
+    const error = await call(
+      xml(200, envelope(item('A').replace('<status>active</status>', '<status>sabotage</status>'))),
+    );
     expect(error.code).toBe('SOURCE_BAD_RESPONSE');
     expect(error.safeMessage).toMatch(/status/);
     expect(error.safeMessage).not.toContain('sabotage');

@@ -4,8 +4,12 @@ import { HttpProblem } from '../../../../demo/storefront/problem.js';
 
 describe('storefront idempotency store', () => {
   it('fingerprints bodies independently of key order', () => {
-    expect(fingerprintOf('POST', '/orders', { a: 1, b: [{ c: 2, d: 3 }] })).toBe(fingerprintOf('POST', '/orders', { b: [{ d: 3, c: 2 }], a: 1 }));
-    expect(fingerprintOf('POST', '/orders', { a: 1 })).not.toBe(fingerprintOf('POST', '/customers', { a: 1 }));
+    expect(fingerprintOf('POST', '/orders', { a: 1, b: [{ c: 2, d: 3 }] })).toBe(
+      fingerprintOf('POST', '/orders', { b: [{ d: 3, c: 2 }], a: 1 }),
+    );
+    expect(fingerprintOf('POST', '/orders', { a: 1 })).not.toBe(
+      fingerprintOf('POST', '/customers', { a: 1 }),
+    );
   });
 
   it('runs a write once per key and scope, and forgets keys after their ttl or past the cap', () => {
@@ -13,8 +17,14 @@ describe('storefront idempotency store', () => {
     const store = createIdempotencyStore({ ttlMs: 1000, maxKeys: 2, now: () => clock });
     let writes = 0;
     const write = () => ({ status: 201, body: { n: (writes += 1) } });
-    expect(store.run('s', 'k1', 'f', write)).toEqual({ reply: { status: 201, body: { n: 1 } }, replayed: false });
-    expect(store.run('s', 'k1', 'f', write)).toEqual({ reply: { status: 201, body: { n: 1 } }, replayed: true });
+    expect(store.run('s', 'k1', 'f', write)).toEqual({
+      reply: { status: 201, body: { n: 1 } },
+      replayed: false,
+    });
+    expect(store.run('s', 'k1', 'f', write)).toEqual({
+      reply: { status: 201, body: { n: 1 } },
+      replayed: true,
+    });
     expect(store.run('other', 'k1', 'f', write).replayed).toBe(false);
     expect(writes).toBe(2);
     expect(() => store.run('s', 'k1', 'different', write)).toThrow(HttpProblem);
@@ -31,8 +41,14 @@ describe('storefront idempotency store', () => {
     const refuse = () => {
       throw new HttpProblem(409, 'conflict', 'no');
     };
-    expect(store.run('s', 'k', 'f', refuse)).toMatchObject({ problem: { status: 409 }, replayed: false });
-    expect(store.run('s', 'k', 'f', refuse)).toMatchObject({ problem: { status: 409 }, replayed: true });
+    expect(store.run('s', 'k', 'f', refuse)).toMatchObject({
+      problem: { status: 409 },
+      replayed: false,
+    });
+    expect(store.run('s', 'k', 'f', refuse)).toMatchObject({
+      problem: { status: 409 },
+      replayed: true,
+    });
     const crash = () => {
       throw new TypeError('bug');
     };

@@ -10,7 +10,8 @@ import { parse } from 'yaml';
 import { STOREFRONT_CONTRACT, STOREFRONT_OPERATIONS } from '../../../../demo/storefront/index.js';
 
 type Node = Record<string, unknown>;
-const isNode = (value: unknown): value is Node => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isNode = (value: unknown): value is Node =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const parsed: unknown = parse(readFileSync(STOREFRONT_CONTRACT, 'utf8'));
 if (!isNode(parsed)) throw new Error('openapi.yaml is not a mapping');
@@ -32,7 +33,8 @@ function resolvePointer(ref: string): unknown {
 /** Follows $ref chains to the node they name. */
 function deref(value: unknown): unknown {
   let current = value;
-  for (let hops = 0; isNode(current) && typeof current.$ref === 'string' && hops < 20; hops += 1) current = resolvePointer(current.$ref);
+  for (let hops = 0; isNode(current) && typeof current.$ref === 'string' && hops < 20; hops += 1)
+    current = resolvePointer(current.$ref);
   return current;
 }
 
@@ -48,7 +50,14 @@ function operations(): Array<{ method: string; path: string; operation: Node; pa
   const paths = document.paths;
   if (!isNode(paths)) return [];
   return Object.entries(paths).flatMap(([path, pathItem]) =>
-    isNode(pathItem) ? HTTP_METHODS.filter((method) => isNode(pathItem[method])).map((method) => ({ method, path, operation: pathItem[method] as Node, pathItem })) : [],
+    isNode(pathItem)
+      ? HTTP_METHODS.filter((method) => isNode(pathItem[method])).map((method) => ({
+          method,
+          path,
+          operation: pathItem[method] as Node,
+          pathItem,
+        }))
+      : [],
   );
 }
 
@@ -68,7 +77,8 @@ describe('storefront openapi.yaml', () => {
       }
       if (isNode(node.discriminator) && isNode(node.discriminator.mapping)) {
         for (const target of Object.values(node.discriminator.mapping)) {
-          if (typeof target !== 'string' || resolvePointer(target) === undefined) broken.push(`${at}/discriminator: ${String(target)}`);
+          if (typeof target !== 'string' || resolvePointer(target) === undefined)
+            broken.push(`${at}/discriminator: ${String(target)}`);
         }
       }
     });
@@ -82,19 +92,31 @@ describe('storefront openapi.yaml', () => {
     for (const id of ids) expect(id).toMatch(/^[a-z][A-Za-z0-9]*$/);
     expect(new Set(ids).size).toBe(ids.length);
     for (const { operation } of operations()) {
-      expect(typeof operation.summary === 'string' || typeof operation.description === 'string').toBe(true);
-      expect(isNode(operation.responses) && Object.keys(operation.responses).length).toBeGreaterThan(0);
+      expect(
+        typeof operation.summary === 'string' || typeof operation.description === 'string',
+      ).toBe(true);
+      expect(
+        isNode(operation.responses) && Object.keys(operation.responses).length,
+      ).toBeGreaterThan(0);
     }
   });
 
   it('declares a required path parameter for every template segment', () => {
     for (const { path, operation, pathItem } of operations()) {
-      const declared = [...(Array.isArray(pathItem.parameters) ? pathItem.parameters : []), ...(Array.isArray(operation.parameters) ? operation.parameters : [])]
+      const declared = [
+        ...(Array.isArray(pathItem.parameters) ? pathItem.parameters : []),
+        ...(Array.isArray(operation.parameters) ? operation.parameters : []),
+      ]
         .map(deref)
-        .filter((parameter): parameter is Node => isNode(parameter) && parameter.in === 'path' && parameter.required === true)
+        .filter(
+          (parameter): parameter is Node =>
+            isNode(parameter) && parameter.in === 'path' && parameter.required === true,
+        )
         .map((parameter) => parameter.name);
       const templated = [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]);
-      expect(declared.sort(), `${operation.operationId as string} ${path}`).toEqual(templated.sort());
+      expect(declared.sort(), `${operation.operationId as string} ${path}`).toEqual(
+        templated.sort(),
+      );
     }
   });
 
@@ -102,7 +124,8 @@ describe('storefront openapi.yaml', () => {
     const faults: string[] = [];
     walk(document, '#', (node, at) => {
       if (Array.isArray(node.required) && isNode(node.properties)) {
-        for (const name of node.required) if (!Object.hasOwn(node.properties, String(name))) faults.push(`${at}: ${String(name)}`);
+        for (const name of node.required)
+          if (!Object.hasOwn(node.properties, String(name))) faults.push(`${at}: ${String(name)}`);
       }
     });
     expect(faults).toEqual([]);
@@ -121,8 +144,15 @@ describe('storefront openapi.yaml', () => {
   });
 
   it('lists exactly the operations the server answers', () => {
-    const inDocument = operations().map(({ method, path, operation }) => `${method.toUpperCase()} ${path} ${String(operation.operationId)}`).sort();
-    const served = STOREFRONT_OPERATIONS.map(({ method, path, operationId }) => `${method} ${path} ${operationId}`).sort();
+    const inDocument = operations()
+      .map(
+        ({ method, path, operation }) =>
+          `${method.toUpperCase()} ${path} ${String(operation.operationId)}`,
+      )
+      .sort();
+    const served = STOREFRONT_OPERATIONS.map(
+      ({ method, path, operationId }) => `${method} ${path} ${operationId}`,
+    ).sort();
     expect(served).toEqual(inDocument);
   });
 });

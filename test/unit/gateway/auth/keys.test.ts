@@ -3,7 +3,17 @@ import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createAuthenticator, createSqliteTokenStore, ensureKeyFile, generateKey, issueToken, keyRing, keysFromEnvironment, readKeyFile, rotateKeyFile } from '../../../../gateway/auth/index.js';
+import {
+  createAuthenticator,
+  createSqliteTokenStore,
+  ensureKeyFile,
+  generateKey,
+  issueToken,
+  keyRing,
+  keysFromEnvironment,
+  readKeyFile,
+  rotateKeyFile,
+} from '../../../../gateway/auth/index.js';
 import { CONFIG_SPEC } from '../../../../gateway/config/options.js';
 import { parseSpec } from '../../../../gateway/config/spec.js';
 import { createLogger } from '../../../../gateway/index.js';
@@ -48,31 +58,60 @@ describe('the key file', () => {
 
   it('publishes public members only', async () => {
     const ring = await keyRing([await generateKey(T0)], T0);
-    for (const key of ring.jwks.keys) expect(Object.keys(key).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y']);
+    for (const key of ring.jwks.keys)
+      expect(Object.keys(key).sort()).toEqual(['alg', 'crv', 'kid', 'kty', 'use', 'x', 'y']);
   });
 });
 
 describe('keys from the environment', () => {
   it('signs with the first key and verifies tokens at the edge', async () => {
     const [first, second] = [await generateKey(T0), await generateKey(T0)];
-    const signingKeys = JSON.stringify({ keys: [{ ...first!.jwk, kid: 'k1' }, { ...second!.jwk, kid: 'k2' }] });
-    const config = parseSpec(CONFIG_SPEC.fields.auth, { keySource: 'env', signingKeys, sqlitePath: join(dir, 'env-tokens.db') }, 'auth');
+    const signingKeys = JSON.stringify({
+      keys: [
+        { ...first!.jwk, kid: 'k1' },
+        { ...second!.jwk, kid: 'k2' },
+      ],
+    });
+    const config = parseSpec(
+      CONFIG_SPEC.fields.auth,
+      { keySource: 'env', signingKeys, sqlitePath: join(dir, 'env-tokens.db') },
+      'auth',
+    );
     const store = createSqliteTokenStore({ path: config.sqlitePath });
     const lines: string[] = [];
-    const authenticator = await createAuthenticator(config, createLogger({ level: 'debug', write: (line) => lines.push(line) }));
+    const authenticator = await createAuthenticator(
+      config,
+      createLogger({ level: 'debug', write: (line) => lines.push(line) }),
+    );
     try {
       const ring = await keyRing(await keysFromEnvironment(signingKeys, Date.now()), Date.now());
       expect(ring.signer?.kid).toBe('k1');
       expect(authenticator.jwks().status).toBe(200);
-      const { token, record } = await issueToken({ partner: 'acme', scopes: ['catalog:read'], ttlMs: 3_600_000 }, { issuer: 'switchboard', audience: 'switchboard', maxTokenTtlMs: DAY }, ring, store);
-      expect(await authenticator.authenticate([`Bearer ${token}`], '127.0.0.1')).toMatchObject({ kind: 'token', id: record.jti, partner: 'acme' });
+      const { token, record } = await issueToken(
+        { partner: 'acme', scopes: ['catalog:read'], ttlMs: 3_600_000 },
+        { issuer: 'switchboard', audience: 'switchboard', maxTokenTtlMs: DAY },
+        ring,
+        store,
+      );
+      expect(await authenticator.authenticate([`Bearer ${token}`], '127.0.0.1')).toMatchObject({
+        kind: 'token',
+        id: record.jti,
+        partner: 'acme',
+      });
       // Refused tokens are logged by code only: never the token, its claims or its id.
       const [header, payload, signature] = token.split('.') as [string, string, string];
-      for (const bad of [`${header}.${payload}.${signature.slice(0, -4)}AAAA`, `${header}.${payload}`, `${header}.e30.${signature}`]) {
-        expect(await authenticator.authenticate([`Bearer ${bad}`], '127.0.0.1')).toBeInstanceOf(Response);
+      for (const bad of [
+        `${header}.${payload}.${signature.slice(0, -4)}AAAA`,
+        `${header}.${payload}`,
+        `${header}.e30.${signature}`,
+      ]) {
+        expect(await authenticator.authenticate([`Bearer ${bad}`], '127.0.0.1')).toBeInstanceOf(
+          Response,
+        );
       }
       expect(lines.some((line) => line.includes('AUTH_TOKEN_INVALID'))).toBe(true);
-      for (const line of lines) for (const secret of [payload, signature, record.jti]) expect(line).not.toContain(secret);
+      for (const line of lines)
+        for (const secret of [payload, signature, record.jti]) expect(line).not.toContain(secret);
     } finally {
       await authenticator.close();
       await store.close();
@@ -82,8 +121,15 @@ describe('keys from the environment', () => {
   it('refuses a public key, a symmetric key or text that is not JSON, without quoting it', async () => {
     const key = await generateKey(T0);
     const { d, ...publicOnly } = key.jwk;
-    for (const text of [JSON.stringify(publicOnly), JSON.stringify({ kty: 'oct', k: 'c2VjcmV0' }), `not json ${d}`]) {
-      const failure = await keysFromEnvironment(text, T0).then(() => undefined, (error: unknown) => error as Error);
+    for (const text of [
+      JSON.stringify(publicOnly),
+      JSON.stringify({ kty: 'oct', k: 'c2VjcmV0' }),
+      `not json ${d}`,
+    ]) {
+      const failure = await keysFromEnvironment(text, T0).then(
+        () => undefined,
+        (error: unknown) => error as Error,
+      );
       expect(failure).toMatchObject({ code: 'AUTH_KEYS_UNAVAILABLE' });
       expect(failure?.message).not.toContain(d as string);
     }

@@ -2,9 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { createReadCache, type ReadCacheOptions } from '../../../../gateway/cache/index.js';
 import { createLogger, isGatewayError } from '../../../../gateway/index.js';
 
-const base: ReadCacheOptions = { store: 'memory', maxEntries: 10, maxBytes: 1_000, keyPrefix: 'p:', logger: createLogger({ level: 'silent' }) };
+const base: ReadCacheOptions = {
+  store: 'memory',
+  maxEntries: 10,
+  maxBytes: 1_000,
+  keyPrefix: 'p:',
+  logger: createLogger({ level: 'silent' }),
+};
 
-async function refusal(options: Partial<ReadCacheOptions> | Record<string, unknown>): Promise<{ code: string; message: string; path: unknown }> {
+async function refusal(
+  options: Partial<ReadCacheOptions> | Record<string, unknown>,
+): Promise<{ code: string; message: string; path: unknown }> {
   try {
     await createReadCache({ ...base, ...options } as ReadCacheOptions);
   } catch (error) {
@@ -30,7 +38,10 @@ describe('createReadCache refuses bad options with CONFIG_INVALID and the option
   });
 
   it('never repeats a redisUrl (it may hold a password) in its message', async () => {
-    const { message } = await refusal({ store: 'redis', redisUrl: 'postgres://admin:hunter2@db:5432' });
+    const { message } = await refusal({
+      store: 'redis',
+      redisUrl: 'postgres://admin:hunter2@db:5432',
+    });
     expect(message).not.toContain('hunter2');
   });
 });

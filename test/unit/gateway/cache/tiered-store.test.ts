@@ -35,7 +35,13 @@ function heldStore(): { store: CacheStore; hold(): void; release(): void } {
 function tiers(remote: CacheStore, listening = () => true) {
   const local = createMemoryStore({ maxEntries: 100, maxBytes: 1 << 20 });
   const published: string[][] = [];
-  const tiered = createTieredStore({ local, remote, localTtlMs: 60_000, listening, publish: async (keys) => void published.push([...keys]) });
+  const tiered = createTieredStore({
+    local,
+    remote,
+    localTtlMs: 60_000,
+    listening,
+    publish: async (keys) => void published.push([...keys]),
+  });
   return { local, tiered, published };
 }
 

@@ -7,7 +7,12 @@ import { readFileSync } from 'node:fs';
 import { parse, print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createGateway, GatewayError } from '../../../../gateway/index.js';
-import { BINDING_DIRECTIVES_SDL, composeSchema, formatCompositionIssue, type Composition } from '../../../../gateway/composition/index.js';
+import {
+  BINDING_DIRECTIVES_SDL,
+  composeSchema,
+  formatCompositionIssue,
+  type Composition,
+} from '../../../../gateway/composition/index.js';
 import type { Source } from '../../../../sources/common/index.js';
 import { createGrpcSource } from '../../../../sources/grpc/index.js';
 import { createRestSource } from '../../../../sources/rest/index.js';
@@ -19,9 +24,18 @@ const read = (path: string): string => readFileSync(new URL(path, root), 'utf8')
 /** Nothing listens on port 1: these sources are only read for their contracts. */
 function offlineSources(): Array<Promise<Source>> {
   return [
-    createRestSource({ name: 'storefront', contract: 'demo/storefront/openapi.yaml', url: 'http://127.0.0.1:1' }),
+    createRestSource({
+      name: 'storefront',
+      contract: 'demo/storefront/openapi.yaml',
+      url: 'http://127.0.0.1:1',
+    }),
     createSoapSource({ name: 'erp', contract: 'demo/erp/erp.wsdl', url: 'http://127.0.0.1:1/erp' }),
-    createGrpcSource({ name: 'billing', contract: 'demo/billing/proto/billing/v1/billing.proto', includeDirs: ['demo/billing/proto'], url: '127.0.0.1:1' }),
+    createGrpcSource({
+      name: 'billing',
+      contract: 'demo/billing/proto/billing/v1/billing.proto',
+      includeDirs: ['demo/billing/proto'],
+      url: '127.0.0.1:1',
+    }),
   ];
 }
 
@@ -51,12 +65,14 @@ describe('composeSchema on schema/commerce.graphql', () => {
   it('shows callers no binding directive', () => {
     const composition = compose('schema/commerce.graphql');
     if (!composition.ok) throw new Error('expected a composition');
-    expect(composition.composedSdl).not.toMatch(/@(fetch|from|compute|connection|entity|enumFrom|constraint)\b|_Bindings/);
+    expect(composition.composedSdl).not.toMatch(
+      /@(fetch|from|compute|connection|entity|enumFrom|constraint)\b|_Bindings/,
+    );
     expect(composition.composedSdl).toContain('product(\n    """\n    The stock-keeping unit');
     expect(composition.schema.getDirective('fetch')).toBeUndefined();
   });
 
-  it('carries the contracts\' limits to the unified arguments they feed, tightened by the schema\'s own @constraint', () => {
+  it("carries the contracts' limits to the unified arguments they feed, tightened by the schema's own @constraint", () => {
     const composition = compose('schema/commerce.graphql');
     if (!composition.ok) throw new Error('expected a composition');
     const { constraints } = composition;
@@ -79,7 +95,9 @@ describe('composeSchema on schema/commerce.graphql', () => {
   });
 
   it('has built-in directives equal to schema/directives.graphql', () => {
-    expect(print(parse(read('schema/directives.graphql')))).toBe(print(parse(BINDING_DIRECTIVES_SDL)));
+    expect(print(parse(read('schema/directives.graphql')))).toBe(
+      print(parse(BINDING_DIRECTIVES_SDL)),
+    );
   });
 });
 
@@ -104,15 +122,23 @@ describe('composeSchema on broken bindings', () => {
     expect(found[0]).toBe(
       `${file}:5:5 BINDING_UNKNOWN_OPERATION Query.product calls storefront.getProductBySKU, which storefront does not have as a query. Fix: use "getProductBySku", the closest storefront query operations that exist.`,
     );
-    expect(found[4]).toMatch(/Product\.name reads "name", but storefront's Product has no field "name"\. Fix: .*"title"/);
-    expect(found[5]).toContain("a list of erp's StockLevel, but Product.stockLevel is a single Int");
+    expect(found[4]).toMatch(
+      /Product\.name reads "name", but storefront's Product has no field "name"\. Fix: .*"title"/,
+    );
+    expect(found[5]).toContain(
+      "a list of erp's StockLevel, but Product.stockLevel is a single Int",
+    );
     expect(found[9]).toContain("billing's BigInt, but Money.amountMinor is Int");
     expect(found[10]).toContain('"INVOICE_STATUS_VOID"');
   });
 
   it('reports a malformed SDL as SCHEMA_INVALID at its place', () => {
-    expect(lines(compose('bad.graphql', 'type Query {\n  a: Nope\n}\n'))).toEqual([expect.stringMatching(/^bad\.graphql:2:6 SCHEMA_INVALID Unknown type "Nope"/)]);
-    expect(lines(compose('bad.graphql', 'type Query {\n  a: \n'))).toEqual([expect.stringMatching(/^bad\.graphql:3:1 SCHEMA_INVALID Syntax Error/)]);
+    expect(lines(compose('bad.graphql', 'type Query {\n  a: Nope\n}\n'))).toEqual([
+      expect.stringMatching(/^bad\.graphql:2:6 SCHEMA_INVALID Unknown type "Nope"/),
+    ]);
+    expect(lines(compose('bad.graphql', 'type Query {\n  a: \n'))).toEqual([
+      expect.stringMatching(/^bad\.graphql:3:1 SCHEMA_INVALID Syntax Error/),
+    ]);
   });
 
   it('reports a bad @from path at the exact character, a write bound from Query, and a required argument left out', () => {
@@ -124,7 +150,9 @@ describe('composeSchema on broken bindings', () => {
       '}',
       'type Product { title: String @from(path: "a..b") }',
     ].join('\n');
-    expect(lines(compose('x.graphql', sdl)).map((line) => line.split(' ').slice(0, 2).join(' '))).toEqual([
+    expect(
+      lines(compose('x.graphql', sdl)).map((line) => line.split(' ').slice(0, 2).join(' ')),
+    ).toEqual([
       'x.graphql:2:14 BINDING_WRONG_ROOT',
       'x.graphql:3:14 BINDING_MISSING_ARGUMENT',
       'x.graphql:4:86 BINDING_BAD_REFERENCE',
@@ -143,7 +171,11 @@ describe('composeSchema on broken bindings', () => {
   });
 
   it('stops the gateway from starting with COMPOSITION_FAILED listing every issue', async () => {
-    const failed = await createGateway({ sources: offlineSources(), schema: file, logging: { level: 'silent' } }).then(
+    const failed = await createGateway({
+      sources: offlineSources(),
+      schema: file,
+      logging: { level: 'silent' },
+    }).then(
       () => undefined,
       (error: unknown) => error,
     );

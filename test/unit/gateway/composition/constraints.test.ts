@@ -4,8 +4,13 @@ import { BINDING_DIRECTIVES_SDL } from '../../../../gateway/composition/index.js
 import { readConstraints } from '../../../../gateway/composition/constraints.js';
 import type { CompositionIssue } from '../../../../gateway/composition/index.js';
 
-function read(sdl: string): { constraints: ReturnType<typeof readConstraints>; errors: CompositionIssue[] } {
-  const schema = buildASTSchema(parse(`${BINDING_DIRECTIVES_SDL}\n${sdl}`), { assumeValidSDL: true });
+function read(sdl: string): {
+  constraints: ReturnType<typeof readConstraints>;
+  errors: CompositionIssue[];
+} {
+  const schema = buildASTSchema(parse(`${BINDING_DIRECTIVES_SDL}\n${sdl}`), {
+    assumeValidSDL: true,
+  });
   const errors: CompositionIssue[] = [];
   return { constraints: readConstraints(schema, errors), errors };
 }
@@ -27,8 +32,15 @@ describe('readConstraints', () => {
   });
 
   it('refuses a member that does not fit the type, and a pattern that does not compile (CONSTRAINT_INVALID)', () => {
-    const { errors } = read(`type Query { a(n: Int @constraint(maxLength: 3), s: String @constraint(min: 1), l: String @constraint(maxItems: 2), p: String @constraint(pattern: "(")): String }`);
-    expect(errors.map((error) => error.code)).toEqual(['CONSTRAINT_INVALID', 'CONSTRAINT_INVALID', 'CONSTRAINT_INVALID', 'CONSTRAINT_INVALID']);
+    const { errors } = read(
+      `type Query { a(n: Int @constraint(maxLength: 3), s: String @constraint(min: 1), l: String @constraint(maxItems: 2), p: String @constraint(pattern: "(")): String }`,
+    );
+    expect(errors.map((error) => error.code)).toEqual([
+      'CONSTRAINT_INVALID',
+      'CONSTRAINT_INVALID',
+      'CONSTRAINT_INVALID',
+      'CONSTRAINT_INVALID',
+    ]);
     expect(errors[0]?.message).toMatch(/Query\.a\(n:\) has @constraint\(maxLength:\)/);
   });
 });

@@ -34,8 +34,24 @@ const source: Source = {
     type Page { items: [Thing!]!  next: String }
   `),
   operations: new Map([
-    ['getThing', operation('getThing', (args) => ({ code: (args.ids as string[]).join('+'), kind: args.note === 'odd' ? 'K_ODD' : 'K_OPEN', note: args.note ?? null }))],
-    ['page', operation('page', (args) => ({ items: [{ code: 'a', kind: 'K_OPEN' }, { code: 'b', kind: 'OPEN' }], next: args.cursor === undefined ? 'c2' : null }))],
+    [
+      'getThing',
+      operation('getThing', (args) => ({
+        code: (args.ids as string[]).join('+'),
+        kind: args.note === 'odd' ? 'K_ODD' : 'K_OPEN',
+        note: args.note ?? null,
+      })),
+    ],
+    [
+      'page',
+      operation('page', (args) => ({
+        items: [
+          { code: 'a', kind: 'K_OPEN' },
+          { code: 'b', kind: 'OPEN' },
+        ],
+        next: args.cursor === undefined ? 'c2' : null,
+      })),
+    ],
   ]),
   warnings: [],
   health: async () => ({ ok: true, latencyMs: 0 }),
@@ -60,12 +76,25 @@ type PageInfo { hasNextPage: Boolean!  hasPreviousPage: Boolean!  startCursor: S
 `;
 
 async function run(query: string): Promise<ExecutionResult> {
-  const composition = composeSchema({ documents: [{ file: 'inline.graphql', sdl }], sources: [source] });
+  const composition = composeSchema({
+    documents: [{ file: 'inline.graphql', sdl }],
+    sources: [source],
+  });
   if (!composition.ok) throw new Error(composition.errors.map((error) => error.message).join('\n'));
   calls.length = 0;
   const signal = new AbortController().signal;
   const deadlineAt = Date.now() + 1000;
-  const contextValue: GatewayContext = { caller: anonymousCaller('local'), loaders: createLoaders(), signal, requestSignal: signal, requestId: 't', requestTimeoutMs: 1000, deadlineAt, outbound: { signal, requestId: 't', deadlineAt }, notices: [] };
+  const contextValue: GatewayContext = {
+    caller: anonymousCaller('local'),
+    loaders: createLoaders(),
+    signal,
+    requestSignal: signal,
+    requestId: 't',
+    requestTimeoutMs: 1000,
+    deadlineAt,
+    outbound: { signal, requestId: 't', deadlineAt },
+    notices: [],
+  };
   return execute({ schema: composition.schema, document: parse(query), contextValue });
 }
 
@@ -83,24 +112,39 @@ describe('compiled bindings', () => {
   });
 
   it('builds a Relay connection with the backend cursor as endCursor and last edge cursor', async () => {
-    const first = await run('{ things { edges { cursor node { code } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }');
+    const first = await run(
+      '{ things { edges { cursor node { code } } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }',
+    );
     expect(first.data).toEqual({
       things: {
-        edges: [{ cursor: null, node: { code: 'a' } }, { cursor: 'c2', node: { code: 'b' } }],
+        edges: [
+          { cursor: null, node: { code: 'a' } },
+          { cursor: 'c2', node: { code: 'b' } },
+        ],
         pageInfo: { hasNextPage: true, hasPreviousPage: false, startCursor: null, endCursor: 'c2' },
       },
     });
     expect(calls[0]?.args).toEqual({ limit: 2 });
-    const next = await run('{ things(after: "c2") { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }');
-    expect(next.data).toEqual({ things: { pageInfo: { hasNextPage: false, hasPreviousPage: true, startCursor: 'c2', endCursor: null } } });
+    const next = await run(
+      '{ things(after: "c2") { pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }',
+    );
+    expect(next.data).toEqual({
+      things: {
+        pageInfo: { hasNextPage: false, hasPreviousPage: true, startCursor: 'c2', endCursor: null },
+      },
+    });
   });
 
   it('maps enum values through @enumFrom and its own names, and fails the field on an unmapped one', async () => {
     const listed = await run('{ things { edges { node { kind } } } }');
-    expect(listed.data).toEqual({ things: { edges: [{ node: { kind: 'OPEN' } }, { node: { kind: 'OPEN' } }] } });
+    expect(listed.data).toEqual({
+      things: { edges: [{ node: { kind: 'OPEN' } }, { node: { kind: 'OPEN' } }] },
+    });
     const odd = await run('{ thing(id: "A", note: "odd") { code kind } }');
     expect(odd.data).toEqual({ thing: null });
-    expect(odd.errors?.[0]?.message).toBe('The source value "K_ODD" has no value in enum Kind; add it to an @enumFrom of Kind.');
+    expect(odd.errors?.[0]?.message).toBe(
+      'The source value "K_ODD" has no value in enum Kind; add it to an @enumFrom of Kind.',
+    );
     expect(odd.errors?.[0]?.path).toEqual(['thing', 'kind']);
   });
 });

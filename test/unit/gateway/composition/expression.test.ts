@@ -50,10 +50,20 @@ describe('parseExpression: literals and paths', () => {
   });
 
   it('lists every path read and every function called, once, first use first', () => {
-    const expression = parseExpression('sum(lines.qty) - coalesce(discount, 0) + sum(lines.qty) * count($) + minorUnits(total.amountMinor, total.currency)');
-    expect(expression.paths).toEqual([['lines', 'qty'], ['discount'], [], ['total', 'amountMinor'], ['total', 'currency']]);
+    const expression = parseExpression(
+      'sum(lines.qty) - coalesce(discount, 0) + sum(lines.qty) * count($) + minorUnits(total.amountMinor, total.currency)',
+    );
+    expect(expression.paths).toEqual([
+      ['lines', 'qty'],
+      ['discount'],
+      [],
+      ['total', 'amountMinor'],
+      ['total', 'currency'],
+    ]);
     expect(expression.functions).toEqual(['sum', 'coalesce', 'count', 'minorUnits']);
-    expect(expression.text).toBe('sum(lines.qty) - coalesce(discount, 0) + sum(lines.qty) * count($) + minorUnits(total.amountMinor, total.currency)');
+    expect(expression.text).toBe(
+      'sum(lines.qty) - coalesce(discount, 0) + sum(lines.qty) * count($) + minorUnits(total.amountMinor, total.currency)',
+    );
     expect(parseExpression('1 + 2').paths).toEqual([]);
     expect(parseExpression('1 + 2').functions).toEqual([]);
   });
@@ -109,7 +119,9 @@ describe('parseExpression: arithmetic', () => {
   it('refuses lists, objects, booleans and words in arithmetic, naming the kind', () => {
     const list = evalError('onHand - reserved', [{ onHand: 1, reserved: 1 }]);
     expect(list.column).toBe(8);
-    expect(list.message).toBe("'-' at column 8 needs numbers, found a list; aggregate it first, e.g. with sum(...)");
+    expect(list.message).toBe(
+      "'-' at column 8 needs numbers, found a list; aggregate it first, e.g. with sum(...)",
+    );
     expect(evalError('a * 2', { a: { b: 1 } }).message).toContain('found an object');
     expect(evalError('a * 2', { a: true }).message).toContain('found a boolean');
     const word = evalError('a + 1', { a: 'secret-token' });
@@ -134,8 +146,12 @@ describe('parseExpression: exact integers past 2^53', () => {
 
   it('switches to BigInt for digit strings past 2^53', () => {
     expect(run('a + 1', { a: '9007199254740993' })).toBe('9007199254740994');
-    expect(run('a - b', { a: '123456789012345678901234567890', b: '1' })).toBe('123456789012345678901234567889');
-    expect(run('a * b', { a: '99999999999999999999', b: '99999999999999999999' })).toBe('9999999999999999999800000000000000000001');
+    expect(run('a - b', { a: '123456789012345678901234567890', b: '1' })).toBe(
+      '123456789012345678901234567889',
+    );
+    expect(run('a * b', { a: '99999999999999999999', b: '99999999999999999999' })).toBe(
+      '9999999999999999999800000000000000000001',
+    );
     expect(run('-a', { a: '9007199254740993' })).toBe('-9007199254740993');
   });
 
@@ -179,7 +195,9 @@ describe('functions: aggregates', () => {
     expect(run('min(onHand)', stock)).toBe(1);
     expect(run('max(onHand)', stock)).toBe(10);
     expect(run('count(warehouse)', stock)).toBe(3);
-    expect(run('max(v)', { v: ['9007199254740993', '9007199254740992', 3] })).toBe('9007199254740993');
+    expect(run('max(v)', { v: ['9007199254740993', '9007199254740992', 3] })).toBe(
+      '9007199254740993',
+    );
     expect(run('min(v)', { v: [-2.5, '-9007199254740993', 0] })).toBe('-9007199254740993');
   });
 
@@ -192,7 +210,8 @@ describe('functions: aggregates', () => {
 
   it('never turns no data into 0 (issue 14): a missing list or a missing item makes every aggregate null', () => {
     for (const value of [{}, { v: null }, { v: [1, null, 2] }, { v: [[1], [null]] }]) {
-      for (const fn of ['sum', 'count', 'min', 'max']) expect(run(`${fn}(v)`, value), `${fn} of ${JSON.stringify(value)}`).toBeNull();
+      for (const fn of ['sum', 'count', 'min', 'max'])
+        expect(run(`${fn}(v)`, value), `${fn} of ${JSON.stringify(value)}`).toBeNull();
     }
     expect(run('sum(a) - sum(b)', { a: [3], b: null })).toBeNull();
   });
@@ -227,11 +246,15 @@ describe('functions: coalesce and concat', () => {
   });
 
   it('concat joins strings and numbers, skipping nulls', () => {
-    expect(run('concat(first, " ", last)', { first: 'Ada', last: 'Lovelace' })).toBe('Ada Lovelace');
+    expect(run('concat(first, " ", last)', { first: 'Ada', last: 'Lovelace' })).toBe(
+      'Ada Lovelace',
+    );
     expect(run('concat(a, "-", b, c)', { a: 'x', b: 7 })).toBe('x-7');
     expect(run('concat(a)', {})).toBe('');
     expect(run('concat("#", n)', { n: '9007199254740993' })).toBe('#9007199254740993');
-    expect(evalError('concat(a)', { a: ['x'] }).message).toBe('concat at column 1 joins strings and numbers, found a list');
+    expect(evalError('concat(a)', { a: ['x'] }).message).toBe(
+      'concat at column 1 joins strings and numbers, found a list',
+    );
   });
 });
 
@@ -260,7 +283,9 @@ describe('functions: minorUnits', () => {
   });
 
   it('works on the Money source value', () => {
-    expect(run('minorUnits(amountMinor, currency)', { amountMinor: '1999', currency: 'USD' })).toBe('19.99');
+    expect(run('minorUnits(amountMinor, currency)', { amountMinor: '1999', currency: 'USD' })).toBe(
+      '19.99',
+    );
   });
 
   it('gives null for a null amount or currency', () => {
@@ -275,9 +300,13 @@ describe('functions: minorUnits', () => {
     expect(unknown.message).toBe('minorUnits at column 1: unknown currency "XYZ"');
     const garbage = evalError('minorUnits(a, c)', { a: 1, c: 'http://example.test/secret' });
     expect(garbage.message).not.toContain('secret');
-    expect(evalError('minorUnits(a, "USD")', { a: 1.5 }).message).toContain('needs an integer amount in minor units, found a number with a fraction');
+    expect(evalError('minorUnits(a, "USD")', { a: 1.5 }).message).toContain(
+      'needs an integer amount in minor units, found a number with a fraction',
+    );
     expect(evalError('minorUnits(a, "USD")', { a: '1.50' }).message).toContain('found a string');
-    expect(evalError('minorUnits(a, c)', { a: 1, c: 3 }).message).toContain('needs a currency code, found a number');
+    expect(evalError('minorUnits(a, c)', { a: 1, c: 3 }).message).toContain(
+      'needs a currency code, found a number',
+    );
   });
 
   it('knows ISO exponents where display conventions differ', () => {
@@ -308,11 +337,17 @@ describe('functions: date and dateTime', () => {
   });
 
   it('dateTime gives RFC 3339', () => {
-    expect(run('dateTime(t)', { t: Date.UTC(2026, 10, 24, 10, 15) })).toBe('2026-11-24T10:15:00.000Z');
-    expect(run('dateTime(t)', { t: '2026-11-24T10:15:00+02:00' })).toBe('2026-11-24T10:15:00+02:00');
+    expect(run('dateTime(t)', { t: Date.UTC(2026, 10, 24, 10, 15) })).toBe(
+      '2026-11-24T10:15:00.000Z',
+    );
+    expect(run('dateTime(t)', { t: '2026-11-24T10:15:00+02:00' })).toBe(
+      '2026-11-24T10:15:00+02:00',
+    );
     expect(run('dateTime(t)', { t: '2026-11-24 10:15:00.5z' })).toBe('2026-11-24T10:15:00.5Z');
     expect(run('dateTime(t)', { t: '2026-11-24' })).toBe('2026-11-24T00:00:00.000Z');
-    expect(run('dateTime(t)', { t: new Date(Date.UTC(2020, 0, 1)) })).toBe('2020-01-01T00:00:00.000Z');
+    expect(run('dateTime(t)', { t: new Date(Date.UTC(2020, 0, 1)) })).toBe(
+      '2020-01-01T00:00:00.000Z',
+    );
   });
 
   it('gives null for null', () => {
@@ -320,15 +355,23 @@ describe('functions: date and dateTime', () => {
     expect(run('dateTime(t)', { t: null })).toBeNull();
   });
 
-  it.each(['yesterday', '2026-13-01', '2026-02-30', '2023-02-29', '2026-11-24T25:00:00Z', '2026-11-24T10:00:00', '2026-11-24T10:00:00+24:00', '99999999999999999999'])(
-    'refuses %j without echoing it',
-    (t) => {
-      const error = evalError('date(t)', { t });
-      expect(error.message).toMatch(/^date at column 1 needs an RFC 3339 date-time or epoch milliseconds/);
-      expect(error.message).not.toContain(t);
-      expect(() => run('dateTime(t)', { t })).toThrow(ExpressionEvaluationError);
-    },
-  );
+  it.each([
+    'yesterday',
+    '2026-13-01',
+    '2026-02-30',
+    '2023-02-29',
+    '2026-11-24T25:00:00Z',
+    '2026-11-24T10:00:00',
+    '2026-11-24T10:00:00+24:00',
+    '99999999999999999999',
+  ])('refuses %j without echoing it', (t) => {
+    const error = evalError('date(t)', { t });
+    expect(error.message).toMatch(
+      /^date at column 1 needs an RFC 3339 date-time or epoch milliseconds/,
+    );
+    expect(error.message).not.toContain(t);
+    expect(() => run('dateTime(t)', { t })).toThrow(ExpressionEvaluationError);
+  });
 
   it('refuses epoch milliseconds outside what a Date can hold', () => {
     expect(() => run('date(t)', { t: 8.64e15 + 1 })).toThrow(ExpressionEvaluationError);
@@ -343,14 +386,26 @@ describe('parse errors', () => {
     ['onHand -', 9, "expected a value after '-' at column 9, found end of expression"],
     ['a + * b', 5, "expected a value after '+' at column 5, found '*'"],
     ['(a + b', 7, "expected ')' at column 7 to close the '(' at column 1, found end of expression"],
-    ['a + b)', 6, "expected an operator or the end of the expression at column 6, found ')' (this ')' closes nothing)"],
+    [
+      'a + b)',
+      6,
+      "expected an operator or the end of the expression at column 6, found ')' (this ')' closes nothing)",
+    ],
     ['a b', 3, "expected an operator or the end of the expression at column 3, found 'b'"],
     ['a "x"', 3, 'expected an operator or the end of the expression at column 3, found string "x"'],
     ['()', 2, "expected a value after '(' at column 2, found ')'"],
     ['sum(a,)', 7, "expected a value after ',' at column 7, found ')'"],
     ['sum(a b)', 7, "expected ',' or ')' at column 7 in the call of sum at column 1, found 'b'"],
-    ['sum(a', 6, "expected ',' or ')' at column 6 in the call of sum at column 1, found end of expression"],
-    ['1 + foo(2)', 5, "unknown function 'foo' at column 5; known functions: coalesce, concat, count, date, dateTime, max, min, minorUnits, sum"],
+    [
+      'sum(a',
+      6,
+      "expected ',' or ')' at column 6 in the call of sum at column 1, found end of expression",
+    ],
+    [
+      '1 + foo(2)',
+      5,
+      "unknown function 'foo' at column 5; known functions: coalesce, concat, count, date, dateTime, max, min, minorUnits, sum",
+    ],
     ['a.sum(x)', 1, "unknown function 'a.sum' at column 1"],
     ['minorUnits(a)', 1, 'minorUnits at column 1 takes 2 arguments (amount, currency), found 1'],
     ['2 * sum()', 5, 'sum at column 5 takes 1 argument (list), found 0'],
@@ -366,7 +421,11 @@ describe('parse errors', () => {
     ['a.', 3, "expected a field name after '.' at column 3, found end of expression"],
     ['a..b', 3, "expected a field name after '.' at column 3, found '.'"],
     ['a.1', 3, "expected a field name after '.' at column 3, found '1'"],
-    ['1 + $parent.sku', 5, `'$' at column 5 is the source value itself and takes no path: an expression reads paths in it directly (write "sku", not "$parent.sku")`],
+    [
+      '1 + $parent.sku',
+      5,
+      `'$' at column 5 is the source value itself and takes no path: an expression reads paths in it directly (write "sku", not "$parent.sku")`,
+    ],
     ['$.total.currency', 1, 'write "total.currency", not "$.total.currency"'],
   ])('%j fails at column %i', (text, column, message) => {
     const error = parseError(text);
@@ -381,7 +440,9 @@ describe('parse errors', () => {
     expect(text.length).toBeGreaterThan(1000);
     const error = parseError(text);
     expect(error.column).toBe(1001);
-    expect(error.message).toBe(`an expression may be at most 1000 characters long, found ${text.length}`);
+    expect(error.message).toBe(
+      `an expression may be at most 1000 characters long, found ${text.length}`,
+    );
     expect(() => parseExpression(`a${' + a'.repeat(199)}`)).not.toThrow();
   });
 
@@ -402,16 +463,28 @@ describe('parse errors', () => {
 
 describe('the function list', () => {
   it('is what the docs list', () => {
-    expect(EXPRESSION_FUNCTIONS).toEqual(['coalesce', 'concat', 'count', 'date', 'dateTime', 'max', 'min', 'minorUnits', 'sum']);
+    expect(EXPRESSION_FUNCTIONS).toEqual([
+      'coalesce',
+      'concat',
+      'count',
+      'date',
+      'dateTime',
+      'max',
+      'min',
+      'minorUnits',
+      'sum',
+    ]);
   });
 
   it('compiles once and evaluates many values independently', () => {
     const expression = parseExpression('onHand - reserved');
-    expect([{ onHand: 5, reserved: 1 }, { onHand: 2, reserved: 2 }, { onHand: '9007199254740993', reserved: 0 }].map((v) => expression.evaluate(v))).toEqual([
-      4,
-      0,
-      '9007199254740993',
-    ]);
+    expect(
+      [
+        { onHand: 5, reserved: 1 },
+        { onHand: 2, reserved: 2 },
+        { onHand: '9007199254740993', reserved: 0 },
+      ].map((v) => expression.evaluate(v)),
+    ).toEqual([4, 0, '9007199254740993']);
     expect(Object.isFrozen(expression)).toBe(true);
   });
 });

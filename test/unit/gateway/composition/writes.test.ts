@@ -12,9 +12,18 @@ import { createSoapSource } from '../../../../sources/soap/index.js';
 let sources: Source[];
 beforeAll(async () => {
   sources = await Promise.all([
-    createRestSource({ name: 'storefront', contract: 'demo/storefront/openapi.yaml', url: 'http://127.0.0.1:1' }),
+    createRestSource({
+      name: 'storefront',
+      contract: 'demo/storefront/openapi.yaml',
+      url: 'http://127.0.0.1:1',
+    }),
     createSoapSource({ name: 'erp', contract: 'demo/erp/erp.wsdl', url: 'http://127.0.0.1:1/erp' }),
-    createGrpcSource({ name: 'billing', contract: 'demo/billing/proto/billing/v1/billing.proto', includeDirs: ['demo/billing/proto'], url: '127.0.0.1:1' }),
+    createGrpcSource({
+      name: 'billing',
+      contract: 'demo/billing/proto/billing/v1/billing.proto',
+      includeDirs: ['demo/billing/proto'],
+      url: '127.0.0.1:1',
+    }),
   ]);
 });
 afterAll(async () => {
@@ -29,53 +38,104 @@ input OrderInput { customerId: ID! lines: [LineInput!]! note: String @owner(sour
 `;
 
 function issues(mutation: string): string[] {
-  const composition = composeSchema({ documents: [{ file: 'writes.graphql', sdl: `${TYPES}type Mutation {\n${mutation}\n}\n` }], sources });
+  const composition = composeSchema({
+    documents: [{ file: 'writes.graphql', sdl: `${TYPES}type Mutation {\n${mutation}\n}\n` }],
+    sources,
+  });
   return composition.ok ? [] : composition.errors.map(formatCompositionIssue);
 }
 
 const ORDER = `@step(name: "order", source: "storefront", operation: "createOrder", args: { input: { customerId: "$args.input.customerId", lines: "$args.input.lines" } }, repeat: "idempotency-key", undo: "cancelOrder", undoArgs: { orderId: "$steps.order.id" })`;
-const SALES = (args: string, extra = 'cannotUndo: "no cancel"') => `@step(name: "sales", source: "erp", operation: "createSalesOrder", args: ${args}, repeat: "never", ${extra})`;
-const SALES_ARGS = '{ customerId: "$args.input.customerId", line: { _each: "$args.input.lines", itemCode: "$item.sku", quantity: "$item.quantity" }, note: "$steps.order.id" }';
+const SALES = (args: string, extra = 'cannotUndo: "no cancel"') =>
+  `@step(name: "sales", source: "erp", operation: "createSalesOrder", args: ${args}, repeat: "never", ${extra})`;
+const SALES_ARGS =
+  '{ customerId: "$args.input.customerId", line: { _each: "$args.input.lines", itemCode: "$item.sku", quantity: "$item.quantity" }, note: "$steps.order.id" }';
 
 describe('write declarations at composition', () => {
   it('accept a well-formed write', () => {
-    expect(issues(`placeOrder(input: OrderInput!): Order ${ORDER} ${SALES(SALES_ARGS)} @answer(step: "order")`)).toEqual([]);
+    expect(
+      issues(
+        `placeOrder(input: OrderInput!): Order ${ORDER} ${SALES(SALES_ARGS)} @answer(step: "order")`,
+      ),
+    ).toEqual([]);
   });
 
   it('report an unknown source and operation at the step', () => {
-    const found = issues(`placeOrder(input: OrderInput!): Order ${ORDER} @step(name: "x", source: "wms", operation: "ship", repeat: "never") @step(name: "y", source: "erp", operation: "createSalesOrdr", repeat: "never") @answer(step: "order")`);
-    expect(found.some((line) => /^writes\.graphql:\d+:\d+ BINDING_UNKNOWN_SOURCE .*"wms"/.test(line))).toBe(true);
-    expect(found.some((line) => /BINDING_UNKNOWN_OPERATION .*erp\.createSalesOrdr.*createSalesOrder/.test(line))).toBe(true);
+    const found = issues(
+      `placeOrder(input: OrderInput!): Order ${ORDER} @step(name: "x", source: "wms", operation: "ship", repeat: "never") @step(name: "y", source: "erp", operation: "createSalesOrdr", repeat: "never") @answer(step: "order")`,
+    );
+    expect(
+      found.some((line) => /^writes\.graphql:\d+:\d+ BINDING_UNKNOWN_SOURCE .*"wms"/.test(line)),
+    ).toBe(true);
+    expect(
+      found.some((line) =>
+        /BINDING_UNKNOWN_OPERATION .*erp\.createSalesOrdr.*createSalesOrder/.test(line),
+      ),
+    ).toBe(true);
   });
 
   it('report a step that reads a later step', () => {
-    const found = issues(`placeOrder(input: OrderInput!): Order ${SALES('{ customerId: "$args.input.customerId", line: [], note: "$steps.order.id" }')} ${ORDER} @answer(step: "order")`);
-    expect(found).toEqual([expect.stringMatching(/^writes\.graphql:\d+:\d+ BINDING_STEP_ORDER .*step "order" comes later/)]);
+    const found = issues(
+      `placeOrder(input: OrderInput!): Order ${SALES('{ customerId: "$args.input.customerId", line: [], note: "$steps.order.id" }')} ${ORDER} @answer(step: "order")`,
+    );
+    expect(found).toEqual([
+      expect.stringMatching(
+        /^writes\.graphql:\d+:\d+ BINDING_STEP_ORDER .*step "order" comes later/,
+      ),
+    ]);
   });
 
   it('report a step that says neither how it is undone nor why it cannot be', () => {
-    const found = issues(`placeOrder(input: OrderInput!): Order @step(name: "order", source: "storefront", operation: "createOrder", args: { input: { customerId: "$args.input.customerId", lines: "$args.input.lines" } }, repeat: "idempotency-key") ${SALES(SALES_ARGS, '')} @answer(step: "order")`);
-    expect(found).toEqual([expect.stringMatching(/^writes\.graphql:7:39 BINDING_STEP_UNDO .*step "order" says neither/)]);
+    const found = issues(
+      `placeOrder(input: OrderInput!): Order @step(name: "order", source: "storefront", operation: "createOrder", args: { input: { customerId: "$args.input.customerId", lines: "$args.input.lines" } }, repeat: "idempotency-key") ${SALES(SALES_ARGS, '')} @answer(step: "order")`,
+    );
+    expect(found).toEqual([
+      expect.stringMatching(/^writes\.graphql:7:39 BINDING_STEP_UNDO .*step "order" says neither/),
+    ]);
   });
 
   it('report an unknown repeat mode and a lookup that is not a query', () => {
-    const found = issues(`placeOrder(input: OrderInput!): Order ${ORDER.replace('"idempotency-key"', '"sometimes"')} ${SALES(SALES_ARGS).replace('repeat: "never"', 'repeat: "lookup", lookup: "adjustInventory"')} @answer(step: "order")`);
+    const found = issues(
+      `placeOrder(input: OrderInput!): Order ${ORDER.replace('"idempotency-key"', '"sometimes"')} ${SALES(SALES_ARGS).replace('repeat: "never"', 'repeat: "lookup", lookup: "adjustInventory"')} @answer(step: "order")`,
+    );
     expect(found.some((line) => /BINDING_STEP_REPEAT .*"sometimes"/.test(line))).toBe(true);
-    expect(found.some((line) => /BINDING_WRONG_ROOT .*lookup erp\.adjustInventory is a mutation/.test(line))).toBe(true);
+    expect(
+      found.some((line) =>
+        /BINDING_WRONG_ROOT .*lookup erp\.adjustInventory is a mutation/.test(line),
+      ),
+    ).toBe(true);
   });
 
   it('report an input field sent to a system that does not own it', () => {
-    const found = issues(`placeOrder(input: OrderInput!): Order ${ORDER} ${SALES('{ customerId: "$args.input.customerId", line: [], note: "$args.input.note" }')} @answer(step: "order")`);
-    expect(found).toEqual([expect.stringMatching(/BINDING_FIELD_OWNER .*sends "\$args\.input\.note" to erp, but \$args\.input\.note is owned by storefront/)]);
+    const found = issues(
+      `placeOrder(input: OrderInput!): Order ${ORDER} ${SALES('{ customerId: "$args.input.customerId", line: [], note: "$args.input.note" }')} @answer(step: "order")`,
+    );
+    expect(found).toEqual([
+      expect.stringMatching(
+        /BINDING_FIELD_OWNER .*sends "\$args\.input\.note" to erp, but \$args\.input\.note is owned by storefront/,
+      ),
+    ]);
   });
 
   it('report a missing or unknown @answer, and a field the step answer lacks', () => {
-    expect(issues(`placeOrder(input: OrderInput!): Order ${ORDER}`)).toEqual([expect.stringMatching(/BINDING_WRITE_ANSWER .*no @answer/)]);
-    expect(issues(`placeOrder(input: OrderInput!): Order ${ORDER} @answer(step: "ordr")`)).toEqual([expect.stringMatching(/BINDING_WRITE_ANSWER .*"ordr".*"order"/)]);
-    expect(issues(`placeOrder(input: OrderInput!): Order ${ORDER} ${SALES('{ customerId: "$args.input.customerId", line: [], note: "$steps.order.nope" }')} @answer(step: "order")`)).toEqual([expect.stringMatching(/BINDING_UNKNOWN_FIELD .*"\$steps\.order\.nope"/)]);
+    expect(issues(`placeOrder(input: OrderInput!): Order ${ORDER}`)).toEqual([
+      expect.stringMatching(/BINDING_WRITE_ANSWER .*no @answer/),
+    ]);
+    expect(issues(`placeOrder(input: OrderInput!): Order ${ORDER} @answer(step: "ordr")`)).toEqual([
+      expect.stringMatching(/BINDING_WRITE_ANSWER .*"ordr".*"order"/),
+    ]);
+    expect(
+      issues(
+        `placeOrder(input: OrderInput!): Order ${ORDER} ${SALES('{ customerId: "$args.input.customerId", line: [], note: "$steps.order.nope" }')} @answer(step: "order")`,
+      ),
+    ).toEqual([expect.stringMatching(/BINDING_UNKNOWN_FIELD .*"\$steps\.order\.nope"/)]);
   });
 
   it('report a reference the caller does not have and a step on a query field', () => {
-    expect(issues(`placeOrder(input: OrderInput!): Order ${ORDER} ${SALES('{ customerId: "$caller.password", line: [], note: "x" }')} @answer(step: "order")`)).toEqual([expect.stringMatching(/BINDING_BAD_REFERENCE .*"\$caller\.password"/)]);
+    expect(
+      issues(
+        `placeOrder(input: OrderInput!): Order ${ORDER} ${SALES('{ customerId: "$caller.password", line: [], note: "x" }')} @answer(step: "order")`,
+      ),
+    ).toEqual([expect.stringMatching(/BINDING_BAD_REFERENCE .*"\$caller\.password"/)]);
   });
 });

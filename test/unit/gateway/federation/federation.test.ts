@@ -11,14 +11,31 @@ import { createMemorySource, type MemorySource } from '../fixtures/memory-source
 let shop: MemorySource;
 let gateway: Gateway;
 
-async function graphql(path: string, query: string, variables?: Record<string, unknown>): Promise<{ data?: any; errors?: Array<{ message: string; extensions?: Record<string, unknown> }> }> {
-  const response = await gateway.fetch(new Request(`http://gateway.test${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) }));
+async function graphql(
+  path: string,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<{
+  data?: any;
+  errors?: Array<{ message: string; extensions?: Record<string, unknown> }>;
+}> {
+  const response = await gateway.fetch(
+    new Request(`http://gateway.test${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query, variables }),
+    }),
+  );
   return (await response.json()) as never;
 }
 
 beforeAll(async () => {
   shop = createMemorySource('shop');
-  gateway = await createGateway({ sources: [shop], logging: { level: 'silent' }, federation: { enabled: true, sources: 'read-write', maxRepresentations: 10 } });
+  gateway = await createGateway({
+    sources: [shop],
+    logging: { level: 'silent' },
+    federation: { enabled: true, sources: 'read-write', maxRepresentations: 10 },
+  });
 });
 
 afterAll(async () => {
@@ -37,19 +54,38 @@ describe('a source as a federation subgraph', () => {
 
   it('resolves references through one invokeMany, in order, unknown keys as null', async () => {
     const before = shop.batches.length;
-    const { data } = await graphql('/federation/shop', 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id title } } }', {
-      r: ['p3', 'p1', 'p99', 'p2'].map((id) => ({ __typename: 'Product', id })),
-    });
-    expect(data._entities).toEqual([{ id: 'p3', title: 'Product 3' }, { id: 'p1', title: 'Product 1' }, null, { id: 'p2', title: 'Product 2' }]);
+    const { data } = await graphql(
+      '/federation/shop',
+      'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id title } } }',
+      {
+        r: ['p3', 'p1', 'p99', 'p2'].map((id) => ({ __typename: 'Product', id })),
+      },
+    );
+    expect(data._entities).toEqual([
+      { id: 'p3', title: 'Product 3' },
+      { id: 'p1', title: 'Product 1' },
+      null,
+      { id: 'p2', title: 'Product 2' },
+    ]);
     expect(shop.batches.slice(before)).toEqual([['p3', 'p1', 'p99', 'p2']]);
   });
 
   it('refuses more representations than federation.maxRepresentations, before the source is called', async () => {
     const before = shop.batches.length;
-    const { errors } = await graphql('/federation/shop', 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id } } }', {
-      r: Array.from({ length: 11 }, (_, index) => ({ __typename: 'Product', id: `p${index + 1}` })),
+    const { errors } = await graphql(
+      '/federation/shop',
+      'query ($r: [_Any!]!) { _entities(representations: $r) { ... on Product { id } } }',
+      {
+        r: Array.from({ length: 11 }, (_, index) => ({
+          __typename: 'Product',
+          id: `p${index + 1}`,
+        })),
+      },
+    );
+    expect(errors?.[0]?.extensions).toMatchObject({
+      code: 'LIMIT_REPRESENTATIONS_EXCEEDED',
+      limit: 10,
     });
-    expect(errors?.[0]?.extensions).toMatchObject({ code: 'LIMIT_REPRESENTATIONS_EXCEEDED', limit: 10 });
     expect(shop.batches.length).toBe(before);
   });
 });

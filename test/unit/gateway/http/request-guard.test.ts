@@ -1,13 +1,24 @@
 import { describe, expect, it } from 'vitest';
-import { parseContentType, refuseBodyType, refuseHeaderCount } from '../../../../gateway/http/request-guard.js';
+import {
+  parseContentType,
+  refuseBodyType,
+  refuseHeaderCount,
+} from '../../../../gateway/http/request-guard.js';
 
 const headers = (values: Record<string, string>) => (name: string) => values[name] ?? null;
 
 describe('refuseBodyType', () => {
   it('lets JSON in UTF-8 through, with or without a charset, and every GET', () => {
     expect(refuseBodyType('POST', headers({ 'content-type': 'application/json' }))).toBeUndefined();
-    expect(refuseBodyType('POST', headers({ 'content-type': 'Application/JSON; Charset="UTF-8"' }))).toBeUndefined();
-    expect(refuseBodyType('POST', headers({ 'content-type': 'application/json', 'content-encoding': 'gzip' }))).toBeUndefined();
+    expect(
+      refuseBodyType('POST', headers({ 'content-type': 'Application/JSON; Charset="UTF-8"' })),
+    ).toBeUndefined();
+    expect(
+      refuseBodyType(
+        'POST',
+        headers({ 'content-type': 'application/json', 'content-encoding': 'gzip' }),
+      ),
+    ).toBeUndefined();
     expect(refuseBodyType('GET', headers({}))).toBeUndefined();
   });
 
@@ -22,11 +33,16 @@ describe('refuseBodyType', () => {
   ])('refuses %j with 415 REQUEST_CONTENT_TYPE_UNSUPPORTED', async (given) => {
     const refused = refuseBodyType('POST', headers(given));
     expect(refused?.status).toBe(415);
-    expect(await refused?.json()).toMatchObject({ errors: [{ extensions: { code: 'REQUEST_CONTENT_TYPE_UNSUPPORTED' } }] });
+    expect(await refused?.json()).toMatchObject({
+      errors: [{ extensions: { code: 'REQUEST_CONTENT_TYPE_UNSUPPORTED' } }],
+    });
   });
 
   it('parses a content type', () => {
-    expect(parseContentType('application/json;charset=UTF-8')).toEqual({ mediaType: 'application/json', charset: 'utf-8' });
+    expect(parseContentType('application/json;charset=UTF-8')).toEqual({
+      mediaType: 'application/json',
+      charset: 'utf-8',
+    });
     expect(parseContentType('text/plain')).toEqual({ mediaType: 'text/plain' });
   });
 });

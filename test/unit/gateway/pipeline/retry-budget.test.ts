@@ -9,25 +9,35 @@ function clock(start = 1_000_000) {
   return { now: () => now, advance: (ms: number) => void (now += ms) };
 }
 
-const take = (budget: { tryRetry(): boolean }, times: number): number => Array.from({ length: times }, () => budget.tryRetry()).filter(Boolean).length;
+const take = (budget: { tryRetry(): boolean }, times: number): number =>
+  Array.from({ length: times }, () => budget.tryRetry()).filter(Boolean).length;
 
 describe('retry budget', () => {
   it('allows budgetMinRetries per window with no calls at all', () => {
     const time = clock();
-    const budget = createRetryBudget({ budgetRatio: 0.2, budgetWindowMs: 10_000, budgetMinRetries: 3 }, time.now);
+    const budget = createRetryBudget(
+      { budgetRatio: 0.2, budgetWindowMs: 10_000, budgetMinRetries: 3 },
+      time.now,
+    );
     expect(take(budget, 10)).toBe(3);
   });
 
   it('adds budgetRatio of the calls in the window', () => {
     const time = clock();
-    const budget = createRetryBudget({ budgetRatio: 0.2, budgetWindowMs: 10_000, budgetMinRetries: 0 }, time.now);
+    const budget = createRetryBudget(
+      { budgetRatio: 0.2, budgetWindowMs: 10_000, budgetMinRetries: 0 },
+      time.now,
+    );
     for (let call = 0; call < 50; call += 1) budget.recordCall();
     expect(take(budget, 100)).toBe(10);
   });
 
   it('forgets calls and retries once they leave the rolling window', () => {
     const time = clock();
-    const budget = createRetryBudget({ budgetRatio: 0, budgetWindowMs: 10_000, budgetMinRetries: 2 }, time.now);
+    const budget = createRetryBudget(
+      { budgetRatio: 0, budgetWindowMs: 10_000, budgetMinRetries: 2 },
+      time.now,
+    );
     expect(take(budget, 5)).toBe(2);
     time.advance(5_000);
     expect(take(budget, 5)).toBe(0);
@@ -41,7 +51,10 @@ describe('retry budget', () => {
 
   it('keeps calls that are still inside the window', () => {
     const time = clock();
-    const budget = createRetryBudget({ budgetRatio: 0.5, budgetWindowMs: 10_000, budgetMinRetries: 0 }, time.now);
+    const budget = createRetryBudget(
+      { budgetRatio: 0.5, budgetWindowMs: 10_000, budgetMinRetries: 0 },
+      time.now,
+    );
     for (let call = 0; call < 10; call += 1) budget.recordCall();
     time.advance(9_000);
     expect(take(budget, 10)).toBe(5);

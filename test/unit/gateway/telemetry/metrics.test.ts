@@ -5,18 +5,35 @@
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { describe, expect, it } from 'vitest';
-import { createGatewayMetrics, createLabelCap, createTelemetry, OTHER } from '../../../../gateway/telemetry/index.js';
+import {
+  createGatewayMetrics,
+  createLabelCap,
+  createTelemetry,
+  OTHER,
+} from '../../../../gateway/telemetry/index.js';
 import { labelValues, total } from '../../../integration/telemetry/prometheus-text.js';
 
 const OPTIONS = {
   metrics: { enabled: true, maxOperationNames: 200 },
-  tracing: { enabled: false, endpoint: null, serviceName: 'switchboard', sampleRatio: 1, trustIncoming: true },
+  tracing: {
+    enabled: false,
+    endpoint: null,
+    serviceName: 'switchboard',
+    sampleRatio: 1,
+    trustIncoming: true,
+  },
 } as const;
 
 describe('createLabelCap', () => {
   it('admits the first N distinct names, then answers "other"; admitted names stay themselves', () => {
     const cap = createLabelCap(2);
-    expect([cap('A'), cap('B'), cap('C'), cap('A'), cap('D')]).toEqual(['A', 'B', OTHER, 'A', OTHER]);
+    expect([cap('A'), cap('B'), cap('C'), cap('A'), cap('D')]).toEqual([
+      'A',
+      'B',
+      OTHER,
+      'A',
+      OTHER,
+    ]);
     expect(cap.size).toBe(2);
   });
 
@@ -86,16 +103,38 @@ describe('createTelemetry', () => {
 
   it('journalStep runs the step inside its own span and hands it the parent for its calls; without tracing it just runs', async () => {
     const off = createTelemetry(OPTIONS, { adminEnabled: false });
-    expect(await off.journalStep({ writeId: 'w1', step: 0, source: 'erp', operation: 'createOrder' }, async (telemetry) => telemetry)).toBeUndefined();
+    expect(
+      await off.journalStep(
+        { writeId: 'w1', step: 0, source: 'erp', operation: 'createOrder' },
+        async (telemetry) => telemetry,
+      ),
+    ).toBeUndefined();
 
     const exporter = new InMemorySpanExporter();
-    const telemetry = createTelemetry({ ...OPTIONS, tracing: { ...OPTIONS.tracing, enabled: true } }, { adminEnabled: false, spanProcessors: [new SimpleSpanProcessor(exporter)] });
+    const telemetry = createTelemetry(
+      { ...OPTIONS, tracing: { ...OPTIONS.tracing, enabled: true } },
+      { adminEnabled: false, spanProcessors: [new SimpleSpanProcessor(exporter)] },
+    );
     const facts = { writeId: 'w1', step: 1, source: 'erp', operation: 'createOrder', action: 'do' };
     const handed = await telemetry.journalStep(facts, async (call) => call);
     expect(handed?.parent).toBeDefined();
-    await expect(telemetry.journalStep({ ...facts, step: 2 }, async () => Promise.reject(Object.assign(new Error('backend said no: secret'), { code: 'SOURCE_REJECTED' })))).rejects.toThrow('backend said no');
+    await expect(
+      telemetry.journalStep({ ...facts, step: 2 }, async () =>
+        Promise.reject(
+          Object.assign(new Error('backend said no: secret'), { code: 'SOURCE_REJECTED' }),
+        ),
+      ),
+    ).rejects.toThrow('backend said no');
     const [ok, failed] = exporter.getFinishedSpans();
-    expect(ok).toMatchObject({ name: 'journal step erp createOrder', kind: SpanKind.INTERNAL, attributes: { 'switchboard.write.id': 'w1', 'switchboard.write.step': 1, 'switchboard.write.action': 'do' } });
+    expect(ok).toMatchObject({
+      name: 'journal step erp createOrder',
+      kind: SpanKind.INTERNAL,
+      attributes: {
+        'switchboard.write.id': 'w1',
+        'switchboard.write.step': 1,
+        'switchboard.write.action': 'do',
+      },
+    });
     expect(failed?.status).toEqual({ code: SpanStatusCode.ERROR, message: 'SOURCE_REJECTED' });
     expect(JSON.stringify(failed?.attributes)).not.toContain('secret');
     await telemetry.close();

@@ -3,11 +3,15 @@ import { canonicalJson, inputHash, stepKey } from '../../../../gateway/writes/in
 
 describe('canonicalJson', () => {
   it('sorts object keys at every depth and keeps array order', () => {
-    expect(canonicalJson({ b: 1, a: [{ d: 2, c: 1 }, 'x'], 'é': null, A: true })).toBe('{"A":true,"a":[{"c":1,"d":2},"x"],"b":1,"é":null}');
+    expect(canonicalJson({ b: 1, a: [{ d: 2, c: 1 }, 'x'], é: null, A: true })).toBe(
+      '{"A":true,"a":[{"c":1,"d":2},"x"],"b":1,"é":null}',
+    );
   });
 
   it('writes strings and numbers as JSON.stringify does', () => {
-    expect(canonicalJson(['\u0000"\\', 1e21, -0.5, 0.1])).toBe(JSON.stringify(['\u0000"\\', 1e21, -0.5, 0.1]));
+    expect(canonicalJson(['\u0000"\\', 1e21, -0.5, 0.1])).toBe(
+      JSON.stringify(['\u0000"\\', 1e21, -0.5, 0.1]),
+    );
   });
 });
 
@@ -24,7 +28,11 @@ describe('inputHash', () => {
 
 describe('stepKey', () => {
   it('differs by write, step and direction, and fits an HTTP header', () => {
-    const keys = ['w1', 'w2'].flatMap((write) => [0, 1].flatMap((index) => (['do', 'undo'] as const).map((kind) => stepKey(write, index, kind))));
+    const keys = ['w1', 'w2'].flatMap((write) =>
+      [0, 1].flatMap((index) =>
+        (['do', 'undo'] as const).map((kind) => stepKey(write, index, kind)),
+      ),
+    );
     expect(new Set(keys).size).toBe(8);
     expect(keys.every((key) => /^[\x21-\x7e]{1,255}$/.test(key))).toBe(true);
     expect(stepKey('w1', 0, 'do')).toBe(stepKey('w1', 0, 'do'));

@@ -11,8 +11,15 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('openWriteJournal', () => {
   it('opens the SQLite journal the config names, with its defaults', async () => {
-    const config = await resolveConfig({ sources: [createMemorySource()], writes: { sqlitePath: join(dir, 'nested', 'journal.db') } });
-    expect(config.writes).toMatchObject({ journal: 'sqlite', postgresUrl: null, idempotencyKeyTtlMs: 86_400_000 });
+    const config = await resolveConfig({
+      sources: [createMemorySource()],
+      writes: { sqlitePath: join(dir, 'nested', 'journal.db') },
+    });
+    expect(config.writes).toMatchObject({
+      journal: 'sqlite',
+      postgresUrl: null,
+      idempotencyKeyTtlMs: 86_400_000,
+    });
     const journal = await openWriteJournal(config.writes);
     try {
       expect(journal.engine).toBe('sqlite');
@@ -23,9 +30,15 @@ describe('openWriteJournal', () => {
   });
 
   it('refuses postgres without a URL, and never quotes the URL when it is malformed', async () => {
-    const config = await resolveConfig({ sources: [createMemorySource()], writes: { journal: 'postgres' } });
+    const config = await resolveConfig({
+      sources: [createMemorySource()],
+      writes: { journal: 'postgres' },
+    });
     await expect(openWriteJournal(config.writes)).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
-    const failure = await resolveConfig({ sources: [createMemorySource()], writes: { postgresUrl: '' } }).catch((error: unknown) => error as Error);
+    const failure = await resolveConfig({
+      sources: [createMemorySource()],
+      writes: { postgresUrl: '' },
+    }).catch((error: unknown) => error as Error);
     expect(failure).toMatchObject({ code: 'CONFIG_INVALID' });
   });
 });

@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { STEP_TRANSITIONS, WRITE_TRANSITIONS, assertStepTransition, assertWriteTransition, isInFlight, type StepState, type WriteState } from '../../../../gateway/writes/index.js';
+import {
+  STEP_TRANSITIONS,
+  WRITE_TRANSITIONS,
+  assertStepTransition,
+  assertWriteTransition,
+  isInFlight,
+  type StepState,
+  type WriteState,
+} from '../../../../gateway/writes/index.js';
 
 const docs = readFileSync(new URL('../../../../docs/writes.md', import.meta.url), 'utf8');
 
@@ -11,7 +19,10 @@ function documentedTable(heading: string): Record<string, string[]> {
   for (const line of section.split('\n')) {
     const cells = line.split('|').map((cell) => cell.trim());
     const state = /^`([a-z-]+)`$/.exec(cells[1] ?? '');
-    if (state) table[state[1] as string] = [...(cells[2] ?? '').matchAll(/`([a-z-]+)`/g)].map((match) => match[1] as string);
+    if (state)
+      table[state[1] as string] = [...(cells[2] ?? '').matchAll(/`([a-z-]+)`/g)].map(
+        (match) => match[1] as string,
+      );
   }
   return table;
 }
@@ -36,7 +47,12 @@ describe('state machine checks', () => {
           expect(() => assertWriteTransition('w1', from, to)).not.toThrow();
         } else {
           refused += 1;
-          expect(() => assertWriteTransition('w1', from, to)).toThrow(expect.objectContaining({ code: 'WRITE_TRANSITION_INVALID', details: { writeId: 'w1', from, to } }));
+          expect(() => assertWriteTransition('w1', from, to)).toThrow(
+            expect.objectContaining({
+              code: 'WRITE_TRANSITION_INVALID',
+              details: { writeId: 'w1', from, to },
+            }),
+          );
         }
       }
     }
@@ -50,7 +66,8 @@ describe('state machine checks', () => {
       for (const to of states) {
         const check = (): void => assertStepTransition('w1', 0, from, to);
         if (legal.includes(`${from}>${to}`)) expect(check).not.toThrow();
-        else expect(check).toThrow(expect.objectContaining({ code: 'WRITE_STEP_TRANSITION_INVALID' }));
+        else
+          expect(check).toThrow(expect.objectContaining({ code: 'WRITE_STEP_TRANSITION_INVALID' }));
       }
     }
   });
@@ -58,6 +75,10 @@ describe('state machine checks', () => {
   it('calls exactly planned, running, compensating and replaying in flight, and gives final states no way out', () => {
     const states = Object.keys(WRITE_TRANSITIONS) as WriteState[];
     expect(states.filter(isInFlight)).toEqual(['planned', 'running', 'compensating', 'replaying']);
-    expect(states.filter((state) => WRITE_TRANSITIONS[state].length === 0)).toEqual(['succeeded', 'compensated', 'discarded']);
+    expect(states.filter((state) => WRITE_TRANSITIONS[state].length === 0)).toEqual([
+      'succeeded',
+      'compensated',
+      'discarded',
+    ]);
   });
 });

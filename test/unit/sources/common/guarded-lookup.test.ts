@@ -9,11 +9,24 @@ import { describe, expect, it } from 'vitest';
 import { createGuardedLookup, isAddressRefused } from '../../../../sources/common/index.js';
 
 /** A resolver answering fixed addresses: the DNS a hostile contract's owner controls. */
-const answering = (addresses: LookupAddress[]) => (_hostname: string, _options: unknown, callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void) =>
-  callback(null, addresses);
+const answering =
+  (addresses: LookupAddress[]) =>
+  (
+    _hostname: string,
+    _options: unknown,
+    callback: (error: NodeJS.ErrnoException | null, addresses: LookupAddress[]) => void,
+  ) =>
+    callback(null, addresses);
 
-function lookUp(lookup: ReturnType<typeof createGuardedLookup>, all: boolean): Promise<{ error: NodeJS.ErrnoException | null; address: unknown; family?: number }> {
-  return new Promise((resolve) => lookup('contracts.example', { all }, (error, address, family) => resolve({ error, address, family })));
+function lookUp(
+  lookup: ReturnType<typeof createGuardedLookup>,
+  all: boolean,
+): Promise<{ error: NodeJS.ErrnoException | null; address: unknown; family?: number }> {
+  return new Promise((resolve) =>
+    lookup('contracts.example', { all }, (error, address, family) =>
+      resolve({ error, address, family }),
+    ),
+  );
 }
 
 describe('guarded lookup', () => {
@@ -31,26 +44,52 @@ describe('guarded lookup', () => {
   });
 
   it('refuses a round-robin answer with one forbidden address among good ones', async () => {
-    const lookup = createGuardedLookup(answering([{ address: '93.184.216.34', family: 4 }, { address: '169.254.169.254', family: 4 }]));
+    const lookup = createGuardedLookup(
+      answering([
+        { address: '93.184.216.34', family: 4 },
+        { address: '169.254.169.254', family: 4 },
+      ]),
+    );
     expect(isAddressRefused((await lookUp(lookup, true)).error)).toBe(true);
     expect(isAddressRefused((await lookUp(lookup, false)).error)).toBe(true);
   });
 
   it('passes ordinary answers in both forms net.connect asks for', async () => {
-    const lookup = createGuardedLookup(answering([{ address: '93.184.216.34', family: 4 }, { address: '2606:2800:220:1::1', family: 6 }]));
-    expect(await lookUp(lookup, false)).toEqual({ error: null, address: '93.184.216.34', family: 4 });
-    expect(await lookUp(lookup, true)).toMatchObject({ error: null, address: [{ address: '93.184.216.34' }, { address: '2606:2800:220:1::1' }] });
+    const lookup = createGuardedLookup(
+      answering([
+        { address: '93.184.216.34', family: 4 },
+        { address: '2606:2800:220:1::1', family: 6 },
+      ]),
+    );
+    expect(await lookUp(lookup, false)).toEqual({
+      error: null,
+      address: '93.184.216.34',
+      family: 4,
+    });
+    expect(await lookUp(lookup, true)).toMatchObject({
+      error: null,
+      address: [{ address: '93.184.216.34' }, { address: '2606:2800:220:1::1' }],
+    });
   });
 
   it('resolves a real name through the system resolver', async () => {
-    const { error, address } = await new Promise<{ error: NodeJS.ErrnoException | null; address: unknown }>((resolve) => createGuardedLookup()('localhost', { all: true }, (e, a) => resolve({ error: e, address: a })));
+    const { error, address } = await new Promise<{
+      error: NodeJS.ErrnoException | null;
+      address: unknown;
+    }>((resolve) =>
+      createGuardedLookup()('localhost', { all: true }, (e, a) =>
+        resolve({ error: e, address: a }),
+      ),
+    );
     expect(error).toBeNull();
     expect((address as LookupAddress[]).length).toBeGreaterThan(0);
   });
 
   it('finds a refusal through causes, and only a refusal', () => {
     const refused = Object.assign(new Error('x'), { code: 'ERR_SWITCHBOARD_ADDRESS_REFUSED' });
-    expect(isAddressRefused(new Error('wrapped', { cause: new Error('again', { cause: refused }) }))).toBe(true);
+    expect(
+      isAddressRefused(new Error('wrapped', { cause: new Error('again', { cause: refused }) })),
+    ).toBe(true);
     expect(isAddressRefused(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toBe(false);
     expect(isAddressRefused('ERR_SWITCHBOARD_ADDRESS_REFUSED')).toBe(false);
   });

@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createNameAllocator, isValidGraphQLName, splitWords, toEnumValue, toFieldName, toTypeName } from '../../../../sources/common/index.js';
+import {
+  createNameAllocator,
+  isValidGraphQLName,
+  splitWords,
+  toEnumValue,
+  toFieldName,
+  toTypeName,
+} from '../../../../sources/common/index.js';
 
 describe('naming', () => {
   it('splits at separators, case changes and acronyms', () => {

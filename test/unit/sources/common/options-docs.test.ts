@@ -7,19 +7,28 @@ import { SOAP_OPTION_KEYS } from '../../../../sources/soap/index.js';
 
 /** Rows of the "Source options" table: | kinds | `option` | type | default | what |. */
 function documentedOptions(markdown: string): Map<string, Set<string>> {
-  const byKind = new Map<string, Set<string>>([['rest', new Set()], ['soap', new Set()], ['grpc', new Set()]]);
+  const byKind = new Map<string, Set<string>>([
+    ['rest', new Set()],
+    ['soap', new Set()],
+    ['grpc', new Set()],
+  ]);
   for (const line of markdown.split('\n')) {
     const cells = line.split('|').map((cell) => cell.trim());
     const option = /^`([a-zA-Z]+)`$/.exec(cells[2] ?? '');
     if (cells.length !== 7 || option === null) continue;
-    const kinds = cells[1] === 'all' ? ['rest', 'soap', 'grpc'] : (cells[1] ?? '').split(',').map((kind) => kind.trim());
+    const kinds =
+      cells[1] === 'all'
+        ? ['rest', 'soap', 'grpc']
+        : (cells[1] ?? '').split(',').map((kind) => kind.trim());
     for (const kind of kinds) byKind.get(kind)?.add(option[1] as string);
   }
   return byKind;
 }
 
 describe('docs/configuration.md, source options', () => {
-  const documented = documentedOptions(readFileSync(new URL('../../../../docs/configuration.md', import.meta.url), 'utf8'));
+  const documented = documentedOptions(
+    readFileSync(new URL('../../../../docs/configuration.md', import.meta.url), 'utf8'),
+  );
 
   it.each([
     ['rest', REST_OPTION_KEYS],

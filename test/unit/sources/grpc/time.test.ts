@@ -1,10 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { durationToString, stringToDuration, stringToTimestamp, timestampToString } from '../../../../sources/grpc/time.js';
+import {
+  durationToString,
+  stringToDuration,
+  stringToTimestamp,
+  timestampToString,
+} from '../../../../sources/grpc/time.js';
 
 describe('Timestamp and Duration text forms', () => {
   it('reads RFC 3339 with offsets and up to nine fraction digits', () => {
     expect(stringToTimestamp('1970-01-01T00:00:01Z')).toEqual({ seconds: '1', nanos: 0 });
-    expect(stringToTimestamp('2026-11-24T10:30:00.000000001+01:00')).toEqual({ seconds: String(Date.UTC(2026, 10, 24, 9, 30) / 1000), nanos: 1 });
+    expect(stringToTimestamp('2026-11-24T10:30:00.000000001+01:00')).toEqual({
+      seconds: String(Date.UTC(2026, 10, 24, 9, 30) / 1000),
+      nanos: 1,
+    });
     expect(() => stringToTimestamp('2026-13-45T99:00:00Z')).toThrow(TypeError);
   });
 

@@ -1,40 +1,97 @@
 import { describe, expect, it } from 'vitest';
 import { decode, encode } from '../../../../sources/rest/codec.js';
-import { scalar, type EnumShape, type ObjectShape, type TypeRef, type UnionShape } from '../../../../sources/rest/shapes.js';
+import {
+  scalar,
+  type EnumShape,
+  type ObjectShape,
+  type TypeRef,
+  type UnionShape,
+} from '../../../../sources/rest/shapes.js';
 
-const kind: EnumShape = { kind: 'enum', name: 'Kind', values: [{ name: 'IN_STOCK', wire: 'in-stock' }, { name: 'CAT', wire: 'cat' }, { name: '_3', wire: 3 }] };
+const kind: EnumShape = {
+  kind: 'enum',
+  name: 'Kind',
+  values: [
+    { name: 'IN_STOCK', wire: 'in-stock' },
+    { name: 'CAT', wire: 'cat' },
+    { name: '_3', wire: 3 },
+  ],
+};
 const cat: ObjectShape = {
   kind: 'object',
   name: 'Cat',
   input: false,
   fields: [
-    { name: 'firstName', wireName: 'first-name', type: { shape: scalar('String'), nonNull: false } },
+    {
+      name: 'firstName',
+      wireName: 'first-name',
+      type: { shape: scalar('String'), nonNull: false },
+    },
     { name: 'type', wireName: '@type', type: { shape: scalar('String'), nonNull: false } },
     { name: 'kind', wireName: 'kind', type: { shape: kind, nonNull: true } },
     { name: 'lives', wireName: 'lives', type: { shape: scalar('Int'), nonNull: true } },
   ],
 };
-const dog: ObjectShape = { kind: 'object', name: 'Dog', input: false, fields: [{ name: 'goodBoy', wireName: 'good_boy', type: { shape: scalar('Boolean'), nonNull: false } }, { name: 'kind', wireName: 'kind', type: { shape: kind, nonNull: true } }] };
-const animal: UnionShape = { kind: 'union', name: 'Animal', members: [cat, dog], discriminator: { wireProperty: 'kind', byValue: new Map([['cat', cat], ['in-stock', dog]]) } };
+const dog: ObjectShape = {
+  kind: 'object',
+  name: 'Dog',
+  input: false,
+  fields: [
+    { name: 'goodBoy', wireName: 'good_boy', type: { shape: scalar('Boolean'), nonNull: false } },
+    { name: 'kind', wireName: 'kind', type: { shape: kind, nonNull: true } },
+  ],
+};
+const animal: UnionShape = {
+  kind: 'union',
+  name: 'Animal',
+  members: [cat, dog],
+  discriminator: {
+    wireProperty: 'kind',
+    byValue: new Map([
+      ['cat', cat],
+      ['in-stock', dog],
+    ]),
+  },
+};
 const ref = (shape: TypeRef['shape']): TypeRef => ({ shape, nonNull: false });
 
 describe('mapping values between the wire and the subgraph', () => {
   it('renames fields and maps enum values into subgraph shape', () => {
-    expect(decode(ref(cat), { 'first-name': 'Tom', '@type': 'x', kind: 'cat', lives: 9, extra: 1 })).toEqual({ firstName: 'Tom', type: 'x', kind: 'CAT', lives: 9 });
-    expect(decode(ref({ kind: 'list', of: ref(kind) }), ['in-stock', 3, 'unknown'])).toEqual(['IN_STOCK', '_3', 'unknown']);
+    expect(
+      decode(ref(cat), { 'first-name': 'Tom', '@type': 'x', kind: 'cat', lives: 9, extra: 1 }),
+    ).toEqual({ firstName: 'Tom', type: 'x', kind: 'CAT', lives: 9 });
+    expect(decode(ref({ kind: 'list', of: ref(kind) }), ['in-stock', 3, 'unknown'])).toEqual([
+      'IN_STOCK',
+      '_3',
+      'unknown',
+    ]);
   });
 
   it('sets __typename on union members, by discriminator first, by shape otherwise', () => {
-    expect(decode(ref(animal), { kind: 'in-stock', good_boy: true })).toEqual({ __typename: 'Dog', goodBoy: true, kind: 'IN_STOCK' });
-    expect(decode(ref(animal), { kind: 'cat', lives: 3 })).toMatchObject({ __typename: 'Cat', lives: 3 });
+    expect(decode(ref(animal), { kind: 'in-stock', good_boy: true })).toEqual({
+      __typename: 'Dog',
+      goodBoy: true,
+      kind: 'IN_STOCK',
+    });
+    expect(decode(ref(animal), { kind: 'cat', lives: 3 })).toMatchObject({
+      __typename: 'Cat',
+      lives: 3,
+    });
     const noDiscriminator: UnionShape = { ...animal, discriminator: undefined };
-    expect(decode(ref(noDiscriminator), { good_boy: false, kind: 'cat' })).toMatchObject({ __typename: 'Dog' });
-    expect(decode(ref(noDiscriminator), { lives: 1, kind: 'cat', 'first-name': 'x' })).toMatchObject({ __typename: 'Cat' });
+    expect(decode(ref(noDiscriminator), { good_boy: false, kind: 'cat' })).toMatchObject({
+      __typename: 'Dog',
+    });
+    expect(
+      decode(ref(noDiscriminator), { lives: 1, kind: 'cat', 'first-name': 'x' }),
+    ).toMatchObject({ __typename: 'Cat' });
   });
 
   it('maps arguments back to wire names and enum values, leaving out what was not given', () => {
     const input: ObjectShape = { ...cat, name: 'CatInput', input: true };
-    expect(encode(ref(input), { firstName: 'Tom', kind: 'IN_STOCK' })).toEqual({ 'first-name': 'Tom', kind: 'in-stock' });
+    expect(encode(ref(input), { firstName: 'Tom', kind: 'IN_STOCK' })).toEqual({
+      'first-name': 'Tom',
+      kind: 'in-stock',
+    });
     expect(encode(ref(input), { firstName: null })).toEqual({ 'first-name': null });
   });
 
@@ -46,11 +103,20 @@ describe('mapping values between the wire and the subgraph', () => {
       input: true,
       oneOf: true,
       fields: [
-        { name: 'cat', wireName: '', type: ref(catInput), tag: { wireProperty: 'kind', value: 'cat' } },
+        {
+          name: 'cat',
+          wireName: '',
+          type: ref(catInput),
+          tag: { wireProperty: 'kind', value: 'cat' },
+        },
         { name: 'string', wireName: '', type: ref(scalar('String')) },
       ],
     };
-    expect(encode(ref(oneOf), { cat: { firstName: 'Tom', lives: 9 } })).toEqual({ 'first-name': 'Tom', lives: 9, kind: 'cat' });
+    expect(encode(ref(oneOf), { cat: { firstName: 'Tom', lives: 9 } })).toEqual({
+      'first-name': 'Tom',
+      lives: 9,
+      kind: 'cat',
+    });
     expect(encode(ref(oneOf), { cat: { kind: 'IN_STOCK' } })).toEqual({ kind: 'in-stock' });
     expect(encode(ref(oneOf), { string: 'plain' })).toBe('plain');
   });

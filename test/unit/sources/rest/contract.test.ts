@@ -38,7 +38,13 @@ describe('reading a REST contract', () => {
   });
 
   it('fails with CONTRACT_INVALID for JSON that is not OpenAPI', async () => {
-    for (const text of ['{"hello": "world"}', '[1,2,3]', '42', '{"openapi": "4.0.0", "paths": {}}', '{"openapi": "3.0.0", "paths": []}']) {
+    for (const text of [
+      '{"hello": "world"}',
+      '[1,2,3]',
+      '42',
+      '{"openapi": "4.0.0", "paths": {}}',
+      '{"openapi": "3.0.0", "paths": []}',
+    ]) {
       const error = await contractError(write('not-openapi.json', text));
       expect(error.code).toBe('CONTRACT_INVALID');
       expect(error.safeMessage).toMatch(/OpenAPI|paths/);
@@ -46,7 +52,16 @@ describe('reading a REST contract', () => {
   });
 
   it('refuses YAML alias bombs instead of expanding them', async () => {
-    const bomb = ['a: &a ["x","x","x","x","x","x","x","x","x"]', ...Array.from({ length: 8 }, (_, i) => `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9).fill(`*${String.fromCharCode(97 + i)}`).join(',')}]`)].join('\n');
+    const bomb = [
+      'a: &a ["x","x","x","x","x","x","x","x","x"]',
+      ...Array.from(
+        { length: 8 },
+        (_, i) =>
+          `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [${Array(9)
+            .fill(`*${String.fromCharCode(97 + i)}`)
+            .join(',')}]`,
+      ),
+    ].join('\n');
     const error = await contractError(write('bomb.yaml', `openapi: 3.0.0\n${bomb}\npaths: {}\n`));
     expect(error.code).toBe('CONTRACT_UNREADABLE');
   });
@@ -54,7 +69,10 @@ describe('reading a REST contract', () => {
   it('survives schemas nested thousands of levels deep, mapping the depths to JSON with a warning', async () => {
     // Written as text: JSON.stringify itself would overflow on an object this deep.
     const levels = 5000;
-    const schema = '{"type":"object","properties":{"inner":'.repeat(levels) + '{"type":"string"}' + '}}'.repeat(levels);
+    const schema =
+      '{"type":"object","properties":{"inner":'.repeat(levels) +
+      '{"type":"string"}' +
+      '}}'.repeat(levels);
     const contract = `{"openapi":"3.0.0","info":{"title":"deep","version":"1"},"paths":{"/deep":{"get":{"operationId":"getDeep","responses":{"200":{"description":"ok","content":{"application/json":{"schema":${schema}}}}}}}}}`;
     const source = await createRestSource({ name: 'deep', contract: write('deep.json', contract) });
     assertValidSubgraph(source.typeDefs);
@@ -67,18 +85,52 @@ describe('reading a REST contract', () => {
       openapi: '3.0.0',
       info: { title: 'partly broken', version: '1' },
       paths: {
-        '/good': { get: { operationId: 'good', responses: { '200': { description: 'ok', content: { 'application/json': { schema: { type: 'object', properties: { a: { type: 'string' } } } } } } } } },
+        '/good': {
+          get: {
+            operationId: 'good',
+            responses: {
+              '200': {
+                description: 'ok',
+                content: {
+                  'application/json': {
+                    schema: { type: 'object', properties: { a: { type: 'string' } } },
+                  },
+                },
+              },
+            },
+          },
+        },
         '/bad': { $ref: '#/nowhere' },
-        '/worse': { get: { operationId: 'worse', parameters: [{ $ref: '#/components/parameters/Gone' }, 'junk'], responses: 'junk' } },
+        '/worse': {
+          get: {
+            operationId: 'worse',
+            parameters: [{ $ref: '#/components/parameters/Gone' }, 'junk'],
+            responses: 'junk',
+          },
+        },
       },
     };
-    const source = await createRestSource({ name: 'partly', contract: write('partly.json', JSON.stringify(contract)) });
+    const source = await createRestSource({
+      name: 'partly',
+      contract: write('partly.json', JSON.stringify(contract)),
+    });
     assertValidSubgraph(source.typeDefs);
     expect([...source.operations.keys()].sort()).toEqual(['good', 'worse']);
-    expect(source.warnings.map((w) => w.path)).toEqual(expect.arrayContaining(['#/paths/~1bad', '#/paths/~1worse/get/parameters/0', '#/paths/~1worse/get/parameters/1']));
+    expect(source.warnings.map((w) => w.path)).toEqual(
+      expect.arrayContaining([
+        '#/paths/~1bad',
+        '#/paths/~1worse/get/parameters/0',
+        '#/paths/~1worse/get/parameters/1',
+      ]),
+    );
   });
 
   it('rejects a source name that is not valid GraphQL', async () => {
-    await expect(createRestSource({ name: 'my-shop', contract: write('ok.json', '{"openapi":"3.0.0","paths":{}}') })).rejects.toThrow(/valid GraphQL name/);
+    await expect(
+      createRestSource({
+        name: 'my-shop',
+        contract: write('ok.json', '{"openapi":"3.0.0","paths":{}}'),
+      }),
+    ).rejects.toThrow(/valid GraphQL name/);
   });
 });

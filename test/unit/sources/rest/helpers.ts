@@ -1,6 +1,13 @@
 /** Shared checks for REST conversion tests: every name valid, the SDL builds, builds are stable. */
 import { fileURLToPath } from 'node:url';
-import { buildASTSchema, print, validateSchema, visit, type DocumentNode, type GraphQLSchema } from 'graphql';
+import {
+  buildASTSchema,
+  print,
+  validateSchema,
+  visit,
+  type DocumentNode,
+  type GraphQLSchema,
+} from 'graphql';
 import { expect } from 'vitest';
 import { isValidGraphQLName } from '../../../../sources/common/index.js';
 

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { escapeXml, parseXml, parseXmlInSlices, resolveQName, XmlRefusedError } from '../../../../sources/soap/xml.js';
+import {
+  escapeXml,
+  parseXml,
+  parseXmlInSlices,
+  resolveQName,
+  XmlRefusedError,
+} from '../../../../sources/soap/xml.js';
 
 const refusal = (input: string, maxDepth?: number): string | undefined => {
   try {
@@ -12,18 +18,32 @@ const refusal = (input: string, maxDepth?: number): string | undefined => {
 
 describe('parseXml', () => {
   it('resolves namespaces, decodes predefined entities and keeps CDATA raw', () => {
-    const root = parseXml('<a:x xmlns:a="urn:a" xmlns="urn:d" k="1&amp;2"><b>t&lt;&#65;&#x42;</b><![CDATA[<raw>&amp;]]></a:x>');
-    expect(root).toMatchObject({ ns: 'urn:a', local: 'x', attrs: { k: '1&2' }, text: '<raw>&amp;' });
+    const root = parseXml(
+      '<a:x xmlns:a="urn:a" xmlns="urn:d" k="1&amp;2"><b>t&lt;&#65;&#x42;</b><![CDATA[<raw>&amp;]]></a:x>',
+    );
+    expect(root).toMatchObject({
+      ns: 'urn:a',
+      local: 'x',
+      attrs: { k: '1&2' },
+      text: '<raw>&amp;',
+    });
     expect(root.children[0]).toMatchObject({ ns: 'urn:d', local: 'b', text: 't<AB' });
   });
 
   it('reads documents with a BOM, whitespace and a comment before the XML declaration', () => {
     expect(parseXml('\uFEFF \n<!-- generated --><?xml version="1.0"?><root/>').local).toBe('root');
-    expect(parseXml(Buffer.from('\uFEFF<?xml version="1.0" encoding="utf-8"?>\n<root>é</root>', 'utf8')).text).toBe('é');
+    expect(
+      parseXml(Buffer.from('\uFEFF<?xml version="1.0" encoding="utf-8"?>\n<root>é</root>', 'utf8'))
+        .text,
+    ).toBe('é');
   });
 
   it('refuses any DOCTYPE before parsing (XXE, billion laughs)', () => {
-    expect(refusal('<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>')).toBe('doctype');
+    expect(
+      refusal(
+        '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>',
+      ),
+    ).toBe('doctype');
     expect(refusal('<!doctype x><x/>')).toBe('doctype');
     expect(refusal('<x><!DOCTYPE y></x>')).toBe('doctype');
   });
@@ -36,7 +56,9 @@ describe('parseXml', () => {
   });
 
   it('keeps references named like object members literal instead of resolving them through a prototype', () => {
-    expect(parseXml('<a b="&toString;">&toString;&__proto__;&constructor;&hasOwnProperty;</a>')).toMatchObject({
+    expect(
+      parseXml('<a b="&toString;">&toString;&__proto__;&constructor;&hasOwnProperty;</a>'),
+    ).toMatchObject({
       attrs: { b: '&toString;' },
       text: '&toString;&__proto__;&constructor;&hasOwnProperty;',
     });
@@ -127,7 +149,9 @@ describe('parseXml: well-formedness', () => {
 
 describe('parseXml: content', () => {
   it('skips comments and processing instructions, keeps whitespace and joins text around children', () => {
-    const root = parseXml('<a> x <!-- c --><?pi y?><b/> z <![CDATA[<w>]]></a>  <!-- after -->  <?after?>');
+    const root = parseXml(
+      '<a> x <!-- c --><?pi y?><b/> z <![CDATA[<w>]]></a>  <!-- after -->  <?after?>',
+    );
     expect(root.text).toBe(' x  z <w>');
     expect(root.children.map((child) => child.local)).toEqual(['b']);
   });
@@ -137,8 +161,13 @@ describe('parseXml: content', () => {
   });
 
   it('reads single-quoted attributes, spaces around =, and names that are object methods elsewhere', () => {
-    const root = parseXml(`<toString  b = 'x"y'\n c="1&amp;2" valueOf="v" hasOwnProperty="h"><valueOf/></toString>`);
-    expect(root).toMatchObject({ local: 'toString', attrs: { b: 'x"y', c: '1&2', valueOf: 'v', hasOwnProperty: 'h' } });
+    const root = parseXml(
+      `<toString  b = 'x"y'\n c="1&amp;2" valueOf="v" hasOwnProperty="h"><valueOf/></toString>`,
+    );
+    expect(root).toMatchObject({
+      local: 'toString',
+      attrs: { b: 'x"y', c: '1&2', valueOf: 'v', hasOwnProperty: 'h' },
+    });
     expect(root.children[0]?.local).toBe('valueOf');
     expect(Object.getPrototypeOf(root.attrs)).toBe(Object.prototype);
   });
@@ -155,7 +184,9 @@ describe('parseXml: content', () => {
   });
 
   it('keeps the in-scope prefixes for QName values, with xml bound above the root', () => {
-    const root = parseXml('<s xmlns:tns="urn:t" xmlns="urn:d"><e type="tns:Item" base="Plain" xml:lang="en"/></s>');
+    const root = parseXml(
+      '<s xmlns:tns="urn:t" xmlns="urn:d"><e type="tns:Item" base="Plain" xml:lang="en"/></s>',
+    );
     const e = root.children[0];
     if (!e) throw new Error('no child');
     expect(resolveQName(e, e.attrs.type ?? '')).toEqual({ ns: 'urn:t', local: 'Item' });
@@ -165,7 +196,9 @@ describe('parseXml: content', () => {
   });
 
   it('keeps an unknown reference literal and decodes character references', () => {
-    expect(parseXml('<a>&custom.name;&#x263A;&#65;&gt;&#x1F600;</a>').text).toBe('&custom.name;☺A>😀');
+    expect(parseXml('<a>&custom.name;&#x263A;&#65;&gt;&#x1F600;</a>').text).toBe(
+      '&custom.name;☺A>😀',
+    );
   });
 });
 
@@ -201,15 +234,23 @@ describe('parseXmlInSlices (issue 14: big answers)', () => {
   });
 
   it('refuses more elements than maxElements, and stops there', async () => {
-    await expect(parseXmlInSlices(big, { maxElements: 1_000 })).rejects.toMatchObject({ reason: 'elements' });
+    await expect(parseXmlInSlices(big, { maxElements: 1_000 })).rejects.toMatchObject({
+      reason: 'elements',
+    });
   });
 
   it('refuses an answer whose parsing takes longer than maxParseMs', async () => {
-    await expect(parseXmlInSlices(big, { maxParseMs: 0.001, sliceChars: 4096 })).rejects.toMatchObject({ reason: 'time' });
+    await expect(
+      parseXmlInSlices(big, { maxParseMs: 0.001, sliceChars: 4096 }),
+    ).rejects.toMatchObject({ reason: 'time' });
   });
 
   it('refuses a DOCTYPE and malformed XML as parseXml does', async () => {
-    await expect(parseXmlInSlices('<!DOCTYPE x [<!ENTITY e "e">]><x/>')).rejects.toMatchObject({ reason: 'doctype' });
-    await expect(parseXmlInSlices(`<a>${'<b>'.repeat(10)}</a>`)).rejects.toBeInstanceOf(XmlRefusedError);
+    await expect(parseXmlInSlices('<!DOCTYPE x [<!ENTITY e "e">]><x/>')).rejects.toMatchObject({
+      reason: 'doctype',
+    });
+    await expect(parseXmlInSlices(`<a>${'<b>'.repeat(10)}</a>`)).rejects.toBeInstanceOf(
+      XmlRefusedError,
+    );
   });
 });
