@@ -93,6 +93,8 @@ export function streamContext(ctx: GatewayContext): PipelineContext {
     signal: ctx.requestSignal,
     requestId: ctx.requestId,
     ...(ctx.outbound.notify === undefined ? {} : { notify: ctx.outbound.notify }),
+    // The request's trace, so the stream's span is a child of it and the backend hears of it.
+    ...(ctx.outbound.telemetry === undefined ? {} : { telemetry: ctx.outbound.telemetry }),
   };
 }
 

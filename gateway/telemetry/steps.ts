@@ -8,14 +8,15 @@
  * - `telemetry-attempt` is innermost, next to the source, so it sees every
  *   attempt: one client span and one timed count per backend call, retries
  *   counted and put on the call's span as events, and the trace context
- *   handed to the transport (CallContext.propagation) for the backend.
+ *   handed to the transport (CallContext.propagation) for the backend; a
+ *   subscription's stream gets one client span from opening to end.
  *
  * With metrics and tracing off both steps are empty: the composition skips
  * them and a call pays nothing.
  */
 import { ROOT_CONTEXT, SpanKind, trace, type Span } from '@opentelemetry/api';
 import { SourceError } from '../../sources/common/index.js';
-import type { Call } from '../pipeline/call.js';
+import type { Call, StreamCall, Subscribe } from '../pipeline/call.js';
 import { RefusedCall } from '../pipeline/refusal.js';
 import type { StepFactory } from '../pipeline/step.js';
 import type { CallTelemetry } from './call-telemetry.js';
@@ -135,5 +136,64 @@ export const createAttemptTelemetryStep: StepFactory = ({
         },
       );
     },
+    // A stream is one attempt that lasts: its client span is open from the
+    // opening until the stream ends, and the backend gets its trace context
+    // like any call (gRPC metadata, an SSE request's headers).
+    ...(tracing === undefined
+      ? {}
+      : {
+          subscribe: (next: Subscribe) => (call: StreamCall) => {
+            const parent = call.ctx.telemetry?.parent ?? ROOT_CONTEXT;
+            const span = tracing.tracer.startSpan(
+              `${source} ${call.operation.name}`,
+              {
+                kind: SpanKind.CLIENT,
+                attributes: {
+                  'switchboard.source': source,
+                  'switchboard.operation': call.operation.name,
+                  'switchboard.call.kind': 'stream',
+                },
+              },
+              parent,
+            );
+            const stream = next({
+              ...call,
+              ctx: { ...call.ctx, propagation: tracing.outgoing(trace.setSpan(parent, span)) },
+            });
+            return endSpanWithStream(stream, span);
+          },
+        }),
   };
 };
+
+/** Ends `span` once, when the stream finishes, fails or its reader leaves. */
+function endSpanWithStream(stream: AsyncIterable<unknown>, span: Span): AsyncIterable<unknown> {
+  let ended = false;
+  const end = (error?: unknown): void => {
+    if (ended) return;
+    ended = true;
+    if (error === undefined) span.end();
+    else endWithError(span, error);
+  };
+  return {
+    [Symbol.asyncIterator]() {
+      const inner = stream[Symbol.asyncIterator]();
+      return {
+        async next() {
+          try {
+            const step = await inner.next();
+            if (step.done === true) end();
+            return step;
+          } catch (error) {
+            end(error);
+            throw error;
+          }
+        },
+        async return(value?: unknown) {
+          end();
+          return (await inner.return?.(value)) ?? { done: true, value: undefined };
+        },
+      };
+    },
+  };
+}

@@ -118,6 +118,44 @@ describe('traces', () => {
     }
   });
 
+  it("gives a subscription's stream a client span under the request, and billing its trace context", async () => {
+    const { gateway, spans } = await tracedGateway(
+      unifiedDemoConfig(systems, { ...NO_READ_CACHE, ...TRACING }),
+    );
+    const controller = new AbortController();
+    try {
+      const response = await fetch(`${gateway.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
+        body: JSON.stringify({ query: 'subscription Watch { invoiceEvents { kind } }' }),
+        signal: controller.signal,
+      });
+      expect(response.status).toBe(200);
+      // The watch is open once billing has counted it; its trace context came with it.
+      await expect
+        .poll(() => receivedTraceContexts(systems.billing).map(({ operation }) => operation))
+        .toContain('WatchInvoiceEvents');
+      controller.abort();
+      await response.body?.cancel().catch(() => undefined);
+      await expect
+        .poll(() => spans().some((span) => span.attributes['switchboard.call.kind'] === 'stream'))
+        .toBe(true);
+      const all = spans();
+      const root = all.find((span) => span.kind === SpanKind.SERVER);
+      const stream = all.find((span) => span.attributes['switchboard.call.kind'] === 'stream')!;
+      expect(stream.kind).toBe(SpanKind.CLIENT);
+      expect(stream.attributes['switchboard.source']).toBe('billing');
+      expect(parentOf(stream)).toBe(root?.spanContext().spanId);
+      const [watch] = receivedTraceContexts(systems.billing);
+      expect(watch?.traceparent).toBe(
+        `00-${stream.spanContext().traceId}-${stream.spanContext().spanId}-01`,
+      );
+    } finally {
+      controller.abort();
+      await gateway.close();
+    }
+  });
+
   it('puts retries on the call span as events, one attempt span each', async () => {
     const { gateway, spans } = await tracedGateway(
       demoConfig(systems, {
