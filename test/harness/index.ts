@@ -42,6 +42,28 @@ export {
   NO_READ_CACHE,
 } from './demo-config.js';
 export { startOpenApiMock, type OpenApiMock, type MockRequest } from './openapi-mock.js';
-export { startPostgres, type PostgresServer, type PostgresServerOptions } from './postgres.js';
+export {
+  startPostgres,
+  startPostgresDatabase,
+  type PostgresDatabase,
+  type PostgresServer,
+  type PostgresServerOptions,
+} from './postgres.js';
 export { startPostgresServer } from './postgres-server.js';
 export { startIssuer, ISSUER_AUDIENCE, type TestIssuer, type IssuerKey } from './issuer.js';
+export {
+  runCli,
+  spawnCli,
+  REPO_ROOT,
+  SWITCHBOARD_BIN,
+  type CliRun,
+  type CliRunOptions,
+  type CliSpawnOptions,
+} from './cli.js';
+export {
+  createBillingClient,
+  type BillingClient,
+  type BillingCallOptions,
+  type BillingClientOptions,
+  type BillingWire,
+} from './billing-client.js';
