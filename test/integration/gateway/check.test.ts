@@ -283,7 +283,7 @@ describe('switchboard check compares with the composed artifact', { timeout: 120
 });
 
 // Two cases spawn the bin; the limit is a guard against a hang on a busy machine, not a timing assertion.
-describe('switchboard check misuse', { timeout: 120_000 }, () => {
+describe('switchboard check misuse', { timeout: 300_000 }, () => {
   it('a config without a schema option says what to add', async () => {
     const { code, stderr } = await check('--config', writeConfig('no-schema', { schema: null }));
     expect(code).toBe(1);
