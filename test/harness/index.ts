@@ -51,6 +51,8 @@ export {
 } from './postgres.js';
 export { startPostgresServer } from './postgres-server.js';
 export { startIssuer, ISSUER_AUDIENCE, type TestIssuer, type IssuerKey } from './issuer.js';
+// The CLI: runCli in this process for argument, output and exit-code cases (a spawn costs
+// seconds); spawnCli for what only the real bin shows. Prefer runCli, keep a few spawnCli.
 export {
   runCli,
   spawnCli,
@@ -60,6 +62,7 @@ export {
   type CliRunOptions,
   type CliSpawnOptions,
 } from './cli.js';
+// Billing spoken to directly over gRPC, for tests of the demo system itself.
 export {
   createBillingClient,
   type BillingClient,
