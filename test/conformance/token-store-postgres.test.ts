@@ -1,15 +1,13 @@
 // The token registry's conformance suite on PostgreSQL: one server for the file, one schema per test.
 import { beforeAll } from 'vitest';
 import { createPostgresTokenStore } from '../../gateway/auth/index.js';
-import { startPostgres, useHarness, type PostgresServer } from '../harness/index.js';
+import { startPostgresDatabase, useHarness } from '../harness/index.js';
 import { tokenStoreSuite } from './token-store-suite.js';
 
 useHarness();
-let server: PostgresServer;
 let url: string;
 beforeAll(async () => {
-  server = await startPostgres({ fsync: false });
-  url = await server.createDatabase('tokens');
+  ({ url } = await startPostgresDatabase('tokens', { fsync: false }));
 });
 let schemas = 0;
 

@@ -42,6 +42,31 @@ export {
   NO_READ_CACHE,
 } from './demo-config.js';
 export { startOpenApiMock, type OpenApiMock, type MockRequest } from './openapi-mock.js';
-export { startPostgres, type PostgresServer, type PostgresServerOptions } from './postgres.js';
+export {
+  startPostgres,
+  startPostgresDatabase,
+  type PostgresDatabase,
+  type PostgresServer,
+  type PostgresServerOptions,
+} from './postgres.js';
 export { startPostgresServer } from './postgres-server.js';
 export { startIssuer, ISSUER_AUDIENCE, type TestIssuer, type IssuerKey } from './issuer.js';
+// The CLI: runCli in this process for argument, output and exit-code cases (a spawn costs
+// seconds); spawnCli for what only the real bin shows. Prefer runCli, keep a few spawnCli.
+export {
+  runCli,
+  spawnCli,
+  REPO_ROOT,
+  SWITCHBOARD_BIN,
+  type CliRun,
+  type CliRunOptions,
+  type CliSpawnOptions,
+} from './cli.js';
+// Billing spoken to directly over gRPC, for tests of the demo system itself.
+export {
+  createBillingClient,
+  type BillingClient,
+  type BillingCallOptions,
+  type BillingClientOptions,
+  type BillingWire,
+} from './billing-client.js';

@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import pg from 'pg';
 import { freePorts } from './ports.js';
+import { startWatchdog, type Watchdog } from './watchdog.js';
 
 const run = promisify(execFile);
 const PG_ROOT = '/usr/lib/postgresql';
@@ -173,7 +174,12 @@ export async function startPostgresServer(
       }
     }
     process.once('exit', stopNow);
-    return createHandle({ bin, dir, dataDir, port, stopNow });
+    // A test process killed from outside runs neither afterAll nor 'exit': the watchdog stops the server then.
+    const watchdog = startWatchdog([
+      serverCommand(bin, 'pg_ctl', ['stop', '-D', dataDir, '-m', 'immediate', '-w']).flat(),
+      ['rm', '-rf', dir],
+    ]);
+    return createHandle({ bin, dir, dataDir, port, stopNow, watchdog });
   } catch (error) {
     stopNow();
     throw error;
@@ -186,6 +192,7 @@ function createHandle(init: {
   dataDir: string;
   port: number;
   stopNow: () => void;
+  watchdog: Watchdog;
 }): PostgresServer {
   const url = (database = 'postgres'): string =>
     `postgresql://${SUPERUSER}@${HOST}:${init.port}/${encodeURIComponent(database)}`;
@@ -214,6 +221,7 @@ function createHandle(init: {
     close() {
       closing ??= (async () => {
         process.off('exit', init.stopNow);
+        init.watchdog.disarm();
         try {
           await runServerCommand(init.bin, 'pg_ctl', [
             'stop',

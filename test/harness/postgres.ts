@@ -20,4 +20,24 @@ export async function startPostgres(options: PostgresServerOptions = {}): Promis
   return track(await startPostgresServer(options), 'postgres');
 }
 
+export interface PostgresDatabase {
+  readonly server: PostgresServer;
+  /** The connection string of the database. */
+  readonly url: string;
+}
+
+/**
+ * The usual preamble in one call: a server for this file (registered for
+ * cleanup) and one database on it, for tests that share one database and
+ * keep apart by schema or by the records they create.
+ * @param name the database's name; a fresh one when omitted.
+ */
+export async function startPostgresDatabase(
+  name?: string,
+  options: PostgresServerOptions = {},
+): Promise<PostgresDatabase> {
+  const server = await startPostgres(options);
+  return { server, url: await server.createDatabase(name) };
+}
+
 export type { PostgresServer, PostgresServerOptions };

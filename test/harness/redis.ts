@@ -17,6 +17,7 @@ import { promisify } from 'node:util';
 import { track } from './cleanup.js';
 import { freePorts } from './ports.js';
 import { spawnProcess, type TestProcess } from './process.js';
+import { startWatchdog } from './watchdog.js';
 
 const run = promisify(execFile);
 const REDIS_SERVER = '/usr/bin/redis-server';
@@ -124,7 +125,15 @@ function spawnRedis(port: number, dir: string): TestProcess {
     'warning',
   ]);
   running.set(server.pid, dir);
-  void server.exited.then(() => running.delete(server.pid));
+  // A test process killed from outside runs neither afterAll nor 'exit': the watchdog stops the server then.
+  const watchdog = startWatchdog([
+    ['kill', '-KILL', String(server.pid)],
+    ['rm', '-rf', dir],
+  ]);
+  void server.exited.then(() => {
+    watchdog.disarm();
+    running.delete(server.pid);
+  });
   return server;
 }
 

@@ -1,16 +1,19 @@
 /**
- * `switchboard token issue | list | revoke` and `keys rotate`, spawned as
- * the real command against a config file, and the issued token used
- * against a real gateway reading the same key file and registry.
+ * `switchboard token issue | list | revoke` and `keys rotate` against a
+ * config file, and the issued token used against a real gateway reading the
+ * same key file and registry. `run` is the command in this process (main(),
+ * as bin/switchboard.js calls it: the machine is shared, and a spawn costs
+ * seconds); `spawned` is the real command, for the case that proves the bin
+ * issues a token.
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../../gateway/cli/main.js';
 import {
   demoConfig,
+  runCli as run,
+  spawnCli as spawned,
   startGatewayOn,
   startSystems,
   useHarness,
@@ -20,42 +23,10 @@ import {
 import { call, eventually } from './helpers.js';
 
 useHarness();
-const ROOT = resolve(import.meta.dirname, '../../..');
-const BIN = join(ROOT, 'bin/switchboard.js');
 const dir = mkdtempSync(join(tmpdir(), 'switchboard-token-cli-'));
 const configFile = join(dir, 'switchboard.config.mjs');
-const children = new Set<ReturnType<typeof spawn>>();
 let systems: Systems;
 let gateway: TestGateway;
-
-/** The command in this process (main(), as bin/switchboard.js calls it): the machine is shared, and a spawn costs seconds. */
-async function run(
-  args: string[],
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await main(args, {
-    out: (text) => void (stdout += text),
-    err: (text) => void (stderr += text),
-  });
-  return { code, stdout, stderr };
-}
-
-/** The real command, spawned. */
-function spawned(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
 
 beforeAll(async () => {
   // Relative paths: the CLI moves to the config's folder, as `start` does.
@@ -74,10 +45,7 @@ beforeAll(async () => {
     }),
   );
 });
-afterAll(() => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
-  rmSync(dir, { recursive: true, force: true });
-});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // Each test spawns the CLI; the limit guards against a hang on a busy machine, it times nothing.
 describe('switchboard token', { timeout: 240_000 }, () => {

@@ -6,47 +6,21 @@
  * and its refusals, and the write records. Real gRPC over 127.0.0.1 with
  * @grpc/grpc-js; counts records, never measures time.
  */
-import * as grpc from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
-import { dirname, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBilling } from '../../../demo/billing/index.js';
 import type { DemoSystem } from '../../../demo/common/system.js';
-
-type Wire = Record<string, any>;
-type Unary = (
-  request: Wire,
-  metadata: grpc.Metadata,
-  options: grpc.CallOptions,
-  callback: (error: grpc.ServiceError | null, response?: Wire) => void,
-) => void;
+import {
+  createBillingClient,
+  type BillingClient,
+  type BillingWire as Wire,
+} from '../../harness/index.js';
 
 let billing: DemoSystem;
-let client: grpc.Client & Record<string, any>;
+let client: BillingClient;
 
-function call(method: string, request: Wire, key?: string): Promise<Wire> {
-  const metadata = new grpc.Metadata();
-  if (key !== undefined) metadata.set('idempotency-key', key);
-  return new Promise((done, fail) => {
-    (client[method] as Unary).call(
-      client,
-      request,
-      metadata,
-      { deadline: Date.now() + 10_000 },
-      (error, response) => (error ? fail(error) : done(response as Wire)),
-    );
-  });
-}
-
-async function failure(promise: Promise<unknown>): Promise<{ code: string; details: string }> {
-  try {
-    await promise;
-  } catch (error) {
-    const { code, details } = error as grpc.ServiceError;
-    return { code: grpc.status[code] as string, details };
-  }
-  return { code: 'OK', details: '' };
-}
+const call = (method: string, request: Wire, idempotencyKey?: string): Promise<Wire> =>
+  client.call(method, request, { idempotencyKey });
+const failure = (promise: Promise<unknown>) => client.statusOf(promise);
 
 const usd = (amountMinor: string): Wire => ({ amountMinor, currency: 'USD' });
 const invoiceRequest = (orderId: string): Wire => ({
@@ -58,18 +32,7 @@ const records = (): Wire => billing.records() as Wire;
 
 beforeAll(async () => {
   billing = await startBilling();
-  const includeDir = resolve(dirname(billing.contract), '../..');
-  const definition = loadSync(billing.contract, {
-    includeDirs: [includeDir],
-    longs: String,
-    enums: String,
-    defaults: true,
-    oneofs: true,
-  });
-  const Service = (grpc.loadPackageDefinition(definition) as any).billing.v1
-    .BillingService as grpc.ServiceClientConstructor;
-  client = new Service(billing.url, grpc.credentials.createInsecure()) as grpc.Client &
-    Record<string, any>;
+  client = createBillingClient(billing);
 });
 
 afterAll(async () => {

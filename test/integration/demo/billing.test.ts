@@ -1,56 +1,24 @@
 import * as grpc from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
-import { dirname, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBilling } from '../../../demo/billing/index.js';
 import type { DemoSystem } from '../../../demo/common/system.js';
-
-type Wire = Record<string, any>;
-type Unary = (
-  request: Wire,
-  metadata: grpc.Metadata,
-  options: grpc.CallOptions,
-  callback: (error: grpc.ServiceError | null, response?: Wire) => void,
-) => void;
+import {
+  createBillingClient,
+  type BillingClient,
+  type BillingWire as Wire,
+} from '../../harness/index.js';
 
 let billing: DemoSystem;
-let client: grpc.Client & Record<string, any>;
+let client: BillingClient;
 
-function call(method: string, request: Wire, metadata = new grpc.Metadata()): Promise<Wire> {
-  return new Promise((resolvePromise, reject) => {
-    (client[method] as Unary).call(
-      client,
-      request,
-      metadata,
-      { deadline: Date.now() + 5000 },
-      (error, response) => (error ? reject(error) : resolvePromise(response as Wire)),
-    );
-  });
-}
-
-async function codeOf(promise: Promise<unknown>): Promise<string> {
-  try {
-    await promise;
-    return 'OK';
-  } catch (error) {
-    return grpc.status[(error as grpc.ServiceError).code] as string;
-  }
-}
+const call = (method: string, request: Wire, metadata?: grpc.Metadata): Promise<Wire> =>
+  client.call(method, request, { metadata });
+const codeOf = async (promise: Promise<unknown>): Promise<string> =>
+  (await client.statusOf(promise)).code;
 
 beforeAll(async () => {
   billing = await startBilling();
-  const includeDir = resolve(dirname(billing.contract), '../..');
-  const definition = loadSync(billing.contract, {
-    includeDirs: [includeDir],
-    longs: String,
-    enums: String,
-    defaults: true,
-    oneofs: true,
-  });
-  const Service = (grpc.loadPackageDefinition(definition) as any).billing.v1
-    .BillingService as grpc.ServiceClientConstructor;
-  client = new Service(billing.url, grpc.credentials.createInsecure()) as grpc.Client &
-    Record<string, any>;
+  client = createBillingClient(billing, { deadlineMs: 5000 });
 });
 
 afterAll(async () => {
@@ -124,7 +92,7 @@ describe('demo billing', () => {
   });
 
   it('streams invoice events as invoices are created', async () => {
-    const stream = client.WatchInvoiceEvents({}) as grpc.ClientReadableStream<Wire>;
+    const stream = client.raw.WatchInvoiceEvents({}) as grpc.ClientReadableStream<Wire>;
     const events: Wire[] = [];
     const twoEvents = new Promise<void>((done) => {
       stream.on('data', (event: Wire) => {

@@ -1,8 +1,10 @@
 /**
- * `switchboard check`, spawned as CI would run it, against real contract
- * files: modified copies of the storefront's OpenAPI document (edited here
- * from the current demo contract, so they never drift from it) and copies of
- * the unified schema, each with its own composed artifact.
+ * `switchboard check` against real contract files: modified copies of the
+ * storefront's OpenAPI document (edited here from the current demo contract,
+ * so they never drift from it) and copies of the unified schema, each with
+ * its own composed artifact. The command runs in this process (runCli), and
+ * is spawned as CI would run it where the bin itself matters: a config
+ * outside any package, an exit 1 that must print no stack.
  */
 import {
   copyFileSync,
@@ -14,14 +16,12 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { spawnProcess, useHarness } from '../../harness/index.js';
+import { REPO_ROOT as ROOT, runCli, spawnCli, useHarness } from '../../harness/index.js';
 
 useHarness();
 
-const ROOT = resolve(import.meta.dirname, '../../..');
-const BIN = join(ROOT, 'bin/switchboard.js');
 const SCHEMA = 'schema/commerce.graphql';
 const STOREFRONT = join(ROOT, 'demo/storefront/openapi.yaml');
 const scratch = mkdtempSync(join(tmpdir(), 'switchboard-check-'));
@@ -30,17 +30,8 @@ writeFileSync(join(scratch, 'package.json'), '{ "type": "module" }\n');
 
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-async function check(...args: string[]): Promise<Run> {
-  const child = spawnProcess(process.execPath, [BIN, 'check', ...args], { cwd: ROOT });
-  const { code } = await child.exited;
-  return { code, stdout: child.stdout(), stderr: child.stderr() };
-}
+/** `switchboard check <args>` from the repository root, in this process. */
+const check = (...args: string[]) => runCli(['check', ...args]);
 
 /** A config like switchboard.config.ts, with the storefront contract and the schema files chosen by the test. */
 function writeConfig(
@@ -103,7 +94,8 @@ function fieldLines(after: string, text: string): string {
   return described ? `(?:${index}|${index + 1})` : `${index + 1}`;
 }
 
-describe('switchboard check against the repository', () => {
+// The first run loads the CLI; the limit is a guard against a hang on a busy machine.
+describe('switchboard check against the repository', { timeout: 120_000 }, () => {
   it('the committed schema/commerce.composed.graphql matches a fresh composition (what CI runs)', async () => {
     const { code, stdout, stderr } = await check();
     expect(stderr).not.toMatch(/Breaking|BINDING_|error/);
@@ -186,7 +178,7 @@ describe('switchboard check catches a backend contract change before it breaks a
   });
 });
 
-// Several spawns of the CLI each; the limit is a guard against a hang on a busy machine, not a timing assertion.
+// Several runs of the CLI each; the limit is a guard against a hang on a busy machine, not a timing assertion.
 describe('switchboard check compares with the composed artifact', { timeout: 120_000 }, () => {
   // A copy of the unified schema, so the artifact beside it is this test's own.
   const schema = join(scratch, 'commerce.graphql');
@@ -290,7 +282,8 @@ describe('switchboard check compares with the composed artifact', { timeout: 120
   });
 });
 
-describe('switchboard check misuse', () => {
+// Two cases spawn the bin; the limit is a guard against a hang on a busy machine, not a timing assertion.
+describe('switchboard check misuse', { timeout: 300_000 }, () => {
   it('a config without a schema option says what to add', async () => {
     const { code, stderr } = await check('--config', writeConfig('no-schema', { schema: null }));
     expect(code).toBe(1);
@@ -308,11 +301,12 @@ describe('switchboard check misuse', () => {
   });
 
   // Regression: an unreadable contract crashed check with an uncaught ContractError and a stack trace.
-  it('an unreadable contract is one line naming the source and the path, never a stack', async () => {
-    const { code, stderr } = await check(
+  it('an unreadable contract is one line naming the source and the path, never a stack (the real bin)', async () => {
+    const { code, stderr } = await spawnCli([
+      'check',
       '--config',
       writeConfig('bad-contract', { storefront: join(scratch, 'nope/openapi.yaml') }),
-    );
+    ]);
     expect(code).toBe(1);
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toMatch(
@@ -348,14 +342,12 @@ describe('switchboard check misuse', () => {
           'utf8',
         ),
       );
-      const child = spawnProcess(
-        process.execPath,
-        [BIN, 'check', '--config', join(outside, 'switchboard.config.ts')],
+      const { code, stdout, stderr } = await spawnCli(
+        ['check', '--config', join(outside, 'switchboard.config.ts')],
         { cwd: tmpdir() },
       );
-      const { code } = await child.exited;
-      expect(child.stderr()).not.toMatch(/switchboard:|Cannot require|CONFIG_INVALID/);
-      expect(child.stdout()).toContain('No changes');
+      expect(stderr).not.toMatch(/switchboard:|Cannot require|CONFIG_INVALID/);
+      expect(stdout).toContain('No changes');
       expect(code).toBe(0);
       // The temporary module beside the config is gone.
       expect(readdirSync(outside).filter((name) => name.endsWith('.mjs'))).toEqual([]);

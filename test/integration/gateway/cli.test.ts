@@ -1,13 +1,25 @@
-/** The `switchboard` command, spawned as a real child process against real files. */
+/**
+ * The `switchboard` command against real files: argument, output and
+ * exit-code cases call the CLI in this process (runCli); the bin itself is
+ * spawned as a real child process where it matters: an exit 1 and an exit 2
+ * with nothing but the one-line reason on stderr, and `start` serving,
+ * following its environment and stopping on SIGTERM.
+ */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startSystems } from '../../harness/index.js';
+import {
+  REPO_ROOT as ROOT,
+  SWITCHBOARD_BIN as BIN,
+  runCli as run,
+  spawnCli,
+  startSystems,
+  useHarness,
+} from '../../harness/index.js';
 
-const ROOT = resolve(import.meta.dirname, '../../..');
-const BIN = join(ROOT, 'bin/switchboard.js');
+useHarness();
 const children = new Set<ReturnType<typeof spawn>>();
 const scratch = mkdtempSync(join(tmpdir(), 'switchboard-cli-'));
 
@@ -16,22 +28,7 @@ afterAll(() => {
   rmSync(scratch, { recursive: true, force: true });
 });
 
-function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    children.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
-}
-
-// Each test spawns the CLI, some several times; the limit guards against a hang on a busy machine, it times nothing.
+// Some tests spawn the CLI; the limit guards against a hang on a busy machine, it times nothing.
 describe('switchboard CLI', { timeout: 120_000 }, () => {
   it('--help prints usage and exits 0', async () => {
     const { code, stdout } = await run(['--help']);
@@ -65,8 +62,8 @@ describe('switchboard CLI', { timeout: 120_000 }, () => {
     expect(stderr).toMatch(/^warning: #\/paths\/~1upload\/post: .*multipart/m);
   });
 
-  it('a missing contract exits 1 with a one-line reason and no stack', async () => {
-    const { code, stdout, stderr } = await run([
+  it('a missing contract exits 1 with a one-line reason and no stack (the real bin)', async () => {
+    const { code, stdout, stderr } = await spawnCli([
       'print-subgraph',
       '--rest',
       'no/such/openapi.yaml',
@@ -173,7 +170,10 @@ describe('switchboard CLI', { timeout: 120_000 }, () => {
   it('a wrong command line exits 2', async () => {
     expect((await run(['print-subgraph', '--bogus', 'x'])).code).toBe(2);
     expect((await run(['print-subgraph'])).code).toBe(2);
-    expect((await run(['fly'])).code).toBe(2);
+    // The real bin: its exit code is main()'s.
+    const spawned = await spawnCli(['fly']);
+    expect(spawned.code).toBe(2);
+    expect(spawned.stderr).toBe('switchboard: unknown command "fly". Run "switchboard --help".\n');
   });
 
   it('start refuses a negative or out-of-range --port in one line, as a value, not an ambiguous option', async () => {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   startGatewayOn,
-  startPostgres,
+  startPostgresDatabase,
   startSystems,
   useHarness,
   type Systems,
@@ -22,9 +22,11 @@ let two: TestGateway;
 let records: RecordsReader;
 
 beforeAll(async () => {
-  const postgres = await startPostgres({ fsync: false });
-  const url = await postgres.createDatabase('writes');
-  systems = await startSystems();
+  let url: string;
+  [{ url }, systems] = await Promise.all([
+    startPostgresDatabase('writes', { fsync: false }),
+    startSystems(),
+  ]);
   one = await startGatewayOn(writesConfig(systems, { journal: 'postgres', postgresUrl: url }));
   two = await startGatewayOn(writesConfig(systems, { journal: 'postgres', postgresUrl: url }));
   records = await recordsReader(systems);

@@ -11,20 +11,13 @@ import {
 } from '../../../../gateway/writes/index.js';
 import { codeOf, orderPlan, runToSuccess } from '../../../conformance/journal-fixtures.js';
 import { journalStoreSuite } from '../../../conformance/journal-suite.js';
-import {
-  freePorts,
-  startPostgres,
-  useHarness,
-  type PostgresServer,
-} from '../../../harness/index.js';
+import { freePorts, startPostgresDatabase, useHarness } from '../../../harness/index.js';
 
 useHarness();
-let server: PostgresServer;
 let url: string;
 beforeAll(async () => {
   // fsync off: these tests check the journal, not the disk; bench/journal.ts measures with it on.
-  server = await startPostgres({ fsync: false });
-  url = await server.createDatabase('journal');
+  ({ url } = await startPostgresDatabase('journal', { fsync: false }));
 });
 
 let schemas = 0;

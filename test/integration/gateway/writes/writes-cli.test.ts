@@ -1,10 +1,12 @@
 /**
- * `switchboard writes`, spawned as a real child process, over a real
- * journal (SQLite file; PostgreSQL server) seeded through the journal's API.
+ * `switchboard writes` over a real journal (SQLite file; PostgreSQL server)
+ * seeded through the journal's API. The command runs in this process
+ * (runCli, as bin/switchboard.js calls it); the exit codes 2, 3 and 4 and an
+ * unreachable journal also go through the real bin, spawned.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   createPostgresJournal,
@@ -13,33 +15,29 @@ import {
 } from '../../../../gateway/writes/index.js';
 import {
   freePorts,
-  spawnProcess,
-  startPostgres,
+  REPO_ROOT as ROOT,
+  runCli,
+  spawnCli,
+  startPostgresDatabase,
   useHarness,
-  type PostgresServer,
+  type CliRun as Run,
 } from '../../../harness/index.js';
 import { seedJournal, type Seeded } from './operator-seed.js';
 
 useHarness();
 
-const ROOT = resolve(import.meta.dirname, '../../../..');
-const BIN = join(ROOT, 'bin/switchboard.js');
 const scratch = mkdtempSync(join(tmpdir(), 'switchboard-writes-cli-'));
 writeFileSync(join(scratch, 'package.json'), '{ "type": "module" }\n');
 afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
+/** `switchboard writes <args> --config <config>`, in this process. */
+function cli(config: string, ...args: string[]): Promise<Run> {
+  return runCli(['writes', ...args, '--config', config]);
 }
 
-async function cli(config: string, ...args: string[]): Promise<Run> {
-  const child = spawnProcess(process.execPath, [BIN, 'writes', ...args, '--config', config], {
-    cwd: ROOT,
-  });
-  const { code } = await child.exited;
-  return { code, stdout: child.stdout(), stderr: child.stderr() };
+/** The same through the real bin, spawned. */
+function spawned(config: string, ...args: string[]): Promise<Run> {
+  return spawnCli(['writes', ...args, '--config', config]);
 }
 
 /** A config with one source (never called: these commands read the journal only) and the journal the test chose. */
@@ -62,7 +60,7 @@ export default defineConfig({
 
 const json = <T = any>(run: Run): T => JSON.parse(run.stdout) as T;
 
-// Each test spawns the CLI several times (tsx compiles each time); the limit guards against a hang on a loaded machine, it times nothing.
+// Some tests spawn the CLI; the limit guards against a hang on a loaded machine, it times nothing.
 describe('switchboard writes on SQLite', { timeout: 600_000 }, () => {
   let config: string;
   let seeded: Seeded;
@@ -176,7 +174,7 @@ describe('switchboard writes on SQLite', { timeout: 600_000 }, () => {
       detail: 'customer cancelled by phone',
     });
 
-    const again = await cli(config, 'discard', target, '--reason', 'twice', '--json');
+    const again = await spawned(config, 'discard', target, '--reason', 'twice', '--json');
     expect(again.code).toBe(4);
     expect(JSON.parse(again.stderr)).toEqual({
       error: {
@@ -199,20 +197,20 @@ describe('switchboard writes on SQLite', { timeout: 600_000 }, () => {
   });
 
   it('answers unknown and malformed ids, bad states, limits and times with coded errors and their exit codes', async () => {
-    const unknown = await cli(config, 'show', '00000000-0000-4000-8000-000000000000');
+    const unknown = await spawned(config, 'show', '00000000-0000-4000-8000-000000000000');
     expect(unknown).toMatchObject({ code: 3, stdout: '' });
     expect(unknown.stderr).toMatch(
       /^switchboard: WRITE_NOT_FOUND: No write with id "00000000-0000-4000-8000-000000000000"/,
     );
 
-    const malformed = await cli(config, 'show', `'; DROP TABLE writes; --${'x'.repeat(5000)}`);
+    const malformed = await spawned(config, 'show', `'; DROP TABLE writes; --${'x'.repeat(5000)}`);
     expect(malformed.code).toBe(2);
     expect(malformed.stderr).toMatch(
       /^switchboard: WRITE_QUERY_INVALID: "'; DROP TABLE writes; --x+"… is not a write id/,
     );
     expect(malformed.stderr.length).toBeLessThan(300);
 
-    // The rest of the argument checks run in-process (writes-cli-args.test.ts); here, one of each kind through the real binary.
+    // The rest of the argument checks are in writes-cli-args.test.ts; here, one of each kind.
     const cases: Array<[string[], RegExp]> = [
       [
         ['list', '--limit', '99999999999999999999'],
@@ -233,14 +231,13 @@ describe('switchboard writes on SQLite', { timeout: 600_000 }, () => {
 });
 
 describe('switchboard writes on PostgreSQL', { timeout: 600_000 }, () => {
-  let postgres: PostgresServer;
   let config: string;
   let seeded: Seeded;
   let journal: WriteJournal;
 
   beforeAll(async () => {
-    postgres = await startPostgres();
-    const url = await postgres.createDatabase();
+    // fsync off: these tests read and change the journal through the CLI, not the disk.
+    const { url } = await startPostgresDatabase(undefined, { fsync: false });
     journal = await createPostgresJournal({ connectionString: url });
     seeded = await seedJournal(journal);
     // The URL from the environment, as docs/configuration.md advises.
@@ -288,7 +285,7 @@ describe('switchboard writes on PostgreSQL', { timeout: 600_000 }, () => {
       `{ journal: 'postgres', postgresUrl: ${JSON.stringify(`postgresql://operator:${secret}@127.0.0.1:${port}/journal`)} }`,
     );
     for (const args of [['list']]) {
-      const run = await cli(unreachable, ...args);
+      const run = await spawned(unreachable, ...args);
       expect(run.code).toBe(1);
       expect(run.stderr).toContain('WRITE_JOURNAL_UNAVAILABLE');
       expect(run.stdout + run.stderr).not.toContain(secret);
