@@ -45,3 +45,4 @@ export { startOpenApiMock, type OpenApiMock, type MockRequest } from './openapi-
 export { startPostgres, type PostgresServer, type PostgresServerOptions } from './postgres.js';
 export { startPostgresServer } from './postgres-server.js';
 export { startIssuer, ISSUER_AUDIENCE, type TestIssuer, type IssuerKey } from './issuer.js';
+export { startOfflineChromium, CHROMIUM, type OfflineBrowser } from './chromium.js';
