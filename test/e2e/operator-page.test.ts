@@ -2,9 +2,10 @@
  * The operator page in a real browser (Debian's Chromium through
  * playwright-core), with every request to another host blocked: it shows
  * nothing until the admin token is given, then each source; a dead letter
- * made by the demo systems' fault modes appears with its steps, Replay
- * finishes it (each system's own records show each write once), and Discard
- * takes a reason that lands in the audit trail. Screenshots of each stage
+ * made by the demo systems' fault modes (POST /__admin/misbehave) appears
+ * with its steps, Replay finishes it (each system's own records, GET
+ * /__admin/records, show each write once), and Discard takes a reason that
+ * lands in the audit trail and calls no system. Screenshots of each stage
  * go to OPERATOR_SCREENSHOTS (a temporary folder by default).
  */
 import { mkdtempSync } from 'node:fs';
@@ -12,17 +13,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { startAdmin } from '../../demo/index.js';
 import {
   startGatewayOn,
   startOfflineChromium,
   startSystems,
+  track,
   unifiedDemoConfig,
   useHarness,
   type OfflineBrowser,
   type Systems,
   type TestGateway,
 } from '../harness/index.js';
-import { appliedFor } from '../integration/writes/applied.js';
+import { appliedFor, type Applied } from '../integration/writes/applied.js';
 import { orderInput, PLACE_ORDER } from '../integration/writes/setup.js';
 
 useHarness();
@@ -34,12 +37,19 @@ const SHOTS =
 const WAIT_MS = 20_000;
 
 let systems: Systems;
+/** The demo's admin endpoint: fault modes in, each system's own write records out, over HTTP. */
+let demoAdmin: string;
 let gateway: TestGateway;
 let browser: OfflineBrowser;
 let page: Page;
 
 beforeAll(async () => {
   systems = await startSystems();
+  const adminServer = track(
+    await startAdmin({ systems: systems.list, port: 0, host: '127.0.0.1' }),
+    'demo admin',
+  );
+  demoAdmin = adminServer.url;
   gateway = await startGatewayOn(unifiedDemoConfig(systems, { admin: { token: TOKEN } }));
   browser = await startOfflineChromium(new URL(gateway.url).host);
   page = browser.page;
@@ -55,10 +65,32 @@ async function admin(query: string, variables: Record<string, unknown>): Promise
   return body.data;
 }
 
+async function misbehave(system: string, settings: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${demoAdmin}/__admin/misbehave`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ system, ...settings }),
+  });
+  expect(response.status).toBe(200);
+}
+
+/** What each system applied for one storefront order, from its own records (GET /__admin/records). */
+async function appliedRecords(orderId: string): Promise<Applied> {
+  const records = (await (await fetch(`${demoAdmin}/__admin/records`)).json()) as Record<
+    string,
+    unknown
+  >;
+  // appliedFor reads `records()` of each system: here, what the endpoint answered.
+  const answered = Object.fromEntries(
+    Object.entries(records).map(([name, value]) => [name, { records: () => value }]),
+  );
+  return appliedFor(answered as unknown as Systems, orderId);
+}
+
 /** A placeOrder whose invoice is refused and whose erp undo fails: parked as a dead letter. */
 async function deadLetter(): Promise<{ writeId: string; orderId: string }> {
-  systems.billing.misbehaviour.set({ operations: ['CreateInvoice'], rejectNext: 1 } as never);
-  systems.erp.misbehaviour.set({ operations: ['CancelSalesOrder'], rejectNext: 1 } as never);
+  await misbehave('billing', { operations: ['CreateInvoice'], rejectNext: 1 });
+  await misbehave('erp', { operations: ['CancelSalesOrder'], rejectNext: 1 });
   try {
     const { body } = await gateway.graphql(PLACE_ORDER, { input: orderInput() });
     const write = body.extensions?.write as { state: string; id: string };
@@ -69,7 +101,7 @@ async function deadLetter(): Promise<{ writeId: string; orderId: string }> {
     });
     return { writeId, orderId: data.write.steps[0].result.id };
   } finally {
-    for (const system of systems.list) system.misbehaviour.set({});
+    for (const system of ['storefront', 'erp', 'billing']) await misbehave(system, {});
   }
 }
 
@@ -123,7 +155,7 @@ describe('operator page', { timeout: 120_000 }, () => {
       .toBe(`Write ${replayed.writeId} replayed: now compensated.`);
     await card(replayed.writeId).waitFor({ state: 'detached', timeout: WAIT_MS });
     // Each system's own write log: created once, undone once.
-    expect(appliedFor(systems, replayed.orderId)).toEqual({
+    expect(await appliedRecords(replayed.orderId)).toEqual({
       storefront: { createOrder: 1, cancelOrder: 1 },
       erp: { CreateSalesOrder: 1, CancelSalesOrder: 1 },
       billing: {},
@@ -138,6 +170,12 @@ describe('operator page', { timeout: 120_000 }, () => {
       .poll(() => page.locator('#status').textContent(), { timeout: WAIT_MS })
       .toBe(`Write ${discarded.writeId} discarded: now discarded.`);
     await card(discarded.writeId).waitFor({ state: 'detached', timeout: WAIT_MS });
+    // A discard changes the journal only: the systems keep what they applied, nothing undone.
+    expect(await appliedRecords(discarded.orderId)).toEqual({
+      storefront: { createOrder: 1 },
+      erp: { CreateSalesOrder: 1 },
+      billing: {},
+    });
     const kept = await admin('query($id: ID!) { write(id: $id) { state reason } }', {
       id: discarded.writeId,
     });
