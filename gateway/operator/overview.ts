@@ -47,9 +47,91 @@ export interface OverviewQuery {
   readonly partner?: string;
 }
 
+/** One step of a listed write: where it went and how it ended, never its request or result. */
+export interface StepView {
+  readonly index: number;
+  readonly source: string;
+  readonly operation: string;
+  readonly state: string;
+  readonly attempts: number;
+  readonly error: Failure | null;
+}
+
+/** A write as the page lists it: no input or result (they may hold customer data), its steps and errors. */
+export interface WriteView {
+  readonly id: string;
+  readonly mutation: string;
+  readonly state: string;
+  /** The caller's id (a token's id, or "anonymous"), never a token. */
+  readonly caller: string;
+  readonly partner: string | null;
+  /** ISO 8601. */
+  readonly createdAt: string;
+  readonly updatedAt: string;
+  readonly error: Failure | null;
+  readonly steps: readonly StepView[];
+}
+
+export interface AuditView {
+  /** As a string: it may outgrow a JSON number's safe range. */
+  readonly seq: string;
+  /** ISO 8601. */
+  readonly at: string;
+  readonly writeId: string;
+  readonly mutation: string;
+  readonly partner: string | null;
+  readonly actor: string;
+  readonly event: string;
+  readonly state: string;
+  readonly step: AuditEntry['step'];
+  readonly detail: string | null;
+}
+
+/** One source's row. Rates are null when metrics are off; errorRate and percentiles also when there were no calls. */
+export interface SourceView {
+  readonly name: string;
+  readonly ok: boolean;
+  /** How long the health probe took, in ms. */
+  readonly latencyMs: number;
+  /** Why the probe failed, without addresses; null when it did not. */
+  readonly message: string | null;
+  readonly breaker: string | null;
+  readonly calls: number | null;
+  readonly errors: number | null;
+  readonly callsPerMinute: number | null;
+  readonly errorRate: number | null;
+  readonly p50Ms: number | null;
+  readonly p99Ms: number | null;
+}
+
+/** GET /admin/overview's answer (docs/operations.md, The operator page). */
+export interface Overview {
+  /** ISO 8601: when it was read. */
+  readonly at: string;
+  /** Are metrics counted (rates and the cache ratio are null otherwise)? */
+  readonly metrics: boolean;
+  /** Is there a write journal (writes, dead letters and audit are empty otherwise)? */
+  readonly writes: boolean;
+  /** What the rates cover, in seconds; null without metrics. */
+  readonly windowSeconds: number | null;
+  readonly sources: readonly SourceView[];
+  readonly cache: {
+    readonly hitRatio: number | null;
+    readonly hits: number | null;
+    readonly misses: number | null;
+  };
+  /** Every write in flight is counted; the first 20 are listed. */
+  readonly inFlight: { readonly count: number; readonly writes: readonly WriteView[] };
+  readonly deadLetters: readonly WriteView[];
+  /** Newest first. */
+  readonly audit: readonly AuditView[];
+  /** The partner filter applied to `audit`, when one was. */
+  readonly partner?: string;
+}
+
 export interface Operator {
   /** @throws WRITE_QUERY_INVALID (a bad partner filter) */
-  overview(query?: OverviewQuery): Promise<Record<string, unknown>>;
+  overview(query?: OverviewQuery): Promise<Overview>;
 }
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -64,8 +146,7 @@ const failureOf = (failure: Failure | null): Failure | null =>
         ...(failure.step === undefined ? {} : { step: failure.step }),
       };
 
-/** A write as the page lists it: no inputs or results (they may hold customer data), the steps and their errors. */
-function writeView(write: Write): Record<string, unknown> {
+function writeView(write: Write): WriteView {
   return {
     id: write.id,
     mutation: write.mutation,
@@ -86,7 +167,7 @@ function writeView(write: Write): Record<string, unknown> {
   };
 }
 
-function auditView(entry: AuditEntry): Record<string, unknown> {
+function auditView(entry: AuditEntry): AuditView {
   return {
     seq: String(entry.seq),
     at: iso(entry.at),
@@ -176,7 +257,7 @@ function sourceView(
   health: ProbedHealth,
   breaker: string | undefined,
   rates: Rates | undefined,
-): Record<string, unknown> {
+): SourceView {
   const figures = rates?.sources.get(health.name);
   return {
     ...health,
