@@ -144,6 +144,8 @@ export default defineConfig({
       },
     },
   },
+  // The operator page (/admin), /metrics and /admin/graphql: on when SWITCHBOARD_ADMIN_TOKEN is set (`npm start` sets a random one).
+  admin: { token: process.env.SWITCHBOARD_ADMIN_TOKEN || null },
   playground: {
     title: 'Switchboard demo',
     defaultTabs: exampleTabs('schema/examples'),

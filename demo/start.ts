@@ -9,7 +9,10 @@
  * each overridable by env (GATEWAY_PORT, STOREFRONT_PORT, ERP_PORT,
  * BILLING_PORT, ADMIN_PORT). SWITCHBOARD_CONFIG names another config file;
  * SWITCHBOARD_DEBUG=1 prints the full error when the demo cannot start.
+ * SWITCHBOARD_ADMIN_TOKEN is the operator page's admin token; unset, a
+ * random one is made for this run and printed once, beside the page's URL.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -185,6 +188,9 @@ async function start(running: Running): Promise<void> {
 
   // The config file reads these when it is imported, so they are set first.
   for (const [name, url] of Object.entries(urls)) process.env[`${name.toUpperCase()}_URL`] = url;
+  // The operator page needs an admin token; one made here lives as long as this run and is shown only on the terminal.
+  const madeToken = !process.env.SWITCHBOARD_ADMIN_TOKEN;
+  if (madeToken) process.env.SWITCHBOARD_ADMIN_TOKEN = randomBytes(24).toString('base64url');
   const config = await loadConfig(
     resolve(ROOT, process.env.SWITCHBOARD_CONFIG || 'switchboard.config.ts'),
   );
@@ -199,6 +205,12 @@ async function start(running: Running): Promise<void> {
   for (const system of running.systems) console.log(`  ${system.name.padEnd(10)} ${system.url}`);
   console.log(`Admin:      ${running.admin.url}/__admin/stats`);
   console.log(`Playground: ${base}/graphql`);
+  const adminToken = config.admin?.token;
+  if (typeof adminToken === 'string')
+    console.log(
+      `Operator:   ${base}/admin  (admin token: ${madeToken ? `${adminToken}, made for this run; set SWITCHBOARD_ADMIN_TOKEN to choose one` : 'the value of SWITCHBOARD_ADMIN_TOKEN'})`,
+    );
+  else console.log('Operator:   off (the config sets no admin.token)');
   console.log('Press Ctrl-C to stop.');
 }
 

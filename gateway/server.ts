@@ -98,6 +98,7 @@ import { useWriteReports } from './plugins/write-report.js';
 import type { WriteDefinition } from './writes/definition.js';
 import { IDEMPOTENCY_KEY_HEADER } from './writes/resolver.js';
 import { createWriteService, type WriteService } from './writes/service.js';
+import { createOperator, createOperatorPage } from './operator/index.js';
 
 export interface Gateway {
   /**
@@ -680,6 +681,18 @@ export async function createGateway(
   const admin = createAdminApi({ config: resolved, logger, writes });
 
   const timeoutMs = resolved.limits.requestTimeoutMs;
+  // The operator page (gateway/operator/): its data is the admin credential's, as /admin/graphql is.
+  const operatorPage = createOperatorPage({
+    guard: adminGuard,
+    logger,
+    operator: createOperator({
+      sources: resolved.sources,
+      breakerOf: breakerStateOf,
+      metrics: telemetry.metrics,
+      journal: writes?.journal,
+      probeTimeoutMs: Math.min(timeoutMs, 5_000),
+    }),
+  });
   const contextOf = (
     requestId: string,
     deadline: RequestDeadline,
@@ -721,6 +734,8 @@ export async function createGateway(
     if (pathname === JWKS_PATH) return authenticator.jwks();
     // Before any endpoint: the admin credential is checked before the body is read.
     if (pathname.replace(/\/+$/, '') === ADMIN_GRAPHQL_PATH) return admin.fetch(request, requestId);
+    const operatorAnswer = operatorPage.answer(request, pathname, requestId);
+    if (operatorAnswer !== undefined) return operatorAnswer;
     const endpoint = endpoints.get(pathname.length > 1 ? pathname.replace(/\/$/, '') : pathname);
     if (endpoint === undefined) {
       return json(404, {

@@ -137,6 +137,9 @@ export async function start(argv: readonly string[], io: CliIo): Promise<number>
     throw listenFailure(error, host, port ?? resolved.server.port);
   }
   io.out(`Switchboard is listening on ${url}\nPlayground: ${url}/graphql\n`);
+  // The page exists only with an admin credential (gateway/operator/); the token itself is never printed here.
+  if (resolved.admin.token !== null)
+    io.out(`Operator:   ${url}/admin (with the admin token, config admin.token)\n`);
   io.out(await describeSources(resolved.sources));
   await stopRequested;
   await gateway.close().catch(() => undefined);

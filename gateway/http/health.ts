@@ -62,27 +62,43 @@ export async function readinessResponse(
   timeoutMs: number,
   breakerOf: (source: string) => string | undefined = () => undefined,
 ): Promise<Response> {
-  const results = await Promise.all(
-    sources.map(async (source) => [source.name, await probe(source, timeoutMs)] as const),
-  );
-  const up = results.filter(([, health]) => health.ok).length;
+  const results = await probeSources(sources, timeoutMs);
+  const up = results.filter((health) => health.ok).length;
   const status = up === results.length ? 'ok' : up > 0 ? 'degraded' : 'unavailable';
   const body = {
     status,
     sources: Object.fromEntries(
-      results.map(([name, health]) => {
+      results.map(({ name, ...health }) => {
         const breaker = breakerOf(name);
-        return [
-          name,
-          {
-            ok: health.ok,
-            latencyMs: Math.round(health.latencyMs),
-            ...(health.message === undefined ? {} : { message: redact(health.message) }),
-            ...(breaker === undefined ? {} : { breaker }),
-          },
-        ];
+        return [name, { ...health, ...(breaker === undefined ? {} : { breaker }) }];
       }),
     ),
   };
   return json(status === 'unavailable' ? 503 : 200, body);
+}
+
+/** One source's health as /readyz and the operator page show it: latency rounded, message without addresses. */
+export interface ProbedHealth {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly latencyMs: number;
+  readonly message?: string;
+}
+
+/** Probes every source's backend at once, each within `timeoutMs` (ms). */
+export function probeSources(
+  sources: readonly Source[],
+  timeoutMs: number,
+): Promise<ProbedHealth[]> {
+  return Promise.all(
+    sources.map(async (source) => {
+      const health = await probe(source, timeoutMs);
+      return {
+        name: source.name,
+        ok: health.ok,
+        latencyMs: Math.round(health.latencyMs),
+        ...(health.message === undefined ? {} : { message: redact(health.message) }),
+      };
+    }),
+  );
 }

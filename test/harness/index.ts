@@ -70,3 +70,4 @@ export {
   type BillingClientOptions,
   type BillingWire,
 } from './billing-client.js';
+export { startOfflineChromium, CHROMIUM, type OfflineBrowser } from './chromium.js';

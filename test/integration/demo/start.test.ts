@@ -43,7 +43,15 @@ function launch(env: Record<string, string>) {
   // No inherited *_URL: the launcher must set them from the systems it started.
   return spawnProcess(process.execPath, ['--import', 'tsx', 'demo/start.ts'], {
     cwd: ROOT,
-    env: { ...env, STOREFRONT_URL: '', ERP_URL: '', BILLING_URL: '', SWITCHBOARD_CONFIG: '' },
+    env: {
+      ...env,
+      STOREFRONT_URL: '',
+      ERP_URL: '',
+      BILLING_URL: '',
+      SWITCHBOARD_CONFIG: '',
+      // No inherited admin token either: the launcher makes one and prints it.
+      SWITCHBOARD_ADMIN_TOKEN: '',
+    },
     group: true,
   });
 }
@@ -78,10 +86,17 @@ describe('npm start (demo/start.ts)', { timeout: 90_000 }, () => {
     async (signal) => {
       const env = await portEnv();
       const demo = launch(env);
-      const [, playground] = await demo.waitFor(/Playground: (http:\/\/\S+)/);
+      // A cold tsx compile of the demo on a loaded machine has taken over 30 s (the default wait).
+      const [, playground] = await demo.waitFor(/Playground: (http:\/\/\S+)/, {
+        timeoutMs: 60_000,
+      });
       const [, stats] = await demo.waitFor(/Admin: +(http:\/\/\S+)/);
+      const [, operator, adminToken] = await demo.waitFor(
+        /Operator: +(http:\/\/\S+) +\(admin token: ([\w-]{32}), made for this run/,
+      );
       expect(playground).toBe(`http://127.0.0.1:${env.GATEWAY_PORT}/graphql`);
       expect(stats).toBe(`http://127.0.0.1:${env.ADMIN_PORT}/__admin/stats`);
+      expect(operator).toBe(`http://127.0.0.1:${env.GATEWAY_PORT}/admin`);
 
       const product = catalogue().products[0];
       if (!product) throw new Error('the catalogue has no products');
@@ -99,6 +114,11 @@ describe('npm start (demo/start.ts)', { timeout: 90_000 }, () => {
         Record<string, number>
       >;
       expect(counts.storefront).toEqual({ getProductBySku: 1 });
+      // The operator page's data answers the printed token, and only it (after the counts: it probes every system).
+      const overview = (token: string) =>
+        fetch(`${operator}/overview`, { headers: { authorization: `Bearer ${token}` } });
+      expect((await overview(`${adminToken}x`)).status).toBe(401);
+      expect((await overview(adminToken as string)).status).toBe(200);
 
       demo.signal(signal);
       expect(await demo.exited).toEqual({ code: 0, signal: null });
