@@ -1,6 +1,7 @@
 /**
  * Structured logs: one JSON object per line (pino), on stderr unless a
- * destination is given (tests pass one to read the lines). The `Logger`
+ * destination is given (tests pass one to read the lines); stderr's lines are
+ * written once per turn of the event loop (log-buffer.ts). The `Logger`
  * interface is the gateway's own so call sites never depend on pino.
  *
  * Secrets are kept out twice: fields whose name says secret (authorization,
@@ -14,6 +15,7 @@
  */
 import { pino, type DestinationStream, type LevelWithSilent } from 'pino';
 import { logReason } from '../sources/common/index.js';
+import { stderrLogBuffer } from './log-buffer.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
 
@@ -154,12 +156,12 @@ const noop = (): void => {};
  */
 export function createLogger(options: { level: LogLevel; write?: (line: string) => void }): Logger {
   const { write } = options;
-  // process.stderr itself, not pino.destination(2): lines leave in order with the process's other output,
-  // and whatever wraps process.stderr.write (a test's capture, a host's hook) still sees them.
-  const destination: DestinationStream =
-    write === undefined
-      ? process.stderr
-      : { write: (chunk: string) => write(chunk.endsWith('\n') ? chunk.slice(0, -1) : chunk) };
+  // stderr gathered per turn of the event loop (log-buffer.ts: one write(2) for the lines of a turn, not one
+  // synchronous write each), still through process.stderr.write, so a test's capture or a host's hook sees them.
+  const buffer = write === undefined ? stderrLogBuffer() : undefined;
+  const destination: DestinationStream = buffer ?? {
+    write: (chunk: string) => write?.(chunk.endsWith('\n') ? chunk.slice(0, -1) : chunk),
+  };
   const base = pino(
     {
       level: options.level satisfies LevelWithSilent,
@@ -193,6 +195,7 @@ export function createLogger(options: { level: LogLevel; write?: (line: string) 
     error: at('error'),
     flush: () => {
       base.flush();
+      buffer?.flush();
     },
   };
 }

@@ -280,8 +280,12 @@ export function createAccessControl(schema: GraphQLSchema, rules: AccessRules): 
     };
   };
 
+  // Every anonymous caller shares one scope set (the config's anonymousScopes): its view is found
+  // without building the key, a per-request cost with no token (issue 15).
+  const anonymousBySet = new WeakMap<ReadonlySet<string>, AccessView>();
   const viewOf = (caller: Caller): AccessView => {
-    const memo = byCaller.get(caller);
+    const memo =
+      caller.kind === 'anonymous' ? anonymousBySet.get(caller.scopes) : byCaller.get(caller);
     if (memo !== undefined) return memo;
     const held = scopes.filter((scope) => caller.scopes.has(scope));
     const authenticated = caller.kind === 'token';
@@ -296,7 +300,8 @@ export function createAccessControl(schema: GraphQLSchema, rules: AccessRules): 
       views.delete(key);
       views.set(key, view);
     }
-    byCaller.set(caller, view);
+    if (caller.kind === 'anonymous') anonymousBySet.set(caller.scopes, view);
+    else byCaller.set(caller, view);
     return view;
   };
 

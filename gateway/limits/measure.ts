@@ -27,7 +27,6 @@ import {
   getNamedType,
   getNullableType,
   getOperationAST,
-  getVariableValues,
   isCompositeType,
   isInterfaceType,
   isListType,
@@ -37,8 +36,10 @@ import {
   type FragmentDefinitionNode,
   type GraphQLCompositeType,
   type GraphQLSchema,
+  type OperationDefinitionNode,
   type SelectionSetNode,
 } from 'graphql';
+import { coercedVariables } from '../variables.js';
 
 /** The multiplier of a list whose size no argument states. */
 export const DEFAULT_LIST_SIZE = 10;
@@ -58,6 +59,12 @@ export interface OperationMeasure {
   /** Aliased fields, counted where fragments are spread. */
   readonly aliases: number;
 }
+
+// Private: the measures of operations without variables, kept as long as the parsed document is.
+const byOperation = new WeakMap<
+  OperationDefinitionNode,
+  { readonly schema: GraphQLSchema; readonly measure: OperationMeasure }
+>();
 
 interface Part {
   cost: number;
@@ -79,16 +86,16 @@ export function measureOperation(
 ): OperationMeasure | undefined {
   const operation = getOperationAST(document, operationName);
   if (operation === null || operation === undefined) return undefined;
+  // Without variables the measure is the document's alone: Yoga's parser cache hands back the same
+  // operation node for the same text, so a repeated query (50 aliased lookups) is walked once.
+  const variableFree = (operation.variableDefinitions ?? []).length === 0;
+  const known = variableFree ? byOperation.get(operation) : undefined;
+  if (known !== undefined && known.schema === schema) return known.measure;
   const root = schema.getRootType(operation.operation);
   if (root === null || root === undefined) return undefined;
-  const coerced = getVariableValues(
-    schema,
-    operation.variableDefinitions ?? [],
-    variableValues ?? {},
-    { maxErrors: 1 },
-  );
-  if (coerced.errors !== undefined) return undefined;
-  const variables = coerced.coerced;
+  // Coerced once per request, shared with the @constraint check (gateway/variables.ts).
+  const variables = coercedVariables(schema, operation, variableValues);
+  if (variables === undefined) return undefined;
   const fragments = new Map<string, FragmentDefinitionNode>();
   for (const definition of document.definitions)
     if (definition.kind === Kind.FRAGMENT_DEFINITION)
@@ -183,5 +190,7 @@ export function measureOperation(
     return total;
   };
 
-  return walk(root, operation.selectionSet, false);
+  const measure = walk(root, operation.selectionSet, false);
+  if (variableFree) byOperation.set(operation, { schema, measure });
+  return measure;
 }

@@ -12,7 +12,6 @@ import {
   getArgumentValues,
   getNamedType,
   getOperationAST,
-  getVariableValues,
   GraphQLError,
   isCompositeType,
   isInputObjectType,
@@ -33,6 +32,7 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { InputConstraint, InputConstraints } from '../composition/index.js';
+import { coercedVariables } from '../variables.js';
 
 /** Most violations reported in one answer; one is enough to fix, a few save round trips. */
 const MAX_REPORTED = 10;
@@ -212,6 +212,7 @@ function findViolations(
   constraints: InputConstraints,
   plans: SitePlans,
   memo: Map<string, boolean>,
+  clean: WeakSet<OperationDefinitionNode>,
 ): Violation[] {
   const { schema, document } = args;
   const operation = getOperationAST(document, args.operationName);
@@ -223,14 +224,12 @@ function findViolations(
   }
   // No argument a constraint applies to: nothing to coerce or check.
   if (sites.length === 0) return [];
-  const coerced = getVariableValues(
-    schema,
-    operation.variableDefinitions ?? [],
-    args.variableValues ?? {},
-  );
+  // Checked before, with literals only: the same document cannot break a constraint now.
+  if (clean.has(operation)) return [];
+  // Coerced once per request, shared with the cost measure (gateway/variables.ts).
+  const variables = coercedVariables(schema, operation, args.variableValues);
   // Variables that do not coerce: execution reports them (BAD_USER_INPUT) itself.
-  if (coerced.errors !== undefined) return [];
-  const variables = coerced.coerced;
+  if (variables === undefined) return [];
   const violations: Violation[] = [];
 
   const checkValue = (
@@ -305,6 +304,9 @@ function findViolations(
         arg.name,
       );
   }
+  // Without variables the outcome is the document's alone: a repeated query (50 aliased lookups) is checked once.
+  if (violations.length === 0 && (operation.variableDefinitions ?? []).length === 0)
+    clean.add(operation);
   return violations;
 }
 
@@ -328,13 +330,14 @@ export function useInputConstraints(constraints: InputConstraints): Plugin {
   if (constraints.size === 0) return {};
   const plans: SitePlans = new WeakMap();
   const memo = new Map<string, boolean>();
+  const clean = new WeakSet<OperationDefinitionNode>();
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const violations = findViolations(args, constraints, plans, memo);
+      const violations = findViolations(args, constraints, plans, memo, clean);
       if (violations.length > 0) setResultAndStopExecution({ errors: toErrors(violations) });
     },
     onSubscribe({ args, setResultAndStopExecution }) {
-      const violations = findViolations(args, constraints, plans, memo);
+      const violations = findViolations(args, constraints, plans, memo, clean);
       if (violations.length > 0) setResultAndStopExecution({ errors: toErrors(violations) });
     },
   };

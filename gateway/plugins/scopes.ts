@@ -17,7 +17,7 @@ import {
   type SelectionSetNode,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import { forbiddenError, type AccessControl } from '../auth/access.js';
+import { forbiddenError, type AccessControl, type AccessView } from '../auth/access.js';
 import type { Caller } from '../auth/index.js';
 import { toGraphQLError } from '../errors.js';
 
@@ -85,6 +85,17 @@ export function useScopes(
     return byName.get(key);
   };
 
+  // One check per view, not a closure per request: views are few (one per distinct scope set).
+  const allowedByView = new WeakMap<AccessView, (coordinate: string) => boolean>();
+  const allowedIn = (view: AccessView): ((coordinate: string) => boolean) => {
+    let allowed = allowedByView.get(view);
+    if (allowed === undefined) {
+      allowed = (coordinate) => !view.forbidden.has(coordinate);
+      allowedByView.set(view, allowed);
+    }
+    return allowed;
+  };
+
   /** The operation's 403 errors, one per root field it may not call; empty when it may run. */
   const refusals = (args: {
     schema: GraphQLSchema;
@@ -99,7 +110,7 @@ export function useScopes(
     const root = rootOf(args.schema, args.document, args.operationName);
     if (root === undefined) return { errors: [] };
     const view = access.viewOf(args.contextValue.caller);
-    const allowed = (coordinate: string): boolean => !view.forbidden.has(coordinate);
+    const allowed = allowedIn(view);
     const errors: GraphQLError[] = [];
     for (const { coordinate, responseName } of root.fields) {
       if (!view.forbidden.has(coordinate)) continue;

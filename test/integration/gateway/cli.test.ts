@@ -252,7 +252,8 @@ describe('switchboard CLI', { timeout: 120_000 }, () => {
     }
   });
 
-  it('start serves the config file, prints the playground URL and stops cleanly on SIGTERM', async () => {
+  // The request line is gathered per turn of the loop (gateway/log-buffer.ts): none may be lost on SIGTERM.
+  it('start serves the config file, prints the playground URL, stops cleanly on SIGTERM and leaves the request line', async () => {
     const systems = await startSystems(['storefront']);
     try {
       const config = join(scratch, 'switchboard.config.ts');
@@ -264,7 +265,7 @@ describe('switchboard CLI', { timeout: 120_000 }, () => {
 import { createRestSource } from ${JSON.stringify(join(ROOT, 'sources/rest/index.ts'))};
 export default defineConfig({
   sources: [createRestSource({ name: 'storefront', contract: ${JSON.stringify(systems.storefront.contract)}, url: ${JSON.stringify(systems.storefront.url)} })],
-  logging: { level: 'silent' },
+  logging: { level: 'info' },
 });
 `,
       );
@@ -273,6 +274,8 @@ export default defineConfig({
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       children.add(child);
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
       const exited = new Promise<number | null>((done) => child.on('close', (code) => done(code)));
       const url = await new Promise<string>((done, fail) => {
         let out = '';
@@ -297,6 +300,14 @@ export default defineConfig({
       });
       child.kill('SIGTERM');
       expect(await exited).toBe(0);
+      const requests = stderr
+        .split('\n')
+        .filter((line) => line.startsWith('{'))
+        .map((line) => JSON.parse(line) as Record<string, unknown>)
+        .filter((line) => line.message === 'request');
+      expect(requests).toEqual([
+        expect.objectContaining({ level: 'info', method: 'POST', path: '/graphql', status: 200 }),
+      ]);
     } finally {
       await systems.close();
     }
