@@ -115,6 +115,8 @@ beforeAll(async () => {
             billing: system('billing'),
           },
           ...shared,
+          // Warnings on stderr: shown by waitFor when A does not start.
+          logging: { level: 'warn' },
           // A's claim on a write lasts 3 s: B takes a write over only once A stopped renewing it.
           writes: {
             journal: 'postgres',
@@ -127,7 +129,7 @@ beforeAll(async () => {
     },
   );
   const [, url] = (await child.waitFor(/listening on (http:\/\/\S+)/, {
-    timeoutMs: 90_000,
+    timeoutMs: 150_000,
   })) as RegExpMatchArray;
   a = { child, url: url as string };
   b = await startGatewayOn(
@@ -138,7 +140,7 @@ beforeAll(async () => {
     ),
   );
   records = await recordsReader(systems);
-}, 180_000);
+}, 240_000);
 afterAll(async () => {
   await records?.close();
 });

@@ -99,16 +99,16 @@ describe('switchboard start on SIGTERM', { timeout: 240_000 }, () => {
     const journalPath = join(dir, 'journal.db');
     const journal = track(await createSqliteJournal({ path: journalPath }), 'journal reader');
     try {
-      // The read waits 2 s at the storefront, well inside the 5 s grace period; the write's sales
+      // The read waits 1.5 s at the storefront, inside the 3 s grace period; the write's sales
       // order is applied by the erp and never answered, so it outlasts the grace period (the erp's
-      // 12 s call deadline then ends the hung call, after the journal has closed).
-      systems.storefront.misbehaviour.set({ operations: ['getProduct'], latencyMs: 2_000 });
+      // 6 s call deadline then ends the hung call, after the journal has closed).
+      systems.storefront.misbehaviour.set({ operations: ['getProduct'], latencyMs: 1_500 });
       systems.erp.misbehaviour.set({ operations: ['CreateSalesOrder'], hangAfterApply: 1 });
       const first = await startChild(systems, dir, {
         // No recovery loop in this instance: the write it holds must stay as it left it.
         writes: { sqlitePath: journalPath, leaseMs: 1_000, recoveryIntervalMs: 0 },
-        shutdown: { graceMs: 5_000 },
-        pipeline: { sources: { erp: { timeoutMs: 12_000 } } },
+        shutdown: { graceMs: 3_000 },
+        pipeline: { sources: { erp: { timeoutMs: 6_000 } } },
       });
       const write = post(
         `${first.url}/graphql`,
