@@ -129,7 +129,7 @@ beforeAll(async () => {
     },
   );
   const [, url] = (await child.waitFor(/listening on (http:\/\/\S+)/, {
-    timeoutMs: 150_000,
+    timeoutMs: 180_000,
   })) as RegExpMatchArray;
   a = { child, url: url as string };
   b = await startGatewayOn(
@@ -140,7 +140,7 @@ beforeAll(async () => {
     ),
   );
   records = await recordsReader(systems);
-}, 240_000);
+}, 300_000);
 afterAll(async () => {
   await records?.close();
 });

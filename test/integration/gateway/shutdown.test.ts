@@ -56,7 +56,7 @@ async function startChild(
     },
   );
   const [, url] = (await child.waitFor(/listening on (http:\/\/\S+)/, {
-    timeoutMs: 90_000,
+    timeoutMs: 180_000,
   })) as RegExpMatchArray;
   return { child, url: url as string };
 }
@@ -91,7 +91,7 @@ const post = (url: string, body: object, headers: Record<string, string> = {}) =
     body: JSON.stringify(body),
   });
 
-describe('switchboard start on SIGTERM', { timeout: 240_000 }, () => {
+describe('switchboard start on SIGTERM', { timeout: 480_000 }, () => {
   it('answers the request in flight, refuses new connections, exits 0 and leaves a held write to recovery', async () => {
     const systems = await startSystems();
     const records = await recordsReader(systems);
