@@ -26,6 +26,10 @@ const STEPS: ReadonlyArray<{ title: string; script: string; args?: string[] }> =
     title: 'Write journal: durable writes per second on SQLite and PostgreSQL',
     script: 'bench/journal.ts',
   },
+  {
+    title: 'Fault run: two instances, one PostgreSQL journal, random faults, records vs journal',
+    script: 'bench/fault-run.ts',
+  },
 ];
 
 let failed = 0;

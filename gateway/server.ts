@@ -32,6 +32,7 @@ import { createAccessControl, type AccessControl } from './auth/access.js';
 import type { GatewayContext } from './context.js';
 import { GatewayError } from './errors.js';
 import { limitBody } from './http/body-limit.js';
+import { createDrain } from './http/drain.js';
 import { startDeadline, type RequestDeadline } from './http/deadline.js';
 import { healthResponse, readinessResponse } from './http/health.js';
 import { refuseBodyType, refuseHeaderCount } from './http/request-guard.js';
@@ -123,7 +124,12 @@ export interface Gateway {
   fetch(request: Request): Promise<Response>;
   /** Listens on node:http; resolves to the base URL, e.g. "http://127.0.0.1:54321". Port 0 picks a free one. */
   listen(options?: { port?: number; host?: string }): Promise<string>;
-  /** Stops listening, drops keep-alive connections, closes every source (Source.close()). Safe twice. */
+  /**
+   * Stops gracefully: refuses new connections at once, gives the requests
+   * and writes in flight `shutdown.graceMs` to finish, closes the
+   * connections left (a write still unfinished stays in the journal for
+   * recovery), then every store and source (Source.close()). Safe twice.
+   */
   close(): Promise<void>;
 }
 
@@ -152,6 +158,19 @@ interface CallerFacts {
 interface Endpoint {
   path: string;
   yoga: YogaServerInstance<ServerContext & CallerFacts, Pick<GatewayContext, PerRequest>>;
+}
+
+/** Whether `work` settles within `ms` (at least 0); it goes on either way. */
+async function finishesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeUp = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, ms));
+  });
+  try {
+    return await Promise.race([work.then(() => true), timeUp]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** The path of a source's own subgraph. */
@@ -872,7 +891,10 @@ export async function createGateway(
    * wrapped the context and linked abort signals once more before Yoga's
    * fetch: ~80 of ~800 µs of CPU per pass-through request (issue 6).
    */
+  const drain = createDrain();
   const serveNode = (req: IncomingMessage, res: ServerResponse): void => {
+    // Every request, first: close() waits for it within shutdown.graceMs.
+    drain.track(res);
     const endpoint = directEndpoint(req);
     if (endpoint === undefined) {
       void adapter(req, res);
@@ -965,19 +987,25 @@ export async function createGateway(
     },
     close() {
       closing ??= (async () => {
-        await Promise.all(
-          [...servers].map(
-            (server) =>
-              new Promise<void>((resolve) => {
-                server.close(() => resolve());
-                server.closeAllConnections();
-              }),
-          ),
-        );
+        // One grace period for everything in flight (docs/operations.md, "Stopping"): new connections are
+        // refused at once, the requests in flight are answered, then the writes this instance drives settle.
+        const { graceMs } = resolved.shutdown;
+        const deadline = Date.now() + graceMs;
+        const cut = await drain.stop([...servers], graceMs);
         await Promise.allSettled([...endpoints.values()].map(({ yoga }) => yoga.dispose()));
         await admin.dispose();
-        // Writes in flight finish (their steps are already sent) before the pipelines and the journal close.
-        await writeService?.close();
+        // Writes in flight finish (their steps are already sent) before the pipelines and the journal close;
+        // one still running when the grace period ends stays in the journal as far as it got, for recovery.
+        const settled = await finishesWithin(
+          writeService?.close() ?? Promise.resolve(),
+          deadline - Date.now(),
+        );
+        if (cut > 0 || !settled)
+          logger.warn('stopped before everything in flight finished', {
+            graceMs,
+            requestsCut: cut,
+            writesLeftToRecovery: !settled,
+          });
         await writes?.journal.close();
         await Promise.allSettled([...pipelines.values()].map((pipeline) => pipeline.close()));
         await authenticator.close();

@@ -565,4 +565,9 @@ export const CONFIG_SPEC = section({
     /** Prefix of every key in a shared store, so two deployments can share one Redis. @default "switchboard:" */
     keyPrefix: text('switchboard:'),
   }),
+  /** Stopping (SIGTERM, SIGINT or `close()`): how long what is in flight may take to finish (docs/operations.md, "Stopping"). */
+  shutdown: section({
+    /** Once asked to stop, the gateway accepts no new connection and gives the requests and the writes in flight this long, in ms, to finish; then it closes the connections left, and a write still unfinished stays in the journal for recovery. 0: close at once. @default 10000 */
+    graceMs: integer(10_000, { min: 0, max: 600_000 }),
+  }),
 });
