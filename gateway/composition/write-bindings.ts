@@ -155,8 +155,8 @@ function readStep(
   if (name === undefined || source === undefined || operation === undefined) return undefined; // SDL validation reported it
   if (booleanArg(directive, 'read'))
     return readReadStep(directive, issues, name.value, source.value, operation.value);
-  const repeat = stringArg(directive, 'repeat');
-  if (repeat === undefined) {
+  const given = stringArg(directive, 'repeat');
+  if (given === undefined) {
     issues.push(
       issueAt(
         directive,
@@ -165,8 +165,9 @@ function readStep(
         `add repeat: ${REPEAT_MODES.map((mode) => `"${mode}"`).join(', ')}; or read: true for a step that only reads.`,
       ),
     );
-    return undefined;
   }
+  // Reported above; checked on as "never" so the rest of the write is checked too.
+  const repeat = given ?? { value: 'never', node: directive };
   const args = templatesArg(directive, 'args', issues);
   const path = pathArgument(directive, 'path', issues, '$');
   let repeatBinding: RepeatBinding | undefined;

@@ -183,10 +183,10 @@ describe('a write past the request deadline', () => {
       const id = await placed();
       const headers = { 'idempotency-key': `late-${id}` };
       systems.storefront.misbehaviour.set({ operations: ['cancelOrder'], hangAfterApply: 1 });
-      const first = await short.graphql(CANCEL, { id, reason: 'late' }, { headers });
-      expect(first.body.data?.cancelOrder ?? null).toBeNull();
-      expect(first.body.errors[0].extensions).toMatchObject({ code: 'WRITE_INCOMPLETE' });
-      expect(['planned', 'running']).toContain(first.body.errors[0].extensions.state);
+      const first: any = (await short.graphql(CANCEL, { id, reason: 'late' }, { headers })).body;
+      expect(first.data?.cancelOrder ?? null).toBeNull();
+      expect(first.errors[0].extensions).toMatchObject({ code: 'WRITE_INCOMPLETE' });
+      expect(['planned', 'running']).toContain(first.errors[0].extensions.state);
       // The same key answers 409 while the write is in flight, then its settled answer.
       let settled: any;
       for (let tries = 0; tries < 200 && settled === undefined; tries += 1) {
