@@ -52,6 +52,7 @@ export default defineConfig({
       'orders:write',
       'inventory:write',
       'payments:write',
+      'catalog:write',
     ],
   },
   sources: [

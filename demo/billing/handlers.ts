@@ -138,6 +138,17 @@ export function createHandlers(
 
     GetInvoice: (request: Wire): Wire => invoiceToWire(invoiceOr404(text(request, 'id'))),
 
+    FindInvoiceByOrder(request: Wire): Wire {
+      const orderId = text(request, 'orderId');
+      if (orderId === '') fail(Status.INVALID_ARGUMENT, 'order_id is required');
+      const id = store.invoicesByOrder.get(orderId)?.[0];
+      return invoiceToWire(
+        id === undefined
+          ? fail(Status.NOT_FOUND, `no invoice for order ${orderId}`)
+          : invoiceOr404(id),
+      );
+    },
+
     ListInvoices(request: Wire): Wire {
       const orderId = text(request, 'orderId');
       const customerId = text(request, 'customerId');

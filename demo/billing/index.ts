@@ -185,6 +185,9 @@ export async function startBilling(options: BillingOptions = {}): Promise<DemoSy
     ),
     GetInvoice: unary('GetInvoice', (request) => handlers.GetInvoice(request)),
     ListInvoices: unary('ListInvoices', (request) => handlers.ListInvoices(request)),
+    FindInvoiceByOrder: unary('FindInvoiceByOrder', (request) =>
+      handlers.FindInvoiceByOrder(request),
+    ),
     CapturePayment: unary('CapturePayment', (request, call) =>
       handlers.CapturePayment(request, keyOf(call.metadata)),
     ),

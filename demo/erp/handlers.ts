@@ -171,7 +171,11 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
     return `<erp:CancelSalesOrderResponse>${order(cancelled)}</erp:CancelSalesOrderResponse>`;
   },
   UpdateItem(store, body) {
-    const updated = store.updateItem(required(body, 'itemCode'), itemUpdateOf(body));
+    const requestId = optional(body, 'requestId');
+    const updated = store.updateItem(required(body, 'itemCode'), {
+      ...itemUpdateOf(body),
+      ...(requestId === undefined ? {} : { requestId }),
+    });
     return `<erp:UpdateItemResponse>${item('item', updated)}</erp:UpdateItemResponse>`;
   },
   GetSalesOrder(store, body) {

@@ -97,6 +97,8 @@ export interface ErpItemUpdate {
   status?: ErpItem['status'];
   /** When given, the update is refused unless the item still has this row version (optimistic locking). */
   expectedRowVersion?: bigint;
+  /** The message id: a repeat with the same one and the same values answers the first update, not applied again. */
+  requestId?: string;
 }
 
 export interface ErpStore {
@@ -181,6 +183,7 @@ export function createErpStore(): ErpStore {
   const writes: WriteLog = createWriteLog();
   const movements: ErpMovement[] = [];
   const adjustments = new Map<string, ErpAdjustment>();
+  const itemUpdatesByRequest = new Map<string, { item: ErpItem; fingerprint: string }>();
   const adjustmentsByRequest = new Map<
     string,
     { adjustment: ErpAdjustment; fingerprint: string }
@@ -227,6 +230,36 @@ export function createErpStore(): ErpStore {
     if (!item)
       throw new ErpClientError('UNKNOWN_ITEM', `Item ${code.slice(0, 64)} does not exist.`);
     return item;
+  };
+  /** UpdateItem without its message id: the values given change; the same values again change nothing. */
+  const applyItemUpdate = (itemCode: string, update: ErpItemUpdate): ErpItem => {
+    const item = requireItem(itemCode);
+    if (update.expectedRowVersion !== undefined && update.expectedRowVersion !== item.rowVersion) {
+      throw new ErpClientError(
+        'ROW_VERSION_CONFLICT',
+        `Item ${itemCode} has row version ${item.rowVersion}, not ${update.expectedRowVersion}; read it again.`,
+        { subcode: 'Conflict' },
+      );
+    }
+    const next = {
+      ...item,
+      ...Object.fromEntries(
+        Object.entries(update).filter(
+          ([key, value]) => key !== 'expectedRowVersion' && value !== undefined,
+        ),
+      ),
+    } as ErpItem;
+    if (update.status !== undefined && update.status !== item.status)
+      next.discontinuedAt = update.status === 'archived' ? new Date().toISOString() : null;
+    const changed = (['description', 'category', 'weightKg', 'status'] as const).some(
+      (key) => next[key] !== item[key],
+    );
+    // The same values again change nothing, so the row version stays and nothing is logged.
+    if (!changed) return item;
+    next.rowVersion = item.rowVersion + 1n;
+    items.set(itemCode, next);
+    writes.applied('UpdateItem', itemCode);
+    return next;
   };
   const requireWarehouse = (name: string): Warehouse => {
     if (!(WAREHOUSES as readonly string[]).includes(name))
@@ -355,37 +388,26 @@ export function createErpStore(): ErpStore {
       });
       return order;
     },
-    updateItem(itemCode, update) {
-      const item = requireItem(itemCode);
-      if (
-        update.expectedRowVersion !== undefined &&
-        update.expectedRowVersion !== item.rowVersion
-      ) {
-        throw new ErpClientError(
-          'ROW_VERSION_CONFLICT',
-          `Item ${itemCode} has row version ${item.rowVersion}, not ${update.expectedRowVersion}; read it again.`,
-          { subcode: 'Conflict' },
-        );
-      }
-      const next = {
-        ...item,
-        ...Object.fromEntries(
-          Object.entries(update).filter(
-            ([key, value]) => key !== 'expectedRowVersion' && value !== undefined,
-          ),
-        ),
-      } as ErpItem;
-      if (update.status !== undefined && update.status !== item.status)
-        next.discontinuedAt = update.status === 'archived' ? new Date().toISOString() : null;
-      const changed = (['description', 'category', 'weightKg', 'status'] as const).some(
-        (key) => next[key] !== item[key],
+    updateItem(itemCode, { requestId, ...update }) {
+      const fingerprint = JSON.stringify([itemCode, update], (_key, value: unknown) =>
+        typeof value === 'bigint' ? value.toString() : value,
       );
-      // The same values again change nothing, so the row version stays and nothing is logged.
-      if (!changed) return item;
-      next.rowVersion = item.rowVersion + 1n;
-      items.set(itemCode, next);
-      writes.applied('UpdateItem', itemCode);
-      return next;
+      const earlier = requestId === undefined ? undefined : itemUpdatesByRequest.get(requestId);
+      if (earlier) {
+        if (earlier.fingerprint !== fingerprint)
+          throw new ErpClientError(
+            'DUPLICATE_REQUEST_ID',
+            `requestId ${requestId} was already used for another item update; use a new requestId for a new update.`,
+            { subcode: 'DuplicateRequestId' },
+          );
+        return earlier.item;
+      }
+      if (requestId !== undefined && (requestId.trim() === '' || requestId.length > 128))
+        throw new ErpClientError('BAD_REQUEST_ID', 'requestId must be 1 to 128 characters.');
+      const updated = applyItemUpdate(itemCode, update);
+      if (requestId !== undefined)
+        itemUpdatesByRequest.set(requestId, { item: updated, fingerprint });
+      return updated;
     },
     adjust({ itemCode, warehouse, quantityDelta, reason, requestId }) {
       const fingerprint = JSON.stringify([itemCode, warehouse, quantityDelta, reason]);

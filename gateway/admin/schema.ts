@@ -77,7 +77,7 @@ const typeDefs = /* GraphQL */ `
     operation: String!
     state: StepState!
     attempts: Int!
-    "backend-key, natural-key or none."
+    "backend-key, natural-key, idempotent, read or none."
     repeatSafety: String!
     "The natural-key lookup operation, when repeatSafety is natural-key."
     lookup: String

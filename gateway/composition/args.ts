@@ -20,6 +20,23 @@ function wrapForList(type: GraphQLInputType | undefined, build: Build): Build {
   };
 }
 
+/**
+ * readPath into the caller's arguments, but undefined (left out of the call)
+ * where the caller left an input field out, rather than null: a write's step
+ * sends only the fields given (updateProduct with a title sends no description).
+ */
+function readGiven(value: unknown, path: readonly string[]): unknown {
+  let current = value;
+  for (const [index, segment] of path.entries()) {
+    if (current === undefined) return undefined;
+    if (current === null || typeof current !== 'object' || Array.isArray(current))
+      return readPath(current, path.slice(index));
+    if (!(segment in current)) return undefined;
+    current = (current as Record<string, unknown>)[segment];
+  }
+  return current;
+}
+
 function compile(template: ArgTemplate, type: GraphQLInputType | undefined): Build {
   switch (template.kind) {
     case 'literal': {
@@ -31,10 +48,7 @@ function compile(template: ArgTemplate, type: GraphQLInputType | undefined): Bui
       const [first, ...rest] = path;
       if (template.root === 'args') {
         if (rest.length === 0) return wrapForList(type, (_parent, args) => args[first as string]);
-        return wrapForList(type, (_parent, args) => {
-          const value = readPath(args[first as string], rest);
-          return value === null && args[first as string] === undefined ? undefined : value;
-        });
+        return wrapForList(type, (_parent, args) => readGiven(args[first as string], rest));
       }
       // `$caller.` and `$steps.` (a write's steps) read the scope the write passes as the parent.
       const rooted = template.root === 'parent' ? path : [template.root, ...path];

@@ -23,7 +23,11 @@ export type RepeatBinding =
       readonly args: ArgTemplates;
       readonly path: readonly string[];
     }
-  | { readonly kind: 'never' };
+  | { readonly kind: 'never' }
+  /** The operation itself changes nothing more when sent again (a cancel, setting a value). */
+  | { readonly kind: 'idempotent' }
+  /** A read step (`read: true`): a query, always safe to send again. */
+  | { readonly kind: 'read' };
 
 export interface StepBinding {
   readonly name: string;
@@ -53,7 +57,12 @@ export interface WriteBinding {
 export const STEP_ROOTS: readonly TemplateRoot[] = ['args', 'caller', 'steps', 'item', 'step'];
 
 /** The repeat modes, as written in the schema. */
-export const REPEAT_MODES = Object.freeze(['idempotency-key', 'lookup', 'never'] as const);
+export const REPEAT_MODES = Object.freeze([
+  'idempotency-key',
+  'lookup',
+  'idempotent',
+  'never',
+] as const);
 
 function stringArg(
   directive: ConstDirectiveNode,
@@ -89,6 +98,53 @@ function templatesArg(
   return templates;
 }
 
+function booleanArg(directive: ConstDirectiveNode, name: string): boolean {
+  const node = directive.arguments?.find((arg) => arg.name.value === name)?.value;
+  return node?.kind === Kind.BOOLEAN && node.value;
+}
+
+/** The arguments only a write step has: a read repeats freely and changes nothing to undo. */
+const WRITE_ONLY = Object.freeze([
+  'repeat',
+  'lookup',
+  'lookupArgs',
+  'lookupPath',
+  'undo',
+  'undoArgs',
+  'cannotUndo',
+]);
+
+/** A `read: true` step: a query whose answer later steps read; it takes no repeat or undo. */
+function readReadStep(
+  directive: ConstDirectiveNode,
+  issues: CompositionIssue[],
+  name: string,
+  source: string,
+  operation: string,
+): StepBinding | undefined {
+  for (const arg of directive.arguments ?? [])
+    if (WRITE_ONLY.includes(arg.name.value))
+      issues.push(
+        issueAt(
+          arg,
+          'BINDING_STEP_READ',
+          `Step "${name}" is a read, so it takes no ${arg.name.value}: a read is always safe to send again and changes nothing to undo.`,
+          `remove ${arg.name.value}, or remove read: true if the step changes something.`,
+        ),
+      );
+  const path = pathArgument(directive, 'path', issues, '$');
+  if (path === undefined) return undefined;
+  return {
+    name,
+    source,
+    operation,
+    args: templatesArg(directive, 'args', issues),
+    path,
+    repeat: { kind: 'read' },
+    node: directive,
+  };
+}
+
 function readStep(
   directive: ConstDirectiveNode,
   issues: CompositionIssue[],
@@ -96,14 +152,31 @@ function readStep(
   const name = stringArg(directive, 'name');
   const source = stringArg(directive, 'source');
   const operation = stringArg(directive, 'operation');
-  const repeat = stringArg(directive, 'repeat');
-  if (name === undefined || source === undefined || operation === undefined || repeat === undefined)
-    return undefined; // SDL validation reported it
+  if (name === undefined || source === undefined || operation === undefined) return undefined; // SDL validation reported it
+  if (booleanArg(directive, 'read'))
+    return readReadStep(directive, issues, name.value, source.value, operation.value);
+  const given = stringArg(directive, 'repeat');
+  if (given === undefined) {
+    issues.push(
+      issueAt(
+        directive,
+        'BINDING_STEP_REPEAT',
+        `Step "${name.value}" changes something but does not say how sending it again is made safe.`,
+        `add repeat: ${REPEAT_MODES.map((mode) => `"${mode}"`).join(', ')}; or read: true for a step that only reads.`,
+      ),
+    );
+  }
+  // Reported above; checked on as "never" so the rest of the write is checked too.
+  const repeat = given ?? { value: 'never', node: directive };
   const args = templatesArg(directive, 'args', issues);
   const path = pathArgument(directive, 'path', issues, '$');
   let repeatBinding: RepeatBinding | undefined;
   const lookup = stringArg(directive, 'lookup');
-  if (repeat.value === 'idempotency-key' || repeat.value === 'never')
+  if (
+    repeat.value === 'idempotency-key' ||
+    repeat.value === 'never' ||
+    repeat.value === 'idempotent'
+  )
     repeatBinding = { kind: repeat.value };
   else if (repeat.value === 'lookup') {
     const lookupPath = pathArgument(directive, 'lookupPath', issues, '$');

@@ -124,8 +124,10 @@ export function checkWrite(
         'BINDING_WRONG_ROOT',
         `${label}, step "${step.name}": ${what} ${step.source}.${name} is a ${other}, not a ${root}.`,
         root === 'mutation'
-          ? 'a step and its undo change something: name a mutation.'
-          : 'a lookup only reads: name a query.',
+          ? 'a step and its undo change something: name a mutation, or say read: true for a step that only reads.'
+          : what === 'the read step'
+            ? 'a read step only reads: name a query, or remove read: true.'
+            : 'a lookup only reads: name a query.',
       );
     } else {
       report(
@@ -283,10 +285,12 @@ export function checkWrite(
       answers.set(step.name, undefined);
       return;
     }
-    const op = operation(step, step.operation, 'mutation', 'the step');
+    const read = step.repeat.kind === 'read';
+    const what = read ? 'the read step' : 'the step';
+    const op = operation(step, step.operation, read ? 'query' : 'mutation', what);
     let answer: SourceRef | undefined;
     if (op !== undefined) {
-      checkArgs(step, op, step.args, earlier, 'the step', step.node);
+      checkArgs(step, op, step.args, earlier, what, step.node);
       const result = resolvePath(refOf(step.source, op.type), step.path);
       if (result.ok) answer = result.ref;
       else
@@ -323,7 +327,11 @@ export function checkWrite(
           'its undo',
           step.node,
         );
-    } else if (step.cannotUndo === undefined && index < write.steps.length - 1) {
+    } else if (
+      !read &&
+      step.cannotUndo === undefined &&
+      write.steps.slice(index + 1).some((later) => later.repeat.kind !== 'read')
+    ) {
       report(
         step.node,
         'BINDING_STEP_UNDO',

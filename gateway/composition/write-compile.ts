@@ -62,12 +62,15 @@ export function compileWrite(init: {
       source,
       call: compileCall(sources, step.source, step.operation, step.args),
       pick: picker(step.path),
+      read: repeat.kind === 'read',
       repeatSafety:
         repeat.kind === 'idempotency-key'
           ? { kind: 'backend-key' }
           : repeat.kind === 'lookup'
             ? { kind: 'natural-key', lookup: repeat.operation }
-            : { kind: 'none' },
+            : repeat.kind === 'read' || repeat.kind === 'idempotent'
+              ? { kind: repeat.kind }
+              : { kind: 'none' },
       ...(repeat.kind === 'lookup'
         ? {
             lookup: {
@@ -84,7 +87,10 @@ export function compileWrite(init: {
             }
           : {
               kind: 'none',
-              reason: step.cannotUndo ?? 'the last step is never undone: nothing after it can fail',
+              reason:
+                repeat.kind === 'read'
+                  ? 'a read changes nothing'
+                  : (step.cannotUndo ?? 'the last step is never undone: nothing after it can fail'),
             },
       owns: owned.filter((entry) => entry.source === step.source).map((entry) => entry.path),
     };

@@ -154,6 +154,8 @@ export function text<T extends string | null = string>(
     default: defaultValue,
     expected,
     parse(value, path) {
+      // An option that is off by default (null) may be written off explicitly, e.g. from an unset variable.
+      if (value === null && defaultValue === null) return defaultValue;
       if (typeof value === 'string' && value.length < minLength && rule.secret === true) {
         throw new GatewayError({
           code: 'CONFIG_INVALID',

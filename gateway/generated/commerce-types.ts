@@ -90,6 +90,21 @@ export type Mutation = {
   capturePayment?: Maybe<Payment>;
   /** Gives money back for a payment. Send an `Idempotency-Key` header: a retry with the same key refunds once. */
   refundPayment?: Maybe<Payment>;
+  /**
+   * Cancels an order in every system that keeps it: the storefront's order, then the erp's sales order (which
+   * releases its stock), then billing voids the invoice. Refused by the storefront (a shipped order), nothing
+   * changes; a cancellation cannot be taken back, so a refusal after it goes to the dead-letter queue
+   * (`WRITE_INCOMPLETE`). Send an `Idempotency-Key` header: a retry with the same key cancels once.
+   */
+  cancelOrder?: Maybe<Order>;
+  /**
+   * Changes a product where each of its fields lives: title and description in the storefront, the price in
+   * billing, the weight in the erp, in one mutation. Only the systems that own the fields given are called. When
+   * one refuses, what was changed before it is set back, last first. Answers the product as the storefront has it
+   * after the change; null when the storefront was not changed (read `product(sku:)`). Send an `Idempotency-Key`
+   * header: a retry with the same key changes the product once.
+   */
+  updateProduct?: Maybe<Product>;
 };
 
 
@@ -117,6 +132,20 @@ export type MutationCapturePaymentArgs = {
 /** Changes, each written to the system that owns it. */
 export type MutationRefundPaymentArgs = {
   input: RefundPaymentInput;
+};
+
+
+/** Changes, each written to the system that owns it. */
+export type MutationCancelOrderArgs = {
+  id: Scalars['ID']['input'];
+  reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+
+/** Changes, each written to the system that owns it. */
+export type MutationUpdateProductArgs = {
+  sku: Scalars['ID']['input'];
+  input: UpdateProductInput;
 };
 
 /** Events as they happen, over server-sent events. */
@@ -324,6 +353,26 @@ export type RefundPaymentInput = {
   currencyCode: CurrencyCode;
   /** Why, for billing's records (at most 500 characters). */
   reason?: InputMaybe<Scalars['String']['input']>;
+};
+
+/** What updateProduct changes; each field goes only to the system that owns it. */
+export type UpdateProductInput = {
+  /** The name shown to shoppers, 1 to 200 characters (the storefront's). */
+  title?: InputMaybe<Scalars['String']['input']>;
+  /** Longer copy for the product page, at most 5000 characters (the storefront's). */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The list price (billing's). */
+  price?: InputMaybe<PriceInput>;
+  /** Shipping weight in kilograms, up to 3 decimal places, e.g. "1.250" (the erp's). */
+  weightKg?: InputMaybe<Scalars['Decimal']['input']>;
+};
+
+/** A price to set. */
+export type PriceInput = {
+  /** How much, in minor units (cents), as digits, e.g. "1999". */
+  amountMinor: Scalars['String']['input'];
+  /** The currency billing prices in. */
+  currencyCode: CurrencyCode;
 };
 
 /** A card, as the payment provider describes it (never its number). */

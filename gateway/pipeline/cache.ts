@@ -243,7 +243,7 @@ export const createCacheStep: StepFactory = ({ source, policy, logger, cache, te
   return {
     name: 'cache',
     invoke: (next) => (call) => {
-      if (call.operation.kind !== 'query') return next(call);
+      if (call.operation.kind !== 'query' || call.ctx.fresh === true) return next(call);
       const rules = operationPolicy(policy, call.operation.name).cache;
       if (
         !rules.enabled ||

@@ -47,6 +47,12 @@ export interface PipelineContext extends CallContext {
   readonly caller?: string;
   /** The call's trace and attempts (gateway/telemetry); undefined when metrics and tracing are off. */
   readonly telemetry?: CallTelemetry;
+  /**
+   * Skip the read cache: a write's read step (`@step(read: true)`) must see
+   * the system as it is now, since later steps (and their undos) are built
+   * from the answer.
+   */
+  readonly fresh?: boolean;
 }
 
 /**

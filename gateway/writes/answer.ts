@@ -80,7 +80,7 @@ export function writeErrorOf(write: Write): GraphQLError | undefined {
       ? 'was given up by an operator'
       : write.state === 'dead-lettered'
         ? 'is in the dead-letter queue for an operator to replay or undo'
-        : `is still ${write.state}`;
+        : `is still ${write.state}: the request's time ran out before it settled, and it carries on to settle on its own (send the same Idempotency-Key again to learn how it ended)`;
   const undone = write.steps.some((step) => step.state === 'compensated')
     ? ` ${describeUndone(write)}`
     : '';

@@ -34,6 +34,13 @@ export interface StepDefinition {
   readonly call: StepCall;
   /** The step's answer out of the operation's answer (`@step(path:)`). */
   readonly pick: (answer: unknown) => unknown;
+  /**
+   * A read (`@step(read: true)`): a query whose answer later steps read. It is
+   * sent without a key, always safe to send again, and has nothing to undo;
+   * its answer is journaled like any step's, so a resumed write builds its
+   * later calls (and undos) from what was read before anything changed.
+   */
+  readonly read: boolean;
   /** How sending it again is made safe, as the journal records it. */
   readonly repeatSafety: RepeatSafety;
   /** The natural-key lookup (`repeat: "lookup"`): its answer at `pick` is the earlier result, or null. */

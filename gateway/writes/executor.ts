@@ -122,6 +122,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     args: Args,
     key: string | undefined,
     requestId: string,
+    fresh = false,
   ): Promise<unknown> => {
     const pipeline = options.pipelineOf(source);
     if (pipeline === undefined)
@@ -136,7 +137,11 @@ export function createExecutor(options: ExecutorOptions): Executor {
       source,
       operation: call.operation,
       args,
-      ctx: { requestId, ...(key === undefined ? {} : { idempotencyKey: key }) },
+      ctx: {
+        requestId,
+        ...(key === undefined ? {} : { idempotencyKey: key }),
+        ...(fresh ? { fresh } : {}),
+      },
     });
   };
 
@@ -181,6 +186,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
         ),
         undefined,
         driving.write.caller.requestId,
+        true,
       ),
     );
     return found === undefined || found === null ? null : toJson(found);
@@ -198,12 +204,14 @@ export function createExecutor(options: ExecutorOptions): Executor {
     const args = step.call.buildArgs(scopeOf(driving, index, false, recorded.idempotencyKey));
     await commit(driving, [{ step: index, outcome: { state: 'sent', request: toJson(args) } }]);
     try {
+      // A read carries no key (nothing to apply once) and skips the read cache.
       const answer = await invoke(
         step.source.name,
         step.call,
         args,
-        recorded.idempotencyKey,
+        step.read ? undefined : recorded.idempotencyKey,
         driving.write.caller.requestId,
+        step.read,
       );
       driving.pending.push({
         step: index,
@@ -233,7 +241,10 @@ export function createExecutor(options: ExecutorOptions): Executor {
         driving,
         index,
         failure,
-        step.repeatSafety.kind === 'natural-key' && recorded.attempts + 1 < MAX_RESENDS,
+        (step.repeatSafety.kind === 'natural-key' ||
+          step.repeatSafety.kind === 'idempotent' ||
+          step.read) &&
+          recorded.attempts + 1 < MAX_RESENDS,
       );
     }
   };
@@ -254,6 +265,11 @@ export function createExecutor(options: ExecutorOptions): Executor {
     // A crash left it `sent`: say it is unknown before settling it (`sent` cannot follow `sent`).
     if (driving.write.steps[index]?.state === 'sent')
       driving.pending.push({ step: index, outcome: { state: 'unknown', error: failure } });
+    if (step.read) {
+      // A read changes nothing: read again, a few times, before giving up.
+      if (resendAllowed) return send(driving, index);
+      return park(driving, `${where} is a read that kept failing: ${failure.message}`, failure);
+    }
     if (step.repeatSafety.kind === 'natural-key') {
       let found: JsonValue | null;
       try {
@@ -281,7 +297,9 @@ export function createExecutor(options: ExecutorOptions): Executor {
     // Backend keys make a resend safe; a step that has neither is sent again only by an operator's replay (who checked the system first).
     if (
       resendAllowed &&
-      (step.repeatSafety.kind === 'backend-key' || driving.write.state === 'replaying')
+      (step.repeatSafety.kind === 'backend-key' ||
+        step.repeatSafety.kind === 'idempotent' ||
+        driving.write.state === 'replaying')
     )
       return send(driving, index);
     return park(
@@ -293,8 +311,12 @@ export function createExecutor(options: ExecutorOptions): Executor {
 
   /** Step `failed` was refused for good: undo the steps before it in reverse order, or park when one cannot be. */
   const undo = async (driving: Driving, failed: number, failure: Failure): Promise<Write> => {
+    // Reads changed nothing: they need no undo and never stop one.
     const done = driving.write.steps.filter(
-      (step) => step.index < failed && step.state === 'succeeded',
+      (step) =>
+        step.index < failed &&
+        step.state === 'succeeded' &&
+        !(driving.steps[step.index] as StepDefinition).read,
     );
     if (done.length === 0)
       return commit(driving, [{ write: { state: 'compensated', error: failure } }]);
@@ -321,6 +343,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
     for (const recorded of [...driving.write.steps].reverse()) {
       if (recorded.state !== 'succeeded' && recorded.state !== 'compensation-failed') continue;
       const step = driving.steps[recorded.index] as StepDefinition;
+      if (step.read) continue;
       if (step.undo.kind === 'none')
         return park(
           driving,

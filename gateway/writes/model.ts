@@ -44,9 +44,14 @@ export type StepState =
  * - `backend-key`: the backend honours the step's idempotency key.
  * - `natural-key`: `lookup` (an operation of the same source) finds an earlier result.
  * - `none`: never resent blindly; an unknown outcome goes to a person.
+ * - `read`: the step only reads (`@step(read: true)`); it is sent again freely.
+ * - `idempotent`: the operation itself changes nothing more when sent again
+ *   (cancelling a cancelled order); sent again after an unknown outcome.
  */
 export type RepeatSafety =
   | { readonly kind: 'backend-key' }
+  | { readonly kind: 'read' }
+  | { readonly kind: 'idempotent' }
   | { readonly kind: 'natural-key'; readonly lookup: string }
   | { readonly kind: 'none' };
 

@@ -63,6 +63,8 @@ export function writeResolver(
       outcome = await writes.run(definition, args, {
         ...journalCaller(ctx.caller, ctx.requestId),
         ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+        // The request's deadline bounds the answer, never the write: past it the caller hears WRITE_INCOMPLETE.
+        signal: ctx.signal,
       });
     } catch (error) {
       throw refusalOf(error) ?? error;

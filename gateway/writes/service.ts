@@ -24,6 +24,14 @@ export interface WriteRequest {
   readonly partner?: string;
   /** The caller's `Idempotency-Key`, validated by the journal. */
   readonly idempotencyKey?: string;
+  /**
+   * The request's deadline (aborted when `limits.requestTimeoutMs` passes or
+   * the caller leaves). When it fires first, run() answers with the write as
+   * the journal has it then (in flight: `WRITE_INCOMPLETE` for the caller),
+   * and the write carries on here to a settled state, or is recovered by
+   * another instance if this one stops.
+   */
+  readonly signal?: AbortSignal;
 }
 
 export interface WriteService extends WriteRunner {
@@ -78,6 +86,25 @@ export function planSteps(
         ? { kind: 'operation', operation: step.undo.operation.name }
         : { kind: 'none', reason: step.undo.reason },
   }));
+}
+
+/** The write once it settled, or undefined when `signal` aborted first. */
+function untilAborted(work: Promise<Write>, signal: AbortSignal): Promise<Write | undefined> {
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise<Write | undefined>((resolve, reject) => {
+    const onAbort = (): void => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (write) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(write);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 export function createWriteService(options: WriteServiceOptions): WriteService {
@@ -196,7 +223,24 @@ export function createWriteService(options: WriteServiceOptions): WriteService {
         { owner, leaseMs },
       );
       if (!begun.created) return { write: begun.write, replayed: true };
-      return { write: await settle(begun.write), replayed: false };
+      const settling = settle(begun.write);
+      const signal = request.signal;
+      if (signal === undefined) return { write: await settling, replayed: false };
+      // Never abandon a write half-done because the caller's time is up: it settles
+      // in the background (tracked by `driving`, so close() waits for it).
+      const settled = await untilAborted(settling, signal);
+      if (settled !== undefined) return { write: settled, replayed: false };
+      settling.catch((error: unknown) =>
+        logger.error('a write past its request deadline failed to settle', {
+          writeId: begun.write.id,
+          error,
+        }),
+      );
+      logger.info('request deadline passed; the write carries on in the background', {
+        writeId: begun.write.id,
+        mutation: begun.write.mutation,
+      });
+      return { write: (await journal.get(begun.write.id)) ?? begun.write, replayed: false };
     },
     recover,
     async replay(writeId, actor) {

@@ -119,9 +119,17 @@ export function checkIdempotencyKey(key: unknown): string {
 }
 
 function checkRepeatSafety(value: RepeatSafety, at: string): void {
-  if (value?.kind === 'backend-key' || value?.kind === 'none') return;
+  if (
+    value?.kind === 'backend-key' ||
+    value?.kind === 'none' ||
+    value?.kind === 'read' ||
+    value?.kind === 'idempotent'
+  )
+    return;
   if (value?.kind === 'natural-key' && isName(value.lookup)) return;
-  throw invalid(`${at}.repeatSafety must be backend-key, natural-key with a lookup, or none`);
+  throw invalid(
+    `${at}.repeatSafety must be backend-key, natural-key with a lookup, read, idempotent, or none`,
+  );
 }
 
 function checkCompensation(value: Compensation, at: string): void {

@@ -191,6 +191,7 @@ export const DEMO_ANONYMOUS_SCOPES = [
   'orders:write',
   'inventory:write',
   'payments:write',
+  'catalog:write',
 ];
 
 /** The `auth` section of switchboard.config.ts (keep the two equal): anonymous callers get the storefront frontend's scopes. */

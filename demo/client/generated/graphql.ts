@@ -110,6 +110,26 @@ export type RefundPaymentInput = {
   reason?: InputMaybe<Scalars['String']['input']>;
 };
 
+/** What updateProduct changes; each field goes only to the system that owns it. */
+export type UpdateProductInput = {
+  /** The name shown to shoppers, 1 to 200 characters (the storefront's). */
+  title?: InputMaybe<Scalars['String']['input']>;
+  /** Longer copy for the product page, at most 5000 characters (the storefront's). */
+  description?: InputMaybe<Scalars['String']['input']>;
+  /** The list price (billing's). */
+  price?: InputMaybe<PriceInput>;
+  /** Shipping weight in kilograms, up to 3 decimal places, e.g. "1.250" (the erp's). */
+  weightKg?: InputMaybe<Scalars['Decimal']['input']>;
+};
+
+/** A price to set. */
+export type PriceInput = {
+  /** How much, in minor units (cents), as digits, e.g. "1999". */
+  amountMinor: Scalars['String']['input'];
+  /** The currency billing prices in. */
+  currencyCode: CurrencyCode;
+};
+
 /** A card, as the payment provider describes it (never its number). */
 export type CardInput = {
   /** The card scheme, e.g. "visa" (at most 20 characters). */

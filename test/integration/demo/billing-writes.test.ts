@@ -112,6 +112,15 @@ describe('billing writes', () => {
     ]);
   });
 
+  it('FindInvoiceByOrder answers the invoice of an order (its natural key), NOT_FOUND when none', async () => {
+    const created = await call('CreateInvoice', invoiceRequest('ord_80009'));
+    expect(await call('FindInvoiceByOrder', { orderId: 'ord_80009' })).toEqual(created);
+    expect((await failure(call('FindInvoiceByOrder', { orderId: 'ord_89999' }))).code).toBe(
+      'NOT_FOUND',
+    );
+    expect((await failure(call('FindInvoiceByOrder', {}))).code).toBe('INVALID_ARGUMENT');
+  });
+
   it('VoidInvoice voids an unpaid invoice; voiding it again is a no-op success; a paid one must be refunded instead', async () => {
     const open = await call('CreateInvoice', invoiceRequest('ord_80004'));
     const voided = await call(

@@ -215,6 +215,28 @@ describe('erp writes', () => {
     }
   });
 
+  it('UpdateItem is applied once per requestId; the same requestId with other values is a fault', async () => {
+    const first = (
+      await call('UpdateItem', { itemCode: 'SKU-00031', weightKg: '3.5', requestId: 'upd-31' })
+    ).item as Rec;
+    // Another writer changes it; a late repeat of the first message must not set it back.
+    await call('UpdateItem', { itemCode: 'SKU-00031', weightKg: '4' });
+    const again = (
+      await call('UpdateItem', { itemCode: 'SKU-00031', weightKg: '3.5', requestId: 'upd-31' })
+    ).item as Rec;
+    expect(again).toEqual(first);
+    expect((erp.records().items as Rec[]).find((i) => i.itemCode === 'SKU-00031')).toMatchObject({
+      weightKg: '4.000',
+      applied: { UpdateItem: 2 },
+    });
+    const other = await raw(
+      'UpdateItem',
+      '<erp:itemCode>SKU-00031</erp:itemCode><erp:weightKg>5</erp:weightKg><erp:requestId>upd-31</erp:requestId>',
+    );
+    expect(other.text).toContain('<faultcode>soap:Client.DuplicateRequestId</faultcode>');
+    expect(other.text).toContain('<t:code>DUPLICATE_REQUEST_ID</t:code>');
+  });
+
   it('AdjustInventory is applied once per requestId; the same requestId with other values is a fault', async () => {
     const onHand = async (): Promise<number> =>
       (await stockOf('SKU-00040')).find((row) => row.warehouse === 'WH-EAST')?.onHand as number;

@@ -45,4 +45,18 @@ describe('admin guard', () => {
     expect(failure?.message).toContain('admin.token');
     expect(failure?.message).not.toContain(secret);
   });
+
+  it('takes an explicit null token as off (an unset variable), and refuses other non-strings', async () => {
+    const resolved = await resolveConfig({
+      sources: [createMemorySource()],
+      admin: { token: null },
+    });
+    expect(resolved.admin.token).toBeNull();
+    await expect(
+      resolveConfig({
+        sources: [createMemorySource()],
+        admin: { token: 42 as unknown as string },
+      }),
+    ).rejects.toMatchObject({ code: 'CONFIG_INVALID' });
+  });
 });

@@ -106,6 +106,44 @@ describe('write declarations at composition', () => {
     ).toBe(true);
   });
 
+  const READ = `@step(name: "before", source: "storefront", operation: "getOrder", args: { orderId: "$args.input.customerId" }, read: true)`;
+
+  it('accept a read step whose answer later steps read, with no repeat or undo', () => {
+    expect(
+      issues(
+        `placeOrder(input: OrderInput!): Order ${READ} ${ORDER.replace('"$args.input.customerId"', '"$steps.before.customerId"')} ${SALES(SALES_ARGS)} @answer(step: "order")`,
+      ),
+    ).toEqual([]);
+  });
+
+  it('report a read step that names a mutation, or takes a repeat or an undo (issue 10)', () => {
+    const found = issues(
+      `placeOrder(input: OrderInput!): Order @step(name: "before", source: "storefront", operation: "createOrder", args: { input: { customerId: "$args.input.customerId", lines: "$args.input.lines" } }, read: true, repeat: "never", cannotUndo: "no") ${ORDER} @answer(step: "order")`,
+    );
+    expect(found).toEqual([
+      expect.stringMatching(
+        /^writes\.graphql:7:39 BINDING_WRONG_ROOT .*read step storefront\.createOrder is a mutation, not a query/,
+      ),
+      expect.stringMatching(
+        /^writes\.graphql:7:\d+ BINDING_STEP_READ .*is a read, so it takes no repeat/,
+      ),
+      expect.stringMatching(/^writes\.graphql:7:\d+ BINDING_STEP_READ .*takes no cannotUndo/),
+    ]);
+  });
+
+  it('report a write step without repeat, and accept repeat: "idempotent"', () => {
+    expect(
+      issues(
+        `placeOrder(input: OrderInput!): Order ${ORDER.replace('repeat: "idempotency-key", ', '')} @answer(step: "order")`,
+      ),
+    ).toEqual([expect.stringMatching(/BINDING_STEP_REPEAT .*does not say how sending it again/)]);
+    expect(
+      issues(
+        `placeOrder(input: OrderInput!): Order ${ORDER.replace('"idempotency-key"', '"idempotent"')} @answer(step: "order")`,
+      ),
+    ).toEqual([]);
+  });
+
   it('report an input field sent to a system that does not own it', () => {
     const found = issues(
       `placeOrder(input: OrderInput!): Order ${ORDER} ${SALES('{ customerId: "$args.input.customerId", line: [], note: "$args.input.note" }')} @answer(step: "order")`,
