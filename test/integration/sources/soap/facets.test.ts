@@ -3,7 +3,8 @@
  * (a 65-character SKU, no item codes at all, a quantity past its derived
  * bound, a code that breaks one of two ANDed patterns, six lines where five
  * are allowed) is 400 BAD_USER_INPUT at its path, and neither the demo erp
- * (its own call counter) nor the recording backend sees a request.
+ * (its own call counter) nor the recording backend sees a request. The
+ * last case reuses these servers for an answer missing a required element.
  */
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,6 +28,9 @@ beforeAll(async () => {
     PlaceOrder:
       '<PlaceOrderResponse xmlns="urn:example:facets"><orderId>o-1</orderId></PlaceOrderResponse>',
     Scale: '<f:ScaleResponse xmlns:f="urn:example:facets"><result>6</result></f:ScaleResponse>',
+    // The erp contract's Item without its required <description>.
+    GetItem:
+      '<GetItemResponse xmlns="http://switchboard.example/erp"><item rowVersion="1"><itemCode>A</itemCode><category>c</category><weightKg>1.0</weightKg><status>active</status></item></GetItemResponse>',
   });
   gateway = await startGatewayOn({
     sources: [
@@ -37,6 +41,7 @@ beforeAll(async () => {
         url: backend.url,
         operationKinds: { PlaceOrder: 'query', Scale: 'query' },
       }),
+      createSoapSource({ name: 'partial', contract: erp.contract, url: backend.url }),
     ],
     endpoints: { sources: 'read-only' },
     logging: { level: 'silent' },
@@ -125,5 +130,25 @@ describe('XSD facets at the edge', () => {
     expect(scaled.body.errors).toBeUndefined();
     expect(scaled.body.data.facets.scale).toBe(6);
     expect(backend.received).toHaveLength(2);
+  });
+
+  // Issue 14, same servers: a required element missing from an answer read as null and was masked as "Unexpected error.".
+  it('an answer missing a required element fails that field with SOURCE_BAD_RESPONSE; the rest arrives', async () => {
+    const { body } = await gateway.graphql(
+      '{ partial { getItem(itemCode: "A") { itemCode category description } } }',
+    );
+    expect(body.errors).toHaveLength(1);
+    expect(body.errors?.[0]).toMatchObject({
+      message: 'partial answered getItem without result.item.description, which its WSDL requires.',
+      path: ['partial', 'getItem', 'description'],
+      extensions: { code: 'SOURCE_BAD_RESPONSE', source: 'partial', operation: 'getItem' },
+    });
+    // description is String!: the null travels up to the nullable getItem, as GraphQL says
+    expect(body.data.partial.getItem).toBeNull();
+    const unselected = await gateway.graphql(
+      '{ partial { getItem(itemCode: "A") { itemCode category } } }',
+    );
+    expect(unselected.body.errors).toBeUndefined();
+    expect(unselected.body.data.partial.getItem).toEqual({ itemCode: 'A', category: 'c' });
   });
 });
