@@ -6,6 +6,7 @@
  * message (quoting the body), is dropped.
  */
 import { GraphQLError, type ExecutionResult } from 'graphql';
+import { mapAsyncIterator } from '@graphql-tools/utils';
 import type { Plugin } from 'graphql-yoga';
 
 /** The code for an error that came without one: variable coercion is the caller's input, the rest a bad request. */
@@ -40,7 +41,11 @@ export function useErrorCodes(): Plugin {
   return {
     onResultProcess({ result, setResult }) {
       if (Array.isArray(result)) setResult(result.map(withCodes));
-      else if (!(Symbol.asyncIterator in result)) setResult(withCodes(result));
+      // Each event of a stream (subscriptions over SSE) gets the same pass; they were written uncoded.
+      // mapAsyncIterator forwards return() at once, so a caller who leaves closes the upstream stream
+      // without waiting for its next event (an async generator would wait).
+      else if (Symbol.asyncIterator in result) setResult(mapAsyncIterator(result, withCodes));
+      else setResult(withCodes(result));
     },
   };
 }

@@ -16,7 +16,9 @@ import {
   toTypeName,
   type NameAllocator,
   type SourceWarning,
+  type ValueConstraint,
 } from '../common/index.js';
+import { fieldRules, type IntegerBounds } from './field-rules.js';
 import { scalarOf, wellKnownOf, type WellKnown } from './well-known.js';
 
 export type ValueType =
@@ -42,6 +44,10 @@ export interface FieldModel {
   /** On output, may the field be absent (message fields, proto3 optional, oneof members)? */
   readonly nullable: boolean;
   readonly description?: string;
+  /** Input only: the contract's field rules (buf.validate, validate.rules), printed as `@constraint`. */
+  readonly constraint?: ValueConstraint;
+  /** Field rules of a BigInt-typed integer, checked when the request is encoded. */
+  readonly bounds?: IntegerBounds;
 }
 
 /** A real oneof: on output an object of nullable members, on input a @oneOf input object. */
@@ -265,6 +271,17 @@ export function createContractModel(
       ? valueType(entry.value.type, entry.value.resolvedType)
       : valueType(field.type, field.resolvedType);
     const description = describe(field.comment);
+    const rules = fieldRules(
+      field,
+      type.kind === 'scalar'
+        ? type.graphql
+        : type.kind === 'wellKnown' && type.wellKnown.kind === 'wrapper'
+          ? type.wellKnown.graphql
+          : undefined,
+      field instanceof protobuf.MapField || entry ? 'map' : field.repeated ? 'repeated' : 'single',
+      `${owner}.${field.name}`,
+      (warning) => warnings.push(warning),
+    );
     if (field instanceof protobuf.MapField || entry) {
       const keyType =
         field instanceof protobuf.MapField
@@ -278,6 +295,7 @@ export function createContractModel(
         repeated: false,
         nullable: false,
         description,
+        ...rules,
         map: {
           key: valueType(keyType, null),
           entryName,
@@ -298,6 +316,7 @@ export function createContractModel(
       repeated: field.repeated,
       nullable: presence && !field.repeated,
       description,
+      ...rules,
     };
   }
 

@@ -9,7 +9,12 @@
  * graphql 16 does not); map<k, v> is a list of { key, value } entries; a
  * message without fields gets `_empty: Boolean`, as GraphQL needs one field.
  */
-import type { OperationKind } from '../common/index.js';
+import { print } from 'graphql';
+import {
+  constraintDirective,
+  CONSTRAINT_DIRECTIVE_SDL,
+  type OperationKind,
+} from '../common/index.js';
 import type {
   EnumModel,
   FieldModel,
@@ -48,6 +53,15 @@ export function renderSdl(operations: readonly SdlOperation[]): string {
   const emitted = new Set<string>();
   const scalars = new Set<string>();
   let usesOneOf = false;
+  let usesConstraint = false;
+
+  /** ` @constraint(...)` of an input field the contract's rules limit, else ''. */
+  const constraintOf = (field: FieldModel, input: boolean): string => {
+    const directive = input ? constraintDirective(field.constraint) : undefined;
+    if (directive === undefined) return '';
+    usesConstraint = true;
+    return ` ${print(directive)}`;
+  };
 
   const scalar = (name: string): string => {
     const bare = name.replace(/[[\]!]/g, '');
@@ -97,7 +111,7 @@ export function renderSdl(operations: readonly SdlOperation[]): string {
     return members
       .map((member) => {
         if (member.kind === 'field')
-          return `${description(member.field.description, '  ')}  ${member.field.name}: ${fieldType(member.field, input)}\n`;
+          return `${description(member.field.description, '  ')}  ${member.field.name}: ${fieldType(member.field, input)}${constraintOf(member.field, input)}\n`;
         const { oneof } = member;
         if (input) emitOneofInput(oneof.inputName, oneof.members);
         else emitOneofOutput(oneof.typeName, oneof.members);
@@ -155,7 +169,7 @@ export function renderSdl(operations: readonly SdlOperation[]): string {
     if (!claim(name)) return;
     block(
       () =>
-        `"Give exactly one member."\ninput ${name} @oneOf {\n${members.map((member) => `${description(member.description, '  ')}  ${member.name}: ${named(member.type, true)}\n`).join('')}}\n`,
+        `"Give exactly one member."\ninput ${name} @oneOf {\n${members.map((member) => `${description(member.description, '  ')}  ${member.name}: ${named(member.type, true)}${constraintOf(member, true)}\n`).join('')}}\n`,
     );
   }
 
@@ -195,6 +209,7 @@ export function renderSdl(operations: readonly SdlOperation[]): string {
     head.push(
       '"An input object that takes exactly one of its fields."\ndirective @oneOf on INPUT_OBJECT\n',
     );
+  if (usesConstraint) head.push(`${CONSTRAINT_DIRECTIVE_SDL}\n`);
   for (const name of [...scalars].sort()) head.push(`scalar ${name}\n`);
   const rootBlocks = (['query', 'mutation', 'subscription'] as const)
     .filter((kind) => roots[kind].length > 0)

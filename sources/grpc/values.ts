@@ -6,6 +6,7 @@
  * argument path but never echoing its value.
  */
 import protobuf from 'protobufjs';
+import type { IntegerBounds } from './field-rules.js';
 import type { EnumModel, FieldModel, MessageModel, ValueType } from './model.js';
 import {
   fieldName,
@@ -92,10 +93,46 @@ function scalarIn(graphql: string, value: unknown, path: string): unknown {
     : value;
 }
 
-function valueIn(type: ValueType, value: unknown, path: string): unknown {
+/** What each integer kind can hold: protobufjs would wrap a value past it silently (2^64 → 0, -1 → 2^64 - 1). */
+const INTEGER_RANGES: Readonly<Record<string, readonly [bigint, bigint]>> = {
+  uint32: [0n, 2n ** 32n - 1n],
+  fixed32: [0n, 2n ** 32n - 1n],
+  int64: [-(2n ** 63n), 2n ** 63n - 1n],
+  sint64: [-(2n ** 63n), 2n ** 63n - 1n],
+  sfixed64: [-(2n ** 63n), 2n ** 63n - 1n],
+  uint64: [0n, 2n ** 64n - 1n],
+  fixed64: [0n, 2n ** 64n - 1n],
+};
+
+/** Refuses an integer its proto kind cannot hold, or one outside the field's rules (field-rules.ts). */
+function checkInteger(
+  protoType: string,
+  wire: unknown,
+  path: string,
+  bounds?: IntegerBounds,
+): unknown {
+  const range = INTEGER_RANGES[protoType];
+  if ((range === undefined && bounds === undefined) || typeof wire !== 'string') return wire;
+  const n = BigInt(wire);
+  const min = [range?.[0], bounds?.min].reduce<bigint | undefined>(
+    (a, b) => (b === undefined ? a : a === undefined || b > a ? b : a),
+    undefined,
+  );
+  const max = [range?.[1], bounds?.max].reduce<bigint | undefined>(
+    (a, b) => (b === undefined ? a : a === undefined || b < a ? b : a),
+    undefined,
+  );
+  if ((min !== undefined && n < min) || (max !== undefined && n > max))
+    throw new InputError(
+      `${path} should be ${min === undefined ? '' : `at least ${min}`}${min !== undefined && max !== undefined ? ' and ' : ''}${max === undefined ? '' : `at most ${max}`} (${protoType}).`,
+    );
+  return wire;
+}
+
+function valueIn(type: ValueType, value: unknown, path: string, bounds?: IntegerBounds): unknown {
   switch (type.kind) {
     case 'scalar':
-      return scalarIn(type.graphql, value, path);
+      return checkInteger(type.protoType, scalarIn(type.graphql, value, path), path, bounds);
     case 'enum': {
       const proto = typeof value === 'string' ? lookupOf(type.model).toProto.get(value) : undefined;
       if (proto === undefined)
@@ -165,11 +202,10 @@ function fieldIn(field: FieldModel, value: unknown, path: string): unknown {
     value.forEach((entry, index) => {
       if (!isRecord(entry) || entry.key === undefined || entry.key === null)
         throw new InputError(`${path}[${index}] should be an entry with a key.`);
-      const key = scalarIn(
-        field.map?.key.kind === 'scalar' ? field.map.key.graphql : 'String',
-        entry.key,
-        `${path}[${index}].key`,
-      );
+      const key =
+        field.map?.key.kind === 'scalar'
+          ? valueIn(field.map.key, entry.key, `${path}[${index}].key`)
+          : scalarIn('String', entry.key, `${path}[${index}].key`);
       if (entry.value === undefined || entry.value === null) return;
       const wire = valueIn(field.type, entry.value, `${path}[${index}].value`);
       // protobufjs writes an object map's keys with writer.bool(key), so the string "false" would be written as true; "" is written as false.
@@ -180,9 +216,9 @@ function fieldIn(field: FieldModel, value: unknown, path: string): unknown {
   }
   if (field.repeated) {
     if (!Array.isArray(value)) throw new InputError(`${path} should be a list.`);
-    return value.map((item, index) => valueIn(field.type, item, `${path}[${index}]`));
+    return value.map((item, index) => valueIn(field.type, item, `${path}[${index}]`, field.bounds));
   }
-  return valueIn(field.type, value, path);
+  return valueIn(field.type, value, path, field.bounds);
 }
 
 /** Builds the wire object of `model` from GraphQL arguments or an input object. */
@@ -228,6 +264,7 @@ export function messageIn(
       chosen.type,
       given[chosen.name],
       `${joinPath(path, oneof.name)}.${chosen.name}`,
+      chosen.bounds,
     );
   }
   for (const key of Object.keys(value)) {

@@ -99,8 +99,15 @@ export function buildOperations(init: {
           },
           ctx,
         );
+        let value: unknown;
         try {
-          return readResult(body, output, result);
+          // A missing required value fails its own field, named (response.ts); the whole answer missing fails the call.
+          value = readResult(body, output, result, (path) =>
+            fail(
+              'SOURCE_BAD_RESPONSE',
+              `${source} answered ${fieldName} without ${path}, which its WSDL requires.`,
+            ),
+          );
         } catch (error) {
           if (error instanceof ResponseShapeError)
             throw fail(
@@ -114,6 +121,8 @@ export function buildOperations(init: {
             error,
           );
         }
+        if (value instanceof Error) throw value;
+        return value;
       },
     });
   }

@@ -8,7 +8,12 @@
  * - rpc/literal: an element named after the operation, in the soap:body
  *   namespace, wraps one unqualified element per part (WS-I BP 1.1 §4.7.20).
  */
-import { toFieldName, toTypeName, createNameAllocator } from '../common/index.js';
+import {
+  toFieldName,
+  toTypeName,
+  createNameAllocator,
+  type ValueConstraint,
+} from '../common/index.js';
 import type { FieldShape, ObjectShape, Shape, ShapeRegistry } from './shapes.js';
 import { EMPTY_FIELD } from './shapes.js';
 import type { MessagePart, WsdlOperation } from './wsdl.js';
@@ -28,6 +33,9 @@ export type ResultPlan =
   | { readonly kind: 'empty' };
 
 const JSON_SHAPE: Shape = { kind: 'scalar', scalar: 'JSON' };
+
+const constrained = (constraint: ValueConstraint | undefined): { constraint?: ValueConstraint } =>
+  constraint === undefined ? {} : { constraint };
 
 export function planBody(
   op: WsdlOperation,
@@ -63,6 +71,7 @@ export function planBody(
         optional: found?.nillable ?? true,
         nillable: found?.nillable ?? false,
         shape: found?.shape ?? JSON_SHAPE,
+        ...constrained(found ? registry.elementConstraint(part.element, context) : undefined),
       };
     }
     const shape = part.type ? registry.typeShape(part.type, context) : JSON_SHAPE;
@@ -75,6 +84,7 @@ export function planBody(
       optional: false,
       nillable: false,
       shape,
+      ...constrained(part.type ? registry.typeConstraint(part.type, context) : undefined),
     };
   });
   const wrapper =

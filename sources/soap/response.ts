@@ -102,9 +102,14 @@ export function elementToJson(element: XmlElement): unknown {
   return Object.fromEntries(out);
 }
 
-function readValue(shape: Shape, element: XmlElement, path: string): unknown {
+function readValue(
+  shape: Shape,
+  element: XmlElement,
+  path: string,
+  missing: MissingValue,
+): unknown {
   if (isNil(element)) return null;
-  if (shape.kind === 'object') return readFields(shape.fields, element, path);
+  if (shape.kind === 'object') return readFields(shape.fields, element, path, missing);
   if (shape.kind === 'scalar' && shape.scalar === 'JSON') return elementToJson(element);
   return scalarValue(shape, element.text, path);
 }
@@ -121,10 +126,25 @@ function knownNamesOf(fields: readonly FieldShape[]): ReadonlySet<string> {
   return known;
 }
 
+/**
+ * What stands in for a required element or attribute that is absent.
+ * Without it the field read as null, and a non-null field then failed as a
+ * masked "Unexpected error." (issue 14). The operation passes one that
+ * returns a SOURCE_BAD_RESPONSE Error: graphql-js fails that one field with
+ * it, named, and the rest of the answer arrives, as REST's wrong-shape
+ * values do (sources/rest/codec.ts).
+ */
+export type MissingValue = (path: string) => Error;
+
+const throwMissing: MissingValue = (path) => {
+  throw new ResponseShapeError(`${path} is missing, but the WSDL requires it.`);
+};
+
 export function readFields(
   fields: readonly FieldShape[],
   element: XmlElement,
   path: string,
+  missing: MissingValue = throwMissing,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const field of fields) {
@@ -136,7 +156,12 @@ export function readFields(
         break;
       case 'attribute': {
         const raw = attributeValue(element, field.xmlName);
-        out[field.name] = raw === undefined ? null : scalarValue(field.shape, raw, at);
+        out[field.name] =
+          raw === undefined
+            ? field.optional
+              ? null
+              : missing(at)
+            : scalarValue(field.shape, raw, at);
         break;
       }
       case 'anyAttribute': {
@@ -161,11 +186,17 @@ export function readFields(
         if (field.list) {
           const values: unknown[] = [];
           for (const child of element.children)
-            if (child.local === field.xmlName) values.push(readValue(field.shape, child, at));
+            if (child.local === field.xmlName)
+              values.push(readValue(field.shape, child, at, missing));
           out[field.name] = values;
         } else {
           const first = element.children.find((child) => child.local === field.xmlName);
-          out[field.name] = first === undefined ? null : readValue(field.shape, first, at);
+          out[field.name] =
+            first === undefined
+              ? field.optional
+                ? null
+                : missing(at)
+              : readValue(field.shape, first, at, missing);
         }
         break;
       }
@@ -175,7 +206,12 @@ export function readFields(
 }
 
 /** Reads the Body's content as `body` describes it, then presents it as `result` says. */
-export function readResult(bodyElement: XmlElement, body: BodyPlan, result: ResultPlan): unknown {
+export function readResult(
+  bodyElement: XmlElement,
+  body: BodyPlan,
+  result: ResultPlan,
+  missing: MissingValue = throwMissing,
+): unknown {
   let container: XmlElement = bodyElement;
   if (body.wrapper) {
     // The first element in the Body is the answer; its name is checked loosely, as many servers vary it.
@@ -184,7 +220,7 @@ export function readResult(bodyElement: XmlElement, body: BodyPlan, result: Resu
     container = wrapper;
   }
   if (result.kind === 'empty') return true;
-  const values = readFields(body.fields, container, 'result');
+  const values = readFields(body.fields, container, 'result', missing);
   if (result.kind === 'field') return values[result.field.name] ?? (result.field.list ? [] : null);
   return values;
 }

@@ -3,7 +3,8 @@
  * are printed, output and input types separately, so the document stays as
  * small as the operations need, and the same on every build.
  */
-import { parse, type DocumentNode } from 'graphql';
+import { parse, print, type DocumentNode } from 'graphql';
+import { constraintDirective, CONSTRAINT_DIRECTIVE_SDL } from '../common/index.js';
 import type { FieldShape, ObjectShape, Shape } from './shapes.js';
 import type { ResultPlan } from './plan.js';
 
@@ -37,6 +38,12 @@ function inputType(field: FieldShape): string {
   const named = namedType(field.shape, true);
   if (field.list) return `[${named}${field.nillable ? '' : '!'}]${field.optional ? '' : '!'}`;
   return field.optional ? named : `${named}!`;
+}
+
+/** ` @constraint(...)` for an argument or input field the contract limits, else ''. */
+function constraintOf(field: FieldShape): string {
+  const directive = constraintDirective(field.constraint);
+  return directive === undefined ? '' : ` ${print(directive)}`;
 }
 
 /** Output fields: every field. Input fields: what can be written (not `otherAttributes`). */
@@ -82,7 +89,9 @@ export function buildTypeDefs(operations: readonly OperationSpec[]): DocumentNod
     const ops = operations.filter((op) => op.kind === kind);
     if (ops.length === 0 && kind === 'mutation') continue;
     const lines = ops.map((op) => {
-      const args = op.args.filter(writable).map((arg) => `${arg.name}: ${inputType(arg)}`);
+      const args = op.args
+        .filter(writable)
+        .map((arg) => `${arg.name}: ${inputType(arg)}${constraintOf(arg)}`);
       return `${describe(op.description, '  ')}  ${op.fieldName}${args.length ? `(${args.join(', ')})` : ''}: ${resultType(op.result)}`;
     });
     // A subgraph of mutations only still needs a Query type to be a valid schema.
@@ -105,9 +114,13 @@ export function buildTypeDefs(operations: readonly OperationSpec[]): DocumentNod
   for (const shape of inputs.values()) {
     const fields = shape.fields.filter(writable);
     const lines = fields.length
-      ? fields.map((f) => `  ${f.name}: ${inputType(f)}`)
+      ? fields.map((f) => `  ${f.name}: ${inputType(f)}${constraintOf(f)}`)
       : ['  _empty: Boolean'];
     chunks.push(`input ${shape.inputName} {\n${lines.join('\n')}\n}`);
   }
+  const constrained =
+    operations.some((op) => op.args.some((arg) => writable(arg) && arg.constraint)) ||
+    [...inputs.values()].some((shape) => shape.fields.some((f) => writable(f) && f.constraint));
+  if (constrained) chunks.push(CONSTRAINT_DIRECTIVE_SDL);
   return parse(chunks.join('\n\n'), { noLocation: true });
 }

@@ -14,9 +14,17 @@ import {
   toTypeName,
   type NameAllocator,
   type SourceWarning,
+  type ValueConstraint,
 } from '../common/index.js';
 import type { SchemaDocument } from './contract.js';
 import { XSD_BUILTINS, type ScalarName } from './xsd-builtins.js';
+import {
+  addBuiltinFacets,
+  addSimpleTypeFacets,
+  emptyFacets,
+  facetConstraint,
+  type Facets,
+} from './xsd-facets.js';
 import { qnameKey, resolveQName, XSD_NS, type QName, type XmlElement } from './xml.js';
 
 export interface ScalarShape {
@@ -52,6 +60,8 @@ export interface FieldShape {
   readonly optional: boolean;
   readonly nillable: boolean;
   readonly shape: Shape;
+  /** Input only: the XSD facets and occurrence bounds of the value, printed as `@constraint`. */
+  readonly constraint?: ValueConstraint;
 }
 
 /** The field of an empty complexType: GraphQL object types need one field. */
@@ -85,6 +95,10 @@ export interface ShapeRegistry {
     name: QName,
   ): { shape: Shape; nillable: boolean; ns: string; local: string } | undefined;
   typeShape(name: QName, context: string): Shape;
+  /** The facets of a named type, fitted to its shape (for rpc parts with `type=`). */
+  typeConstraint(name: QName, context: string): ValueConstraint | undefined;
+  /** The facets of a global element's simple content, fitted to its shape. */
+  elementConstraint(name: QName, context: string): ValueConstraint | undefined;
   /** Shape of an element's content given its declaration site (used for rpc parts with `type=`). */
   readonly warnings: SourceWarning[];
   readonly typeNames: NameAllocator;
@@ -148,10 +162,13 @@ export function createShapeRegistry(schemas: readonly SchemaDocument[]): ShapeRe
     return typeNames.claim(nsWord && nsWord !== 'Type' ? `${nsWord}${base}` : base);
   };
 
-  const warn = (path: string, message: string): void => {
-    if (!warnings.some((w) => w.path === path && w.message === message))
-      warnings.push({ path, message });
+  const warn = (path: string | SourceWarning, message = ''): void => {
+    const warning = typeof path === 'string' ? { path, message } : path;
+    if (!warnings.some((w) => w.path === warning.path && w.message === warning.message))
+      warnings.push(warning);
   };
+  const lookupSimple = (name: QName): XmlElement | undefined =>
+    tables.simpleType.get(qnameKey(name))?.element;
 
   const simpleShape = (declared: Declared, name: string, ns: string): Shape => {
     const { element } = declared;
@@ -397,7 +414,17 @@ export function createShapeRegistry(schemas: readonly SchemaDocument[]): ShapeRe
           );
           break;
         case 'element':
-          collectElement(child, schema, target, names, context, childOptional, childList);
+          // Occurrence bounds count items only when no enclosing particle repeats.
+          collectElement(
+            child,
+            schema,
+            target,
+            names,
+            context,
+            childOptional,
+            childList,
+            list ? undefined : { min: optional ? 0 : min, max },
+          );
           break;
         default:
           break;
@@ -413,10 +440,12 @@ export function createShapeRegistry(schemas: readonly SchemaDocument[]): ShapeRe
     context: string,
     optional: boolean,
     list: boolean,
+    counted: { min: number; max: number } | undefined,
   ): void {
     if (decl.attrs.ref) {
       const refName = resolveQName(decl, decl.attrs.ref);
       const global = elementShape(refName);
+      const refDecl = tables.element.get(qnameKey(refName));
       const shape = global?.shape ?? JSON_SHAPE;
       if (!global)
         warn(
@@ -434,6 +463,13 @@ export function createShapeRegistry(schemas: readonly SchemaDocument[]): ShapeRe
           optional: optional || (global?.nillable ?? false),
           nillable: global?.nillable ?? false,
           shape,
+          ...fieldConstraint(
+            refDecl === undefined ? emptyFacets() : declFacets(refDecl.element),
+            shape,
+            list,
+            counted,
+            context,
+          ),
         },
         refName.local,
       );
@@ -454,9 +490,48 @@ export function createShapeRegistry(schemas: readonly SchemaDocument[]): ShapeRe
         optional: optional || nillable,
         nillable,
         shape,
+        ...fieldConstraint(declFacets(decl), shape, list, counted, context),
       },
       local,
     );
+  }
+
+  /** The facets of an element's or attribute's simple type (named, built-in or inline). */
+  function declFacets(decl: XmlElement): Facets {
+    const facets = emptyFacets();
+    if (decl.attrs.type) addTypeFacets(facets, resolveQName(decl, decl.attrs.type));
+    else {
+      const inline = xsdChildren(decl, 'simpleType')[0];
+      if (inline) addSimpleTypeFacets(facets, inline, lookupSimple);
+    }
+    return facets;
+  }
+
+  function addTypeFacets(facets: Facets, name: QName): void {
+    if (name.ns === XSD_NS) addBuiltinFacets(facets, name.local);
+    else {
+      const simple = lookupSimple(name);
+      if (simple) addSimpleTypeFacets(facets, simple, lookupSimple);
+    }
+  }
+
+  /** `{ constraint }` for a field of `shape`, or nothing when the contract states no limit that fits. */
+  function fieldConstraint(
+    facets: Facets,
+    shape: Shape,
+    list: boolean,
+    counted: { min: number; max: number } | undefined,
+    context: string,
+  ): { constraint?: ValueConstraint } {
+    const own =
+      shape.kind === 'scalar' ? facetConstraint(facets, shape.scalar, context, warn) : undefined;
+    const items: Record<string, number> = {};
+    if (list && counted !== undefined) {
+      if (counted.min > 0) items.minItems = counted.min;
+      if (Number.isFinite(counted.max)) items.maxItems = counted.max;
+    }
+    const merged = { ...(own ?? {}), ...items };
+    return Object.keys(merged).length === 0 ? {} : { constraint: merged };
   }
 
   /** The content of an element declaration: its `type`, an inline type, or anyType. */
@@ -573,6 +648,7 @@ export function createShapeRegistry(schemas: readonly SchemaDocument[]): ShapeRe
             optional: child.attrs.use !== 'required',
             nillable: false,
             shape: shape.kind === 'object' ? STRING_SHAPE : shape,
+            ...fieldConstraint(declFacets(decl), shape, false, undefined, context),
           },
           local,
         );
@@ -594,5 +670,28 @@ export function createShapeRegistry(schemas: readonly SchemaDocument[]): ShapeRe
     return { shape, nillable, ns: declared.schema.targetNamespace, local: name.local };
   }
 
-  return { elementShape, typeShape, warnings, typeNames, created };
+  function typeConstraint(name: QName, context: string): ValueConstraint | undefined {
+    const shape = typeShape(name, context);
+    const facets = emptyFacets();
+    addTypeFacets(facets, name);
+    return fieldConstraint(facets, shape, false, undefined, context).constraint;
+  }
+
+  function elementConstraint(name: QName, context: string): ValueConstraint | undefined {
+    const declared = tables.element.get(qnameKey(name));
+    const found = elementShape(name);
+    if (declared === undefined || found === undefined) return undefined;
+    return fieldConstraint(declFacets(declared.element), found.shape, false, undefined, context)
+      .constraint;
+  }
+
+  return {
+    elementShape,
+    typeShape,
+    typeConstraint,
+    elementConstraint,
+    warnings,
+    typeNames,
+    created,
+  };
 }

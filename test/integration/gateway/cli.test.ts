@@ -85,7 +85,7 @@ describe('switchboard CLI', { timeout: 120_000 }, () => {
     ]);
     expect(code).toBe(0);
     expect(stdout).toMatch(
-      /getStockLevels\(itemCode: \[String!\]!, warehouse: Warehouse\): \[StockLevel!\]!/,
+      /getStockLevels\(itemCode: \[String!\]! @constraint\(maxLength: 64, minItems: 1\), warehouse: Warehouse\): \[StockLevel!\]!/,
     );
     expect(stdout).toMatch(/type Mutation \{[\s\S]*createSalesOrder\(/);
   });

@@ -150,6 +150,35 @@ describe('hostile SOAP responses', () => {
     expect(error.safeMessage).not.toContain('sabotage');
   });
 
+  // Issue 14: a missing required element read as null, and the non-null field then failed as a masked "Unexpected error.".
+  it.each([
+    ['a required element', '<description>d</description>', 'description'],
+    ['a required attribute', ' rowVersion="1"', 'rowVersion'],
+  ])(
+    'an answer missing %s fails that field with SOURCE_BAD_RESPONSE, naming it',
+    async (_what, cut, field) => {
+      answer = xml(200, envelope(item('A').replace(cut, '')));
+      const value = (await source.operations
+        .get('getItem')
+        ?.invoke({ itemCode: 'A' }, {})) as Record<string, unknown>;
+      expect(value.itemCode).toBe('A');
+      const error = value[field] as SourceError;
+      expect(isSourceError(error)).toBe(true);
+      expect(error.code).toBe('SOURCE_BAD_RESPONSE');
+      expect(error.safeMessage).toBe(
+        `erp answered getItem without result.item.${field}, which its WSDL requires.`,
+      );
+    },
+  );
+
+  it('an answer missing its required result element is SOURCE_BAD_RESPONSE', async () => {
+    const error = await call(
+      xml(200, envelope('<GetItemResponse xmlns="http://switchboard.example/erp"/>')),
+    );
+    expect(error.code).toBe('SOURCE_BAD_RESPONSE');
+    expect(error.safeMessage).toContain('without result.item,');
+  });
+
   it('a backend that never answers times out', async () => {
     const before = requests;
     const error = await call(() => {});

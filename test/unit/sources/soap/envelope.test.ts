@@ -157,7 +157,7 @@ describe('readResult', () => {
     ).toThrow(/onHand is not a 32-bit integer/);
     expect(() =>
       readResult(
-        body('<R><stockLevel><warehouse>MARS</warehouse></stockLevel></R>'),
+        body('<R><stockLevel><itemCode>A</itemCode><warehouse>MARS</warehouse></stockLevel></R>'),
         output,
         result,
       ),
