@@ -28,6 +28,7 @@ import {
 } from 'graphql';
 import type { ArgTemplate, FetchBinding, FieldBinding } from './bindings.js';
 import { entityKey, enumSourceValues } from './bindings.js';
+import { ownerFieldOf } from './ownership.js';
 import { issueAt, suggest, type CompositionIssue, type CompositionIssueCode } from './issues.js';
 import { describeRef, refOf, resolvePath, shapeOf, type SourceRef } from './source-types.js';
 import { checkWrite } from './write-check.js';
@@ -281,6 +282,17 @@ export function checkBindings(input: CheckInput): {
     field: GraphQLField<unknown, unknown>,
   ): void => {
     const nullable = getNullableType(type);
+    if (template.kind === 'ref' && template.root === 'caller') {
+      // Only the partner: it scopes a list to the caller's own data (@ownedBy); nothing else of the caller reaches a backend.
+      if (template.path.length !== 1 || template.path[0] !== 'partner')
+        report(
+          template.node,
+          'BINDING_BAD_REFERENCE',
+          `${label} passes "$caller.${template.path.join('.')}", but a @fetch may read only "$caller.partner".`,
+          'pass "$caller.partner", or an argument of the field.',
+        );
+      return;
+    }
     if (template.kind === 'ref' && template.root === 'args') {
       const [name, ...rest] = template.path;
       const arg = field.args.find((candidate) => candidate.name === name);
@@ -607,6 +619,18 @@ export function checkBindings(input: CheckInput): {
           'BINDING_ENTITY_KEY',
           `${type.name} is an entity keyed by "${entity.key}", but ${describeRef(ref)}, which feeds it, has no field "${entity.key}".`,
           `bind ${type.name} only to source types that carry "${entity.key}", or change the key.`,
+        );
+    }
+    const owner = ownerFieldOf(type.astNode?.directives);
+    if (owner !== undefined) {
+      // The owner is compared with the caller's partner, a string: every source value feeding the type must carry it.
+      const result = resolvePath(ref, owner.path);
+      if (!result.ok || (result.ref.list && !ref.list) || !isLeafType(result.ref.type))
+        report(
+          owner.node,
+          'BINDING_OWNER_FIELD',
+          `${type.name} is owned by "${owner.path.join('.')}", but ${describeRef(ref)}, which feeds it, has no single value there.`,
+          `name a field of ${describeRef(ref)} that holds the owning partner's id, or bind ${type.name} only to source types that carry it.`,
         );
     }
     for (const field of Object.values(type.getFields())) {
