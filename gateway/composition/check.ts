@@ -218,16 +218,21 @@ export function checkBindings(input: CheckInput): {
     return undefined;
   };
 
+  const refsOf = (
+    template: ArgTemplate,
+    root: 'parent' | 'caller',
+    out: Array<{ path: readonly string[]; node: ASTNode }>,
+  ): void => {
+    if (template.kind === 'ref' && template.root === root)
+      out.push({ path: template.path, node: template.node });
+    else if (template.kind === 'object')
+      for (const { template: inner } of template.fields.values()) refsOf(inner, root, out);
+    else if (template.kind === 'list') for (const inner of template.items) refsOf(inner, root, out);
+  };
   const parentRefs = (
     template: ArgTemplate,
     out: Array<{ path: readonly string[]; node: ASTNode }>,
-  ): void => {
-    if (template.kind === 'ref' && template.root === 'parent')
-      out.push({ path: template.path, node: template.node });
-    else if (template.kind === 'object')
-      for (const { template: inner } of template.fields.values()) parentRefs(inner, out);
-    else if (template.kind === 'list') for (const inner of template.items) parentRefs(inner, out);
-  };
+  ): void => refsOf(template, 'parent', out);
 
   /** The operation a @fetch names, or undefined after reporting why not. */
   const operationOf = (
@@ -282,17 +287,6 @@ export function checkBindings(input: CheckInput): {
     field: GraphQLField<unknown, unknown>,
   ): void => {
     const nullable = getNullableType(type);
-    if (template.kind === 'ref' && template.root === 'caller') {
-      // Only the partner: it scopes a list to the caller's own data (@ownedBy); nothing else of the caller reaches a backend.
-      if (template.path.length !== 1 || template.path[0] !== 'partner')
-        report(
-          template.node,
-          'BINDING_BAD_REFERENCE',
-          `${label} passes "$caller.${template.path.join('.')}", but a @fetch may read only "$caller.partner".`,
-          'pass "$caller.partner", or an argument of the field.',
-        );
-      return;
-    }
     if (template.kind === 'ref' && template.root === 'args') {
       const [name, ...rest] = template.path;
       const arg = field.args.find((candidate) => candidate.name === name);
@@ -402,6 +396,17 @@ export function checkBindings(input: CheckInput): {
     const found = operationOf(fetch, rootKind, label);
     if (found === undefined) return undefined;
     const operation = found.field;
+    // Of the caller, a @fetch may read only the partner: it scopes a list to the caller's own data (@ownedBy).
+    const callerRefs: Array<{ path: readonly string[]; node: ASTNode }> = [];
+    for (const { template } of fetch.args.values()) refsOf(template, 'caller', callerRefs);
+    for (const ref of callerRefs)
+      if (ref.path.length !== 1 || ref.path[0] !== 'partner')
+        report(
+          ref.node,
+          'BINDING_BAD_REFERENCE',
+          `${label} passes "$caller.${ref.path.join('.')}", but a @fetch may read only "$caller.partner".`,
+          'pass "$caller.partner", or an argument of the field.',
+        );
     for (const [name, { template, node }] of fetch.args) {
       const arg = operation.args.find((candidate) => candidate.name === name);
       if (arg === undefined) {

@@ -4,10 +4,11 @@
  * (its `channel`); another partner gets the same NOT_FOUND as for an order
  * that does not exist, through one field, aliases or a customer's list; the
  * shop's own callers (anonymous here) see every order; the read cache shares
- * entries because the check runs after it, on every read.
+ * entries because the check runs after it, on every read. And persisted
+ * operations: a partner bound to them sends only registered hashes.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { createHash, randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fetch as undiciFetch } from 'undici';
@@ -34,7 +35,7 @@ let systems: Systems;
 let gateway: TestGateway;
 let dir: string;
 let store: TokenStore;
-const tokens: Record<'acme' | 'globex', string> = { acme: '', globex: '' };
+const tokens: Record<'acme' | 'globex' | 'initech', string> = { acme: '', globex: '', initech: '' };
 /** Orders acme placed (the second read by the alias test alone, so no cache holds it), and seeded (first-party) ones. */
 let acmeOrder: string;
 let acmeOther: string;
@@ -42,9 +43,12 @@ const unreadShopOrder = seed.orders.at(-1)!.id;
 const shopOrder = seed.orders.find((order) => order.customerId === customer.id)?.id ?? '';
 const MISSING = 'ord_99999';
 
-const as = (partner: 'acme' | 'globex' | 'shop') =>
+const as = (partner: 'acme' | 'globex' | 'initech' | 'shop') =>
   partner === 'shop' ? {} : { headers: { authorization: `Bearer ${tokens[partner]}` } };
 const ORDER = `query ($id: ID!) { order(id: $id) { id status } }`;
+/** The one operation registered for persisted use, and its hash. */
+const PRODUCT = 'query Product($sku: ID!) { product(sku: $sku) { sku title } }';
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'switchboard-ownership-'));
@@ -52,6 +56,9 @@ beforeAll(async () => {
   store = createSqliteTokenStore({ path: join(dir, 'tokens.db') });
   tokens.acme = (await issueOwn(keyFile, store, { partner: 'acme', scopes: SCOPES })).token;
   tokens.globex = (await issueOwn(keyFile, store, { partner: 'globex', scopes: SCOPES })).token;
+  tokens.initech = (await issueOwn(keyFile, store, { partner: 'initech', scopes: SCOPES })).token;
+  const registry = join(dir, 'persisted.json');
+  writeFileSync(registry, JSON.stringify({ [sha256(PRODUCT)]: PRODUCT }));
   // Order reads sent as shareable (public, 10 min), so the gateway's read cache keeps them and one entry serves every caller.
   systems = await startSystems(['storefront', 'erp', 'billing'], {
     storefront: { shareCustomerReads: true, privateMaxAgeMs: 600_000 },
@@ -59,6 +66,7 @@ beforeAll(async () => {
   gateway = await startGatewayOn(
     unifiedDemoConfig(systems, {
       auth: { ...DEMO_AUTH, keyFile, sqlitePath: join(dir, 'tokens.db') },
+      persistedOperations: { file: registry, requiredFor: ['initech'] },
     }),
   );
   const place = async (): Promise<string> => {
@@ -180,5 +188,75 @@ describe("a customer's orders", () => {
     const shop = await gateway.graphql(LIST, { id: customer.id }, as('shop'));
     expect(ids(shop.body)).toContain(acmeOrder);
     expect(ids(shop.body)).toContain(shopOrder);
+  });
+});
+
+describe('persisted operations', () => {
+  const sku = seed.products[3]!.sku;
+  const byHash = (hash: string, extra: Record<string, unknown> = {}) =>
+    JSON.stringify({
+      variables: { sku },
+      extensions: { persistedQuery: { version: 1, sha256Hash: hash } },
+      ...extra,
+    });
+  const post = (body: string, partner: 'acme' | 'initech') =>
+    gateway.fetch('/graphql', {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${tokens[partner]}`,
+      },
+      body,
+    });
+
+  it('a partner bound to them is refused any document, and served a registered hash', async () => {
+    const plain = await gateway.graphql(PRODUCT, { sku }, as('initech'));
+    expect(plain.status).toBe(403);
+    expect(plain.body.errors?.[0]?.extensions?.code).toBe('PERSISTED_OPERATION_REQUIRED');
+    expect(systems.totals().storefront).toBe(0);
+
+    const hashed = await post(byHash(sha256(PRODUCT)), 'initech');
+    expect(hashed.status).toBe(200);
+    expect(await hashed.json()).toEqual({
+      data: { product: { sku, title: seed.products[3]!.title } },
+    });
+    // Over GET too, with `extensions` in the query string.
+    const search = new URLSearchParams({
+      variables: JSON.stringify({ sku }),
+      extensions: JSON.stringify({ persistedQuery: { version: 1, sha256Hash: sha256(PRODUCT) } }),
+    });
+    const viaGet = await gateway.fetch(`/graphql?${search}`, {
+      headers: { accept: 'application/json', authorization: `Bearer ${tokens.initech}` },
+    });
+    expect(((await viaGet.json()) as { data: unknown }).data).toEqual({
+      product: { sku, title: seed.products[3]!.title },
+    });
+  });
+
+  it('an unknown hash, or a document that is not the one registered under its hash, is refused before anything runs', async () => {
+    const text = 'query Product($sku: ID!) { product(sku: $sku) { sku title description } }';
+    for (const body of [
+      byHash(sha256(text)),
+      byHash('0'.repeat(64)),
+      byHash('not-a-hash'),
+      byHash(sha256(PRODUCT), { query: text }),
+    ]) {
+      const answer = await post(body, 'initech');
+      expect(answer.status).toBe(400);
+      const { errors } = (await answer.json()) as { errors: Array<{ extensions: unknown }> };
+      expect(errors.map((error) => error.extensions)).toEqual([
+        { code: 'PERSISTED_OPERATION_NOT_FOUND' },
+      ]);
+    }
+    expect(systems.totals().storefront).toBe(0);
+  });
+
+  it('other partners may use a hash or send documents', async () => {
+    const hashed = await post(byHash(sha256(PRODUCT)), 'acme');
+    expect(((await hashed.json()) as { data: unknown }).data).toEqual({
+      product: { sku, title: seed.products[3]!.title },
+    });
+    const plain = await gateway.graphql(PRODUCT, { sku }, as('acme'));
+    expect(plain.body.errors).toBeUndefined();
   });
 });
