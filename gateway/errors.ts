@@ -38,6 +38,10 @@ export const GATEWAY_ERROR_CODES = Object.freeze([
   'TOKEN_REQUEST_INVALID',
   'TOKEN_NOT_FOUND',
   'TOKEN_STORE_UNAVAILABLE',
+  // Partners' data and operations (docs/partners.md).
+  'NOT_FOUND',
+  'PERSISTED_OPERATION_REQUIRED',
+  'PERSISTED_OPERATION_NOT_FOUND',
 ] as const);
 
 export type GatewayErrorCode = (typeof GATEWAY_ERROR_CODES)[number];

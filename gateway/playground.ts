@@ -90,7 +90,13 @@ export function playgroundOptions(init: {
   const [first] = init.tabs;
   return {
     title: init.title,
-    ...(first === undefined ? {} : { defaultQuery: first.query }),
-    defaultTabs: init.tabs.map((tab) => ({ query: tab.query, variables: tab.variables })),
+    // No tabs: GraphiQL's own default tab. An empty `defaultTabs` leaves it none, and the page
+    // fails to render (a blank page on a unified schema without playground.defaultTabs).
+    ...(first === undefined
+      ? {}
+      : {
+          defaultQuery: first.query,
+          defaultTabs: init.tabs.map((tab) => ({ query: tab.query, variables: tab.variables })),
+        }),
   };
 }

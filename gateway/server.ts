@@ -96,6 +96,11 @@ import {
   unifiedEntities,
 } from './federation/index.js';
 import { useWriteReports } from './plugins/write-report.js';
+import {
+  loadPersistedOperations,
+  usePersistedOperations,
+  type PersistedOperations,
+} from './plugins/persisted-operations.js';
 import type { WriteDefinition } from './writes/definition.js';
 import { IDEMPOTENCY_KEY_HEADER } from './writes/resolver.js';
 import { createWriteService, type WriteService } from './writes/service.js';
@@ -331,6 +336,8 @@ function createEndpoint(init: {
   access?: AccessControl;
   /** Request spans and metrics; undefined when metrics and tracing are off. */
   requestTelemetry?: RequestTelemetry;
+  /** The persisted operations' registry and who must use it (docs/partners.md). */
+  persisted: PersistedOperations;
 }): Endpoint {
   const { config, logger, outbound, streamCaps } = init;
   const maxConcurrentCalls = config.limits.maxConcurrentCallsPerSource;
@@ -389,6 +396,8 @@ function createEndpoint(init: {
       // First: a POST that is not JSON is refused before Yoga chooses a parser (CSRF).
       useCrossSite(),
       useRequestParams(),
+      // Right after the parameters, before anything reads the document: a hash becomes its registered text.
+      usePersistedOperations(init.persisted),
       useRequestLog(),
       // Before parsing: graphql-js parses by recursion, so nesting is measured first.
       useNestingLimit(config.limits),
@@ -438,6 +447,14 @@ export async function createGateway(
       ? undefined
       : createRequestTelemetry(telemetry);
   const endpoints = new Map<string, Endpoint>();
+  let persisted: PersistedOperations;
+  try {
+    persisted = await loadPersistedOperations(resolved.persistedOperations);
+  } catch (error) {
+    await Promise.allSettled(resolved.sources.map((source) => source.close()));
+    await telemetry.close();
+    throw error;
+  }
   let readCache: ReadCache;
   try {
     // One read cache per gateway, shared by every source's pipeline (and, with Redis, by every instance).
@@ -526,6 +543,7 @@ export async function createGateway(
       : { onRateLimited: (plan: string) => rateMetrics.observeTokenRateLimited(plan) }),
     ...(requestTelemetry === undefined ? {} : { requestTelemetry }),
     disclosure: { introspection: exposure.introspection, suggestions: exposure.suggestions },
+    persisted,
   };
   let writeService: WriteService | undefined;
   try {

@@ -63,6 +63,8 @@ export interface Order {
   shippedAt: string | null;
   cancelledAt: string | null;
   cancellationReason: string | null;
+  /** The partner the order was placed through (its token's partner); null when placed first-party. */
+  channel: string | null;
 }
 
 export interface NewOrder {
@@ -70,4 +72,5 @@ export interface NewOrder {
   lines: Array<{ sku: string; quantity: number }>;
   payment: PaymentMethod;
   note: string | null;
+  channel: string | null;
 }

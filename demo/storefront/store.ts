@@ -137,6 +137,7 @@ export function createStore(): StorefrontStore {
       cancelledAt:
         order.status === 'cancelled' ? new Date(created + 3_600_000).toISOString() : null,
       cancellationReason: null,
+      channel: null,
     };
   };
   const orders: Order[] = seed.orders.map(seededOrder);
@@ -230,6 +231,7 @@ export function createStore(): StorefrontStore {
         shippedAt: null,
         cancelledAt: null,
         cancellationReason: null,
+        channel: input.channel,
       };
       nextOrder += 1;
       orders.push(order);

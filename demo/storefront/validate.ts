@@ -175,12 +175,14 @@ export function parseNewOrder(body: unknown, store: StorefrontStore): NewOrder {
   }
   const payment = parsePayment(faults, input.payment);
   const note = optionalText(faults, input.note, '/note', { max: 500 });
+  const channel = optionalText(faults, input.channel, '/channel', { max: 128 });
   faults.throwIfAny();
   return {
     customerId: customerId as string,
     lines,
     payment: payment as PaymentMethod,
     note: note ?? null,
+    channel: channel ?? null,
   };
 }
 

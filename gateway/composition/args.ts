@@ -1,7 +1,7 @@
 /**
  * Compiles @fetch's `args` into one function per binding, once at start-up:
  * (parent source value, field arguments) → the operation's arguments.
- * Only `$args` and `$parent` reach the call, and only as values the source
+ * Only `$args`, `$parent` and `$caller.partner` reach the call, and only as values the source
  * then encodes: a caller never picks the source, operation or address.
  */
 import { getNullableType, isInputObjectType, isListType, type GraphQLInputType } from 'graphql';
@@ -9,13 +9,21 @@ import type { Args } from '../../sources/common/index.js';
 import type { ArgTemplate } from './bindings.js';
 import { readPath } from './path.js';
 
-type Build = (parent: unknown, args: Readonly<Record<string, unknown>>) => unknown;
+/**
+ * `scope` holds what `$caller.` reads in a @fetch (`{ caller }`); a write's
+ * steps pass their scope (`caller`, `steps`, `item`) as the parent instead.
+ */
+type Build = (
+  parent: unknown,
+  args: Readonly<Record<string, unknown>>,
+  scope?: Readonly<Record<string, unknown>>,
+) => unknown;
 
 /** A single value where the operation wants a list is wrapped: `itemCode: "$parent.sku"` → ["SKU-1"]. */
 function wrapForList(type: GraphQLInputType | undefined, build: Build): Build {
   if (type === undefined || !isListType(getNullableType(type))) return build;
-  return (parent, args) => {
-    const value = build(parent, args);
+  return (parent, args, scope) => {
+    const value = build(parent, args, scope);
     return value === undefined || value === null || Array.isArray(value) ? value : [value];
   };
 }
@@ -52,6 +60,12 @@ function compile(template: ArgTemplate, type: GraphQLInputType | undefined): Bui
       }
       // `$caller.` and `$steps.` (a write's steps) read the scope the write passes as the parent.
       const rooted = template.root === 'parent' ? path : [template.root, ...path];
+      if (template.root === 'caller')
+        // A caller without that field (no partner) sends nothing, never a null filter.
+        return wrapForList(type, (parent, _args, scope) => {
+          const value = readPath(scope ?? parent, rooted);
+          return value === null ? undefined : value;
+        });
       return wrapForList(type, (parent) => readPath(parent, rooted));
     }
     case 'object': {
@@ -60,11 +74,11 @@ function compile(template: ArgTemplate, type: GraphQLInputType | undefined): Bui
       const entries = [...template.fields].map(
         ([name, { template: inner }]) => [name, compile(inner, fields[name]?.type)] as const,
       );
-      return (parent, args) => {
+      return (parent, args, scope) => {
         const result: Record<string, unknown> = {};
         // An argument the caller left out is left out of the call too (not sent as null).
         for (const [name, build] of entries) {
-          const value = build(parent, args);
+          const value = build(parent, args, scope);
           if (value !== undefined) result[name] = value;
         }
         return result;
@@ -76,12 +90,12 @@ function compile(template: ArgTemplate, type: GraphQLInputType | undefined): Bui
       const named = type === undefined ? undefined : getNullableType(type);
       const element = isListType(named) ? (named.ofType as GraphQLInputType) : type;
       const item = compile(template.item, element);
-      return (parent, args) => {
-        const list = over(parent, args);
+      return (parent, args, scope) => {
+        const list = over(parent, args, scope);
         if (list === undefined || list === null) return list;
-        const scope = (parent ?? {}) as Record<string, unknown>;
+        const own = (parent ?? {}) as Record<string, unknown>;
         return (Array.isArray(list) ? list : [list]).map((element) =>
-          item({ ...scope, item: element }, args),
+          item({ ...own, item: element }, args, scope),
         );
       };
     }
@@ -89,7 +103,7 @@ function compile(template: ArgTemplate, type: GraphQLInputType | undefined): Bui
       const nullable = type === undefined ? undefined : getNullableType(type);
       const item = isListType(nullable) ? (nullable.ofType as GraphQLInputType) : undefined;
       const items = template.items.map((inner) => compile(inner, item));
-      return (parent, args) => items.map((build) => build(parent, args));
+      return (parent, args, scope) => items.map((build) => build(parent, args, scope));
     }
   }
 }
@@ -103,15 +117,19 @@ export function compileArgs(
   templates: ReadonlyMap<string, { readonly template: ArgTemplate }>,
   argTypes: ReadonlyMap<string, GraphQLInputType>,
   keepSingle?: string,
-): (parent: unknown, args: Readonly<Record<string, unknown>>) => Args {
+): (
+  parent: unknown,
+  args: Readonly<Record<string, unknown>>,
+  scope?: Readonly<Record<string, unknown>>,
+) => Args {
   const entries = [...templates].map(
     ([name, { template }]) =>
       [name, compile(template, name === keepSingle ? undefined : argTypes.get(name))] as const,
   );
-  return (parent, args) => {
+  return (parent, args, scope) => {
     const result: Record<string, unknown> = {};
     for (const [name, build] of entries) {
-      const value = build(parent, args);
+      const value = build(parent, args, scope);
       if (value !== undefined) result[name] = value;
     }
     return result;

@@ -114,7 +114,8 @@ export function pathArgument(
   }
 }
 
-const FETCH_ROOTS: readonly TemplateRoot[] = ['args', 'parent'];
+/** A @fetch reads its field's arguments, its parent, and `$caller.partner` (to scope a list to the caller's data). */
+const FETCH_ROOTS: readonly TemplateRoot[] = ['args', 'parent', 'caller'];
 
 /** The field of an object template that maps a list (`_each`), in a write's steps. */
 export const EACH = '_each';
@@ -144,7 +145,7 @@ export function readTemplate(
             'BINDING_BAD_REFERENCE',
             `"${text}" is not a reference: only ${known} exist here.`,
             roots === FETCH_ROOTS
-              ? 'write "$args.<name>" for an argument of the field, "$parent.<path>" for the parent\'s source value, or "$$..." for a literal that starts with "$".'
+              ? 'write "$args.<name>" for an argument of the field, "$parent.<path>" for the parent\'s source value, "$caller.partner" for the caller\'s partner, or "$$..." for a literal that starts with "$".'
               : `write ${known} followed by a path, or "$$..." for a literal that starts with "$".`,
             stringOffset(node),
           ),

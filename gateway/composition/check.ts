@@ -28,6 +28,7 @@ import {
 } from 'graphql';
 import type { ArgTemplate, FetchBinding, FieldBinding } from './bindings.js';
 import { entityKey, enumSourceValues } from './bindings.js';
+import { ownerFieldOf } from './ownership.js';
 import { issueAt, suggest, type CompositionIssue, type CompositionIssueCode } from './issues.js';
 import { describeRef, refOf, resolvePath, shapeOf, type SourceRef } from './source-types.js';
 import { checkWrite } from './write-check.js';
@@ -217,16 +218,21 @@ export function checkBindings(input: CheckInput): {
     return undefined;
   };
 
+  const refsOf = (
+    template: ArgTemplate,
+    root: 'parent' | 'caller',
+    out: Array<{ path: readonly string[]; node: ASTNode }>,
+  ): void => {
+    if (template.kind === 'ref' && template.root === root)
+      out.push({ path: template.path, node: template.node });
+    else if (template.kind === 'object')
+      for (const { template: inner } of template.fields.values()) refsOf(inner, root, out);
+    else if (template.kind === 'list') for (const inner of template.items) refsOf(inner, root, out);
+  };
   const parentRefs = (
     template: ArgTemplate,
     out: Array<{ path: readonly string[]; node: ASTNode }>,
-  ): void => {
-    if (template.kind === 'ref' && template.root === 'parent')
-      out.push({ path: template.path, node: template.node });
-    else if (template.kind === 'object')
-      for (const { template: inner } of template.fields.values()) parentRefs(inner, out);
-    else if (template.kind === 'list') for (const inner of template.items) parentRefs(inner, out);
-  };
+  ): void => refsOf(template, 'parent', out);
 
   /** The operation a @fetch names, or undefined after reporting why not. */
   const operationOf = (
@@ -390,6 +396,17 @@ export function checkBindings(input: CheckInput): {
     const found = operationOf(fetch, rootKind, label);
     if (found === undefined) return undefined;
     const operation = found.field;
+    // Of the caller, a @fetch may read only the partner: it scopes a list to the caller's own data (@ownedBy).
+    const callerRefs: Array<{ path: readonly string[]; node: ASTNode }> = [];
+    for (const { template } of fetch.args.values()) refsOf(template, 'caller', callerRefs);
+    for (const ref of callerRefs)
+      if (ref.path.length !== 1 || ref.path[0] !== 'partner')
+        report(
+          ref.node,
+          'BINDING_BAD_REFERENCE',
+          `${label} passes "$caller.${ref.path.join('.')}", but a @fetch may read only "$caller.partner".`,
+          'pass "$caller.partner", or an argument of the field.',
+        );
     for (const [name, { template, node }] of fetch.args) {
       const arg = operation.args.find((candidate) => candidate.name === name);
       if (arg === undefined) {
@@ -607,6 +624,18 @@ export function checkBindings(input: CheckInput): {
           'BINDING_ENTITY_KEY',
           `${type.name} is an entity keyed by "${entity.key}", but ${describeRef(ref)}, which feeds it, has no field "${entity.key}".`,
           `bind ${type.name} only to source types that carry "${entity.key}", or change the key.`,
+        );
+    }
+    const owner = ownerFieldOf(type.astNode?.directives);
+    if (owner !== undefined) {
+      // The owner is compared with the caller's partner, a string: every source value feeding the type must carry it.
+      const result = resolvePath(ref, owner.path);
+      if (!result.ok || (result.ref.list && !ref.list) || !isLeafType(result.ref.type))
+        report(
+          owner.node,
+          'BINDING_OWNER_FIELD',
+          `${type.name} is owned by "${owner.path.join('.')}", but ${describeRef(ref)}, which feeds it, has no single value there.`,
+          `name a field of ${describeRef(ref)} that holds the owning partner's id, or bind ${type.name} only to source types that carry it.`,
         );
     }
     for (const field of Object.values(type.getFields())) {

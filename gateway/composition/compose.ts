@@ -38,6 +38,7 @@ import {
 import { applyEnumMappings } from './enums.js';
 import { checkInvalidations } from './invalidates.js';
 import type { CompositionIssue } from './issues.js';
+import { guardOwnedFields, readOwnership } from './ownership.js';
 import { compileResolvers } from './resolvers.js';
 import { buildSourceSchemas } from './source-types.js';
 import { compileWrite } from './write-compile.js';
@@ -159,6 +160,7 @@ export function composeSchema(input: ComposeInput): Composition {
     constraints: readConstraints(unified, errors),
   });
   const access = readAccessRules(unified, errors);
+  const owned = readOwnership(unified, errors);
   const checked = checkBindings({ unified, sources, bindings });
   errors.push(...checked.errors);
   for (const type of Object.values(unified.getTypeMap())) {
@@ -209,6 +211,13 @@ export function composeSchema(input: ComposeInput): Composition {
     writes.set(field.name, definition);
     (fieldResolvers[mutationType.name] ??= {})[field.name] = writeResolver(definition);
   }
+  // Last, so the owner check wraps every resolver of an owned type, writes' answers included.
+  guardOwnedFields(
+    unified,
+    fieldResolvers,
+    owned,
+    (coordinate) => bindings.get(coordinate)?.fetch !== undefined,
+  );
   const schema = makeExecutableSchema({
     typeDefs: stripped,
     resolvers: { ...scalarResolvers, ...fieldResolvers },

@@ -20,6 +20,7 @@ export const BINDING_DIRECTIVES = Object.freeze([
   'step',
   'answer',
   'owner',
+  'ownedBy',
 ] as const);
 
 /** The scalar the `args` of @fetch are typed with; removed from what callers see. */
@@ -63,6 +64,8 @@ directive @step(name: String!, source: String!, operation: String!, args: _Bindi
 directive @answer(step: String!, path: String) on FIELD_DEFINITION
 "The system that owns an input field, for writes: only its steps may send the field, and the steps of a system that owns fields of a write's input run only when one of those fields is given."
 directive @owner(source: String!) on INPUT_FIELD_DEFINITION
+"Values of this type belong to a partner: \`field\` is the dot path, in the type's source value, of the owning partner's id (null: the shop's own). A caller with a partner sees only its own; another's is NOT_FOUND, as a missing one (docs/partners.md)."
+directive @ownedBy(field: String!) on OBJECT
 `;
 
 let parsed: DocumentNode | undefined;

@@ -104,7 +104,13 @@ function compileFetch(
     path.length === 0 ? (answer: unknown) => answer : (answer: unknown) => readPath(answer, path);
   const options = { keyIsList, ...(entity === undefined ? {} : { entity }) };
   const start: StartFetch = (parent, args, ctx) =>
-    ctx.loaders.call(entry.source.name, operation, buildArgs(parent, args), ctx.outbound, options);
+    ctx.loaders.call(
+      entry.source.name,
+      operation,
+      buildArgs(parent, args, { caller: ctx.caller }),
+      ctx.outbound,
+      options,
+    );
   return { source: entry.source, operation, buildArgs, keyIsList, pick, start };
 }
 
@@ -230,7 +236,7 @@ function subscriptionResolver(
           ctx.loaders.subscribe(
             source.name,
             operation,
-            buildArgs(parent, args),
+            buildArgs(parent, args, { caller: ctx.caller }),
             streamContext(ctx),
           ),
         );
@@ -251,6 +257,8 @@ function compilePrefetchers(
     if (!isObjectType(type)) continue;
     const entity = entityKey(type.astNode?.directives);
     if (entity === undefined) continue;
+    // An owned entity is fetched further only once its owner is checked (ownership.ts), never ahead.
+    if (type.astNode?.directives?.some((directive) => directive.name.value === 'ownedBy')) continue;
     const fetches = new Map<string, StartFetch>();
     for (const field of Object.values((type as GraphQLObjectType).getFields())) {
       const fetch = input.bindings.get(`${type.name}.${field.name}`)?.fetch;

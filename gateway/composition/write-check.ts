@@ -22,7 +22,7 @@ import { describeRef, refOf, resolvePath, type SourceRef } from './source-types.
 import type { ArgTemplates, StepBinding, WriteBinding } from './write-bindings.js';
 
 /** What `$caller.` may read: what the journal keeps of the caller (its identity, the request id), so recovery builds the same arguments. */
-export const CALLER_FIELDS = Object.freeze(['id', 'requestId'] as const);
+export const CALLER_FIELDS = Object.freeze(['id', 'requestId', 'partner'] as const);
 
 export interface WriteCheckInput {
   readonly unified: GraphQLSchema;

@@ -97,6 +97,23 @@ const scopeList = option<readonly string[]>({
   },
 });
 
+/** Partner names as a token carries them (its `sub`), or "*" for every partner. */
+const partnerList = option<readonly string[]>({
+  default: Object.freeze([]) as readonly string[],
+  expected: 'an array of partner names such as "acme", or "*"',
+  parse(value, path) {
+    if (!Array.isArray(value))
+      throw invalid(path, 'an array of partner names such as "acme", or "*"', value);
+    return Object.freeze(
+      value.map((partner: unknown, index) => {
+        if (typeof partner !== 'string' || partner === '' || partner.length > 256)
+          throw invalid(`${path}[${index}]`, 'a partner name such as "acme", or "*"', partner);
+        return partner;
+      }),
+    );
+  },
+});
+
 /** Algorithms a trusted issuer may sign with: asymmetric only, never `none` or HS* (RFC 8725 §3.1, §3.2). */
 export const EXTERNAL_ALGORITHMS = Object.freeze([
   'RS256',
@@ -569,5 +586,12 @@ export const CONFIG_SPEC = section({
   shutdown: section({
     /** Once asked to stop, the gateway accepts no new connection and gives the requests and the writes in flight this long, in ms, to finish; then it closes the connections left, and a write still unfinished stays in the journal for recovery. 0: close at once. @default 10000 */
     graceMs: integer(10_000, { min: 0, max: 600_000 }),
+  }),
+  /** Trusted (persisted) operations, sent by their SHA-256 (docs/partners.md, "Persisted operations"). */
+  persistedOperations: section({
+    /** A JSON file `{ "<sha256 hex of the document>": "<document>" }`, read once at start; null: no registry (a hash is then NOT_FOUND). @default null */
+    file: text<string | null>(null, { nonEmpty: true, what: 'a file path' }),
+    /** Partners (a token's partner) that may send only operations of `file`; "*": every caller with a partner. @default [] */
+    requiredFor: partnerList,
   }),
 });

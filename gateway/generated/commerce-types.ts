@@ -426,7 +426,7 @@ export type Customer = {
   lastName: Scalars['String']['output'];
   /** When the account was opened. */
   createdAt: Scalars['DateTime']['output'];
-  /** The customer's orders, oldest first, a page at a time. */
+  /** The customer's orders, oldest first, a page at a time; a partner's token sees only the orders placed through it. */
   orders: OrderConnection;
 };
 
@@ -437,7 +437,10 @@ export type CustomerOrdersArgs = {
   after?: InputMaybe<Scalars['String']['input']>;
 };
 
-/** An order placed in the storefront, with its invoices from billing. */
+/**
+ * An order placed in the storefront, with its invoices from billing. An order placed through a partner's token
+ * belongs to that partner: other partners get NOT_FOUND for it, as for an order that does not exist.
+ */
 export type Order = {
   __typename?: 'Order';
   /** The storefront's order id. */

@@ -110,7 +110,14 @@ export function createExecutor(options: ExecutorOptions): Executor {
     });
     return {
       args: (driving.write.input ?? {}) as Record<string, unknown>,
-      caller: { id: driving.write.caller.identity, requestId: driving.write.caller.requestId },
+      caller: {
+        id: driving.write.caller.identity,
+        requestId: driving.write.caller.requestId,
+        // The owner a step stamps on what it creates (@ownedBy): from the journal, so recovery stamps the same.
+        ...(driving.write.caller.partner === undefined
+          ? {}
+          : { partner: driving.write.caller.partner }),
+      },
       steps,
       key,
     };

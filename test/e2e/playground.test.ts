@@ -4,41 +4,29 @@
  * opens with the schema's example queries, and a query typed into the editor
  * answers with data from all three systems of record.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { readdirSync, readFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { catalogue } from '../../demo/index.js';
 import {
   startGatewayOn,
   startSystems,
-  track,
   unifiedDemoConfig,
   useHarness,
   type TestGateway,
 } from '../harness/index.js';
+import { ANSWER_MS, openBrowser, PAGE_READY_MS, replaceEditorText } from './browser.js';
 
 useHarness();
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const SCREENSHOT = process.env.PLAYGROUND_SCREENSHOT ?? '/tmp/playground.png';
-// Safety nets against a hang, not timing assertions.
-const PAGE_READY_MS = 30_000;
-const ANSWER_MS = 15_000;
 
 let gateway: TestGateway;
-let context: BrowserContext;
 let page: Page;
 /** Every request the page tried to send anywhere but the gateway. */
-const blocked: string[] = [];
+let blocked: string[];
 
 beforeAll(async () => {
-  if (!existsSync(CHROMIUM))
-    throw new Error(
-      `No Chromium at ${CHROMIUM}: run 'bash scripts/test-prerequisites.sh' (npm test does) or set CHROMIUM_PATH.`,
-    );
   const systems = await startSystems(['storefront', 'erp', 'billing']);
   const examples = new URL('../../schema/examples/', import.meta.url);
   const defaultTabs = readdirSync(examples)
@@ -50,33 +38,7 @@ beforeAll(async () => {
       endpoints: { sources: 'read-only' },
     }),
   );
-  const profile = await mkdtemp(join(tmpdir(), 'switchboard-chromium-'));
-  // A fresh profile per run: nothing cached from another run can make the page look offline-ready.
-  track({ close: () => rm(profile, { recursive: true, force: true }) }, 'chromium profile');
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    headless: true,
-    viewport: { width: 1280, height: 720 },
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--no-first-run',
-      '--disable-quic',
-      '--disable-sync',
-    ],
-  });
-  let closed: Promise<void> | undefined;
-  track({ close: () => (closed ??= context.close()) }, 'chromium');
-  page = context.pages()[0] ?? (await context.newPage());
-  const gatewayHost = new URL(gateway.url).host;
-  await context.route('**/*', async (route) => {
-    const url = new URL(route.request().url());
-    if (url.host === gatewayHost) return route.continue();
-    blocked.push(url.href);
-    return route.abort('blockedbyclient');
-  });
+  ({ page, blocked } = await openBrowser(gateway.url));
 });
 
 // Chromium start-up and Monaco's first render are slow on a busy machine; the waits inside have their own limits.
@@ -108,11 +70,7 @@ describe('playground', { timeout: 90_000 }, () => {
         .toBeGreaterThan(0);
 
     const query = `{ product(sku: "${product.sku}") { sku title price { amount currencyCode } stock { available } } }`;
-    await editor.click();
-    await page.keyboard.press('Control+A');
-    await page.keyboard.press('Delete');
-    // insertText bypasses Monaco's auto-closing of brackets and quotes, which typing key by key would trigger.
-    await page.keyboard.insertText(query);
+    await replaceEditorText(page, editor, query);
     // One line is what a fast typist enters; GraphiQL's own button lays it out.
     await page.getByRole('button', { name: /prettify/i }).click();
     // GraphiQL commits the editor's text to its state (and localStorage) after a debounce;

@@ -16,6 +16,19 @@ export function parseOrderStatusFilter(query: URLSearchParams): OrderStatus | un
   return status as OrderStatus;
 }
 
+/**
+ * The `channel` filter of order lists: only orders placed through that
+ * partner. Scoping the query here, not filtering a page afterwards, keeps
+ * page sizes and cursors free of other partners' orders.
+ */
+export function filterByChannel<T extends { channel: string | null }>(
+  query: URLSearchParams,
+  orders: readonly T[],
+): readonly T[] {
+  const channel = query.get('channel');
+  return channel === null ? orders : orders.filter((order) => order.channel === channel);
+}
+
 export const customerRoutes: readonly Route[] = [
   {
     method: 'GET',
@@ -66,7 +79,7 @@ export const customerRoutes: readonly Route[] = [
       const customerId = params.customerId ?? '';
       if (!store.customerById(customerId)) throw notFound(`Customer ${customerId.slice(0, 40)}`);
       const status = parseOrderStatusFilter(query);
-      const orders = store.ordersOfCustomer(customerId);
+      const orders = filterByChannel(query, store.ordersOfCustomer(customerId));
       return {
         status: 200,
         body: paginate(status ? orders.filter((order) => order.status === status) : orders, query),

@@ -4,7 +4,7 @@ import { lookup, paginate, parseKeyList } from '../pagination.js';
 import { conflict, notFound } from '../problem.js';
 import type { RequestContext, Route } from '../router.js';
 import { parseCancellation, parseNewOrder, parseStatusUpdate } from '../validate.js';
-import { parseOrderStatusFilter } from './customers.js';
+import { filterByChannel, parseOrderStatusFilter } from './customers.js';
 
 /** Orders only move forward; cancelled is reached through cancelOrder and is final. */
 const RANK: Readonly<Record<Exclude<OrderStatus, 'cancelled'>, number>> = {
@@ -32,7 +32,10 @@ export const orderRoutes: readonly Route[] = [
       return {
         status: 200,
         body: paginate(
-          status ? store.orders.filter((order) => order.status === status) : store.orders,
+          filterByChannel(
+            query,
+            status ? store.orders.filter((order) => order.status === status) : store.orders,
+          ),
           query,
         ),
       };

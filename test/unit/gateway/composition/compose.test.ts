@@ -170,6 +170,39 @@ describe('composeSchema on broken bindings', () => {
     ]);
   });
 
+  it('reports an @ownedBy field a feeding source type lacks, and a @fetch reading more of the caller than its partner', () => {
+    const sdl = [
+      'type Query { order(id: ID!): Order @fetch(source: "storefront", operation: "getOrder", args: { orderId: "$args.id" })',
+      '  mine: Order @fetch(source: "storefront", operation: "getOrder", args: { orderId: "$caller.id" }) }',
+      'type Order @ownedBy(field: "partnerId") { id: ID! }',
+    ].join('\n');
+    const found = lines(compose('o.graphql', sdl));
+    expect(found).toContainEqual(
+      expect.stringMatching(
+        /^o\.graphql:3:12 BINDING_OWNER_FIELD Order is owned by "partnerId", but storefront's Order, which feeds it, has no single value there\./,
+      ),
+    );
+    expect(found).toContainEqual(
+      expect.stringMatching(
+        /^o\.graphql:2:\d+ BINDING_BAD_REFERENCE Query\.mine passes "\$caller\.id", but a @fetch may read only "\$caller\.partner"\./,
+      ),
+    );
+  });
+
+  it("composes the commerce schema's ownership: Order is owned by the storefront's channel", () => {
+    const composition = compose('schema/commerce.graphql');
+    expect(lines(composition)).toEqual([]);
+    const bad = read('schema/commerce.graphql').replace(
+      '@ownedBy(field: "channel")',
+      '@ownedBy(field: "lines")',
+    );
+    expect(lines(compose('schema/commerce.graphql', bad))).toEqual([
+      expect.stringMatching(
+        /^schema\/commerce\.graphql:\d+:55 BINDING_OWNER_FIELD Order is owned by "lines", but storefront's Order/,
+      ),
+    ]);
+  });
+
   it('stops the gateway from starting with COMPOSITION_FAILED listing every issue', async () => {
     const failed = await createGateway({
       sources: offlineSources(),
