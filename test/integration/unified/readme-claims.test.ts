@@ -5,7 +5,9 @@
  *   answers the erp's value;
  * - `products(first: …)` goes up to 200 per the schema: a page of 200 with
  *   the example query's own fields (stock and price) is within the default
- *   cost limit, and answered with one call per system.
+ *   cost limit, and answered with one call per system;
+ * - Relay connections: every edge carries a cursor, and a page resumes after
+ *   any of them.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -125,5 +127,51 @@ describe('the largest page the schema allows', () => {
     const page = (body.data as { products: { edges: unknown[] } }).products;
     expect(page.edges).toHaveLength(200);
     expect(systems.totals()).toEqual({ storefront: 1, erp: 1, billing: 1 });
+  });
+});
+
+describe('Relay connections: every edge carries a cursor', () => {
+  const PAGE = `query ($first: Int, $after: String) {
+    products(first: $first, after: $after) { edges { cursor node { sku } } pageInfo { hasNextPage endCursor } }
+  }`;
+  type Page = {
+    edges: Array<{ cursor: string | null; node: { sku: string } }>;
+    pageInfo: { hasNextPage: boolean; endCursor: string | null };
+  };
+  const page = async (first: number, after?: string | null): Promise<Page> => {
+    const { body } = await gateway.graphql(PAGE, { first, after });
+    expect(body.errors).toBeUndefined();
+    return (body.data as { products: Page }).products;
+  };
+  const skus = (of: Page): string[] => of.edges.map((edge) => edge.node.sku);
+
+  it('resumes after a mid-page edge of the first and of a later page, with two backend calls', async () => {
+    const whole = await page(12);
+    const first = await page(5);
+    expect(skus(first)).toEqual(skus(whole).slice(0, 5));
+    expect(first.edges.every((edge) => typeof edge.cursor === 'string')).toBe(true);
+    expect(first.edges[4]?.cursor).toBe(first.pageInfo.endCursor); // the backend's own, as before
+    expect(new Set(first.edges.map((edge) => edge.cursor)).size).toBe(5);
+
+    systems.resetCounts();
+    const afterSecond = await page(4, first.edges[1]?.cursor);
+    expect(skus(afterSecond)).toEqual(skus(whole).slice(2, 6));
+    expect(systems.counts().storefront).toEqual({ listProducts: 2 });
+
+    // The same from a page that itself started at a backend cursor, and from its cursors in turn.
+    const second = await page(5, first.pageInfo.endCursor);
+    expect(skus(second)).toEqual(skus(whole).slice(5, 10));
+    const resumed = await page(3, second.edges[0]?.cursor);
+    expect(skus(resumed)).toEqual(skus(whole).slice(6, 9));
+    const again = await page(2, resumed.edges[0]?.cursor);
+    expect(skus(again)).toEqual(skus(whole).slice(7, 9));
+  });
+
+  it('a cursor that only looks like an edge cursor is passed on as the backend cursor it is, and refused there', async () => {
+    systems.resetCounts();
+    const forged = `sbe1_${Buffer.from('[1,2]').toString('base64url')}`;
+    const { body } = await gateway.graphql(PAGE, { first: 2, after: forged });
+    expect(body.errors?.[0]?.extensions?.code).toBe('SOURCE_REJECTED');
+    expect(systems.counts().storefront).toEqual({ listProducts: 1 });
   });
 });
