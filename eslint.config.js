@@ -8,6 +8,8 @@ export default tseslint.config(
   {
     ignores: [
       'node_modules/',
+      // The package's build (npm run build / npm pack), compiled from the sources linted here.
+      'dist/',
       'demo/client/generated/',
       'gateway/generated/',
       'test/fixtures/',

@@ -1,7 +1,11 @@
 #!/usr/bin/env node
-// The `switchboard` command. Registers tsx so TypeScript config files and the
-// gateway's own sources load without a build step, then hands over to the CLI.
-import { register } from 'tsx/esm/api';
+// The `switchboard` command. In the checkout it runs the TypeScript sources
+// through tsx (no build step); in an installed package, where only the
+// compiled dist/ is shipped (package.json `files`), it runs plain JavaScript.
+// The choice follows the sources' presence, never dist/'s: a checkout with a
+// stale dist/ left by `npm pack` still runs what is checked out.
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 
 // Before anything loads graphql-js: outside NODE_ENV=production it backs every
 // failed instanceof with a second check (a guard against two copies of graphql
@@ -11,6 +15,14 @@ import { register } from 'tsx/esm/api';
 // envelop look only for "development" and "test").
 process.env.NODE_ENV ??= 'production';
 
-register();
-const { main } = await import('../gateway/cli/main.ts');
+const source = new URL('../gateway/cli/main.ts', import.meta.url);
+let main;
+if (existsSync(fileURLToPath(source))) {
+  // tsx is a devDependency: imported only here, so the installed package never needs it.
+  const { register } = await import('tsx/esm/api');
+  register();
+  ({ main } = await import(source.href));
+} else {
+  ({ main } = await import('../dist/gateway/cli/main.js'));
+}
 process.exitCode = await main(process.argv.slice(2));

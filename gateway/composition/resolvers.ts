@@ -22,7 +22,7 @@ import type { CallEntity } from '../pipeline/index.js';
 import { exposeError, exposeStreamErrors, streamContext, withDeadline } from '../subgraph.js';
 import { compileArgs } from './args.js';
 import { entityKey, type FetchBinding, type FieldBinding } from './bindings.js';
-import { createConnectionBuilder } from './connection.js';
+import { createConnectionBuilder, decodeEdgeCursor } from './connection.js';
 import { compileInvalidations } from './invalidates.js';
 import { ExpressionError } from './expression.js';
 import { readPath } from './path.js';
@@ -174,23 +174,56 @@ function fetchResolver(
   entity: CallEntity | undefined,
 ): Resolver {
   const { pick, start } = compileFetch(binding.fetch, input, false, entity);
-  const connection =
+  const builder =
     binding.connection === undefined
       ? undefined
-      : createConnectionBuilder(binding.connection.items, binding.connection.nextCursor);
+      : createConnectionBuilder(
+          binding.connection.items,
+          binding.connection.nextCursor,
+          passesArgs(binding.fetch, ['first', 'after']),
+        );
   if (binding.invalidates !== undefined && binding.invalidates.length > 0)
-    return invalidatingResolver(binding.invalidates, start, pick, connection);
+    return invalidatingResolver(binding.invalidates, start, pick, builder?.build);
   return async (parent, args, ctx, info) => {
     let answer: unknown;
+    // A mid-page edge cursor (connection.ts): the page it points into, then the page after it.
+    const resume = builder === undefined ? undefined : decodeEdgeCursor(args.after);
+    let pageArgs = args;
     try {
-      const call = start(parent, args, ctx);
-      keyed?.prefetch(keyed.readKey(parent, args), info, ctx);
+      if (resume !== undefined && builder !== undefined) {
+        const before = pick(
+          await Promise.race([
+            start(
+              parent,
+              { ...args, first: resume.skip, after: resume.backendCursor ?? undefined },
+              ctx,
+            ),
+            deadlineOf(ctx),
+          ]),
+        );
+        const backendCursor = builder.next(before);
+        if (backendCursor === null) return builder.build(undefined, args.after, null);
+        pageArgs = { ...args, after: backendCursor };
+      }
+      const call = start(parent, pageArgs, ctx);
+      keyed?.prefetch(keyed.readKey(parent, pageArgs), info, ctx);
       answer = pick(await Promise.race([call, deadlineOf(ctx)]));
     } catch (error) {
       throw exposeError(error);
     }
-    return connection === undefined ? answer : connection(answer, args.after);
+    return builder === undefined
+      ? answer
+      : builder.build(answer, args.after, (pageArgs.after as string | null | undefined) ?? null);
   };
+}
+
+/** Whether the fetch passes each of the field's `names` arguments to the operation as is. */
+function passesArgs(fetch: FetchBinding, names: readonly string[]): boolean {
+  const passed = new Set<string>();
+  for (const { template } of fetch.args.values())
+    if (template.kind === 'ref' && template.root === 'args' && template.path.length === 1)
+      passed.add(template.path[0] as string);
+  return names.every((name) => passed.has(name));
 }
 
 /**

@@ -384,7 +384,7 @@ export const CONFIG_SPEC = section({
     maxDepth: integer(12, { min: 1 }),
     /** Most aliases accepted in one operation. @default 15 */
     maxAliases: integer(15, { min: 0 }),
-    /** Highest computed cost accepted for one operation (objects 2, scalars 1, times 1.5 per level). @default 5000 */
+    /** Highest computed cost accepted for one operation (a leaf 1, an object 2 plus its selection, a page times its size: docs/partners.md, "Limits"). @default 5000 */
     maxCost: integer(5000, { min: 1 }),
     /** Most lexical tokens accepted in one document. @default 2000 */
     maxTokens: integer(2000, { min: 1 }),

@@ -74,6 +74,14 @@ export {
 } from './contract-locations.js';
 export { createGuardedLookup, isAddressRefused } from './guarded-lookup.js';
 export {
+  ContractHttpStatus,
+  contractNotFound,
+  contractReadReason,
+  contractUnreadable,
+  reflectionReadReason,
+  shownLocation,
+} from './contract-read.js';
+export {
   CONSTRAINT_DIRECTIVE_SDL,
   constraintDirective,
   constraintDirectiveDefinition,

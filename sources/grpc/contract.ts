@@ -2,7 +2,12 @@
 import { existsSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import protobuf from 'protobufjs';
-import { ContractError, createLocationPolicy } from '../common/index.js';
+import {
+  ContractError,
+  contractNotFound,
+  contractUnreadable,
+  createLocationPolicy,
+} from '../common/index.js';
 
 /** How many parent folders of the contract are searched for imports when no includeDirs are given. */
 const DEFAULT_ANCESTOR_DEPTH = 4;
@@ -52,12 +57,7 @@ export function loadProtoContract(
   }
   const file = resolve(contract);
   if (!existsSync(file)) {
-    throw new ContractError({
-      code: 'CONTRACT_UNREADABLE',
-      source,
-      safeMessage: `${source}: the .proto file ${contract} does not exist.`,
-      location: contract,
-    });
+    throw contractUnreadable({ source, location: contract, reason: contractNotFound(contract) });
   }
   const dirs = (includeDirs ?? defaultIncludeDirs(file)).map((dir) => resolve(dir));
   // The include dirs are configuration (or the proto tree the contract sits in): they are the allowed folders.

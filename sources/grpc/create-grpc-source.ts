@@ -107,7 +107,7 @@ export async function createGrpcSource(options: GrpcSourceOptions): Promise<Sour
     root = loadProtoContract(name, options.contract, options.includeDirs, options.contractAllow);
   } else {
     try {
-      root = (await loadReflectedContract(name, transportOf(), deadlineMs)).root;
+      root = (await loadReflectedContract(name, transportOf(), deadlineMs, options.url ?? '')).root;
     } catch (error) {
       // A source whose contract could not be had keeps no channel open.
       transport?.close();

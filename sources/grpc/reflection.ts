@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import protobuf from 'protobufjs';
 import descriptorExt from 'protobufjs/ext/descriptor/index.js';
-import { ContractError } from '../common/index.js';
+import { contractUnreadable, reflectionReadReason } from '../common/index.js';
 import type { Transport } from './transport.js';
 
 const require = createRequire(import.meta.url);
@@ -99,6 +99,8 @@ export async function loadReflectedContract(
   source: string,
   transport: Transport,
   deadlineMs: number,
+  /** The server's host:port, named in the error when reflection fails. */
+  address: string,
 ): Promise<{ root: protobuf.Root; services: string[] }> {
   let lastError: unknown;
   for (const version of VERSIONS) {
@@ -139,10 +141,11 @@ export async function loadReflectedContract(
       if (!isUnimplemented(error)) break;
     }
   }
-  throw new ContractError({
-    code: 'CONTRACT_UNREADABLE',
+  const { code } = (lastError ?? {}) as { code?: unknown };
+  throw contractUnreadable({
     source,
-    safeMessage: `${source}: the services could not be read through gRPC server reflection${isUnimplemented(lastError) ? ' (the server does not offer it)' : ''}.`,
+    location: address,
+    reason: reflectionReadReason(typeof code === 'number' ? code : undefined, address),
     cause: lastError,
   });
 }

@@ -14,6 +14,10 @@ import {
   createLocationPolicy,
   isAddressRefused,
   type LocationPolicy,
+  ContractHttpStatus,
+  contractReadReason,
+  contractUnreadable,
+  shownLocation,
 } from '../common/index.js';
 import { externalFiles, isObject, type DocumentSet } from './refs.js';
 
@@ -50,7 +54,7 @@ async function readText(location: string, dispatcher?: Dispatcher): Promise<stri
     });
     if (response.statusCode !== 200) {
       await response.body.dump();
-      throw new Error(`HTTP ${response.statusCode}`);
+      throw new ContractHttpStatus(response.statusCode);
     }
     // Counted while it arrives: a hostile server's endless body stops at the limit, not in memory.
     const chunks: Buffer[] = [];
@@ -137,15 +141,13 @@ async function readContractWith(
     text = await readText(root, agent);
   } catch (cause) {
     if (isAddressRefused(cause)) throw addressRefused(source, shown);
-    const why =
-      cause instanceof ContractTooLarge
-        ? ` (it is larger than ${MAX_CONTRACT_BYTES / 1024 / 1024} MiB)`
-        : '';
-    throw new ContractError({
-      code: 'CONTRACT_UNREADABLE',
+    throw contractUnreadable({
       source,
-      location: shown,
-      safeMessage: `The OpenAPI contract of ${source} could not be read from ${shown}${why}.`,
+      location,
+      reason:
+        cause instanceof ContractTooLarge
+          ? `${shownLocation(location)} is larger than ${MAX_CONTRACT_BYTES / 1024 / 1024} MiB`
+          : contractReadReason(cause, location),
       cause,
     });
   }

@@ -13,6 +13,9 @@ import {
   createHttpClient,
   createLocationPolicy,
   isAddressRefused,
+  ContractHttpStatus,
+  contractReadReason,
+  contractUnreadable,
 } from '../common/index.js';
 import {
   childrenNamed,
@@ -91,14 +94,20 @@ export async function loadContract(
           method: 'GET',
           url: new URL(where),
         });
-        if (response.status !== 200) throw new Error(`HTTP ${response.status}`);
+        if (response.status !== 200) throw new ContractHttpStatus(response.status);
         body = response.body;
       } else {
         const info = await stat(where);
-        if (info.size > CONTRACT_LIMITS.maxDocumentBytes) throw new Error('too large');
+        if (info.size > CONTRACT_LIMITS.maxDocumentBytes)
+          throw contractUnreadable({
+            source,
+            location: where,
+            reason: `${where} is larger than ${CONTRACT_LIMITS.maxDocumentBytes} bytes`,
+          });
         body = await readFile(where);
       }
     } catch (cause) {
+      if (cause instanceof ContractError) throw cause;
       if (isAddressRefused(cause)) {
         throw new ContractError({
           code: 'CONTRACT_LOCATION_REFUSED',
@@ -108,7 +117,12 @@ export async function loadContract(
           cause,
         });
       }
-      throw unreadable(`A document of the WSDL of ${source} could not be read.`, where, cause);
+      throw contractUnreadable({
+        source,
+        location: where,
+        reason: contractReadReason(cause, where),
+        cause,
+      });
     }
     try {
       return parseXml(body, { maxDepth: 256 });

@@ -310,7 +310,7 @@ describe('switchboard check misuse', { timeout: 300_000 }, () => {
     expect(code).toBe(1);
     expect(stderr.trim().split('\n')).toHaveLength(1);
     expect(stderr).toMatch(
-      /^switchboard: CONTRACT_UNREADABLE: The OpenAPI contract of storefront could not be read from .*nope\/openapi\.yaml/,
+      /^switchboard: CONTRACT_UNREADABLE: The contract of storefront could not be read: .*nope\/openapi\.yaml was not found\.$/m,
     );
     expect(stderr).not.toMatch(/\n\s+at /);
   });

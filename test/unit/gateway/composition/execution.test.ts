@@ -6,6 +6,7 @@
 import { parse, execute, type ExecutionResult } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { composeSchema } from '../../../../gateway/composition/index.js';
+import { encodeEdgeCursor } from '../../../../gateway/composition/connection.js';
 import { anonymousCaller } from '../../../../gateway/auth/index.js';
 import { createLoaders } from '../../../../gateway/loaders.js';
 import type { GatewayContext } from '../../../../gateway/context.js';
@@ -118,7 +119,8 @@ describe('compiled bindings', () => {
     expect(first.data).toEqual({
       things: {
         edges: [
-          { cursor: null, node: { code: 'a' } },
+          // Every edge has a cursor (issue 13): mid-page a gateway cursor, the last the backend's own.
+          { cursor: encodeEdgeCursor(null, 1), node: { code: 'a' } },
           { cursor: 'c2', node: { code: 'b' } },
         ],
         pageInfo: { hasNextPage: true, hasPreviousPage: false, startCursor: null, endCursor: 'c2' },
