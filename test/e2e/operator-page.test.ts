@@ -119,7 +119,7 @@ describe('operator page', { timeout: 120_000 }, () => {
 
     await page.goto(`${gateway.url}/admin`);
     expect(await page.title()).toBe('Switchboard operator');
-    await expect.poll(() => page.locator('#login').isVisible()).toBe(true);
+    await expect.poll(() => page.locator('#login').isVisible(), { timeout: 30_000 }).toBe(true);
     expect(await page.locator('#board').isVisible()).toBe(false);
     expect(await page.locator('#sources tr').count()).toBe(0);
     await shot('1-locked.png');

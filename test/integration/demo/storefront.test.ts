@@ -504,13 +504,23 @@ describe('storefront limits and misbehaviour', () => {
 
   it('delays answers by the configured latency', async () => {
     const storefront = await start();
-    storefront.misbehaviour.set({ latencyMs: 400 });
-    // The client gives up long before the server may answer, so the call fails; the server still saw it.
-    await expect(
-      fetch(`${storefront.url}/products/prod_00001`, { signal: AbortSignal.timeout(20) }),
-    ).rejects.toThrow();
-    const slow = await call(storefront, '/products/prod_00001');
-    expect(slow.status).toBe(200);
+    storefront.misbehaviour.set({ latencyMs: 5_000 });
+    // The server counts the call at once and holds its answer: counted, still unanswered.
+    const controller = new AbortController();
+    let settled = false;
+    const held = fetch(`${storefront.url}/products/prod_00001`, {
+      signal: controller.signal,
+    }).finally(() => (settled = true));
+    await expect
+      .poll(() => storefront.counter.snapshot().getProduct ?? 0, { timeout: 30_000 })
+      .toBe(1);
+    expect(settled).toBe(false);
+    // The client gives up before the server answers, so the call fails; the server still saw it.
+    controller.abort();
+    await expect(held).rejects.toThrow();
+    storefront.misbehaviour.set({});
+    const fast = await call(storefront, '/products/prod_00001');
+    expect(fast.status).toBe(200);
     expect(storefront.counter.snapshot()).toEqual({ getProduct: 2 });
   });
 

@@ -133,12 +133,16 @@ describe('traces', () => {
       expect(response.status).toBe(200);
       // The watch is open once billing has counted it; its trace context came with it.
       await expect
-        .poll(() => receivedTraceContexts(systems.billing).map(({ operation }) => operation))
+        .poll(() => receivedTraceContexts(systems.billing).map(({ operation }) => operation), {
+          timeout: 30_000,
+        })
         .toContain('WatchInvoiceEvents');
       controller.abort();
       await response.body?.cancel().catch(() => undefined);
       await expect
-        .poll(() => spans().some((span) => span.attributes['switchboard.call.kind'] === 'stream'))
+        .poll(() => spans().some((span) => span.attributes['switchboard.call.kind'] === 'stream'), {
+          timeout: 30_000,
+        })
         .toBe(true);
       const all = spans();
       const root = all.find((span) => span.kind === SpanKind.SERVER);

@@ -231,7 +231,9 @@ describe('invoiceEvents', () => {
     const stream = await openInvoiceEvents('kind invoice { orderId status }', 'orderId');
     try {
       // The order is placed once billing counted the watch.
-      await expect.poll(() => systems.counts().billing.WatchInvoiceEvents ?? 0).toBeGreaterThan(0);
+      await expect
+        .poll(() => systems.counts().billing.WatchInvoiceEvents ?? 0, { timeout: 30_000 })
+        .toBeGreaterThan(0);
       const customer = seed.customers[1]!;
       const placed = await gateway.graphql(
         `mutation ($input: PlaceOrderInput!) { placeOrder(input: $input) { id } }`,
