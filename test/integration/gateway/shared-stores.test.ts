@@ -10,7 +10,6 @@
  * "Shared stores", says what each store holds and why.
  */
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPostgresTokenStore, type TokenStore } from '../../../gateway/auth/index.js';
 import {
@@ -20,7 +19,6 @@ import {
 } from '../../../gateway/writes/index.js';
 import {
   DEMO_ANONYMOUS_SCOPES,
-  spawnProcess,
   startGatewayOn,
   startPostgres,
   startRedis,
@@ -33,13 +31,11 @@ import {
 } from '../../harness/index.js';
 import { eventually, issueOwn } from '../auth/helpers.js';
 import { appliedFor, PLACED } from '../writes/applied.js';
+import { startChildGateway } from './fixtures/child-gateway.js';
 import { recordsReader, type RecordsReader } from '../writes/records.js';
 import { orderInput, PLACE_ORDER, tempDir, writesConfig } from '../writes/setup.js';
 
 useHarness();
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const BIN = join(ROOT, 'bin/switchboard.js');
-const CONFIG = fileURLToPath(new URL('./fixtures/child.config.ts', import.meta.url));
 const QUERY = '{ __typename }';
 
 let systems: Systems;
@@ -98,40 +94,18 @@ beforeAll(async () => {
   } as const;
   // The key file exists before either instance starts, so both read the same keys.
   await issueOwn(keyFile, registry, { partner: 'warm-up' });
-  const system = (name: 'storefront' | 'erp' | 'billing') => ({
-    url: systems[name].url,
-    contract: systems[name].contract,
-  });
-  const child = spawnProcess(
-    process.execPath,
-    [BIN, 'start', '--config', CONFIG, '--port', '0', '--host', '127.0.0.1'],
-    {
-      cwd: dir,
-      env: {
-        SWB_CHILD_CONFIG: JSON.stringify({
-          systems: {
-            storefront: system('storefront'),
-            erp: system('erp'),
-            billing: system('billing'),
-          },
-          ...shared,
-          // Warnings on stderr: shown by waitFor when A does not start.
-          logging: { level: 'warn' },
-          // A's claim on a write lasts 3 s: B takes a write over only once A stopped renewing it.
-          writes: {
-            journal: 'postgres',
-            postgresUrl: journalUrl,
-            leaseMs: 3_000,
-            recoveryIntervalMs: 0,
-          },
-        }),
-      },
+  a = await startChildGateway(systems, dir, {
+    ...shared,
+    // Warnings on stderr: shown by waitFor when A does not start.
+    logging: { level: 'warn' },
+    // A's claim on a write lasts 3 s: B takes a write over only once A stopped renewing it.
+    writes: {
+      journal: 'postgres',
+      postgresUrl: journalUrl,
+      leaseMs: 3_000,
+      recoveryIntervalMs: 0,
     },
-  );
-  const [, url] = (await child.waitFor(/listening on (http:\/\/\S+)/, {
-    timeoutMs: 180_000,
-  })) as RegExpMatchArray;
-  a = { child, url: url as string };
+  });
   b = await startGatewayOn(
     writesConfig(
       systems,

@@ -9,57 +9,15 @@
  */
 import { createConnection } from 'node:net';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { createSqliteJournal, type Write } from '../../../gateway/writes/index.js';
-import {
-  spawnProcess,
-  startSystems,
-  track,
-  useHarness,
-  type Systems,
-  type TestProcess,
-} from '../../harness/index.js';
+import { startSystems, track, useHarness } from '../../harness/index.js';
 import { appliedFor, PLACED } from '../writes/applied.js';
+import { startChildGateway } from './fixtures/child-gateway.js';
 import { recordsReader } from '../writes/records.js';
 import { orderInput, PLACE_ORDER, tempDir } from '../writes/setup.js';
 
 useHarness();
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
-const BIN = join(ROOT, 'bin/switchboard.js');
-const CONFIG = fileURLToPath(new URL('./fixtures/child.config.ts', import.meta.url));
-
-async function startChild(
-  systems: Systems,
-  dir: string,
-  sections: Record<string, unknown>,
-): Promise<{ child: TestProcess; url: string }> {
-  const system = (name: 'storefront' | 'erp' | 'billing') => ({
-    url: systems[name].url,
-    contract: systems[name].contract,
-  });
-  const child = spawnProcess(
-    process.execPath,
-    [BIN, 'start', '--config', CONFIG, '--port', '0', '--host', '127.0.0.1'],
-    {
-      cwd: dir,
-      env: {
-        SWB_CHILD_CONFIG: JSON.stringify({
-          systems: {
-            storefront: system('storefront'),
-            erp: system('erp'),
-            billing: system('billing'),
-          },
-          ...sections,
-        }),
-      },
-    },
-  );
-  const [, url] = (await child.waitFor(/listening on (http:\/\/\S+)/, {
-    timeoutMs: 180_000,
-  })) as RegExpMatchArray;
-  return { child, url: url as string };
-}
 
 /** Polls `read` until `done` says yes; a safety net of 30 s against hangs, not a timing assertion. */
 async function until<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
@@ -104,7 +62,7 @@ describe('switchboard start on SIGTERM', { timeout: 480_000 }, () => {
       // 6 s call deadline then ends the hung call, after the journal has closed).
       systems.storefront.misbehaviour.set({ operations: ['getProduct'], latencyMs: 1_500 });
       systems.erp.misbehaviour.set({ operations: ['CreateSalesOrder'], hangAfterApply: 1 });
-      const first = await startChild(systems, dir, {
+      const first = await startChildGateway(systems, dir, {
         // No recovery loop in this instance: the write it holds must stay as it left it.
         writes: { sqlitePath: journalPath, leaseMs: 1_000, recoveryIntervalMs: 0 },
         shutdown: { graceMs: 3_000 },
@@ -154,7 +112,7 @@ describe('switchboard start on SIGTERM', { timeout: 480_000 }, () => {
       expect(systems.counts().billing.CreateInvoice ?? 0).toBe(0);
 
       systems.erp.misbehaviour.set({});
-      const second = await startChild(systems, dir, {
+      const second = await startChildGateway(systems, dir, {
         writes: { sqlitePath: journalPath, leaseMs: 1_000, recoveryIntervalMs: 500 },
       });
       const settled = (await until(
