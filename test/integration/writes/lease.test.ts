@@ -1,8 +1,8 @@
 /**
- * Two gateway instances on one SQLite journal with a 1 s lease, and an erp
+ * Two gateway instances on one SQLite journal with a 2 s lease, and an erp
  * step held (hangAfterApply) until the erp's 5 s timeout: the instance
- * driving the write renews its lease while the step is in flight, so the
- * other's recovery (every 100 ms) never takes it over; and when the write
+ * driving the write renews its lease while the step is in flight, so no
+ * recovery (every 100 ms, on either instance) takes it over; and when the write
  * is taken from it anyway, the first instance records nothing more and
  * answers WRITE_INCOMPLETE, never an internal journal code.
  */
@@ -32,11 +32,11 @@ let journal: WriteJournal;
 beforeAll(async () => {
   systems = await startSystems();
   journalPath = `${tempDir()}/journal.db`;
-  const writes = { sqlitePath: journalPath, leaseMs: 1_000 };
+  // Both recover every 100 ms: the one driving the write (its background drive racing its own
+  // recovery, the fault run's WRITE_STEP_TRANSITION_INVALID) and the other.
+  const writes = { sqlitePath: journalPath, leaseMs: 2_000, recoveryIntervalMs: 100 };
   one = await startGatewayOn(writesConfig(systems, writes, {}, { erp: 5_000 }));
-  two = await startGatewayOn(
-    writesConfig(systems, { ...writes, recoveryIntervalMs: 100 }, {}, { erp: 5_000 }),
-  );
+  two = await startGatewayOn(writesConfig(systems, writes, {}, { erp: 5_000 }));
   records = await recordsReader(systems);
   journal = track(await createSqliteJournal({ path: journalPath }), 'journal reader');
 }, 120_000);
