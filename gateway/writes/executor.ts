@@ -167,6 +167,9 @@ export function createExecutor(options: ExecutorOptions): Executor {
 
   /** Keeps the claim alive between steps; never takes the write back from an instance that took it over. */
   const renew = async (driving: Driving): Promise<void> => {
+    // Skipped while more than half the lease is left (the in-flight heartbeat renews): a commit costs an fsync.
+    const expires = driving.write.claimExpiresAt;
+    if (expires !== null && expires - Date.now() > leaseMs / 2) return;
     const renewed = await journal.renew(driving.write.id, owner, leaseMs);
     if (renewed === null) throw lostClaim(driving.write.id);
     driving.write = { ...driving.write, claimExpiresAt: renewed.claimExpiresAt };
