@@ -57,6 +57,11 @@ export function toJson(value: unknown): JsonValue {
   ) as JsonValue;
 }
 
+/** The journal refused a record because this instance no longer holds the write (another took it over). */
+export function isLostClaim(error: unknown): boolean {
+  return error instanceof WriteError && error.code === 'WRITE_NOT_CLAIMED';
+}
+
 interface Driving {
   write: Write;
   readonly steps: readonly StepDefinition[];
@@ -152,18 +157,63 @@ export function createExecutor(options: ExecutorOptions): Executor {
     });
   };
 
-  /** Keeps the claim alive through a long write. */
+  /** This instance no longer holds the write: another took it over (service.ts answers from the journal). */
+  const lostClaim = (writeId: string): WriteError =>
+    new WriteError({
+      code: 'WRITE_NOT_CLAIMED',
+      safeMessage: 'Another gateway instance took this write over.',
+      details: { writeId },
+    });
+
+  /** Keeps the claim alive between steps; never takes the write back from an instance that took it over. */
   const renew = async (driving: Driving): Promise<void> => {
+    // Skipped while more than half the lease is left (the in-flight heartbeat renews): a commit costs an fsync.
     const expires = driving.write.claimExpiresAt;
     if (expires !== null && expires - Date.now() > leaseMs / 2) return;
-    const renewed = await journal.claim(driving.write.id, owner, leaseMs);
-    if (renewed === null)
-      throw new WriteError({
-        code: 'WRITE_NOT_CLAIMED',
-        safeMessage: 'Another gateway instance took this write over.',
-        details: { writeId: driving.write.id },
-      });
-    driving.write = renewed;
+    const renewed = await journal.renew(driving.write.id, owner, leaseMs);
+    if (renewed === null) throw lostClaim(driving.write.id);
+    driving.write = { ...driving.write, claimExpiresAt: renewed.claimExpiresAt };
+  };
+
+  /**
+   * Runs one backend call while renewing the lease every leaseMs/3: a step
+   * may outlast the lease (attempts × the source's timeout), and another
+   * instance must not take the write over while it is in flight here. When
+   * a renewal finds the claim gone, the call's outcome is not recorded
+   * (fencing): the instance that holds the write settles that step itself.
+   */
+  const held = async <T>(driving: Driving, call: () => Promise<T>): Promise<T> => {
+    let lost = false;
+    let beat: Promise<void> = Promise.resolve();
+    const timer = setInterval(
+      () => {
+        beat = beat.then(async () => {
+          if (lost) return;
+          try {
+            const renewed = await journal.renew(driving.write.id, owner, leaseMs);
+            if (renewed === null) lost = true;
+            else driving.write = { ...driving.write, claimExpiresAt: renewed.claimExpiresAt };
+          } catch (error) {
+            // The journal is down for a moment: the next beat tries again; the records after the call are fenced anyway.
+            logger.warn('could not renew the lease of a write in flight', {
+              writeId: driving.write.id,
+              error,
+            });
+          }
+        });
+      },
+      Math.max(1, Math.floor(leaseMs / 3)),
+    );
+    timer.unref();
+    try {
+      return await call();
+    } finally {
+      clearInterval(timer);
+      await beat;
+      // Thrown over the call's own outcome: a lost write records nothing more here.
+      // eslint-disable-next-line no-unsafe-finally
+      if (lost) throw lostClaim(driving.write.id);
+    }
   };
 
   const park = async (
@@ -185,15 +235,17 @@ export function createExecutor(options: ExecutorOptions): Executor {
     const step = driving.steps[index] as StepDefinition;
     if (step.lookup === undefined) return null;
     const found = step.lookup.pick(
-      await invoke(
-        step.source.name,
-        step.lookup,
-        step.lookup.buildArgs(
-          scopeOf(driving, index, false, (driving.write.steps[index] as Step).idempotencyKey),
+      await held(driving, () =>
+        invoke(
+          step.source.name,
+          step.lookup as StepCall,
+          (step.lookup as StepCall).buildArgs(
+            scopeOf(driving, index, false, (driving.write.steps[index] as Step).idempotencyKey),
+          ),
+          undefined,
+          driving.write.caller.requestId,
+          true,
         ),
-        undefined,
-        driving.write.caller.requestId,
-        true,
       ),
     );
     return found === undefined || found === null ? null : toJson(found);
@@ -212,13 +264,15 @@ export function createExecutor(options: ExecutorOptions): Executor {
     await commit(driving, [{ step: index, outcome: { state: 'sent', request: toJson(args) } }]);
     try {
       // A read carries no key (nothing to apply once) and skips the read cache.
-      const answer = await invoke(
-        step.source.name,
-        step.call,
-        args,
-        step.read ? undefined : recorded.idempotencyKey,
-        driving.write.caller.requestId,
-        step.read,
+      const answer = await held(driving, () =>
+        invoke(
+          step.source.name,
+          step.call,
+          args,
+          step.read ? undefined : recorded.idempotencyKey,
+          driving.write.caller.requestId,
+          step.read,
+        ),
       );
       driving.pending.push({
         step: index,
@@ -226,6 +280,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       });
       return 'next';
     } catch (error) {
+      if (isLostClaim(error)) throw error;
       const failure = failureOf(error, step.source.name, index);
       const kind = failureKind(error);
       if (kind === 'refused') {
@@ -282,6 +337,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
       try {
         found = await lookUp(driving, index);
       } catch (error) {
+        if (isLostClaim(error)) throw error;
         const lookupFailure = failureOf(error, step.source.name, index);
         return park(
           driving,
@@ -359,15 +415,19 @@ export function createExecutor(options: ExecutorOptions): Executor {
         );
       await renew(driving);
       try {
-        await invoke(
-          step.source.name,
-          step.undo,
-          step.undo.buildArgs(scopeOf(driving, recorded.index, true, recorded.compensationKey)),
-          recorded.compensationKey,
-          driving.write.caller.requestId,
+        const undo = step.undo;
+        await held(driving, () =>
+          invoke(
+            step.source.name,
+            undo,
+            undo.buildArgs(scopeOf(driving, recorded.index, true, recorded.compensationKey)),
+            recorded.compensationKey,
+            driving.write.caller.requestId,
+          ),
         );
         await commit(driving, [{ step: recorded.index, outcome: { state: 'compensated' } }]);
       } catch (error) {
+        if (isLostClaim(error)) throw error;
         const undoFailure = failureOf(error, step.source.name, recorded.index);
         return park(
           driving,

@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import type { CacheControl } from '../pipeline/index.js';
 import { selectSteps, type WriteDefinition } from './definition.js';
-import { createExecutor, toJson, type PipelineOf } from './executor.js';
+import { createExecutor, isLostClaim, toJson, type PipelineOf } from './executor.js';
 import { WriteError } from './errors.js';
 import type { PlannedStep, Write } from './model.js';
 import type { WriteRunner } from './runner.js';
@@ -137,17 +137,38 @@ export function createWriteService(options: WriteServiceOptions): WriteService {
     }
   };
 
+  /** Journal refusals that mean another drive of the write got there first: never the caller's business. */
+  const RACE_CODES: ReadonlySet<string> = new Set([
+    'WRITE_NOT_CLAIMED',
+    'WRITE_TRANSITION_INVALID',
+    'WRITE_STEP_TRANSITION_INVALID',
+  ]);
+  /** Writes this instance is driving now, so its own recovery never drives one a second time. */
+  const active = new Set<string>();
+
   /** Drives a write and drops what it touched from the cache; tracked so close() can wait for it. */
   const settle = async (write: Write): Promise<Write> => {
     const work = executor.drive(write);
     driving.add(work);
+    active.add(write.id);
     try {
       const settled = await work;
       await invalidate(settled);
       options.onSettled?.(settled);
       return settled;
+    } catch (error) {
+      if (!(error instanceof WriteError) || !RACE_CODES.has(error.code)) throw error;
+      // Lost the write to another instance (or a refused record): its holder settles it, answers
+      // and counts it; this caller hears the journal's state (WRITE_INCOMPLETE while in flight).
+      const current = await journal.get(write.id);
+      if (current === undefined) throw error;
+      const fields = { writeId: write.id, code: error.code, state: current.state };
+      if (isLostClaim(error)) logger.warn('another instance took this write over', fields);
+      else logger.error('the journal refused a record of this write; answering from it', fields);
+      return current;
     } finally {
       driving.delete(work);
+      active.delete(write.id);
     }
   };
 
@@ -167,6 +188,8 @@ export function createWriteService(options: WriteServiceOptions): WriteService {
           });
           if (claimed.length === 0) break;
           for (const write of claimed) {
+            // Its lease lapsed while this instance still drives it (the journal was slow to renew): that drive carries on.
+            if (active.has(write.id)) continue;
             logger.info('recovering an unfinished write', {
               writeId: write.id,
               mutation: write.mutation,

@@ -33,6 +33,7 @@ import {
   record,
   recordStep,
   release,
+  renew,
   transition,
   type Operation,
   type OperationContext,
@@ -139,6 +140,7 @@ export async function createSqliteJournal(
     record: (writeId, owner, changes) => run((ctx) => record(ctx, writeId, owner, changes)),
     claim: (writeId, owner, leaseMs) => run((ctx) => claim(ctx, writeId, owner, leaseMs)),
     release: (writeId, owner) => run(() => release(writeId, owner)),
+    renew: (writeId, owner, leaseMs) => run((ctx) => renew(ctx, writeId, owner, leaseMs)),
     claimUnfinished: (query) => run((ctx) => claimUnfinished(ctx, query)),
     markReplay: (writeId, owner, leaseMs, actor) =>
       run((ctx) => markReplay(ctx, writeId, owner, leaseMs, actor)),

@@ -157,6 +157,15 @@ export interface WriteJournal {
    */
   claim(writeId: string, owner: string, leaseMs: number): Promise<Write | null>;
 
+  /**
+   * Extends the lease of a write `owner` still holds (the executor's
+   * heartbeat while a step is in flight). Never takes a write over: returns
+   * null when another instance claimed it since (even if that lease lapsed
+   * too) or the write is no longer in flight, so the caller stops driving it.
+   * @throws WRITE_NOT_FOUND
+   */
+  renew(writeId: string, owner: string, leaseMs: number): Promise<Write | null>;
+
   /** Gives the claim up (after a clean shutdown, say); a no-op unless `owner` holds it. */
   release(writeId: string, owner: string): Promise<void>;
 

@@ -41,6 +41,26 @@ export function claimTests(setup: Setup): void {
       expect(claims.map((entry) => entry.actor)).toEqual(['gw-b']);
     });
 
+    it('renews only a claim its owner still holds, even lapsed, and never takes a write back', async () => {
+      const { journal, clock } = await setup();
+      const { write } = await journal.begin(orderPlan(), { owner: 'gw-a', leaseMs: LEASE_MS });
+      clock.advance(LEASE_MS + 1); // lapsed, but nobody took it: still gw-a's
+      expect((await journal.renew(write.id, 'gw-a', LEASE_MS))?.claimExpiresAt).toBe(
+        clock.now() + LEASE_MS,
+      );
+      expect(await journal.renew(write.id, 'gw-b', LEASE_MS)).toBeNull();
+      clock.advance(LEASE_MS + 1);
+      expect((await journal.claim(write.id, 'gw-b', LEASE_MS))?.claimOwner).toBe('gw-b');
+      clock.advance(LEASE_MS + 1); // gw-b's lease lapsed too: renew still refuses gw-a
+      expect(await journal.renew(write.id, 'gw-a', LEASE_MS)).toBeNull();
+      expect((await journal.get(write.id))?.claimOwner).toBe('gw-b');
+      const done = await runToSuccess(journal, orderPlan());
+      expect(await journal.renew(done.id, 'gw-a', LEASE_MS)).toBeNull();
+      expect(await codeOf(journal.renew('no-such-write', 'gw-a', LEASE_MS))).toBe(
+        'WRITE_NOT_FOUND',
+      );
+    });
+
     it('does not claim a write that is not in flight, and release gives a claim up', async () => {
       const { journal } = await setup();
       const done = await runToSuccess(journal, orderPlan());

@@ -10,5 +10,5 @@ export type {
 } from './statement.js';
 export { begin } from './operations-begin.js';
 export { record, recordStep, transition } from './operations-record.js';
-export { claim, claimUnfinished, discard, markReplay, release } from './operations-claim.js';
+export { claim, claimUnfinished, discard, markReplay, release, renew } from './operations-claim.js';
 export { appendAudit, audit, get, list, purgeExpiredKeys } from './operations-read.js';

@@ -53,6 +53,31 @@ export function* claim(
   return after;
 }
 
+/**
+ * Extends the lease of a write `owner` still holds, and only then: unlike
+ * `claim`, it never takes a write over, so an instance whose claim was
+ * taken (and perhaps lapsed again) learns it lost the write instead of
+ * carrying on from a stale copy.
+ */
+export function* renew(
+  ctx: OperationContext,
+  writeId: string,
+  owner: string,
+  leaseMs: number,
+): Operation<Write | null> {
+  checkLease(owner, leaseMs);
+  const write = yield* readWrite(ctx, writeId, true);
+  if (write === undefined) throw writeNotFound(writeId);
+  if (!isInFlight(write.state) || write.claimOwner !== owner) return null;
+  yield sql(
+    'UPDATE writes SET claim_expires_at = ? WHERE id = ? AND claim_owner = ?',
+    ctx.now + leaseMs,
+    write.id,
+    owner,
+  );
+  return { ...write, claimExpiresAt: ctx.now + leaseMs };
+}
+
 export function* release(writeId: string, owner: string): Operation<void> {
   yield sql(
     'UPDATE writes SET claim_owner = NULL, claim_expires_at = NULL WHERE id = ? AND claim_owner = ?',
