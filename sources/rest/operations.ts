@@ -14,7 +14,7 @@ import {
   type CallContext,
   type Operation,
 } from '../common/index.js';
-import { ValueCount, ValueLimitError } from './codec.js';
+import { decode, ValueCount, ValueLimitError } from './codec.js';
 import type { OperationModel } from './model.js';
 import {
   buildRequest,
@@ -25,7 +25,7 @@ import {
 } from './request.js';
 import type { OperationSignature } from './sdl.js';
 import { scalar, type TypeRef } from './shapes.js';
-import { decodeInSlices } from './sliced-decode.js';
+import { decodeInSlices, SLICED_FROM_BYTES } from './sliced-decode.js';
 import { isAbsoluteHttpUrl, type RestTransport } from './transport.js';
 import type { TypeBuilder } from './types.js';
 
@@ -190,7 +190,11 @@ export function createOperation(
         throw bad(`${plan.source} answered ${plan.operation} with a body that is not JSON.`, cause);
       }
       try {
-        return await decodeInSlices(signature.result, parsed, wrong, new ValueCount(maxValues));
+        const count = new ValueCount(maxValues);
+        // A small answer skips the slicing's awaits: the common case stays one synchronous call.
+        return response.body.length <= SLICED_FROM_BYTES
+          ? decode(signature.result, parsed, wrong, 'result', count)
+          : await decodeInSlices(signature.result, parsed, wrong, count);
       } catch (cause) {
         if (cause instanceof ValueLimitError)
           throw new SourceError({

@@ -9,6 +9,8 @@ import { decode, ValueCount, type WrongValue } from './codec.js';
 import { isObject } from './refs.js';
 import type { TypeRef } from './shapes.js';
 
+/** An answer of this many bytes or fewer is mapped in one go: it cannot hold enough to stall anything. */
+export const SLICED_FROM_BYTES = 64 * 1024;
 /** Values mapped between two yields: a few ms of work on a loaded machine. */
 const SLICE_VALUES = 4_000;
 /** A list this long or shorter is mapped in one go. */
