@@ -14,6 +14,27 @@ import { fitsScalar, jsonTypeOf } from './wire-check.js';
 /** Makes the Error that stands in for a value of the wrong type: the field's name, what was declared, what came. */
 export type WrongValue = (field: string, expected: string, got: string) => Error;
 
+/** An answer that maps more values than its source allows (`maxResponseValues`). */
+export class ValueLimitError extends Error {
+  constructor(readonly max: number) {
+    super(`more than ${max} values`);
+    this.name = 'ValueLimitError';
+  }
+}
+
+/**
+ * Counts the values (objects, lists, non-null scalars) one answer maps. Past
+ * `max` it throws ValueLimitError, so a huge answer stops at the bound
+ * instead of being mapped whole first.
+ */
+export class ValueCount {
+  seen = 0;
+  constructor(readonly max: number) {}
+  add(): void {
+    if (++this.seen > this.max) throw new ValueLimitError(this.max);
+  }
+}
+
 /** For callers that check nothing (tests of the mapping alone): the value passes as it came. */
 const PASS: WrongValue | undefined = undefined;
 
@@ -43,14 +64,18 @@ function nameToWire(shape: EnumShape): Map<string, string | number> {
  * Wire JSON → subgraph shape.
  * @param wrong makes the Error put in place of a value of the wrong type; without it, such values pass as they came
  * @param field the name of the field being read, for `wrong`
+ * @param count counts every value mapped; without it, nothing is counted
+ * @throws ValueLimitError when `count` passes its bound
  */
 export function decode(
   ref: TypeRef,
   value: unknown,
   wrong: WrongValue | undefined = PASS,
   field = 'result',
+  count?: ValueCount,
 ): unknown {
   if (value === null || value === undefined) return null;
+  count?.add();
   const shape = ref.shape;
   switch (shape.kind) {
     case 'scalar':
@@ -58,7 +83,8 @@ export function decode(
         ? value
         : wrong(field, shape.name, jsonTypeOf(value));
     case 'list':
-      if (Array.isArray(value)) return value.map((item) => decode(shape.of, item, wrong, field));
+      if (Array.isArray(value))
+        return value.map((item) => decode(shape.of, item, wrong, field, count));
       return wrong === undefined ? value : wrong(field, 'a list', jsonTypeOf(value));
     case 'enum': {
       const name =
@@ -77,13 +103,13 @@ export function decode(
           );
     }
     case 'object':
-      if (isObject(value)) return decodeObject(shape, value, wrong);
+      if (isObject(value)) return decodeObject(shape, value, wrong, count);
       return wrong === undefined ? value : wrong(field, 'an object', jsonTypeOf(value));
     case 'union': {
       if (!isObject(value))
         return wrong === undefined ? value : wrong(field, 'an object', jsonTypeOf(value));
       const member = pickMember(shape, value);
-      return { ...decodeObject(member, value, wrong), __typename: member.name };
+      return { ...decodeObject(member, value, wrong, count), __typename: member.name };
     }
   }
 }
@@ -92,11 +118,14 @@ function decodeObject(
   shape: ObjectShape,
   value: Record<string, unknown>,
   wrong: WrongValue | undefined,
+  count: ValueCount | undefined,
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const field of shape.fields)
     out[field.name] =
-      field.wireName === '' ? null : decode(field.type, value[field.wireName], wrong, field.name);
+      field.wireName === ''
+        ? null
+        : decode(field.type, value[field.wireName], wrong, field.name, count);
   return out;
 }
 

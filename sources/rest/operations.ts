@@ -14,7 +14,7 @@ import {
   type CallContext,
   type Operation,
 } from '../common/index.js';
-import { decode } from './codec.js';
+import { decode, ValueCount, ValueLimitError } from './codec.js';
 import type { OperationModel } from './model.js';
 import {
   buildRequest,
@@ -25,6 +25,7 @@ import {
 } from './request.js';
 import type { OperationSignature } from './sdl.js';
 import { scalar, type TypeRef } from './shapes.js';
+import { decodeInSlices, SLICED_FROM_BYTES } from './sliced-decode.js';
 import { isAbsoluteHttpUrl, type RestTransport } from './transport.js';
 import type { TypeBuilder } from './types.js';
 
@@ -124,8 +125,15 @@ function describeOperation(model: OperationModel): string {
   return `${head}${head ? '\n\n' : ''}${model.method.toUpperCase()} ${model.path}`;
 }
 
-/** The Operation object the gateway calls. */
-export function createOperation(planned: PlannedOperation, transport: RestTransport): Operation {
+/**
+ * The Operation object the gateway calls.
+ * @param maxValues most JSON values (objects, lists, non-null scalars) one answer may map
+ */
+export function createOperation(
+  planned: PlannedOperation,
+  transport: RestTransport,
+  maxValues: number,
+): Operation {
   const { signature, plan, model } = planned;
   const bad = (safeMessage: string, cause?: unknown): SourceError =>
     new SourceError({
@@ -182,8 +190,22 @@ export function createOperation(planned: PlannedOperation, transport: RestTransp
         throw bad(`${plan.source} answered ${plan.operation} with a body that is not JSON.`, cause);
       }
       try {
-        return decode(signature.result, parsed, wrong);
+        const count = new ValueCount(maxValues);
+        // A small answer skips the slicing's awaits: the common case stays one synchronous call.
+        return response.body.length <= SLICED_FROM_BYTES
+          ? decode(signature.result, parsed, wrong, 'result', count)
+          : await decodeInSlices(signature.result, parsed, wrong, count);
       } catch (cause) {
+        if (cause instanceof ValueLimitError)
+          throw new SourceError({
+            code: 'SOURCE_BAD_RESPONSE',
+            source: plan.source,
+            operation: plan.operation,
+            safeMessage: `${plan.source} answered ${plan.operation} with more JSON values than the source allows (maxResponseValues).`,
+            details: { httpStatus: response.status },
+            logDetail: { maxResponseValues: maxValues, bytes: response.body.length },
+            cause,
+          });
         // Only a hostile answer gets here: a recursive type nested deeper than the stack.
         throw bad(
           `${plan.source} answered ${plan.operation} with a body too deeply nested to read.`,

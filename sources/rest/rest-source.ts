@@ -33,6 +33,13 @@ export interface RestSourceOptions extends CommonSourceOptions {
   headers?: Record<string, string>;
   /** Largest answer accepted, in bytes. @default 10485760 (10 MiB) */
   maxResponseBytes?: number;
+  /**
+   * Most JSON values (objects, lists and non-null scalars the contract
+   * declares) one answer may map; more is SOURCE_BAD_RESPONSE, and mapping
+   * stops there. A page of 200 demo products is about 5,700.
+   * @default 50000
+   */
+  maxResponseValues?: number;
   /** Deadline of the `health()` probe, in ms. @default 2000 */
   healthTimeoutMs?: number;
   /**
@@ -58,6 +65,7 @@ export const REST_OPTION_KEYS = Object.freeze([
   'auth',
   'headers',
   'maxResponseBytes',
+  'maxResponseValues',
   'healthTimeoutMs',
   'healthPath',
   'contractAllow',
@@ -73,6 +81,7 @@ void restKeysComplete;
 /** Defaults of the REST source that sources/common does not already set. */
 export const REST_DEFAULTS = Object.freeze({
   healthTimeoutMs: 2_000, // 2 s
+  maxResponseValues: 50_000, // ~9× a page of 200 demo products (about 5,700 values)
 });
 
 /** The subgraph of a contract, without anything that talks to a backend. */
@@ -141,6 +150,14 @@ export async function createRestSource(options: RestSourceOptions): Promise<Sour
       safeMessage: `Source option "healthPath" of ${options.name} should be a path under its url starting with one "/", such as "/healthz".`,
     });
   }
+  const maxValues = options.maxResponseValues ?? REST_DEFAULTS.maxResponseValues;
+  if (!Number.isSafeInteger(maxValues) || maxValues < 1) {
+    throw new SourceConfigError({
+      source: options.name,
+      path: 'maxResponseValues',
+      safeMessage: `Source option "maxResponseValues" of ${options.name} should be a whole number of at least 1, such as 50000.`,
+    });
+  }
   const contract = await readContract(options.name, options.contract, options.contractAllow);
   const { typeDefs, planned, warnings, serverUrl } = convertContract(options.name, contract);
   const transport = createRestTransport({
@@ -153,7 +170,7 @@ export async function createRestSource(options: RestSourceOptions): Promise<Sour
     ...(options.healthPath === undefined ? {} : { healthPath: options.healthPath }),
   });
   const operations = new Map<string, Operation>(
-    planned.map((p) => [p.signature.name, createOperation(p, transport)]),
+    planned.map((p) => [p.signature.name, createOperation(p, transport, maxValues)]),
   );
   const healthTimeoutMs = options.healthTimeoutMs ?? REST_DEFAULTS.healthTimeoutMs;
   return {
