@@ -1,6 +1,6 @@
 /**
- * Two gateway instances on one SQLite journal with a 2 s lease, and an erp
- * step held (hangAfterApply) until the erp's 5 s timeout: the instance
+ * Two gateway instances on one SQLite journal with a 3 s lease, and an erp
+ * step held (hangAfterApply) until the erp's 6 s timeout: the instance
  * driving the write renews its lease while the step is in flight, so no
  * recovery (every 100 ms, on either instance) takes it over; and when the write
  * is taken from it anyway, the first instance records nothing more and
@@ -34,9 +34,9 @@ beforeAll(async () => {
   journalPath = `${tempDir()}/journal.db`;
   // Both recover every 100 ms: the one driving the write (its background drive racing its own
   // recovery, the fault run's WRITE_STEP_TRANSITION_INVALID) and the other.
-  const writes = { sqlitePath: journalPath, leaseMs: 2_000, recoveryIntervalMs: 100 };
-  one = await startGatewayOn(writesConfig(systems, writes, {}, { erp: 5_000 }));
-  two = await startGatewayOn(writesConfig(systems, writes, {}, { erp: 5_000 }));
+  const writes = { sqlitePath: journalPath, leaseMs: 3_000, recoveryIntervalMs: 100 };
+  one = await startGatewayOn(writesConfig(systems, writes, {}, { erp: 6_000 }));
+  two = await startGatewayOn(writesConfig(systems, writes, {}, { erp: 6_000 }));
   records = await recordsReader(systems);
   journal = track(await createSqliteJournal({ path: journalPath }), 'journal reader');
 }, 120_000);

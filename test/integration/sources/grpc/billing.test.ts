@@ -61,6 +61,7 @@ describe('gRPC source against the demo billing', () => {
       createInvoice: 'mutation',
       getInvoice: 'query',
       listInvoices: 'query',
+      findInvoiceByOrder: 'query',
       capturePayment: 'mutation',
       refundPayment: 'mutation',
       voidInvoice: 'mutation',

@@ -318,7 +318,7 @@ describe('REST source against a real server', () => {
     await unreachable.close();
   });
 
-  it('reads a contract and its neighbouring files over HTTP, and names no URL when it cannot', async () => {
+  it('reads a contract and its neighbouring files over HTTP, and names the URL that answered 404', async () => {
     const files = await startLocalServer((req, res) => {
       try {
         const body = readFileSync(
@@ -348,7 +348,11 @@ describe('REST source against a real server', () => {
       );
       expect(error).toBeInstanceOf(ContractError);
       expect((error as ContractError).code).toBe('CONTRACT_UNREADABLE');
-      expect((error as ContractError).safeMessage).not.toContain(files.url);
+      // The operator is told where (issue 13: "HTTP 404 (with the URL)"); what a URL may carry
+      // besides (credentials, query) is left out (test/integration/sources/contract-read.test.ts).
+      expect((error as ContractError).safeMessage).toBe(
+        `The contract of remote could not be read: ${files.url}/absent.yaml answered HTTP 404.`,
+      );
     } finally {
       await files.close();
     }
