@@ -51,7 +51,7 @@ directive @enumFrom(values: [String!]!) on ENUM_VALUE
 
 "Limits of an argument or input field, enforced before any backend is called (BAD_USER_INPUT); \`pattern\` must match the whole string."
 directive @constraint(min: Float, max: Float, exclusiveMin: Float, exclusiveMax: Float, minLength: Int, maxLength: Int, pattern: String, minItems: Int, maxItems: Int) on ARGUMENT_DEFINITION | INPUT_FIELD_DEFINITION
-"The cached entities a mutation touches: dropped from the read cache once the write has settled. \`keys\` reads the arguments, e.g. \\"$args.input.lines.sku\\"."
+"The cached entities a mutation touches: dropped from the read cache once the write has settled. \`keys\` reads the arguments, e.g. \\"$args.input.lines.sku\\", or in a write a step's answer, e.g. \\"$steps.order.lines.sku\\"."
 directive @invalidates(entity: String!, keys: String!) repeatable on FIELD_DEFINITION
 "Who may see the field or type: a caller holding every scope of at least one inner list (alternatives of sets, as in Apollo Federation). On a type: every field returning it needs the same. docs/partners.md lists the scopes."
 directive @requiresScopes(scopes: [[String!]!]!) on OBJECT | FIELD_DEFINITION | INTERFACE | SCALAR | ENUM

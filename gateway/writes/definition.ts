@@ -63,9 +63,10 @@ export interface WriteDefinition {
   readonly steps: readonly StepDefinition[];
   /** The answer: a step's answer at `pick` (@answer). */
   readonly answer: { readonly step: string; readonly pick: (answer: unknown) => unknown };
-  /** The cached entities the write touches (@invalidates), from its arguments. */
+  /** The cached entities the write touches (@invalidates), from its arguments and its steps' answers by name. */
   readonly invalidations: (
     args: Readonly<Record<string, unknown>>,
+    steps?: Readonly<Record<string, unknown>>,
   ) => Array<{ entity: string; keys: unknown[] }>;
 }
 

@@ -177,3 +177,49 @@ describe('write declarations at composition', () => {
     ).toEqual([expect.stringMatching(/BINDING_BAD_REFERENCE .*"\$caller\.password"/)]);
   });
 });
+
+describe('@invalidates keys from a step answer (issue 10: cancelOrder)', () => {
+  function invalidating(keys: string, steps = ORDER): string[] {
+    const composition = composeSchema({
+      documents: [
+        {
+          file: 'writes.graphql',
+          sdl: `${TYPES}type Product @entity(key: "sku") { sku: ID! }\ntype Mutation {\nplaceOrder(input: OrderInput!): Order ${steps} @answer(step: "order")\n  @invalidates(entity: "Product", keys: "${keys}")\n}\n`,
+        },
+      ],
+      sources,
+    });
+    return composition.ok ? [] : composition.errors.map(formatCompositionIssue);
+  }
+
+  it('accept a path through a step answer to a key value, lists mapped', () => {
+    expect(invalidating('$steps.order.lines.sku')).toEqual([]);
+  });
+
+  it('report an unknown step, an unknown field and a path that ends on an object, at the line', () => {
+    expect(invalidating('$steps.ordr.lines.sku')).toEqual([
+      expect.stringMatching(/^writes\.graphql:9:\d+ BINDING_STEP_ORDER .*no step "ordr".*"order"/),
+    ]);
+    expect(invalidating('$steps.order.lines.skew')).toEqual([
+      expect.stringMatching(/^writes\.graphql:9:\d+ BINDING_UNKNOWN_FIELD .*"skew"/),
+    ]);
+    expect(invalidating('$steps.order.lines')).toEqual([
+      expect.stringMatching(/^writes\.graphql:9:\d+ BINDING_TYPE_MISMATCH .*not a key value/),
+    ]);
+  });
+
+  it('report $steps. keys on a mutation without @step', () => {
+    const composition = composeSchema({
+      documents: [
+        {
+          file: 'writes.graphql',
+          sdl: `${TYPES}type Product @entity(key: "sku") { sku: ID! }\ntype Mutation {\ncancel(id: ID!): Order @fetch(source: "storefront", operation: "cancelOrder", args: { orderId: "$args.id" })\n  @invalidates(entity: "Product", keys: "$steps.order.lines.sku")\n}\n`,
+        },
+      ],
+      sources,
+    });
+    expect(composition.ok ? [] : composition.errors.map(formatCompositionIssue)).toEqual([
+      expect.stringMatching(/BINDING_BAD_REFERENCE .*has no @step/),
+    ]);
+  });
+});
