@@ -20,7 +20,7 @@ import {
 import type { ArgTemplate } from './bindings.js';
 import type { InvalidationBinding } from './invalidates.js';
 import { issueAt, suggest, type CompositionIssue, type CompositionIssueCode } from './issues.js';
-import { describeRef, refOf, resolvePath, type SourceRef } from './source-types.js';
+import { describeRef, enumValuesOf, refOf, resolvePath, type SourceRef } from './source-types.js';
 import type { ArgTemplates, StepBinding, WriteBinding } from './write-bindings.js';
 
 /** What `$caller.` may read: what the journal keeps of the caller (its identity, the request id), so recovery builds the same arguments. */
@@ -308,8 +308,55 @@ export function checkWrite(
       );
   };
 
+  /** `@step(when:)`: a leaf of an earlier step's answer, compared with a value it can have. */
+  const checkCondition = (step: StepBinding, earlier: ReadonlySet<string>): void => {
+    const when = step.when;
+    if (when === undefined) return;
+    const [name = '', ...rest] = when.path;
+    const text = `$steps.${when.path.join('.')}`;
+    if (!earlier.has(name)) {
+      report(
+        when.node,
+        'BINDING_STEP_ORDER',
+        `${label}, step "${step.name}": when reads "${text}", but there is no earlier step "${name}".`,
+        suggest(name, [...earlier], 'earlier steps'),
+      );
+      return;
+    }
+    const answer = answers.get(name);
+    if (answer === undefined) return;
+    const result = resolvePath(answer, rest);
+    if (!result.ok) {
+      report(
+        when.node,
+        'BINDING_UNKNOWN_FIELD',
+        `${label}, step "${step.name}": when reads "${text}", but ${describeRef(result.on)} has no field "${result.missing}".`,
+        suggest(result.missing, result.known, `fields of ${result.on.type.name}`),
+      );
+      return;
+    }
+    if (!isLeafType(result.ref.type) || result.ref.list) {
+      report(
+        when.node,
+        'BINDING_STEP_CONDITION',
+        `${label}, step "${step.name}": when reads "${text}", which is ${describeRef(result.ref)}, not one value to compare.`,
+        'continue the path to one scalar or enum field.',
+      );
+      return;
+    }
+    const values = enumValuesOf(result.ref.type);
+    if (values !== undefined && !values.includes(when.value))
+      report(
+        when.node,
+        'BINDING_STEP_CONDITION',
+        `${label}, step "${step.name}": when compares "${text}" with ${when.value}, which is not a value of ${describeRef(result.ref)}.`,
+        suggest(when.value, values, `values of ${result.ref.type.name}`),
+      );
+  };
+
   write.steps.forEach((step, index) => {
     const earlier = new Set(answers.keys());
+    checkCondition(step, earlier);
     if (answers.has(step.name))
       report(
         step.node,

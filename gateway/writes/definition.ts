@@ -41,6 +41,11 @@ export interface StepDefinition {
    * later calls (and undos) from what was read before anything changed.
    */
   readonly read: boolean;
+  /**
+   * Whether it runs, from the answers of the steps before it (`@step(when:)`).
+   * False: it is recorded `skipped` and never sent. Absent: it always runs.
+   */
+  readonly when?: (steps: StepScope['steps']) => boolean;
   /** How sending it again is made safe, as the journal records it. */
   readonly repeatSafety: RepeatSafety;
   /** The natural-key lookup (`repeat: "lookup"`): its answer at `pick` is the earlier result, or null. */

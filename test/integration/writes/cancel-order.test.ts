@@ -89,6 +89,7 @@ describe('cancelOrder', () => {
       ['storefront', 'cancelOrder', 'succeeded'],
       ['erp', 'cancelSalesOrder', 'succeeded'],
       ['billing', 'voidInvoice', 'succeeded'],
+      ['billing', 'refundInvoice', 'skipped'],
     ]);
     expect(await records.order(id)).toEqual({ storefront: 'CANCELLED', erp: 0, billing: [] });
     expect(cancellations(id)).toEqual({ storefront: 1, erp: 1, billing: 1 });
@@ -106,6 +107,48 @@ describe('cancelOrder', () => {
     expect(again.extensions.write).toMatchObject({ id: first.extensions.write.id, replayed: true });
     expect(systems.totals()).toEqual({ storefront: 0, erp: 0, billing: 0 });
     expect(cancellations(id)).toEqual({ storefront: 1, erp: 1, billing: 1 });
+  });
+});
+
+describe('cancelOrder of a paid order', () => {
+  const CAPTURE = `mutation($input: CapturePaymentInput!) { capturePayment(input: $input) { id status } }`;
+
+  it('refunds the invoice instead of voiding it (the void is skipped), once', async () => {
+    const placedOrder = (await gateway.graphql(PLACE_ORDER, { input: orderInput() })).body.data
+      .placeOrder;
+    const id = placedOrder.id as string;
+    const invoiceId = placedOrder.invoices[0].id as string;
+    const invoice = () =>
+      (systems.billing.records().invoices as any[]).find((candidate) => candidate.id === invoiceId);
+    const total = invoice();
+    const captured = await gateway.graphql(CAPTURE, {
+      input: {
+        invoiceId,
+        amountMinor: total.totalMinor,
+        currencyCode: total.currency,
+        card: { scheme: 'visa', last4: '4242', expMonth: 12, expYear: 2030 },
+      },
+    });
+    expect(captured.body.errors).toBeUndefined();
+    expect(invoice().status).toBe('PAID');
+    const body = await cancel(id);
+    expect(body.errors).toBeUndefined();
+    expect(body.data.cancelOrder).toEqual({ id, status: 'CANCELLED' });
+    expect(body.extensions.write.state).toBe('succeeded');
+    expect(
+      body.extensions.write.steps.map((step: any) => [step.operation, step.state]).slice(4),
+    ).toEqual([
+      ['voidInvoice', 'skipped'],
+      ['refundInvoice', 'succeeded'],
+    ]);
+    // Billing's own records: the invoice refunded in full, its payment given back once, no void.
+    expect(invoice()).toMatchObject({ status: 'REFUNDED', refundedMinor: total.totalMinor });
+    const refunds = (systems.billing.records().refunds as any[]).filter(
+      (refund) => refund.invoiceId === invoiceId,
+    );
+    expect(refunds.map((refund) => refund.amountMinor)).toEqual([total.totalMinor]);
+    expect(cancellations(id)).toEqual({ storefront: 1, erp: 1, billing: 0 });
+    expect(reserved(id)).toBe(0);
   });
 });
 

@@ -223,3 +223,45 @@ describe('@invalidates keys from a step answer (issue 10: cancelOrder)', () => {
     ]);
   });
 });
+
+describe('@step(when:) (issue 10: refund a paid invoice instead of voiding it)', () => {
+  const INVOICE = `@step(name: "invoice", source: "billing", operation: "findInvoiceByOrder", args: { orderId: "$args.id" }, read: true)`;
+  const VOID = (when: string) =>
+    `@step(name: "void", source: "billing", operation: "voidInvoice", args: { invoiceId: "$steps.invoice.id" }, repeat: "idempotency-key", when: "${when}")`;
+  const conditioned = (when: string, first = INVOICE): string[] =>
+    issues(`cancel(id: ID!): Order ${first} ${VOID(when)} @answer(step: "void")`);
+
+  it('accept a leaf of an earlier answer compared with one of its values', () => {
+    expect(conditioned('$steps.invoice.status != INVOICE_STATUS_PAID')).toEqual([]);
+    expect(conditioned('$steps.invoice.orderId == \\"ord 1\\"')).toEqual([]);
+  });
+
+  it('report a malformed condition, an unknown step or field, a non-leaf and an unknown enum value', () => {
+    expect(conditioned('$steps.invoice.status is PAID')).toEqual([
+      expect.stringMatching(/^writes\.graphql:7:\d+ BINDING_STEP_CONDITION .*not "\$steps/),
+    ]);
+    expect(conditioned('$steps.invoce.status == X')).toEqual([
+      expect.stringMatching(/BINDING_STEP_ORDER .*no earlier step "invoce".*"invoice"/),
+    ]);
+    expect(conditioned('$steps.invoice.state == X')).toEqual([
+      expect.stringMatching(/BINDING_UNKNOWN_FIELD .*"state".*"status"/),
+    ]);
+    expect(conditioned('$steps.invoice.total == X')).toEqual([
+      expect.stringMatching(/BINDING_STEP_CONDITION .*not one value to compare/),
+    ]);
+    expect(conditioned('$steps.invoice.status == PAID')).toEqual([
+      expect.stringMatching(
+        /BINDING_STEP_CONDITION .*PAID, which is not a value.*INVOICE_STATUS_PAID/,
+      ),
+    ]);
+  });
+
+  it('report a condition on a read step', () => {
+    expect(
+      conditioned(
+        '$steps.invoice.status == INVOICE_STATUS_PAID',
+        INVOICE.replace('read: true', 'read: true, when: "$steps.x.y == 1"'),
+      ),
+    ).toEqual([expect.stringMatching(/BINDING_STEP_CONDITION .*is a read, so it takes no when/)]);
+  });
+});
