@@ -169,6 +169,8 @@ export function createHandlers(
       idempotency.run('RefundPayment', key, request, () => refundPayment(request, key)),
     VoidInvoice: (request: Wire, key?: string): Wire =>
       idempotency.run('VoidInvoice', key, request, () => voidInvoice(request, key)),
+    RefundInvoice: (request: Wire, key?: string): Wire =>
+      idempotency.run('RefundInvoice', key, request, () => refundInvoice(request, key)),
     SetPrice: (request: Wire, key?: string): Wire =>
       idempotency.run('SetPrice', key, request, () => setPrice(request, key)),
 
@@ -250,6 +252,36 @@ export function createHandlers(
     });
     emit('KIND_REFUNDED', invoice);
     return paymentToWire(payment);
+  }
+
+  /** Refunds what is still captured on each of the invoice's payments; nothing left answers it unchanged. */
+  function refundInvoice(request: Wire, idempotencyKey: string | undefined): Wire {
+    const invoice = invoiceOr404(text(request, 'invoiceId'));
+    const payments = [...store.payments.values()].filter(
+      (payment) => payment.invoiceId === invoice.id && payment.amountMinor > payment.refundedMinor,
+    );
+    if (payments.length === 0) return invoiceToWire(invoice);
+    for (const payment of payments) {
+      const amount = payment.amountMinor - payment.refundedMinor;
+      payment.refundedMinor += amount;
+      invoice.refundedMinor += amount;
+      store.refunds.push({
+        paymentId: payment.id,
+        invoiceId: invoice.id,
+        amountMinor: amount,
+        reason: text(request, 'reason'),
+        idempotencyKey: idempotencyKey ?? null,
+        atMs: Date.now(),
+      });
+    }
+    invoice.status =
+      invoice.refundedMinor === invoice.capturedMinor ? 'REFUNDED' : 'PARTIALLY_REFUNDED';
+    store.writes.applied('RefundInvoice', invoice.id, {
+      idempotencyKey,
+      externalReference: invoice.orderId,
+    });
+    emit('KIND_REFUNDED', invoice);
+    return invoiceToWire(invoice);
   }
 
   function voidInvoice(request: Wire, idempotencyKey: string | undefined): Wire {

@@ -197,6 +197,9 @@ export async function startBilling(options: BillingOptions = {}): Promise<DemoSy
     VoidInvoice: unary('VoidInvoice', (request, call) =>
       handlers.VoidInvoice(request, keyOf(call.metadata)),
     ),
+    RefundInvoice: unary('RefundInvoice', (request, call) =>
+      handlers.RefundInvoice(request, keyOf(call.metadata)),
+    ),
     SetPrice: unary('SetPrice', (request, call) =>
       handlers.SetPrice(request, keyOf(call.metadata)),
     ),

@@ -54,6 +54,7 @@ const typeDefs = /* GraphQL */ `
     UNKNOWN
     COMPENSATED
     COMPENSATION_FAILED
+    SKIPPED
   }
 
   "Who asked for a write: the caller's id (a token's id, or \\"anonymous\\"; never a token), its partner, the request."
@@ -205,6 +206,7 @@ export function createAdminSchema(writes: AdminWrites): GraphQLSchema {
         'unknown',
         'compensated',
         'compensation-failed',
+        'skipped',
       ]),
       Write: {
         caller: callerOf,

@@ -571,6 +571,7 @@ export function checkBindings(input: CheckInput): {
           field,
           label,
           write: binding.write,
+          ...(binding.invalidates === undefined ? {} : { invalidates: binding.invalidates }),
           errors,
           checkTemplate: (template, argType) => checkTemplate(template, argType, label, field),
         });

@@ -175,6 +175,7 @@ export function composeSchema(input: ComposeInput): Composition {
             field,
             binding.invalidates,
             binding.fetch !== undefined || binding.write !== undefined,
+            (binding.write?.steps.length ?? 0) > 0,
           ),
         );
     }

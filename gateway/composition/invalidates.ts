@@ -2,8 +2,10 @@
  * `@invalidates(entity, keys)`: which cached entities a mutation touches.
  * Read off the field (bindings.ts calls readInvalidation), checked against the
  * unified schema at composition, and compiled into a function that lists the
- * keys from the mutation's arguments (resolvers.ts drops them once the write
- * has settled).
+ * keys from the mutation's arguments, or (a write with @step) from a step's
+ * answer (resolvers.ts and the write service drop them once the write has
+ * settled). `$steps.` keys are checked against the step's answer by
+ * write-check.ts, which knows the sources' types.
  */
 import {
   Kind,
@@ -24,7 +26,9 @@ import { parsePath, readPath } from './path.js';
 export interface InvalidationBinding {
   /** The `@entity` type whose entries are dropped, e.g. "Product". */
   readonly entity: string;
-  /** The path after `$args.`: the argument, then fields of its input type (lists are mapped). */
+  /** What `keys` reads: the mutation's arguments, or a step's answer (a write with @step). */
+  readonly root: 'args' | 'steps';
+  /** The path after `$args.` (the argument, then fields of its input type) or `$steps.` (the step's name, then fields of its answer); lists are mapped. */
   readonly path: readonly string[];
   readonly node: ConstDirectiveNode;
 }
@@ -48,21 +52,22 @@ export function readInvalidation(
   const keys = stringArgument(directive, 'keys');
   if (entity === undefined || keys === undefined) return undefined; // SDL validation already reported it
   const offset = keys.node.kind === Kind.STRING && keys.node.block === true ? 3 : 1;
-  const match = /^\$args\.(.*)$/s.exec(keys.value);
+  const match = /^\$(args|steps)\.(.*)$/s.exec(keys.value);
   if (match === null) {
     issues.push(
       issueAt(
         keys.node,
         'BINDING_BAD_REFERENCE',
-        `@invalidates(keys: "${keys.value}") should read the mutation's arguments: "$args.<argument>.<field>...".`,
-        'write e.g. "$args.input.customerId", or "$args.input.lines.sku" for every line\'s SKU.',
+        `@invalidates(keys: "${keys.value}") should read the mutation's arguments ("$args.<argument>.<field>...") or, in a write, a step's answer ("$steps.<step>.<field>...").`,
+        'write e.g. "$args.input.customerId", "$args.input.lines.sku" for every line\'s SKU, or "$steps.order.lines.sku".',
         offset,
       ),
     );
     return undefined;
   }
+  const root = match[1] as 'args' | 'steps';
   try {
-    return { entity: entity.value, path: parsePath(match[1] as string), node: directive };
+    return { entity: entity.value, root, path: parsePath(match[2] as string), node: directive };
   } catch (error) {
     if (!(error instanceof ExpressionError)) throw error;
     issues.push(
@@ -70,21 +75,27 @@ export function readInvalidation(
         keys.node,
         'BINDING_BAD_REFERENCE',
         `@invalidates(keys: "${keys.value}") is not a valid reference: ${error.message}.`,
-        'write field names separated by dots after $args.',
-        offset + '$args.'.length + error.column - 1,
+        `write field names separated by dots after $${root}.`,
+        offset + `$${root}.`.length + error.column - 1,
       ),
     );
     return undefined;
   }
 }
 
-/** Checks each @invalidates of `field` (on `parent`): a mutation with @fetch, a known @entity, a path to a scalar through the arguments' input types. */
+/**
+ * Checks each @invalidates of `field` (on `parent`): a mutation with @fetch
+ * or @step, a known @entity, a path to a scalar through the arguments' input
+ * types. `$steps.` keys need @step (`hasSteps`); their path is checked by
+ * write-check.ts against the step's answer.
+ */
 export function checkInvalidations(
   schema: GraphQLSchema,
   parent: GraphQLObjectType,
   field: GraphQLField<unknown, unknown>,
   invalidations: readonly InvalidationBinding[],
   hasFetch: boolean,
+  hasSteps = false,
 ): CompositionIssue[] {
   const issues: CompositionIssue[] = [];
   const label = `${parent.name}.${field.name}`;
@@ -123,6 +134,18 @@ export function checkInvalidations(
       continue;
     }
     const keysNode = node.arguments?.find((arg) => arg.name.value === 'keys')?.value ?? node;
+    if (invalidation.root === 'steps') {
+      if (!hasSteps)
+        issues.push(
+          issueAt(
+            keysNode,
+            'BINDING_BAD_REFERENCE',
+            `@invalidates on ${label} reads $steps.${invalidation.path.join('.')}, but ${label} has no @step whose answer it could read.`,
+            'read the arguments ("$args.…"), or declare the write with @step.',
+          ),
+        );
+      continue;
+    }
     const [argumentName, ...fields] = invalidation.path;
     const argument = field.args.find((arg) => arg.name === argumentName);
     if (argument === undefined) {
@@ -177,13 +200,20 @@ export function checkInvalidations(
   return issues;
 }
 
-/** The entity keys a mutation call touches, from its arguments: one list per @invalidates, nulls left out. */
+/**
+ * The entity keys a mutation call touches, from its arguments and (a write)
+ * the answers of its steps by name: one list per @invalidates, nulls left
+ * out. A step that has no answer (it failed, or never ran) gives no keys.
+ */
 export function compileInvalidations(
   invalidations: readonly InvalidationBinding[],
-): (args: Readonly<Record<string, unknown>>) => Array<{ entity: string; keys: unknown[] }> {
-  return (args) =>
-    invalidations.map(({ entity, path }) => {
-      const read = readPath(args, path);
+): (
+  args: Readonly<Record<string, unknown>>,
+  steps?: Readonly<Record<string, unknown>>,
+) => Array<{ entity: string; keys: unknown[] }> {
+  return (args, steps = {}) =>
+    invalidations.map(({ entity, root, path }) => {
+      const read = readPath(root === 'args' ? args : steps, path);
       const keys = (Array.isArray(read) ? read.flat(Infinity) : [read]).filter(
         (key) => key !== null && key !== undefined,
       );

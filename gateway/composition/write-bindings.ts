@@ -29,8 +29,24 @@ export type RepeatBinding =
   /** A read step (`read: true`): a query, always safe to send again. */
   | { readonly kind: 'read' };
 
+/**
+ * `@step(when: "$steps.invoice.status == INVOICE_STATUS_PAID")`: the step
+ * runs only when a leaf of an earlier step's answer equals (`==`) or does
+ * not equal (`!=`) a literal: a bare word (an enum value, a number, true,
+ * false) or a "quoted string". Compared as text, as the journal keeps it.
+ */
+export interface ConditionBinding {
+  /** The step's name, then the path in its answer. */
+  readonly path: readonly string[];
+  readonly equals: boolean;
+  readonly value: string;
+  readonly node: ConstValueNode;
+}
+
 export interface StepBinding {
   readonly name: string;
+  /** Runs only when this holds (`when:`); always when absent. */
+  readonly when?: ConditionBinding;
   readonly source: string;
   readonly operation: string;
   readonly args: ArgTemplates;
@@ -103,6 +119,37 @@ function booleanArg(directive: ConstDirectiveNode, name: string): boolean {
   return node?.kind === Kind.BOOLEAN && node.value;
 }
 
+const CONDITION =
+  /^\s*\$steps\.([A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*)\s*(==|!=)\s*(?:"([^"\\]*)"|([A-Za-z0-9_.+-]+))\s*$/;
+
+/** `when:`, or undefined (absent, or reported). */
+function conditionArg(
+  directive: ConstDirectiveNode,
+  issues: CompositionIssue[],
+  step: string,
+): ConditionBinding | undefined {
+  const when = stringArg(directive, 'when');
+  if (when === undefined) return undefined;
+  const match = CONDITION.exec(when.value);
+  if (match === null) {
+    issues.push(
+      issueAt(
+        when.node,
+        'BINDING_STEP_CONDITION',
+        `Step "${step}" says when: "${when.value}", which is not "$steps.<step>.<path> == <value>" (or !=).`,
+        'write e.g. when: "$steps.invoice.status == INVOICE_STATUS_PAID"; a value with spaces in \\"quotes\\".',
+      ),
+    );
+    return undefined;
+  }
+  return {
+    path: (match[1] as string).split('.'),
+    equals: match[2] === '==',
+    value: match[3] ?? (match[4] as string),
+    node: when.node,
+  };
+}
+
 /** The arguments only a write step has: a read repeats freely and changes nothing to undo. */
 const WRITE_ONLY = Object.freeze([
   'repeat',
@@ -132,6 +179,16 @@ function readReadStep(
           `remove ${arg.name.value}, or remove read: true if the step changes something.`,
         ),
       );
+  const when = stringArg(directive, 'when');
+  if (when !== undefined)
+    issues.push(
+      issueAt(
+        when.node,
+        'BINDING_STEP_CONDITION',
+        `Step "${name}" is a read, so it takes no when: a read changes nothing and always runs.`,
+        'remove when, or put it on the write step it guards.',
+      ),
+    );
   const path = pathArgument(directive, 'path', issues, '$');
   if (path === undefined) return undefined;
   return {
@@ -236,9 +293,11 @@ function readStep(
         'say why, e.g. cannotUndo: "money captured is refunded, not undone".',
       ),
     );
+  const when = conditionArg(directive, issues, name.value);
   if (path === undefined || repeatBinding === undefined) return undefined;
   return {
     name: name.value,
+    ...(when === undefined ? {} : { when }),
     source: source.value,
     operation: operation.value,
     args,

@@ -9,6 +9,7 @@
 import {
   getNamedType,
   isInputObjectType,
+  isLeafType,
   isNonNullType,
   type ASTNode,
   type GraphQLField,
@@ -17,8 +18,9 @@ import {
   type GraphQLSchema,
 } from 'graphql';
 import type { ArgTemplate } from './bindings.js';
+import type { InvalidationBinding } from './invalidates.js';
 import { issueAt, suggest, type CompositionIssue, type CompositionIssueCode } from './issues.js';
-import { describeRef, refOf, resolvePath, type SourceRef } from './source-types.js';
+import { describeRef, enumValuesOf, refOf, resolvePath, type SourceRef } from './source-types.js';
 import type { ArgTemplates, StepBinding, WriteBinding } from './write-bindings.js';
 
 /** What `$caller.` may read: what the journal keeps of the caller (its identity, the request id), so recovery builds the same arguments. */
@@ -31,6 +33,8 @@ export interface WriteCheckInput {
   readonly label: string;
   readonly write: WriteBinding;
   readonly errors: CompositionIssue[];
+  /** The field's @invalidates: those reading `$steps.` are checked here, against the step's answer. */
+  readonly invalidates?: readonly InvalidationBinding[];
   /** check.ts's check of one template against an operation argument's type ($args references, objects, lists). */
   readonly checkTemplate: (template: ArgTemplate, type: GraphQLInputType) => void;
 }
@@ -266,8 +270,93 @@ export function checkWrite(
       );
   };
 
+  /** `@invalidates(keys: "$steps.<step>.<path>")`: a step of this write, a path in its answer, ending on a key value. */
+  const checkStepKeys = (invalidation: InvalidationBinding): void => {
+    if (invalidation.root !== 'steps') return;
+    const node =
+      invalidation.node.arguments?.find((arg) => arg.name.value === 'keys')?.value ??
+      invalidation.node;
+    const [name = '', ...rest] = invalidation.path;
+    const text = `$steps.${invalidation.path.join('.')}`;
+    if (!answers.has(name)) {
+      report(
+        node,
+        'BINDING_STEP_ORDER',
+        `@invalidates on ${label} reads "${text}", but there is no step "${name}".`,
+        suggest(name, [...answers.keys()], 'steps'),
+      );
+      return;
+    }
+    const answer = answers.get(name);
+    if (answer === undefined) return; // the step's own problem is reported
+    const result = resolvePath(answer, rest);
+    if (!result.ok) {
+      report(
+        node,
+        'BINDING_UNKNOWN_FIELD',
+        `@invalidates on ${label} reads "${text}", but ${describeRef(result.on)} has no field "${result.missing}".`,
+        suggest(result.missing, result.known, `fields of ${result.on.type.name}`),
+      );
+      return;
+    }
+    if (!isLeafType(result.ref.type))
+      report(
+        node,
+        'BINDING_TYPE_MISMATCH',
+        `@invalidates on ${label} reads "${text}", which is ${describeRef(result.ref)}, not a key value (a scalar).`,
+        `continue the path to the field that holds the ${invalidation.entity}'s key.`,
+      );
+  };
+
+  /** `@step(when:)`: a leaf of an earlier step's answer, compared with a value it can have. */
+  const checkCondition = (step: StepBinding, earlier: ReadonlySet<string>): void => {
+    const when = step.when;
+    if (when === undefined) return;
+    const [name = '', ...rest] = when.path;
+    const text = `$steps.${when.path.join('.')}`;
+    if (!earlier.has(name)) {
+      report(
+        when.node,
+        'BINDING_STEP_ORDER',
+        `${label}, step "${step.name}": when reads "${text}", but there is no earlier step "${name}".`,
+        suggest(name, [...earlier], 'earlier steps'),
+      );
+      return;
+    }
+    const answer = answers.get(name);
+    if (answer === undefined) return;
+    const result = resolvePath(answer, rest);
+    if (!result.ok) {
+      report(
+        when.node,
+        'BINDING_UNKNOWN_FIELD',
+        `${label}, step "${step.name}": when reads "${text}", but ${describeRef(result.on)} has no field "${result.missing}".`,
+        suggest(result.missing, result.known, `fields of ${result.on.type.name}`),
+      );
+      return;
+    }
+    if (!isLeafType(result.ref.type) || result.ref.list) {
+      report(
+        when.node,
+        'BINDING_STEP_CONDITION',
+        `${label}, step "${step.name}": when reads "${text}", which is ${describeRef(result.ref)}, not one value to compare.`,
+        'continue the path to one scalar or enum field.',
+      );
+      return;
+    }
+    const values = enumValuesOf(result.ref.type);
+    if (values !== undefined && !values.includes(when.value))
+      report(
+        when.node,
+        'BINDING_STEP_CONDITION',
+        `${label}, step "${step.name}": when compares "${text}" with ${when.value}, which is not a value of ${describeRef(result.ref)}.`,
+        suggest(when.value, values, `values of ${result.ref.type.name}`),
+      );
+  };
+
   write.steps.forEach((step, index) => {
     const earlier = new Set(answers.keys());
+    checkCondition(step, earlier);
     if (answers.has(step.name))
       report(
         step.node,
@@ -340,6 +429,8 @@ export function checkWrite(
       );
     }
   });
+
+  for (const invalidation of input.invalidates ?? []) checkStepKeys(invalidation);
 
   if (write.answer === undefined) {
     report(

@@ -11,7 +11,7 @@ import type { InvalidationBinding } from './invalidates.js';
 import { compileInvalidations } from './invalidates.js';
 import { readPath } from './path.js';
 import { ownedInputFields } from './write-check.js';
-import type { ArgTemplates, WriteBinding } from './write-bindings.js';
+import type { ArgTemplates, ConditionBinding, WriteBinding } from './write-bindings.js';
 
 type Sources = ReadonlyMap<string, { readonly source: Source; readonly schema: GraphQLSchema }>;
 
@@ -43,6 +43,17 @@ function compileCall(
   };
 }
 
+/** `when:` as a predicate over the earlier answers: compared as text; a missing value equals nothing. */
+function condition(when: ConditionBinding): (steps: Readonly<Record<string, unknown>>) => boolean {
+  return (steps) => {
+    const value = readPath(steps, when.path);
+    const same =
+      (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') &&
+      String(value) === when.value;
+    return when.equals ? same : !same;
+  };
+}
+
 /** The WriteDefinition of one checked write mutation. */
 export function compileWrite(init: {
   sources: Sources;
@@ -62,6 +73,7 @@ export function compileWrite(init: {
       source,
       call: compileCall(sources, step.source, step.operation, step.args),
       pick: picker(step.path),
+      ...(step.when === undefined ? {} : { when: condition(step.when) }),
       read: repeat.kind === 'read',
       repeatSafety:
         repeat.kind === 'idempotency-key'

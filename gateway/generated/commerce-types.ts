@@ -92,7 +92,7 @@ export type Mutation = {
   refundPayment?: Maybe<Payment>;
   /**
    * Cancels an order in every system that keeps it: the storefront's order, then the erp's sales order (which
-   * releases its stock), then billing voids the invoice. Refused by the storefront (a shipped order), nothing
+   * releases its stock), then billing voids the invoice, or refunds it when it was paid. Refused by the storefront (a shipped order), nothing
    * changes; a cancellation cannot be taken back, so a refusal after it goes to the dead-letter queue
    * (`WRITE_INCOMPLETE`). Send an `Idempotency-Key` header: a retry with the same key cancels once.
    */

@@ -41,6 +41,11 @@ export interface StepDefinition {
    * later calls (and undos) from what was read before anything changed.
    */
   readonly read: boolean;
+  /**
+   * Whether it runs, from the answers of the steps before it (`@step(when:)`).
+   * False: it is recorded `skipped` and never sent. Absent: it always runs.
+   */
+  readonly when?: (steps: StepScope['steps']) => boolean;
   /** How sending it again is made safe, as the journal records it. */
   readonly repeatSafety: RepeatSafety;
   /** The natural-key lookup (`repeat: "lookup"`): its answer at `pick` is the earlier result, or null. */
@@ -63,9 +68,10 @@ export interface WriteDefinition {
   readonly steps: readonly StepDefinition[];
   /** The answer: a step's answer at `pick` (@answer). */
   readonly answer: { readonly step: string; readonly pick: (answer: unknown) => unknown };
-  /** The cached entities the write touches (@invalidates), from its arguments. */
+  /** The cached entities the write touches (@invalidates), from its arguments and its steps' answers by name. */
   readonly invalidations: (
     args: Readonly<Record<string, unknown>>,
+    steps?: Readonly<Record<string, unknown>>,
   ) => Array<{ entity: string; keys: unknown[] }>;
 }
 

@@ -448,7 +448,18 @@ export function createExecutor(options: ExecutorOptions): Executor {
       switch (recorded.state) {
         case 'succeeded':
           continue;
-        case 'pending':
+        case 'skipped':
+          continue;
+        case 'pending': {
+          // A step whose condition is false on the answers before it is never sent (`@step(when:)`).
+          const when = driving.steps[index]?.when;
+          if (when !== undefined && !when(scopeOf(driving, index, false, '').steps)) {
+            driving.pending.push({ step: index, outcome: { state: 'skipped' } });
+            continue;
+          }
+          outcome = await send(driving, index);
+          break;
+        }
         case 'failed-transient':
           outcome = await send(driving, index);
           break;

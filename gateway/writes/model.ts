@@ -37,7 +37,9 @@ export type StepState =
   | 'failed-permanent'
   | 'unknown'
   | 'compensated'
-  | 'compensation-failed';
+  | 'compensation-failed'
+  /** Never sent: its condition (`@step(when:)`) was false for the answers before it. */
+  | 'skipped';
 
 /**
  * How a step is made safe to send again after an unknown outcome.

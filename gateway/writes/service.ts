@@ -125,10 +125,15 @@ export function createWriteService(options: WriteServiceOptions): WriteService {
   const invalidate = async (write: Write): Promise<void> => {
     const definition = options.definitions.get(write.mutation);
     if (definition === undefined || options.cache === undefined) return;
+    const args = (write.input ?? {}) as Record<string, unknown>;
+    // The journaled answers by step name (`@invalidates(keys: "$steps.…")`): the plan is selectSteps' order.
+    const answers: Record<string, unknown> = {};
+    selectSteps(definition, args).forEach((step, index) => {
+      const result = write.steps[index]?.result;
+      if (result !== undefined && result !== null) answers[step.name] = result;
+    });
     try {
-      await options.cache.invalidate(
-        definition.invalidations((write.input ?? {}) as Record<string, unknown>),
-      );
+      await options.cache.invalidate(definition.invalidations(args, answers));
     } catch (error) {
       logger.warn('could not drop what a write touched from the read cache', {
         writeId: write.id,

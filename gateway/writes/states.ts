@@ -25,7 +25,8 @@ export const WRITE_TRANSITIONS: Readonly<Record<WriteState, readonly WriteState[
 
 /** Legal moves of a step. */
 export const STEP_TRANSITIONS: Readonly<Record<StepState, readonly StepState[]>> = Object.freeze({
-  pending: ['sent'],
+  // `skipped`: its condition (`@step(when:)`) was false; nothing was sent.
+  pending: ['sent', 'skipped'],
   sent: ['succeeded', 'failed-transient', 'failed-permanent', 'unknown'],
   // Sent again (the step is repeatable by construction), or given up on.
   'failed-transient': ['sent', 'failed-permanent', 'unknown'],
@@ -37,6 +38,7 @@ export const STEP_TRANSITIONS: Readonly<Record<StepState, readonly StepState[]>>
   // A replay retries the compensation.
   'compensation-failed': ['compensated', 'compensation-failed'],
   compensated: [],
+  skipped: [],
 });
 
 /** States in which a write is being worked on by the instance that claimed it. */

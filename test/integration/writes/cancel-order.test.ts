@@ -2,7 +2,8 @@
  * cancelOrder over the three real demo systems (issue 10): the storefront
  * order, the erp sales order (its stock released) and billing's invoice,
  * each checked in the system's own records; each system refusing in turn;
- * the caller's key applied once. And a write past the request's deadline:
+ * the caller's key applied once; the products' cached stock dropped (the
+ * SKUs come from the order step's answer). And a write past the request's deadline:
  * the caller hears WRITE_INCOMPLETE, the write settles once in the background.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +15,7 @@ import {
   type TestGateway,
 } from '../../harness/index.js';
 import { recordsReader, type RecordsReader } from './records.js';
-import { orderInput, PLACE_ORDER, tempDir, writesConfig } from './setup.js';
+import { orderInput, PLACE_ORDER, tempDir, WRITE_PIPELINE, writesConfig } from './setup.js';
 
 useHarness();
 let systems: Systems;
@@ -88,6 +89,7 @@ describe('cancelOrder', () => {
       ['storefront', 'cancelOrder', 'succeeded'],
       ['erp', 'cancelSalesOrder', 'succeeded'],
       ['billing', 'voidInvoice', 'succeeded'],
+      ['billing', 'refundInvoice', 'skipped'],
     ]);
     expect(await records.order(id)).toEqual({ storefront: 'CANCELLED', erp: 0, billing: [] });
     expect(cancellations(id)).toEqual({ storefront: 1, erp: 1, billing: 1 });
@@ -105,6 +107,97 @@ describe('cancelOrder', () => {
     expect(again.extensions.write).toMatchObject({ id: first.extensions.write.id, replayed: true });
     expect(systems.totals()).toEqual({ storefront: 0, erp: 0, billing: 0 });
     expect(cancellations(id)).toEqual({ storefront: 1, erp: 1, billing: 1 });
+  });
+});
+
+describe('cancelOrder of a paid order', () => {
+  const CAPTURE = `mutation($input: CapturePaymentInput!) { capturePayment(input: $input) { id status } }`;
+
+  it('refunds the invoice instead of voiding it (the void is skipped), once', async () => {
+    const placedOrder = (await gateway.graphql(PLACE_ORDER, { input: orderInput() })).body.data
+      .placeOrder;
+    const id = placedOrder.id as string;
+    const invoiceId = placedOrder.invoices[0].id as string;
+    const invoice = () =>
+      (systems.billing.records().invoices as any[]).find((candidate) => candidate.id === invoiceId);
+    const total = invoice();
+    const captured = await gateway.graphql(CAPTURE, {
+      input: {
+        invoiceId,
+        amountMinor: total.totalMinor,
+        currencyCode: total.currency,
+        card: { scheme: 'visa', last4: '4242', expMonth: 12, expYear: 2030 },
+      },
+    });
+    expect(captured.body.errors).toBeUndefined();
+    expect(invoice().status).toBe('PAID');
+    const body = await cancel(id);
+    expect(body.errors).toBeUndefined();
+    expect(body.data.cancelOrder).toEqual({ id, status: 'CANCELLED' });
+    expect(body.extensions.write.state).toBe('succeeded');
+    expect(
+      body.extensions.write.steps.map((step: any) => [step.operation, step.state]).slice(4),
+    ).toEqual([
+      ['voidInvoice', 'skipped'],
+      ['refundInvoice', 'succeeded'],
+    ]);
+    // Billing's own records: the invoice refunded in full, its payment given back once, no void.
+    expect(invoice()).toMatchObject({ status: 'REFUNDED', refundedMinor: total.totalMinor });
+    const refunds = (systems.billing.records().refunds as any[]).filter(
+      (refund) => refund.invoiceId === invoiceId,
+    );
+    expect(refunds.map((refund) => refund.amountMinor)).toEqual([total.totalMinor]);
+    expect(cancellations(id)).toEqual({ storefront: 1, erp: 1, billing: 0 });
+    expect(reserved(id)).toBe(0);
+  });
+});
+
+describe('cancelOrder and the read cache', () => {
+  const STOCK = `query($sku: ID!) { product(sku: $sku) { stock { available } } }`;
+
+  it("drops the order's products' cached stock: the next read asks the erp and shows the release", async () => {
+    // Stock cached for 10 minutes: only the invalidation can make the next read ask the erp.
+    const cached = await startGatewayOn(
+      writesConfig(
+        systems,
+        { sqlitePath: `${tempDir()}/journal.db` },
+        {
+          pipeline: {
+            ...WRITE_PIPELINE,
+            cache: { enabled: true },
+            sources: {
+              ...WRITE_PIPELINE.sources,
+              erp: { operations: { getStockLevels: { cache: { ttlMs: 600_000 } } } },
+            },
+          },
+        },
+      ),
+    );
+    try {
+      const id = await placed();
+      const skus = ['SKU-00001', 'SKU-00002'];
+      const stock = async (): Promise<number[]> => {
+        const out: number[] = [];
+        for (const sku of skus) {
+          const body = (await cached.graphql(STOCK, { sku })).body;
+          expect(body.errors).toBeUndefined();
+          out.push(body.data.product.stock.available);
+        }
+        return out;
+      };
+      const before = await stock();
+      systems.resetCounts();
+      expect(await stock()).toEqual(before);
+      expect(systems.counts().erp).toEqual({});
+      const body = (await cached.graphql(CANCEL, { id, reason: 'cache' })).body;
+      expect(body.errors).toBeUndefined();
+      systems.resetCounts();
+      // The order held 2 of SKU-00001 and 1 of SKU-00002 (orderInput): both released.
+      expect(await stock()).toEqual([before[0]! + 2, before[1]! + 1]);
+      expect(systems.counts().erp.GetStockLevels).toBeGreaterThanOrEqual(1);
+    } finally {
+      await cached.close();
+    }
   });
 });
 

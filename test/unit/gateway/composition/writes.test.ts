@@ -177,3 +177,91 @@ describe('write declarations at composition', () => {
     ).toEqual([expect.stringMatching(/BINDING_BAD_REFERENCE .*"\$caller\.password"/)]);
   });
 });
+
+describe('@invalidates keys from a step answer (issue 10: cancelOrder)', () => {
+  function invalidating(keys: string, steps = ORDER): string[] {
+    const composition = composeSchema({
+      documents: [
+        {
+          file: 'writes.graphql',
+          sdl: `${TYPES}type Product @entity(key: "sku") { sku: ID! }\ntype Mutation {\nplaceOrder(input: OrderInput!): Order ${steps} @answer(step: "order")\n  @invalidates(entity: "Product", keys: "${keys}")\n}\n`,
+        },
+      ],
+      sources,
+    });
+    return composition.ok ? [] : composition.errors.map(formatCompositionIssue);
+  }
+
+  it('accept a path through a step answer to a key value, lists mapped', () => {
+    expect(invalidating('$steps.order.lines.sku')).toEqual([]);
+  });
+
+  it('report an unknown step, an unknown field and a path that ends on an object, at the line', () => {
+    expect(invalidating('$steps.ordr.lines.sku')).toEqual([
+      expect.stringMatching(/^writes\.graphql:9:\d+ BINDING_STEP_ORDER .*no step "ordr".*"order"/),
+    ]);
+    expect(invalidating('$steps.order.lines.skew')).toEqual([
+      expect.stringMatching(/^writes\.graphql:9:\d+ BINDING_UNKNOWN_FIELD .*"skew"/),
+    ]);
+    expect(invalidating('$steps.order.lines')).toEqual([
+      expect.stringMatching(/^writes\.graphql:9:\d+ BINDING_TYPE_MISMATCH .*not a key value/),
+    ]);
+  });
+
+  it('report $steps. keys on a mutation without @step', () => {
+    const composition = composeSchema({
+      documents: [
+        {
+          file: 'writes.graphql',
+          sdl: `${TYPES}type Product @entity(key: "sku") { sku: ID! }\ntype Mutation {\ncancel(id: ID!): Order @fetch(source: "storefront", operation: "cancelOrder", args: { orderId: "$args.id" })\n  @invalidates(entity: "Product", keys: "$steps.order.lines.sku")\n}\n`,
+        },
+      ],
+      sources,
+    });
+    expect(composition.ok ? [] : composition.errors.map(formatCompositionIssue)).toEqual([
+      expect.stringMatching(/BINDING_BAD_REFERENCE .*has no @step/),
+    ]);
+  });
+});
+
+describe('@step(when:) (issue 10: refund a paid invoice instead of voiding it)', () => {
+  const INVOICE = `@step(name: "invoice", source: "billing", operation: "findInvoiceByOrder", args: { orderId: "$args.id" }, read: true)`;
+  const VOID = (when: string) =>
+    `@step(name: "void", source: "billing", operation: "voidInvoice", args: { invoiceId: "$steps.invoice.id" }, repeat: "idempotency-key", when: "${when}")`;
+  const conditioned = (when: string, first = INVOICE): string[] =>
+    issues(`cancel(id: ID!): Order ${first} ${VOID(when)} @answer(step: "void")`);
+
+  it('accept a leaf of an earlier answer compared with one of its values', () => {
+    expect(conditioned('$steps.invoice.status != INVOICE_STATUS_PAID')).toEqual([]);
+    expect(conditioned('$steps.invoice.orderId == \\"ord 1\\"')).toEqual([]);
+  });
+
+  it('report a malformed condition, an unknown step or field, a non-leaf and an unknown enum value', () => {
+    expect(conditioned('$steps.invoice.status is PAID')).toEqual([
+      expect.stringMatching(/^writes\.graphql:7:\d+ BINDING_STEP_CONDITION .*not "\$steps/),
+    ]);
+    expect(conditioned('$steps.invoce.status == X')).toEqual([
+      expect.stringMatching(/BINDING_STEP_ORDER .*no earlier step "invoce".*"invoice"/),
+    ]);
+    expect(conditioned('$steps.invoice.state == X')).toEqual([
+      expect.stringMatching(/BINDING_UNKNOWN_FIELD .*"state".*"status"/),
+    ]);
+    expect(conditioned('$steps.invoice.total == X')).toEqual([
+      expect.stringMatching(/BINDING_STEP_CONDITION .*not one value to compare/),
+    ]);
+    expect(conditioned('$steps.invoice.status == PAID')).toEqual([
+      expect.stringMatching(
+        /BINDING_STEP_CONDITION .*PAID, which is not a value.*INVOICE_STATUS_PAID/,
+      ),
+    ]);
+  });
+
+  it('report a condition on a read step', () => {
+    expect(
+      conditioned(
+        '$steps.invoice.status == INVOICE_STATUS_PAID',
+        INVOICE.replace('read: true', 'read: true, when: "$steps.x.y == 1"'),
+      ),
+    ).toEqual([expect.stringMatching(/BINDING_STEP_CONDITION .*is a read, so it takes no when/)]);
+  });
+});
