@@ -592,6 +592,9 @@ export async function createGateway(
           ...(metrics === undefined
             ? {}
             : { onSettled: (write: { state: string }) => metrics.observeWrite(write.state) }),
+          ...(telemetry.tracing === undefined
+            ? {}
+            : { journalStep: (facts, run) => telemetry.journalStep(facts, run) }),
         });
         // Read at each scrape: the dead-letter queue is the journal's, shared by every instance.
         const { journal } = writeService;

@@ -17,6 +17,7 @@
 import type { Args } from '../../sources/common/index.js';
 import type { Logger } from '../logger.js';
 import type { Invoke } from '../pipeline/index.js';
+import type { CallTelemetry } from '../telemetry/call-telemetry.js';
 import {
   selectSteps,
   type StepCall,
@@ -45,7 +46,21 @@ export interface ExecutorOptions {
   /** How long a claim on a write lasts before another instance may take it over, in ms. */
   readonly leaseMs: number;
   readonly logger: Logger;
+  /** Runs each backend call of a step in its own span (gateway/telemetry: Telemetry.journalStep); absent: no spans. */
+  readonly journalStep?: JournalStepSpan;
 }
+
+/** The shape of Telemetry.journalStep, so the executor does not depend on the telemetry module. */
+export type JournalStepSpan = <T>(
+  facts: {
+    readonly writeId: string;
+    readonly step: number;
+    readonly source: string;
+    readonly operation: string;
+    readonly action?: string;
+  },
+  run: (telemetry: CallTelemetry | undefined) => Promise<T>,
+) => Promise<T>;
 
 /** Plain JSON of a source's answer: what the journal can hold (dates as text, no undefined). */
 export function toJson(value: unknown): JsonValue {
@@ -134,7 +149,8 @@ export function createExecutor(options: ExecutorOptions): Executor {
     args: Args,
     key: string | undefined,
     requestId: string,
-    fresh = false,
+    fresh: boolean,
+    span: { readonly writeId: string; readonly step: number; readonly action: string },
   ): Promise<unknown> => {
     const pipeline = options.pipelineOf(source);
     if (pipeline === undefined)
@@ -144,17 +160,22 @@ export function createExecutor(options: ExecutorOptions): Executor {
         details: { source },
       });
     // No request signal or deadline: once sent, a write is seen through whatever the caller does; each attempt has its source's timeout.
-    return pipeline.invoke({
-      kind: 'single',
-      source,
-      operation: call.operation,
-      args,
-      ctx: {
-        requestId,
-        ...(key === undefined ? {} : { idempotencyKey: key }),
-        ...(fresh ? { fresh } : {}),
-      },
-    });
+    const run = (telemetry: CallTelemetry | undefined): Promise<unknown> =>
+      pipeline.invoke({
+        kind: 'single',
+        source,
+        operation: call.operation,
+        args,
+        ctx: {
+          requestId,
+          ...(key === undefined ? {} : { idempotencyKey: key }),
+          ...(fresh ? { fresh } : {}),
+          ...(telemetry === undefined ? {} : { telemetry }),
+        },
+      });
+    if (options.journalStep === undefined) return run(undefined);
+    // The step's span is the parent of the pipeline's call and attempt spans.
+    return options.journalStep({ ...span, source, operation: call.operation.name }, run);
   };
 
   /** This instance no longer holds the write: another took it over (service.ts answers from the journal). */
@@ -245,6 +266,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
           undefined,
           driving.write.caller.requestId,
           true,
+          { writeId: driving.write.id, step: index, action: 'lookup' },
         ),
       ),
     );
@@ -272,6 +294,7 @@ export function createExecutor(options: ExecutorOptions): Executor {
           step.read ? undefined : recorded.idempotencyKey,
           driving.write.caller.requestId,
           step.read,
+          { writeId: driving.write.id, step: index, action: step.read ? 'read' : 'do' },
         ),
       );
       driving.pending.push({
@@ -423,6 +446,8 @@ export function createExecutor(options: ExecutorOptions): Executor {
             undo.buildArgs(scopeOf(driving, recorded.index, true, recorded.compensationKey)),
             recorded.compensationKey,
             driving.write.caller.requestId,
+            false,
+            { writeId: driving.write.id, step: recorded.index, action: 'compensate' },
           ),
         );
         await commit(driving, [{ step: recorded.index, outcome: { state: 'compensated' } }]);

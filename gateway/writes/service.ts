@@ -10,7 +10,13 @@ import { randomUUID } from 'node:crypto';
 import type { Logger } from '../logger.js';
 import type { CacheControl } from '../pipeline/index.js';
 import { selectSteps, type WriteDefinition } from './definition.js';
-import { createExecutor, isLostClaim, toJson, type PipelineOf } from './executor.js';
+import {
+  createExecutor,
+  isLostClaim,
+  toJson,
+  type JournalStepSpan,
+  type PipelineOf,
+} from './executor.js';
 import { WriteError } from './errors.js';
 import type { PlannedStep, Write } from './model.js';
 import type { WriteRunner } from './runner.js';
@@ -69,6 +75,8 @@ export interface WriteServiceOptions {
   readonly owner?: string;
   /** Told each write's state once it settles (the gateway's metrics: switchboard_writes_total). */
   readonly onSettled?: (write: Write) => void;
+  /** Spans for each step's backend calls (Telemetry.journalStep); absent when tracing is off. */
+  readonly journalStep?: JournalStepSpan;
 }
 
 /** The plan the journal records: the steps that run for these arguments, with how each is repeated and undone. */
@@ -118,6 +126,7 @@ export function createWriteService(options: WriteServiceOptions): WriteService {
     owner,
     leaseMs,
     logger,
+    ...(options.journalStep === undefined ? {} : { journalStep: options.journalStep }),
   });
   const driving = new Set<Promise<unknown>>();
   let closed = false;

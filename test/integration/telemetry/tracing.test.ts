@@ -31,6 +31,7 @@ import {
   type Systems,
   type TestGateway,
 } from '../../harness/index.js';
+import { orderInput, PLACE_ORDER } from '../writes/setup.js';
 
 useHarness();
 
@@ -156,6 +157,35 @@ describe('traces', () => {
       );
     } finally {
       controller.abort();
+      await gateway.close();
+    }
+  });
+
+  it("gives each journal step of a write its own span, parent of the step's backend call", async () => {
+    const { gateway, spans } = await tracedGateway(
+      unifiedDemoConfig(systems, { ...NO_READ_CACHE, ...TRACING }),
+    );
+    try {
+      const { body } = await gateway.graphql(PLACE_ORDER, { input: orderInput() });
+      expect(body.errors).toBeUndefined();
+      const all = spans();
+      const steps = all.filter((span) => span.name.startsWith('journal step '));
+      // placeOrder: storefront order, erp sales order, billing invoice; one span each, one write.
+      expect(steps.map((span) => span.attributes['switchboard.source'])).toEqual([
+        'storefront',
+        'erp',
+        'billing',
+      ]);
+      expect(steps.map((span) => span.attributes['switchboard.write.step'])).toEqual([0, 1, 2]);
+      expect(new Set(steps.map((span) => span.attributes['switchboard.write.id'])).size).toBe(1);
+      for (const step of steps) {
+        const calls = all.filter((span) => parentOf(span) === step.spanContext().spanId);
+        expect(calls.map((span) => span.kind)).toEqual([SpanKind.INTERNAL]);
+        expect(calls[0]?.attributes['switchboard.source']).toBe(
+          step.attributes['switchboard.source'],
+        );
+      }
+    } finally {
       await gateway.close();
     }
   });
