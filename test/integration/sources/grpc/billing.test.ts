@@ -64,6 +64,7 @@ describe('gRPC source against the demo billing', () => {
       findInvoiceByOrder: 'query',
       capturePayment: 'mutation',
       refundPayment: 'mutation',
+      refundInvoice: 'mutation',
       voidInvoice: 'mutation',
       setPrice: 'mutation',
       watchInvoiceEvents: 'subscription',
