@@ -36,6 +36,7 @@ export {
 } from './naming.js';
 export {
   scalars,
+  RESERVED_TYPE_NAMES,
   DateTimeScalar,
   DateScalar,
   DurationScalar,

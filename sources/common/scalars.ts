@@ -174,5 +174,21 @@ export const scalars: ReadonlyMap<string, GraphQLScalarType> = new Map(
   ].map((scalar) => [scalar.name, scalar]),
 );
 
+/**
+ * Type names a contract cannot take: the root types, GraphQL's own scalars
+ * and every custom scalar a subgraph may declare (one list for all sources).
+ */
+export const RESERVED_TYPE_NAMES: readonly string[] = [
+  'Query',
+  'Mutation',
+  'Subscription',
+  'String',
+  'Int',
+  'Float',
+  'Boolean',
+  'ID',
+  ...scalars.keys(),
+];
+
 export type CustomScalarName =
   'DateTime' | 'Date' | 'Duration' | 'BigInt' | 'Decimal' | 'Base64' | 'JSON';

@@ -11,6 +11,7 @@
 import protobuf from 'protobufjs';
 import {
   createNameAllocator,
+  RESERVED_TYPE_NAMES,
   toEnumValue,
   toFieldName,
   toTypeName,
@@ -101,25 +102,6 @@ export interface ContractModel {
   readonly methods: readonly MethodModel[];
   readonly warnings: readonly SourceWarning[];
 }
-
-/** GraphQL's own names and the custom scalars: no message may take them. */
-const RESERVED_TYPE_NAMES = [
-  'Query',
-  'Mutation',
-  'Subscription',
-  'String',
-  'Int',
-  'Float',
-  'Boolean',
-  'ID',
-  'DateTime',
-  'Date',
-  'Duration',
-  'BigInt',
-  'Decimal',
-  'Base64',
-  'JSON',
-];
 
 function describe(comment: string | null | undefined): string | undefined {
   const text = comment?.trim();

@@ -6,7 +6,12 @@
  * long chains of named types cannot overflow the stack. Inline nesting is
  * capped at MAX_INLINE_DEPTH and falls back to JSON with a warning.
  */
-import { createNameAllocator, toTypeName, type SourceWarning } from '../common/index.js';
+import {
+  createNameAllocator,
+  RESERVED_TYPE_NAMES,
+  toTypeName,
+  type SourceWarning,
+} from '../common/index.js';
 import {
   deref,
   isObject,
@@ -42,25 +47,6 @@ export type Mode = 'input' | 'output';
 
 /** Inline schemas nested deeper than this become JSON. */
 export const MAX_INLINE_DEPTH = 32;
-
-/** Type names a contract cannot take: the root types and every scalar a subgraph may declare. */
-const RESERVED_TYPE_NAMES = [
-  'Query',
-  'Mutation',
-  'Subscription',
-  'String',
-  'Int',
-  'Float',
-  'Boolean',
-  'ID',
-  'DateTime',
-  'Date',
-  'Duration',
-  'BigInt',
-  'Decimal',
-  'Base64',
-  'JSON',
-];
 
 /** Pointer parents whose children are named schemas (`#/components/schemas/Pet`). */
 const NAMING_PARENTS = new Set(['schemas', 'definitions', '$defs']);

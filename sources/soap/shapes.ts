@@ -9,6 +9,7 @@
  */
 import {
   createNameAllocator,
+  RESERVED_TYPE_NAMES,
   toEnumValue,
   toFieldName,
   toTypeName,
@@ -66,23 +67,6 @@ export interface FieldShape {
 
 /** The field of an empty complexType: GraphQL object types need one field. */
 export const EMPTY_FIELD = '_empty';
-const RESERVED_TYPE_NAMES = [
-  'Query',
-  'Mutation',
-  'Subscription',
-  'String',
-  'Int',
-  'Float',
-  'Boolean',
-  'ID',
-  'DateTime',
-  'Date',
-  'Duration',
-  'BigInt',
-  'Decimal',
-  'Base64',
-  'JSON',
-];
 
 interface Declared {
   readonly element: XmlElement;
