@@ -165,37 +165,26 @@ describe('switchboard token', { timeout: 240_000 }, () => {
   });
 
   it('keys rotate adds a key the gateway publishes, and the tokens of the old key stay valid', async () => {
-    const before = (
-      await run([
-        'token',
-        'issue',
-        '--config',
-        configFile,
-        '--partner',
-        'acme',
-        '--scopes',
-        'catalog:read',
-        '--ttl',
-        '1h',
-      ])
-    ).stdout.trim();
+    const issueForAcme = async (): Promise<string> =>
+      (
+        await run([
+          'token',
+          'issue',
+          '--config',
+          configFile,
+          '--partner',
+          'acme',
+          '--scopes',
+          'catalog:read',
+          '--ttl',
+          '1h',
+        ])
+      ).stdout.trim();
+    const before = await issueForAcme();
     const rotated = await run(['keys', 'rotate', '--config', configFile]);
     expect(rotated.code).toBe(0);
     expect(rotated.stdout).toMatch(/^New signing key \S+\.\nKey \S+ retires \d{4}-/);
-    const after = (
-      await run([
-        'token',
-        'issue',
-        '--config',
-        configFile,
-        '--partner',
-        'acme',
-        '--scopes',
-        'catalog:read',
-        '--ttl',
-        '1h',
-      ])
-    ).stdout.trim();
+    const after = await issueForAcme();
     expect(await eventually(async () => (await call(gateway, after)).status === 200)).toBe(true);
     expect((await call(gateway, before)).status).toBe(200);
     const { keys } = (await (await gateway.fetch('/.well-known/jwks.json')).json()) as {
