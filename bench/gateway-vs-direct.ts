@@ -9,15 +9,18 @@
  * cache). This process generates the load.
  *
  * For each scenario it prints, with BENCH_CONCURRENCY (10) in flight for
- * BENCH_DURATION_MS (2000) each way: requests/s, and the CPU per query of the
+ * BENCH_DURATION_MS (1500) each way, after BENCH_WARMUP_MS (1500) of
+ * unmeasured load,: requests/s, and the CPU per query of the
  * answering process (user + system time from /proc/<pid>/stat over the
  * measured window, divided by the queries answered in it), and their ratios
  * gateway ÷ direct; for the two cross-system scenarios also the p50 with one
- * request in flight (BENCH_LATENCY_MS, 2000). Then the backend calls one
+ * request in flight (BENCH_LATENCY_MS, 1500). Then the backend calls one
  * query costs each way (counted by the backends), and a summary table.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
@@ -27,6 +30,22 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 1500);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 1500);
+/**
+ * Unmeasured load before each measured window, each way. The gateway runs
+ * through tsx and V8 optimises its hot functions after a few thousand calls:
+ * a 300 ms warm-up left the first row measuring the JIT (1.76 ms of CPU per
+ * query against 0.68 ms once warm), which the direct client, with far less
+ * code to compile, hardly pays.
+ */
+const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1500);
+/**
+ * The children's stderr (the gateways' request log, one JSON line a request
+ * at the default level) goes to a file, as a log shipper would read it: into
+ * this process's terminal it cost the gateway ~0.25 ms of CPU per query in
+ * pipe writes, a cost of the terminal, not of the gateway.
+ */
+const LOG_DIR = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
+let children = 0;
 /**
  * Another checkout of the repository (e.g. a `git worktree` of the commit
  * before a change): its gateway, with the read cache off, is measured in the
@@ -41,10 +60,14 @@ function startChild(
   ready: RegExp,
   cwd = ROOT,
 ): Promise<{ child: ChildProcess; line: string }> {
+  const log = openSync(
+    join(LOG_DIR, `${(children += 1)}-${args.join(' ').replace(/[^\w.-]+/g, '_')}.log`),
+    'a',
+  );
   const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
     cwd,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'pipe', log],
   });
   return new Promise((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
@@ -104,7 +127,7 @@ async function measure(
   durationMs: number,
 ): Promise<Measured> {
   // Warm-up outside the window: pools, JIT, the gateway's caches of parsed documents.
-  await runLoad(task, { concurrency, durationMs: 300, warmupCalls: 20 });
+  await runLoad(task, { concurrency, durationMs: WARMUP_MS, warmupCalls: 20 });
   const before = cpuMsOf(target.pid);
   const result = await runLoad(task, { concurrency, durationMs, warmupCalls: 0 });
   const cpuMs = cpuMsOf(target.pid) - before;
@@ -301,8 +324,9 @@ export async function runGatewayVsDirect(): Promise<void> {
     };
 
     console.log(
-      `\nGateway vs direct client, each behind one loopback hop (${CONCURRENCY} in flight, ${DURATION_MS} ms a row; p50 with 1 in flight, ${LATENCY_MS} ms; ${process.platform} ${process.arch}, Node ${process.versions.node})`,
+      `\nGateway vs direct client, each behind one loopback hop (${CONCURRENCY} in flight, ${DURATION_MS} ms a row after ${WARMUP_MS} ms of warm-up; p50 with 1 in flight, ${LATENCY_MS} ms; ${process.platform} ${process.arch}, Node ${process.versions.node})`,
     );
+    console.log(`The processes' logs: ${LOG_DIR}`);
     const rows: Row[] = [];
     for (const scenario of SCENARIOS) {
       const gatewayTask = askGateway(scenario);

@@ -7,6 +7,7 @@
  *   node --import tsx bench/profile-gateway.ts some.cpuprofile   (summarise a profile)
  *
  * scenario: storefront (default; one product through /graphql/storefront),
+ * one (one product by key through /graphql, four fields, one call),
  * product (one product with price and stock across the three systems),
  * page (50 products with title, price and stock), keys (50 products by a
  * list of SKUs through /graphql/storefront), aliased (50 aliased product
@@ -32,6 +33,11 @@ const SCENARIOS: Record<
     path: '/graphql/storefront',
     query: 'query ($id: String!) { getProduct(productId: $id) { id sku title } }',
     variables: { id: 'prod_00042' },
+  },
+  one: {
+    path: '/graphql',
+    query: 'query ($sku: ID!) { product(sku: $sku) { sku title brand category } }',
+    variables: { sku: 'SKU-00042' },
   },
   product: {
     path: '/graphql',

@@ -33,6 +33,13 @@ import type { GatewayContext } from './context.js';
 import { GatewayError } from './errors.js';
 import { limitBody } from './http/body-limit.js';
 import { createDrain } from './http/drain.js';
+import {
+  createJsonLane,
+  headersOf,
+  laneAccepts,
+  readBody,
+  type JsonLane,
+} from './http/json-lane.js';
 import { startDeadline, type RequestDeadline } from './http/deadline.js';
 import { healthResponse, readinessResponse } from './http/health.js';
 import { refuseBodyType, refuseHeaderCount } from './http/request-guard.js';
@@ -163,6 +170,8 @@ interface CallerFacts {
 interface Endpoint {
   path: string;
   yoga: YogaServerInstance<ServerContext & CallerFacts, Pick<GatewayContext, PerRequest>>;
+  /** The JSON lane past Yoga's HTTP layer (http/json-lane.ts); undefined when telemetry is on. */
+  lane?: JsonLane;
 }
 
 /** Whether `work` settles within `ms` (at least 0); it goes on either way. */
@@ -341,6 +350,33 @@ function createEndpoint(init: {
 }): Endpoint {
   const { config, logger, outbound, streamCaps } = init;
   const maxConcurrentCalls = config.limits.maxConcurrentCallsPerSource;
+  const plugins = [
+    // First, so a request's time and span start before anything else runs on it.
+    ...(init.requestTelemetry === undefined ? [] : [init.requestTelemetry.plugin]),
+    // First: a POST that is not JSON is refused before Yoga chooses a parser (CSRF).
+    useCrossSite(),
+    useRequestParams(),
+    // Right after the parameters, before anything reads the document: a hash becomes its registered text.
+    usePersistedOperations(init.persisted),
+    useRequestLog(),
+    // Before parsing: graphql-js parses by recursion, so nesting is measured first.
+    useNestingLimit(config.limits),
+    useLimits({ ...config.limits, ...outerLimits(config) }),
+    useSchemaDisclosure(init.disclosure),
+    // After validation, before any resolver: out-of-bounds arguments never reach a backend.
+    useInputConstraints(init.constraints ?? new Map()),
+    // After the input constraints (an out-of-bounds size names its argument) and before scopes: cost with list
+    // sizes from variables, the plan's limits, then requests and cost per window (429).
+    useRateLimit(init.callerLimits, init.onRateLimited),
+    // After validation, before any resolver: a root field the caller may not call fails the operation (403).
+    ...(init.access === undefined ? [] : [useScopes(init.access)]),
+    useNotices(),
+    useWriteReports(),
+    // Before Yoga's own masking (which Yoga appends after user plugins), so masked errors carry the request id.
+    useRequestErrorMasking(logger),
+    useErrorCodes(),
+    useCacheControl(),
+  ];
   const yoga = createYoga<ServerContext & CallerFacts, Pick<GatewayContext, PerRequest>>({
     schema: init.schema,
     graphqlEndpoint: init.path,
@@ -390,35 +426,14 @@ function createEndpoint(init: {
               },
       };
     },
-    plugins: [
-      // First, so a request's time and span start before anything else runs on it.
-      ...(init.requestTelemetry === undefined ? [] : [init.requestTelemetry.plugin]),
-      // First: a POST that is not JSON is refused before Yoga chooses a parser (CSRF).
-      useCrossSite(),
-      useRequestParams(),
-      // Right after the parameters, before anything reads the document: a hash becomes its registered text.
-      usePersistedOperations(init.persisted),
-      useRequestLog(),
-      // Before parsing: graphql-js parses by recursion, so nesting is measured first.
-      useNestingLimit(config.limits),
-      useLimits({ ...config.limits, ...outerLimits(config) }),
-      useSchemaDisclosure(init.disclosure),
-      // After validation, before any resolver: out-of-bounds arguments never reach a backend.
-      useInputConstraints(init.constraints ?? new Map()),
-      // After the input constraints (an out-of-bounds size names its argument) and before scopes: cost with list
-      // sizes from variables, the plan's limits, then requests and cost per window (429).
-      useRateLimit(init.callerLimits, init.onRateLimited),
-      // After validation, before any resolver: a root field the caller may not call fails the operation (403).
-      ...(init.access === undefined ? [] : [useScopes(init.access)]),
-      useNotices(),
-      useWriteReports(),
-      // Before Yoga's own masking (which Yoga appends after user plugins), so masked errors carry the request id.
-      useRequestErrorMasking(logger),
-      useErrorCodes(),
-      useCacheControl(),
-    ],
+    plugins,
   });
-  return { path: init.path, yoga };
+  // The lane runs the plugins' onResponse hooks itself; with telemetry on, its hooks time the HTTP exchange, so Yoga answers all.
+  const lane =
+    init.requestTelemetry === undefined
+      ? createJsonLane(yoga as unknown as YogaServerInstance<object, object>, plugins)
+      : undefined;
+  return { path: init.path, yoga, ...(lane === undefined ? {} : { lane }) };
 }
 
 /**
@@ -939,14 +954,33 @@ export async function createGateway(
           authorizationOfRaw(req.rawHeaders),
           address,
         );
-        response =
-          caller instanceof Response
-            ? caller
-            : await endpoint.yoga.handleNodeRequestAndResponse(
-                req,
-                res,
-                contextOf(requestId, deadline, address, caller, facts),
-              );
+        if (caller instanceof Response) response = caller;
+        else if (endpoint.lane !== undefined && req.method === 'POST' && laneAccepts(req.headers)) {
+          const body = await readBody(req);
+          const serverContext = contextOf(requestId, deadline, address, caller, facts);
+          const url = `http://localhost${req.url ?? endpoint.path}`;
+          const status = await endpoint.lane.answer({ req, res, body, url, serverContext });
+          if (status !== undefined) {
+            deadline.release();
+            logRequest(requestId, req.method, endpoint.path, status, startedAt, facts);
+            return;
+          }
+          // Not the lane's (http/json-lane.ts): Yoga judges the same body, nothing having run yet.
+          response = await endpoint.yoga.fetch(
+            new endpoint.yoga.fetchAPI.Request(url, {
+              method: 'POST',
+              headers: headersOf(req),
+              // A copy typed as the fetch API wants it; only requests the lane hands back pay it.
+              body: new Uint8Array(body),
+            }),
+            serverContext,
+          );
+        } else
+          response = await endpoint.yoga.handleNodeRequestAndResponse(
+            req,
+            res,
+            contextOf(requestId, deadline, address, caller, facts),
+          );
       } catch (error) {
         logger.error('Unexpected error while routing a request', { requestId, error });
         response = graphqlErrorResponse(500, 'Unexpected error.', {
