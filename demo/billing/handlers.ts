@@ -174,6 +174,9 @@ export function createHandlers(
     SetPrice: (request: Wire, key?: string): Wire =>
       idempotency.run('SetPrice', key, request, () => setPrice(request, key)),
 
+    /** True when a keyed write with this idempotency-key would be answered from the kept answer, applying nothing. */
+    knowsKey: (key: string | undefined): boolean => idempotency.knows(key),
+
     eventOf(kind: EventKind, invoice: StoredInvoice, sequence: bigint): Wire {
       return {
         kind,

@@ -44,6 +44,13 @@ export interface BillingIdempotency {
    * request, INVALID_ARGUMENT for a malformed key. Without a key, just runs it.
    */
   run(method: string, key: string | undefined, request: Wire, write: () => Wire): Wire;
+  /**
+   * True when `key` has an unexpired kept answer, so `run` would answer
+   * without writing (the kept result, or FAILED_PRECONDITION for another
+   * request): the server lets such a call pass its injected faults, which are
+   * for new work only.
+   */
+  knows(key: string | undefined): boolean;
   readonly size: number;
 }
 
@@ -52,6 +59,10 @@ export function createBillingIdempotency(now: () => number = Date.now): BillingI
   return {
     get size() {
       return entries.size;
+    },
+    knows(key) {
+      const known = key === undefined ? undefined : entries.get(key);
+      return known !== undefined && known.expiresAt > now();
     },
     run(method, key, request, write) {
       if (key === undefined) return write();

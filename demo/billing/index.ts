@@ -86,10 +86,13 @@ export async function startBilling(options: BillingOptions = {}): Promise<DemoSy
   /**
    * Counts the call, checks credentials and applies the misbehaviour; resolves
    * to a status when the call must fail, or to what to do after applying it.
+   * A write (`keyed`) whose idempotency-key billing already knows takes no
+   * misbehaviour: it is answered from the kept answer, and faults are for new work.
    */
   async function admit(
     method: string,
     metadata: grpc.Metadata,
+    keyed = false,
   ): Promise<Partial<grpc.StatusObject> | AfterApply | undefined> {
     counter.hit(method);
     recordTraceContext(
@@ -100,7 +103,10 @@ export async function startBilling(options: BillingOptions = {}): Promise<DemoSy
     );
     if (!authorized(metadata))
       return { code: grpc.status.UNAUTHENTICATED, details: 'billing needs valid credentials' };
-    const verdict = await misbehaviour.decide(method);
+    const verdict =
+      keyed && handlers.knowsKey(keyOf(metadata))
+        ? await misbehaviour.knownKey(method)
+        : await misbehaviour.decide(method);
     switch (verdict) {
       case 'ok':
         return undefined;
@@ -157,13 +163,15 @@ export async function startBilling(options: BillingOptions = {}): Promise<DemoSy
     }
   }
 
+  /** A unary RPC; `keyed` for the writes that honour the idempotency-key metadata. */
   const unary =
     (
       method: string,
       run: (request: Wire, call: grpc.ServerUnaryCall<Wire, Wire>) => Wire,
+      keyed = false,
     ): grpc.handleUnaryCall<Wire, Wire> =>
     (call, callback) => {
-      void admit(method, call.metadata).then((refusal) => {
+      void admit(method, call.metadata, keyed).then((refusal) => {
         if (typeof refusal === 'object') return callback(refusal);
         let answer: Wire;
         try {
@@ -176,33 +184,28 @@ export async function startBilling(options: BillingOptions = {}): Promise<DemoSy
       });
     };
 
+  /** A write that honours the call's idempotency-key metadata. */
+  const keyedWrite = (
+    method: string,
+    run: (request: Wire, key: string | undefined) => Wire,
+  ): grpc.handleUnaryCall<Wire, Wire> =>
+    unary(method, (request, call) => run(request, keyOf(call.metadata)), true);
+
   const server = new grpc.Server();
   const implementation: grpc.UntypedServiceImplementation = {
     GetPrice: unary('GetPrice', (request) => handlers.GetPrice(request)),
     BatchGetPrices: unary('BatchGetPrices', (request) => handlers.BatchGetPrices(request)),
-    CreateInvoice: unary('CreateInvoice', (request, call) =>
-      handlers.CreateInvoice(request, keyOf(call.metadata)),
-    ),
+    CreateInvoice: keyedWrite('CreateInvoice', handlers.CreateInvoice),
     GetInvoice: unary('GetInvoice', (request) => handlers.GetInvoice(request)),
     ListInvoices: unary('ListInvoices', (request) => handlers.ListInvoices(request)),
     FindInvoiceByOrder: unary('FindInvoiceByOrder', (request) =>
       handlers.FindInvoiceByOrder(request),
     ),
-    CapturePayment: unary('CapturePayment', (request, call) =>
-      handlers.CapturePayment(request, keyOf(call.metadata)),
-    ),
-    RefundPayment: unary('RefundPayment', (request, call) =>
-      handlers.RefundPayment(request, keyOf(call.metadata)),
-    ),
-    VoidInvoice: unary('VoidInvoice', (request, call) =>
-      handlers.VoidInvoice(request, keyOf(call.metadata)),
-    ),
-    RefundInvoice: unary('RefundInvoice', (request, call) =>
-      handlers.RefundInvoice(request, keyOf(call.metadata)),
-    ),
-    SetPrice: unary('SetPrice', (request, call) =>
-      handlers.SetPrice(request, keyOf(call.metadata)),
-    ),
+    CapturePayment: keyedWrite('CapturePayment', handlers.CapturePayment),
+    RefundPayment: keyedWrite('RefundPayment', handlers.RefundPayment),
+    VoidInvoice: keyedWrite('VoidInvoice', handlers.VoidInvoice),
+    RefundInvoice: keyedWrite('RefundInvoice', handlers.RefundInvoice),
+    SetPrice: keyedWrite('SetPrice', handlers.SetPrice),
     Ping: unary('Ping', () => ({})),
     ImportInvoices: ((
       call: grpc.ServerReadableStream<Wire, Wire>,

@@ -35,6 +35,11 @@ export function createCallCounter(): CallCounter {
  * that the system did in fact apply: the case retries and idempotency keys
  * exist for. A call whose handler refuses it (bad input, a duplicate) is
  * answered with that refusal instead, since nothing was applied.
+ *
+ * Faults meet new work only: a write whose key the system already knows (an
+ * Idempotency-Key, a requestId, an externalReference) is answered as that key
+ * always is, first result or duplicate refusal, and takes no fault
+ * (MisbehaviourControl.knownKey).
  */
 export interface Misbehaviour {
   /**
@@ -185,6 +190,18 @@ export interface MisbehaviourControl {
    * should be answered. Calls outside `operations` are answered 'ok' at once.
    */
   decide(operation?: string): Promise<Verdict>;
+  /**
+   * For a call that brings no new work: a write whose idempotency key (or
+   * natural key) the system already knows, which it answers as it always
+   * answers that key. Waits the configured latency like any call, then
+   * answers 'ok' without taking a fault: failNext, rejectNext and the
+   * after-apply modes stay for the next new write, errorRate's sequence does
+   * not move, and unavailable and rateLimited do not apply. Real systems
+   * answer a known key with its first result (the IETF Idempotency-Key
+   * draft, payment APIs), so a demo that refused the retry of a write it had
+   * applied would make callers undo writes that did happen.
+   */
+  knownKey(operation?: string): Promise<'ok'>;
 }
 
 export function createMisbehaviourControl(): MisbehaviourControl {
@@ -192,6 +209,13 @@ export function createMisbehaviourControl(): MisbehaviourControl {
   let calls = 0;
   // What is left of each scripted mode, taken in this order: a call gets the first one with some left.
   let left: Array<[Verdict, number]> = [];
+  const inScope = (operation: string | undefined): boolean =>
+    settings.operations.length === 0 ||
+    (operation !== undefined && settings.operations.includes(operation));
+  const wait = async (): Promise<void> => {
+    if (settings.latencyMs > 0)
+      await new Promise((resolve) => setTimeout(resolve, settings.latencyMs));
+  };
   return {
     set(next) {
       settings = { ...NO_MISBEHAVIOUR, ...next };
@@ -206,17 +230,12 @@ export function createMisbehaviourControl(): MisbehaviourControl {
     },
     current: () => settings,
     async decide(operation) {
-      if (
-        settings.operations.length > 0 &&
-        (operation === undefined || !settings.operations.includes(operation))
-      )
-        return 'ok';
+      if (!inScope(operation)) return 'ok';
       calls += 1;
       // Decided before the latency, so concurrent calls take the failures in arrival order.
       const slot = left.find(([, n]) => n > 0);
       if (slot) slot[1] -= 1;
-      if (settings.latencyMs > 0)
-        await new Promise((resolve) => setTimeout(resolve, settings.latencyMs));
+      await wait();
       if (slot) return slot[0];
       if (settings.unavailable) return 'unavailable';
       if (settings.rateLimited) return 'rate-limited';
@@ -226,6 +245,10 @@ export function createMisbehaviourControl(): MisbehaviourControl {
         Math.floor(calls * settings.errorRate) !== Math.floor((calls - 1) * settings.errorRate)
       )
         return 'error';
+      return 'ok';
+    },
+    async knownKey(operation) {
+      if (inScope(operation)) await wait();
       return 'ok';
     },
   };

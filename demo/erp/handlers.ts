@@ -209,3 +209,33 @@ export const HANDLERS: Readonly<Record<string, Handler>> = {
     return `<erp:AdjustInventoryResponse>${adjustment(done)}</erp:AdjustInventoryResponse>`;
   },
 };
+
+/**
+ * True for a write whose key the erp already knows, which its handler answers
+ * without applying anything: AdjustInventory or UpdateItem with a requestId
+ * already used (the first result, or DUPLICATE_REQUEST_ID), CreateSalesOrder
+ * with an externalReference already taken (DUPLICATE_EXTERNAL_REFERENCE
+ * naming the first order). The server lets such a call pass its injected
+ * faults, which are for new work only.
+ */
+export function isKnownWrite(
+  store: ErpStore,
+  operation: string,
+  body: Record<string, unknown>,
+): boolean {
+  switch (operation) {
+    case 'CreateSalesOrder': {
+      const reference = textOf(body.externalReference);
+      return (
+        typeof reference === 'string' && store.orderByExternalReference(reference) !== undefined
+      );
+    }
+    case 'AdjustInventory':
+    case 'UpdateItem': {
+      const requestId = optional(body, 'requestId');
+      return requestId !== undefined && store.knowsRequestId(operation, requestId);
+    }
+    default:
+      return false;
+  }
+}

@@ -13,6 +13,8 @@
  * 'rate-limited' → soap:Server.RateLimited, HTTP 429 with Retry-After (misbehaviour's retryAfterMs)
  * (429 rather than 500 so any HTTP client can tell "slow down" without
  * reading the fault; the faultcode says the same for SOAP-only clients).
+ * A write whose requestId or externalReference the erp already knows takes
+ * no misbehaviour (isKnownWrite): faults are for new work.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -27,7 +29,7 @@ import {
   type DemoSystemOptions,
 } from '../common/system.js';
 import { recordTraceContext } from '../common/trace-context.js';
-import { HANDLERS } from './handlers.js';
+import { HANDLERS, isKnownWrite } from './handlers.js';
 import {
   BadEnvelopeError,
   envelope,
@@ -158,7 +160,14 @@ export async function startErp(options: ErpOptions = {}): Promise<DemoSystem> {
     }
     counter.hit(request.operation);
     recordTraceContext(counter, request.operation, req.headers.traceparent, req.headers.tracestate);
-    const verdict = await misbehaviour.decide(request.operation);
+    // Faults are for new work: a write whose key the erp knows is answered as that key always is, below.
+    // Its caller must still pass the token check, which comes after the misbehaviour as before.
+    const authorized =
+      options.usernameToken === undefined || tokenValid(request.header, options.usernameToken);
+    const verdict =
+      authorized && isKnownWrite(store, request.operation, request.body)
+        ? await misbehaviour.knownKey(request.operation)
+        : await misbehaviour.decide(request.operation);
     if (verdict === 'rejected')
       return send(
         500,
@@ -200,7 +209,7 @@ export async function startErp(options: ErpOptions = {}): Promise<DemoSystem> {
         { 'retry-after': seconds },
       );
     }
-    if (options.usernameToken && !tokenValid(request.header, options.usernameToken)) {
+    if (!authorized) {
       return send(
         500,
         fault(

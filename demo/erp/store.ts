@@ -125,6 +125,12 @@ export interface ErpStore {
     reason: string;
     requestId: string | null;
   }): ErpAdjustment;
+  /**
+   * True when `requestId` was already used for this write, so a repeat is
+   * answered without applying anything (the first result, or
+   * DUPLICATE_REQUEST_ID for other values).
+   */
+  knowsRequestId(operation: 'AdjustInventory' | 'UpdateItem', requestId: string): boolean;
   /** The write log and every record written, for GET /__admin/records. */
   records(): SystemRecords;
 }
@@ -275,6 +281,10 @@ export function createErpStore(): ErpStore {
     stock: (code) => stock.get(code) ?? [],
     order: (documentNumber) => orders.get(documentNumber),
     orderByExternalReference: (reference) => byReference.get(reference),
+    knowsRequestId: (operation, requestId) =>
+      (operation === 'AdjustInventory' ? adjustmentsByRequest : itemUpdatesByRequest).has(
+        requestId,
+      ),
     orders({ customerId, status, maxResults }) {
       const all = [...orders.values()].filter(
         (o) =>

@@ -30,6 +30,12 @@ export interface IdempotencyStore {
     fingerprint: string,
     write: () => JsonReply,
   ): Outcome & { replayed: boolean };
+  /**
+   * True when `key` has an unexpired outcome in `scope`, so `run` would answer
+   * without writing (a replay, or a 422 for another request): the server lets
+   * such a request pass its injected faults, which are for new work only.
+   */
+  knows(scope: string, key: string): boolean;
   readonly size: number;
 }
 
@@ -54,6 +60,9 @@ export function fingerprintOf(method: string, path: string, body: unknown): stri
     .digest('base64url');
 }
 
+/** One entry per caller and key: another caller's key of the same spelling is another key. */
+const idOf = (scope: string, key: string): string => `${scope}\u0000${key}`;
+
 export function createIdempotencyStore(options: {
   ttlMs: number;
   maxKeys: number;
@@ -74,11 +83,15 @@ export function createIdempotencyStore(options: {
     get size() {
       return entries.size;
     },
+    knows(scope, key) {
+      const known = entries.get(idOf(scope, key));
+      return known !== undefined && known.expiresAt > now();
+    },
     run(scope, key, fingerprint, write) {
       if (!KEY_PATTERN.test(key))
         throw badRequest('Idempotency-Key must be 1 to 255 visible ASCII characters.');
       const at = now();
-      const id = `${scope}\u0000${key}`;
+      const id = idOf(scope, key);
       const known = entries.get(id);
       if (known && known.expiresAt > at) {
         if (known.fingerprint !== fingerprint) {

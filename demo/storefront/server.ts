@@ -2,7 +2,9 @@
  * The storefront demo system: a node:http server that answers the
  * operations of openapi.yaml from an in-memory store. Each request goes:
  * count → misbehave → rate limit → route → authenticate → read body →
- * (idempotency) → handler → respond.
+ * (idempotency) → handler → respond. A write with an Idempotency-Key its
+ * caller already used skips the misbehaviour (but not its latency): faults
+ * are for new work.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { fileURLToPath } from 'node:url';
@@ -38,7 +40,7 @@ import {
 import { HttpProblem, badRequest } from './problem.js';
 import { createRateLimit, type RateLimit } from './rate-limit.js';
 import { sendJson, sendPlainJson, sendProblem, type JsonReply } from './respond.js';
-import { createRouter, type Route, type Router } from './router.js';
+import { createRouter, type Route, type RouteMatch, type Router } from './router.js';
 import { createStore, type StorefrontStore } from './store.js';
 
 /** Absolute path of the contract this server implements. */
@@ -138,6 +140,28 @@ function parseTarget(target: string | undefined): URL | undefined {
   }
 }
 
+function idempotencyKeyOf(req: IncomingMessage): string | undefined {
+  const raw = req.headers['idempotency-key'];
+  return Array.isArray(raw) ? raw[0] : raw;
+}
+
+/**
+ * True for a write whose Idempotency-Key its caller already used, which the
+ * idempotency store answers without writing. Asked before the misbehaviour,
+ * so it only reads: a caller who fails authentication goes the usual way and
+ * is refused there, after any fault, as before.
+ */
+function isKnownWrite(parts: Parts, req: IncomingMessage, match: RouteMatch): boolean {
+  if (match.kind !== 'route' || match.route.method === 'GET') return false;
+  const key = idempotencyKeyOf(req);
+  if (key === undefined) return false;
+  try {
+    return parts.idempotency.knows(parts.auth.authenticate(req), key);
+  } catch {
+    return false;
+  }
+}
+
 async function handle(
   parts: Parts,
   req: IncomingMessage,
@@ -154,7 +178,10 @@ async function handle(
   parts.counter.hit(operation);
   recordTraceContext(parts.counter, operation, req.headers.traceparent, req.headers.tracestate);
 
-  const verdict = await parts.misbehaviour.decide(operation);
+  // Faults are for new work: a write whose key this caller already used is answered from its first outcome.
+  const verdict = isKnownWrite(parts, req, match)
+    ? await parts.misbehaviour.knownKey(operation)
+    : await parts.misbehaviour.decide(operation);
   if (verdict === 'rejected')
     throw new HttpProblem(
       422,
@@ -194,8 +221,7 @@ async function handle(
     method === 'GET'
       ? undefined
       : parseJsonBody(req, await readBody(req, parts.config.maxBodyBytes));
-  const rawKey = req.headers['idempotency-key'];
-  const key = Array.isArray(rawKey) ? rawKey[0] : rawKey;
+  const key = idempotencyKeyOf(req);
   const write = () =>
     route.handle({ params, query, body, store: parts.store, now: new Date(), idempotencyKey: key });
   const cacheControl = cacheControlOf(route, parts.config);

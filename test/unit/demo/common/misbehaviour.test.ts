@@ -40,6 +40,22 @@ describe('misbehaviour', () => {
     expect(await control.decide('CreateSalesOrder')).toBe('ok');
   });
 
+  it('a call with a known key takes no fault and leaves the script and errorRate for new work', async () => {
+    const control = createMisbehaviourControl();
+    control.set({ rejectNext: 1, failAfterApply: 1 });
+    expect(await control.knownKey('createOrder')).toBe('ok');
+    expect(await control.decide('createOrder')).toBe('rejected');
+    expect(await control.knownKey('createOrder')).toBe('ok');
+    expect(await control.decide('createOrder')).toBe('fail-after-apply');
+
+    control.set({ errorRate: 0.5, unavailable: false, rateLimited: false });
+    expect(await control.knownKey('x')).toBe('ok');
+    expect([await control.decide('x'), await control.decide('x')]).toEqual(['ok', 'error']);
+    control.set({ unavailable: true, rateLimited: true });
+    expect(await control.knownKey('x')).toBe('ok');
+    expect(await control.decide('x')).toBe('unavailable');
+  });
+
   it('health is down only when unavailable covers every operation', () => {
     expect(isDown({ ...NO_MISBEHAVIOUR, unavailable: true })).toBe(true);
     expect(isDown({ ...NO_MISBEHAVIOUR, unavailable: true, operations: ['createOrder'] })).toBe(
