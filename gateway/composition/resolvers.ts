@@ -22,7 +22,7 @@ import type { CallEntity } from '../pipeline/index.js';
 import { exposeError, exposeStreamErrors, streamContext, withDeadline } from '../subgraph.js';
 import { compileArgs } from './args.js';
 import { entityKey, type FetchBinding, type FieldBinding } from './bindings.js';
-import { createConnectionBuilder, decodeEdgeCursor } from './connection.js';
+import { createConnectionBuilder, decodeEdgeCursor, LazyEdge } from './connection.js';
 import { compileInvalidations } from './invalidates.js';
 import { ExpressionError } from './expression.js';
 import { readPath } from './path.js';
@@ -49,7 +49,11 @@ function plainReader(name: string): Resolver {
   const path = [name];
   return (parent) => {
     if (parent !== null && typeof parent === 'object' && !Array.isArray(parent)) {
-      return Object.hasOwn(parent, name) ? (parent as Record<string, unknown>)[name] : null;
+      // Own fields only (a backend's `constructor` or `__proto__` is data, never the prototype's); a lazy
+      // edge's cursor is a getter of our own class.
+      return Object.hasOwn(parent, name) || parent instanceof LazyEdge
+        ? (parent as Record<string, unknown>)[name]
+        : null;
     }
     return readPath(parent, path);
   };
