@@ -10,7 +10,8 @@
  *
  * For each scenario it prints, with BENCH_CONCURRENCY (10) in flight for
  * BENCH_DURATION_MS (1500) each way, after BENCH_WARMUP_MS (1500) of
- * unmeasured load,: requests/s, and the CPU per query of the
+ * unmeasured load, in BENCH_ROUNDS (3) rounds taking turns, each figure the
+ * median round: requests/s, and the CPU per query of the
  * answering process (user + system time from /proc/<pid>/stat over the
  * measured window, divided by the queries answered in it), and their ratios
  * gateway ÷ direct; for the two cross-system scenarios also the p50 with one
@@ -38,6 +39,8 @@ const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 1500);
  * code to compile, hardly pays.
  */
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1500);
+/** Measured windows per row and target, taking turns; a row's figures are their medians. */
+const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 /**
  * The children's stderr (the gateways' request log, one JSON line a request
  * at the default level) goes to a file, as a log shipper would read it: into
@@ -132,6 +135,12 @@ async function measure(
   const result = await runLoad(task, { concurrency, durationMs, warmupCalls: 0 });
   const cpuMs = cpuMsOf(target.pid) - before;
   return { ...result, cpuPerQueryMs: cpuMs / Math.max(1, result.calls) };
+}
+
+/** The round whose CPU per query is the median (the lower middle of an even count), with its throughput. */
+function medianOf(rounds: readonly Measured[]): Measured {
+  const sorted = [...rounds].sort((a, b) => a.cpuPerQueryMs - b.cpuPerQueryMs);
+  return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
 const SKUS_50 = Array.from(
@@ -324,7 +333,7 @@ export async function runGatewayVsDirect(): Promise<void> {
     };
 
     console.log(
-      `\nGateway vs direct client, each behind one loopback hop (${CONCURRENCY} in flight, ${DURATION_MS} ms a row after ${WARMUP_MS} ms of warm-up; p50 with 1 in flight, ${LATENCY_MS} ms; ${process.platform} ${process.arch}, Node ${process.versions.node})`,
+      `\nGateway vs direct client, each behind one loopback hop (${CONCURRENCY} in flight, ${DURATION_MS} ms a row after ${WARMUP_MS} ms of warm-up, median of ${ROUNDS} rounds; p50 with 1 in flight, ${LATENCY_MS} ms; ${process.platform} ${process.arch}, Node ${process.versions.node})`,
     );
     console.log(`The processes' logs: ${LOG_DIR}`);
     const rows: Row[] = [];
@@ -340,32 +349,45 @@ export async function runGatewayVsDirect(): Promise<void> {
       }
       console.log(`\n${scenario.name}`);
       const gatewayTarget = gateways[scenario.gateway];
-      const directResult = await measure(direct, directTask, CONCURRENCY, DURATION_MS);
-      const gatewayResult = await measure(gatewayTarget, gatewayTask, CONCURRENCY, DURATION_MS);
-      console.log(
-        `${formatResult(`  direct, ${CONCURRENCY} in flight`, directResult)}  CPU ${directResult.cpuPerQueryMs.toFixed(3)} ms/query`,
-      );
-      console.log(
-        `${formatResult(`  gateway, ${CONCURRENCY} in flight`, gatewayResult)}  CPU ${gatewayResult.cpuPerQueryMs.toFixed(3)} ms/query`,
-      );
-      let baselineCpuMs: number | undefined;
-      if (baseline !== undefined && scenario.gateway === 'uncached') {
-        const baselineResult = await measure(
-          baseline,
-          askGateway(scenario, baseline),
-          CONCURRENCY,
-          DURATION_MS,
-        ).catch((error: unknown) => {
-          console.log(`  baseline: ${(error as Error).message}`);
-          return undefined;
-        });
-        if (baselineResult !== undefined) {
-          baselineCpuMs = baselineResult.cpuPerQueryMs;
-          console.log(
-            `${formatResult(`  baseline gateway, ${CONCURRENCY} in flight`, baselineResult)}  CPU ${baselineResult.cpuPerQueryMs.toFixed(3)} ms/query`,
-          );
+      // Rounds taking turns (direct, gateway, baseline, then again), each figure the median of its rounds:
+      // on this shared machine one window can be 30% off, and a slow minute then hits all three alike.
+      const directRounds: Measured[] = [];
+      const gatewayRounds: Measured[] = [];
+      const baselineRounds: Measured[] = [];
+      for (let round = 1; round <= ROUNDS; round += 1) {
+        const label = ROUNDS === 1 ? '' : ` (round ${round})`;
+        const directRound = await measure(direct, directTask, CONCURRENCY, DURATION_MS);
+        directRounds.push(directRound);
+        console.log(
+          `${formatResult(`  direct, ${CONCURRENCY} in flight${label}`, directRound)}  CPU ${directRound.cpuPerQueryMs.toFixed(3)} ms/query`,
+        );
+        const gatewayRound = await measure(gatewayTarget, gatewayTask, CONCURRENCY, DURATION_MS);
+        gatewayRounds.push(gatewayRound);
+        console.log(
+          `${formatResult(`  gateway, ${CONCURRENCY} in flight${label}`, gatewayRound)}  CPU ${gatewayRound.cpuPerQueryMs.toFixed(3)} ms/query`,
+        );
+        if (baseline !== undefined && scenario.gateway === 'uncached') {
+          const baselineRound = await measure(
+            baseline,
+            askGateway(scenario, baseline),
+            CONCURRENCY,
+            DURATION_MS,
+          ).catch((error: unknown) => {
+            console.log(`  baseline: ${(error as Error).message}`);
+            return undefined;
+          });
+          if (baselineRound !== undefined) {
+            baselineRounds.push(baselineRound);
+            console.log(
+              `${formatResult(`  baseline gateway, ${CONCURRENCY} in flight${label}`, baselineRound)}  CPU ${baselineRound.cpuPerQueryMs.toFixed(3)} ms/query`,
+            );
+          }
         }
       }
+      const directResult = medianOf(directRounds);
+      const gatewayResult = medianOf(gatewayRounds);
+      const baselineCpuMs =
+        baselineRounds.length === 0 ? undefined : medianOf(baselineRounds).cpuPerQueryMs;
       let p50: Row['p50'];
       if (scenario.latency === true) {
         const directOne = await measure(direct, directTask, 1, LATENCY_MS);
