@@ -28,8 +28,8 @@ import { Pool } from 'undici';
 import { formatResult, runLoad, type LoadResult } from './load.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 1500);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
+export const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 1500);
+export const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 10);
 const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 1500);
 /**
  * Unmeasured load before each measured window, each way. The gateway runs
@@ -40,7 +40,7 @@ const LATENCY_MS = Number(process.env.BENCH_LATENCY_MS ?? 1500);
  */
 const WARMUP_MS = Number(process.env.BENCH_WARMUP_MS ?? 1500);
 /** Measured windows per row and target, taking turns; a row's figures are their medians. */
-const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+export const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 /**
  * The children's stderr (the gateways' request log, one JSON line a request
  * at the default level) goes to a file, as a log shipper would read it: into
@@ -57,7 +57,7 @@ let children = 0;
  */
 const BASELINE = process.env.BENCH_BASELINE;
 
-function startChild(
+export function startChild(
   args: string[],
   env: NodeJS.ProcessEnv,
   ready: RegExp,
@@ -83,7 +83,7 @@ function startChild(
   });
 }
 
-function stopChild(child: ChildProcess): Promise<void> {
+export function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     child.once('exit', () => resolve());
@@ -113,17 +113,17 @@ function cpuMsOf(pid: number): number {
 }
 
 /** An answering process: its pool and its pid. */
-interface Target {
+export interface Target {
   readonly pool: Pool;
   readonly pid: number;
 }
 
-interface Measured extends LoadResult {
+export interface Measured extends LoadResult {
   /** CPU ms of the answering process per query answered in the window. */
   readonly cpuPerQueryMs: number;
 }
 
-async function measure(
+export async function measure(
   target: Target,
   task: () => Promise<unknown>,
   concurrency: number,
@@ -138,7 +138,7 @@ async function measure(
 }
 
 /** The round whose CPU per query is the median (the lower middle of an even count), with its throughput. */
-function medianOf(rounds: readonly Measured[]): Measured {
+export function medianOf(rounds: readonly Measured[]): Measured {
   const sorted = [...rounds].sort((a, b) => a.cpuPerQueryMs - b.cpuPerQueryMs);
   return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }

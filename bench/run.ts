@@ -19,6 +19,10 @@ const STEPS: ReadonlyArray<{ title: string; script: string; args?: string[] }> =
   },
   { title: 'Gateway vs direct backend calls', script: 'bench/gateway-vs-direct.ts' },
   {
+    title: "The outbound pipeline's own CPU per backend call",
+    script: 'bench/pipeline-overhead.ts',
+  },
+  {
     title: 'Telemetry: the cost of metrics and tracing on 50 products',
     script: 'bench/telemetry.ts',
   },
