@@ -170,7 +170,7 @@ interface CallerFacts {
 interface Endpoint {
   path: string;
   yoga: YogaServerInstance<ServerContext & CallerFacts, Pick<GatewayContext, PerRequest>>;
-  /** The JSON lane past Yoga's HTTP layer (http/json-lane.ts); undefined when telemetry is on. */
+  /** The JSON lane past Yoga's HTTP layer (http/json-lane.ts); undefined if this Yoga cannot be driven so. */
   lane?: JsonLane;
 }
 
@@ -428,11 +428,8 @@ function createEndpoint(init: {
     },
     plugins,
   });
-  // The lane runs the plugins' onResponse hooks itself; with telemetry on, its hooks time the HTTP exchange, so Yoga answers all.
-  const lane =
-    init.requestTelemetry === undefined
-      ? createJsonLane(yoga as unknown as YogaServerInstance<object, object>, plugins)
-      : undefined;
+  // The lane runs the plugins' onRequest and onResponse hooks itself (http/json-lane.ts).
+  const lane = createJsonLane(yoga as unknown as YogaServerInstance<object, object>, plugins);
   return { path: init.path, yoga, ...(lane === undefined ? {} : { lane }) };
 }
 

@@ -28,8 +28,9 @@
  * an onParams hook refused, so Yoga words the refusal): other
  * methods and content types, a compressed body, browsers (an Origin header:
  * CORS), streams (Accept naming text/event-stream or multipart), a batch (a
- * JSON array), extensions (persisted operations), and endpoints with
- * telemetry on (its hooks time the whole HTTP exchange).
+ * JSON array), extensions (persisted operations). The plugins' onRequest
+ * hooks run too (telemetry's request span and timer start there), so the
+ * lane serves endpoints with telemetry on as well.
  */
 import { isUtf8 } from 'node:buffer';
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
@@ -37,8 +38,15 @@ import type { ExecutionResult } from 'graphql';
 import { processRegularResult, type YogaServerInstance } from 'graphql-yoga';
 import { sendNodeResponse } from '@whatwg-node/server';
 
-/** The part of a plugin the lane runs itself: Yoga's server adapter runs it on its own route. */
-interface ResponseHook {
+/** The parts of a plugin the lane runs itself: Yoga's server adapter runs them on its own route. */
+interface AdapterHooks {
+  onRequest?(payload: {
+    request: Request;
+    url: URL;
+    serverContext: Record<string, unknown>;
+    fetchAPI: unknown;
+    endResponse(response: Response): void;
+  }): void | Promise<void>;
   onResponse?(payload: {
     request: Request;
     response: Response;
@@ -173,8 +181,12 @@ export function createJsonLane(
 ): JsonLane | undefined {
   const resultHooks = resultProcessHooksOf(yoga);
   if (resultHooks.length === 0) return undefined;
+  const onRequest = plugins.flatMap((plugin) => {
+    const hook = (plugin as AdapterHooks).onRequest;
+    return typeof hook === 'function' ? [hook.bind(plugin)] : [];
+  });
   const onResponse = plugins.flatMap((plugin) => {
-    const hook = (plugin as ResponseHook).onResponse;
+    const hook = (plugin as AdapterHooks).onResponse;
     return typeof hook === 'function' ? [hook.bind(plugin)] : [];
   });
   const { fetchAPI } = yoga;
@@ -209,6 +221,23 @@ export function createJsonLane(
         method: 'POST',
         headers: req.headers as unknown as HeadersInit,
       });
+      // The plugins' onRequest hooks (the request's span and timer with telemetry on; the cross-site
+      // check, which a JSON POST passes). One that answers early hands the request to Yoga's route.
+      if (onRequest.length > 0) {
+        let ended = false;
+        const payload = {
+          request,
+          url: new URL(url),
+          serverContext,
+          fetchAPI,
+          endResponse: () => void (ended = true),
+        };
+        for (const hook of onRequest) {
+          const done = hook(payload);
+          if (isThenable(done)) await done;
+          if (ended) return undefined;
+        }
+      }
 
       let result: unknown;
       try {
