@@ -21,6 +21,7 @@ export { spawnProcess, type TestProcess, type ProcessExit, type SpawnOptions } f
 export {
   startSystems,
   availableSystems,
+  rawErpCall,
   type Systems,
   type StartSystemsOptions,
 } from './systems.js';

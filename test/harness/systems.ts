@@ -119,3 +119,27 @@ function createSystems(started: readonly DemoSystem[]): Systems {
   };
   return systems;
 }
+
+/**
+ * A raw SOAP 1.1 call to the demo erp at `url`: `inner` is the operation
+ * element's content (erp namespace prefix `erp:`, types `t:`). Answers the
+ * HTTP status and the envelope as text, for tests that look at the wire.
+ */
+export async function rawErpCall(
+  url: string,
+  operation: string,
+  inner: string,
+): Promise<{ status: number; text: string }> {
+  const body =
+    '<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:erp="http://switchboard.example/erp" xmlns:t="http://switchboard.example/erp/types">' +
+    `<soap:Body><erp:${operation}>${inner}</erp:${operation}></soap:Body></soap:Envelope>`;
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: {
+      'content-type': 'text/xml; charset=utf-8',
+      soapaction: `"http://switchboard.example/erp/${operation}"`,
+    },
+    body,
+  });
+  return { status: response.status, text: await response.text() };
+}

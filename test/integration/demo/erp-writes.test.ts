@@ -11,6 +11,7 @@ import { createClientAsync, type Client } from 'soap';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DemoSystem } from '../../../demo/common/system.js';
 import { startErp } from '../../../demo/erp/index.js';
+import { rawErpCall } from '../../harness/index.js';
 
 type Rec = Record<string, any>;
 type Call = (args: unknown) => Promise<[Rec, string]>;
@@ -25,21 +26,7 @@ const call = async (name: string, args: unknown): Promise<Rec> => {
   return result ?? {};
 };
 
-/** A raw SOAP 1.1 call: the status and the envelope as text. */
-async function raw(operation: string, inner: string): Promise<{ status: number; text: string }> {
-  const body =
-    '<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:erp="http://switchboard.example/erp" xmlns:t="http://switchboard.example/erp/types">' +
-    `<soap:Body><erp:${operation}>${inner}</erp:${operation}></soap:Body></soap:Envelope>`;
-  const response = await fetch(erp.url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'text/xml; charset=utf-8',
-      soapaction: `"http://switchboard.example/erp/${operation}"`,
-    },
-    body,
-  });
-  return { status: response.status, text: await response.text() };
-}
+const raw = (operation: string, inner: string) => rawErpCall(erp.url, operation, inner);
 
 const salesOrderXml = (reference: string, itemCode: string, quantity: number): string =>
   `<erp:customerId>cus_0009</erp:customerId><erp:line><t:itemCode>${itemCode}</t:itemCode><t:quantity>${quantity}</t:quantity></erp:line><erp:externalReference>${reference}</erp:externalReference>`;

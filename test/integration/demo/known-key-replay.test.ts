@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startAdmin, type AdminServer } from '../../../demo/index.js';
 import {
   createBillingClient,
+  rawErpCall,
   startSystems,
   track,
   useHarness,
@@ -104,20 +105,7 @@ describe('storefront (REST): a known Idempotency-Key is replayed before any faul
 });
 
 describe('erp (SOAP): a known requestId or externalReference is answered before any fault', () => {
-  async function soap(operation: string, inner: string): Promise<{ status: number; text: string }> {
-    const body =
-      '<?xml version="1.0" encoding="utf-8"?><soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:erp="http://switchboard.example/erp" xmlns:t="http://switchboard.example/erp/types">' +
-      `<soap:Body><erp:${operation}>${inner}</erp:${operation}></soap:Body></soap:Envelope>`;
-    const response = await fetch(systems.erp.url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'text/xml; charset=utf-8',
-        soapaction: `"http://switchboard.example/erp/${operation}"`,
-      },
-      body,
-    });
-    return { status: response.status, text: await response.text() };
-  }
+  const soap = (operation: string, inner: string) => rawErpCall(systems.erp.url, operation, inner);
   const adjustment = (requestId: string): string =>
     `<erp:itemCode>SKU-00003</erp:itemCode><erp:warehouse>WH-WEST</erp:warehouse><erp:quantityDelta>2</erp:quantityDelta><erp:reason>counted</erp:reason><erp:requestId>${requestId}</erp:requestId>`;
   const salesOrder = (reference: string): string =>
