@@ -954,6 +954,13 @@ export async function createGateway(
         if (caller instanceof Response) response = caller;
         else if (endpoint.lane !== undefined && req.method === 'POST' && laneAccepts(req.headers)) {
           const body = await readBody(req);
+          if (body === undefined) {
+            // The caller left before its body arrived: nothing ran, and there is no one to answer.
+            deadline.release();
+            res.destroy();
+            logRequest(requestId, req.method, endpoint.path, 400, startedAt, facts);
+            return;
+          }
           const serverContext = contextOf(requestId, deadline, address, caller, facts);
           const url = `http://localhost${req.url ?? endpoint.path}`;
           const status = await endpoint.lane.answer({ req, res, body, url, serverContext });

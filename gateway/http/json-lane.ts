@@ -126,13 +126,20 @@ export function headersOf(req: IncomingMessage): [string, string][] {
   return pairs;
 }
 
-/** Reads a node request's body, whose length node:http bounds by its Content-Length. */
-export function readBody(req: IncomingMessage): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
+/**
+ * Reads a node request's body, whose length node:http bounds by its
+ * Content-Length; undefined when the caller leaves before it is all there.
+ */
+export function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     req.on('data', (chunk: Buffer) => chunks.push(chunk));
     req.once('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks)));
-    req.once('error', reject);
+    // A reset connection ('error') or one closed before the end: the same for the caller, who is gone.
+    req.once('error', () => resolve(undefined));
+    req.once('close', () => {
+      if (!req.complete) resolve(undefined);
+    });
   });
 }
 

@@ -8,8 +8,9 @@
  * shown to reach the backend once, not twice.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { connect } from 'node:net';
 import { Agent, request } from 'undici';
-import { createGateway, type Gateway } from '../../../gateway/index.js';
+import { createGateway, createLogger, type Gateway } from '../../../gateway/index.js';
 import { laneAccepts } from '../../../gateway/http/json-lane.js';
 import {
   NO_READ_CACHE,
@@ -24,6 +25,8 @@ useHarness();
 let systems: Systems;
 let gateway: Gateway;
 let url: string;
+/** The gateway's log lines, parsed. */
+const lines: Array<Record<string, unknown>> = [];
 const agent = new Agent({ connections: 2 });
 
 beforeAll(async () => {
@@ -37,6 +40,12 @@ beforeAll(async () => {
         plans: { free: { requests: 10_000 } },
       },
     }),
+    {
+      logger: createLogger({
+        level: 'info',
+        write: (line) => lines.push(JSON.parse(line) as Record<string, unknown>),
+      }),
+    },
   );
   url = await gateway.listen({ port: 0, host: '127.0.0.1' });
 });
@@ -186,6 +195,32 @@ describe('bodies the lane hands back to Yoga, before anything runs', () => {
         for (const count of Object.values(calls)) expect(count).toBeLessThanOrEqual(2);
     },
   );
+});
+
+describe('a caller that leaves mid-body', () => {
+  it('costs no backend call, leaves one request line (400) and no error, and the next request is answered', async () => {
+    lines.length = 0;
+    const { hostname, port } = new URL(url);
+    const body = json({ query: PRODUCT, variables: { sku: 'SKU-00006' } });
+    // Headers promise the whole body; a third of it arrives, then the connection is gone.
+    await new Promise<void>((resolve, reject) => {
+      const socket = connect(Number(port), hostname, () => {
+        socket.write(
+          `POST /graphql HTTP/1.1\r\nHost: ${hostname}\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body.slice(0, Math.floor(body.length / 3))}`,
+          () => socket.destroy(),
+        );
+      });
+      socket.once('close', () => resolve());
+      socket.once('error', reject);
+    });
+    const next = await overHttp(json({ query: PRODUCT, variables: { sku: 'SKU-00006' } }), {});
+    expect(next.status).toBe(200);
+    expect(next.body).toMatchObject({ data: { product: { sku: 'SKU-00006' } } });
+    expect(systems.counts().storefront.getProductBySku).toBe(1);
+    const requests = lines.filter((line) => line.message === 'request');
+    expect(requests.map((line) => line.status)).toEqual([400, 200]);
+    expect(lines.filter((line) => line.level === 'error')).toEqual([]);
+  });
 });
 
 describe('which requests may take the lane (headers alone)', () => {
