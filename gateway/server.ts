@@ -10,7 +10,6 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { createServerAdapter, sendNodeResponse } from '@whatwg-node/server';
 import { GraphQLSchema, parse, type DocumentNode } from 'graphql';
-import { createYoga, type YogaServerInstance } from 'graphql-yoga';
 import type { Source } from '../sources/common/index.js';
 import {
   composeSchema,
@@ -29,31 +28,20 @@ import {
   type Caller,
 } from './auth/index.js';
 import { createAccessControl, type AccessControl } from './auth/access.js';
-import type { GatewayContext } from './context.js';
 import { GatewayError } from './errors.js';
 import { limitBody } from './http/body-limit.js';
 import { createDrain } from './http/drain.js';
-import {
-  createJsonLane,
-  headersOf,
-  laneAccepts,
-  readBody,
-  type JsonLane,
-} from './http/json-lane.js';
+import { headersOf, laneAccepts, readBody } from './http/json-lane.js';
 import { startDeadline, type RequestDeadline } from './http/deadline.js';
 import { healthResponse, readinessResponse } from './http/health.js';
 import { refuseBodyType, refuseHeaderCount } from './http/request-guard.js';
 import { createPageDelivery } from './http/page-delivery.js';
 import { requestIdFrom, requestIdOf } from './http/request-id.js';
 import { graphqlErrorResponse, json } from './http/responses.js';
-import { createLoaders, type Outbound } from './loaders.js';
+import type { Outbound } from './loaders.js';
 import { createLogger, type Logger } from './logger.js';
 import { createNamespacedSchema } from './namespace.js';
-import { exampleQuery, playgroundOptions, playgroundRenderer } from './playground.js';
-import { useCacheControl } from './plugins/cache-control.js';
-import { corsFor, useCrossSite } from './plugins/cross-site.js';
-import { useErrorCodes } from './plugins/error-codes.js';
-import { useInputConstraints } from './plugins/input-constraints.js';
+import { exampleQuery } from './playground.js';
 import { createReadCache, type ReadCache, type ReadCacheOptions } from './cache/index.js';
 import {
   createCacheControl,
@@ -61,29 +49,16 @@ import {
   serializeTickets,
   defaultSourcePolicy,
   type CacheControl,
-  type CallNotice,
   type SourcePipeline,
 } from './pipeline/index.js';
-import { useLimits } from './plugins/limits.js';
-import {
-  createCallerLimits,
-  outerLimits,
-  useRateLimit,
-  type CallerLimits,
-} from './plugins/rate-limit.js';
+import { createCallerLimits, type CallerLimits } from './plugins/rate-limit.js';
 import {
   createMemoryLimiterStore,
   createRedisLimiterStore,
   type LimiterStore,
 } from './limits/index.js';
-import { useNestingLimit } from './plugins/nesting.js';
-import { useRequestParams } from './plugins/request-params.js';
-import { useScopes } from './plugins/scopes.js';
-import { useSchemaDisclosure, type SchemaDisclosureOptions } from './plugins/schema-disclosure.js';
-import { createStreamCaps, type StreamCaps } from './stream-caps.js';
-import { useNotices } from './plugins/notices.js';
-import { useRequestLog, type RequestFacts } from './plugins/request-log.js';
-import { createMaskedErrors, useRequestErrorMasking } from './plugins/masked-errors.js';
+import { createStreamCaps } from './stream-caps.js';
+import type { RequestFacts } from './plugins/request-log.js';
 import { createSubgraphSchema } from './subgraph.js';
 import { ADMIN_GRAPHQL_PATH, createAdminApi } from './admin/endpoint.js';
 import { openWriteJournal, type WriteJournal, type WriteRunner } from './writes/index.js';
@@ -92,7 +67,6 @@ import {
   createRequestTelemetry,
   createTelemetry,
   metricsResponse,
-  type RequestTelemetry,
   type Telemetry,
   type TelemetryInit,
 } from './telemetry/index.js';
@@ -102,16 +76,14 @@ import {
   sourceEntities,
   unifiedEntities,
 } from './federation/index.js';
-import { useWriteReports } from './plugins/write-report.js';
 import {
   loadPersistedOperations,
-  usePersistedOperations,
   type PersistedOperations,
 } from './plugins/persisted-operations.js';
 import type { WriteDefinition } from './writes/definition.js';
-import { IDEMPOTENCY_KEY_HEADER } from './writes/resolver.js';
 import { createWriteService, type WriteService } from './writes/service.js';
 import { createOperator, createOperatorPage } from './operator/index.js';
+import { createEndpoint, type CallerFacts, type Endpoint, type ServerContext } from './endpoint.js';
 
 export interface Gateway {
   /**
@@ -154,24 +126,6 @@ export interface GatewayOptions {
   readonly logger?: Logger;
   /** Replaces the OTLP exporter (tests). */
   readonly telemetry?: Pick<TelemetryInit, 'spanProcessors'>;
-}
-
-/** What the router hands Yoga with each request; resolvers see it on their context. */
-type ServerContext = Omit<GatewayContext, PerRequest>;
-/** Built by Yoga's context factory for each request. */
-type PerRequest = 'loaders' | 'outbound' | 'notices' | 'idempotencyKey' | 'writeReports';
-/** Who is calling, for the per-client subscription cap: the peer's address, or "local" for gateway.fetch. */
-interface CallerFacts {
-  readonly clientAddress: string;
-  /** Filled in by useRequestLog for the request's log line. */
-  readonly requestFacts?: RequestFacts;
-}
-
-interface Endpoint {
-  path: string;
-  yoga: YogaServerInstance<ServerContext & CallerFacts, Pick<GatewayContext, PerRequest>>;
-  /** The JSON lane past Yoga's HTTP layer (http/json-lane.ts); undefined if this Yoga cannot be driven so. */
-  lane?: JsonLane;
 }
 
 /** Whether `work` settles within `ms` (at least 0); it goes on either way. */
@@ -302,135 +256,6 @@ function readCacheOptions(config: ResolvedConfig, logger: Logger): ReadCacheOpti
     keyPrefix,
     logger,
   };
-}
-
-function yogaLogger(
-  logger: Logger,
-): Record<'debug' | 'info' | 'warn' | 'error', (...args: unknown[]) => void> {
-  const adapt =
-    (log: Logger['info']) =>
-    (...args: unknown[]) => {
-      const [first, ...rest] = args;
-      log(typeof first === 'string' ? first : 'graphql-yoga', {
-        from: 'graphql-yoga',
-        ...(rest.length > 0 || typeof first !== 'string'
-          ? { details: typeof first === 'string' ? rest : args }
-          : {}),
-      });
-    };
-  return {
-    debug: adapt(logger.debug),
-    info: adapt(logger.info),
-    warn: adapt(logger.warn),
-    error: adapt(logger.error),
-  };
-}
-
-function createEndpoint(init: {
-  path: string;
-  schema: GraphQLSchema;
-  title: string;
-  tabs: ReadonlyArray<{ query: string; variables?: string }>;
-  config: ResolvedConfig;
-  logger: Logger;
-  outbound: (source: string) => Outbound | undefined;
-  disclosure: SchemaDisclosureOptions;
-  callerLimits: CallerLimits;
-  /** Told the plan of each request refused for its rate (metrics). */
-  onRateLimited?: (plan: string) => void;
-  streamCaps: StreamCaps;
-  /** The schema's `@constraint`s (unified schema only). */
-  constraints?: InputConstraints;
-  /** The schema's `@requiresScopes` / `@authenticated` rules (unified schema only). */
-  access?: AccessControl;
-  /** Request spans and metrics; undefined when metrics and tracing are off. */
-  requestTelemetry?: RequestTelemetry;
-  /** The persisted operations' registry and who must use it (docs/partners.md). */
-  persisted: PersistedOperations;
-}): Endpoint {
-  const { config, logger, outbound, streamCaps } = init;
-  const maxConcurrentCalls = config.limits.maxConcurrentCallsPerSource;
-  const plugins = [
-    // First, so a request's time and span start before anything else runs on it.
-    ...(init.requestTelemetry === undefined ? [] : [init.requestTelemetry.plugin]),
-    // First: a POST that is not JSON is refused before Yoga chooses a parser (CSRF).
-    useCrossSite(),
-    useRequestParams(),
-    // Right after the parameters, before anything reads the document: a hash becomes its registered text.
-    usePersistedOperations(init.persisted),
-    useRequestLog(),
-    // Before parsing: graphql-js parses by recursion, so nesting is measured first.
-    useNestingLimit(config.limits),
-    useLimits({ ...config.limits, ...outerLimits(config) }),
-    useSchemaDisclosure(init.disclosure),
-    // After validation, before any resolver: out-of-bounds arguments never reach a backend.
-    useInputConstraints(init.constraints ?? new Map()),
-    // After the input constraints (an out-of-bounds size names its argument) and before scopes: cost with list
-    // sizes from variables, the plan's limits, then requests and cost per window (429).
-    useRateLimit(init.callerLimits, init.onRateLimited),
-    // After validation, before any resolver: a root field the caller may not call fails the operation (403).
-    ...(init.access === undefined ? [] : [useScopes(init.access)]),
-    useNotices(),
-    useWriteReports(),
-    // Before Yoga's own masking (which Yoga appends after user plugins), so masked errors carry the request id.
-    useRequestErrorMasking(logger),
-    useErrorCodes(),
-    useCacheControl(),
-  ];
-  const yoga = createYoga<ServerContext & CallerFacts, Pick<GatewayContext, PerRequest>>({
-    schema: init.schema,
-    graphqlEndpoint: init.path,
-    landingPage: false,
-    // The router's limitBody already refused oversized bodies by Content-Length
-    // or by counting the stream; Yoga's own check would pipe every body
-    // through a TransformStream again (~10% of a request's CPU).
-    maxRequestBodySize: false,
-    graphiql: config.playground.enabled
-      ? playgroundOptions({ title: init.title, tabs: init.tabs })
-      : false,
-    // Inlined GraphiQL: the page needs nothing from a CDN (see playground.ts).
-    renderGraphiQL: playgroundRenderer(init.path),
-    maskedErrors: createMaskedErrors(logger),
-    logging: yogaLogger(logger),
-    cors: corsFor(config.cors),
-    // Loaders live for one request: batching and deduplication never cross callers.
-    context: ({ requestId, signal, deadlineAt, clientAddress, request }) => {
-      const telemetry = init.requestTelemetry?.callTelemetry(request);
-      const notices: CallNotice[] = [];
-      const idempotencyKey = request.headers.get(IDEMPOTENCY_KEY_HEADER) ?? undefined;
-      // Every stream this request opens counts against its client's and its source's caps.
-      const capped = (source: string): Outbound | undefined => {
-        const way = outbound(source);
-        return way === undefined ? undefined : streamCaps.wrap(way, source, clientAddress);
-      };
-      return {
-        loaders: createLoaders({ maxConcurrentCalls, outbound: capped }),
-        notices,
-        ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
-        writeReports: [],
-        // No spread: with telemetry off (the default) the context is built as before it existed.
-        outbound:
-          telemetry === undefined
-            ? {
-                signal,
-                requestId,
-                deadlineAt,
-                notify: (notice: CallNotice) => notices.push(notice),
-              }
-            : {
-                signal,
-                requestId,
-                deadlineAt,
-                notify: (notice: CallNotice) => notices.push(notice),
-                telemetry,
-              },
-      };
-    },
-    plugins,
-  });
-  // The lane runs the plugins' onRequest and onResponse hooks itself (http/json-lane.ts).
-  const lane = createJsonLane(yoga as unknown as YogaServerInstance<object, object>, plugins);
-  return { path: init.path, yoga, ...(lane === undefined ? {} : { lane }) };
 }
 
 /**
