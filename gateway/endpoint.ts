@@ -187,5 +187,10 @@ export function createEndpoint(init: {
   });
   // The lane runs the plugins' onRequest and onResponse hooks itself (http/json-lane.ts).
   const lane = createJsonLane(yoga as unknown as YogaServerInstance<object, object>, plugins);
+  if (lane === undefined)
+    logger.warn(
+      'the JSON lane is off: this Yoga does not expose its result-process hooks, so every request takes Yoga’s own route (slower, same answers)',
+      { path: init.path },
+    );
   return { path: init.path, yoga, ...(lane === undefined ? {} : { lane }) };
 }

@@ -11,7 +11,8 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { connect } from 'node:net';
 import { Agent, request } from 'undici';
 import { createGateway, createLogger, type Gateway } from '../../../gateway/index.js';
-import { laneAccepts } from '../../../gateway/http/json-lane.js';
+import { createYoga, createSchema } from 'graphql-yoga';
+import { createJsonLane, laneAccepts } from '../../../gateway/http/json-lane.js';
 import {
   NO_READ_CACHE,
   startSystems,
@@ -220,6 +221,19 @@ describe('a caller that leaves mid-body', () => {
     const requests = lines.filter((line) => line.message === 'request');
     expect(requests.map((line) => line.status)).toEqual([400, 200]);
     expect(lines.filter((line) => line.level === 'error')).toEqual([]);
+  });
+});
+
+describe('the lane exists', () => {
+  it('for the Yoga in our lockfile: it reads Yoga’s result-process hooks, and a Yoga without them gets none', () => {
+    // The lane reads a private field of Yoga's; were an upgrade to rename it, every answer above
+    // would still equal Yoga's (Yoga would answer all of them), so this is what says the lane runs.
+    const yoga = createYoga({ schema: createSchema({ typeDefs: 'type Query { a: Int }' }) });
+    expect(createJsonLane(yoga as never, [])).toBeDefined();
+    const renamed = Object.assign(Object.create(yoga) as object, {
+      onResultProcessHooks: undefined,
+    });
+    expect(createJsonLane(renamed as never, [])).toBeUndefined();
   });
 });
 
