@@ -189,7 +189,7 @@ export function createEndpoint(init: {
   const lane = createJsonLane(yoga as unknown as YogaServerInstance<object, object>, plugins);
   if (lane === undefined)
     logger.warn(
-      'the JSON lane is off: this Yoga does not expose its result-process hooks, so every request takes Yoga’s own route (slower, same answers)',
+      'the JSON lane is off (this Yoga does not expose its result-process hooks, or a plugin instruments it): every request takes Yoga’s own route, slower, same answers',
       { path: init.path },
     );
   return { path: init.path, yoga, ...(lane === undefined ? {} : { lane }) };

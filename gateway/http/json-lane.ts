@@ -28,7 +28,8 @@
  * an onParams hook refused, so Yoga words the refusal): other
  * methods and content types, a compressed body, browsers (an Origin header:
  * CORS), streams (Accept naming text/event-stream or multipart), a batch (a
- * JSON array), extensions (persisted operations). The plugins' onRequest
+ * JSON array), extensions (persisted operations); and no request at all
+ * when a plugin instruments Yoga (`instrumentation`). The plugins' onRequest
  * hooks run too (telemetry's request span and timer start there), so the
  * lane serves endpoints with telemetry on as well.
  */
@@ -70,9 +71,14 @@ type ResultProcessHook = (payload: {
 // Yoga keeps its onResultProcess hooks in a private field; the lane needs the
 // same list in the same order (the media-type negotiation is one of them).
 // Checked once at start-up: without it, the lane is off and Yoga answers all.
+// A plugin with `instrumentation` wraps Yoga's handling of the operation and the
+// result, which the lane does not reproduce: then the lane is off too.
 function resultProcessHooksOf(yoga: YogaServerInstance<object, object>): ResultProcessHook[] {
-  const hooks = (yoga as unknown as { onResultProcessHooks?: unknown }).onResultProcessHooks;
-  return Array.isArray(hooks) ? (hooks as ResultProcessHook[]) : [];
+  const fields = yoga as unknown as { onResultProcessHooks?: unknown; instrumentation?: unknown };
+  if (fields.instrumentation !== undefined) return [];
+  return Array.isArray(fields.onResultProcessHooks)
+    ? (fields.onResultProcessHooks as ResultProcessHook[])
+    : [];
 }
 
 const PARAMS: ReadonlySet<string> = new Set(['query', 'variables', 'operationName']);

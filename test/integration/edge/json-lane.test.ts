@@ -235,6 +235,16 @@ describe('the lane exists', () => {
     });
     expect(createJsonLane(renamed as never, [])).toBeUndefined();
   });
+
+  it('is off for a Yoga with an instrumentation plugin, whose wrapping the lane would skip', () => {
+    const yoga = createYoga({
+      schema: createSchema({ typeDefs: 'type Query { a: Int }' }),
+      plugins: [
+        { instrumentation: { operation: (_payload: unknown, wrapped: () => void) => wrapped() } },
+      ],
+    });
+    expect(createJsonLane(yoga as never, [])).toBeUndefined();
+  });
 });
 
 describe('which requests may take the lane (headers alone)', () => {
