@@ -781,7 +781,7 @@ export async function createGateway(
           const body = await readBody(req);
           if (body === undefined) {
             // The caller left before its body arrived: nothing ran, and there is no one to answer.
-            deadline.release();
+            // (Each return here passes through the `finally` below, which releases the deadline.)
             res.destroy();
             logRequest(requestId, req.method, endpoint.path, 400, startedAt, facts);
             return;
@@ -790,7 +790,6 @@ export async function createGateway(
           const url = `http://localhost${req.url ?? endpoint.path}`;
           const status = await endpoint.lane.answer({ req, res, body, url, serverContext });
           if (status !== undefined) {
-            deadline.release();
             logRequest(requestId, req.method, endpoint.path, status, startedAt, facts);
             return;
           }
