@@ -19,16 +19,15 @@
  * FAULT_RUN_SEED (1) for the random choices, FAULT_RUN_LATENCY_CALLS (40)
  * for the latency comparison. Exits 1 when a count that must be 0 is not.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createInterface } from 'node:readline';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { createPostgresJournal, type Write } from '../gateway/writes/index.js';
 import { startPostgresServer } from '../test/harness/postgres-server.js';
 import { checkFaultRun, type SystemsRecords, type ToldOutcome } from './fault-check.js';
 import { createDirectWriter } from './direct-writes.js';
+import { startChild, stopChild } from './children.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const N = Number(process.env.FAULT_RUN_N ?? 1000);
 const CONCURRENCY = Number(process.env.FAULT_RUN_CONCURRENCY ?? 6);
 const LATENCY_CALLS = Number(process.env.FAULT_RUN_LATENCY_CALLS ?? 40);
@@ -48,34 +47,6 @@ function seeded(seed: number): () => number {
 const random = seeded(Number(process.env.FAULT_RUN_SEED ?? 1));
 const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
-
-function startChild(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  ready: RegExp,
-): Promise<{ child: ChildProcess; line: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (ready.test(line)) resolve({ child, line });
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`${args.join(' ')} exited with ${code} before it was ready`)),
-    );
-  });
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
 
 /** What a fault may be aimed at: each system's write operations and their undo. */
 const TARGETS: Record<'storefront' | 'erp' | 'billing', readonly string[]> = {

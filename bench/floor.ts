@@ -18,11 +18,11 @@ import {
   measure,
   medianOf,
   ROUNDS,
-  startChild,
-  stopChild,
+  startLoggedChild,
   type Measured,
   type Target,
 } from './gateway-vs-direct.js';
+import { stopChild } from './children.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const QUERY = JSON.stringify({
@@ -30,7 +30,7 @@ const QUERY = JSON.stringify({
   variables: { sku: 'SKU-00042' },
 });
 
-const backends = await startChild(['bench/backends.ts'], {}, /^\{/);
+const backends = await startLoggedChild(['bench/backends.ts'], {}, /^\{/);
 const urls = JSON.parse(backends.line) as Record<string, { url: string; contract?: string }>;
 const env = {
   STOREFRONT_URL: urls.storefront!.url,
@@ -69,12 +69,14 @@ const specs: ReadonlyArray<{
   },
 ];
 
-const started: Array<{ target: Target; child: Awaited<ReturnType<typeof startChild>>['child'] }> =
-  [];
+const started: Array<{
+  target: Target;
+  child: Awaited<ReturnType<typeof startLoggedChild>>['child'];
+}> = [];
 try {
   const tasks: Array<{ name: string; target: Target; task: () => Promise<unknown> }> = [];
   for (const spec of specs) {
-    const { child, line } = await startChild(spec.args, env, spec.ready, ROOT);
+    const { child, line } = await startLoggedChild(spec.args, env, spec.ready, ROOT);
     const pool = new Pool(spec.url(line), { connections: 32 });
     const target = { pool, pid: child.pid as number };
     started.push({ target, child });

@@ -18,13 +18,13 @@
  * request in flight (BENCH_LATENCY_MS, 1500). Then the backend calls one
  * query costs each way (counted by the backends), and a summary table.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
+import { startChild, stopChild } from './children.js';
 import { formatResult, runLoad, type LoadResult } from './load.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -57,7 +57,8 @@ let children = 0;
  */
 const BASELINE = process.env.BENCH_BASELINE;
 
-export function startChild(
+/** A bench child (bench/children.ts) whose stderr goes to its own file in LOG_DIR. */
+export function startLoggedChild(
   args: string[],
   env: NodeJS.ProcessEnv,
   ready: RegExp,
@@ -67,28 +68,7 @@ export function startChild(
     join(LOG_DIR, `${(children += 1)}-${args.join(' ').replace(/[^\w.-]+/g, '_')}.log`),
     'a',
   );
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
-    cwd,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', log],
-  });
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    lines.on('line', (line) => {
-      if (ready.test(line)) resolve({ child, line });
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`${args.join(' ')} exited with ${code} before it was ready`)),
-    );
-  });
-}
-
-export function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
+  return startChild(args, env, ready, { cwd, stderr: log });
 }
 
 /** Clock ticks per second of /proc's CPU times. */
@@ -242,7 +222,7 @@ interface Row {
 }
 
 export async function runGatewayVsDirect(): Promise<void> {
-  const backends = await startChild(['bench/backends.ts'], {}, /^\{/);
+  const backends = await startLoggedChild(['bench/backends.ts'], {}, /^\{/);
   const urls = JSON.parse(backends.line) as Record<string, { url: string; contract: string }> & {
     admin: string;
   };
@@ -261,7 +241,7 @@ export async function runGatewayVsDirect(): Promise<void> {
       urlOf: (line: string) => string,
       cwd = ROOT,
     ): Promise<Target> => {
-      const { child, line } = await startChild(args, env, ready, cwd);
+      const { child, line } = await startLoggedChild(args, env, ready, cwd);
       children.push(child);
       const pool = new Pool(urlOf(line), { connections: 32 });
       pools.push(pool);

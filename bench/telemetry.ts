@@ -7,17 +7,16 @@
  * drift in the machine's load touches each alike. Prints requests/s, p50 and
  * p99 of each and its cost against "off". About 30 s.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { formatResult, runLoad, type LoadResult } from './load.js';
 import { BENCH_ADMIN_TOKEN } from './telemetry.config.js';
+import { startChild, stopChild } from './children.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 3000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
 const ROUNDS = 2;
@@ -31,34 +30,6 @@ const LABELS: Record<(typeof MODES)[number], string> = {
   metrics: 'metrics on',
   all: 'metrics + tracing (100% sampled)',
 };
-
-function startChild(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-  ready: RegExp,
-): Promise<{ child: ChildProcess; line: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  return new Promise((resolve, reject) => {
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (ready.test(line)) resolve({ child, line });
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`${args.join(' ')} exited with ${code} before it was ready`)),
-    );
-  });
-}
-
-function stopChild(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
 
 /**
  * CPU time a process has used, in ms (Linux /proc; undefined elsewhere). On a

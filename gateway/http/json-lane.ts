@@ -240,7 +240,10 @@ export function createJsonLane(
         let ended = false;
         const payload = {
           request,
-          url: new URL(url),
+          // Parsed only if a hook reads it (ours do not), as Yoga's adapter does.
+          get url() {
+            return new URL(url);
+          },
           serverContext,
           fetchAPI,
           endResponse: () => void (ended = true),
