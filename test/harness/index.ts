@@ -72,3 +72,15 @@ export {
   type BillingWire,
 } from './billing-client.js';
 export { startOfflineChromium, CHROMIUM, type OfflineBrowser } from './chromium.js';
+// The write tests' fixture: the demo systems, a gateway with the write mutations and its own
+// journal, and each system's records of an order; and the config and inputs it is made of.
+export {
+  startWriteFixture,
+  writesConfig,
+  tempDir,
+  orderInput,
+  PLACE_ORDER,
+  WRITE_PIPELINE,
+  type WriteFixture,
+} from './writes.js';
+export { recordsReader, type OrderRecords, type RecordsReader } from './order-records.js';

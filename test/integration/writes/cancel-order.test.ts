@@ -6,29 +6,28 @@
  * SKUs come from the order step's answer). And a write past the request's deadline:
  * the caller hears WRITE_INCOMPLETE, the write settles once in the background.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
-  startGatewayOn,
-  startSystems,
+  orderInput,
+  PLACE_ORDER,
+  startWriteFixture,
   useHarness,
+  WRITE_PIPELINE,
+  type RecordsReader,
   type Systems,
   type TestGateway,
+  type WriteFixture,
 } from '../../harness/index.js';
-import { recordsReader, type RecordsReader } from './records.js';
-import { orderInput, PLACE_ORDER, tempDir, WRITE_PIPELINE, writesConfig } from './setup.js';
 
 useHarness();
+let fixture: WriteFixture;
 let systems: Systems;
 let gateway: TestGateway;
 let records: RecordsReader;
 
 beforeAll(async () => {
-  systems = await startSystems();
-  gateway = await startGatewayOn(writesConfig(systems, { sqlitePath: `${tempDir()}/journal.db` }));
-  records = await recordsReader(systems);
-});
-afterAll(async () => {
-  await records?.close();
+  fixture = await startWriteFixture();
+  ({ systems, gateway, records } = fixture);
 });
 afterEach(() => {
   for (const system of systems.list) system.misbehaviour.set({});
@@ -157,22 +156,16 @@ describe('cancelOrder and the read cache', () => {
 
   it("drops the order's products' cached stock: the next read asks the erp and shows the release", async () => {
     // Stock cached for 10 minutes: only the invalidation can make the next read ask the erp.
-    const cached = await startGatewayOn(
-      writesConfig(
-        systems,
-        { sqlitePath: `${tempDir()}/journal.db` },
-        {
-          pipeline: {
-            ...WRITE_PIPELINE,
-            cache: { enabled: true },
-            sources: {
-              ...WRITE_PIPELINE.sources,
-              erp: { operations: { getStockLevels: { cache: { ttlMs: 600_000 } } } },
-            },
-          },
+    const cached = await fixture.startGateway({
+      pipeline: {
+        ...WRITE_PIPELINE,
+        cache: { enabled: true },
+        sources: {
+          ...WRITE_PIPELINE.sources,
+          erp: { operations: { getStockLevels: { cache: { ttlMs: 600_000 } } } },
         },
-      ),
-    );
+      },
+    });
     try {
       const id = await placed();
       const skus = ['SKU-00001', 'SKU-00002'];
@@ -264,13 +257,9 @@ describe('a write past the request deadline', () => {
   it('answers WRITE_INCOMPLETE, never success, and the write settles once in the background', async () => {
     // The deadline (1 s) is shorter than the storefront's attempt timeout (3 s): the
     // request's time runs out while the step hangs, whatever the machine's speed.
-    const short = await startGatewayOn(
-      writesConfig(
-        systems,
-        { sqlitePath: `${tempDir()}/journal.db` },
-        { limits: { requestTimeoutMs: 1_000 } },
-        { storefront: 3_000 },
-      ),
+    const short = await fixture.startGateway(
+      { limits: { requestTimeoutMs: 1_000 } },
+      { storefront: 3_000 },
     );
     try {
       const id = await placed();

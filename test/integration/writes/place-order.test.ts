@@ -3,16 +3,16 @@
  * erp sales order and billing's invoice, each checked in the system's own
  * records; the journal's record; the caller's idempotency key.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  startGatewayOn,
-  startSystems,
+  orderInput,
+  PLACE_ORDER,
+  startWriteFixture,
   useHarness,
+  type RecordsReader,
   type Systems,
   type TestGateway,
 } from '../../harness/index.js';
-import { recordsReader, type RecordsReader } from './records.js';
-import { orderInput, PLACE_ORDER, tempDir, writesConfig } from './setup.js';
 
 useHarness();
 let systems: Systems;
@@ -20,13 +20,7 @@ let gateway: TestGateway;
 let records: RecordsReader;
 
 beforeAll(async () => {
-  systems = await startSystems();
-  gateway = await startGatewayOn(writesConfig(systems, { sqlitePath: `${tempDir()}/journal.db` }));
-  records = await recordsReader(systems);
-});
-afterAll(async () => {
-  await gateway?.close();
-  await records?.close();
+  ({ systems, gateway, records } = await startWriteFixture());
 });
 
 describe('placeOrder', () => {

@@ -8,14 +8,12 @@
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createSqliteJournal, type WriteJournal } from '../../../gateway/writes/index.js';
 import {
-  startGatewayOn,
-  startSystems,
+  startWriteFixture,
   track,
   useHarness,
   type Systems,
   type TestGateway,
 } from '../../harness/index.js';
-import { tempDir, writesConfig } from './setup.js';
 
 useHarness();
 let systems: Systems;
@@ -23,10 +21,9 @@ let gateway: TestGateway;
 let journal: WriteJournal;
 
 beforeAll(async () => {
-  systems = await startSystems();
-  const path = `${tempDir()}/journal.db`;
-  gateway = await startGatewayOn(writesConfig(systems, { sqlitePath: path }));
-  journal = await createSqliteJournal({ path });
+  const fixture = await startWriteFixture();
+  ({ systems, gateway } = fixture);
+  journal = await createSqliteJournal({ path: fixture.journalPath });
   track(journal, 'journal reader');
 });
 afterEach(() => {
