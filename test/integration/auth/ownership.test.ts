@@ -8,17 +8,18 @@
  * operations: a partner bound to them sends only registered hashes.
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fetch as undiciFetch } from 'undici';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { catalogue } from '../../../demo/common/catalogue.js';
-import { createSqliteTokenStore, type TokenStore } from '../../../gateway/auth/index.js';
+import { createSqliteTokenStore } from '../../../gateway/auth/index.js';
 import {
   DEMO_AUTH,
   startGatewayOn,
   startSystems,
+  tempDir,
+  track,
   unifiedDemoConfig,
   useHarness,
   type Systems,
@@ -33,9 +34,8 @@ const customer = seed.customers[4]!;
 const SCOPES = ['catalog:read', 'orders:read', 'orders:write', 'customers:read'];
 let systems: Systems;
 let gateway: TestGateway;
-let dir: string;
-let store: TokenStore;
-const tokens: Record<'acme' | 'globex' | 'initech', string> = { acme: '', globex: '', initech: '' };
+const PARTNERS = ['acme', 'globex', 'initech'] as const;
+const tokens: Record<(typeof PARTNERS)[number], string> = { acme: '', globex: '', initech: '' };
 /** Orders acme placed (the second read by the alias test alone, so no cache holds it), and seeded (first-party) ones. */
 let acmeOrder: string;
 let acmeOther: string;
@@ -51,12 +51,12 @@ const PRODUCT = 'query Product($sku: ID!) { product(sku: $sku) { sku title } }';
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'switchboard-ownership-'));
+  // Tracked before the gateway, so closed after it: the store, then the folder.
+  const dir = tempDir();
   const keyFile = join(dir, 'keys.json');
-  store = createSqliteTokenStore({ path: join(dir, 'tokens.db') });
-  tokens.acme = (await issueOwn(keyFile, store, { partner: 'acme', scopes: SCOPES })).token;
-  tokens.globex = (await issueOwn(keyFile, store, { partner: 'globex', scopes: SCOPES })).token;
-  tokens.initech = (await issueOwn(keyFile, store, { partner: 'initech', scopes: SCOPES })).token;
+  const store = track(createSqliteTokenStore({ path: join(dir, 'tokens.db') }), 'token store');
+  for (const partner of PARTNERS)
+    tokens[partner] = (await issueOwn(keyFile, store, { partner, scopes: SCOPES })).token;
   const registry = join(dir, 'persisted.json');
   writeFileSync(registry, JSON.stringify({ [sha256(PRODUCT)]: PRODUCT }));
   // Order reads sent as shareable (public, 10 min), so the gateway's read cache keeps them and one entry serves every caller.
@@ -86,10 +86,6 @@ beforeAll(async () => {
   };
   acmeOrder = await place();
   acmeOther = await place();
-});
-afterAll(async () => {
-  await store?.close();
-  rmSync(dir, { recursive: true, force: true });
 });
 beforeEach(() => systems.resetCounts());
 
