@@ -47,23 +47,34 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** `switchboard <group> <command> --config <the test's config> …`, as every case types it. */
+const command = (group: 'token' | 'keys', name: string, ...rest: string[]): string[] => [
+  group,
+  name,
+  '--config',
+  configFile,
+  ...rest,
+];
+
+/** `token issue` with these options in this order; a partner or plan not given is left out. */
+const issue = (options: { partner?: string; scopes: string; ttl: string; plan?: string }) =>
+  command(
+    'token',
+    'issue',
+    ...(options.partner === undefined ? [] : ['--partner', options.partner]),
+    '--scopes',
+    options.scopes,
+    '--ttl',
+    options.ttl,
+    ...(options.plan === undefined ? [] : ['--plan', options.plan]),
+  );
+
 // Each test spawns the CLI; the limit guards against a hang on a busy machine, it times nothing.
 describe('switchboard token', { timeout: 240_000 }, () => {
   it('issues a token once on stdout, which a running gateway accepts; lists it by jti without the token; revokes it everywhere', async () => {
-    const issued = await spawned([
-      'token',
-      'issue',
-      '--config',
-      configFile,
-      '--partner',
-      'acme',
-      '--scopes',
-      'catalog:read orders:read',
-      '--ttl',
-      '30d',
-      '--plan',
-      'gold',
-    ]);
+    const issued = await spawned(
+      issue({ partner: 'acme', scopes: 'catalog:read orders:read', ttl: '30d', plan: 'gold' }),
+    );
     expect(issued.code).toBe(0);
     const token = issued.stdout.trim();
     expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
@@ -85,76 +96,30 @@ describe('switchboard token', { timeout: 240_000 }, () => {
     // The gateway started before the key file existed: it picks the key up on its next refresh.
     expect(await eventually(async () => (await call(gateway, token)).status === 200)).toBe(true);
 
-    const listed = await run(['token', 'list', '--config', configFile]);
+    const listed = await run(command('token', 'list'));
     expect(listed.code).toBe(0);
     expect(listed.stdout).toContain(claims.jti as string);
     expect(listed.stdout).toMatch(/acme\tgold\t.*\tactive\tcatalog:read orders:read/);
     expect(listed.stdout).not.toContain(token.split('.')[2]);
 
-    const revoked = await run(['token', 'revoke', '--config', configFile, claims.jti as string]);
+    const revoked = await run(command('token', 'revoke', claims.jti as string));
     expect(revoked.code).toBe(0);
     expect(revoked.stdout).toContain('within 1 s');
     expect(await eventually(async () => (await call(gateway, token)).status === 401)).toBe(true);
     expect((await call(gateway, token)).body.errors?.[0]?.extensions?.code).toBe(
       'AUTH_TOKEN_REVOKED',
     );
-    expect((await run(['token', 'list', '--config', configFile])).stdout).toMatch(
-      /\trevoked \d{4}-/,
-    );
+    expect((await run(command('token', 'list'))).stdout).toMatch(/\trevoked \d{4}-/);
   });
 
   it('refuses a bad ttl, partner or scope, or a missing option, with TOKEN_REQUEST_INVALID and exit 1; an unknown jti with TOKEN_NOT_FOUND', async () => {
     const attempts = await Promise.all([
-      run([
-        'token',
-        'issue',
-        '--config',
-        configFile,
-        '--partner',
-        'acme',
-        '--scopes',
-        'catalog:read',
-        '--ttl',
-        '30x',
-      ]),
-      run([
-        'token',
-        'issue',
-        '--config',
-        configFile,
-        '--partner',
-        'acme',
-        '--scopes',
-        'catalog:read',
-        '--ttl',
-        '400d',
-      ]),
-      run([
-        'token',
-        'issue',
-        '--config',
-        configFile,
-        '--partner',
-        'Acme Corp',
-        '--scopes',
-        'catalog:read',
-        '--ttl',
-        '1d',
-      ]),
-      run([
-        'token',
-        'issue',
-        '--config',
-        configFile,
-        '--partner',
-        'acme',
-        '--scopes',
-        'catalog:read <script>',
-        '--ttl',
-        '1d',
-      ]),
-      run(['token', 'issue', '--config', configFile, '--scopes', 'catalog:read', '--ttl', '1d']),
-      run(['token', 'revoke', '--config', configFile, 'no-such-token']),
+      run(issue({ partner: 'acme', scopes: 'catalog:read', ttl: '30x' })),
+      run(issue({ partner: 'acme', scopes: 'catalog:read', ttl: '400d' })),
+      run(issue({ partner: 'Acme Corp', scopes: 'catalog:read', ttl: '1d' })),
+      run(issue({ partner: 'acme', scopes: 'catalog:read <script>', ttl: '1d' })),
+      run(issue({ scopes: 'catalog:read', ttl: '1d' })),
+      run(command('token', 'revoke', 'no-such-token')),
     ]);
     for (const [index, attempt] of attempts.entries()) {
       expect(attempt.code).toBe(1);
@@ -166,22 +131,9 @@ describe('switchboard token', { timeout: 240_000 }, () => {
 
   it('keys rotate adds a key the gateway publishes, and the tokens of the old key stay valid', async () => {
     const issueForAcme = async (): Promise<string> =>
-      (
-        await run([
-          'token',
-          'issue',
-          '--config',
-          configFile,
-          '--partner',
-          'acme',
-          '--scopes',
-          'catalog:read',
-          '--ttl',
-          '1h',
-        ])
-      ).stdout.trim();
+      (await run(issue({ partner: 'acme', scopes: 'catalog:read', ttl: '1h' }))).stdout.trim();
     const before = await issueForAcme();
-    const rotated = await run(['keys', 'rotate', '--config', configFile]);
+    const rotated = await run(command('keys', 'rotate'));
     expect(rotated.code).toBe(0);
     expect(rotated.stdout).toMatch(/^New signing key \S+\.\nKey \S+ retires \d{4}-/);
     const after = await issueForAcme();
