@@ -8,8 +8,8 @@
  * gateway adds on top is what the comparison shows.
  */
 import * as grpc from '@grpc/grpc-js';
-import { loadSync } from '@grpc/proto-loader';
 import { Pool } from 'undici';
+import { createBillingGrpcClient } from './direct.js';
 
 export interface OrderLine {
   readonly sku: string;
@@ -39,26 +39,7 @@ export function createDirectWriter(
   const storefront = new Pool(urls.storefront, { connections: 8 });
   const erpUrl = new URL(urls.erp);
   const erp = new Pool(erpUrl.origin, { connections: 8 });
-  const definition = loadSync(protoPath, {
-    includeDirs: [protoRoot],
-    longs: String,
-    enums: String,
-    defaults: true,
-  });
-  const billingPackage = grpc.loadPackageDefinition(definition) as unknown as {
-    billing: {
-      v1: {
-        BillingService: new (
-          address: string,
-          credentials: grpc.ChannelCredentials,
-        ) => grpc.Client & Record<string, Unary>;
-      };
-    };
-  };
-  const billing = new billingPackage.billing.v1.BillingService(
-    urls.billing.replace(/^[a-z]+:\/\//, ''),
-    grpc.credentials.createInsecure(),
-  );
+  const billing = createBillingGrpcClient<Unary>(urls.billing, protoPath, protoRoot);
 
   return {
     async placeOrder(customerId, lines, key) {

@@ -36,6 +36,38 @@ type Unary = (
   callback: (error: grpc.ServiceError | null, response: Record<string, unknown>) => void,
 ) => void;
 
+/**
+ * Billing's generated client (@grpc/grpc-js, proto-loader with longs and enums
+ * as strings, defaults filled) on one insecure channel to `address`: host:port,
+ * or a URL whose scheme is dropped. `Method` is how the caller calls a method.
+ */
+export function createBillingGrpcClient<Method>(
+  address: string,
+  protoPath: string,
+  protoRoot: string,
+): grpc.Client & Record<string, Method> {
+  const definition = loadSync(protoPath, {
+    includeDirs: [protoRoot],
+    longs: String,
+    enums: String,
+    defaults: true,
+  });
+  const billingPackage = grpc.loadPackageDefinition(definition) as unknown as {
+    billing: {
+      v1: {
+        BillingService: new (
+          address: string,
+          credentials: grpc.ChannelCredentials,
+        ) => grpc.Client & Record<string, Method>;
+      };
+    };
+  };
+  return new billingPackage.billing.v1.BillingService(
+    address.replace(/^[a-z]+:\/\//, ''),
+    grpc.credentials.createInsecure(),
+  );
+}
+
 export function createDirectClient(
   urls: DirectUrls,
   protoPath: string,
@@ -49,26 +81,7 @@ export function createDirectClient(
     processEntities: false,
     isArray: (name) => name === 'stockLevel',
   });
-  const definition = loadSync(protoPath, {
-    includeDirs: [protoRoot],
-    longs: String,
-    enums: String,
-    defaults: true,
-  });
-  const billingPackage = grpc.loadPackageDefinition(definition) as unknown as {
-    billing: {
-      v1: {
-        BillingService: new (
-          address: string,
-          credentials: grpc.ChannelCredentials,
-        ) => grpc.Client & Record<string, Unary>;
-      };
-    };
-  };
-  const billing = new billingPackage.billing.v1.BillingService(
-    urls.billing,
-    grpc.credentials.createInsecure(),
-  );
+  const billing = createBillingGrpcClient<Unary>(urls.billing, protoPath, protoRoot);
 
   const getJson = async (path: string): Promise<Record<string, unknown>> => {
     const response = await storefront.request({
