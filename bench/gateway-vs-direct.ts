@@ -56,6 +56,8 @@ let children = 0;
  * a change's effect is read off one run rather than two noisy ones.
  */
 const BASELINE = process.env.BENCH_BASELINE;
+/** Which rows to run, by number from 1 (`BENCH_ROWS=1,2`): for a quick A/B of a change. All when unset. */
+const ONLY_ROWS = process.env.BENCH_ROWS?.split(',').map(Number);
 
 /** A bench child (bench/children.ts) whose stderr goes to its own file in LOG_DIR. */
 export function startLoggedChild(
@@ -317,7 +319,8 @@ export async function runGatewayVsDirect(): Promise<void> {
     );
     console.log(`The processes' logs: ${LOG_DIR}`);
     const rows: Row[] = [];
-    for (const scenario of SCENARIOS) {
+    for (const [index, scenario] of SCENARIOS.entries()) {
+      if (ONLY_ROWS !== undefined && !ONLY_ROWS.includes(index + 1)) continue;
       const gatewayTask = askGateway(scenario);
       const directTask = askDirect(scenario);
       try {

@@ -9,11 +9,13 @@
  * scenario: storefront (default; one product through /graphql/storefront),
  * one (one product by key through /graphql, four fields, one call),
  * product (one product with price and stock across the three systems),
- * page (50 products with title, price and stock), keys (50 products by a
+ * page4 (50 products, four fields, one call), page (50 products with
+ * title, price and stock), keys (50 products by a
  * list of SKUs through /graphql/storefront), aliased (50 aliased product
  * lookups, batched into one call). The gateway runs the demo
  * config with the read cache off (bench/no-cache.config.ts), 8 in flight.
- * The profile is written to $BENCH_PROFILE_DIR (default: a temporary folder).
+ * The profile is written to $BENCH_PROFILE_DIR (default: a temporary folder);
+ * $BENCH_PROFILE_CONCURRENCY sets how many requests are in flight (8).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
@@ -44,6 +46,11 @@ const SCENARIOS: Record<
     query:
       'query ($sku: ID!) { product(sku: $sku) { sku title price { amount currencyCode } stock { available } } }',
     variables: { sku: 'SKU-00042' },
+  },
+  page4: {
+    path: '/graphql',
+    query: '{ products(first: 50) { edges { node { sku title brand category } } } }',
+    variables: {},
   },
   page: {
     path: '/graphql',
@@ -172,6 +179,8 @@ if (process.argv[2]?.endsWith('.cpuprofile')) {
   process.exit(0);
 }
 const name = process.argv[2] ?? 'storefront';
+// 1 in flight keeps the machine below its two cores, so samples are CPU, not waiting for one.
+const CONCURRENCY = Number(process.env.BENCH_PROFILE_CONCURRENCY ?? 8);
 const seconds = Number(process.argv[3] ?? 10);
 const scenario = SCENARIOS[name];
 if (scenario === undefined)
@@ -224,7 +233,7 @@ try {
   for (let warm = 0; warm < 200; warm += 1) await ask();
   skipMs = Date.now() - spawnedAt;
   const result = await runLoad(ask, {
-    concurrency: 8,
+    concurrency: CONCURRENCY,
     durationMs: seconds * 1000,
     warmupCalls: 500,
   });

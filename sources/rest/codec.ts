@@ -1,7 +1,9 @@
 /**
  * Values between the wire and the subgraph: `decode` turns an answer into
  * subgraph shape (renamed fields, enum names, `__typename` on union
- * members); `encode` turns GraphQL arguments back into wire JSON. A value
+ * members), reusing the answer's own objects and arrays where it can (the
+ * value given is consumed: pass only a fresh JSON.parse result); `encode`
+ * turns GraphQL arguments back into wire JSON. A value
  * that does not match its declared type (`title: 42`, `amount: "abc"`, an
  * unknown enum value, a list where an object belongs) is replaced by the
  * Error `wrong` makes, so GraphQL fails that one field (graphql-js throws an
@@ -83,8 +85,12 @@ export function decode(
         ? value
         : wrong(field, shape.name, jsonTypeOf(value));
     case 'list':
-      if (Array.isArray(value))
-        return value.map((item) => decode(shape.of, item, wrong, field, count));
+      if (Array.isArray(value)) {
+        // In place: the array is the answer's own, fresh from JSON.parse and held by nobody else.
+        for (let i = 0; i < value.length; i += 1)
+          value[i] = decode(shape.of, value[i], wrong, field, count);
+        return value;
+      }
       return wrong === undefined ? value : wrong(field, 'a list', jsonTypeOf(value));
     case 'enum': {
       const name =
@@ -109,17 +115,58 @@ export function decode(
       if (!isObject(value))
         return wrong === undefined ? value : wrong(field, 'an object', jsonTypeOf(value));
       const member = pickMember(shape, value);
-      return { ...decodeObject(member, value, wrong, count), __typename: member.name };
+      const decoded = decodeObject(member, value, wrong, count);
+      // A wire `__typename` of the backend's own was copied away (it is not declared), never kept.
+      decoded.__typename = member.name;
+      return decoded;
     }
   }
 }
 
+const keptNames = new WeakMap<ObjectShape, boolean>();
+
+/** Does every field of `shape` keep its wire name? Then an answer object can become its subgraph object in place. */
+function keepsNames(shape: ObjectShape): boolean {
+  let keeps = keptNames.get(shape);
+  if (keeps === undefined) {
+    keeps = shape.fields.every((field) => field.wireName === field.name || field.wireName === '');
+    keptNames.set(shape, keeps);
+  }
+  return keeps;
+}
+
+/** Does `value` hold no property but the declared ones? (JSON.parse objects: own, enumerable, plain.) */
+function holdsOnlyDeclared(shape: ObjectShape, value: Record<string, unknown>): boolean {
+  let keys = 0;
+  for (const _key in value) keys += 1;
+  let declared = 0;
+  for (const field of shape.fields)
+    if (field.wireName !== '' && Object.hasOwn(value, field.wireName)) declared += 1;
+  return keys === declared;
+}
+
+/**
+ * One answer object in subgraph shape. When the names match the wire's and
+ * the object holds nothing undeclared (the usual case), the object itself is
+ * mapped in place: copying a page of 50 products with their variants and
+ * images was most of what a REST answer allocated (issue 15). Otherwise a
+ * copy with the declared fields only, so nothing the contract does not
+ * declare reaches the cache or the journal.
+ */
 function decodeObject(
   shape: ObjectShape,
   value: Record<string, unknown>,
   wrong: WrongValue | undefined,
   count: ValueCount | undefined,
 ): Record<string, unknown> {
+  if (keepsNames(shape) && holdsOnlyDeclared(shape, value)) {
+    for (const field of shape.fields)
+      value[field.name] =
+        field.wireName === ''
+          ? null
+          : decode(field.type, value[field.name], wrong, field.name, count);
+    return value;
+  }
   const out: Record<string, unknown> = {};
   for (const field of shape.fields)
     out[field.name] =

@@ -86,6 +86,53 @@ describe('mapping values between the wire and the subgraph', () => {
     ).toMatchObject({ __typename: 'Cat' });
   });
 
+  it('maps an answer whose names match the wire in place, keeping only what its contract declares', () => {
+    const variant: ObjectShape = {
+      kind: 'object',
+      name: 'Variant',
+      input: false,
+      fields: [
+        { name: 'size', wireName: 'size', type: ref(scalar('Int')) },
+        { name: 'kind', wireName: 'kind', type: ref(kind) },
+      ],
+    };
+    const product: ObjectShape = {
+      kind: 'object',
+      name: 'Product',
+      input: false,
+      fields: [
+        { name: 'sku', wireName: 'sku', type: ref(scalar('String')) },
+        { name: 'variants', wireName: 'variants', type: ref({ kind: 'list', of: ref(variant) }) },
+        { name: 'note', wireName: 'note', type: ref(scalar('String')) },
+        { name: 'unmapped', wireName: '', type: ref(scalar('String')) },
+      ],
+    };
+    const wrong = (field: string, expected: string, got: string) =>
+      new Error(`${field}: ${expected}, not ${got}`);
+    const answer = JSON.parse(
+      '{"sku":"S-1","variants":[{"size":40,"kind":"cat"},{"size":"41","kind":3,"secret":"x"}]}',
+    ) as Record<string, unknown>;
+    const decoded = decode(ref(product), answer, wrong) as Record<string, unknown>;
+    // The object and its list are the answer's own; the second variant holds an undeclared property, so it is a copy.
+    expect(decoded).toBe(answer);
+    const variants = decoded.variants as Array<Record<string, unknown>>;
+    expect(variants).toBe(answer.variants);
+    expect(Object.keys(decoded).sort()).toEqual(['note', 'sku', 'unmapped', 'variants']);
+    expect(decoded).toMatchObject({ sku: 'S-1', note: null, unmapped: null });
+    expect(variants[0]).toEqual({ size: 40, kind: 'CAT' });
+    expect(Object.keys(variants[1]!).sort()).toEqual(['kind', 'size']);
+    expect(variants[1]!.kind).toBe('_3');
+    expect(variants[1]!.size).toEqual(new Error('size: Int, not a string'));
+    // A backend's own __typename is not declared: the member's name replaces it, on a copy.
+    const wire = { kind: 'in-stock', good_boy: true, __typename: 'Evil' };
+    expect(decode(ref(animal), wire)).toEqual({
+      __typename: 'Dog',
+      goodBoy: true,
+      kind: 'IN_STOCK',
+    });
+    expect(wire.__typename).toBe('Evil');
+  });
+
   it('maps arguments back to wire names and enum values, leaving out what was not given', () => {
     const input: ObjectShape = { ...cat, name: 'CatInput', input: true };
     expect(encode(ref(input), { firstName: 'Tom', kind: 'IN_STOCK' })).toEqual({
