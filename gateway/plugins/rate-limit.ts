@@ -128,6 +128,20 @@ function counterKey(caller: Caller): string {
   return caller.kind === 'anonymous' ? `address:${caller.address}` : `token:${caller.id}`;
 }
 
+type Refusal = readonly GraphQLError[] | undefined;
+
+/** Stops the operation with the errors, when there are any; waits only for an outcome still to come. */
+function refuseWith(
+  outcome: Refusal | Promise<Refusal>,
+  stop: (result: { errors: readonly GraphQLError[] }) => void,
+): void | Promise<void> {
+  if (outcome instanceof Promise)
+    return outcome.then((errors) => {
+      if (errors !== undefined) stop({ errors });
+    });
+  if (outcome !== undefined) stop({ errors: outcome });
+}
+
 interface Args {
   readonly schema: GraphQLSchema;
   readonly document: DocumentNode;
@@ -148,8 +162,12 @@ export function useRateLimit(
   /** What each request's counters said, for its response's headers. */
   const outcomes = new WeakMap<Request, LimitOutcome[]>();
 
-  /** The errors that refuse the operation, or undefined to let it run. */
-  const check = async (args: Args): Promise<readonly GraphQLError[] | undefined> => {
+  /**
+   * The errors that refuse the operation, or undefined to let it run. Synchronous
+   * unless the caller's plan has counters to take: a hook that returns a promise
+   * makes envelop chain every later hook of the request through promises.
+   */
+  const check = (args: Args): Refusal | Promise<Refusal> => {
     const { caller } = args.contextValue;
     const plan = callerLimits.planOf(caller);
     const measure = measureOperation(
@@ -187,7 +205,16 @@ export function useRateLimit(
       ];
     if (plan === undefined || (plan.requests === undefined && plan.cost === undefined))
       return undefined;
+    return count(args, plan, measure.cost);
+  };
 
+  /** Takes the plan's counters for this operation; the errors when one of them refuses it. */
+  const count = async (
+    args: Args,
+    plan: NonNullable<ReturnType<CallerLimits['planOf']>>,
+    cost: number,
+  ): Promise<Refusal> => {
+    const { caller } = args.contextValue;
     const key = counterKey(caller);
     const taken: LimitOutcome[] = [];
     try {
@@ -201,7 +228,7 @@ export function useRateLimit(
         taken.push({
           name: 'cost',
           policy: plan.cost.policy,
-          decision: await plan.cost.consume(key, Math.max(1, measure.cost)),
+          decision: await plan.cost.consume(key, Math.max(1, cost)),
         });
     } catch (error) {
       // The store failed beyond its fallback: let the request through rather than fail every caller.
@@ -239,13 +266,11 @@ export function useRateLimit(
   };
 
   return {
-    async onExecute({ args, setResultAndStopExecution }) {
-      const errors = await check(args);
-      if (errors !== undefined) setResultAndStopExecution({ errors });
+    onExecute({ args, setResultAndStopExecution }) {
+      return refuseWith(check(args), setResultAndStopExecution);
     },
-    async onSubscribe({ args, setResultAndStopExecution }) {
-      const errors = await check(args);
-      if (errors !== undefined) setResultAndStopExecution({ errors });
+    onSubscribe({ args, setResultAndStopExecution }) {
+      return refuseWith(check(args), setResultAndStopExecution);
     },
     onResponse({ request, response }) {
       const taken = outcomes.get(request);
