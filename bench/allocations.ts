@@ -9,7 +9,10 @@
  * generator shares the process: its frames are in "(none of ours)". Not part
  * of `npm run bench`; run it alone:
  *
- *   node --import tsx bench/allocations.ts [page|one] [seconds=4]
+ *   node --import tsx bench/allocations.ts [page|one|aliased] [seconds=4]
+ *
+ * BENCH_ALLOC_CALLERS=<function name> also prints where that function's
+ * bytes are allocated from.
  */
 import { spawn } from 'node:child_process';
 import { Session } from 'node:inspector/promises';
@@ -30,10 +33,14 @@ const QUERIES: Record<string, object> = {
     query: 'query ($sku: ID!) { product(sku: $sku) { sku title brand category } }',
     variables: { sku: 'SKU-00042' },
   },
+  aliased: {
+    query: `{ ${Array.from({ length: 50 }, (_, index) => `p${index}: product(sku: "SKU-${String(index + 1).padStart(5, '0')}") { sku title brand category }`).join(' ')} }`,
+  },
 };
 const name = process.argv[2] ?? 'page';
 const seconds = Number(process.argv[3] ?? 4);
-if (QUERIES[name] === undefined) throw new Error(`unknown query ${name}; one of page, one`);
+if (QUERIES[name] === undefined)
+  throw new Error(`unknown query ${name}; one of ${Object.keys(QUERIES).join(', ')}`);
 
 const backends = spawn(process.execPath, ['--import', 'tsx', 'bench/backends.ts'], {
   cwd: ROOT,
@@ -96,6 +103,9 @@ try {
 
   const byFunction = new Map<string, number>();
   const byOurs = new Map<string, number>();
+  // BENCH_ALLOC_CALLERS=<function name>: where that function's bytes are allocated from (six frames up).
+  const callersOf = process.env.BENCH_ALLOC_CALLERS;
+  const byCallers = new Map<string, number>();
   let total = 0;
   const walk = (node: ProfileNode, stack: readonly string[]): void => {
     const { functionName, url, lineNumber } = node.callFrame;
@@ -110,6 +120,10 @@ try {
       const ours = [...here].reverse().find((frame) => /(^| )(gateway|sources)\//.test(frame));
       const owner = ours ?? '(none of ours)';
       byOurs.set(owner, (byOurs.get(owner) ?? 0) + node.selfSize);
+      if (callersOf !== undefined && functionName === callersOf) {
+        const callers = here.slice(-7, -1).reverse().join(' < ');
+        byCallers.set(callers, (byCallers.get(callers) ?? 0) + node.selfSize);
+      }
     }
     for (const child of node.children) walk(child, here);
   };
@@ -127,6 +141,8 @@ try {
   );
   console.log('by function:', ...top(byFunction).map((row) => `\n  ${row}`));
   console.log('by the nearest frame of ours:', ...top(byOurs).map((row) => `\n  ${row}`));
+  if (callersOf !== undefined)
+    console.log(`${callersOf}, by its callers:`, ...top(byCallers).map((row) => `\n  ${row}`));
   await pool.close();
   await gateway.close();
 } finally {

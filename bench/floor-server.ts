@@ -1,6 +1,7 @@
 /**
  * A GraphQL server with nothing but GraphQL in it, for bench/floor.ts: the
- * demo storefront's product by SKU as one field, on node:http, in one of
+ * demo storefront's product by SKU and its catalogue page (as a Relay
+ * connection), on node:http, in one of
  * three builds, so the floor under the gateway's CPU per query can be read
  * off the same machine:
  *
@@ -21,8 +22,9 @@ import { Pool } from 'undici';
 
 const kind = process.argv[2] ?? 'graphql-js';
 const storefront = new Pool(process.env.STOREFRONT_URL!, { connections: 32 });
-const typeDefs =
-  'type Query { product(sku: ID!): Product } type Product { sku: ID title: String brand: String category: String }';
+const typeDefs = `type Query { product(sku: ID!): Product products(first: Int = 20): ProductConnection }
+  type ProductConnection { edges: [ProductEdge] } type ProductEdge { node: Product }
+  type Product { sku: ID title: String brand: String category: String }`;
 
 async function productBySku(sku: string): Promise<unknown> {
   const response = await storefront.request({
@@ -32,11 +34,21 @@ async function productBySku(sku: string): Promise<unknown> {
   return JSON.parse(await response.body.text());
 }
 
+/** A page of the catalogue as a Relay connection, as the gateway shapes the storefront's `{ items }`. */
+async function productsPage(first: number): Promise<unknown> {
+  const response = await storefront.request({ method: 'GET', path: `/products?limit=${first}` });
+  const page = JSON.parse(await response.body.text()) as { items: unknown[] };
+  return { edges: page.items.map((node) => ({ node })) };
+}
+
 const yoga = createYoga({
   schema: createSchema({
     typeDefs,
     resolvers: {
-      Query: { product: (_: unknown, args: { sku: string }) => productBySku(args.sku) },
+      Query: {
+        product: (_: unknown, args: { sku: string }) => productBySku(args.sku),
+        products: (_: unknown, args: { first: number }) => productsPage(args.first),
+      },
     },
   }),
   logging: false,
@@ -45,7 +57,10 @@ const yoga = createYoga({
   maxRequestBodySize: false,
 });
 const schema = buildSchema(typeDefs);
-const rootValue = { product: (args: { sku: string }) => productBySku(args.sku) };
+const rootValue = {
+  product: (args: { sku: string }) => productBySku(args.sku),
+  products: (args: { first: number }) => productsPage(args.first),
+};
 const documents = new Map<string, DocumentNode>();
 
 function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {

@@ -1,6 +1,7 @@
 /**
  * Where the floor is (issue 15): the CPU per query of one product by SKU
- * (one storefront call) answered by the hand-written client, by three bare
+ * (one storefront call), or of a page of 50 products with four fields
+ * (`page`), answered by the hand-written client, by three bare
  * GraphQL servers (bench/floor-server.ts: graphql-js, Yoga's envelop, Yoga
  * whole) and by the gateway with the read cache off, each behind one
  * loopback hop, in rounds taking turns (BENCH_ROUNDS, 3), each figure the
@@ -8,7 +9,7 @@
  * GraphQL's own floor on node:http; what the gateway costs above them is
  * its own work. Not part of `npm run bench`; run it alone:
  *
- *   node --import tsx bench/floor.ts
+ *   node --import tsx bench/floor.ts [one|page]
  */
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
@@ -25,10 +26,25 @@ import {
 import { stopChild } from './children.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const QUERY = JSON.stringify({
-  query: 'query ($sku: ID!) { product(sku: $sku) { sku title brand category } }',
-  variables: { sku: 'SKU-00042' },
-});
+const SCENARIOS = {
+  one: {
+    title: 'One product by SKU',
+    direct: '/one',
+    query: {
+      query: 'query ($sku: ID!) { product(sku: $sku) { sku title brand category } }',
+      variables: { sku: 'SKU-00042' },
+    },
+  },
+  page: {
+    title: '50 products, 4 fields each',
+    direct: '/page',
+    query: { query: '{ products(first: 50) { edges { node { sku title brand category } } } }' },
+  },
+} as const;
+const scenario = SCENARIOS[(process.argv[2] ?? 'one') as keyof typeof SCENARIOS];
+if (scenario === undefined)
+  throw new Error(`unknown scenario; one of ${Object.keys(SCENARIOS).join(', ')}`);
+const QUERY = JSON.stringify(scenario.query);
 
 const backends = await startLoggedChild(['bench/backends.ts'], {}, /^\{/);
 const urls = JSON.parse(backends.line) as Record<string, { url: string; contract?: string }>;
@@ -51,7 +67,7 @@ const specs: ReadonlyArray<{
     args: ['bench/direct-server.ts'],
     ready: /^\{/,
     url: (line) => (JSON.parse(line) as { url: string }).url,
-    path: '/one',
+    path: scenario.direct,
   },
   ...['graphql-js', 'envelop', 'yoga'].map((kind) => ({
     name: `bare ${kind} server`,
@@ -107,7 +123,7 @@ try {
       rounds.get(name)!.push(await measure(target, task, CONCURRENCY, DURATION_MS));
   const direct = medianOf(rounds.get(tasks[0]!.name)!).cpuPerQueryMs;
   console.log(
-    `\nOne product by SKU, ${CONCURRENCY} in flight, ${DURATION_MS} ms windows, median of ${ROUNDS} rounds (Node ${process.versions.node})\n`,
+    `\n${scenario.title}, ${CONCURRENCY} in flight, ${DURATION_MS} ms windows, median of ${ROUNDS} rounds (Node ${process.versions.node})\n`,
   );
   console.log('| answered by | CPU per query (ms) | ÷ direct |');
   console.log('|---|---:|---:|');

@@ -202,7 +202,8 @@ export function createJsonLane(
     const hook = (plugin as AdapterHooks).onResponse;
     return typeof hook === 'function' ? [hook.bind(plugin)] : [];
   });
-  const { fetchAPI } = yoga;
+  // Read once: the server adapter is a Proxy whose every property read wraps the method anew.
+  const { fetchAPI, getResultForParams } = yoga;
 
   /** Runs the onResponse hooks in order; a promise only when one of them is asynchronous. */
   const respond = (
@@ -257,7 +258,7 @@ export function createJsonLane(
 
       let result: unknown;
       try {
-        result = await yoga.getResultForParams({ params, request }, serverContext as never);
+        result = await getResultForParams({ params, request }, serverContext as never);
       } catch (error) {
         // Yoga's onParams hooks refuse a request by throwing (nesting, persisted operations), before
         // Yoga's handleParams puts `params` on the context and runs anything: Yoga's route answers the
