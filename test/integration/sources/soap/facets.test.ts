@@ -103,7 +103,7 @@ describe('XSD facets at the edge', () => {
       [placeOrder([line({ price: '"1.999"' })]), 'pattern', 'line[0].price'],
       [placeOrder(Array.from({ length: 6 }, () => line())), 'maxItems', 'line'],
       [placeOrder([line()], ', priority: 256'), 'max', 'priority'],
-      [placeOrder([line()], ', serial: "-1"'), 'pattern', 'serial'],
+      [placeOrder([line()], ', serial: "-1"'), 'min', 'serial'],
       [placeOrder([line()], ', literal: "^$x"'), 'pattern', 'literal'],
       ['{ facets { scale(factor: 100) } }', 'exclusiveMax', 'factor'],
     ] as const;
