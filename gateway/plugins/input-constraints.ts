@@ -96,8 +96,9 @@ function scalarViolation(
   // NaN is not a GraphQL Float, so every number compares.
   if (typeof value === 'number') return rangeViolation(value, constraint);
   if (typeof value === 'string') {
-    // Only BigInt and Decimal strings carry a range (composition checks), and they are digits.
-    if (hasRange(constraint)) {
+    // A BigInt or Decimal (composition allows ranges on no other string) meets its range first: the clearest message.
+    const ranged = hasRange(constraint);
+    if (ranged && canonicalDecimal(value) !== undefined) {
       const found = rangeViolation(value, constraint);
       if (found !== undefined) return found;
     }
@@ -122,6 +123,8 @@ function scalarViolation(
         limit: constraint.pattern.source,
         message: 'is not in the documented format',
       };
+    // Text that is no number, in a String bound to a contract's BigInt: after its own pattern's word.
+    if (ranged) return rangeViolation(value, constraint);
   }
   return undefined;
 }
