@@ -116,6 +116,13 @@ describe('XSD facets at the edge', () => {
         argument,
       });
     }
+    // a literal that is no Decimal at all: the validation error names its place inside the argument
+    const exponent = await gateway.graphql(placeOrder([line(), line({ price: '"1e5"' })]));
+    expect(exponent.status).toBe(400);
+    expect(exponent.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'GRAPHQL_VALIDATION_FAILED',
+      argument: 'line[1].price',
+    });
     expect(backend.received).toHaveLength(0);
 
     const ok = await gateway.graphql(
