@@ -8,13 +8,14 @@
  * Each step of a chain must hold (XSD derivation only narrows), so bounds
  * combine to the tightest and patterns of different steps are ANDed; the
  * patterns of one step are ORed (XSD 1.0 Part 2 §4.3.4). Only limits that
- * fit the GraphQL type are kept: ranges on Int and Float (where the value
- * is a number), lengths on String and ID, patterns on every string-valued
- * scalar (String, ID, BigInt, Decimal). BigInt and Decimal (strings, to
- * keep every digit) take ranges as digits, compared exactly by the gateway:
- * the facets', each built-in integer type's own (xs:long is ±2^63, xs:
- * unsignedInt 0..4294967295, xs:positiveInteger from 1) and totalDigits';
- * totalDigits and fractionDigits of a Decimal become a pattern.
+ * fit the GraphQL type are kept: ranges on the numbers (Int, Float, BigInt,
+ * Decimal), lengths on String and ID, patterns on every string-valued
+ * scalar (String, ID, BigInt, Decimal). BigInt and Decimal are strings, to
+ * keep every digit, and so are their bounds, which the gateway compares
+ * exactly: the facets', each built-in integer type's own (xs:long is
+ * ±2^63, xs:unsignedInt 0..4294967295, xs:positiveInteger from 1) and a
+ * BigInt's totalDigits; totalDigits and fractionDigits of a Decimal become
+ * a pattern.
  */
 import {
   canonicalDecimal,
