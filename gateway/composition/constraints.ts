@@ -95,7 +95,9 @@ function literalBound(node: InputValueDefinitionNode, member: string): string | 
   if (value === undefined || (value.kind !== Kind.INT && value.kind !== Kind.FLOAT))
     return undefined;
   // 1e3 is a Float literal but not digits; its double is exact enough to be written out.
-  return canonicalDecimal(value.value) ?? numberToDecimal(Number(value.value));
+  const exact = canonicalDecimal(value.value);
+  const number = Number(value.value);
+  return exact ?? (Number.isFinite(number) ? numberToDecimal(number) : undefined);
 }
 
 function kindsOf(type: GraphQLInputType): Set<'number' | 'string' | 'list'> {
@@ -152,9 +154,11 @@ function readOne(
           ),
         );
       }
-    } else if (BOUNDS.has(member) && DIGIT_SCALARS.has(getNamedType(type).name))
-      constraint[member] = literalBound(node, member) ?? numberToDecimal(value as number);
-    else constraint[member] = value as number;
+    } else if (BOUNDS.has(member) && DIGIT_SCALARS.has(getNamedType(type).name)) {
+      const digits = literalBound(node, member);
+      if (digits !== undefined) constraint[member] = digits;
+      else if (Number.isFinite(value)) constraint[member] = numberToDecimal(value as number);
+    } else constraint[member] = value as number;
   }
   return constraint as InputConstraint;
 }

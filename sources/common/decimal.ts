@@ -71,6 +71,7 @@ export function compareDecimals(a: string, b: string): number {
  * double holds them, others as the shortest digits that read back the same.
  */
 export function numberToDecimal(value: number): string {
+  if (!Number.isFinite(value)) throw new RangeError(`${value} has no decimal digits`);
   if (Number.isInteger(value)) return BigInt(value).toString();
   const [mantissa = '', exponentText] = String(value).split('e');
   if (exponentText === undefined) return mantissa;
@@ -87,6 +88,9 @@ export function numberToDecimal(value: number): string {
 /** compareDecimals for bounds and values that may be numbers or digits; numbers alone compare as numbers. */
 export function compareBounds(a: number | string, b: number | string): number {
   if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0;
+  // A bound of 1e400 (Infinity) beside digits: digits are always finite.
+  if (typeof a === 'number' && !Number.isFinite(a)) return a > 0 ? 1 : -1;
+  if (typeof b === 'number' && !Number.isFinite(b)) return b > 0 ? -1 : 1;
   return compareDecimals(
     typeof a === 'number' ? numberToDecimal(a) : a,
     typeof b === 'number' ? numberToDecimal(b) : b,

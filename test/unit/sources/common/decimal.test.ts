@@ -39,11 +39,14 @@ describe('decimal digits', () => {
     expect(numberToDecimal(-1.5e-7)).toBe('-0.00000015');
     expect(numberToDecimal(12.5)).toBe('12.5');
     expect(numberToDecimal(2 ** 63)).toBe('9223372036854775808');
+    expect(() => numberToDecimal(Number.POSITIVE_INFINITY)).toThrow(RangeError);
   });
 
   it('compareBounds mixes numbers and digits', () => {
     expect(compareBounds(5, '9223372036854775807')).toBe(-1);
     expect(compareBounds('0.01', 0.01)).toBe(0);
     expect(compareBounds(3, 2)).toBe(1);
+    expect(compareBounds(Number.POSITIVE_INFINITY, '9223372036854775807')).toBe(1);
+    expect(compareBounds('-1', Number.NEGATIVE_INFINITY)).toBe(1);
   });
 });
