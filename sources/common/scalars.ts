@@ -18,7 +18,7 @@ const INTEGER = /^-?\d+$/;
 const DECIMAL = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
 /** What a caller may send as a Decimal: digits with an optional point, no exponent (XSD and most backends refuse "1e5"). */
 const DECIMAL_INPUT = /^-?\d+(\.\d+)?$/;
-/** Sign and point aside, the most characters an input number may have. */
+/** The most characters an input number may have: its digits, a sign and a point. */
 const MAX_INPUT_LENGTH = MAX_NUMBER_DIGITS + 2;
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 
