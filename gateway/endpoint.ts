@@ -20,6 +20,7 @@ import { useCacheControl } from './plugins/cache-control.js';
 import { corsFor, useCrossSite } from './plugins/cross-site.js';
 import { useErrorCodes } from './plugins/error-codes.js';
 import { useInputConstraints } from './plugins/input-constraints.js';
+import { useArgumentNames } from './plugins/argument-names.js';
 import type { CallNotice } from './pipeline/index.js';
 import { useLimits } from './plugins/limits.js';
 import { outerLimits, useRateLimit, type CallerLimits } from './plugins/rate-limit.js';
@@ -120,6 +121,8 @@ export function createEndpoint(init: {
     useNestingLimit(config.limits),
     useLimits({ ...config.limits, ...outerLimits(config) }),
     useSchemaDisclosure(init.disclosure),
+    // A literal that does not fit its type: the validation error names its argument.
+    useArgumentNames(),
     // After validation, before any resolver: out-of-bounds arguments never reach a backend.
     useInputConstraints(init.constraints ?? new Map()),
     // After the input constraints (an out-of-bounds size names its argument) and before scopes: cost with list

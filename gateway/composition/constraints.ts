@@ -13,6 +13,7 @@ import {
   parse,
   getNamedType,
   GraphQLDirective,
+  Kind,
   isEnumType,
   isInputObjectType,
   isInterfaceType,
@@ -25,20 +26,30 @@ import {
   type GraphQLSchema,
   type InputValueDefinitionNode,
 } from 'graphql';
-import { CONSTRAINT_DIRECTIVE_SDL } from '../../sources/common/index.js';
+import {
+  CONSTRAINT_DIRECTIVE_SDL,
+  canonicalDecimal,
+  compareBounds,
+  numberToDecimal,
+} from '../../sources/common/index.js';
 import type { ArgTemplate, FieldBinding } from './bindings.js';
 import { issueAt, type CompositionIssue } from './issues.js';
 
-/** One argument's or input field's limits; every member optional. */
+/**
+ * One argument's or input field's limits; every member optional. On a
+ * BigInt or Decimal (numbers written as strings) a bound is the literal's
+ * own digits, a string, compared exactly: a double would read xs:long's
+ * 9223372036854775807 as 2^63.
+ */
 export interface InputConstraint {
   /** Smallest number allowed (inclusive). */
-  readonly min?: number;
+  readonly min?: number | string;
   /** Largest number allowed (inclusive). */
-  readonly max?: number;
+  readonly max?: number | string;
   /** The number must be greater than this. */
-  readonly exclusiveMin?: number;
+  readonly exclusiveMin?: number | string;
   /** The number must be less than this. */
-  readonly exclusiveMax?: number;
+  readonly exclusiveMax?: number | string;
   /** Fewest characters in a string (counted as code points). */
   readonly minLength?: number;
   /** Most characters in a string (counted as code points). */
@@ -69,6 +80,26 @@ const APPLIES_TO: Record<keyof InputConstraint, 'number' | 'string' | 'list'> = 
   maxItems: 'list',
 };
 
+/** Scalars whose values are numbers written as strings (sources/common/scalars.ts). */
+const DIGIT_SCALARS = new Set(['BigInt', 'Decimal']);
+
+const BOUNDS = new Set(['min', 'max', 'exclusiveMin', 'exclusiveMax']);
+
+/**
+ * The digits of bound `member` as the directive's literal states them, for a
+ * BigInt or Decimal value; undefined when the value is not a number literal.
+ */
+function literalBound(node: InputValueDefinitionNode, member: string): string | undefined {
+  const directive = node.directives?.find((d) => d.name.value === CONSTRAINT_DIRECTIVE);
+  const value = directive?.arguments?.find((a) => a.name.value === member)?.value;
+  if (value === undefined || (value.kind !== Kind.INT && value.kind !== Kind.FLOAT))
+    return undefined;
+  // 1e3 is a Float literal but not digits; its double is exact enough to be written out.
+  const exact = canonicalDecimal(value.value);
+  const number = Number(value.value);
+  return exact ?? (Number.isFinite(number) ? numberToDecimal(number) : undefined);
+}
+
 function kindsOf(type: GraphQLInputType): Set<'number' | 'string' | 'list'> {
   const kinds = new Set<'number' | 'string' | 'list'>();
   let inner: GraphQLInputType = isNonNullType(type) ? type.ofType : type;
@@ -79,6 +110,8 @@ function kindsOf(type: GraphQLInputType): Set<'number' | 'string' | 'list'> {
     if (named.name === 'Int' || named.name === 'Float') kinds.add('number');
     // ID, String and custom scalars serialised as strings (Decimal, DateTime...) take string limits.
     else if (named.name !== 'Boolean') kinds.add('string');
+    // Numbers written as strings take ranges too, compared on their digits.
+    if (DIGIT_SCALARS.has(named.name)) kinds.add('number');
   } else if (isEnumType(named)) kinds.add('string');
   return kinds;
 }
@@ -93,7 +126,7 @@ function readOne(
   const values = getDirectiveValues(directive, node) as Record<string, unknown> | undefined;
   if (values === undefined) return undefined;
   const kinds = kindsOf(type);
-  const constraint: Record<string, number | RegExp> = {};
+  const constraint: Record<string, number | string | RegExp> = {};
   for (const [member, value] of Object.entries(values)) {
     if (value === undefined || value === null) continue;
     const appliesTo = APPLIES_TO[member as keyof InputConstraint];
@@ -121,6 +154,10 @@ function readOne(
           ),
         );
       }
+    } else if (BOUNDS.has(member) && DIGIT_SCALARS.has(getNamedType(type).name)) {
+      const digits = literalBound(node, member);
+      if (digits !== undefined) constraint[member] = digits;
+      else if (Number.isFinite(value)) constraint[member] = numberToDecimal(value as number);
     } else constraint[member] = value as number;
   }
   return constraint as InputConstraint;
@@ -177,11 +214,18 @@ function tighter(own: InputConstraint | undefined, contract: InputConstraint): I
     b: number | undefined,
     choose: (x: number, y: number) => number,
   ): number | undefined => (a === undefined ? b : b === undefined ? a : choose(a, b));
-  const merged: Record<string, number | RegExp | undefined> = {
-    min: pick(own.min, contract.min, Math.max),
-    max: pick(own.max, contract.max, Math.min),
-    exclusiveMin: pick(own.exclusiveMin, contract.exclusiveMin, Math.max),
-    exclusiveMax: pick(own.exclusiveMax, contract.exclusiveMax, Math.min),
+  /** The larger (`sign` 1) or smaller (-1) of two bounds, exactly when either is digits. */
+  const bound = (
+    a: number | string | undefined,
+    b: number | string | undefined,
+    sign: 1 | -1,
+  ): number | string | undefined =>
+    a === undefined ? b : b === undefined ? a : compareBounds(a, b) * sign >= 0 ? a : b;
+  const merged: Record<string, number | string | RegExp | undefined> = {
+    min: bound(own.min, contract.min, 1),
+    max: bound(own.max, contract.max, -1),
+    exclusiveMin: bound(own.exclusiveMin, contract.exclusiveMin, 1),
+    exclusiveMax: bound(own.exclusiveMax, contract.exclusiveMax, -1),
     minLength: pick(own.minLength, contract.minLength, Math.max),
     maxLength: pick(own.maxLength, contract.maxLength, Math.min),
     minItems: pick(own.minItems, contract.minItems, Math.max),

@@ -32,6 +32,7 @@ import {
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { InputConstraint, InputConstraints } from '../composition/index.js';
+import { canonicalDecimal, compareBounds } from '../../sources/common/index.js';
 import { coercedVariables } from '../variables.js';
 
 /** Most violations reported in one answer; one is enough to fix, a few save round trips. */
@@ -45,37 +46,62 @@ interface Violation {
   readonly limit: number | string;
 }
 
+/**
+ * What is wrong with a number under a constraint's range, or undefined. A
+ * BigInt or Decimal arrives as its digits (the scalar checked their form)
+ * and is compared exactly, as are digit bounds (InputConstraint).
+ */
+function rangeViolation(
+  value: number | string,
+  constraint: InputConstraint,
+): Omit<Violation, 'path' | 'argument'> | undefined {
+  const { min, max, exclusiveMin, exclusiveMax } = constraint;
+  if (typeof value === 'string' && canonicalDecimal(value) === undefined) {
+    // A String argument bound to a contract's BigInt inherits its range: it must at least be a number.
+    const [member, limit] = Object.entries({ min, max, exclusiveMin, exclusiveMax }).find(
+      ([, v]) => v !== undefined,
+    ) as [keyof InputConstraint, number | string];
+    return { constraint: member, limit, message: 'must be a number in digits' };
+  }
+  if (min !== undefined && compareBounds(value, min) < 0)
+    return { constraint: 'min', limit: min, message: `must be at least ${min}` };
+  if (max !== undefined && compareBounds(value, max) > 0)
+    return { constraint: 'max', limit: max, message: `must be at most ${max}` };
+  if (exclusiveMin !== undefined && compareBounds(value, exclusiveMin) <= 0)
+    return {
+      constraint: 'exclusiveMin',
+      limit: exclusiveMin,
+      message: `must be more than ${exclusiveMin}`,
+    };
+  if (exclusiveMax !== undefined && compareBounds(value, exclusiveMax) >= 0)
+    return {
+      constraint: 'exclusiveMax',
+      limit: exclusiveMax,
+      message: `must be less than ${exclusiveMax}`,
+    };
+  return undefined;
+}
+
+const hasRange = (c: InputConstraint): boolean =>
+  c.min !== undefined ||
+  c.max !== undefined ||
+  c.exclusiveMin !== undefined ||
+  c.exclusiveMax !== undefined;
+
 /** What is wrong with one value under one constraint, or undefined. Lists are checked by checkValue. */
 function scalarViolation(
   value: unknown,
   constraint: InputConstraint,
 ): Omit<Violation, 'path' | 'argument'> | undefined {
-  if (typeof value === 'number') {
-    if (constraint.min !== undefined && value < constraint.min)
-      return {
-        constraint: 'min',
-        limit: constraint.min,
-        message: `must be at least ${constraint.min}`,
-      };
-    if (constraint.max !== undefined && value > constraint.max)
-      return {
-        constraint: 'max',
-        limit: constraint.max,
-        message: `must be at most ${constraint.max}`,
-      };
-    if (constraint.exclusiveMin !== undefined && !(value > constraint.exclusiveMin))
-      return {
-        constraint: 'exclusiveMin',
-        limit: constraint.exclusiveMin,
-        message: `must be more than ${constraint.exclusiveMin}`,
-      };
-    if (constraint.exclusiveMax !== undefined && !(value < constraint.exclusiveMax))
-      return {
-        constraint: 'exclusiveMax',
-        limit: constraint.exclusiveMax,
-        message: `must be less than ${constraint.exclusiveMax}`,
-      };
-  } else if (typeof value === 'string') {
+  // NaN is not a GraphQL Float, so every number compares.
+  if (typeof value === 'number') return rangeViolation(value, constraint);
+  if (typeof value === 'string') {
+    // A BigInt or Decimal (composition allows ranges on no other string) meets its range first: the clearest message.
+    const ranged = hasRange(constraint);
+    if (ranged && canonicalDecimal(value) !== undefined) {
+      const found = rangeViolation(value, constraint);
+      if (found !== undefined) return found;
+    }
     // Code points, as a caller counts characters; stops early on a huge string.
     let length = 0;
     for (const _ of value) if (++length > (constraint.maxLength ?? Number.POSITIVE_INFINITY)) break;
@@ -97,6 +123,8 @@ function scalarViolation(
         limit: constraint.pattern.source,
         message: 'is not in the documented format',
       };
+    // Text that is no number, in a String bound to a contract's BigInt: after its own pattern's word.
+    if (ranged) return rangeViolation(value, constraint);
   }
   return undefined;
 }

@@ -14,14 +14,20 @@ import {
   type DirectiveDefinitionNode,
 } from 'graphql';
 
-/** The limits of one value; every member optional. */
+/**
+ * The limits of one value; every member optional. A bound may be a string
+ * of decimal digits (canonicalDecimal) where a double would round it
+ * (xs:long's 9223372036854775807, a money type's 99999.99): it is written
+ * into the directive as the literal it is, and the gateway compares BigInt
+ * and Decimal values with it exactly.
+ */
 export interface ValueConstraint {
-  readonly min?: number;
-  readonly max?: number;
+  readonly min?: number | string;
+  readonly max?: number | string;
   /** The value must be greater than this (OpenAPI exclusiveMinimum, XSD minExclusive). */
-  readonly exclusiveMin?: number;
+  readonly exclusiveMin?: number | string;
   /** The value must be less than this. */
-  readonly exclusiveMax?: number;
+  readonly exclusiveMax?: number | string;
   readonly minLength?: number;
   readonly maxLength?: number;
   /** A JavaScript regular expression the whole string must match (valid with the `u` flag). */
@@ -52,19 +58,18 @@ export function constraintDirective(
     [keyof ValueConstraint, number | string | undefined]
   >) {
     if (value === undefined) continue;
-    const node =
-      typeof value === 'string'
+    const bound =
+      member === 'min' ||
+      member === 'max' ||
+      member === 'exclusiveMin' ||
+      member === 'exclusiveMax';
+    const text = String(value);
+    const node = !bound
+      ? typeof value === 'string'
         ? ({ kind: Kind.STRING, value } as const)
-        : Number.isInteger(value) &&
-            member !== 'min' &&
-            member !== 'max' &&
-            member !== 'exclusiveMin' &&
-            member !== 'exclusiveMax'
-          ? ({ kind: Kind.INT, value: String(value) } as const)
-          : ({
-              kind: Number.isInteger(value) ? Kind.INT : Kind.FLOAT,
-              value: String(value),
-            } as const);
+        : ({ kind: Kind.INT, value: text } as const)
+      : // A bound is a number literal, Int when it has no point, so its digits reach the gateway as written.
+        ({ kind: /[.eE]/.test(text) ? Kind.FLOAT : Kind.INT, value: text } as const);
     args.push({ kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: member }, value: node });
   }
   if (args.length === 0) return undefined;

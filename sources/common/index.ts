@@ -83,6 +83,13 @@ export {
   shownLocation,
 } from './contract-read.js';
 export {
+  canonicalDecimal,
+  compareBounds,
+  compareDecimals,
+  MAX_NUMBER_DIGITS,
+  numberToDecimal,
+} from './decimal.js';
+export {
   CONSTRAINT_DIRECTIVE_SDL,
   constraintDirective,
   constraintDirectiveDefinition,

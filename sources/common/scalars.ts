@@ -4,6 +4,7 @@
  * by name. Values stay strings where a JS number would lose precision.
  */
 import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { MAX_NUMBER_DIGITS, numberToDecimal } from './decimal.js';
 
 function invalid(scalar: string, value: unknown): GraphQLError {
   const shown = typeof value === 'string' ? `"${value.slice(0, 40)}"` : typeof value;
@@ -15,7 +16,45 @@ const RFC3339_DATE_TIME =
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const INTEGER = /^-?\d+$/;
 const DECIMAL = /^-?\d+(\.\d+)?([eE][-+]?\d+)?$/;
+/** What a caller may send as a Decimal: digits with an optional point, no exponent (XSD and most backends refuse "1e5"). */
+const DECIMAL_INPUT = /^-?\d+(\.\d+)?$/;
+/** The most characters an input number may have: its digits, a sign and a point. */
+const MAX_INPUT_LENGTH = MAX_NUMBER_DIGITS + 2;
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
+
+/**
+ * What is wrong with a caller's BigInt or Decimal text, or undefined.
+ * Length first, so a megabyte of digits costs no regular expression.
+ */
+function numberProblem(scalar: 'BigInt' | 'Decimal', text: string): string | undefined {
+  const tooLong = `${scalar} has at most ${MAX_NUMBER_DIGITS} digits`;
+  if (text.length > MAX_INPUT_LENGTH)
+    return `${tooLong}, and this value has ${text.length} characters`;
+  if (scalar === 'BigInt' && !INTEGER.test(text))
+    return 'BigInt must be a whole number in digits, optionally signed with "-" (e.g. "-42")';
+  if (scalar === 'Decimal' && !DECIMAL_INPUT.test(text))
+    return 'Decimal must be digits with an optional point and "-" sign, no exponent (e.g. "-12.50")';
+  const digits = text.length - (text.startsWith('-') ? 1 : 0) - (text.includes('.') ? 1 : 0);
+  return digits > MAX_NUMBER_DIGITS ? `${tooLong}, and this value has ${digits}` : undefined;
+}
+
+/** A variable's BigInt or Decimal text, or a GraphQLError (graphql-js names the variable). */
+function inputValue(scalar: 'BigInt' | 'Decimal', text: string): string {
+  const problem = numberProblem(scalar, text);
+  if (problem === undefined) return text;
+  throw new GraphQLError(`${scalar} cannot represent "${text.slice(0, 40)}": ${problem}.`);
+}
+
+/**
+ * A literal's BigInt or Decimal text. A plain error, not a GraphQLError:
+ * graphql-js then reports it at the literal's location, with the value.
+ */
+function inputLiteral(scalar: 'BigInt' | 'Decimal', text: string): string {
+  const problem = numberProblem(scalar, text);
+  if (problem === undefined) return text;
+  throw new TypeError(`${problem}.`);
+}
+
 /** Protobuf's JSON form of Duration ("1.5s") and ISO 8601 / XSD durations ("P1DT2H"). */
 const DURATION =
   /^(-?\d+(\.\d+)?s|-?P(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?)$/;
@@ -82,13 +121,13 @@ export const BigIntScalar = new GraphQLScalarType({
     throw invalid('BigInt', value);
   },
   parseValue(value) {
-    if (typeof value === 'string' && INTEGER.test(value)) return value;
+    if (typeof value === 'string') return inputValue('BigInt', value);
     if (typeof value === 'number' && Number.isSafeInteger(value)) return String(value);
     throw invalid('BigInt', value);
   },
   parseLiteral(ast) {
-    if ((ast.kind === Kind.STRING || ast.kind === Kind.INT) && INTEGER.test(ast.value))
-      return ast.value;
+    if (ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT)
+      return inputLiteral('BigInt', ast.value);
     throw invalid('BigInt', ast.kind);
   },
 });
@@ -104,17 +143,16 @@ export const DecimalScalar = new GraphQLScalarType({
     throw invalid('Decimal', value);
   },
   parseValue(value) {
-    if (typeof value === 'string' && DECIMAL.test(value)) return value;
-    if (typeof value === 'number' && Number.isFinite(value)) return String(value);
+    if (typeof value === 'string') return inputValue('Decimal', value);
+    // A JSON number: its shortest digits, written out (1e21 is "1000000000000000000000").
+    if (typeof value === 'number' && Number.isFinite(value))
+      return inputValue('Decimal', numberToDecimal(value));
     throw invalid('Decimal', value);
   },
   parseLiteral(ast) {
     // FloatValue and IntValue keep the literal's own digits, so no precision is lost here.
-    if (
-      (ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT) &&
-      DECIMAL.test(ast.value)
-    )
-      return ast.value;
+    if (ast.kind === Kind.STRING || ast.kind === Kind.INT || ast.kind === Kind.FLOAT)
+      return inputLiteral('Decimal', ast.value);
     throw invalid('Decimal', ast.kind);
   },
 });

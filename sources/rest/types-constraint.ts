@@ -2,11 +2,13 @@
  * A JSON Schema's limits (minimum, maximum, minLength, maxLength, pattern,
  * minItems, maxItems) as the `@constraint` of an input value, so the gateway
  * refuses what the backend would refuse before calling it. Only limits that
- * fit the GraphQL type are kept: ranges on Int and Float, lengths and
- * patterns on String and ID, item counts on lists (a list also carries its
- * scalar items' limits, which the gateway applies to each item).
+ * fit the GraphQL type are kept: ranges on Int, Float, BigInt and Decimal
+ * (a BigInt's also from its format: int64 is ±2^63, in digits the gateway
+ * compares exactly), lengths and patterns on String and ID, item counts on
+ * lists (a list also carries its scalar items' limits, which the gateway
+ * applies to each item).
  */
-import type { ValueConstraint } from '../common/index.js';
+import { compareBounds, type ValueConstraint } from '../common/index.js';
 import type { TypeRef } from './shapes.js';
 
 const finite = (value: unknown): number | undefined =>
@@ -58,13 +60,34 @@ function numberLimits(node: Record<string, unknown>): Record<string, number | un
   };
 }
 
+/** What each integer format of a BigInt can hold (OpenAPI Format Registry), in digits. */
+const FORMAT_RANGES: Readonly<Record<string, readonly [string, string]>> = {
+  int64: ['-9223372036854775808', '9223372036854775807'],
+  uint64: ['0', '18446744073709551615'],
+  uint32: ['0', '4294967295'],
+};
+
+/** The tighter of a contract's bound and its format's: the larger minimum (`sign` 1) or smaller maximum (-1). */
+const tighter = (a: number | string | undefined, b: string, sign: 1 | -1): number | string =>
+  a === undefined || compareBounds(a, b) * sign < 0 ? b : a;
+
 function scalarLimits(
   node: Record<string, unknown>,
   ref: TypeRef,
 ): Record<string, number | string | undefined> {
   if (ref.shape.kind !== 'scalar') return {};
   const { name } = ref.shape;
-  if (name === 'Int' || name === 'Float') return numberLimits(node);
+  if (name === 'Int' || name === 'Float' || name === 'Decimal') return numberLimits(node);
+  if (name === 'BigInt') {
+    const limits: Record<string, number | string | undefined> = numberLimits(node);
+    const range =
+      typeof node.format === 'string' ? FORMAT_RANGES[node.format.toLowerCase()] : undefined;
+    if (range !== undefined) {
+      limits.min = tighter(limits.min, range[0], 1);
+      limits.max = tighter(limits.max, range[1], -1);
+    }
+    return limits;
+  }
   if (name === 'String' || name === 'ID')
     return {
       minLength: count(node.minLength),

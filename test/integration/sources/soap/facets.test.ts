@@ -103,7 +103,7 @@ describe('XSD facets at the edge', () => {
       [placeOrder([line({ price: '"1.999"' })]), 'pattern', 'line[0].price'],
       [placeOrder(Array.from({ length: 6 }, () => line())), 'maxItems', 'line'],
       [placeOrder([line()], ', priority: 256'), 'max', 'priority'],
-      [placeOrder([line()], ', serial: "-1"'), 'pattern', 'serial'],
+      [placeOrder([line()], ', serial: "-1"'), 'min', 'serial'],
       [placeOrder([line()], ', literal: "^$x"'), 'pattern', 'literal'],
       ['{ facets { scale(factor: 100) } }', 'exclusiveMax', 'factor'],
     ] as const;
@@ -116,6 +116,13 @@ describe('XSD facets at the edge', () => {
         argument,
       });
     }
+    // a literal that is no Decimal at all: the validation error names its place inside the argument
+    const exponent = await gateway.graphql(placeOrder([line(), line({ price: '"1e5"' })]));
+    expect(exponent.status).toBe(400);
+    expect(exponent.body.errors?.[0]?.extensions).toMatchObject({
+      code: 'GRAPHQL_VALIDATION_FAILED',
+      argument: 'line[1].price',
+    });
     expect(backend.received).toHaveLength(0);
 
     const ok = await gateway.graphql(

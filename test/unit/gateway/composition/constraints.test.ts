@@ -43,4 +43,19 @@ describe('readConstraints', () => {
     ]);
     expect(errors[0]?.message).toMatch(/Query\.a\(n:\) has @constraint\(maxLength:\)/);
   });
+
+  it('keeps the digits of a BigInt or Decimal bound as written, where a double would round them', () => {
+    const { constraints, errors } = read(`
+      scalar BigInt
+      scalar Decimal
+      type Query { a(id: BigInt @constraint(min: -9223372036854775808, max: 9223372036854775807), price: Decimal @constraint(exclusiveMin: 0, max: 99999.99), n: Int @constraint(max: 9223372036854775807)): String }`);
+    expect(errors).toEqual([]);
+    expect(constraints.get('Query.a(id:)')).toEqual({
+      min: '-9223372036854775808',
+      max: '9223372036854775807',
+    });
+    expect(constraints.get('Query.a(price:)')).toEqual({ exclusiveMin: '0', max: '99999.99' });
+    // an Int's bound stays a number: its values are numbers
+    expect(constraints.get('Query.a(n:)')).toEqual({ max: 2 ** 63 });
+  });
 });

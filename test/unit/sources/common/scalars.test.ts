@@ -28,6 +28,23 @@ describe('scalars', () => {
     expect(() => DecimalScalar.parseValue('1,5')).toThrow(/Decimal cannot represent/);
   });
 
+  // The edge refused "1e5", 10,000 digits and a literal's exponent only at the backend, if at all.
+  it('BigInt and Decimal input is digits only, at most 100 of them', () => {
+    const digits = '9'.repeat(101);
+    for (const bad of ['1e3', '12.5', ' 7', '0x10', '', '+7', digits])
+      expect(() => BigIntScalar.parseValue(bad), bad).toThrow(/BigInt (must be|has at most 100)/);
+    for (const bad of ['NaN', 'Infinity', '1e5', '1E5', '', '.5', `${digits}.5`])
+      expect(() => DecimalScalar.parseValue(bad), bad).toThrow(/Decimal (must be|has at most 100)/);
+    // a literal's error is plain, so graphql-js reports it at the literal with its value
+    expect(() => DecimalScalar.parseLiteral({ kind: Kind.FLOAT, value: '1e5' })).toThrow(TypeError);
+    expect(() => BigIntScalar.parseLiteral({ kind: Kind.FLOAT, value: '12.5' })).toThrow(TypeError);
+    expect(BigIntScalar.parseValue(`-${'9'.repeat(100)}`)).toHaveLength(101);
+    expect(DecimalScalar.parseValue(1e21)).toBe('1000000000000000000000');
+    expect(DecimalScalar.parseValue(1e-7)).toBe('0.0000001');
+    // what a backend answers is served as before, exponent included
+    expect(DecimalScalar.serialize('1e5')).toBe('1e5');
+  });
+
   it('DateTime accepts RFC 3339 and Date objects, and refuses other strings', () => {
     expect(DateTimeScalar.serialize(new Date(Date.UTC(2026, 10, 24)))).toBe(
       '2026-11-24T00:00:00.000Z',

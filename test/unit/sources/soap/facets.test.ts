@@ -33,9 +33,9 @@ describe('XSD facets → @constraint', () => {
     expect(placeOrder).toContain('customer: String! @constraint(minLength: 3, maxLength: 20)');
     expect(placeOrder).toContain('line: [LineInput!]! @constraint(minItems: 1, maxItems: 5)');
     expect(placeOrder).toContain('tag: [String!] @constraint(maxItems: 3)');
-    // built-in types imply their own range or sign
+    // built-in types imply their own range, in digits where a double would round it
     expect(placeOrder).toContain('priority: Int @constraint(min: 0, max: 255)');
-    expect(placeOrder).toContain('serial: BigInt @constraint(pattern: "[0-9]+|-0+")');
+    expect(placeOrder).toContain('serial: BigInt @constraint(min: 0, max: 18446744073709551615)');
     // XSD ^ and $ are ordinary characters; . excludes only CR and LF; \s is four characters
     expect(placeOrder).toContain(
       String.raw`literal: String @constraint(pattern: "\\$\\^[^\\n\\r][ \\t\\n\\r]?")`,
@@ -54,7 +54,7 @@ describe('XSD facets → @constraint', () => {
         String.raw`code: String! @constraint(maxLength: 8, pattern: "(?=(?:E[^\\n\\r]*)$)(?:[A-Z]{3}-\\p{Nd}{4})")`,
         'quantity: Int! @constraint(min: 1, max: 1000, exclusiveMax: 100)',
         'ratio: Float @constraint(max: 1, exclusiveMin: 0)',
-        String.raw`price: Decimal @constraint(pattern: "-?[0-9]+(?:\\.[0-9]{0,2}0*)?")`,
+        String.raw`price: Decimal @constraint(exclusiveMin: 0, pattern: "-?[0-9]+(?:\\.[0-9]{0,2}0*)?")`,
         // an attribute's type
         'country: String @constraint(minLength: 2, maxLength: 2, pattern: "[A-Z]+")',
       ]),
