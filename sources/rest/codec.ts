@@ -9,6 +9,7 @@
  * Error `wrong` makes, so GraphQL fails that one field (graphql-js throws an
  * Error a resolver returns) and the rest of the answer arrives.
  */
+import { canonicalDecimal, compareDecimals, numberToDecimal } from '../common/index.js';
 import { isObject } from './refs.js';
 import type { EnumShape, ObjectShape, ScalarShape, TypeRef, UnionShape } from './shapes.js';
 import { fitsScalar, jsonTypeOf } from './wire-check.js';
@@ -242,12 +243,30 @@ function encodeOneOf(shape: ObjectShape, value: Record<string, unknown>): unknow
   return encoded;
 }
 
-/** BigInt and Decimal arrive as strings; the wire wants the JSON number its schema declares, when no digit is lost. */
+/** A BigInt or Decimal whose digits a JSON number (a double, on Node 20) cannot carry to the wire. */
+export class DigitLossError extends Error {
+  constructor() {
+    super('a number with more digits than a JSON number can carry');
+    this.name = 'DigitLossError';
+  }
+}
+
+/**
+ * BigInt and Decimal arrive as strings; the wire wants the JSON number its
+ * schema declares. Sent as a number when the double holds every digit;
+ * otherwise refused (DigitLossError) rather than sent rounded: 0.30000000000000000001
+ * would reach the backend as 0.3. An integer past 2^53 goes as the string it came as.
+ */
 function encodeScalar(shape: ScalarShape, value: unknown): unknown {
   if (typeof value !== 'string' || (shape.wireType !== 'integer' && shape.wireType !== 'number'))
     return value;
   const number = Number(value);
   if (!Number.isFinite(number)) return value;
   if (shape.wireType === 'integer' && !Number.isSafeInteger(number)) return value;
+  if (
+    canonicalDecimal(value) !== undefined &&
+    compareDecimals(numberToDecimal(number), value) !== 0
+  )
+    throw new DigitLossError();
   return number;
 }

@@ -14,7 +14,7 @@ import {
   type CallContext,
   type Operation,
 } from '../common/index.js';
-import { decode, ValueCount, ValueLimitError } from './codec.js';
+import { decode, DigitLossError, ValueCount, ValueLimitError } from './codec.js';
 import type { OperationModel } from './model.js';
 import {
   buildRequest,
@@ -171,7 +171,10 @@ export function createOperation(
           code: 'SOURCE_BAD_INPUT',
           source: plan.source,
           operation: plan.operation,
-          safeMessage: `The arguments of ${plan.operation} cannot be sent to ${plan.source}.`,
+          safeMessage:
+            error instanceof DigitLossError
+              ? `A number in the arguments of ${plan.operation} has more digits than ${plan.source}'s JSON number can carry exactly; nothing was sent.`
+              : `The arguments of ${plan.operation} cannot be sent to ${plan.source}.`,
           cause: error,
         });
       }

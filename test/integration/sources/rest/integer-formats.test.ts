@@ -28,7 +28,7 @@ beforeAll(async () => {
   mock = await startOpenApiMock(CONTRACT);
   gateway = await startGatewayOn({
     sources: [createRestSource({ name: 'counters', contract: CONTRACT, url: mock.url })],
-    endpoints: { sources: 'read-only' },
+    endpoints: { sources: 'read-write' },
     logging: { level: 'silent' },
   });
 }, 120_000);
@@ -75,6 +75,24 @@ describe('REST integer formats at the edge', () => {
       expect(body.data.counters.getCounter).toEqual({ id: 'c_1' });
     }
     expect(mock.received).toHaveLength(4);
+    expect(mock.violations()).toEqual([]);
+  });
+
+  it('sends a Decimal in a JSON body as a number only when no digit is lost, and refuses it otherwise', async () => {
+    const pay = (amount: string) =>
+      gateway.graphql(
+        `mutation { counters { createPayment(input: { amount: ${amount}, count: "7" }) { id } } }`,
+      );
+    const before = mock.received.length;
+    const lossy = await pay('"0.30000000000000000001"');
+    expect(lossy.body.errors?.[0]?.extensions).toMatchObject({ code: 'SOURCE_BAD_INPUT' });
+    expect(lossy.body.errors?.[0]?.message).toMatch(/more digits than counters's JSON number/);
+    expect(mock.received.length).toBe(before);
+
+    const exact = await pay('"19.990"');
+    expect(exact.body.errors).toBeUndefined();
+    expect(exact.body.data.counters.createPayment).toEqual({ id: 'p_1' });
+    expect(mock.received.at(-1)?.body).toEqual({ amount: 19.99, count: 7 });
     expect(mock.violations()).toEqual([]);
   });
 });

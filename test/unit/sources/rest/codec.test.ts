@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decode, encode } from '../../../../sources/rest/codec.js';
+import { decode, DigitLossError, encode } from '../../../../sources/rest/codec.js';
 import {
   scalar,
   type EnumShape,
@@ -173,5 +173,13 @@ describe('mapping values between the wire and the subgraph', () => {
     expect(encode(ref(scalar('BigInt', 'integer')), '9007199254740993')).toBe('9007199254740993');
     expect(encode(ref(scalar('Decimal', 'number')), '19.99')).toBe(19.99);
     expect(encode(ref(scalar('Decimal', 'string')), '19.99')).toBe('19.99');
+    expect(encode(ref(scalar('Decimal', 'number')), '-0.10')).toBe(-0.1);
+    // A double would send 0.3: refused instead.
+    expect(() => encode(ref(scalar('Decimal', 'number')), '0.30000000000000000001')).toThrow(
+      DigitLossError,
+    );
+    expect(() => encode(ref(scalar('Decimal', 'number')), '9007199254740993.5')).toThrow(
+      DigitLossError,
+    );
   });
 });
