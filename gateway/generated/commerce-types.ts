@@ -363,7 +363,7 @@ export type UpdateProductInput = {
   description?: InputMaybe<Scalars['String']['input']>;
   /** The list price (billing's). */
   price?: InputMaybe<PriceInput>;
-  /** Shipping weight in kilograms, up to 3 decimal places, e.g. "1.250" (the erp's). */
+  /** Shipping weight in kilograms, from 0 to 999999.999 with up to 3 decimal places, e.g. "1.250" (the erp's). */
   weightKg?: InputMaybe<Scalars['Decimal']['input']>;
 };
 

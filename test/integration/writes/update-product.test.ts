@@ -123,6 +123,23 @@ describe('updateProduct', () => {
     });
   });
 
+  it('a weight the erp cannot hold is refused at the edge, before any system is called', async () => {
+    systems.resetCounts();
+    for (const [weightKg, constraint] of [
+      ['1.23456', 'pattern'],
+      ['1000000', 'max'],
+      ['-1', 'min'],
+    ] as const) {
+      const body = await update('SKU-00102', { title: 'Never written', weightKg });
+      expect(body.data?.updateProduct ?? null, weightKg).toBeNull();
+      expect(body.errors?.[0]?.extensions, weightKg).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        constraint,
+      });
+    }
+    expect(systems.totals()).toEqual({ storefront: 0, erp: 0, billing: 0 });
+  });
+
   it('the same Idempotency-Key twice changes the product once', async () => {
     const headers = { 'idempotency-key': `update-${Date.now()}` };
     const first = await update('SKU-00103', ALL, headers);
