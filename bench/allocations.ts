@@ -92,7 +92,8 @@ try {
   await session.post('HeapProfiler.startSampling', {
     samplingInterval: 4096,
     includeObjectsCollectedByMajorGC: true,
-    includeObjectsCollectedByMinorGC: true,
+    // BENCH_ALLOC_SURVIVORS=1: only what outlived the young generation (promoted, what a major GC then marks).
+    includeObjectsCollectedByMinorGC: process.env.BENCH_ALLOC_SURVIVORS !== '1',
   } as never);
   answered = 0;
   await load(seconds * 1000);

@@ -64,23 +64,6 @@ function valueError(message: string): GatewayError {
   return new GatewayError({ code: 'BINDING_VALUE_INVALID', safeMessage: message });
 }
 
-const deadlines = new WeakMap<AbortSignal, Promise<never>>();
-
-/**
- * One promise per request that rejects at its deadline (subgraph.ts's
- * withDeadline), raced by every fetch: one abort listener per request rather
- * than one per field (50 products × 3 fetches would be 150).
- */
-function deadlineOf(ctx: GatewayContext): Promise<never> {
-  let deadline = deadlines.get(ctx.signal);
-  if (deadline === undefined) {
-    deadline = withDeadline(new Promise<never>(() => undefined), ctx);
-    deadline.catch(() => undefined);
-    deadlines.set(ctx.signal, deadline);
-  }
-  return deadline;
-}
-
 /** A call's operation, its argument builder and how to shape its answer. */
 function compileFetch(
   fetch: FetchBinding,
@@ -196,14 +179,14 @@ function fetchResolver(
     try {
       if (resume !== undefined && builder !== undefined) {
         const before = pick(
-          await Promise.race([
+          await withDeadline(
             start(
               parent,
               { ...args, first: resume.skip, after: resume.backendCursor ?? undefined },
               ctx,
             ),
-            deadlineOf(ctx),
-          ]),
+            ctx,
+          ),
         );
         const backendCursor = builder.next(before);
         if (backendCursor === null) return builder.build(undefined, args.after, null);
@@ -211,7 +194,7 @@ function fetchResolver(
       }
       const call = start(parent, pageArgs, ctx);
       keyed?.prefetch(keyed.readKey(parent, pageArgs), info, ctx);
-      answer = pick(await Promise.race([call, deadlineOf(ctx)]));
+      answer = pick(await withDeadline(call, ctx));
     } catch (error) {
       throw exposeError(error);
     }
@@ -247,7 +230,7 @@ function invalidatingResolver(
   return async (parent, args, ctx) => {
     let answer: unknown;
     try {
-      answer = pick(await Promise.race([start(parent, args, ctx), deadlineOf(ctx)]));
+      answer = pick(await withDeadline(start(parent, args, ctx), ctx));
     } catch (error) {
       throw exposeError(error);
     } finally {
