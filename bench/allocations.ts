@@ -9,7 +9,7 @@
  * generator shares the process: its frames are in "(none of ours)". Not part
  * of `npm run bench`; run it alone:
  *
- *   node --import tsx bench/allocations.ts [page|one|aliased] [seconds=4]
+ *   node --import tsx bench/allocations.ts [page|one|aliased|page3] [seconds=4]
  *
  * BENCH_ALLOC_CALLERS=<function name> also prints where that function's
  * bytes are allocated from.
@@ -32,6 +32,10 @@ const QUERIES: Record<string, object> = {
   one: {
     query: 'query ($sku: ID!) { product(sku: $sku) { sku title brand category } }',
     variables: { sku: 'SKU-00042' },
+  },
+  page3: {
+    query:
+      '{ products(first: 50) { edges { node { sku title price { amount currencyCode } stock { available } } } } }',
   },
   aliased: {
     query: `{ ${Array.from({ length: 50 }, (_, index) => `p${index}: product(sku: "SKU-${String(index + 1).padStart(5, '0')}") { sku title brand category }`).join(' ')} }`,

@@ -9,11 +9,25 @@ import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
+/**
+ * Node's flags for every bench process, gateway, direct client and demo
+ * systems alike: what the `switchboard` command starts with (its first
+ * line, docs/operations.md), so a gateway is measured as it is run.
+ * `BENCH_NODE_FLAGS` replaces them (`BENCH_NODE_FLAGS=` for Node's defaults).
+ */
+export const SERVICE_FLAGS: readonly string[] = (
+  process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=64'
+)
+  .split(' ')
+  .filter((flag) => flag !== '');
+
 export interface ChildOptions {
   /** Where the script runs (its paths are relative to it). @default the repository's root */
   readonly cwd?: string;
   /** The child's stderr: inherited, or a file descriptor (a log file). @default 'inherit' */
   readonly stderr?: 'inherit' | number;
+  /** Node's flags for this child. @default SERVICE_FLAGS */
+  readonly flags?: readonly string[];
 }
 
 /** Starts `node --import tsx <args>`; resolves with the child and the first stdout line matching `ready`. */
@@ -23,7 +37,8 @@ export function startChild(
   ready: RegExp,
   options: ChildOptions = {},
 ): Promise<{ child: ChildProcess; line: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+  const flags = options.flags ?? SERVICE_FLAGS;
+  const child = spawn(process.execPath, [...flags, '--import', 'tsx', ...args], {
     cwd: options.cwd ?? ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', options.stderr ?? 'inherit'],

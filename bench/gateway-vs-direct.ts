@@ -56,6 +56,10 @@ let children = 0;
  * a change's effect is read off one run rather than two noisy ones.
  */
 const BASELINE = process.env.BENCH_BASELINE;
+/** Node's flags for the baseline's gateway alone (`BENCH_BASELINE_NODE_FLAGS=` for Node's defaults): a flag's effect read off one run. */
+const BASELINE_FLAGS = process.env.BENCH_BASELINE_NODE_FLAGS?.split(' ').filter(
+  (flag) => flag !== '',
+);
 /** Which rows to run, by number from 1 (`BENCH_ROWS=1,2`): for a quick A/B of a change. All when unset. */
 const ONLY_ROWS = process.env.BENCH_ROWS?.split(',').map(Number);
 
@@ -65,12 +69,17 @@ export function startLoggedChild(
   env: NodeJS.ProcessEnv,
   ready: RegExp,
   cwd = ROOT,
+  flags?: readonly string[],
 ): Promise<{ child: ChildProcess; line: string }> {
   const log = openSync(
     join(LOG_DIR, `${(children += 1)}-${args.join(' ').replace(/[^\w.-]+/g, '_')}.log`),
     'a',
   );
-  return startChild(args, env, ready, { cwd, stderr: log });
+  return startChild(args, env, ready, {
+    cwd,
+    stderr: log,
+    ...(flags === undefined ? {} : { flags }),
+  });
 }
 
 /** Clock ticks per second of /proc's CPU times. */
@@ -242,8 +251,9 @@ export async function runGatewayVsDirect(): Promise<void> {
       ready: RegExp,
       urlOf: (line: string) => string,
       cwd = ROOT,
+      flags?: readonly string[],
     ): Promise<Target> => {
-      const { child, line } = await startLoggedChild(args, env, ready, cwd);
+      const { child, line } = await startLoggedChild(args, env, ready, cwd, flags);
       children.push(child);
       const pool = new Pool(urlOf(line), { connections: 32 });
       pools.push(pool);
@@ -273,6 +283,7 @@ export async function runGatewayVsDirect(): Promise<void> {
             /listening on/,
             gatewayUrl,
             BASELINE,
+            BASELINE_FLAGS,
           );
 
     const askGateway = (scenario: Scenario, target: Target = gateways[scenario.gateway]) => {

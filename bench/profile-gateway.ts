@@ -24,6 +24,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
+import { SERVICE_FLAGS } from './children.js';
 import { runLoad } from './load.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -200,6 +201,7 @@ try {
   };
   const started = await start(
     [
+      ...SERVICE_FLAGS,
       '--cpu-prof',
       `--cpu-prof-dir=${dir}`,
       '--import',

@@ -99,6 +99,22 @@ function listenFailure(
   return error;
 }
 
+/**
+ * The young generation Node was started with, for the start-up lines. It
+ * cannot be resized once Node runs, so the `switchboard` command sets it on
+ * its first line (`--max-semi-space-size=64`); `node bin/switchboard.js` and
+ * embeddings set their own. With Node's default (16 MB), answers of a few
+ * hundred KiB outlive it under load and a third of a heavy query's CPU goes
+ * to garbage collection (docs/operations.md, issue 15).
+ */
+function youngGeneration(): string {
+  const flags = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
+  const set = [...flags.matchAll(/--max-semi-space-size[= ](\d+)/g)].at(-1)?.[1];
+  return set === undefined
+    ? 'Node:       default young generation (start with --max-semi-space-size=64: docs/operations.md)\n'
+    : `Node:       --max-semi-space-size=${set}\n`;
+}
+
 export async function start(argv: readonly string[], io: CliIo): Promise<number> {
   const { values } = parseArgs({
     args: joinDashValues(argv, ['--port']),
@@ -136,7 +152,7 @@ export async function start(argv: readonly string[], io: CliIo): Promise<number>
     await gateway.close();
     throw listenFailure(error, host, port ?? resolved.server.port);
   }
-  io.out(`Switchboard is listening on ${url}\nPlayground: ${url}/graphql\n`);
+  io.out(`Switchboard is listening on ${url}\nPlayground: ${url}/graphql\n${youngGeneration()}`);
   // The page exists only with an admin credential (gateway/operator/); the token itself is never printed here.
   if (resolved.admin.token !== null)
     io.out(`Operator:   ${url}/admin (with the admin token, config admin.token)\n`);

@@ -206,6 +206,8 @@ describe(`the ${MANIFEST.name} package`, { timeout: LIMIT_MS }, () => {
     });
     try {
       const [, url] = await gateway.waitFor(/listening on (http:\/\/\S+)/, { timeoutMs: LIMIT_MS });
+      // The command's first line starts Node with a young generation fit for whole answers (issue 15).
+      await gateway.waitFor(/Node: +--max-semi-space-size=64/, { timeoutMs: LIMIT_MS });
       // The start asks each source's health once and prints it; the query's calls are counted after that.
       await gateway.waitFor(/billing\s+grpc\s+\S+\s+up/, { timeoutMs: LIMIT_MS });
       expect(gateway.stdout()).toMatch(/storefront\s+rest\s+\S+\s+up[^]*erp\s+soap\s+\S+\s+up/);
