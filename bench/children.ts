@@ -24,8 +24,8 @@ export const SERVICE_FLAGS: readonly string[] = (
 export interface ChildOptions {
   /** Where the script runs (its paths are relative to it). @default the repository's root */
   readonly cwd?: string;
-  /** The child's stderr: inherited, or a file descriptor (a log file). @default 'inherit' */
-  readonly stderr?: 'inherit' | number;
+  /** The child's stderr: inherited, dropped, or a file descriptor (a log file). @default 'inherit' */
+  readonly stderr?: 'inherit' | 'ignore' | number;
   /** Node's flags for this child. @default SERVICE_FLAGS */
   readonly flags?: readonly string[];
 }
