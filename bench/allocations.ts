@@ -19,6 +19,7 @@ import { Session } from 'node:inspector/promises';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
+import { postGraphql } from './load.js';
 
 interface ProfileNode {
   callFrame: { functionName: string; url: string; lineNumber: number };
@@ -71,15 +72,7 @@ try {
   const body = JSON.stringify(QUERIES[name]);
   let answered = 0;
   const ask = async (): Promise<void> => {
-    const response = await pool.request({
-      method: 'POST',
-      path: '/graphql',
-      headers: { 'content-type': 'application/json' },
-      body,
-    });
-    const text = await response.body.text();
-    if (response.statusCode !== 200 || text.includes('"errors"'))
-      throw new Error(`the gateway answered ${response.statusCode}: ${text.slice(0, 200)}`);
+    await postGraphql(pool, body);
     answered += 1;
   };
   const load = async (ms: number): Promise<void> => {

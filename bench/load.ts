@@ -5,6 +5,7 @@
  * must be measured the same way; autocannon and wrk only speak HTTP.
  */
 import { performance } from 'node:perf_hooks';
+import type { Dispatcher } from 'undici';
 
 export interface LoadOptions {
   /** Calls in flight at once. @default 16 */
@@ -75,4 +76,25 @@ export async function runLoad(
 
 export function formatResult(label: string, result: LoadResult): string {
   return `${label.padEnd(44)} ${result.throughput.toFixed(0).padStart(7)} req/s  p50 ${result.p50Ms.toFixed(2).padStart(7)} ms  p99 ${result.p99Ms.toFixed(2).padStart(7)} ms  (${result.calls} calls, ${result.errors} errors)`;
+}
+
+/**
+ * POSTs one GraphQL request body as JSON and returns the answer's text.
+ * @throws when the answer's status is not 200 or it holds `errors`: a bench must not time failures
+ */
+export async function postGraphql(
+  pool: Dispatcher,
+  body: string,
+  { path = '/graphql', who = 'the gateway' }: { path?: string; who?: string } = {},
+): Promise<string> {
+  const response = await pool.request({
+    method: 'POST',
+    path,
+    headers: { 'content-type': 'application/json' },
+    body,
+  });
+  const text = await response.body.text();
+  if (response.statusCode !== 200 || text.includes('"errors"'))
+    throw new Error(`${who} answered ${response.statusCode}: ${text.slice(0, 200)}`);
+  return text;
 }

@@ -17,6 +17,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { Pool } from 'undici';
 import { startChild, stopChild } from './children.js';
+import { postGraphql } from './load.js';
 
 const QUERIES: Record<string, { query: string; variables?: Record<string, unknown> }> = {
   page: { query: '{ products(first: 50) { edges { node { sku title brand category } } } }' },
@@ -90,15 +91,7 @@ try {
     await Promise.all(
       Array.from({ length: inFlight }, async () => {
         while (Date.now() < until) {
-          const response = await pool.request({
-            method: 'POST',
-            path: '/graphql',
-            headers: { 'content-type': 'application/json' },
-            body,
-          });
-          const text = await response.body.text();
-          if (response.statusCode !== 200 || text.includes('"errors"'))
-            throw new Error(`${server} answered ${response.statusCode}: ${text.slice(0, 200)}`);
+          await postGraphql(pool, body, { who: server });
           answered += 1;
         }
       }),

@@ -160,15 +160,8 @@ function decodeObject(
   wrong: WrongValue | undefined,
   count: ValueCount | undefined,
 ): Record<string, unknown> {
-  if (keepsNames(shape) && holdsOnlyDeclared(shape, value)) {
-    for (const field of shape.fields)
-      value[field.name] =
-        field.wireName === ''
-          ? null
-          : decode(field.type, value[field.name], wrong, field.name, count);
-    return value;
-  }
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> =
+    keepsNames(shape) && holdsOnlyDeclared(shape, value) ? value : {};
   for (const field of shape.fields)
     out[field.name] =
       field.wireName === ''
