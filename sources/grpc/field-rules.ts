@@ -9,8 +9,9 @@
  * max_bytes/pattern of strings, max_len of bytes, min_items/max_items (and
  * `items` rules) of repeated fields, min_pairs/max_pairs of maps. Ranges of
  * fields that are BigInt in GraphQL (uint32 and the 64-bit kinds, strings to
- * keep every digit) cannot be a `@constraint`; they are returned as `bounds`
- * and checked when the request is encoded (values.ts). Other rules (email,
+ * keep every digit) are returned as `bounds`; with the kind's own range they
+ * become the field's `@constraint` in digits (integerConstraint, model.ts),
+ * and are checked again when the request is encoded (values.ts). Other rules (email,
  * uuid, in, prefix, CEL…) are left to the backend. Contracts read by
  * reflection carry no options here: their rules are not seen.
  */
@@ -32,6 +33,35 @@ const NUMERIC_KINDS = new Set([
   'sfixed32',
   'sfixed64',
 ]);
+
+/** What each integer kind of a BigInt field can hold: protobufjs would wrap a value past it silently (2^64 → 0, -1 → 2^64 - 1). */
+export const INTEGER_RANGES: Readonly<Record<string, readonly [bigint, bigint]>> = {
+  uint32: [0n, 2n ** 32n - 1n],
+  fixed32: [0n, 2n ** 32n - 1n],
+  int64: [-(2n ** 63n), 2n ** 63n - 1n],
+  sint64: [-(2n ** 63n), 2n ** 63n - 1n],
+  sfixed64: [-(2n ** 63n), 2n ** 63n - 1n],
+  uint64: [0n, 2n ** 64n - 1n],
+  fixed64: [0n, 2n ** 64n - 1n],
+};
+
+/**
+ * A BigInt field's range as `@constraint` bounds, in digits: its kind's
+ * (INTEGER_RANGES) narrowed by its rules' `bounds`, so the edge refuses
+ * 2^64 for a uint64 (or a value past a rule) with BAD_USER_INPUT naming the
+ * argument, before any call; undefined for other kinds.
+ */
+export function integerConstraint(
+  protoType: string,
+  rules: FieldRules,
+): ValueConstraint | undefined {
+  const range = INTEGER_RANGES[protoType];
+  if (range === undefined) return undefined;
+  const { min: ruleMin, max: ruleMax } = rules.bounds ?? {};
+  const min = ruleMin !== undefined && ruleMin > range[0] ? ruleMin : range[0];
+  const max = ruleMax !== undefined && ruleMax < range[1] ? ruleMax : range[1];
+  return { ...rules.constraint, min: min.toString(), max: max.toString() };
+}
 
 /** Inclusive integer bounds of a BigInt-typed field. */
 export interface IntegerBounds {

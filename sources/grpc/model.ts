@@ -19,7 +19,7 @@ import {
   type SourceWarning,
   type ValueConstraint,
 } from '../common/index.js';
-import { fieldRules, type IntegerBounds } from './field-rules.js';
+import { fieldRules, integerConstraint, type IntegerBounds } from './field-rules.js';
 import { scalarOf, wellKnownOf, type WellKnown } from './well-known.js';
 
 export type ValueType =
@@ -291,6 +291,7 @@ export function createContractModel(
       field.partOf != null ||
       type.kind === 'message' ||
       (type.kind === 'wellKnown' && !field.repeated);
+    const integer = type.kind === 'scalar' ? integerConstraint(type.protoType, rules) : undefined;
     return {
       protoName: field.name,
       name,
@@ -299,6 +300,7 @@ export function createContractModel(
       nullable: presence && !field.repeated,
       description,
       ...rules,
+      ...(integer === undefined ? {} : { constraint: integer }),
     };
   }
 

@@ -6,7 +6,7 @@
  * argument path but never echoing its value.
  */
 import protobuf from 'protobufjs';
-import type { IntegerBounds } from './field-rules.js';
+import { INTEGER_RANGES, type IntegerBounds } from './field-rules.js';
 import type { EnumModel, FieldModel, MessageModel, ValueType } from './model.js';
 import {
   fieldName,
@@ -93,18 +93,11 @@ function scalarIn(graphql: string, value: unknown, path: string): unknown {
     : value;
 }
 
-/** What each integer kind can hold: protobufjs would wrap a value past it silently (2^64 → 0, -1 → 2^64 - 1). */
-const INTEGER_RANGES: Readonly<Record<string, readonly [bigint, bigint]>> = {
-  uint32: [0n, 2n ** 32n - 1n],
-  fixed32: [0n, 2n ** 32n - 1n],
-  int64: [-(2n ** 63n), 2n ** 63n - 1n],
-  sint64: [-(2n ** 63n), 2n ** 63n - 1n],
-  sfixed64: [-(2n ** 63n), 2n ** 63n - 1n],
-  uint64: [0n, 2n ** 64n - 1n],
-  fixed64: [0n, 2n ** 64n - 1n],
-};
-
-/** Refuses an integer its proto kind cannot hold, or one outside the field's rules (field-rules.ts). */
+/**
+ * Refuses an integer its proto kind cannot hold, or one outside the field's
+ * rules (field-rules.ts). The edge refuses the same through `@constraint`
+ * first (model.ts); this stays for callers of the source alone.
+ */
 function checkInteger(
   protoType: string,
   wire: unknown,

@@ -1,9 +1,9 @@
 /**
  * Issue 14: proto field rules reach the edge. A value that breaks a
  * `(buf.validate.field)` or `(validate.rules)` rule is 400 BAD_USER_INPUT at
- * its path, and an integer its proto kind cannot hold (protobufjs would wrap
- * it silently: -1 as uint64 is 2^64 - 1) or a BigInt field's rule refuses is
- * SOURCE_BAD_INPUT; in both cases the recording gRPC server sees no call.
+ * its path, and so is an integer its proto kind cannot hold (protobufjs would
+ * wrap it silently: -1 as uint64 is 2^64 - 1) or a BigInt field's rule
+ * refuses, compared in digits; the recording gRPC server sees no call.
  */
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
@@ -118,16 +118,22 @@ describe('proto field rules at the edge', () => {
     expect(received).toHaveLength(0);
   });
 
-  it('refuses integers their kind cannot hold, and BigInt rules, when encoding: no call', async () => {
-    for (const args of [
-      ', stamp: "-1"',
-      ', stamp: "18446744073709551616"',
-      ', serial: "9223372036854775808"',
-      ', count: "4294967296"',
-      ', count: "11"',
-    ]) {
-      const { body } = await gateway.graphql(placeOrder(args));
-      expect(body.errors?.[0]?.extensions, args).toMatchObject({ code: 'SOURCE_BAD_INPUT' });
+  it('refuses integers their kind cannot hold, and BigInt rules, at the edge: no call', async () => {
+    for (const [args, constraint, limit] of [
+      [', stamp: "-1"', 'min', '0'],
+      [', stamp: "18446744073709551616"', 'max', '18446744073709551615'],
+      [', serial: "9223372036854775808"', 'max', '9223372036854775807'],
+      [', serial: "-9223372036854775809"', 'min', '-9223372036854775808'],
+      [', count: "4294967296"', 'max', '10'],
+      [', count: "11"', 'max', '10'],
+    ] as const) {
+      const { status, body } = await gateway.graphql(placeOrder(args));
+      expect(status, args).toBe(400);
+      expect(body.errors?.[0]?.extensions, args).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        constraint,
+        limit,
+      });
     }
     expect(received).toHaveLength(0);
 

@@ -29,8 +29,10 @@ describe('proto field rules → @constraint', () => {
         'extras: [PlaceOrderRequestExtrasEntryInput!] @constraint(maxItems: 2)',
         'quantity: Int @constraint(exclusiveMin: 0, max: 100)',
         'discount: Float @constraint(min: 0, exclusiveMax: 1)',
-        // BigInt ranges are checked on encoding, not printed; an untranslatable pattern is left out
-        'count: BigInt',
+        // A BigInt's range, its kind's narrowed by its rules, in digits; an untranslatable pattern is left out
+        'count: BigInt @constraint(min: 0, max: 10)',
+        'serial: BigInt @constraint(min: -9223372036854775808, max: 9223372036854775807)',
+        'stamp: BigInt @constraint(min: 0, max: 18446744073709551615)',
         'code: String',
       ]),
     );
