@@ -239,6 +239,14 @@ export function createContractModel(
     return { kind: 'scalar', graphql: scalarOf(typeName), protoType: typeName };
   }
 
+  /** The proto integer kind of a field's values: a scalar's own, or a wrapper's (UInt64Value holds a uint64). */
+  function integerKindOf(type: ValueType): string | undefined {
+    if (type.kind === 'scalar') return type.protoType;
+    if (type.kind === 'wellKnown' && type.wellKnown.kind === 'wrapper')
+      return type.type.fields.value?.type;
+    return undefined;
+  }
+
   function fieldModel(
     field: protobuf.Field,
     names: NameAllocator,
@@ -291,7 +299,8 @@ export function createContractModel(
       field.partOf != null ||
       type.kind === 'message' ||
       (type.kind === 'wellKnown' && !field.repeated);
-    const integer = type.kind === 'scalar' ? integerConstraint(type.protoType, rules) : undefined;
+    const kind = integerKindOf(type);
+    const integer = kind === undefined ? undefined : integerConstraint(kind, rules);
     return {
       protoName: field.name,
       name,

@@ -157,8 +157,17 @@ function wellKnownIn(
         return stringToTimestamp(value instanceof Date ? value.toISOString() : String(value));
       case 'duration':
         return stringToDuration(String(value));
-      case 'wrapper':
-        return { [fieldName(t, 1)]: scalarIn(type.wellKnown.graphql, value, path) };
+      case 'wrapper': {
+        // UInt64Value holds a uint64: its range is checked as a bare uint64's is.
+        const inner = t.fields.value?.type ?? '';
+        return {
+          [fieldName(t, 1)]: checkInteger(
+            inner,
+            scalarIn(type.wellKnown.graphql, value, path),
+            path,
+          ),
+        };
+      }
       case 'struct':
         return jsonToStruct(t, value);
       case 'value':

@@ -263,6 +263,25 @@ describe('gRPC well-known types, maps, oneof and optional, on the wire', () => {
     });
   });
 
+  it('refuses a wrapped integer its kind cannot hold at the edge (protobufjs would wrap -1 to 2^64 - 1): no call', async () => {
+    const { server, gateway } = await serve();
+    for (const [big, constraint] of [
+      ['-1', 'min'],
+      ['18446744073709551616', 'max'],
+    ] as const) {
+      const { status, body } = await gateway.graphql(
+        'mutation ($wk: EdgeWellKnownInput) { edge { echo(wellKnown: $wk) { wellKnown { big } } } }',
+        { wk: { big } },
+      );
+      expect(status, big).toBe(400);
+      expect(body.errors?.[0]?.extensions, big).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        constraint,
+      });
+    }
+    expect(server.decoded).toHaveLength(0);
+  });
+
   it('sends maps with int64, bool and int32 keys, a oneof member, and an optional set to zero', async () => {
     const { server, gateway } = await serve();
     const { body } = await gateway.graphql(`mutation { edge { echo(
