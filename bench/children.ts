@@ -11,8 +11,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
  * Node's flags for every bench process, gateway, direct client and demo
- * systems alike: what the `switchboard` command starts with (its first
- * line, docs/operations.md), so a gateway is measured as it is run.
+ * systems alike: what docs/operations.md says to start the gateway with,
+ * so a gateway is measured as it is to be run.
  * `BENCH_NODE_FLAGS` replaces them (`BENCH_NODE_FLAGS=` for Node's defaults).
  */
 export const SERVICE_FLAGS: readonly string[] = (

@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=64
+#!/usr/bin/env node
 // The `switchboard` command. In the checkout it runs the TypeScript sources
 // through tsx (no build step); in an installed package, where only the
 // compiled dist/ is shipped (package.json `files`), it runs plain JavaScript.

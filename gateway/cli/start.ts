@@ -101,11 +101,12 @@ function listenFailure(
 
 /**
  * The young generation Node was started with, for the start-up lines. It
- * cannot be resized once Node runs, so the `switchboard` command sets it on
- * its first line (`--max-semi-space-size=64`); `node bin/switchboard.js` and
- * embeddings set their own. With Node's default (16 MB), answers of a few
- * hundred KiB outlive it under load and a third of a heavy query's CPU goes
- * to garbage collection (docs/operations.md, issue 15).
+ * cannot be resized once Node runs, and a shebang cannot carry the flag
+ * portably (Alpine's env has no -S), so whoever starts Node gives it
+ * (`NODE_OPTIONS=--max-semi-space-size=64`; `npm start` does). With Node's
+ * default (16 MB), answers of a few hundred KiB outlive it under load and a
+ * third of a heavy query's CPU goes to garbage collection
+ * (docs/operations.md, issue 15).
  */
 function youngGeneration(): string {
   const flags = `${process.execArgv.join(' ')} ${process.env.NODE_OPTIONS ?? ''}`;
