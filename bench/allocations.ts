@@ -20,6 +20,13 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { postGraphql } from './load.js';
+import {
+  ALIASED_50,
+  ONE_PRODUCT,
+  PAGE_OF_50,
+  PAGE_WITH_PRICE_AND_STOCK,
+  type GraphqlRequest,
+} from './queries.js';
 
 interface ProfileNode {
   callFrame: { functionName: string; url: string; lineNumber: number };
@@ -28,19 +35,11 @@ interface ProfileNode {
 }
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const QUERIES: Record<string, object> = {
-  page: { query: '{ products(first: 50) { edges { node { sku title brand category } } } }' },
-  one: {
-    query: 'query ($sku: ID!) { product(sku: $sku) { sku title brand category } }',
-    variables: { sku: 'SKU-00042' },
-  },
-  page3: {
-    query:
-      '{ products(first: 50) { edges { node { sku title price { amount currencyCode } stock { available } } } } }',
-  },
-  aliased: {
-    query: `{ ${Array.from({ length: 50 }, (_, index) => `p${index}: product(sku: "SKU-${String(index + 1).padStart(5, '0')}") { sku title brand category }`).join(' ')} }`,
-  },
+const QUERIES: Record<string, GraphqlRequest> = {
+  page: PAGE_OF_50,
+  one: ONE_PRODUCT,
+  page3: PAGE_WITH_PRICE_AND_STOCK,
+  aliased: ALIASED_50,
 };
 const name = process.argv[2] ?? 'page';
 const seconds = Number(process.argv[3] ?? 4);

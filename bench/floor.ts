@@ -24,21 +24,19 @@ import {
   type Target,
 } from './gateway-vs-direct.js';
 import { stopChild } from './children.js';
+import { ONE_PRODUCT, PAGE_OF_50 } from './queries.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const SCENARIOS = {
   one: {
     title: 'One product by SKU',
     direct: '/one',
-    query: {
-      query: 'query ($sku: ID!) { product(sku: $sku) { sku title brand category } }',
-      variables: { sku: 'SKU-00042' },
-    },
+    query: ONE_PRODUCT,
   },
   page: {
     title: '50 products, 4 fields each',
     direct: '/page',
-    query: { query: '{ products(first: 50) { edges { node { sku title brand category } } } }' },
+    query: PAGE_OF_50,
   },
 } as const;
 const scenario = SCENARIOS[(process.argv[2] ?? 'one') as keyof typeof SCENARIOS];

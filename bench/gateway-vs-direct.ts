@@ -26,6 +26,15 @@ import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { startChild, stopChild } from './children.js';
 import { formatResult, runLoad, type LoadResult } from './load.js';
+import {
+  ALIASED_50,
+  FIFTY_SKUS,
+  ONE_PRODUCT,
+  PAGE_OF_50,
+  PAGE_WITH_PRICE_AND_STOCK,
+  PRODUCT_WITH_PRICE_AND_STOCK,
+  type GraphqlRequest,
+} from './queries.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const DURATION_MS = Number(process.env.BENCH_DURATION_MS ?? 1500);
@@ -134,39 +143,30 @@ export function medianOf(rounds: readonly Measured[]): Measured {
   return sorted[Math.floor((sorted.length - 1) / 2)]!;
 }
 
-const SKUS_50 = Array.from(
-  { length: 50 },
-  (_, index) => `SKU-${String(index + 1).padStart(5, '0')}`,
-);
-
-interface Scenario {
+interface Scenario extends GraphqlRequest {
   readonly name: string;
   /** Which gateway answers: read cache off, billing without its batch endpoint (cache off), or the demo config (warm cache). */
   readonly gateway: 'uncached' | 'noBatch' | 'cached';
   readonly path: string;
-  readonly query: string;
-  readonly variables?: Record<string, unknown>;
   /** The direct server's route for the same work. */
   readonly direct: string;
   /** Also measure p50 with one request in flight (the cross-system scenarios). */
   readonly latency?: boolean;
 }
 
-const FOUR = 'sku title brand category';
 const SCENARIOS: readonly Scenario[] = [
   {
     name: 'one product by key (1 backend call)',
     gateway: 'uncached',
     path: '/graphql',
-    query: `query ($sku: ID!) { product(sku: $sku) { ${FOUR} } }`,
-    variables: { sku: 'SKU-00042' },
+    ...ONE_PRODUCT,
     direct: '/one',
   },
   {
     name: '50 products, 4 fields each (1 call)',
     gateway: 'uncached',
     path: '/graphql',
-    query: `{ products(first: 50) { edges { node { ${FOUR} } } } }`,
+    ...PAGE_OF_50,
     direct: '/page',
   },
   {
@@ -180,24 +180,23 @@ const SCENARIOS: readonly Scenario[] = [
     name: '50 products by a list of keys (1 batch call)',
     gateway: 'uncached',
     path: '/graphql/storefront',
-    query: `query ($skus: [String!]) { listProducts(skus: $skus, limit: 50) { items { ${FOUR} } } }`,
-    variables: { skus: SKUS_50 },
+    query:
+      'query ($skus: [String!]) { listProducts(skus: $skus, limit: 50) { items { sku title brand category } } }',
+    variables: { skus: FIFTY_SKUS },
     direct: '/by-keys',
   },
   {
     name: '50 aliased lookups by key, batched into 1 call',
     gateway: 'uncached',
     path: '/graphql',
-    query: `{ ${SKUS_50.map((sku, index) => `p${index}: product(sku: "${sku}") { ${FOUR} }`).join(' ')} }`,
+    ...ALIASED_50,
     direct: '/by-keys',
   },
   {
     name: 'one product with price and stock, across the three systems (3 calls)',
     gateway: 'uncached',
     path: '/graphql',
-    query:
-      'query ($sku: ID!) { product(sku: $sku) { sku title price { amount currencyCode } stock { available } } }',
-    variables: { sku: 'SKU-00042' },
+    ...PRODUCT_WITH_PRICE_AND_STOCK,
     direct: '/product-price-stock',
     latency: true,
   },
@@ -205,8 +204,7 @@ const SCENARIOS: readonly Scenario[] = [
     name: '50 products with title, price and stock (3 calls)',
     gateway: 'uncached',
     path: '/graphql',
-    query:
-      '{ products(first: 50) { edges { node { sku title price { amount currencyCode } stock { available } } } } }',
+    ...PAGE_WITH_PRICE_AND_STOCK,
     direct: '/page-price-stock',
     latency: true,
   },
@@ -214,8 +212,7 @@ const SCENARIOS: readonly Scenario[] = [
     name: '50 products with title, price and stock, warm read cache (the direct client has none)',
     gateway: 'cached',
     path: '/graphql',
-    query:
-      '{ products(first: 50) { edges { node { sku title price { amount currencyCode } stock { available } } } } }',
+    ...PAGE_WITH_PRICE_AND_STOCK,
     direct: '/page-price-stock',
   },
 ];

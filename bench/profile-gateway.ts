@@ -26,52 +26,34 @@ import { fileURLToPath } from 'node:url';
 import { Pool } from 'undici';
 import { SERVICE_FLAGS } from './children.js';
 import { runLoad } from './load.js';
+import {
+  ALIASED_50,
+  FIFTY_SKUS,
+  ONE_PRODUCT,
+  PAGE_OF_50,
+  PAGE_WITH_PRICE_AND_STOCK,
+  PRODUCT_WITH_PRICE_AND_STOCK,
+  type GraphqlRequest,
+} from './queries.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const SCENARIOS: Record<
-  string,
-  { path: string; query: string; variables: Record<string, unknown> }
-> = {
+const SCENARIOS: Record<string, GraphqlRequest & { path: string }> = {
   storefront: {
     path: '/graphql/storefront',
     query: 'query ($id: String!) { getProduct(productId: $id) { id sku title } }',
     variables: { id: 'prod_00042' },
   },
-  one: {
-    path: '/graphql',
-    query: 'query ($sku: ID!) { product(sku: $sku) { sku title brand category } }',
-    variables: { sku: 'SKU-00042' },
-  },
-  product: {
-    path: '/graphql',
-    query:
-      'query ($sku: ID!) { product(sku: $sku) { sku title price { amount currencyCode } stock { available } } }',
-    variables: { sku: 'SKU-00042' },
-  },
-  page4: {
-    path: '/graphql',
-    query: '{ products(first: 50) { edges { node { sku title brand category } } } }',
-    variables: {},
-  },
-  page: {
-    path: '/graphql',
-    query:
-      '{ products(first: 50) { edges { node { sku title price { amount currencyCode } stock { available } } } } }',
-    variables: {},
-  },
+  one: { path: '/graphql', ...ONE_PRODUCT },
+  product: { path: '/graphql', ...PRODUCT_WITH_PRICE_AND_STOCK },
+  page4: { path: '/graphql', ...PAGE_OF_50 },
+  page: { path: '/graphql', ...PAGE_WITH_PRICE_AND_STOCK },
   keys: {
     path: '/graphql/storefront',
     query:
       'query ($skus: [String!]) { listProducts(skus: $skus, limit: 50) { items { sku title brand category } } }',
-    variables: {
-      skus: Array.from({ length: 50 }, (_, index) => `SKU-${String(index + 1).padStart(5, '0')}`),
-    },
+    variables: { skus: FIFTY_SKUS },
   },
-  aliased: {
-    path: '/graphql',
-    query: `{ ${Array.from({ length: 50 }, (_, index) => `p${index}: product(sku: "SKU-${String(index + 1).padStart(5, '0')}") { sku title brand category }`).join(' ')} }`,
-    variables: {},
-  },
+  aliased: { path: '/graphql', ...ALIASED_50 },
 };
 
 function start(

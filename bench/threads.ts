@@ -18,25 +18,21 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { Pool } from 'undici';
 import { startChild, stopChild } from './children.js';
 import { postGraphql } from './load.js';
+import {
+  ALIASED_50,
+  ONE_PRODUCT,
+  PAGE_OF_50,
+  PAGE_WITH_PRICE_AND_STOCK,
+  PRODUCT_WITH_PRICE_AND_STOCK,
+  type GraphqlRequest,
+} from './queries.js';
 
-const QUERIES: Record<string, { query: string; variables?: Record<string, unknown> }> = {
-  page: { query: '{ products(first: 50) { edges { node { sku title brand category } } } }' },
-  one: {
-    query: 'query ($sku: ID!) { product(sku: $sku) { sku title brand category } }',
-    variables: { sku: 'SKU-00042' },
-  },
-  aliased: {
-    query: `{ ${Array.from({ length: 50 }, (_, index) => `p${index}: product(sku: "SKU-${String(index + 1).padStart(5, '0')}") { sku title brand category }`).join(' ')} }`,
-  },
-  page3: {
-    query:
-      '{ products(first: 50) { edges { node { sku title price { amount currencyCode } stock { available } } } } }',
-  },
-  product: {
-    query:
-      'query ($sku: ID!) { product(sku: $sku) { sku title price { amount currencyCode } stock { available } } }',
-    variables: { sku: 'SKU-00042' },
-  },
+const QUERIES: Record<string, GraphqlRequest> = {
+  page: PAGE_OF_50,
+  one: ONE_PRODUCT,
+  aliased: ALIASED_50,
+  page3: PAGE_WITH_PRICE_AND_STOCK,
+  product: PRODUCT_WITH_PRICE_AND_STOCK,
 };
 const server = process.argv[2] ?? 'gateway';
 const name = process.argv[3] ?? 'page';

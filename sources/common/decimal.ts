@@ -10,6 +10,17 @@
 /** An XSD decimal lexical form (XSD 1.1 Part 2 §3.3.3): optional sign, digits, optional point. */
 const LEXICAL = /^([+-]?)(\d*)(?:\.(\d*))?$/;
 
+/**
+ * What each fixed-width integer holds, in digits: the one table behind an
+ * OpenAPI `format` (int64, uint64, uint32), an XSD built-in (xs:long,
+ * xs:unsignedLong, xs:unsignedInt) and a proto kind (int64, fixed64, …).
+ */
+export const INTEGER_WIDTHS = {
+  int64: ['-9223372036854775808', '9223372036854775807'],
+  uint64: ['0', '18446744073709551615'],
+  uint32: ['0', '4294967295'],
+} as const satisfies Readonly<Record<string, readonly [string, string]>>;
+
 /** Most digits a BigInt or Decimal argument may have; past this a value is refused before any check. */
 export const MAX_NUMBER_DIGITS = 100;
 

@@ -86,6 +86,7 @@ export {
   canonicalDecimal,
   compareBounds,
   compareDecimals,
+  INTEGER_WIDTHS,
   MAX_NUMBER_DIGITS,
   numberToDecimal,
 } from './decimal.js';

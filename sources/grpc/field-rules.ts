@@ -16,7 +16,7 @@
  * reflection carry no options here: their rules are not seen.
  */
 import type protobuf from 'protobufjs';
-import type { SourceWarning, ValueConstraint } from '../common/index.js';
+import { INTEGER_WIDTHS, type SourceWarning, type ValueConstraint } from '../common/index.js';
 
 const PREFIXES = ['(buf.validate.field).', '(validate.rules).'];
 const NUMERIC_KINDS = new Set([
@@ -35,15 +35,21 @@ const NUMERIC_KINDS = new Set([
 ]);
 
 /** What each integer kind of a BigInt field can hold: protobufjs would wrap a value past it silently (2^64 → 0, -1 → 2^64 - 1). */
-export const INTEGER_RANGES: Readonly<Record<string, readonly [bigint, bigint]>> = {
-  uint32: [0n, 2n ** 32n - 1n],
-  fixed32: [0n, 2n ** 32n - 1n],
-  int64: [-(2n ** 63n), 2n ** 63n - 1n],
-  sint64: [-(2n ** 63n), 2n ** 63n - 1n],
-  sfixed64: [-(2n ** 63n), 2n ** 63n - 1n],
-  uint64: [0n, 2n ** 64n - 1n],
-  fixed64: [0n, 2n ** 64n - 1n],
-};
+export const INTEGER_RANGES: Readonly<Record<string, readonly [bigint, bigint]>> = (() => {
+  const { int64, uint64, uint32 } = INTEGER_WIDTHS;
+  const kinds = {
+    uint32,
+    fixed32: uint32,
+    int64,
+    sint64: int64,
+    sfixed64: int64,
+    uint64,
+    fixed64: uint64,
+  };
+  return Object.fromEntries(
+    Object.entries(kinds).map(([kind, [min, max]]) => [kind, [BigInt(min), BigInt(max)] as const]),
+  );
+})();
 
 /**
  * A BigInt field's range as `@constraint` bounds, in digits: its kind's

@@ -8,7 +8,7 @@
  * lists (a list also carries its scalar items' limits, which the gateway
  * applies to each item).
  */
-import { compareBounds, type ValueConstraint } from '../common/index.js';
+import { compareBounds, INTEGER_WIDTHS, type ValueConstraint } from '../common/index.js';
 import type { TypeRef } from './shapes.js';
 
 const finite = (value: unknown): number | undefined =>
@@ -60,12 +60,8 @@ function numberLimits(node: Record<string, unknown>): Record<string, number | un
   };
 }
 
-/** What each integer format of a BigInt can hold (OpenAPI Format Registry), in digits. */
-const FORMAT_RANGES: Readonly<Record<string, readonly [string, string]>> = {
-  int64: ['-9223372036854775808', '9223372036854775807'],
-  uint64: ['0', '18446744073709551615'],
-  uint32: ['0', '4294967295'],
-};
+/** What each integer format of a BigInt can hold (OpenAPI Format Registry): the formats are the widths' names. */
+const FORMAT_RANGES: Readonly<Record<string, readonly [string, string]>> = INTEGER_WIDTHS;
 
 /** The tighter of a contract's bound and its format's: the larger minimum (`sign` 1) or smaller maximum (-1). */
 const tighter = (a: number | string | undefined, b: string, sign: 1 | -1): number | string =>

@@ -20,6 +20,7 @@
 import {
   canonicalDecimal,
   compareDecimals,
+  INTEGER_WIDTHS,
   MAX_NUMBER_DIGITS,
   numberToDecimal,
   type SourceWarning,
@@ -50,11 +51,11 @@ export interface Facets {
 const BUILTIN_RANGES: Readonly<Record<string, readonly [string | undefined, string | undefined]>> =
   {
     // xs:int is GraphQL Int exactly; its range needs no constraint.
-    long: ['-9223372036854775808', '9223372036854775807'],
+    long: INTEGER_WIDTHS.int64,
     short: ['-32768', '32767'],
     byte: ['-128', '127'],
-    unsignedLong: ['0', '18446744073709551615'],
-    unsignedInt: ['0', '4294967295'],
+    unsignedLong: INTEGER_WIDTHS.uint64,
+    unsignedInt: INTEGER_WIDTHS.uint32,
     unsignedShort: ['0', '65535'],
     unsignedByte: ['0', '255'],
     nonNegativeInteger: ['0', undefined],
